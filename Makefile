@@ -1,0 +1,126 @@
+# skillmatch: one hand-written Makefile.
+#
+#   make              build build/skillmatch and build/libskillmatch.a
+#   make test         install what is missing, build (plain and sanitized), run every test
+#   make run          install what is missing, build, serve http://127.0.0.1:8080
+#   make bench        run the benchmarks, figures go to bench/out/
+#   make deps         install the Debian 12 packages the project needs
+#   make SANITIZE=address,undefined   build everything with sanitizers (in build-san/)
+#   make fuzz         build the libFuzzer targets with clang (in build-fuzz/)
+
+CC       ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+B        ?= build
+OPT      ?= -O2
+else
+B        ?= build-san
+OPT      ?= -O1
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKGS     := libmicrohttpd jansson libpcre2-8 libpq
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Wundef -Wcast-qual \
+            -Wold-style-definition -Wnull-dereference
+CPPFLAGS += -I. -D_GNU_SOURCE
+CFLAGS   += -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) -pthread \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  += $(SANFLAGS) -pthread
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lxxhash -lm
+
+TAX_SRC  := $(wildcard taxonomy/*.c)
+MATCH_SRC:= $(wildcard matcher/*.c)
+API_SRC  := $(wildcard api/*.c)
+DATA     := $(sort $(wildcard taxonomy/data/*.tsv))
+LIB_OBJ  := $(TAX_SRC:%.c=$(B)/%.o) $(MATCH_SRC:%.c=$(B)/%.o) $(B)/gen/builtin_data.o
+API_OBJ  := $(API_SRC:%.c=$(B)/%.o)
+LIB      := $(B)/libskillmatch.a
+BIN      := $(B)/skillmatch
+
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_SRC:= $(wildcard bench/*.c)
+BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+.PHONY: all tests benches test run bench deps deps-run deps-test deps-bench fuzz clean format
+all: $(BIN) $(LIB)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The built-in taxonomy is compiled into the library, so the binary needs no data files.
+$(B)/tools/embed: taxonomy/data/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror $< -o $@
+$(B)/gen/builtin_data.c: $(B)/tools/embed $(DATA)
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed $@ $(DATA)
+$(B)/gen/builtin_data.o: $(B)/gen/builtin_data.c
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(API_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) $(API_OBJ) $(LIB) $(LDLIBS) -o $@
+
+$(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+$(B)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+tests: $(BIN) $(TEST_BIN)
+benches: $(BIN) $(BENCH_BIN)
+
+deps:
+	@sh .ci/deps.sh bench
+deps-test:
+	@sh .ci/deps.sh test
+deps-run:
+	@sh .ci/deps.sh run
+deps-bench:
+	@sh .ci/deps.sh bench
+
+# make test: the plain build runs every suite (unit, CLI, server, full data);
+# the sanitizer build runs the unit suites again under ASan and UBSan.
+test: deps-test
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined tests
+	@bash tests/run.sh build build-san
+
+LISTEN ?= 127.0.0.1:8080
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	$(BIN) serve --listen $(LISTEN)
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory benches
+	@bash bench/run.sh
+
+# libFuzzer targets (clang); see tests/fuzz/README.md.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	@$(MAKE) --no-print-directory CC=clang B=build-fuzz SANITIZE=address,undefined \
+	    OPT="-O1 -fsanitize=fuzzer-no-link" build-fuzz/libskillmatch.a
+	@mkdir -p build-fuzz/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "clang $$f"; \
+	  clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $$f \
+	    build-fuzz/libskillmatch.a $(LDLIBS) -pthread -o build-fuzz/fuzz/$$n || exit 1; done
+
+format:
+	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(API_OBJ:.o=.d)

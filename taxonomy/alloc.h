@@ -1,0 +1,33 @@
+/*
+ * alloc.h: the one allocator seam. Every allocation of the core goes through
+ * sm_malloc/sm_calloc/sm_realloc/sm_free, so a test can make the Nth
+ * allocation fail (sm_alloc_fail_after) and check nothing leaks or crashes.
+ * The functions behave like their libc namesakes: NULL on failure, sm_free(NULL)
+ * is a no-op, sm_realloc leaves the old block valid when it fails.
+ */
+#ifndef SM_ALLOC_H
+#define SM_ALLOC_H
+
+#include <stddef.h>
+
+void *sm_malloc(size_t size);
+void *sm_calloc(size_t count, size_t size);
+void *sm_realloc(void *ptr, size_t size);
+void sm_free(void *ptr);
+/* Returns a copy of the len bytes at s, NUL-terminated; the caller frees it. */
+char *sm_strndup(const char *s, size_t len);
+
+/*
+ * Test hook: after `count` more successful allocations every allocation
+ * fails, until sm_alloc_fail_after(-1) restores normal behaviour.
+ * Not thread-safe; tests only.
+ */
+void sm_alloc_fail_after(long count);
+
+/*
+ * Grows the array *items (of *cap elements of elem_size bytes) so that it
+ * can hold at least need elements. Returns 0 or SM_ENOMEM (array untouched).
+ */
+int sm_grow(void **items, size_t *cap, size_t need, size_t elem_size);
+
+#endif

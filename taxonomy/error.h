@@ -1,0 +1,48 @@
+/*
+ * error.h: the one error convention of skillmatch.
+ *
+ * Functions return 0 (SM_OK) or a negative SM_E* code from the table below;
+ * sm_strerror() names it. Where a caller needs to show a user what went wrong
+ * (file, record, column, field), the function also fills an sm_error, whose
+ * message is a complete sentence fragment such as
+ * "skills_en.csv: record 12, column altLabels: invalid UTF-8".
+ */
+#ifndef SM_ERROR_H
+#define SM_ERROR_H
+
+#include <stddef.h>
+
+#define SM_ERRNO_MAP(X)                                                  \
+    X(SM_OK, 0, "success")                                               \
+    X(SM_ENOMEM, -1, "out of memory")                                    \
+    X(SM_EIO, -2, "input/output error")                                  \
+    X(SM_EPARSE, -3, "malformed input")                                  \
+    X(SM_EINVAL, -4, "invalid argument")                                 \
+    X(SM_ENOTFOUND, -5, "not found")                                     \
+    X(SM_ETOOBIG, -6, "input too large")                                 \
+    X(SM_EUTF8, -7, "invalid UTF-8")                                     \
+    X(SM_ELIMIT, -8, "resource limit reached")
+
+enum {
+#define SM__ENUM(name, value, text) name = value,
+    SM_ERRNO_MAP(SM__ENUM)
+#undef SM__ENUM
+};
+
+/* Returns a static string naming the code; never NULL. */
+const char *sm_strerror(int code);
+
+/* A detailed error for users: a code and a message naming where it happened. */
+typedef struct sm_error {
+    int code;
+    char message[512];
+} sm_error;
+
+/*
+ * Records code and a printf-style message in err (which may be NULL) and
+ * returns code, so callers can write `return sm_error_set(err, SM_EPARSE, ...)`.
+ */
+int sm_error_set(sm_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
