@@ -164,6 +164,13 @@ static int concept_row(sm_taxonomy *tx, line_reader *lr)
         if (rc != SM_OK)
             return fail(lr, rc, "key", sm_strerror(rc));
     }
+    /* A competence's ESCO twin (from ESCO's DigComp collection) joins it when ESCO is loaded. */
+    if (type == SM_CT_DIGCOMP_COMPETENCE && esco.len) {
+        uint32_t twin = sm_taxonomy_find(tx, esco);
+        if (twin != SM_NO_CONCEPT && (rc = sm_taxonomy_add_relation(tx, twin, id, SM_REL_DIGCOMP)) !=
+                                         SM_OK)
+            return fail(lr, rc, "esco_uri", sm_strerror(rc));
+    }
     if (type != SM_CT_DIGCOMP_AREA) {
         link_ctx lc = {tx, id, type == SM_CT_DIGCOMP_COMPETENCE};
         rc = sm_split_values(col(lr, idx[2]), ",", link_digcomp, &lc);

@@ -6,7 +6,9 @@
  * digital skills inclusion jobs ask for, each with labels, synonyms and
  * descriptions in both languages, linked to an ESCO URI where one exists
  * (then the row adds to that ESCO concept) and to DigComp competences.
- * Rows without an ESCO URI get urn:skillmatch:skill:<key>.
+ * Rows without an ESCO URI get urn:skillmatch:skill:<key>. A DigComp
+ * competence row may name its twin in ESCO's DigComp collection: when ESCO is
+ * loaded, the twin is linked to the competence (SM_REL_DIGCOMP).
  */
 #ifndef SM_BUILTIN_H
 #define SM_BUILTIN_H
