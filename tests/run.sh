@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test suite of the given build directories and prints the total.
+# Usage: tests/run.sh BUILD_DIR [SANITIZED_BUILD_DIR]
+# The plain build runs all suites; the sanitized build runs the unit suites
+# (those that do not start the server binary) again under ASan/UBSan.
+set -u
+cd "$(dirname "$0")/.."
+plain=${1:-build}
+san=${2:-}
+passed=0 failed=0 skipped=0
+run_suite() {
+  local bin=$1 label=$2 out
+  echo "== $label"
+  out=$("$bin" 2>&1)
+  local rc=$?
+  printf '%s\n' "$out"
+  local line
+  line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_./ -]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "  FAIL    $label did not finish (exit $rc)"
+    failed=$((failed + 1))
+    return
+  fi
+  local p f s
+  p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  s=$(sed -E 's/.* ([0-9]+) skipped$/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "  FAIL    $label exited with status $rc"
+    failed=$((failed + 1))
+  fi
+}
+for t in "$plain"/tests/test_*; do
+  [ -x "$t" ] && run_suite "$t" "$(basename "$t")"
+done
+if [ -n "$san" ]; then
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  for t in "$san"/tests/test_*; do
+    case "$(basename "$t")" in test_cli|test_server|test_full_data) continue ;; esac
+    [ -x "$t" ] && run_suite "$t" "$(basename "$t") [address,undefined]"
+  done
+fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
