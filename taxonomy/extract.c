@@ -472,7 +472,8 @@ int sm_extractor_new(const sm_taxonomy *tx, sm_extractor **out, sm_error *err)
         /* Keep each concept's description tokens sorted and distinct. */
         uint32_t *list = ex->desc_tokens + ex->desc_offsets[c];
         size_t n = ex->desc_token_count - ex->desc_offsets[c], kept = 0;
-        qsort(list, n, sizeof *list, cmp_u32);
+        if (n > 1)
+            qsort(list, n, sizeof *list, cmp_u32);
         for (size_t i = 0; i < n; i++)
             if (kept == 0 || list[kept - 1] != list[i])
                 list[kept++] = list[i];
@@ -787,8 +788,10 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask)
         c->end = (uint32_t)best_end;
         c->phrase = best_phrase;
     }
-    qsort(x->cands, cand_count, sizeof(candidate), cmp_candidate);
-    memset(x->taken, 0, n);
+    if (cand_count)
+        qsort(x->cands, cand_count, sizeof(candidate), cmp_candidate);
+    if (n)
+        memset(x->taken, 0, n);
     for (size_t k = 0; k < cand_count; k++) {
         candidate *c = &x->cands[k];
         int overlaps = 0;
@@ -1124,7 +1127,8 @@ int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mas
         return rc;
 
     /* Rank, gather each result's spans, and expose the first `limit`. */
-    qsort(x->span_recs, x->span_rec_count, sizeof(span_rec), cmp_span_rec);
+    if (x->span_rec_count)
+        qsort(x->span_recs, x->span_rec_count, sizeof(span_rec), cmp_span_rec);
     if (sm_grow((void **)&x->spans, &x->span_cap, x->span_rec_count + 1, sizeof(sm_span)) != SM_OK)
         return SM_ENOMEM;
     size_t kept = 0;
@@ -1156,7 +1160,8 @@ int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mas
             r->matched_end = r->text_off + r->text_len;
         }
     }
-    qsort(x->results, x->result_count, sizeof(result), cmp_result);
+    if (x->result_count)
+        qsort(x->results, x->result_count, sizeof(result), cmp_result);
     size_t out_n = x->result_count < limit ? x->result_count : limit;
     if (sm_grow((void **)&x->out, &x->out_cap, out_n + 1, sizeof(sm_extracted)) != SM_OK)
         return SM_ENOMEM;

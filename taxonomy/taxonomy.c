@@ -307,8 +307,7 @@ int sm_taxonomy_add_statement(sm_taxonomy *tx, uint32_t competence, sm_str band,
 
 /* ---- finalize ---------------------------------------------------------- */
 
-static const sm_taxonomy *sort_tx; /* qsort has no context argument in C11 */
-
+/* Labels sort by concept, language, then kind (strongest first); texts are compared later. */
 static int cmp_label(const void *pa, const void *pb)
 {
     const raw_label *a = pa, *b = pb;
@@ -316,10 +315,9 @@ static int cmp_label(const void *pa, const void *pb)
         return a->concept < b->concept ? -1 : 1;
     if (a->lang != b->lang)
         return a->lang - b->lang;
-    int c = strcmp(str_at(sort_tx, a->text), str_at(sort_tx, b->text));
-    if (c)
-        return c;
-    return a->kind - b->kind;
+    if (a->kind != b->kind)
+        return a->kind - b->kind;
+    return a->text < b->text ? -1 : a->text > b->text;
 }
 
 static int cmp_edge(const void *pa, const void *pb)
@@ -354,16 +352,21 @@ static int finalize_labels(sm_taxonomy *tx)
                 r->kind = SM_LABEL_PREFERRED;
                 r->text = tx->concepts[i].pref[l];
             }
-    sort_tx = tx;
-    qsort(tx->labels, n, sizeof(raw_label), cmp_label);
-    /* Same concept, language and text: keep the strongest kind (sorted first). */
-    size_t kept = 0;
+    if (n)
+        qsort(tx->labels, n, sizeof(raw_label), cmp_label);
+    /* Same concept, language and text: keep the strongest kind, which sorts first.
+     * Groups are small (tens of labels), so a quadratic scan is cheap. */
+    size_t kept = 0, group = 0;
     for (size_t i = 0; i < n; i++) {
-        if (kept && tx->labels[kept - 1].concept == tx->labels[i].concept &&
-            tx->labels[kept - 1].lang == tx->labels[i].lang &&
-            strcmp(str_at(tx, tx->labels[kept - 1].text), str_at(tx, tx->labels[i].text)) == 0)
-            continue;
-        tx->labels[kept++] = tx->labels[i];
+        const raw_label *l = &tx->labels[i];
+        if (kept == 0 || tx->labels[group].concept != l->concept ||
+            tx->labels[group].lang != l->lang)
+            group = kept;
+        int duplicate = 0;
+        for (size_t k = group; k < kept && !duplicate; k++)
+            duplicate = strcmp(str_at(tx, tx->labels[k].text), str_at(tx, l->text)) == 0;
+        if (!duplicate)
+            tx->labels[kept++] = *l;
     }
     for (size_t i = 0; i < kept; i++)
         offsets[tx->labels[i].concept + 1]++;
@@ -412,7 +415,8 @@ static int cmp_sm_edge(const void *pa, const void *pb)
 
 static int finalize_edges(sm_taxonomy *tx)
 {
-    qsort(tx->edges, tx->edge_count, sizeof(raw_edge), cmp_edge);
+    if (tx->edge_count)
+        qsort(tx->edges, tx->edge_count, sizeof(raw_edge), cmp_edge);
     size_t kept = 0;
     for (size_t i = 0; i < tx->edge_count; i++) {
         raw_edge *e = &tx->edges[i];
@@ -474,7 +478,8 @@ static int finalize_edges(sm_taxonomy *tx)
         for (size_t c = 0; c < tx->count; c++) {
             sm_edge *list = tx->adj[a].edges + off[c];
             size_t len = off[c + 1] - off[c];
-            qsort(list, len, sizeof *list, cmp_sm_edge);
+            if (len > 1)
+                qsort(list, len, sizeof *list, cmp_sm_edge);
         }
     }
     return SM_OK;
