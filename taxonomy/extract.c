@@ -103,12 +103,20 @@ static int ends_with(const char *w, size_t n, const char *suffix)
     return n >= k && memcmp(w + n - k, suffix, k) == 0;
 }
 
-/* Light stemming of a folded token, in place; returns the new length. */
+/*
+ * Light stemming of a folded token, in place; returns the new length. It only
+ * has to send a label and a text to the same key, so it strips, in order:
+ * plurals (-s, -x, -aux -> -al, -ies -> -y); the French noun endings that
+ * mirror a verb (-ation, -ement, and -age on long words: "nettoyage" and
+ * "nettoyer" meet, as do "préparation" and "préparer"); -ing and -ed; the
+ * infinitive -er ("nettoyer", and English "cleaner" meets "cleaning"); and
+ * final -e ("gérée", "manage"). Numbers and non-Latin words are left alone.
+ */
 static size_t stem(char *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)w[i] >= 0x80 || (w[i] >= '0' && w[i] <= '9'))
-            return n; /* leave numbers and non-Latin words alone */
+            return n;
     if (n > 4 && ends_with(w, n, "aux")) {
         w[n - 2] = 'l';
         n--;
@@ -121,9 +129,15 @@ static size_t stem(char *w, size_t n)
                !ends_with(w, n, "us") && !ends_with(w, n, "is")) {
         n--;
     }
-    if (n > 5 && ends_with(w, n, "ing"))
+    if (n > 7 && (ends_with(w, n, "ation") || ends_with(w, n, "ement")))
+        n -= 5;
+    else if (n > 7 && ends_with(w, n, "age"))
+        n -= 3;
+    else if (n > 5 && ends_with(w, n, "ing"))
         n -= 3;
     else if (n > 4 && ends_with(w, n, "ed"))
+        n -= 2;
+    if (n > 4 && ends_with(w, n, "er"))
         n -= 2;
     while (n > 3 && w[n - 1] == 'e')
         n--;
