@@ -37,12 +37,13 @@ typedef struct evidence {
 void sm_sim_params_default(sm_sim_params *p)
 {
     memset(p, 0, sizeof *p);
-    p->parent = 0.70f;
-    p->sibling = 0.55f;
-    p->sibling_group_size = 25.0f;
+    /* Chosen on the dev occupations of bench/sim_eval (see taxonomy/README.md). */
+    p->parent = 0.60f;
+    p->sibling = 0.25f;
+    p->sibling_group_size = 10.0f;
     p->related_essential = 0.60f;
     p->related_optional = 0.45f;
-    p->cooccur = 0.80f;
+    p->cooccur = 0.90f;
     p->cooccur_min = 2;
     p->digcomp = 0.45f;
     p->cap = 0.95f;
