@@ -31,8 +31,11 @@
 #define UNKNOWN_TOKEN UINT32_MAX
 #define KIND_DERIVED 3
 /* Tokens in more labels (or descriptions) than this carry no lexical evidence. */
-#define MAX_LABEL_DF 4000
-#define MAX_DESC_DF 2500
+#define MAX_LABEL_DF 800
+#define MAX_DESC_DF 500
+/* Lexical evidence uses at most this many distinct tokens of a text, the rarest
+ * first, so its cost is bounded whatever the text's length. */
+#define MAX_EVIDENCE_TOKENS 24
 #define MAX_FALLBACK_SPANS 8
 
 typedef struct entry {
@@ -959,6 +962,23 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
         } else if (w > x->token_weight[t])
             x->token_weight[t] = w;
     }
+    /* Keep the rarest tokens (highest label idf) when there are too many. */
+    if (distinct > MAX_EVIDENCE_TOKENS) {
+        for (size_t i = 0; i < MAX_EVIDENCE_TOKENS; i++) {
+            size_t best = i;
+            for (size_t k = i + 1; k < distinct; k++)
+                if (ex->idf[x->ids[k]] > ex->idf[x->ids[best]])
+                    best = k;
+            uint32_t t = x->ids[i];
+            x->ids[i] = x->ids[best];
+            x->ids[best] = t;
+        }
+        distinct = MAX_EVIDENCE_TOKENS;
+        query_desc = 0;
+        for (size_t i = 0; i < distinct; i++)
+            if (ex->desc_df[x->ids[i]] <= MAX_DESC_DF)
+                query_desc += (double)ex->desc_idf[x->ids[i]] * ex->desc_idf[x->ids[i]];
+    }
     size_t touched_labs = 0, touched_concepts = 0;
     for (size_t i = 0; i < distinct; i++) {
         uint32_t t = x->ids[i];
@@ -995,6 +1015,10 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
         uint32_t l = x->touched_labs[i];
         const lab *lb = &ex->labs[l];
         if (!((lang_mask >> lb->lang) & 1) || lb->idf_total <= 0)
+            continue;
+        /* A label less than a quarter covered cannot reach the results: skip it
+         * before touching the per-concept arrays. */
+        if (x->lab_acc[l] < 0.25f * lb->idf_total)
             continue;
         float cov = x->lab_acc[l] / lb->idf_total * (lb->kind == SM_LABEL_HIDDEN ? 0.85f : 1.0f);
         uint32_t c = lb->concept;
