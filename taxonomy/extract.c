@@ -50,8 +50,11 @@ typedef struct lab {
     float idf_total;
 } lab;
 
+/* Postings: token t's items are items[offsets[t] .. offsets[t + 1]), each
+ * with the share of its item's total weight that t carries. */
 typedef struct csr {
     uint32_t *offsets, *items;
+    float *weights;
 } csr;
 
 struct sm_extractor {
@@ -405,7 +408,8 @@ static int build_postings(csr *out, uint32_t vocab, const uint32_t *item_offsets
     out->offsets = sm_calloc((size_t)vocab + 2, sizeof(uint32_t));
     size_t total = item_offsets[items];
     out->items = sm_malloc((total + 1) * sizeof(uint32_t));
-    if (!out->offsets || !out->items)
+    out->weights = sm_calloc(total + 1, sizeof(float));
+    if (!out->offsets || !out->items || !out->weights)
         return SM_ENOMEM;
     for (size_t i = 0; i < total; i++)
         out->offsets[tokens[i] + 1]++;
@@ -544,6 +548,19 @@ int sm_extractor_new(const sm_taxonomy *tx, sm_extractor **out, sm_error *err)
         }
         ex->desc_total[c] = (float)sqrt(total);
     }
+    /* Pre-normalised posting weights: a label's coverage and a description's
+     * cosine become plain sums at query time. */
+    for (uint32_t t = 0; t < vocab; t++) {
+        for (uint32_t k = ex->token_labs.offsets[t]; k < ex->token_labs.offsets[t + 1]; k++) {
+            float total = ex->labs[ex->token_labs.items[k]].idf_total;
+            ex->token_labs.weights[k] = total > 0 ? ex->idf[t] / total : 0;
+        }
+        for (uint32_t k = ex->token_descs.offsets[t]; k < ex->token_descs.offsets[t + 1]; k++) {
+            float total = ex->desc_total[ex->token_descs.items[k]];
+            ex->token_descs.weights[k] =
+                total > 0 && ex->desc_df[t] <= MAX_DESC_DF ? ex->desc_idf[t] / total : 0;
+        }
+    }
     rc = SM_OK;
 done:
     sm_free(scratch);
@@ -579,6 +596,8 @@ void sm_extractor_free(sm_extractor *ex)
     sm_free(ex->desc_total);
     sm_free(ex->token_labs.offsets);
     sm_free(ex->token_labs.items);
+    sm_free(ex->token_labs.weights);
+    sm_free(ex->token_descs.weights);
     sm_free(ex->token_descs.offsets);
     sm_free(ex->token_descs.items);
     sm_free(ex);
@@ -619,6 +638,16 @@ typedef struct candidate {
     uint32_t phrase;
 } candidate;
 
+typedef struct lab_state {
+    uint32_t stamp;
+    float acc; /* coverage of the label by the text's tokens */
+} lab_state;
+
+typedef struct concept_state {
+    uint32_t stamp, slot, lab; /* slot: result index or UINT32_MAX; lab: best label */
+    float label, desc;         /* best label coverage, description cosine (unnormalised) */
+} concept_state;
+
 struct sm_extraction {
     const sm_extractor *ex;
     pcre2_match_data *md;
@@ -641,11 +670,8 @@ struct sm_extraction {
     size_t out_count, out_cap;
     /* Epoch-stamped per-concept, per-label and per-token scratch. */
     uint32_t epoch;
-    uint32_t *concept_stamp, *concept_slot;
-    float *concept_label, *concept_desc;
-    uint32_t *concept_lab;
-    uint32_t *lab_stamp;
-    float *lab_acc;
+    concept_state *concepts;
+    lab_state *labs;
     uint32_t *token_stamp;
     float *token_weight;
     uint32_t *touched_labs, *touched_concepts;
@@ -662,20 +688,14 @@ sm_extraction *sm_extraction_new(const sm_extractor *ex)
            vocab = (size_t)ex->vocab_count + 1;
     x->ex = ex;
     x->md = pcre2_match_data_create_from_pattern(ex->re, NULL);
-    x->concept_stamp = sm_calloc(count, sizeof(uint32_t));
-    x->concept_slot = sm_calloc(count, sizeof(uint32_t));
-    x->concept_label = sm_calloc(count, sizeof(float));
-    x->concept_desc = sm_calloc(count, sizeof(float));
-    x->concept_lab = sm_calloc(count, sizeof(uint32_t));
+    x->concepts = sm_calloc(count, sizeof(concept_state));
     x->touched_concepts = sm_calloc(count, sizeof(uint32_t));
-    x->lab_stamp = sm_calloc(labs, sizeof(uint32_t));
-    x->lab_acc = sm_calloc(labs, sizeof(float));
+    x->labs = sm_calloc(labs, sizeof(lab_state));
     x->touched_labs = sm_calloc(labs, sizeof(uint32_t));
     x->token_stamp = sm_calloc(vocab, sizeof(uint32_t));
     x->token_weight = sm_calloc(vocab, sizeof(float));
-    if (!x->md || !x->concept_stamp || !x->concept_slot || !x->concept_label ||
-        !x->concept_desc || !x->concept_lab || !x->touched_concepts || !x->lab_stamp ||
-        !x->lab_acc || !x->touched_labs || !x->token_stamp || !x->token_weight) {
+    if (!x->md || !x->concepts || !x->touched_concepts || !x->labs || !x->touched_labs ||
+        !x->token_stamp || !x->token_weight) {
         sm_extraction_free(x);
         return NULL;
     }
@@ -696,14 +716,9 @@ void sm_extraction_free(sm_extraction *x)
     sm_free(x->spans);
     sm_free(x->text);
     sm_free(x->out);
-    sm_free(x->concept_stamp);
-    sm_free(x->concept_slot);
-    sm_free(x->concept_label);
-    sm_free(x->concept_desc);
-    sm_free(x->concept_lab);
+    sm_free(x->concepts);
     sm_free(x->touched_concepts);
-    sm_free(x->lab_stamp);
-    sm_free(x->lab_acc);
+    sm_free(x->labs);
     sm_free(x->touched_labs);
     sm_free(x->token_stamp);
     sm_free(x->token_weight);
@@ -715,8 +730,10 @@ static void next_epoch(sm_extraction *x)
     if (++x->epoch == 0) {
         /* Wrapped after 4 billion calls: clear the stamps once. */
         const sm_extractor *ex = x->ex;
-        memset(x->concept_stamp, 0, (sm_taxonomy_count(ex->tx) + 1) * sizeof(uint32_t));
-        memset(x->lab_stamp, 0, (ex->lab_count + 1) * sizeof(uint32_t));
+        for (size_t i = 0; i <= sm_taxonomy_count(ex->tx); i++)
+            x->concepts[i].stamp = 0;
+        for (size_t i = 0; i <= ex->lab_count; i++)
+            x->labs[i].stamp = 0;
         memset(x->token_stamp, 0, ((size_t)ex->vocab_count + 1) * sizeof(uint32_t));
         x->epoch = 1;
     }
@@ -734,24 +751,32 @@ static int add_span(sm_extraction *x, uint32_t result_index, uint32_t start, uin
     return SM_OK;
 }
 
+/* concept's scratch state, reset on first use in this call. */
+static concept_state *state_of(sm_extraction *x, uint32_t concept)
+{
+    concept_state *st = &x->concepts[concept];
+    if (st->stamp != x->epoch) {
+        st->stamp = x->epoch;
+        st->slot = UINT32_MAX;
+        st->lab = UINT32_MAX;
+        st->label = st->desc = 0;
+    }
+    return st;
+}
+
 /* The result slot of concept, made on first use this call; NULL when out of memory. */
 static result *slot_for(sm_extraction *x, uint32_t concept, uint32_t *index)
 {
-    if (x->concept_stamp[concept] == x->epoch && x->concept_slot[concept] != UINT32_MAX) {
-        *index = x->concept_slot[concept];
+    concept_state *st = state_of(x, concept);
+    if (st->slot != UINT32_MAX) {
+        *index = st->slot;
         return &x->results[*index];
     }
     if (sm_grow((void **)&x->results, &x->result_cap, x->result_count + 1, sizeof(result)) !=
         SM_OK)
         return NULL;
-    if (x->concept_stamp[concept] != x->epoch) {
-        x->concept_stamp[concept] = x->epoch;
-        x->concept_label[concept] = 0;
-        x->concept_desc[concept] = 0;
-        x->concept_lab[concept] = UINT32_MAX;
-    }
     *index = (uint32_t)x->result_count;
-    x->concept_slot[concept] = *index;
+    st->slot = *index;
     result *r = &x->results[x->result_count++];
     memset(r, 0, sizeof *r);
     r->concept = concept;
@@ -984,56 +1009,47 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
         uint32_t t = x->ids[i];
         float w = x->token_weight[t];
         if (ex->label_df[t] <= MAX_LABEL_DF) {
-            for (uint32_t k = ex->token_labs.offsets[t]; k < ex->token_labs.offsets[t + 1]; k++) {
-                uint32_t l = ex->token_labs.items[k];
-                if (x->lab_stamp[l] != x->epoch) {
-                    x->lab_stamp[l] = x->epoch;
-                    x->lab_acc[l] = 0;
-                    x->touched_labs[touched_labs++] = l;
+            const csr *p = &ex->token_labs;
+            for (uint32_t k = p->offsets[t]; k < p->offsets[t + 1]; k++) {
+                lab_state *ls = &x->labs[p->items[k]];
+                if (ls->stamp != x->epoch) {
+                    ls->stamp = x->epoch;
+                    ls->acc = 0;
+                    x->touched_labs[touched_labs++] = p->items[k];
                 }
-                x->lab_acc[l] += ex->idf[t] * w;
+                ls->acc += p->weights[k] * w;
             }
         }
         if (ex->desc_df[t] <= MAX_DESC_DF) {
-            for (uint32_t k = ex->token_descs.offsets[t]; k < ex->token_descs.offsets[t + 1];
-                 k++) {
-                uint32_t c = ex->token_descs.items[k];
-                if (x->concept_stamp[c] != x->epoch) {
-                    x->concept_stamp[c] = x->epoch;
-                    x->concept_slot[c] = UINT32_MAX;
-                    x->concept_label[c] = 0;
-                    x->concept_desc[c] = 0;
-                    x->concept_lab[c] = UINT32_MAX;
-                }
-                if (x->concept_desc[c] == 0)
-                    x->touched_concepts[touched_concepts++] = c;
-                x->concept_desc[c] += ex->desc_idf[t] * w;
+            const csr *p = &ex->token_descs;
+            for (uint32_t k = p->offsets[t]; k < p->offsets[t + 1]; k++) {
+                /* Zero weights would let a concept be listed twice as touched. */
+                if (p->weights[k] <= 0)
+                    continue;
+                concept_state *st = state_of(x, p->items[k]);
+                if (st->desc == 0 && st->label == 0)
+                    x->touched_concepts[touched_concepts++] = p->items[k];
+                st->desc += p->weights[k] * w;
             }
         }
     }
     for (size_t i = 0; i < touched_labs; i++) {
         uint32_t l = x->touched_labs[i];
-        const lab *lb = &ex->labs[l];
-        if (!((lang_mask >> lb->lang) & 1) || lb->idf_total <= 0)
-            continue;
         /* A label less than a quarter covered cannot reach the results: skip it
-         * before touching the per-concept arrays. */
-        if (x->lab_acc[l] < 0.25f * lb->idf_total)
+         * before reading the label table. */
+        float acc = x->labs[l].acc;
+        if (acc < 0.25f)
             continue;
-        float cov = x->lab_acc[l] / lb->idf_total * (lb->kind == SM_LABEL_HIDDEN ? 0.85f : 1.0f);
-        uint32_t c = lb->concept;
-        if (x->concept_stamp[c] != x->epoch) {
-            x->concept_stamp[c] = x->epoch;
-            x->concept_slot[c] = UINT32_MAX;
-            x->concept_label[c] = 0;
-            x->concept_desc[c] = 0;
-            x->concept_lab[c] = UINT32_MAX;
-        }
-        if (x->concept_label[c] == 0 && x->concept_desc[c] == 0)
-            x->touched_concepts[touched_concepts++] = c;
-        if (cov > x->concept_label[c]) {
-            x->concept_label[c] = cov;
-            x->concept_lab[c] = l;
+        const lab *lb = &ex->labs[l];
+        if (!((lang_mask >> lb->lang) & 1))
+            continue;
+        float cov = acc * (lb->kind == SM_LABEL_HIDDEN ? 0.85f : 1.0f);
+        concept_state *st = state_of(x, lb->concept);
+        if (st->label == 0 && st->desc == 0)
+            x->touched_concepts[touched_concepts++] = lb->concept;
+        if (cov > st->label) {
+            st->label = cov;
+            st->lab = l;
         }
     }
     if (wanted == 0 || touched_concepts == 0)
@@ -1042,17 +1058,16 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
     if (!heap)
         return SM_ENOMEM;
     size_t heap_count = 0;
+    double query_norm = query_desc > 0 ? 1.0 / sqrt(query_desc) : 0;
     for (size_t i = 0; i < touched_concepts; i++) {
         uint32_t c = x->touched_concepts[i];
-        if (x->concept_slot[c] != UINT32_MAX)
+        const concept_state *st = &x->concepts[c];
+        if (st->slot != UINT32_MAX)
             continue; /* already found literally */
-        float desc = 0;
-        if (x->concept_desc[c] > 0 && ex->desc_total[c] > 0 && query_desc > 0)
-            desc = (float)(x->concept_desc[c] / sqrt((double)ex->desc_total[c] *
-                                                     ex->desc_total[c] * query_desc));
+        float desc = (float)(st->desc * query_norm);
         if (desc > 1)
             desc = 1;
-        float label = x->concept_label[c] > 1 ? 1 : x->concept_label[c];
+        float label = st->label > 1 ? 1 : st->label;
         scored sc = {c, 0.7f * label * label + 0.3f * desc};
         if (sc.score > 0.02f)
             heap_insert(heap, &heap_count, wanted, sc);
@@ -1066,7 +1081,7 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
             break;
         }
         r->confidence = r->best = 0.5f * heap[i].score;
-        uint32_t l = x->concept_lab[c];
+        uint32_t l = x->concepts[c].lab;
         r->lang = l != UINT32_MAX ? ex->labs[l].lang : (lang_mask & SM_LANG_MASK_EN ? 0 : 1);
         r->text_off = (uint32_t)x->text_len;
         size_t spans = 0;
