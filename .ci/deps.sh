@@ -20,7 +20,7 @@ for p in $pkgs; do
 done
 [ -z "$missing" ] && exit 0
 cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
-echo "skillmatch: installing missing Debian packages:$missing"
+echo "skillmatch: missing Debian packages:$missing"
 if [ "$(id -u)" = 0 ]; then
   sh -c "$cmd"
 elif command -v sudo >/dev/null 2>&1; then
