@@ -78,7 +78,14 @@ $(B)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
-tests: $(BIN) $(TEST_BIN)
+# Fuzz targets also build as corpus replayers (no libFuzzer needed).
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< tests/fuzz/replay.c $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
 benches: $(BIN) $(BENCH_BIN)
 
 deps:
@@ -106,8 +113,7 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory benches
 	@bash bench/run.sh
 
-# libFuzzer targets (clang); see tests/fuzz/README.md.
-FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+# libFuzzer targets (clang); see tests/README.md.
 fuzz:
 	@$(MAKE) --no-print-directory CC=clang B=build-fuzz SANITIZE=address,undefined \
 	    OPT="-O1 -fsanitize=fuzzer-no-link" build-fuzz/libskillmatch.a

@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 plain=${1:-build}
 san=${2:-}
 passed=0 failed=0 skipped=0
-run_suite() {
+run_suite() { run_suite_args "$1" "$2"; }
+run_suite_args() {
   local bin=$1 label=$2 out
+  shift 2
   echo "== $label"
-  out=$("$bin" 2>&1)
+  out=$("$bin" "$@" 2>&1)
   local rc=$?
   printf '%s\n' "$out"
   local line
@@ -40,6 +42,12 @@ if [ -n "$san" ]; then
   for t in "$san"/tests/test_*; do
     case "$(basename "$t")" in test_cli|test_server|test_full_data) continue ;; esac
     [ -x "$t" ] && run_suite "$t" "$(basename "$t") [address,undefined]"
+  done
+  # The committed fuzz corpora, replayed under the sanitizers.
+  for t in "$san"/fuzz/replay_*; do
+    [ -x "$t" ] || continue
+    name=${t##*/replay_}
+    run_suite_args "$t" "fuzz_$name corpus [address,undefined]" "fuzz_$name" tests/fuzz/corpus/"$name"/*
   done
 fi
 echo
