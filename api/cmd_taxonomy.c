@@ -154,7 +154,7 @@ int sm_cmd_taxonomy(int argc, char **argv)
             (json_int_t)peak_rss());
         sm_extractor_free(ex);
     }
-    char *text = out ? json_dumps(out, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0) : NULL;
+    char *text = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
     int status = text ? 0 : 1;
     if (text)
         printf("%s\n", text);

@@ -194,16 +194,14 @@ static int next_word(const sm_extractor *ex, pcre2_match_data *md, const char *t
     return 1;
 }
 
-typedef enum token_mode { LOOKUP, INTERN } token_mode;
-
 /*
- * Tokenises text into out (up to cap tokens; more are dropped), folding,
- * skipping stop words and stemming. INTERN adds new stems to the vocabulary;
- * LOOKUP marks them UNKNOWN_TOKEN. keep_stops keeps stop words (for labels
- * made only of them). Returns the token count or a negative error.
+ * Tokenises dictionary text (a label, a description) into out, up to cap
+ * tokens (the rest is dropped): folding, skipping stop words unless
+ * keep_stops (for labels made only of them), stemming, and adding new stems
+ * to the vocabulary. Returns the token count or a negative error.
  */
 static long tokenize(sm_extractor *ex, pcre2_match_data *md, const char *text, size_t len,
-                     token_mode mode, int keep_stops, tok *out, size_t cap)
+                     int keep_stops, tok *out, size_t cap)
 {
     size_t pos = 0, n = 0;
     uint32_t start, end;
@@ -215,21 +213,15 @@ static long tokenize(sm_extractor *ex, pcre2_match_data *md, const char *text, s
             continue;
         if (!keep_stops && sm_strmap_get(ex->stop, folded, flen, NULL))
             continue;
-        if (n == cap) {
-            if (mode == INTERN)
-                break;
-            continue; /* caller sized out for the text; cannot happen */
-        }
+        if (n == cap)
+            break;
         uint64_t fh = XXH3_64bits(folded, flen);
         flen = stem(folded, flen);
-        uint32_t id = UNKNOWN_TOKEN;
+        uint32_t id;
         if (!sm_strmap_get(ex->vocab, folded, flen, &id)) {
-            id = UNKNOWN_TOKEN;
-            if (mode == INTERN) {
-                if (sm_strmap_put(ex->vocab, folded, flen, ex->vocab_count, NULL) < 0)
-                    return SM_ENOMEM;
-                id = ex->vocab_count++;
-            }
+            if (sm_strmap_put(ex->vocab, folded, flen, ex->vocab_count, NULL) < 0)
+                return SM_ENOMEM;
+            id = ex->vocab_count++;
         }
         tok *t = &out[n++];
         t->start = start;
@@ -297,9 +289,9 @@ static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
 {
     tok toks[MAX_LABEL_TOKENS];
     size_t len = strlen(label.text);
-    long n = tokenize(ex, md, label.text, len, INTERN, 0, toks, MAX_LABEL_TOKENS);
+    long n = tokenize(ex, md, label.text, len, 0, toks, MAX_LABEL_TOKENS);
     if (n == 0)
-        n = tokenize(ex, md, label.text, len, INTERN, 1, toks, MAX_LABEL_TOKENS);
+        n = tokenize(ex, md, label.text, len, 1, toks, MAX_LABEL_TOKENS);
     if (n <= 0)
         return n < 0 ? (int)n : SM_OK;
     uint32_t ids[MAX_LABEL_TOKENS];
@@ -390,7 +382,7 @@ static int cmp_u32(const void *a, const void *b)
 static int add_description(sm_extractor *ex, pcre2_match_data *md, const char *text,
                            tok *scratch, size_t cap)
 {
-    long n = tokenize(ex, md, text, strlen(text), INTERN, 0, scratch, cap);
+    long n = tokenize(ex, md, text, strlen(text), 0, scratch, cap);
     if (n < 0)
         return (int)n;
     if (sm_grow((void **)&ex->desc_tokens, &ex->desc_token_cap, ex->desc_token_count + (size_t)n,

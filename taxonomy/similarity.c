@@ -121,6 +121,13 @@ static int is_skill(const sm_taxonomy *tx, uint32_t id)
     return sm_concept_is_skill(sm_taxonomy_type(tx, id));
 }
 
+/* Between a skill and its DigComp competence, the competence is the broader one. */
+static sm_sim_via digcomp_direction(const sm_taxonomy *tx, uint32_t neighbour)
+{
+    return sm_taxonomy_type(tx, neighbour) == SM_CT_DIGCOMP_COMPETENCE ? SM_VIA_BROADER
+                                                                        : SM_VIA_NARROWER;
+}
+
 float sm_similarity_pair(const sm_similarity *sim, uint32_t a, uint32_t b, sm_neighbour *why)
 {
     const sm_taxonomy *tx = sim->tx;
@@ -185,16 +192,13 @@ float sm_similarity_pair(const sm_similarity *sim, uint32_t a, uint32_t b, sm_ne
     nb = sm_taxonomy_adjacent(tx, b, SM_ADJ_DIGCOMP, &eb);
     for (size_t i = 0; i < na; i++) {
         if (ea[i].concept == b)
-            note_hier(&ev, sim->params.parent, SM_VIA_BROADER, SM_NO_CONCEPT);
+            note_hier(&ev, sim->params.parent, digcomp_direction(tx, b), SM_NO_CONCEPT);
         for (size_t j = 0; j < nb; j++)
             if (ea[i].concept == eb[j].concept && sim->params.digcomp > ev.digcomp) {
                 ev.digcomp = sim->params.digcomp;
                 ev.digcomp_through = ea[i].concept;
             }
     }
-    for (size_t j = 0; j < nb; j++)
-        if (eb[j].concept == a)
-            note_hier(&ev, sim->params.parent, SM_VIA_NARROWER, SM_NO_CONCEPT);
     return combine(sim, &ev, a, b, why);
 }
 
@@ -328,9 +332,8 @@ static void gather(builder *bld, uint32_t a)
     n = sm_taxonomy_adjacent(tx, a, SM_ADJ_DIGCOMP, &e);
     for (size_t i = 0; i < n; i++) {
         uint32_t c = e[i].concept;
-        if (is_skill(tx, c)) {
-            note_hier(touch(bld, c), p->parent, SM_VIA_BROADER, SM_NO_CONCEPT);
-        }
+        if (is_skill(tx, c))
+            note_hier(touch(bld, c), p->parent, digcomp_direction(tx, c), SM_NO_CONCEPT);
         m = sm_taxonomy_adjacent(tx, c, SM_ADJ_DIGCOMP, &f);
         for (size_t j = 0; j < m; j++) {
             if (f[j].concept == a)

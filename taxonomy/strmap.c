@@ -183,8 +183,9 @@ int sm_strmap_put(sm_strmap *map, const void *key, size_t len, uint32_t value, u
     const char *copy = copy_key(map, key, len);
     if (!copy)
         return SM_ENOMEM;
-    /* A zero-length key still needs a non-NULL pointer to mark the slot used. */
-    s->key = copy ? copy : "";
+    /* copy_key never returns NULL on success, even for a zero-length key, so
+     * the slot is marked used. */
+    s->key = copy;
     s->hash = hash;
     s->len = (uint32_t)len;
     s->value = value;

@@ -474,7 +474,8 @@ static int finalize_edges(sm_taxonomy *tx)
         uint32_t *off = tx->adj[a].offsets;
         memmove(off + 1, off, tx->count * sizeof *off);
         off[0] = 0;
-        /* Related lists get both directions of a pair: keep one per neighbour. */
+        /* Sorted by neighbour. A related list may name a neighbour twice, once
+         * per direction of the ESCO relation; readers take the strongest. */
         for (size_t c = 0; c < tx->count; c++) {
             sm_edge *list = tx->adj[a].edges + off[c];
             size_t len = off[c + 1] - off[c];

@@ -283,6 +283,14 @@ static void builtin_taxonomy(void)
     CHECK(has_label(tx, sheets, SM_LANG_FR, SM_LABEL_ALT, "Excel"));
     uint32_t c = find(tx, SM_DIGCOMP_COMPETENCE_PREFIX "3.1");
     CHECK(adjacent_to(tx, sheets, SM_ADJ_DIGCOMP, c));
+    /* The competence is broader than its skills, seen from either side. */
+    sm_neighbour why;
+    const sm_similarity *sim = sm_taxonomy_similarity(tx);
+    float up = sm_similarity_pair(sim, sheets, c, &why);
+    CHECK_INT(why.via, SM_VIA_BROADER);
+    float down = sm_similarity_pair(sim, c, sheets, &why);
+    CHECK_INT(why.via, SM_VIA_NARROWER);
+    CHECK(up == down && up > 0.5f);
     sm_taxonomy_free(tx);
 }
 
