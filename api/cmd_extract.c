@@ -63,8 +63,7 @@ int sm_cmd_extract(int argc, char **argv)
             else if (strcmp(v, "auto") == 0)
                 lang_mask = SM_LANG_MASK_ALL;
             else {
-                fprintf(stderr, "skillmatch extract: --lang must be en, fr or auto, not '%s'\n",
-                        v);
+                fprintf(stderr, "skillmatch extract: --lang must be en, fr or auto, not '%s'\n", v);
                 return 2;
             }
         } else if ((v = sm_cli_value("--limit", argc, argv, &i, &missing))) {

@@ -127,9 +127,9 @@ int sm_cmd_taxonomy(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         json_t *types = json_object();
         for (int t = 0; t < SM_CT__COUNT; t++)
-            json_object_set_new(types, sm_concept_type_name((sm_concept_type)t),
-                                json_integer((json_int_t)sm_taxonomy_count_type(
-                                    tx, (sm_concept_type)t)));
+            json_object_set_new(
+                types, sm_concept_type_name((sm_concept_type)t),
+                json_integer((json_int_t)sm_taxonomy_count_type(tx, (sm_concept_type)t)));
         size_t levels = 0;
         for (int l = 1; l <= 8; l++)
             levels += sm_taxonomy_level(tx, l) != NULL;
@@ -144,14 +144,12 @@ int sm_cmd_taxonomy(int argc, char **argv)
             (json_int_t)sm_taxonomy_edge_count(tx, SM_REL_OCC_ESSENTIAL), "occupation_optional",
             (json_int_t)sm_taxonomy_edge_count(tx, SM_REL_OCC_OPTIONAL), "digcomp",
             (json_int_t)sm_taxonomy_edge_count(tx, SM_REL_DIGCOMP), "digcomp_levels",
-            (json_int_t)levels, "digcomp_statements",
-            (json_int_t)sm_taxonomy_statement_count(tx), "files_read",
-            (json_int_t)report.esco.files, "records_read", (json_int_t)report.esco.records,
-            "load_seconds", report.seconds, "extractor_seconds",
+            (json_int_t)levels, "digcomp_statements", (json_int_t)sm_taxonomy_statement_count(tx),
+            "files_read", (json_int_t)report.esco.files, "records_read",
+            (json_int_t)report.esco.records, "load_seconds", report.seconds, "extractor_seconds",
             (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
             "taxonomy_bytes", (json_int_t)sm_taxonomy_memory(tx), "extractor_phrases",
-            (json_int_t)sm_extractor_phrase_count(ex), "peak_rss_bytes",
-            (json_int_t)peak_rss());
+            (json_int_t)sm_extractor_phrase_count(ex), "peak_rss_bytes", (json_int_t)peak_rss());
         sm_extractor_free(ex);
     }
     char *text = out ? json_dumps(out, JSON_INDENT(2)) : NULL;

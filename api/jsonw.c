@@ -49,11 +49,26 @@ void jsonw_string(jsonw *w, const char *s, size_t len)
         run = i + 1;
         char esc[8] = {'\\', 0};
         switch (c) {
-        case '"': esc[1] = '"'; jsonw_raw(w, esc, 2); break;
-        case '\\': esc[1] = '\\'; jsonw_raw(w, esc, 2); break;
-        case '\n': esc[1] = 'n'; jsonw_raw(w, esc, 2); break;
-        case '\r': esc[1] = 'r'; jsonw_raw(w, esc, 2); break;
-        case '\t': esc[1] = 't'; jsonw_raw(w, esc, 2); break;
+        case '"':
+            esc[1] = '"';
+            jsonw_raw(w, esc, 2);
+            break;
+        case '\\':
+            esc[1] = '\\';
+            jsonw_raw(w, esc, 2);
+            break;
+        case '\n':
+            esc[1] = 'n';
+            jsonw_raw(w, esc, 2);
+            break;
+        case '\r':
+            esc[1] = 'r';
+            jsonw_raw(w, esc, 2);
+            break;
+        case '\t':
+            esc[1] = 't';
+            jsonw_raw(w, esc, 2);
+            break;
         default:
             memcpy(esc, "\\u00", 4);
             esc[4] = hex[c >> 4];

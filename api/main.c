@@ -12,20 +12,19 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: skillmatch COMMAND [OPTIONS]\n"
-            "\n"
-            "commands:\n"
-            "  serve    [--listen 127.0.0.1:8080] [--esco DIR] [--digcomp FILE]\n"
-            "           serve the HTTP API\n"
-            "  extract  [--esco DIR] [--digcomp FILE] [--lang en|fr|auto] [--limit N]\n"
-            "           read one text per line on stdin, write one JSON object per line\n"
-            "  taxonomy [--esco DIR] [--digcomp FILE] [--skill URI]\n"
-            "           load a taxonomy and print its statistics (or one skill) as JSON\n"
-            "  version  print the version\n"
-            "\n"
-            "Without --esco the built-in starter taxonomy is used. DIR is an ESCO CSV\n"
-            "export (directly or with en/ and fr/ subfolders).\n");
+    fprintf(out, "usage: skillmatch COMMAND [OPTIONS]\n"
+                 "\n"
+                 "commands:\n"
+                 "  serve    [--listen 127.0.0.1:8080] [--esco DIR] [--digcomp FILE]\n"
+                 "           serve the HTTP API\n"
+                 "  extract  [--esco DIR] [--digcomp FILE] [--lang en|fr|auto] [--limit N]\n"
+                 "           read one text per line on stdin, write one JSON object per line\n"
+                 "  taxonomy [--esco DIR] [--digcomp FILE] [--skill URI]\n"
+                 "           load a taxonomy and print its statistics (or one skill) as JSON\n"
+                 "  version  print the version\n"
+                 "\n"
+                 "Without --esco the built-in starter taxonomy is used. DIR is an ESCO CSV\n"
+                 "export (directly or with en/ and fr/ subfolders).\n");
 }
 
 const char *sm_cli_value(const char *name, int argc, char **argv, int *i, int *missing)

@@ -150,17 +150,15 @@ int sm_cmd_serve(int argc, char **argv)
     snprintf(srv.health, sizeof srv.health,
              "{\"status\":\"ok\",\"taxonomy\":{\"concepts\":%zu,\"skills\":%zu,"
              "\"occupations\":%zu}}",
-             sm_taxonomy_count(srv.tx), skills,
-             sm_taxonomy_count_type(srv.tx, SM_CT_OCCUPATION));
+             sm_taxonomy_count(srv.tx), skills, sm_taxonomy_count_type(srv.tx, SM_CT_OCCUPATION));
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        handle, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle,
+        &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)64 * 1024, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)2, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "skillmatch serve: cannot listen on %s (in use, or not allowed)\n",
-                listen);
+        fprintf(stderr, "skillmatch serve: cannot listen on %s (in use, or not allowed)\n", listen);
         sm_taxonomy_free(srv.tx);
         return 1;
     }

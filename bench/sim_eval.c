@@ -59,7 +59,8 @@ int main(int argc, char **argv)
     for (uint32_t id = 0; id < count; id++) {
         const char *uri = sm_taxonomy_uri(tx, id);
         if (sm_taxonomy_type(tx, id) == SM_CT_OCCUPATION)
-            train[id] = (uint8_t)(1 + XXH3_64bits(uri, strlen(uri)) % 5); /* 1: test, 2: dev, 3-5: train */
+            train[id] =
+                (uint8_t)(1 + XXH3_64bits(uri, strlen(uri)) % 5); /* 1: test, 2: dev, 3-5: train */
         if (sm_concept_is_skill(sm_taxonomy_type(tx, id)))
             skills[skill_count++] = id;
     }
@@ -80,8 +81,7 @@ int main(int argc, char **argv)
         {"hierarchy only", d.parent, d.sibling, 0, 0, 0, 0},
         {"skill-skill relations only", 0, 0, d.related_essential, d.related_optional, 0, 0},
         {"co-occurrence only", 0, 0, 0, 0, d.cooccur, 0},
-        {"all but hierarchy", 0, 0, d.related_essential, d.related_optional, d.cooccur,
-         d.digcomp},
+        {"all but hierarchy", 0, 0, d.related_essential, d.related_optional, d.cooccur, d.digcomp},
         {"all but relations", d.parent, d.sibling, 0, 0, d.cooccur, d.digcomp},
         {"all but co-occurrence", d.parent, d.sibling, d.related_essential, d.related_optional, 0,
          d.digcomp},
@@ -109,54 +109,56 @@ int main(int argc, char **argv)
             return 1;
         clock_gettime(CLOCK_MONOTONIC, &t1);
         for (int which = 2; which >= 1; which--) {
-        double p10 = 0, r20 = 0, auc = 0, with_neighbours = 0, neighbours = 0;
-        size_t queries = 0, auc_pairs = 0;
-        rng = 88172645463325252ull;
-        for (uint32_t occ = 0; occ < count; occ++) {
-            if (sm_taxonomy_type(tx, occ) != SM_CT_OCCUPATION || split[occ] != which)
-                continue;
-            const sm_edge *e;
-            size_t n = sm_taxonomy_adjacent(tx, occ, SM_ADJ_OCC_SKILLS, &e);
-            if (n < 3)
-                continue;
-            for (size_t i = 0; i < n; i++)
-                in_occ[e[i].concept] = 1;
-            for (size_t i = 0; i < n; i++) {
-                uint32_t s = e[i].concept;
-                const sm_neighbour *list;
-                size_t m = sm_similarity_neighbours(sim, s, &list);
-                size_t hits10 = 0, hits20 = 0;
-                for (size_t k = 0; k < m && k < 20; k++) {
-                    if (in_occ[list[k].concept]) {
-                        hits20++;
-                        hits10 += k < 10;
+            double p10 = 0, r20 = 0, auc = 0, with_neighbours = 0, neighbours = 0;
+            size_t queries = 0, auc_pairs = 0;
+            rng = 88172645463325252ull;
+            for (uint32_t occ = 0; occ < count; occ++) {
+                if (sm_taxonomy_type(tx, occ) != SM_CT_OCCUPATION || split[occ] != which)
+                    continue;
+                const sm_edge *e;
+                size_t n = sm_taxonomy_adjacent(tx, occ, SM_ADJ_OCC_SKILLS, &e);
+                if (n < 3)
+                    continue;
+                for (size_t i = 0; i < n; i++)
+                    in_occ[e[i].concept] = 1;
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t s = e[i].concept;
+                    const sm_neighbour *list;
+                    size_t m = sm_similarity_neighbours(sim, s, &list);
+                    size_t hits10 = 0, hits20 = 0;
+                    for (size_t k = 0; k < m && k < 20; k++) {
+                        if (in_occ[list[k].concept]) {
+                            hits20++;
+                            hits10 += k < 10;
+                        }
+                    }
+                    p10 += (double)hits10 / 10;
+                    r20 += (double)hits20 / (double)(n - 1);
+                    with_neighbours += m > 0;
+                    neighbours += (double)m;
+                    queries++;
+                    /* AUC on sampled pairs: a skill of the same occupation against a random skill.
+                     */
+                    for (int k = 0; k < 4; k++) {
+                        uint32_t t = e[next_random() % n].concept;
+                        uint32_t r = skills[next_random() % skill_count];
+                        if (t == s || in_occ[r])
+                            continue;
+                        float st = sm_similarity_pair(sim, s, t, NULL),
+                              sr = sm_similarity_pair(sim, s, r, NULL);
+                        auc += st > sr ? 1.0 : st == sr ? 0.5 : 0.0;
+                        auc_pairs++;
                     }
                 }
-                p10 += (double)hits10 / 10;
-                r20 += (double)hits20 / (double)(n - 1);
-                with_neighbours += m > 0;
-                neighbours += (double)m;
-                queries++;
-                /* AUC on sampled pairs: a skill of the same occupation against a random skill. */
-                for (int k = 0; k < 4; k++) {
-                    uint32_t t = e[next_random() % n].concept;
-                    uint32_t r = skills[next_random() % skill_count];
-                    if (t == s || in_occ[r])
-                        continue;
-                    float st = sm_similarity_pair(sim, s, t, NULL), sr = sm_similarity_pair(sim, s, r, NULL);
-                    auc += st > sr ? 1.0 : st == sr ? 0.5 : 0.0;
-                    auc_pairs++;
-                }
+                for (size_t i = 0; i < n; i++)
+                    in_occ[e[i].concept] = 0;
             }
-            for (size_t i = 0; i < n; i++)
-                in_occ[e[i].concept] = 0;
-        }
-        printf("| %s | %s | %.3f | %.3f | %.3f | %.1f | %.2f |\n", variants[v].name,
-               which == 2 ? "dev" : "test", p10 / queries, r20 / queries, auc / auc_pairs,
-               neighbours / queries,
-               (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-        fflush(stdout);
-        (void)with_neighbours;
+            printf("| %s | %s | %.3f | %.3f | %.3f | %.1f | %.2f |\n", variants[v].name,
+                   which == 2 ? "dev" : "test", p10 / queries, r20 / queries, auc / auc_pairs,
+                   neighbours / queries,
+                   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+            fflush(stdout);
+            (void)with_neighbours;
         }
         sm_similarity_free(sim);
     }

@@ -104,10 +104,9 @@ static int link_digcomp(void *ctx, sm_str code)
 
 static int concept_row(sm_taxonomy *tx, line_reader *lr)
 {
-    static const char *const required[] = {"key",      "esco_uri",    "digcomp",
-                                           "type",     "en",          "en_synonyms",
-                                           "fr",       "fr_synonyms", "description_en",
-                                           "description_fr"};
+    static const char *const required[] = {
+        "key",         "esco_uri", "digcomp",     "type",           "en",
+        "en_synonyms", "fr",       "fr_synonyms", "description_en", "description_fr"};
     int idx[10];
     for (int i = 0; i < 10; i++)
         if ((idx[i] = col_index(lr, required[i])) < 0)
@@ -167,8 +166,8 @@ static int concept_row(sm_taxonomy *tx, line_reader *lr)
     /* A competence's ESCO twin (from ESCO's DigComp collection) joins it when ESCO is loaded. */
     if (type == SM_CT_DIGCOMP_COMPETENCE && esco.len) {
         uint32_t twin = sm_taxonomy_find(tx, esco);
-        if (twin != SM_NO_CONCEPT && (rc = sm_taxonomy_add_relation(tx, twin, id, SM_REL_DIGCOMP)) !=
-                                         SM_OK)
+        if (twin != SM_NO_CONCEPT &&
+            (rc = sm_taxonomy_add_relation(tx, twin, id, SM_REL_DIGCOMP)) != SM_OK)
             return fail(lr, rc, "esco_uri", sm_strerror(rc));
     }
     if (type != SM_CT_DIGCOMP_AREA) {

@@ -162,8 +162,7 @@ static int open_owned(sm_csv **out, const char *name, char *buf, size_t len, sm_
     return SM_OK;
 }
 
-int sm_csv_open_buffer(sm_csv **out, const char *name, const char *data, size_t len,
-                       sm_error *err)
+int sm_csv_open_buffer(sm_csv **out, const char *name, const char *data, size_t len, sm_error *err)
 {
     *out = NULL;
     if (len > SM_CSV_MAX_BYTES)
@@ -236,8 +235,7 @@ int sm_csv_require(const sm_csv *csv, const char *const *names, int *idx, sm_err
     for (size_t i = 0; names[i]; i++) {
         idx[i] = sm_csv_column(csv, names[i]);
         if (idx[i] < 0)
-            return sm_error_set(err, SM_EPARSE, "%s: header has no column %s", csv->name,
-                                names[i]);
+            return sm_error_set(err, SM_EPARSE, "%s: header has no column %s", csv->name, names[i]);
     }
     return SM_OK;
 }
@@ -248,10 +246,9 @@ int sm_csv_next(sm_csv *csv, sm_error *err)
     if (rc == 1) {
         csv->record++;
         if (csv->field_count > csv->header_count)
-            return sm_error_set(err, SM_EPARSE,
-                                "%s: record %zu (line %zu): %zu fields, the header has %zu",
-                                csv->name, csv->record, csv->line, csv->field_count,
-                                csv->header_count);
+            return sm_error_set(
+                err, SM_EPARSE, "%s: record %zu (line %zu): %zu fields, the header has %zu",
+                csv->name, csv->record, csv->line, csv->field_count, csv->header_count);
     }
     return rc;
 }

@@ -29,8 +29,7 @@ typedef struct sm_csv sm_csv;
  */
 int sm_csv_open_file(sm_csv **out, const char *path, sm_error *err);
 /* As sm_csv_open_file over a copy of len bytes; name is used in messages. */
-int sm_csv_open_buffer(sm_csv **out, const char *name, const char *data, size_t len,
-                       sm_error *err);
+int sm_csv_open_buffer(sm_csv **out, const char *name, const char *data, size_t len, sm_error *err);
 void sm_csv_free(sm_csv *csv);
 
 /* The header's index of column name, or -1 when the file has no such column. */

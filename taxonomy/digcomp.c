@@ -65,32 +65,32 @@ static int load_graph(sm_taxonomy *tx, const char *name, json_t *root, sm_error 
             uint32_t cid;
             if (sm_str_eq(type, "CompetenceArea") && pass == 0) {
                 if (make_uri(id, "CompetenceArea", SM_DIGCOMP_AREA_PREFIX, uri, sizeof uri))
-                    return sm_error_set(err, SM_EPARSE, "%s: @graph[%zu].@id: bad area id",
-                                        name, index);
-                rc = sm_taxonomy_intern(tx, sm_str_make(uri, strlen(uri)), SM_CT_DIGCOMP_AREA,
-                                        &cid);
+                    return sm_error_set(err, SM_EPARSE, "%s: @graph[%zu].@id: bad area id", name,
+                                        index);
+                rc =
+                    sm_taxonomy_intern(tx, sm_str_make(uri, strlen(uri)), SM_CT_DIGCOMP_AREA, &cid);
                 if (rc == SM_OK)
                     rc = sm_taxonomy_add_label(tx, cid, SM_LANG_EN, SM_LABEL_PREFERRED,
                                                jstr(node, "name"));
                 if (rc == SM_OK)
-                    rc = sm_taxonomy_set_description(tx, cid, SM_LANG_EN,
-                                                     jstr(node, "description"));
+                    rc =
+                        sm_taxonomy_set_description(tx, cid, SM_LANG_EN, jstr(node, "description"));
                 if (rc == SM_OK)
                     rc = sm_taxonomy_set_code(tx, cid, sm_str_make(id.ptr + 15, id.len - 15));
                 if (rc == SM_OK)
                     sm_taxonomy_add_collections(tx, cid, SM_COLL_DIGCOMP | SM_COLL_DIGITAL);
             } else if (sm_str_eq(type, "Competence") && pass == 0) {
                 if (make_uri(id, "Competence", SM_DIGCOMP_COMPETENCE_PREFIX, uri, sizeof uri))
-                    return sm_error_set(err, SM_EPARSE,
-                                        "%s: @graph[%zu].@id: bad competence id", name, index);
-                rc = sm_taxonomy_intern(tx, sm_str_make(uri, strlen(uri)),
-                                        SM_CT_DIGCOMP_COMPETENCE, &cid);
+                    return sm_error_set(err, SM_EPARSE, "%s: @graph[%zu].@id: bad competence id",
+                                        name, index);
+                rc = sm_taxonomy_intern(tx, sm_str_make(uri, strlen(uri)), SM_CT_DIGCOMP_COMPETENCE,
+                                        &cid);
                 if (rc == SM_OK)
                     rc = sm_taxonomy_add_label(tx, cid, SM_LANG_EN, SM_LABEL_PREFERRED,
                                                jstr(node, "name"));
                 if (rc == SM_OK)
-                    rc = sm_taxonomy_set_description(tx, cid, SM_LANG_EN,
-                                                     jstr(node, "description"));
+                    rc =
+                        sm_taxonomy_set_description(tx, cid, SM_LANG_EN, jstr(node, "description"));
                 if (rc == SM_OK)
                     rc = sm_taxonomy_set_code(tx, cid, sm_str_make(id.ptr + 11, id.len - 11));
                 if (rc == SM_OK)
@@ -99,8 +99,8 @@ static int load_graph(sm_taxonomy *tx, const char *name, json_t *root, sm_error 
                 if (rc == SM_OK && make_uri(jstr(node, "competence_area_id"), "CompetenceArea",
                                             SM_DIGCOMP_AREA_PREFIX, area_uri, sizeof area_uri))
                     return sm_error_set(err, SM_EPARSE,
-                                        "%s: @graph[%zu].competence_area_id: missing or bad",
-                                        name, index);
+                                        "%s: @graph[%zu].competence_area_id: missing or bad", name,
+                                        index);
                 uint32_t area;
                 if (rc == SM_OK)
                     rc = sm_taxonomy_intern(tx, sm_str_make(area_uri, strlen(area_uri)),
@@ -109,11 +109,10 @@ static int load_graph(sm_taxonomy *tx, const char *name, json_t *root, sm_error 
                     rc = sm_taxonomy_add_relation(tx, cid, area, SM_REL_BROADER);
             } else if (sm_str_eq(type, "ProficiencyLevel") && pass == 0) {
                 json_t *n = json_object_get(node, "eight_levels_mapping");
-                if (!json_is_integer(n) || json_integer_value(n) < 1 ||
-                    json_integer_value(n) > 8)
+                if (!json_is_integer(n) || json_integer_value(n) < 1 || json_integer_value(n) > 8)
                     return sm_error_set(err, SM_EPARSE,
-                                        "%s: @graph[%zu].eight_levels_mapping: must be 1..8",
-                                        name, index);
+                                        "%s: @graph[%zu].eight_levels_mapping: must be 1..8", name,
+                                        index);
                 rc = sm_taxonomy_set_level(tx, (int)json_integer_value(n),
                                            jstr(node, "four_levels_name"), sm_str_make("", 0),
                                            jstr(node, "eight_levels_description"));
@@ -136,8 +135,7 @@ static int load_graph(sm_taxonomy *tx, const char *name, json_t *root, sm_error 
                 rc = sm_taxonomy_add_statement(tx, cid, band, jstr(node, "description"));
             }
             if (rc != SM_OK)
-                return sm_error_set(err, rc, "%s: @graph[%zu]: %s", name, index,
-                                    sm_strerror(rc));
+                return sm_error_set(err, rc, "%s: @graph[%zu]: %s", name, index, sm_strerror(rc));
         }
     }
     return SM_OK;
@@ -162,8 +160,8 @@ int sm_digcomp_load_jsonld(sm_taxonomy *tx, const char *path, sm_error *err)
     return load_json(tx, path, root, &jerr, err);
 }
 
-int sm_digcomp_load_jsonld_buffer(sm_taxonomy *tx, const char *name, const char *data,
-                                  size_t len, sm_error *err)
+int sm_digcomp_load_jsonld_buffer(sm_taxonomy *tx, const char *name, const char *data, size_t len,
+                                  sm_error *err)
 {
     json_set_alloc_funcs(json_alloc, json_release);
     json_error_t jerr;

@@ -23,7 +23,7 @@
  */
 int sm_digcomp_load_jsonld(sm_taxonomy *tx, const char *path, sm_error *err);
 /* As above over a buffer; name appears in messages. */
-int sm_digcomp_load_jsonld_buffer(sm_taxonomy *tx, const char *name, const char *data,
-                                  size_t len, sm_error *err);
+int sm_digcomp_load_jsonld_buffer(sm_taxonomy *tx, const char *name, const char *data, size_t len,
+                                  sm_error *err);
 
 #endif

@@ -7,9 +7,8 @@
 const char *sm_strerror(int code)
 {
     switch (code) {
-#define SM__CASE(name, value, text)                                      \
-    case name:                                                           \
-        return text;
+#define SM__CASE(name, value, text)                                                                \
+    case name: return text;
         SM_ERRNO_MAP(SM__CASE)
 #undef SM__CASE
     }

@@ -12,15 +12,15 @@
 
 #include <stddef.h>
 
-#define SM_ERRNO_MAP(X)                                                  \
-    X(SM_OK, 0, "success")                                               \
-    X(SM_ENOMEM, -1, "out of memory")                                    \
-    X(SM_EIO, -2, "input/output error")                                  \
-    X(SM_EPARSE, -3, "malformed input")                                  \
-    X(SM_EINVAL, -4, "invalid argument")                                 \
-    X(SM_ENOTFOUND, -5, "not found")                                     \
-    X(SM_ETOOBIG, -6, "input too large")                                 \
-    X(SM_EUTF8, -7, "invalid UTF-8")                                     \
+#define SM_ERRNO_MAP(X)                                                                            \
+    X(SM_OK, 0, "success")                                                                         \
+    X(SM_ENOMEM, -1, "out of memory")                                                              \
+    X(SM_EIO, -2, "input/output error")                                                            \
+    X(SM_EPARSE, -3, "malformed input")                                                            \
+    X(SM_EINVAL, -4, "invalid argument")                                                           \
+    X(SM_ENOTFOUND, -5, "not found")                                                               \
+    X(SM_ETOOBIG, -6, "input too large")                                                           \
+    X(SM_EUTF8, -7, "invalid UTF-8")                                                               \
     X(SM_ELIMIT, -8, "resource limit reached")
 
 enum {

@@ -85,8 +85,8 @@ static int add_one_label(void *ctx, sm_str part)
     return sm_taxonomy_add_label(c->tx, c->id, c->lang, c->kind, part);
 }
 
-static int add_labels(sm_taxonomy *tx, uint32_t id, sm_lang lang, sm_label_kind kind,
-                      sm_str field, const char *sep)
+static int add_labels(sm_taxonomy *tx, uint32_t id, sm_lang lang, sm_label_kind kind, sm_str field,
+                      const char *sep)
 {
     label_ctx c = {tx, id, lang, kind};
     return sm_split_values(field, sep, add_one_label, &c);
@@ -180,10 +180,10 @@ static int read_concepts(reader *r, file_kind kind)
                                         sm_csv_field(r->csv, c_pref))) != SM_OK ||
             (rc = add_labels(r->tx, id, r->lang, SM_LABEL_ALT, sm_csv_field(r->csv, c_alt),
                              "\n")) != SM_OK ||
-            (rc = add_labels(r->tx, id, r->lang, SM_LABEL_HIDDEN,
-                             sm_csv_field(r->csv, c_hidden), "\n")) != SM_OK ||
-            (rc = sm_taxonomy_set_description(r->tx, id, r->lang,
-                                              sm_csv_field(r->csv, c_desc))) != SM_OK)
+            (rc = add_labels(r->tx, id, r->lang, SM_LABEL_HIDDEN, sm_csv_field(r->csv, c_hidden),
+                             "\n")) != SM_OK ||
+            (rc = sm_taxonomy_set_description(r->tx, id, r->lang, sm_csv_field(r->csv, c_desc))) !=
+                SM_OK)
             return fail(r, c_pref, rc, sm_strerror(rc));
         if (c_code >= 0 && sm_csv_field(r->csv, c_code).len &&
             (rc = sm_taxonomy_set_code(r->tx, id, sm_csv_field(r->csv, c_code))) != SM_OK)
@@ -195,8 +195,7 @@ static int read_concepts(reader *r, file_kind kind)
 static int read_fr_labels(reader *r)
 {
     int col[3];
-    int rc = sm_csv_require(r->csv, COLS("conceptUri", "preferredLabel", "altLabels"), col,
-                            r->err);
+    int rc = sm_csv_require(r->csv, COLS("conceptUri", "preferredLabel", "altLabels"), col, r->err);
     if (rc != SM_OK)
         return rc;
     while ((rc = sm_csv_next(r->csv, r->err)) == 1) {
@@ -237,8 +236,8 @@ static int read_collection(reader *r, unsigned collection)
                              " | ")) != SM_OK)
             return fail(r, col[1], rc, sm_strerror(rc));
         if (r->lang == SM_LANG_FR && sm_csv_field(r->csv, c_desc).len &&
-            (rc = sm_taxonomy_set_description(r->tx, id, r->lang,
-                                              sm_csv_field(r->csv, c_desc))) != SM_OK)
+            (rc = sm_taxonomy_set_description(r->tx, id, r->lang, sm_csv_field(r->csv, c_desc))) !=
+                SM_OK)
             return fail(r, c_desc, rc, sm_strerror(rc));
     }
     return rc;
@@ -268,12 +267,12 @@ static int read_broader(reader *r)
 static int read_pairs(reader *r, file_kind kind)
 {
     int col[3];
-    int rc = kind == F_SKILL_SKILL
-                 ? sm_csv_require(r->csv, COLS("originalSkillUri", "relationType",
-                                               "relatedSkillUri"),
-                                  col, r->err)
-                 : sm_csv_require(r->csv, COLS("occupationUri", "relationType", "skillUri"), col,
-                                  r->err);
+    int rc =
+        kind == F_SKILL_SKILL
+            ? sm_csv_require(r->csv, COLS("originalSkillUri", "relationType", "relatedSkillUri"),
+                             col, r->err)
+            : sm_csv_require(r->csv, COLS("occupationUri", "relationType", "skillUri"), col,
+                             r->err);
     if (rc != SM_OK)
         return rc;
     sm_relation essential = kind == F_SKILL_SKILL ? SM_REL_SKILL_ESSENTIAL : SM_REL_OCC_ESSENTIAL;
@@ -342,23 +341,13 @@ static int read_file(sm_taxonomy *tx, const char *path, const file_spec *spec, s
     case F_SKILLS:
     case F_SKILL_GROUPS:
     case F_OCCUPATIONS:
-    case F_ISCO:
-        rc = read_concepts(&r, spec->kind);
-        break;
-    case F_FR_LABELS:
-        rc = read_fr_labels(&r);
-        break;
-    case F_COLLECTION:
-        rc = read_collection(&r, spec->collection);
-        break;
+    case F_ISCO: rc = read_concepts(&r, spec->kind); break;
+    case F_FR_LABELS: rc = read_fr_labels(&r); break;
+    case F_COLLECTION: rc = read_collection(&r, spec->collection); break;
     case F_BROADER_SKILL:
-    case F_BROADER_OCC:
-        rc = read_broader(&r);
-        break;
+    case F_BROADER_OCC: rc = read_broader(&r); break;
     case F_SKILL_SKILL:
-    case F_OCC_SKILL:
-        rc = read_pairs(&r, spec->kind);
-        break;
+    case F_OCC_SKILL: rc = read_pairs(&r, spec->kind); break;
     }
     if (stats) {
         stats->files++;

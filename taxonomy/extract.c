@@ -86,22 +86,22 @@ static const char *const stopwords[] = {
     "a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "with", "by", "from", "as",
     "is", "are", "be", "been", "being", "was", "were", "into", "onto", "this", "that", "these",
     "those", "its", "their", "our", "your", "we", "you", "they", "he", "she", "his", "her", "my",
-    "me", "us", "them", "not", "no", "but", "if", "than", "so", "such", "also", "via", "per",
-    "etc", "eg", "ie", "will", "can", "may", "must", "should", "would", "have", "has", "had",
-    "do", "does", "who", "which", "what", "when", "where", "how", "all", "any", "some", "s",
+    "me", "us", "them", "not", "no", "but", "if", "than", "so", "such", "also", "via", "per", "etc",
+    "eg", "ie", "will", "can", "may", "must", "should", "would", "have", "has", "had", "do", "does",
+    "who", "which", "what", "when", "where", "how", "all", "any", "some", "s",
     /* French (folded: no accents) */
     "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "au", "aux", "en",
     "dans", "sur", "pour", "par", "avec", "sans", "ce", "cet", "cette", "ces", "son", "sa", "ses",
-    "leur", "leurs", "qu", "que", "qui", "se", "y", "ne", "n", "pas", "plus", "vos", "votre",
-    "nos", "notre", "mon", "ma", "mes", "je", "j", "il", "elle", "ils", "elles", "nous", "vous",
-    "on", "c", "m", "t", "est", "sont", "etre", "avoir", "a", "afin", "ainsi", "chez", "lors",
-    "tout", "tous", "toute", "toutes", NULL};
+    "leur", "leurs", "qu", "que", "qui", "se", "y", "ne", "n", "pas", "plus", "vos", "votre", "nos",
+    "notre", "mon", "ma", "mes", "je", "j", "il", "elle", "ils", "elles", "nous", "vous", "on", "c",
+    "m", "t", "est", "sont", "etre", "avoir", "a", "afin", "ainsi", "chez", "lors", "tout", "tous",
+    "toute", "toutes", NULL};
 
 /* Leading verbs that many skill labels carry but texts often leave out. */
 static const char *const leading_verbs[] = {
-    "use",       "using",    "operate",  "operating", "apply",   "perform", "conduct",
-    "utiliser",  "appliquer", "effectuer", "realiser", "pratiquer", "manipuler", "employer",
-    "exploiter", "mettre", "faire", NULL};
+    "use",       "using",    "operate",   "operating", "apply",    "perform",
+    "conduct",   "utiliser", "appliquer", "effectuer", "realiser", "pratiquer",
+    "manipuler", "employer", "exploiter", "mettre",    "faire",    NULL};
 
 static int ends_with(const char *w, size_t n, const char *suffix)
 {
@@ -251,8 +251,7 @@ static int add_entry(sm_extractor *ex, const uint32_t *ids, size_t n, uint32_t c
         if (sm_strmap_put(ex->phrases, ids, k * sizeof *ids, PREFIX_ONLY, NULL) < 0)
             return SM_ENOMEM;
     uint32_t phrase;
-    int put = sm_strmap_put(ex->phrases, ids, n * sizeof *ids, (uint32_t)ex->phrase_count,
-                            &phrase);
+    int put = sm_strmap_put(ex->phrases, ids, n * sizeof *ids, (uint32_t)ex->phrase_count, &phrase);
     if (put < 0)
         return SM_ENOMEM;
     if (put == 1 || phrase == PREFIX_ONLY) {
@@ -272,8 +271,7 @@ static int add_entry(sm_extractor *ex, const uint32_t *ids, size_t n, uint32_t c
             }
             return SM_OK;
         }
-    if (sm_grow((void **)&ex->entries, &ex->entry_cap, ex->entry_count + 1, sizeof(entry)) !=
-        SM_OK)
+    if (sm_grow((void **)&ex->entries, &ex->entry_cap, ex->entry_count + 1, sizeof(entry)) != SM_OK)
         return SM_ENOMEM;
     entry *e = &ex->entries[ex->entry_count];
     e->concept = concept;
@@ -379,8 +377,8 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* Appends the distinct tokens of text to the current concept's description list. */
-static int add_description(sm_extractor *ex, pcre2_match_data *md, const char *text,
-                           tok *scratch, size_t cap)
+static int add_description(sm_extractor *ex, pcre2_match_data *md, const char *text, tok *scratch,
+                           size_t cap)
 {
     long n = tokenize(ex, md, text, strlen(text), 0, scratch, cap);
     if (n < 0)
@@ -478,8 +476,7 @@ int sm_extractor_new(const sm_taxonomy *tx, sm_extractor **out, sm_error *err)
                 goto done;
         for (s = 0; s < statements; s++) {
             sm_statement st = sm_taxonomy_statement_at(tx, s);
-            if (st.concept == c &&
-                (rc = add_description(ex, md, st.text, scratch, 4096)) != SM_OK)
+            if (st.concept == c && (rc = add_description(ex, md, st.text, scratch, 4096)) != SM_OK)
                 goto done;
         }
         /* Keep each concept's description tokens sorted and distinct. */
@@ -764,8 +761,7 @@ static result *slot_for(sm_extraction *x, uint32_t concept, uint32_t *index)
         *index = st->slot;
         return &x->results[*index];
     }
-    if (sm_grow((void **)&x->results, &x->result_cap, x->result_count + 1, sizeof(result)) !=
-        SM_OK)
+    if (sm_grow((void **)&x->results, &x->result_cap, x->result_count + 1, sizeof(result)) != SM_OK)
         return NULL;
     *index = (uint32_t)x->result_count;
     st->slot = *index;
@@ -844,8 +840,8 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask)
         uint64_t text_exact = exact_hash(x->toks + c->start, len);
         float generic = 1.0f;
         if (len == 1)
-            generic = 1.0f / (1.0f + 0.25f * log2f(1.0f + (float)ex->label_df[x->ids[c->start]] /
-                                                                  4.0f));
+            generic =
+                1.0f / (1.0f + 0.25f * log2f(1.0f + (float)ex->label_df[x->ids[c->start]] / 4.0f));
         float ambiguous = 1.0f / (1.0f + 0.15f * (float)(ambiguity - 1));
         if (ambiguous < 0.5f)
             ambiguous = 0.5f;
@@ -1038,7 +1034,7 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
         float cov = acc * (lb->kind == SM_LABEL_HIDDEN ? 0.85f : 1.0f);
         concept_state *st = state_of(x, lb->concept);
         if (st->label == 0 && st->desc == 0)
-            x->touched_concepts[touched_concepts++] = lb->concept;
+        x->touched_concepts[touched_concepts++] = lb->concept;
         if (cov > st->label) {
             st->label = cov;
             st->lab = l;

@@ -43,9 +43,9 @@ typedef struct sm_span {
 
 typedef struct sm_extracted {
     uint32_t concept;
-    float confidence; /* in [0, 1] */
-    uint8_t lang;     /* language of the label that matched */
-    uint8_t literal;  /* 1: a label appeared in the text; 0: lexical evidence only */
+    float confidence;    /* in [0, 1] */
+    uint8_t lang;        /* language of the label that matched */
+    uint8_t literal;     /* 1: a label appeared in the text; 0: lexical evidence only */
     const char *matched; /* the text found (not NUL-terminated), see matched_len */
     size_t matched_len;
     const sm_span *spans;

@@ -17,8 +17,8 @@
 struct sm_similarity {
     const sm_taxonomy *tx;
     sm_sim_params params;
-    float *occ_norm;     /* per concept: norm of its occupation vector */
-    uint32_t *offsets;   /* count + 1 */
+    float *occ_norm;   /* per concept: norm of its occupation vector */
+    uint32_t *offsets; /* count + 1 */
     sm_neighbour *neighbours;
     size_t neighbour_count;
 };
@@ -125,7 +125,7 @@ static int is_skill(const sm_taxonomy *tx, uint32_t id)
 static sm_sim_via digcomp_direction(const sm_taxonomy *tx, uint32_t neighbour)
 {
     return sm_taxonomy_type(tx, neighbour) == SM_CT_DIGCOMP_COMPETENCE ? SM_VIA_BROADER
-                                                                        : SM_VIA_NARROWER;
+                                                                       : SM_VIA_NARROWER;
 }
 
 float sm_similarity_pair(const sm_similarity *sim, uint32_t a, uint32_t b, sm_neighbour *why)
@@ -159,8 +159,7 @@ float sm_similarity_pair(const sm_similarity *sim, uint32_t a, uint32_t b, sm_ne
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
             if (ea[i].concept == eb[j].concept)
-                note_hier(&ev, sibling_credit(sim, ea[i].concept), SM_VIA_SIBLING,
-                          ea[i].concept);
+                note_hier(&ev, sibling_credit(sim, ea[i].concept), SM_VIA_SIBLING, ea[i].concept);
 
     na = sm_taxonomy_adjacent(tx, a, SM_ADJ_RELATED, &ea);
     for (size_t i = 0; i < na; i++)
@@ -306,8 +305,8 @@ static void gather(builder *bld, uint32_t a)
 
     n = sm_taxonomy_adjacent(tx, a, SM_ADJ_RELATED, &e);
     for (size_t i = 0; i < n; i++) {
-        float s = e[i].relation == SM_REL_SKILL_ESSENTIAL ? p->related_essential
-                                                          : p->related_optional;
+        float s =
+            e[i].relation == SM_REL_SKILL_ESSENTIAL ? p->related_essential : p->related_optional;
         evidence *ev = touch(bld, e[i].concept);
         if (s > ev->related)
             ev->related = s;

@@ -43,15 +43,15 @@ typedef struct sm_neighbour {
 } sm_neighbour;
 
 typedef struct sm_sim_params {
-    float parent;        /* direct broader/narrower between two skills */
-    float sibling;       /* shared direct parent, before the group-size discount */
+    float parent;             /* direct broader/narrower between two skills */
+    float sibling;            /* shared direct parent, before the group-size discount */
     float sibling_group_size; /* size at which a sibling's credit halves */
     float related_essential, related_optional;
-    float cooccur;       /* weight of the cosine */
+    float cooccur;        /* weight of the cosine */
     unsigned cooccur_min; /* occupations in common needed to count */
     float digcomp;
-    float cap;           /* the highest similarity of two distinct skills */
-    unsigned top_n;      /* neighbours kept per skill */
+    float cap;      /* the highest similarity of two distinct skills */
+    unsigned top_n; /* neighbours kept per skill */
     /* When not NULL, only occupations with occupation_mask[id] != 0 count
      * for co-occurrence (evaluation keeps held-out occupations out). */
     const uint8_t *occupation_mask;

@@ -121,8 +121,9 @@ static const char latin1[64] = "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
                                "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
 
 /* Base letters of U+0100..U+017F (Latin Extended-A), in code point order. */
-static const char latin_ext_a[128] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
-                                     "lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+static const char latin_ext_a[128] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
+    "lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
 size_t sm_fold_codepoint(uint32_t cp, char *out)
 {
@@ -160,15 +161,22 @@ size_t sm_fold_codepoint(uint32_t cp, char *out)
     if (cp >= 0x300 && cp <= 0x36F)
         return 0; /* combining diacritical marks */
     switch (cp) {
-    case 0x2018: case 0x2019: case 0x201B: case 0x2032: case 0x02BC: case 0x00B4: case 0x0060:
-        out[0] = '\'';
-        return 1;
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212:
-        out[0] = '-';
-        return 1;
-    case 0x00A0: case 0x202F: case 0x2009:
-        out[0] = ' ';
-        return 1;
+    case 0x2018:
+    case 0x2019:
+    case 0x201B:
+    case 0x2032:
+    case 0x02BC:
+    case 0x00B4:
+    case 0x0060: out[0] = '\''; return 1;
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2212: out[0] = '-'; return 1;
+    case 0x00A0:
+    case 0x202F:
+    case 0x2009: out[0] = ' '; return 1;
     }
     /* Greek and Cyrillic capitals have lower-case forms at fixed offsets. */
     if ((cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F))

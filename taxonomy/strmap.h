@@ -36,8 +36,7 @@ int sm_strmap_get(const sm_strmap *map, const void *key, size_t len, uint32_t *v
  * key was already there (then *existing, if not NULL, receives the present
  * value and nothing changes), or SM_ENOMEM (map unchanged).
  */
-int sm_strmap_put(sm_strmap *map, const void *key, size_t len, uint32_t value,
-                  uint32_t *existing);
+int sm_strmap_put(sm_strmap *map, const void *key, size_t len, uint32_t value, uint32_t *existing);
 
 /* Replaces the value of a present key; returns 1, or 0 when absent. */
 int sm_strmap_set(sm_strmap *map, const void *key, size_t len, uint32_t value);

@@ -20,7 +20,8 @@ typedef struct concept {
     uint32_t uri, code;
     uint32_t pref[SM_LANG_COUNT], desc[SM_LANG_COUNT];
     uint8_t type, reuse, collections;
-} concept;
+}
+concept;
 
 typedef struct raw_label {
     uint32_t concept, text;
@@ -164,8 +165,7 @@ int sm_taxonomy_intern(sm_taxonomy *tx, sm_str uri, sm_concept_type type, uint32
     }
     if (tx->count >= SM_NO_CONCEPT - 1)
         return SM_ETOOBIG;
-    if (sm_grow((void **)&tx->concepts, &tx->concepts_cap, tx->count + 1, sizeof(concept)) !=
-        SM_OK)
+    if (sm_grow((void **)&tx->concepts, &tx->concepts_cap, tx->count + 1, sizeof(concept)) != SM_OK)
         return SM_ENOMEM;
     concept *c = &tx->concepts[tx->count];
     memset(c, 0, sizeof *c);
@@ -261,8 +261,7 @@ int sm_taxonomy_add_relation(sm_taxonomy *tx, uint32_t from, uint32_t to, sm_rel
         return SM_EINVAL;
     if (from == to)
         return SM_OK;
-    if (sm_grow((void **)&tx->edges, &tx->edges_cap, tx->edge_count + 1, sizeof(raw_edge)) !=
-        SM_OK)
+    if (sm_grow((void **)&tx->edges, &tx->edges_cap, tx->edge_count + 1, sizeof(raw_edge)) != SM_OK)
         return SM_ENOMEM;
     touch(tx);
     raw_edge *e = &tx->edges[tx->edge_count++];
@@ -297,8 +296,7 @@ int sm_taxonomy_add_statement(sm_taxonomy *tx, uint32_t competence, sm_str band,
                 sizeof(raw_statement)) != SM_OK)
         return SM_ENOMEM;
     raw_statement *s = &tx->statements[tx->statement_count];
-    if (pool_add(tx, sm_str_trim(band), &s->band) != SM_OK ||
-        pool_add(tx, text, &s->text) != SM_OK)
+    if (pool_add(tx, sm_str_trim(band), &s->band) != SM_OK || pool_add(tx, text, &s->text) != SM_OK)
         return SM_ENOMEM;
     s->concept = competence;
     tx->statement_count++;
@@ -312,7 +310,7 @@ static int cmp_label(const void *pa, const void *pb)
 {
     const raw_label *a = pa, *b = pb;
     if (a->concept != b->concept)
-        return a->concept < b->concept ? -1 : 1;
+    return a->concept < b->concept ? -1 : 1;
     if (a->lang != b->lang)
         return a->lang - b->lang;
     if (a->kind != b->kind)
@@ -399,8 +397,7 @@ static int edge_targets(const raw_edge *e, int *adj_fwd, int *adj_back)
         *adj_fwd = SM_ADJ_DIGCOMP;
         *adj_back = SM_ADJ_DIGCOMP;
         return 1;
-    case SM_REL__COUNT:
-        break;
+    case SM_REL__COUNT: break;
     }
     return 0;
 }
@@ -409,7 +406,7 @@ static int cmp_sm_edge(const void *pa, const void *pb)
 {
     const sm_edge *a = pa, *b = pb;
     if (a->concept != b->concept)
-        return a->concept < b->concept ? -1 : 1;
+    return a->concept < b->concept ? -1 : 1;
     return a->relation - b->relation;
 }
 

@@ -67,12 +67,12 @@ typedef enum sm_reuse {
 
 /* Relation kinds, as stored (from -> to). */
 typedef enum sm_relation {
-    SM_REL_BROADER = 0,        /* from is narrower than to (hierarchy) */
-    SM_REL_SKILL_ESSENTIAL,    /* skill from needs skill to */
-    SM_REL_SKILL_OPTIONAL,     /* skill from is helped by skill to */
-    SM_REL_OCC_ESSENTIAL,      /* occupation from requires skill to */
-    SM_REL_OCC_OPTIONAL,       /* occupation from may ask for skill to */
-    SM_REL_DIGCOMP,            /* skill from belongs to DigComp competence to */
+    SM_REL_BROADER = 0,     /* from is narrower than to (hierarchy) */
+    SM_REL_SKILL_ESSENTIAL, /* skill from needs skill to */
+    SM_REL_SKILL_OPTIONAL,  /* skill from is helped by skill to */
+    SM_REL_OCC_ESSENTIAL,   /* occupation from requires skill to */
+    SM_REL_OCC_OPTIONAL,    /* occupation from may ask for skill to */
+    SM_REL_DIGCOMP,         /* skill from belongs to DigComp competence to */
     SM_REL__COUNT
 } sm_relation;
 
@@ -99,8 +99,8 @@ typedef struct sm_label {
 } sm_label;
 
 typedef struct sm_level {
-    int level;          /* 1..8 */
-    const char *name;   /* four-level band: Basic, Intermediate, Advanced, Highly advanced */
+    int level;        /* 1..8 */
+    const char *name; /* four-level band: Basic, Intermediate, Advanced, Highly advanced */
     const char *name_fr;
     const char *description;
 } sm_level;

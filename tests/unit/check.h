@@ -23,49 +23,49 @@ typedef struct sm_test {
 
 static int sm__failures;
 
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "    %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);     \
-            sm__failures++;                                                                  \
-        }                                                                                    \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "    %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);           \
+            sm__failures++;                                                                        \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                      \
-    do {                                                                                     \
-        long long sm__a = (long long)(a), sm__b = (long long)(b);                            \
-        if (sm__a != sm__b) {                                                                \
-            fprintf(stderr, "    %s:%d: %s == %lld, expected %s == %lld\n", __FILE__,        \
-                    __LINE__, #a, sm__a, #b, sm__b);                                         \
-            sm__failures++;                                                                  \
-        }                                                                                    \
+#define CHECK_INT(a, b)                                                                            \
+    do {                                                                                           \
+        long long sm__a = (long long)(a), sm__b = (long long)(b);                                  \
+        if (sm__a != sm__b) {                                                                      \
+            fprintf(stderr, "    %s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,    \
+                    #a, sm__a, #b, sm__b);                                                         \
+            sm__failures++;                                                                        \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                      \
-    do {                                                                                     \
-        const char *sm__a = (a), *sm__b = (b);                                               \
-        if (!sm__a || !sm__b || strcmp(sm__a, sm__b) != 0) {                                 \
-            fprintf(stderr, "    %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,          \
-                    __LINE__, #a, sm__a ? sm__a : "(null)", sm__b ? sm__b : "(null)");       \
-            sm__failures++;                                                                  \
-        }                                                                                    \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *sm__a = (a), *sm__b = (b);                                                     \
+        if (!sm__a || !sm__b || strcmp(sm__a, sm__b) != 0) {                                       \
+            fprintf(stderr, "    %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,  \
+                    sm__a ? sm__a : "(null)", sm__b ? sm__b : "(null)");                           \
+            sm__failures++;                                                                        \
+        }                                                                                          \
     } while (0)
 
 /* Checks that haystack contains needle. */
-#define CHECK_HAS(haystack, needle)                                                          \
-    do {                                                                                     \
-        const char *sm__h = (haystack), *sm__n = (needle);                                   \
-        if (!sm__h || !strstr(sm__h, sm__n)) {                                               \
-            fprintf(stderr, "    %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__,         \
-                    __LINE__, sm__h ? sm__h : "(null)", sm__n);                              \
-            sm__failures++;                                                                  \
-        }                                                                                    \
+#define CHECK_HAS(haystack, needle)                                                                \
+    do {                                                                                           \
+        const char *sm__h = (haystack), *sm__n = (needle);                                         \
+        if (!sm__h || !strstr(sm__h, sm__n)) {                                                     \
+            fprintf(stderr, "    %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,     \
+                    sm__h ? sm__h : "(null)", sm__n);                                              \
+            sm__failures++;                                                                        \
+        }                                                                                          \
     } while (0)
 
-#define SKIP(reason)                                                                         \
-    do {                                                                                     \
-        fprintf(stderr, "    skipped: %s\n", reason);                                        \
-        exit(77);                                                                            \
+#define SKIP(reason)                                                                               \
+    do {                                                                                           \
+        fprintf(stderr, "    skipped: %s\n", reason);                                              \
+        exit(77);                                                                                  \
     } while (0)
 
 /* Where the shared data lives: $SKILLMATCH_DATA, default ../shared/data. */
@@ -113,12 +113,15 @@ static inline int sm_test_main(const char *suite, const sm_test *tests, size_t c
     return failed ? 1 : 0;
 }
 
-#define SM_TEST_MAIN(suite, ...)                                                             \
-    int main(int argc, char **argv)                                                          \
-    {                                                                                        \
-        static const sm_test tests[] = {__VA_ARGS__};                                        \
-        return sm_test_main(suite, tests, sizeof tests / sizeof tests[0], argc, argv);       \
+#define SM_TEST_MAIN(suite, ...)                                                                   \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
+        static const sm_test tests[] = {__VA_ARGS__};                                              \
+        return sm_test_main(suite, tests, sizeof tests / sizeof tests[0], argc, argv);             \
     }
-#define T(fn) {#fn, fn}
+#define T(fn)                                                                                      \
+    {                                                                                              \
+#fn, fn                                                                                    \
+    }
 
 #endif

@@ -91,8 +91,9 @@ static void extract_lines_align(void)
                 json_t *spans = json_object_get(s, "spans");
                 CHECK(json_is_array(spans) && json_array_size(spans) > 0);
                 json_t *span = json_array_get(spans, 0);
-                CHECK(json_array_size(span) == 2 && json_integer_value(json_array_get(span, 0)) <
-                                                        json_integer_value(json_array_get(span, 1)));
+                CHECK(json_array_size(span) == 2 &&
+                      json_integer_value(json_array_get(span, 0)) <
+                          json_integer_value(json_array_get(span, 1)));
             }
         }
         if (i == 0) {
@@ -166,7 +167,8 @@ static void extract_reports_malformed_esco(void)
     int status;
     char *out = run(cmd, "x\n", 2, &status);
     CHECK_INT(status, 1);
-    CHECK_HAS(out, "skills_en.csv: record 2 (line 3), column preferredLabel: unterminated quoted field");
+    CHECK_HAS(out,
+              "skills_en.csv: record 2 (line 3), column preferredLabel: unterminated quoted field");
     free(out);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_INT(system(cmd), 0);

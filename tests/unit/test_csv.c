@@ -41,7 +41,9 @@ static void quoting_and_newlines(void)
 static void header_lookup_and_bom(void)
 {
     sm_error err;
-    sm_csv *csv = open_text("\xEF\xBB\xBF" "conceptUri, preferredLabel ,x\nu1,label,1", &err);
+    sm_csv *csv = open_text("\xEF\xBB\xBF"
+                            "conceptUri, preferredLabel ,x\nu1,label,1",
+                            &err);
     CHECK(csv != NULL);
     CHECK_INT(sm_csv_column(csv, "conceptUri"), 0);
     CHECK_INT(sm_csv_column(csv, "preferredLabel"), 1);

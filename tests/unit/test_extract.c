@@ -235,8 +235,10 @@ static void empty_huge_and_invalid_input(void)
 static void limits_are_clamped(void)
 {
     setup(NULL);
-    CHECK(run("logiciel de caisse, Excel, e-mail, Word, visioconférence", SM_LANG_MASK_ALL, 0) == 1);
-    CHECK(run("logiciel de caisse, Excel, e-mail, Word, visioconférence", SM_LANG_MASK_ALL, 3) == 3);
+    CHECK(run("logiciel de caisse, Excel, e-mail, Word, visioconférence", SM_LANG_MASK_ALL, 0) ==
+          1);
+    CHECK(run("logiciel de caisse, Excel, e-mail, Word, visioconférence", SM_LANG_MASK_ALL, 3) ==
+          3);
     CHECK(run("logiciel de caisse", SM_LANG_MASK_ALL, 100000) <= SM_EXTRACT_MAX_LIMIT);
     teardown();
 }
@@ -261,8 +263,8 @@ static void spans_point_at_the_text(void)
         if (r->literal)
             CHECK(r->matched >= text && r->matched + r->matched_len <= text + strlen(text));
     }
-    CHECK(rank_of("1558e8f3-c0d8-4bde-a0ac-8f4ff0c4e5b8") >= 0 || rank_of("card-payment-terminal") >= 0 ||
-          n >= 3);
+    CHECK(rank_of("1558e8f3-c0d8-4bde-a0ac-8f4ff0c4e5b8") >= 0 ||
+          rank_of("card-payment-terminal") >= 0 || n >= 3);
     teardown();
 }
 
@@ -271,8 +273,8 @@ static void extraction_survives_allocation_failures(void)
     setup(NULL);
     for (long fail = 0; fail < 60; fail++) {
         sm_alloc_fail_after(fail);
-        int rc = run("Maîtrise d’Excel et du logiciel de caisse, envoi d'e-mails", SM_LANG_MASK_ALL,
-                     10);
+        int rc =
+            run("Maîtrise d’Excel et du logiciel de caisse, envoi d'e-mails", SM_LANG_MASK_ALL, 10);
         sm_alloc_fail_after(-1);
         CHECK(rc >= 0 || rc == SM_ENOMEM);
     }

@@ -14,8 +14,8 @@ static char esco[1024], digcomp[1024];
 static void need_data(void)
 {
     snprintf(esco, sizeof esco, "%s/esco-1.1.1", sm_test_data_dir());
-    snprintf(digcomp, sizeof digcomp, "%s/digcomp-3.0/DigComp_3.0_Data_Supplement_24_Nov_2025.jsonld",
-             sm_test_data_dir());
+    snprintf(digcomp, sizeof digcomp,
+             "%s/digcomp-3.0/DigComp_3.0_Data_Supplement_24_Nov_2025.jsonld", sm_test_data_dir());
     struct stat st;
     if (stat(esco, &st) != 0 || stat(digcomp, &st) != 0) {
         char why[1200];
@@ -37,7 +37,8 @@ static void full_esco_and_digcomp_load(void)
         fprintf(stderr, "    %s\n", err.message);
     CHECK_INT(rc, SM_OK);
     /* 13,896 ESCO skills plus the built-in skills that have no ESCO URI. */
-    size_t skills = sm_taxonomy_count_type(tx, SM_CT_SKILL) + sm_taxonomy_count_type(tx, SM_CT_KNOWLEDGE);
+    size_t skills =
+        sm_taxonomy_count_type(tx, SM_CT_SKILL) + sm_taxonomy_count_type(tx, SM_CT_KNOWLEDGE);
     CHECK(skills >= 13896 && skills < 13896 + 300);
     CHECK(sm_taxonomy_count_type(tx, SM_CT_OCCUPATION) >= 3007);
     CHECK_INT(sm_taxonomy_count_type(tx, SM_CT_DIGCOMP_COMPETENCE), 21);
@@ -55,7 +56,8 @@ static void full_esco_and_digcomp_load(void)
     CHECK(fr >= 13000);
     /* The DigComp collection's ESCO skills are linked to DigComp competences. */
     uint32_t twin = sm_taxonomy_find(
-        tx, sm_str_make("http://data.europa.eu/esco/skill/e439742d-558d-4f52-885e-afdc740b48cf", 69));
+        tx,
+        sm_str_make("http://data.europa.eu/esco/skill/e439742d-558d-4f52-885e-afdc740b48cf", 69));
     const sm_edge *e;
     CHECK(twin != SM_NO_CONCEPT && sm_taxonomy_adjacent(tx, twin, SM_ADJ_DIGCOMP, &e) >= 1);
     fprintf(stderr, "    loaded in %.2f s, %zu concepts\n", report.seconds, sm_taxonomy_count(tx));

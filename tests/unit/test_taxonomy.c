@@ -101,7 +101,8 @@ static void esco_fixture_relations(void)
     sm_taxonomy *tx = load_fixture();
     uint32_t sheets = find(tx, SKILL(01)), excel = find(tx, SKILL(09)), till = find(tx, SKILL(02)),
              pay = find(tx, SKILL(07)), cashier = find(tx, OCC(201));
-    uint32_t group = find(tx, "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000101");
+    uint32_t group =
+        find(tx, "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000101");
     CHECK(adjacent_to(tx, excel, SM_ADJ_BROADER, sheets));
     CHECK(adjacent_to(tx, sheets, SM_ADJ_NARROWER, excel));
     CHECK(adjacent_to(tx, sheets, SM_ADJ_BROADER, group));
@@ -146,8 +147,8 @@ static void esco_errors_name_file_record_column(void)
     sm_taxonomy *tx;
     char body[1024];
 
-    snprintf(body, sizeof body, "%sK,http://x/1,skill/competence,,one,,\r\nK,http://x/2,,,\"two,,\r\n",
-             skills_header);
+    snprintf(body, sizeof body,
+             "%sK,http://x/1,skill/competence,,one,,\r\nK,http://x/2,,,\"two,,\r\n", skills_header);
     write_dir(dir, "skills_en.csv", body);
     tx = sm_taxonomy_new();
     CHECK_INT(sm_esco_load(tx, dir, NULL, &err), SM_EPARSE);
@@ -169,9 +170,10 @@ static void esco_errors_name_file_record_column(void)
 
     snprintf(body, sizeof body, "%sK,http://x/1,,,one,,\r\n", skills_header);
     write_dir(dir, "skills_en.csv", body);
-    write_dir(dir, "occupationSkillRelations.csv",
-              "occupationUri,relationType,skillType,skillUri\r\nhttp://o/1,essential,,http://x/1\r\n"
-              "http://o/1,mandatory,,http://x/1\r\n");
+    write_dir(
+        dir, "occupationSkillRelations.csv",
+        "occupationUri,relationType,skillType,skillUri\r\nhttp://o/1,essential,,http://x/1\r\n"
+        "http://o/1,mandatory,,http://x/1\r\n");
     tx = sm_taxonomy_new();
     CHECK_INT(sm_esco_load(tx, dir, NULL, &err), SM_EPARSE);
     CHECK_HAS(err.message, "occupationSkillRelations.csv: record 2 (line 3), column relationType");
@@ -228,7 +230,8 @@ static void digcomp_jsonld(void)
     uint32_t a = find(tx, SM_DIGCOMP_AREA_PREFIX "1");
     CHECK(c != SM_NO_CONCEPT && a != SM_NO_CONCEPT);
     CHECK_INT(sm_taxonomy_type(tx, c), SM_CT_DIGCOMP_COMPETENCE);
-    CHECK_STR(sm_taxonomy_label(tx, c, SM_LANG_EN), "Browsing, searching and filtering information");
+    CHECK_STR(sm_taxonomy_label(tx, c, SM_LANG_EN),
+              "Browsing, searching and filtering information");
     CHECK(adjacent_to(tx, c, SM_ADJ_BROADER, a));
     CHECK_STR(sm_taxonomy_code(tx, c), "1.1");
     CHECK(sm_taxonomy_level(tx, 1) != NULL);
@@ -238,11 +241,12 @@ static void digcomp_jsonld(void)
     CHECK_STR(sm_taxonomy_statement_at(tx, 0).band, "Basic");
     sm_taxonomy_free(tx);
 
-    const char *bad[] = {"{\"@graph\": [", "{\"@graph\": 3}",
-                         "{\"@graph\": [{\"@type\":\"Competence\",\"@id\":\"Competence/x y\"}]}",
-                         "{\"@graph\": [{\"@type\":\"ProficiencyLevel\",\"eight_levels_mapping\":9}]}",
-                         "{\"@graph\": [{\"@type\":\"CompetenceStatement\",\"competence_id\":"
-                         "\"Competence/9.9\",\"description\":\"x\"}]}"};
+    const char *bad[] = {
+        "{\"@graph\": [", "{\"@graph\": 3}",
+        "{\"@graph\": [{\"@type\":\"Competence\",\"@id\":\"Competence/x y\"}]}",
+        "{\"@graph\": [{\"@type\":\"ProficiencyLevel\",\"eight_levels_mapping\":9}]}",
+        "{\"@graph\": [{\"@type\":\"CompetenceStatement\",\"competence_id\":"
+        "\"Competence/9.9\",\"description\":\"x\"}]}"};
     const char *why[] = {"line 1", "no @graph array", "@graph[0].@id", "eight_levels_mapping",
                          "unknown competence"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -263,7 +267,8 @@ static void builtin_taxonomy(void)
     CHECK_INT(sm_taxonomy_load(&opts, &tx, NULL, &err), SM_OK);
     CHECK_INT(sm_taxonomy_count_type(tx, SM_CT_DIGCOMP_AREA), 5);
     CHECK_INT(sm_taxonomy_count_type(tx, SM_CT_DIGCOMP_COMPETENCE), 21);
-    size_t skills = sm_taxonomy_count_type(tx, SM_CT_SKILL) + sm_taxonomy_count_type(tx, SM_CT_KNOWLEDGE);
+    size_t skills =
+        sm_taxonomy_count_type(tx, SM_CT_SKILL) + sm_taxonomy_count_type(tx, SM_CT_KNOWLEDGE);
     CHECK(skills >= 150 && skills <= 300);
     for (int l = 1; l <= 8; l++)
         CHECK(sm_taxonomy_level(tx, l) != NULL && sm_taxonomy_level(tx, l)->name_fr[0]);
@@ -278,7 +283,8 @@ static void builtin_taxonomy(void)
     CHECK_STR(sm_taxonomy_label(tx, pos, SM_LANG_FR), "utiliser un logiciel de caisse");
     CHECK(has_label(tx, pos, SM_LANG_FR, SM_LABEL_ALT, "logiciel de caisse"));
     /* A skill linked to ESCO carries the ESCO URI. */
-    uint32_t sheets = find(tx, "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be");
+    uint32_t sheets =
+        find(tx, "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be");
     CHECK(sheets != SM_NO_CONCEPT);
     CHECK(has_label(tx, sheets, SM_LANG_FR, SM_LABEL_ALT, "Excel"));
     uint32_t c = find(tx, SM_DIGCOMP_COMPETENCE_PREFIX "3.1");
@@ -394,7 +400,8 @@ static void similarity_without_cooccurrence(void)
     p.occupation_mask = mask;
     sm_similarity *sim = NULL;
     CHECK_INT(sm_similarity_build(tx, &p, &sim), SM_OK);
-    uint32_t till = find(tx, SKILL(02)), service = find(tx, SKILL(03)), shelves = find(tx, SKILL(08));
+    uint32_t till = find(tx, SKILL(02)), service = find(tx, SKILL(03)),
+             shelves = find(tx, SKILL(08));
     sm_neighbour why;
     float masked = sm_similarity_pair(sim, service, shelves, &why);
     float full = sm_similarity_pair(sm_taxonomy_similarity(tx), service, shelves, NULL);
