@@ -102,7 +102,8 @@ deps-bench:
 test: deps-test
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined tests
-	@bash tests/run.sh build build-san
+	@$(MAKE) --no-print-directory SANITIZE=thread B=build-tsan build-tsan/tests/test_concurrency
+	@bash tests/run.sh build build-san build-tsan
 
 LISTEN ?= 127.0.0.1:8080
 run: deps-run

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test suite of the given build directories and prints the total.
-# Usage: tests/run.sh BUILD_DIR [SANITIZED_BUILD_DIR]
+# Usage: tests/run.sh BUILD_DIR [SANITIZED_BUILD_DIR [TSAN_BUILD_DIR]]
 # The plain build runs all suites; the sanitized build runs the unit suites
-# (those that do not start the server binary) again under ASan/UBSan.
+# (those that do not start the server binary) again under ASan/UBSan; the
+# ThreadSanitizer build runs the concurrency suite.
 set -u
 cd "$(dirname "$0")/.."
 plain=${1:-build}
 san=${2:-}
+tsan=${3:-}
 passed=0 failed=0 skipped=0
 run_suite() { run_suite_args "$1" "$2"; }
 run_suite_args() {
@@ -40,7 +42,7 @@ if [ -n "$san" ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   for t in "$san"/tests/test_*; do
-    case "$(basename "$t")" in test_cli|test_server|test_full_data) continue ;; esac
+    case "$(basename "$t")" in test_cli|test_server|test_full_data|test_concurrency) continue ;; esac
     [ -x "$t" ] && run_suite "$t" "$(basename "$t") [address,undefined]"
   done
   # The committed fuzz corpora, replayed under the sanitizers.
@@ -49,6 +51,10 @@ if [ -n "$san" ]; then
     name=${t##*/replay_}
     run_suite_args "$t" "fuzz_$name corpus [address,undefined]" "fuzz_$name" tests/fuzz/corpus/"$name"/*
   done
+fi
+if [ -n "$tsan" ] && [ -x "$tsan/tests/test_concurrency" ]; then
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+    run_suite "$tsan/tests/test_concurrency" "test_concurrency [thread]"
 fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -1,0 +1,1527 @@
+/*
+ * matcher.c: the offer and profile store, its skill index, and queries
+ * (see matcher.h and matcher/README.md).
+ *
+ * Invariants:
+ * - Records (offers, profiles) are immutable once published. An upsert
+ *   writes a new record in a new slot and empties the old slot; the old
+ *   record is freed through epoch-based reclamation, so a reader that loaded
+ *   it keeps a valid pointer until its query ends. Slots are never reused.
+ * - Slot directories and posting blocks never move: readers reach them
+ *   through atomic pointers and counts published with release stores after
+ *   the data they guard is written.
+ * - Postings of an emptied slot stay in the lists; queries skip them when
+ *   they find the slot empty. Scores only ever come from live records.
+ * - Similarity is read from neighbour lists made symmetric at creation, so
+ *   expanding the profile (offers query) and expanding the offer
+ *   (candidates query) give the same credits.
+ */
+#include "matcher/matcher.h"
+#include "matcher/epoch.h"
+#include "taxonomy/alloc.h"
+#include "taxonomy/similarity.h"
+#include "taxonomy/strmap.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SEG_BITS 16
+#define SEG_SIZE (1u << SEG_BITS)
+#define MAX_SEGS 4096
+#define MIN_SIM 0.2f
+#define ESSENTIAL_FACTOR 3.0f
+#define DISTANCE_PENALTY 0.3
+#define NO_SLOT UINT32_MAX
+#define TOMBSTONE UINT32_MAX
+
+/* ---- scoring rules ------------------------------------------------------ */
+
+static float evidence_factor(uint8_t evidence, unsigned disable)
+{
+    static const float factor[4] = {0.80f, 0.90f, 0.95f, 1.00f};
+    if (disable & SM_SCORE_NO_EVIDENCE)
+        return 1.0f;
+    return factor[evidence > 3 ? 3 : evidence];
+}
+
+static float level_factor(uint8_t have, uint8_t need, unsigned disable)
+{
+    if ((disable & SM_SCORE_NO_LEVEL) || need == 0 || have >= need)
+        return 1.0f;
+    if (have == 0)
+        return 0.85f; /* level not stated: the benefit of the doubt, not full credit */
+    float f = 1.0f - 0.2f * (float)(need - have);
+    return f < 0.25f ? 0.25f : f;
+}
+
+static double distance_km(double lat1, double lon1, double lat2, double lon2)
+{
+    const double rad = 3.14159265358979323846 / 180.0;
+    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    return 6371.0 * 2 * atan2(sqrt(a), sqrt(1 - a));
+}
+
+int32_t sm_today(void)
+{
+    return (int32_t)(time(NULL) / 86400);
+}
+
+/* ---- records and slots -------------------------------------------------- */
+
+typedef struct offer_rec {
+    char *id, *title, *organisation, *contract;
+    uint8_t kind, remote, has_location;
+    unsigned flags;
+    double lat, lon;
+    float hours, duration_hours, cost;
+    uint32_t seats, occupation;
+    int32_t valid_from, valid_through;
+    uint32_t req_count, teach_count;
+    sm_requirement *reqs;
+    float *contrib; /* per requirement: W / sum of W, default model */
+    sm_requirement *teaches;
+} offer_rec;
+
+typedef struct profile_rec {
+    char *id;
+    uint8_t has_location;
+    double lat, lon;
+    float radius_km;
+    unsigned constraints, consent;
+    uint32_t skill_count;
+    sm_skill_claim *skills;
+} profile_rec;
+
+typedef struct slots {
+    _Atomic(_Atomic(void *) *) segs[MAX_SEGS];
+    _Atomic uint32_t count; /* slots handed out */
+} slots;
+
+/* Offer postings carry the requirement's weight share and level; profile postings the claim. */
+typedef struct posting {
+    uint32_t slot;
+    uint8_t level, evidence;
+    uint16_t pad;
+    float contrib;
+} posting;
+
+typedef struct block {
+    _Atomic uint32_t count;
+    uint32_t cap;
+    _Atomic(struct block *) next;
+    posting items[];
+} block;
+
+typedef struct plist {
+    _Atomic(block *) head;
+    block *tail; /* writer only */
+} plist;
+
+typedef struct neighbour {
+    uint32_t skill;
+    float sim;
+} neighbour;
+
+struct sm_matcher {
+    const sm_taxonomy *tx;
+    size_t skill_space; /* taxonomy concept count */
+    uint32_t *nb_offsets;
+    neighbour *nbs;
+    float *rarity;
+    pthread_mutex_t writer; /* serialises writers, and id lookups by readers */
+    sm_epoch *epoch;
+    slots offers, profiles, trainings; /* trainings: slot numbers of training offers */
+    sm_strmap *offer_ids, *profile_ids;
+    plist *job_postings, *profile_postings;
+    _Atomic size_t job_count, training_count, profile_count;
+    _Atomic size_t bytes;
+};
+
+static _Atomic(void *) *slot_ref(const slots *s, uint32_t slot)
+{
+    _Atomic(void *) *seg = atomic_load_explicit(&s->segs[slot >> SEG_BITS], memory_order_acquire);
+    return seg ? &seg[slot & (SEG_SIZE - 1)] : NULL;
+}
+
+static void *slot_get(const slots *s, uint32_t slot)
+{
+    _Atomic(void *) *ref = slot_ref(s, slot);
+    return ref ? atomic_load_explicit(ref, memory_order_acquire) : NULL;
+}
+
+/* Writer: appends value in a new slot; returns it, or NO_SLOT when out of memory. */
+static uint32_t slot_append(slots *s, void *value)
+{
+    uint32_t slot = atomic_load_explicit(&s->count, memory_order_relaxed);
+    if ((slot >> SEG_BITS) >= MAX_SEGS)
+        return NO_SLOT;
+    if (!atomic_load_explicit(&s->segs[slot >> SEG_BITS], memory_order_relaxed)) {
+        _Atomic(void *) *seg = sm_calloc(SEG_SIZE, sizeof *seg);
+        if (!seg)
+            return NO_SLOT;
+        atomic_store_explicit(&s->segs[slot >> SEG_BITS], seg, memory_order_release);
+    }
+    atomic_store_explicit(slot_ref(s, slot), value, memory_order_release);
+    atomic_store_explicit(&s->count, slot + 1, memory_order_release);
+    return slot;
+}
+
+static void slots_free(slots *s, void (*free_fn)(void *))
+{
+    uint32_t count = atomic_load(&s->count);
+    for (uint32_t i = 0; free_fn && i < count; i++)
+        free_fn(slot_get(s, i));
+    for (int k = 0; k < MAX_SEGS; k++)
+    {
+        _Atomic(void *) *seg = atomic_load(&s->segs[k]);
+        void *raw;
+        memcpy(&raw, &seg, sizeof raw); /* free() takes a plain pointer */
+        sm_free(raw);
+    }
+}
+
+static void free_offer(void *p)
+{
+    offer_rec *o = p;
+    if (!o)
+        return;
+    sm_free(o->id);
+    sm_free(o->title);
+    sm_free(o->organisation);
+    sm_free(o->contract);
+    sm_free(o->reqs);
+    sm_free(o->contrib);
+    sm_free(o->teaches);
+    sm_free(o);
+}
+
+static void free_profile(void *p)
+{
+    profile_rec *r = p;
+    if (!r)
+        return;
+    sm_free(r->id);
+    sm_free(r->skills);
+    sm_free(r);
+}
+
+/* Writer: appends a posting to skill's list. */
+static int plist_add(sm_matcher *m, plist *l, const posting *p)
+{
+    block *b = l->tail;
+    if (!b || atomic_load_explicit(&b->count, memory_order_relaxed) == b->cap) {
+        uint32_t cap = b ? (b->cap < 4096 ? b->cap * 2 : 4096) : 8;
+        block *fresh = sm_malloc(sizeof(block) + cap * sizeof(posting));
+        if (!fresh)
+            return SM_ENOMEM;
+        atomic_init(&fresh->count, 0);
+        fresh->cap = cap;
+        atomic_init(&fresh->next, NULL);
+        if (b)
+            atomic_store_explicit(&b->next, fresh, memory_order_release);
+        else
+            atomic_store_explicit(&l->head, fresh, memory_order_release);
+        l->tail = b = fresh;
+        atomic_fetch_add(&m->bytes, sizeof(block) + cap * sizeof(posting));
+    }
+    uint32_t n = atomic_load_explicit(&b->count, memory_order_relaxed);
+    b->items[n] = *p;
+    atomic_store_explicit(&b->count, n + 1, memory_order_release);
+    return SM_OK;
+}
+
+static void plists_free(plist *lists, size_t count)
+{
+    for (size_t i = 0; lists && i < count; i++) {
+        block *b = atomic_load(&lists[i].head);
+        while (b) {
+            block *next = atomic_load(&b->next);
+            sm_free(b);
+            b = next;
+        }
+    }
+    sm_free(lists);
+}
+
+/* ---- creation ----------------------------------------------------------- */
+
+typedef struct pair {
+    uint32_t a, b;
+    float sim;
+} pair;
+
+static int cmp_pair(const void *x, const void *y)
+{
+    const pair *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return (p->sim < q->sim) - (p->sim > q->sim); /* larger sim first */
+}
+
+/* Symmetric neighbour lists: b is a's neighbour when either lists the other. */
+static int build_neighbours(sm_matcher *m)
+{
+    const sm_similarity *sim = sm_taxonomy_similarity(m->tx);
+    size_t count = m->skill_space, total = 0;
+    for (uint32_t a = 0; a < count; a++) {
+        const sm_neighbour *list;
+        total += sm_similarity_neighbours(sim, a, &list);
+    }
+    pair *pairs = sm_malloc((2 * total + 1) * sizeof *pairs);
+    m->nb_offsets = sm_calloc(count + 1, sizeof *m->nb_offsets);
+    if (!pairs || !m->nb_offsets) {
+        sm_free(pairs);
+        return SM_ENOMEM;
+    }
+    size_t n = 0;
+    for (uint32_t a = 0; a < count; a++) {
+        const sm_neighbour *list;
+        size_t k = sm_similarity_neighbours(sim, a, &list);
+        for (size_t i = 0; i < k; i++) {
+            if (list[i].sim < MIN_SIM)
+                continue;
+            pairs[n++] = (pair){a, list[i].concept, list[i].sim};
+            pairs[n++] = (pair){list[i].concept, a, list[i].sim};
+        }
+    }
+    if (n)
+        qsort(pairs, n, sizeof *pairs, cmp_pair);
+    m->nbs = sm_malloc((n + 1) * sizeof *m->nbs);
+    if (!m->nbs) {
+        sm_free(pairs);
+        return SM_ENOMEM;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && pairs[i].a == pairs[i - 1].a && pairs[i].b == pairs[i - 1].b)
+            continue;
+        m->nbs[kept] = (neighbour){pairs[i].b, pairs[i].sim};
+        m->nb_offsets[pairs[i].a + 1]++;
+        kept++;
+    }
+    for (size_t a = 0; a < count; a++)
+        m->nb_offsets[a + 1] += m->nb_offsets[a];
+    sm_free(pairs);
+    return SM_OK;
+}
+
+float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        return 1.0f;
+    if (a >= m->skill_space)
+        return 0.0f;
+    const neighbour *list = m->nbs + m->nb_offsets[a];
+    size_t lo = 0, hi = m->nb_offsets[a + 1] - m->nb_offsets[a];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (list[mid].skill < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->nb_offsets[a + 1] - m->nb_offsets[a] && list[lo].skill == b ? list[lo].sim
+                                                                             : 0.0f;
+}
+
+int sm_matcher_new(const sm_taxonomy *tx, sm_matcher **out)
+{
+    *out = NULL;
+    sm_matcher *m = sm_calloc(1, sizeof *m);
+    if (!m)
+        return SM_ENOMEM;
+    m->tx = tx;
+    m->skill_space = sm_taxonomy_count(tx);
+    pthread_mutex_init(&m->writer, NULL);
+    m->epoch = sm_epoch_new();
+    m->offer_ids = sm_strmap_new();
+    m->profile_ids = sm_strmap_new();
+    m->job_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
+    m->profile_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
+    m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
+    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_postings ||
+        !m->profile_postings || !m->rarity || build_neighbours(m) != SM_OK) {
+        sm_matcher_free(m);
+        return SM_ENOMEM;
+    }
+    /* Rarity: skills asked for by many occupations (English, teamwork) weigh less. */
+    for (uint32_t s = 0; s < m->skill_space; s++) {
+        const sm_edge *e;
+        size_t occ = sm_taxonomy_adjacent(tx, s, SM_ADJ_SKILL_OCCS, &e);
+        m->rarity[s] = 1.0f / (1.0f + 0.25f * logf(1.0f + (float)occ));
+    }
+    *out = m;
+    return SM_OK;
+}
+
+void sm_matcher_free(sm_matcher *m)
+{
+    if (!m)
+        return;
+    slots_free(&m->offers, free_offer);
+    slots_free(&m->profiles, free_profile);
+    slots_free(&m->trainings, NULL);
+    plists_free(m->job_postings, m->skill_space);
+    plists_free(m->profile_postings, m->skill_space);
+    sm_strmap_free(m->offer_ids);
+    sm_strmap_free(m->profile_ids);
+    sm_epoch_free(m->epoch);
+    sm_free(m->nb_offsets);
+    sm_free(m->nbs);
+    sm_free(m->rarity);
+    pthread_mutex_destroy(&m->writer);
+    sm_free(m);
+}
+
+float sm_matcher_rarity(const sm_matcher *m, uint32_t skill)
+{
+    return skill < m->skill_space ? m->rarity[skill] : 1.0f;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static int is_skill(const sm_matcher *m, uint32_t id)
+{
+    return id < m->skill_space && sm_concept_is_skill(sm_taxonomy_type(m->tx, id));
+}
+
+static int check_text(const char *s, const char *field, int required, sm_error *err)
+{
+    if (!s || !*s)
+        return required ? sm_error_set(err, SM_EINVAL, "%s: required", field) : SM_OK;
+    size_t len = strlen(s);
+    if (len > 1024)
+        return sm_error_set(err, SM_EINVAL, "%s: longer than 1024 bytes", field);
+    if (!sm_utf8_valid(s, len, NULL))
+        return sm_error_set(err, SM_EINVAL, "%s: invalid UTF-8", field);
+    return SM_OK;
+}
+
+static int check_geo(const sm_geo *g, const char *field, sm_error *err)
+{
+    if (g->known && !(g->lat >= -90 && g->lat <= 90 && g->lon >= -180 && g->lon <= 180))
+        return sm_error_set(err, SM_EINVAL, "%s: latitude must be in [-90, 90], longitude in [-180, 180]",
+                            field);
+    return SM_OK;
+}
+
+static int check_requirements(const sm_matcher *m, const sm_requirement *r, size_t n,
+                              const char *field, sm_error *err)
+{
+    if (n > SM_MAX_REQUIREMENTS)
+        return sm_error_set(err, SM_EINVAL, "%s: more than %d skills", field, SM_MAX_REQUIREMENTS);
+    for (size_t i = 0; i < n; i++) {
+        if (!is_skill(m, r[i].skill))
+            return sm_error_set(err, SM_EINVAL, "%s[%zu].skill: not a skill concept", field, i);
+        if (r[i].level > SM_MAX_LEVEL)
+            return sm_error_set(err, SM_EINVAL, "%s[%zu].level: must be 0..8", field, i);
+        if (!(r[i].weight >= 0 && r[i].weight <= 10))
+            return sm_error_set(err, SM_EINVAL, "%s[%zu].weight: must be in (0, 10]", field, i);
+        for (size_t k = 0; k < i; k++)
+            if (r[k].skill == r[i].skill)
+                return sm_error_set(err, SM_EINVAL, "%s[%zu].skill: listed twice", field, i);
+    }
+    return SM_OK;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? sm_strndup(s, strlen(s)) : NULL;
+}
+
+/* The requirement weight W of the default model. */
+static float req_weight(const sm_matcher *m, const sm_requirement *r, unsigned disable)
+{
+    float w = r->weight > 0 ? r->weight : 1.0f;
+    if (!(disable & SM_SCORE_NO_RARITY))
+        w *= m->rarity[r->skill];
+    if (!(disable & SM_SCORE_NO_ESSENTIAL) && r->essential)
+        w *= ESSENTIAL_FACTOR;
+    return w;
+}
+
+/* shares[i] = W_i / sum of W: what requirement i adds to the skills score at full credit. */
+static void weight_shares(const sm_matcher *m, const sm_requirement *reqs, size_t n,
+                          unsigned disable, float *shares)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += req_weight(m, &reqs[i], disable);
+    for (size_t i = 0; i < n; i++)
+        shares[i] = total > 0 ? (float)(req_weight(m, &reqs[i], disable) / total) : 0;
+}
+
+static offer_rec *make_offer(const sm_matcher *m, const sm_offer *o)
+{
+    offer_rec *r = sm_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->id = dup_or_null(o->id);
+    r->title = dup_or_null(o->title);
+    r->organisation = dup_or_null(o->organisation);
+    r->contract = dup_or_null(o->contract);
+    r->reqs = sm_calloc(o->requirement_count + 1, sizeof *r->reqs);
+    r->contrib = sm_calloc(o->requirement_count + 1, sizeof *r->contrib);
+    r->teaches = sm_calloc(o->teach_count + 1, sizeof *r->teaches);
+    if (!r->id || !r->reqs || !r->contrib || !r->teaches || (o->title && *o->title && !r->title) ||
+        (o->organisation && *o->organisation && !r->organisation) ||
+        (o->contract && *o->contract && !r->contract)) {
+        free_offer(r);
+        return NULL;
+    }
+    r->kind = (uint8_t)o->kind;
+    r->remote = o->remote != 0;
+    r->has_location = o->location.known != 0;
+    r->lat = o->location.lat;
+    r->lon = o->location.lon;
+    r->flags = o->flags;
+    r->hours = o->hours;
+    r->duration_hours = o->duration_hours;
+    r->cost = o->cost;
+    r->seats = o->seats;
+    r->occupation = o->occupation;
+    r->valid_from = o->valid_from;
+    r->valid_through = o->valid_through;
+    r->req_count = (uint32_t)o->requirement_count;
+    r->teach_count = (uint32_t)o->teach_count;
+    for (size_t i = 0; i < o->requirement_count; i++) {
+        r->reqs[i] = o->requirements[i];
+        r->reqs[i].essential = o->requirements[i].essential != 0;
+    }
+    weight_shares(m, r->reqs, r->req_count, 0, r->contrib);
+    if (o->teach_count)
+        memcpy(r->teaches, o->teaches, o->teach_count * sizeof *r->teaches);
+    return r;
+}
+
+/*
+ * Writer: empties the slot that id maps to in ids and retires its record.
+ * For offers, *kind receives the removed offer's kind (read before the
+ * record may be freed). Returns SM_ENOTFOUND when id maps to nothing live.
+ */
+static int unlink_id(sm_matcher *m, sm_strmap *ids, slots *s, const char *id,
+                     void (*free_fn)(void *), int *kind)
+{
+    uint32_t slot;
+    if (!sm_strmap_get(ids, id, strlen(id), &slot) || slot == TOMBSTONE)
+        return SM_ENOTFOUND;
+    _Atomic(void *) *ref = slot_ref(s, slot);
+    void *old = atomic_load(ref);
+    if (kind && old)
+        *kind = ((offer_rec *)old)->kind;
+    atomic_store(ref, NULL);
+    sm_strmap_set(ids, id, strlen(id), TOMBSTONE);
+    sm_epoch_retire(m->epoch, old, free_fn);
+    return SM_OK;
+}
+
+static void count_offer(sm_matcher *m, int kind, int delta)
+{
+    _Atomic size_t *c = kind == SM_OFFER_JOB ? &m->job_count : &m->training_count;
+    if (delta > 0)
+        atomic_fetch_add(c, 1);
+    else
+        atomic_fetch_sub(c, 1);
+}
+
+int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
+{
+    int rc;
+    if ((rc = check_text(o->id, "id", 1, err)) || (rc = check_text(o->title, "title", 0, err)) ||
+        (rc = check_text(o->organisation, "organisation", 0, err)) ||
+        (rc = check_text(o->contract, "contract", 0, err)) ||
+        (rc = check_geo(&o->location, "location", err)))
+        return rc;
+    if (o->kind != SM_OFFER_JOB && o->kind != SM_OFFER_TRAINING)
+        return sm_error_set(err, SM_EINVAL, "kind: must be job or training");
+    if ((rc = check_requirements(m, o->requirements, o->requirement_count,
+                                 o->kind == SM_OFFER_JOB ? "skills" : "prerequisites", err)) ||
+        (rc = check_requirements(m, o->teaches, o->teach_count, "teaches", err)))
+        return rc;
+    if (o->kind == SM_OFFER_JOB && o->requirement_count == 0)
+        return sm_error_set(err, SM_EINVAL, "skills: a job offer needs at least one skill");
+    if (o->kind == SM_OFFER_TRAINING && o->teach_count == 0)
+        return sm_error_set(err, SM_EINVAL, "teaches: a training needs at least one skill");
+    if (!(o->hours >= 0 && o->hours <= 80))
+        return sm_error_set(err, SM_EINVAL, "hours: must be 0..80 a week");
+    if (o->valid_through && o->valid_from && o->valid_through < o->valid_from)
+        return sm_error_set(err, SM_EINVAL, "valid_through: before valid_from");
+    if (o->occupation != SM_NO_CONCEPT &&
+        (o->occupation >= m->skill_space ||
+         sm_taxonomy_type(m->tx, o->occupation) != SM_CT_OCCUPATION))
+        return sm_error_set(err, SM_EINVAL, "occupation: not an occupation concept");
+    offer_rec *r = make_offer(m, o);
+    if (!r)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    pthread_mutex_lock(&m->writer);
+    uint32_t slot = slot_append(&m->offers, r);
+    rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
+    if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
+        for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
+            posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
+            rc = plist_add(m, &m->job_postings[r->reqs[i].skill], &p);
+        }
+    } else if (rc == SM_OK) {
+        rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM : SM_OK;
+    }
+    if (rc != SM_OK) {
+        /* The new slot stays empty; its postings (if any) are skipped by queries. */
+        if (slot != NO_SLOT)
+            atomic_store(slot_ref(&m->offers, slot), NULL);
+        pthread_mutex_unlock(&m->writer);
+        free_offer(r);
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    }
+    int old_kind;
+    if (unlink_id(m, m->offer_ids, &m->offers, r->id, free_offer, &old_kind) == SM_OK)
+        count_offer(m, old_kind, -1);
+    if (sm_strmap_put(m->offer_ids, r->id, strlen(r->id), slot, NULL) == 0)
+        sm_strmap_set(m->offer_ids, r->id, strlen(r->id), slot);
+    count_offer(m, r->kind, +1);
+    pthread_mutex_unlock(&m->writer);
+    return SM_OK;
+}
+
+int sm_matcher_delete_offer(sm_matcher *m, const char *id)
+{
+    if (!id)
+        return SM_EINVAL;
+    pthread_mutex_lock(&m->writer);
+    int kind;
+    int rc = unlink_id(m, m->offer_ids, &m->offers, id, free_offer, &kind);
+    if (rc == SM_OK)
+        count_offer(m, kind, -1);
+    pthread_mutex_unlock(&m->writer);
+    return rc;
+}
+
+int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
+{
+    int rc;
+    if ((rc = check_text(p->id, "id", 1, err)) ||
+        (rc = check_geo(&p->location, "location", err)))
+        return rc;
+    if (p->skill_count > SM_MAX_PROFILE_SKILLS)
+        return sm_error_set(err, SM_EINVAL, "skills: more than %d", SM_MAX_PROFILE_SKILLS);
+    for (size_t i = 0; i < p->skill_count; i++) {
+        if (!is_skill(m, p->skills[i].skill))
+            return sm_error_set(err, SM_EINVAL, "skills[%zu].skill: not a skill concept", i);
+        if (p->skills[i].level > SM_MAX_LEVEL)
+            return sm_error_set(err, SM_EINVAL, "skills[%zu].level: must be 0..8", i);
+        if (p->skills[i].evidence > SM_EVIDENCE_CERTIFIED)
+            return sm_error_set(err, SM_EINVAL,
+                                "skills[%zu].evidence: must be declared, validated, assessed or "
+                                "certified",
+                                i);
+    }
+    if (!(p->radius_km >= 0 && p->radius_km <= 20000))
+        return sm_error_set(err, SM_EINVAL, "radius_km: must be 0..20000");
+    profile_rec *r = sm_calloc(1, sizeof *r);
+    if (!r)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    r->id = dup_or_null(p->id);
+    r->skills = sm_malloc((p->skill_count + 1) * sizeof *r->skills);
+    if (!r->id || !r->skills) {
+        free_profile(r);
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    }
+    if (p->skill_count)
+        memcpy(r->skills, p->skills, p->skill_count * sizeof *r->skills);
+    r->skill_count = (uint32_t)p->skill_count;
+    r->has_location = p->location.known != 0;
+    r->lat = p->location.lat;
+    r->lon = p->location.lon;
+    r->radius_km = p->radius_km;
+    r->constraints = p->constraints;
+    r->consent = p->consent;
+    pthread_mutex_lock(&m->writer);
+    uint32_t slot = slot_append(&m->profiles, r);
+    rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
+    for (uint32_t i = 0; i < r->skill_count && rc == SM_OK; i++) {
+        posting q = {slot, r->skills[i].level, r->skills[i].evidence, 0, 0};
+        rc = plist_add(m, &m->profile_postings[r->skills[i].skill], &q);
+    }
+    if (rc != SM_OK) {
+        if (slot != NO_SLOT)
+            atomic_store(slot_ref(&m->profiles, slot), NULL);
+        pthread_mutex_unlock(&m->writer);
+        free_profile(r);
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    }
+    if (unlink_id(m, m->profile_ids, &m->profiles, r->id, free_profile, NULL) == SM_OK)
+        atomic_fetch_sub(&m->profile_count, 1);
+    if (sm_strmap_put(m->profile_ids, r->id, strlen(r->id), slot, NULL) == 0)
+        sm_strmap_set(m->profile_ids, r->id, strlen(r->id), slot);
+    atomic_fetch_add(&m->profile_count, 1);
+    pthread_mutex_unlock(&m->writer);
+    return SM_OK;
+}
+
+int sm_matcher_delete_profile(sm_matcher *m, const char *id)
+{
+    if (!id)
+        return SM_EINVAL;
+    pthread_mutex_lock(&m->writer);
+    int rc = unlink_id(m, m->profile_ids, &m->profiles, id, free_profile, NULL);
+    if (rc == SM_OK)
+        atomic_fetch_sub(&m->profile_count, 1);
+    pthread_mutex_unlock(&m->writer);
+    return rc;
+}
+
+size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind)
+{
+    return kind == SM_OFFER_JOB ? atomic_load(&m->job_count) : atomic_load(&m->training_count);
+}
+
+size_t sm_matcher_profile_count(const sm_matcher *m)
+{
+    return atomic_load(&m->profile_count);
+}
+
+size_t sm_matcher_memory(const sm_matcher *m)
+{
+    size_t offers = atomic_load(&m->offers.count), profiles = atomic_load(&m->profiles.count);
+    return atomic_load(&m->bytes) +
+           offers * (sizeof(offer_rec) + 16 * (sizeof(sm_requirement) + sizeof(float)) + 64) +
+           profiles * (sizeof(profile_rec) + 10 * sizeof(sm_skill_claim) + 32) +
+           m->skill_space * 2 * sizeof(plist) + sm_strmap_memory(m->offer_ids) +
+           sm_strmap_memory(m->profile_ids);
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* One way the profile can cover a skill: through one of its claims. */
+typedef struct cand {
+    float factor; /* similarity x evidence */
+    float sim;
+    uint32_t via, next;
+    uint8_t level;
+} cand;
+
+typedef struct hitem {
+    double score;
+    uint32_t slot;
+} hitem;
+
+/* Where a result's strings and lists live until they are fixed up. */
+typedef struct pending {
+    size_t id, title, justification; /* offsets in text */
+    size_t items, missing;           /* offsets in items / missing */
+} pending;
+
+struct sm_match_reader {
+    sm_matcher *m;
+    sm_epoch_reader *er;
+    /* per slot */
+    double *acc;
+    float *best;
+    uint32_t *stamp, *bstamp, *touched, *btouched;
+    size_t slot_cap;
+    uint32_t epoch, bepoch;
+    /* per skill: the profile's ways to cover it */
+    uint32_t *xstamp, *xfirst, *xskills;
+    size_t xcount;
+    uint32_t xepoch;
+    cand *cands;
+    size_t cand_count, cand_cap;
+    hitem *heap;
+    size_t heap_count, heap_cap;
+    /* results */
+    sm_match_result *results;
+    pending *pend;
+    size_t result_count, result_cap, pend_cap;
+    sm_match_item *items;
+    size_t item_count, item_cap;
+    sm_requirement *missing;
+    size_t missing_count, missing_cap;
+    char *text;
+    size_t text_len, text_cap;
+    float shares[SM_MAX_REQUIREMENTS];
+};
+
+sm_match_reader *sm_match_reader_new(sm_matcher *m)
+{
+    sm_match_reader *r = sm_calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->m = m;
+    r->er = sm_epoch_register(m->epoch);
+    r->xstamp = sm_calloc(m->skill_space + 1, sizeof *r->xstamp);
+    r->xfirst = sm_calloc(m->skill_space + 1, sizeof *r->xfirst);
+    r->xskills = sm_calloc(m->skill_space + 1, sizeof *r->xskills);
+    if (!r->er || !r->xstamp || !r->xfirst || !r->xskills) {
+        sm_match_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void sm_match_reader_free(sm_match_reader *r)
+{
+    if (!r)
+        return;
+    if (r->er)
+        sm_epoch_unregister(r->m->epoch, r->er);
+    sm_free(r->acc);
+    sm_free(r->best);
+    sm_free(r->stamp);
+    sm_free(r->bstamp);
+    sm_free(r->touched);
+    sm_free(r->btouched);
+    sm_free(r->xstamp);
+    sm_free(r->xfirst);
+    sm_free(r->xskills);
+    sm_free(r->cands);
+    sm_free(r->heap);
+    sm_free(r->results);
+    sm_free(r->pend);
+    sm_free(r->items);
+    sm_free(r->missing);
+    sm_free(r->text);
+    sm_free(r);
+}
+
+/* Grows the per-slot scratch to cover slots [0, count). */
+static int ensure_slots(sm_match_reader *r, size_t count)
+{
+    if (count <= r->slot_cap)
+        return SM_OK;
+    size_t cap = count + count / 4 + 1024;
+    double *acc = sm_realloc(r->acc, cap * sizeof *acc);
+    if (!acc)
+        return SM_ENOMEM;
+    r->acc = acc;
+    float *best = sm_realloc(r->best, cap * sizeof *best);
+    if (!best)
+        return SM_ENOMEM;
+    r->best = best;
+    uint32_t **arrays[] = {&r->stamp, &r->bstamp, &r->touched, &r->btouched};
+    for (size_t k = 0; k < 4; k++) {
+        uint32_t *a = sm_realloc(*arrays[k], cap * sizeof(uint32_t));
+        if (!a)
+            return SM_ENOMEM;
+        *arrays[k] = a;
+    }
+    memset(r->stamp + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(uint32_t));
+    memset(r->bstamp + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(uint32_t));
+    r->slot_cap = cap;
+    return SM_OK;
+}
+
+static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
+{
+    if (++*epoch == 0) {
+        memset(stamps, 0, count * sizeof *stamps);
+        *epoch = 1;
+    }
+    return *epoch;
+}
+
+/* The profile's ways to cover each skill: its claims and their neighbours. */
+static int expand_profile(sm_match_reader *r, const sm_skill_claim *claims, size_t n,
+                          unsigned disable)
+{
+    const sm_matcher *m = r->m;
+    uint32_t e = next_stamp(&r->xepoch, r->xstamp, m->skill_space + 1);
+    r->xcount = 0;
+    r->cand_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sm_skill_claim *c = &claims[i];
+        float ef = evidence_factor(c->evidence, disable);
+        uint32_t first = m->nb_offsets[c->skill], last = m->nb_offsets[c->skill + 1];
+        if (disable & SM_SCORE_NO_SIMILARITY)
+            last = first;
+        for (uint32_t k = first; k <= last; k++) {
+            uint32_t skill = k == last ? c->skill : m->nbs[k].skill;
+            float sim = k == last ? 1.0f : m->nbs[k].sim;
+            if (sm_grow((void **)&r->cands, &r->cand_cap, r->cand_count + 1, sizeof(cand)) != SM_OK)
+                return SM_ENOMEM;
+            if (r->xstamp[skill] != e) {
+                r->xstamp[skill] = e;
+                r->xfirst[skill] = UINT32_MAX;
+                r->xskills[r->xcount++] = skill;
+            }
+            cand *cd = &r->cands[r->cand_count];
+            cd->factor = sim * ef;
+            cd->sim = sim;
+            cd->via = c->skill;
+            cd->level = c->level;
+            cd->next = r->xfirst[skill];
+            r->xfirst[skill] = (uint32_t)r->cand_count++;
+        }
+    }
+    return SM_OK;
+}
+
+/* The best credit the expanded profile gives a skill required at level need. */
+static float expanded_credit(const sm_match_reader *r, uint32_t skill, uint8_t need,
+                             unsigned disable, const cand **why)
+{
+    float best = 0;
+    *why = NULL;
+    if (r->xstamp[skill] != r->xepoch)
+        return 0;
+    for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next) {
+        float credit = r->cands[i].factor * level_factor(r->cands[i].level, need, disable);
+        if (credit > best || (credit == best && *why && r->cands[i].sim > (*why)->sim)) {
+            best = credit;
+            *why = &r->cands[i];
+        }
+    }
+    return best;
+}
+
+typedef struct offer_view {
+    const char *id, *title;
+    uint8_t kind, remote, has_location;
+    unsigned flags;
+    double lat, lon;
+    float hours;
+    int32_t valid_from, valid_through;
+    const sm_requirement *reqs;
+    const float *shares; /* NULL: computed */
+    size_t req_count;
+    const sm_requirement *teaches;
+    size_t teach_count;
+} offer_view;
+
+typedef struct profile_view {
+    const char *id;
+    const sm_skill_claim *claims;
+    size_t claim_count;
+    uint8_t has_location;
+    double lat, lon;
+    float radius_km;
+    unsigned constraints;
+} profile_view;
+
+static offer_view view_of_offer_rec(const offer_rec *o)
+{
+    offer_view v = {o->id, o->title, o->kind, o->remote, o->has_location, o->flags, o->lat,
+                    o->lon, o->hours, o->valid_from, o->valid_through, o->reqs, o->contrib,
+                    o->req_count, o->teaches, o->teach_count};
+    return v;
+}
+
+static profile_view view_of_profile_rec(const profile_rec *p)
+{
+    profile_view v = {p->id, p->skills, p->skill_count, p->has_location, p->lat, p->lon,
+                      p->radius_km, p->constraints};
+    return v;
+}
+
+/*
+ * Whether the offer may be shown to the profile, and the distance factor:
+ * 0 when filtered out (expired, not yet open, beyond the radius, a
+ * constraint), else 1 with *factor and *km set.
+ */
+static int admit(const offer_view *o, const profile_view *p, int32_t today, unsigned disable,
+                 double *factor, double *km)
+{
+    *factor = 1.0;
+    *km = -1;
+    if ((o->valid_through && today > o->valid_through) || (o->valid_from && today < o->valid_from))
+        return 0;
+    if ((p->constraints & SM_PROFILE_REMOTE_ONLY) && !o->remote)
+        return 0;
+    if ((p->constraints & SM_PROFILE_PART_TIME) && o->hours > SM_PART_TIME_HOURS)
+        return 0;
+    if ((p->constraints & SM_PROFILE_NO_CAR) && (o->flags & SM_OFFER_REQUIRES_CAR))
+        return 0;
+    if (o->remote || !o->has_location || !p->has_location || (disable & SM_SCORE_NO_DISTANCE))
+        return 1;
+    double d = distance_km(p->lat, p->lon, o->lat, o->lon);
+    *km = d;
+    if (p->radius_km > 0 && d > p->radius_km)
+        return 0;
+    double scale = p->radius_km > 0 ? p->radius_km : 50.0;
+    *factor = 1.0 - DISTANCE_PENALTY * (d < scale ? d / scale : 1.0);
+    return 1;
+}
+
+static size_t add_text(sm_match_reader *r, const char *s, size_t len)
+{
+    if (sm_grow((void **)&r->text, &r->text_cap, r->text_len + len + 1, 1) != SM_OK)
+        return SIZE_MAX;
+    size_t off = r->text_len;
+    memcpy(r->text + off, s, len);
+    r->text[off + len] = '\0';
+    r->text_len += len + 1;
+    return off;
+}
+
+static int cmp_missing(const void *a, const void *b)
+{
+    const sm_requirement *x = a, *y = b;
+    return (int)y->essential - (int)x->essential;
+}
+
+typedef struct scored {
+    double skills, ess_cov, opt_cov;
+    size_t ess_total, ess_have, opt_total;
+    const char *best_label, *missing_label;
+    size_t missing_ess;
+} scored;
+
+/*
+ * Scores the offer's requirements against the expanded profile in r (the
+ * reference computation, also used for explanations). When result is not
+ * NULL, appends the matched items and missing requirements to r's buffers.
+ */
+static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned disable,
+                              sm_lang lang, scored *out, pending *pd)
+{
+    const sm_matcher *m = r->m;
+    const float *shares = o->shares;
+    if (!shares || disable) {
+        weight_shares(m, o->reqs, o->req_count, disable, r->shares);
+        shares = r->shares;
+    }
+    memset(out, 0, sizeof *out);
+    double ess_sum = 0, opt_sum = 0;
+    float best_ess = 0;
+    if (pd) {
+        pd->items = r->item_count;
+        pd->missing = r->missing_count;
+    }
+    for (size_t j = 0; j < o->req_count; j++) {
+        const sm_requirement *q = &o->reqs[j];
+        const cand *why;
+        float credit = expanded_credit(r, q->skill, q->level, disable, &why);
+        out->skills += (double)shares[j] * credit;
+        if (q->essential) {
+            out->ess_total++;
+            ess_sum += credit;
+            out->ess_have += credit >= 0.5f;
+        } else {
+            out->opt_total++;
+            opt_sum += credit;
+        }
+        if (!pd)
+            continue;
+        if (credit > 0 && why) {
+            if (sm_grow((void **)&r->items, &r->item_cap, r->item_count + 1, sizeof(sm_match_item)) !=
+                SM_OK)
+                return SM_ENOMEM;
+            sm_match_item *it = &r->items[r->item_count++];
+            it->required = q->skill;
+            it->via = why->via;
+            it->essential = q->essential != 0;
+            it->similarity = why->sim;
+            it->credit = credit;
+            it->tier = why->via == q->skill ? SM_TIER_EXACT
+                       : why->sim >= 0.5f   ? SM_TIER_CLOSE
+                                            : SM_TIER_RELATED;
+            it->level_gap = q->level > why->level && why->level ? q->level - why->level : 0;
+            if (q->essential && credit > best_ess) {
+                best_ess = credit;
+                out->best_label = sm_taxonomy_label_any(m->tx, q->skill, lang);
+            }
+        } else {
+            if (sm_grow((void **)&r->missing, &r->missing_cap, r->missing_count + 1,
+                        sizeof(sm_requirement)) != SM_OK)
+                return SM_ENOMEM;
+            r->missing[r->missing_count++] = *q;
+        }
+    }
+    out->ess_cov = out->ess_total ? ess_sum / (double)out->ess_total : 1.0;
+    out->opt_cov = out->opt_total ? opt_sum / (double)out->opt_total : 1.0;
+    if (pd) {
+        size_t nm = r->missing_count - pd->missing;
+        if (nm > 1)
+            qsort(r->missing + pd->missing, nm, sizeof(sm_requirement), cmp_missing);
+        for (size_t k = pd->missing; k < r->missing_count; k++)
+            out->missing_ess += r->missing[k].essential != 0;
+        if (nm)
+            out->missing_label = sm_taxonomy_label_any(m->tx, r->missing[pd->missing].skill, lang);
+        if (!out->best_label && r->item_count > pd->items)
+            out->best_label = sm_taxonomy_label_any(m->tx, r->items[pd->items].required, lang);
+    }
+    return SM_OK;
+}
+
+/* Writes the one-sentence justification. candidate: about a person, in the third person. */
+static void justify(char *buf, size_t size, const scored *s, size_t missing_count, double km,
+                    int remote, int candidate, sm_lang lang)
+{
+    size_t have = s->ess_total ? s->ess_have : 0, total = s->ess_total;
+    int n = 0;
+    if (lang == SM_LANG_FR) {
+        if (total)
+            n = snprintf(buf, size, "%s %zu des %zu compétences essentielles", candidate ? "A" : "Vous avez",
+                         have, total);
+        else
+            n = snprintf(buf, size, "%s des compétences demandées", candidate ? "A" : "Vous avez");
+        if (s->best_label && n < (int)size)
+            n += snprintf(buf + n, size - (size_t)n, ", dont « %s »", s->best_label);
+        if (s->missing_label && n < (int)size) {
+            n += snprintf(buf + n, size - (size_t)n, " ; il manque « %s »", s->missing_label);
+            if (missing_count > 1 && n < (int)size)
+                n += snprintf(buf + n, size - (size_t)n, " et %zu autre%s", missing_count - 1,
+                              missing_count > 2 ? "s" : "");
+        }
+        if (n < (int)size) {
+            if (remote)
+                n += snprintf(buf + n, size - (size_t)n, " ; en télétravail");
+            else if (km >= 0)
+                n += snprintf(buf + n, size - (size_t)n, " ; à %.0f km", km);
+        }
+    } else {
+        if (total)
+            n = snprintf(buf, size, "%s %zu of the %zu essential skills", candidate ? "Has" : "You have",
+                         have, total);
+        else
+            n = snprintf(buf, size, "%s some of the skills asked for", candidate ? "Has" : "You have");
+        if (s->best_label && n < (int)size)
+            n += snprintf(buf + n, size - (size_t)n, ", including \"%s\"", s->best_label);
+        if (s->missing_label && n < (int)size) {
+            n += snprintf(buf + n, size - (size_t)n, "; still missing \"%s\"", s->missing_label);
+            if (missing_count > 1 && n < (int)size)
+                n += snprintf(buf + n, size - (size_t)n, " and %zu more", missing_count - 1);
+        }
+        if (n < (int)size) {
+            if (remote)
+                n += snprintf(buf + n, size - (size_t)n, "; remote work");
+            else if (km >= 0)
+                n += snprintf(buf + n, size - (size_t)n, "; %.0f km away", km);
+        }
+    }
+    if (n >= 0 && (size_t)n + 1 < size)
+        snprintf(buf + n, size - (size_t)n, ".");
+}
+
+/* Appends a result for offer o and profile p (expanded in r) with its explanation. */
+static int add_result(sm_match_reader *r, const offer_view *o, const profile_view *p,
+                      double score, double factor, double km, const sm_match_options *opts,
+                      int candidate)
+{
+    if (sm_grow((void **)&r->results, &r->result_cap, r->result_count + 1,
+                sizeof(sm_match_result)) != SM_OK ||
+        sm_grow((void **)&r->pend, &r->pend_cap, r->result_count + 1, sizeof(pending)) != SM_OK)
+        return SM_ENOMEM;
+    sm_match_result *res = &r->results[r->result_count];
+    pending *pd = &r->pend[r->result_count];
+    memset(res, 0, sizeof *res);
+    scored s;
+    int rc = score_requirements(r, o, opts->disable, opts->lang, &s, pd);
+    if (rc != SM_OK)
+        return rc;
+    const char *id = candidate ? p->id : o->id;
+    pd->id = add_text(r, id, strlen(id));
+    pd->title = o->title ? add_text(r, o->title, strlen(o->title)) : SIZE_MAX - 1;
+    char sentence[512];
+    justify(sentence, sizeof sentence, &s, r->missing_count - pd->missing, km, o->remote,
+            candidate, opts->lang);
+    pd->justification = add_text(r, sentence, strlen(sentence));
+    if (pd->id == SIZE_MAX || pd->title == SIZE_MAX || pd->justification == SIZE_MAX)
+        return SM_ENOMEM;
+    res->score = score;
+    res->skills = s.skills;
+    res->essential_coverage = s.ess_cov;
+    res->optional_coverage = s.opt_cov;
+    res->distance_factor = factor;
+    res->distance_km = km;
+    res->matched_count = r->item_count - pd->items;
+    res->missing_count = r->missing_count - pd->missing;
+    r->result_count++;
+    return SM_OK;
+}
+
+/* Points results at their strings and lists once the buffers stop moving. */
+static void fix_up(sm_match_reader *r)
+{
+    for (size_t i = 0; i < r->result_count; i++) {
+        sm_match_result *res = &r->results[i];
+        pending *pd = &r->pend[i];
+        res->id = r->text + pd->id;
+        res->title = pd->title == SIZE_MAX - 1 ? NULL : r->text + pd->title;
+        res->justification = r->text + pd->justification;
+        res->matched = r->items + pd->items;
+        res->missing = r->missing + pd->missing;
+    }
+}
+
+static void reset_results(sm_match_reader *r)
+{
+    r->result_count = r->item_count = r->missing_count = r->text_len = 0;
+    r->heap_count = 0;
+}
+
+/* Min-heap on (score, then later slot), so the root is the weakest kept result. */
+static int hless(const hitem *a, const hitem *b)
+{
+    if (a->score != b->score)
+        return a->score < b->score;
+    return a->slot > b->slot;
+}
+
+static int heap_push(sm_match_reader *r, size_t k, double score, uint32_t slot)
+{
+    hitem it = {score, slot};
+    if (r->heap_count < k) {
+        if (sm_grow((void **)&r->heap, &r->heap_cap, r->heap_count + 1, sizeof(hitem)) != SM_OK)
+            return SM_ENOMEM;
+        size_t i = r->heap_count++;
+        r->heap[i] = it;
+        while (i && hless(&r->heap[i], &r->heap[(i - 1) / 2])) {
+            hitem t = r->heap[i];
+            r->heap[i] = r->heap[(i - 1) / 2];
+            r->heap[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return SM_OK;
+    }
+    if (!hless(&r->heap[0], &it))
+        return SM_OK;
+    r->heap[0] = it;
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, rr = l + 1, s = i;
+        if (l < k && hless(&r->heap[l], &r->heap[s]))
+            s = l;
+        if (rr < k && hless(&r->heap[rr], &r->heap[s]))
+            s = rr;
+        if (s == i)
+            break;
+        hitem t = r->heap[i];
+        r->heap[i] = r->heap[s];
+        r->heap[s] = t;
+        i = s;
+    }
+    return SM_OK;
+}
+
+/* Whether a candidate with this upper bound could still enter the heap. */
+static int could_enter(const sm_match_reader *r, size_t k, double bound, uint32_t slot)
+{
+    if (r->heap_count < k)
+        return 1;
+    hitem it = {bound, slot};
+    return hless(&r->heap[0], &it);
+}
+
+static int cmp_hitem_desc(const void *a, const void *b)
+{
+    return hless(b, a) ? -1 : hless(a, b) ? 1 : 0;
+}
+
+static size_t clamp_limit(size_t limit)
+{
+    if (limit == 0)
+        return 20;
+    return limit > SM_MATCH_MAX_LIMIT ? SM_MATCH_MAX_LIMIT : limit;
+}
+
+static int check_profile(const sm_matcher *m, const sm_profile *p, sm_error *err)
+{
+    if (p->skill_count == 0)
+        return sm_error_set(err, SM_EINVAL,
+                            "profile.skills: empty, add at least one skill to get matches");
+    if (p->skill_count > SM_MAX_PROFILE_SKILLS)
+        return sm_error_set(err, SM_EINVAL, "profile.skills: more than %d", SM_MAX_PROFILE_SKILLS);
+    for (size_t i = 0; i < p->skill_count; i++) {
+        if (!is_skill(m, p->skills[i].skill))
+            return sm_error_set(err, SM_EINVAL, "profile.skills[%zu].skill: not a skill concept", i);
+        if (p->skills[i].level > SM_MAX_LEVEL)
+            return sm_error_set(err, SM_EINVAL, "profile.skills[%zu].level: must be 0..8", i);
+    }
+    return check_geo(&p->location, "profile.location", err);
+}
+
+/* Training offers: scanned, scored as reachability times what they add. */
+static double training_score(sm_match_reader *r, const offer_view *o, unsigned disable)
+{
+    scored s;
+    score_requirements(r, o, disable, SM_LANG_EN, &s, NULL);
+    double reach = o->req_count ? s.skills : 1.0;
+    double gain = 0;
+    for (size_t i = 0; i < o->teach_count; i++) {
+        const cand *why;
+        float have = expanded_credit(r, o->teaches[i].skill, o->teaches[i].level, disable, &why);
+        /* How close it is to what the person knows: a next step, not a leap. */
+        float near = 0;
+        if (r->xstamp[o->teaches[i].skill] == r->xepoch)
+            for (uint32_t c = r->xfirst[o->teaches[i].skill]; c != UINT32_MAX; c = r->cands[c].next)
+                if (r->cands[c].sim < 1.0f && r->cands[c].sim > near)
+                    near = r->cands[c].sim;
+        gain += (1.0 - have) * (0.5 + 0.5 * near);
+    }
+    return reach * (o->teach_count ? gain / (double)o->teach_count : 0);
+}
+
+int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_match_options *opts,
+                    sm_error *err)
+{
+    sm_matcher *m = r->m;
+    reset_results(r);
+    int rc = check_profile(m, profile, err);
+    if (rc != SM_OK)
+        return rc;
+    size_t k = clamp_limit(opts->limit);
+    int32_t today = opts->today ? opts->today : sm_today();
+    profile_view pv = {profile->id ? profile->id : "", profile->skills, profile->skill_count,
+                       profile->location.known != 0, profile->location.lat, profile->location.lon,
+                       profile->radius_km, profile->constraints};
+    if ((rc = expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK)
+        return sm_error_set(err, rc, "out of memory");
+    sm_epoch_enter(m->epoch, r->er);
+    if (opts->kind == SM_OFFER_TRAINING) {
+        uint32_t count = atomic_load_explicit(&m->trainings.count, memory_order_acquire);
+        for (uint32_t i = 0; i < count && rc == SM_OK; i++) {
+            uint32_t slot = (uint32_t)(uintptr_t)slot_get(&m->trainings, i) - 1;
+            const offer_rec *o = slot_get(&m->offers, slot);
+            if (!o)
+                continue;
+            offer_view ov = view_of_offer_rec(o);
+            double factor, km;
+            if (!admit(&ov, &pv, today, 0, &factor, &km))
+                continue;
+            double score = training_score(r, &ov, 0) * factor;
+            if (score > 0)
+                rc = heap_push(r, k, score, slot);
+        }
+    } else {
+        uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
+        rc = ensure_slots(r, count);
+        uint32_t e = rc == SM_OK ? next_stamp(&r->epoch, r->stamp, r->slot_cap) : 0;
+        size_t touched = 0;
+        /* Walk the postings of every skill the profile covers, directly or through neighbours. */
+        for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
+            uint32_t skill = r->xskills[x];
+            uint32_t first = r->xfirst[skill];
+            int single = r->cands[first].next == UINT32_MAX;
+            for (block *b = atomic_load_explicit(&m->job_postings[skill].head, memory_order_acquire);
+                 b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+                uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+                for (uint32_t i = 0; i < n; i++) {
+                    const posting *p = &b->items[i];
+                    if (p->slot >= count)
+                        continue; /* newer than this query */
+                    float credit;
+                    if (single)
+                        credit = r->cands[first].factor *
+                                 level_factor(r->cands[first].level, p->level, 0);
+                    else {
+                        const cand *why;
+                        credit = expanded_credit(r, skill, p->level, 0, &why);
+                    }
+                    if (r->stamp[p->slot] != e) {
+                        r->stamp[p->slot] = e;
+                        r->acc[p->slot] = 0;
+                        r->touched[touched++] = p->slot;
+                    }
+                    r->acc[p->slot] += (double)p->contrib * credit;
+                }
+            }
+        }
+        /* Top-k: the accumulated skills score bounds the final score (distance only lowers it). */
+        for (size_t i = 0; i < touched && rc == SM_OK; i++) {
+            uint32_t slot = r->touched[i];
+            double bound = r->acc[slot];
+            if (bound <= 0 || !could_enter(r, k, bound, slot))
+                continue;
+            const offer_rec *o = slot_get(&m->offers, slot);
+            if (!o)
+                continue;
+            offer_view ov = view_of_offer_rec(o);
+            double factor, km;
+            if (!admit(&ov, &pv, today, 0, &factor, &km))
+                continue;
+            rc = heap_push(r, k, bound * factor, slot);
+        }
+    }
+    /* Explanations for the kept results, best first. */
+    if (rc == SM_OK && r->heap_count)
+        qsort(r->heap, r->heap_count, sizeof(hitem), cmp_hitem_desc);
+    for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
+        const offer_rec *o = slot_get(&m->offers, r->heap[i].slot);
+        if (!o)
+            continue;
+        offer_view ov = view_of_offer_rec(o);
+        double factor, km;
+        admit(&ov, &pv, today, 0, &factor, &km);
+        rc = add_result(r, &ov, &pv, r->heap[i].score, factor, km, opts, 0);
+    }
+    sm_epoch_leave(r->er);
+    if (rc != SM_OK) {
+        reset_results(r);
+        return sm_error_set(err, rc, "%s", sm_strerror(rc));
+    }
+    fix_up(r);
+    return (int)r->result_count;
+}
+
+int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match_options *opts,
+                        sm_error *err)
+{
+    sm_matcher *m = r->m;
+    reset_results(r);
+    if (!offer_id)
+        return sm_error_set(err, SM_EINVAL, "offer_id: required");
+    size_t k = clamp_limit(opts->limit);
+    int32_t today = opts->today ? opts->today : sm_today();
+    uint32_t oslot;
+    pthread_mutex_lock(&m->writer);
+    int found = sm_strmap_get(m->offer_ids, offer_id, strlen(offer_id), &oslot) && oslot != TOMBSTONE;
+    pthread_mutex_unlock(&m->writer);
+    if (!found)
+        return sm_error_set(err, SM_ENOTFOUND, "offer_id: no offer %s", offer_id);
+    sm_epoch_enter(m->epoch, r->er);
+    const offer_rec *o = slot_get(&m->offers, oslot);
+    if (!o || o->kind != SM_OFFER_JOB) {
+        sm_epoch_leave(r->er);
+        return sm_error_set(err, o ? SM_EINVAL : SM_ENOTFOUND,
+                            o ? "offer_id: candidates are ranked for job offers"
+                              : "offer_id: no offer %s",
+                            offer_id);
+    }
+    offer_view ov = view_of_offer_rec(o);
+    uint32_t count = atomic_load_explicit(&m->profiles.count, memory_order_acquire);
+    int rc = ensure_slots(r, count);
+    uint32_t e = rc == SM_OK ? next_stamp(&r->epoch, r->stamp, r->slot_cap) : 0;
+    size_t touched = 0;
+    /* Requirement by requirement: each profile's best credit for it, then its weighted share. */
+    for (size_t j = 0; j < ov.req_count && rc == SM_OK; j++) {
+        const sm_requirement *q = &ov.reqs[j];
+        uint32_t be = next_stamp(&r->bepoch, r->bstamp, r->slot_cap);
+        size_t btouched = 0;
+        uint32_t first = m->nb_offsets[q->skill], last = m->nb_offsets[q->skill + 1];
+        for (uint32_t nk = first; nk <= last; nk++) {
+            uint32_t skill = nk == last ? q->skill : m->nbs[nk].skill;
+            float sim = nk == last ? 1.0f : m->nbs[nk].sim;
+            for (block *b = atomic_load_explicit(&m->profile_postings[skill].head,
+                                                 memory_order_acquire);
+                 b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+                uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+                for (uint32_t i = 0; i < n; i++) {
+                    const posting *p = &b->items[i];
+                    if (p->slot >= count)
+                        continue;
+                    float credit = sim * evidence_factor(p->evidence, 0) *
+                                   level_factor(p->level, q->level, 0);
+                    if (r->bstamp[p->slot] != be) {
+                        r->bstamp[p->slot] = be;
+                        r->best[p->slot] = 0;
+                        r->btouched[btouched++] = p->slot;
+                    }
+                    if (credit > r->best[p->slot])
+                        r->best[p->slot] = credit;
+                }
+            }
+        }
+        for (size_t i = 0; i < btouched; i++) {
+            uint32_t slot = r->btouched[i];
+            if (r->stamp[slot] != e) {
+                r->stamp[slot] = e;
+                r->acc[slot] = 0;
+                r->touched[touched++] = slot;
+            }
+            r->acc[slot] += (double)ov.shares[j] * r->best[slot];
+        }
+    }
+    for (size_t i = 0; i < touched && rc == SM_OK; i++) {
+        uint32_t slot = r->touched[i];
+        double bound = r->acc[slot];
+        if (bound <= 0 || !could_enter(r, k, bound, slot))
+            continue;
+        const profile_rec *p = slot_get(&m->profiles, slot);
+        if (!p || !(p->consent & SM_CONSENT_VISIBLE))
+            continue;
+        profile_view pv = view_of_profile_rec(p);
+        double factor, km;
+        if (!admit(&ov, &pv, today, 0, &factor, &km))
+            continue;
+        rc = heap_push(r, k, bound * factor, slot);
+    }
+    if (rc == SM_OK && r->heap_count)
+        qsort(r->heap, r->heap_count, sizeof(hitem), cmp_hitem_desc);
+    for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
+        const profile_rec *p = slot_get(&m->profiles, r->heap[i].slot);
+        if (!p)
+            continue;
+        profile_view pv = view_of_profile_rec(p);
+        double factor, km;
+        admit(&ov, &pv, today, 0, &factor, &km);
+        if ((rc = expand_profile(r, p->skills, p->skill_count, 0)) == SM_OK)
+            rc = add_result(r, &ov, &pv, r->heap[i].score, factor, km, opts, 1);
+    }
+    sm_epoch_leave(r->er);
+    if (rc != SM_OK) {
+        reset_results(r);
+        return sm_error_set(err, rc, "%s", sm_strerror(rc));
+    }
+    fix_up(r);
+    return (int)r->result_count;
+}
+
+size_t sm_match_count(const sm_match_reader *r)
+{
+    return r->result_count;
+}
+
+const sm_match_result *sm_match_get(const sm_match_reader *r, size_t index)
+{
+    return index < r->result_count ? &r->results[index] : NULL;
+}
+
+int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *profile,
+                   const sm_match_options *opts, double *score, const sm_match_result **result)
+{
+    reset_results(r);
+    *score = 0;
+    if (profile->skill_count == 0)
+        return SM_EINVAL;
+    int32_t today = opts->today ? opts->today : sm_today();
+    offer_view ov = {offer->id ? offer->id : "",
+                     offer->title,
+                     (uint8_t)offer->kind,
+                     offer->remote != 0,
+                     offer->location.known != 0,
+                     offer->flags,
+                     offer->location.lat,
+                     offer->location.lon,
+                     offer->hours,
+                     offer->valid_from,
+                     offer->valid_through,
+                     offer->requirements,
+                     NULL,
+                     offer->requirement_count,
+                     offer->teaches,
+                     offer->teach_count};
+    if (ov.req_count > SM_MAX_REQUIREMENTS)
+        return SM_EINVAL;
+    profile_view pv = {profile->id ? profile->id : "", profile->skills, profile->skill_count,
+                       profile->location.known != 0, profile->location.lat, profile->location.lon,
+                       profile->radius_km, profile->constraints};
+    int rc = expand_profile(r, profile->skills, profile->skill_count, opts->disable);
+    if (rc != SM_OK)
+        return rc;
+    double factor, km;
+    if (!admit(&ov, &pv, today, opts->disable, &factor, &km))
+        return 0;
+    if (offer->kind == SM_OFFER_TRAINING)
+        *score = training_score(r, &ov, opts->disable) * factor;
+    else {
+        scored s;
+        if ((rc = score_requirements(r, &ov, opts->disable, opts->lang, &s, NULL)) != SM_OK)
+            return rc;
+        *score = s.skills * factor;
+    }
+    if (result) {
+        if ((rc = add_result(r, &ov, &pv, *score, factor, km, opts, 0)) != SM_OK)
+            return rc;
+        fix_up(r);
+        *result = &r->results[0];
+    }
+    return 1;
+}

@@ -1,0 +1,208 @@
+/*
+ * matcher.h: offers, profiles and explainable matching between them.
+ *
+ * An sm_matcher holds job offers, training offers and profiles in memory,
+ * indexed by skill, over a finalized taxonomy (which must outlive it). One
+ * writer at a time changes it (calls are serialised internally); any number
+ * of reader threads query it at the same time, each through its own
+ * sm_match_reader, without taking any lock. A change is visible to every
+ * query that starts after the call returns.
+ *
+ * Scoring (see matcher/README.md for the reasons): each requirement of an
+ * offer gets credit from the profile's best skill for it, 1 for the same
+ * skill, the taxonomy similarity for a neighbouring one, reduced when the
+ * profile's level is below the required level and weighted by evidence. The
+ * skills score is the weighted mean of credits, essential requirements
+ * weighing three times optional ones and rare skills more than ubiquitous
+ * ones; distance within the mobility radius lowers it by up to 30%, beyond it
+ * the offer is filtered out, as are expired offers.
+ */
+#ifndef SM_MATCHER_H
+#define SM_MATCHER_H
+
+#include "taxonomy/taxonomy.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sm_matcher sm_matcher;
+typedef struct sm_match_reader sm_match_reader;
+
+typedef enum sm_offer_kind { SM_OFFER_JOB = 0, SM_OFFER_TRAINING = 1 } sm_offer_kind;
+
+typedef enum sm_evidence {
+    SM_EVIDENCE_DECLARED = 0, /* said by the person */
+    SM_EVIDENCE_VALIDATED,    /* confirmed by a counsellor */
+    SM_EVIDENCE_ASSESSED,     /* measured by a test or a work trial */
+    SM_EVIDENCE_CERTIFIED     /* a diploma or certificate */
+} sm_evidence;
+
+enum { SM_OFFER_REQUIRES_CAR = 1 << 0 };
+enum {
+    SM_PROFILE_REMOTE_ONLY = 1 << 0,
+    SM_PROFILE_PART_TIME = 1 << 1, /* at most SM_PART_TIME_HOURS a week */
+    SM_PROFILE_NO_CAR = 1 << 2
+};
+enum { SM_CONSENT_VISIBLE = 1 << 0 }; /* visible to inclusion organisations */
+
+#define SM_PART_TIME_HOURS 30.0f
+#define SM_MAX_REQUIREMENTS 64
+#define SM_MAX_PROFILE_SKILLS 256
+#define SM_MAX_LEVEL 8
+#define SM_MATCH_MAX_LIMIT 200
+
+/* A required (or taught) skill. level: minimum DigComp-style level 1..8, 0 = any. */
+typedef struct sm_requirement {
+    uint32_t skill;
+    uint8_t essential;
+    uint8_t level;
+    float weight; /* > 0; 0 means 1 */
+} sm_requirement;
+
+typedef struct sm_skill_claim {
+    uint32_t skill;
+    uint8_t level;    /* 1..8, 0 = not stated */
+    uint8_t evidence; /* an sm_evidence */
+} sm_skill_claim;
+
+typedef struct sm_geo {
+    double lat, lon;
+    int known;
+} sm_geo;
+
+/* An offer as given to sm_matcher_upsert_offer; the matcher copies it. */
+typedef struct sm_offer {
+    const char *id, *title, *organisation, *contract;
+    sm_offer_kind kind;
+    const sm_requirement *requirements; /* job: requirements; training: prerequisites */
+    size_t requirement_count;
+    const sm_requirement *teaches; /* training: skill and level reached */
+    size_t teach_count;
+    sm_geo location;
+    int remote;
+    float hours;                        /* per week, 0 = not stated */
+    int32_t valid_from, valid_through;  /* days since 1970-01-01, 0 = open */
+    uint32_t occupation;                /* ESCO occupation, SM_NO_CONCEPT when unknown */
+    unsigned flags;                     /* SM_OFFER_* */
+    float duration_hours, cost;         /* training */
+    uint32_t seats;                     /* training */
+} sm_offer;
+
+typedef struct sm_profile {
+    const char *id;
+    const sm_skill_claim *skills;
+    size_t skill_count;
+    sm_geo location;
+    float radius_km; /* 0 = no limit */
+    unsigned constraints; /* SM_PROFILE_* */
+    unsigned consent;     /* SM_CONSENT_* */
+} sm_profile;
+
+/* Parts of the score that evaluation can switch off. */
+enum {
+    SM_SCORE_NO_SIMILARITY = 1 << 0, /* exact skills only */
+    SM_SCORE_NO_ESSENTIAL = 1 << 1,  /* essential and optional weigh the same */
+    SM_SCORE_NO_RARITY = 1 << 2,     /* every skill weighs the same */
+    SM_SCORE_NO_LEVEL = 1 << 3,
+    SM_SCORE_NO_EVIDENCE = 1 << 4,
+    SM_SCORE_NO_DISTANCE = 1 << 5
+};
+
+typedef enum sm_tier { SM_TIER_EXACT = 0, SM_TIER_CLOSE, SM_TIER_RELATED } sm_tier;
+
+typedef struct sm_match_item {
+    uint32_t required; /* the offer's skill */
+    uint32_t via;      /* the profile skill that gave the credit */
+    uint8_t essential, tier;
+    float similarity, credit;
+    int level_gap; /* required level minus the profile's, when positive */
+} sm_match_item;
+
+typedef struct sm_match_result {
+    const char *id, *title; /* offer or profile id; title of the offer */
+    double score;
+    /* score_breakdown */
+    double skills, essential_coverage, optional_coverage, distance_factor;
+    double distance_km; /* -1 when unknown or remote */
+    const sm_match_item *matched;
+    size_t matched_count;
+    const sm_requirement *missing; /* essential first */
+    size_t missing_count;
+    const char *justification;
+} sm_match_result;
+
+typedef struct sm_match_options {
+    sm_offer_kind kind;
+    size_t limit;     /* clamped to 1..SM_MATCH_MAX_LIMIT; 0 means 20 */
+    int32_t today;    /* days since 1970-01-01; 0 = the current date */
+    sm_lang lang;     /* language of justifications and labels */
+    unsigned disable; /* SM_SCORE_* (brute-force scoring only) */
+} sm_match_options;
+
+/* ---- the store (one writer at a time) ----------------------------------- */
+
+/* Returns a new matcher over tx, or SM_ENOMEM. */
+int sm_matcher_new(const sm_taxonomy *tx, sm_matcher **out);
+/* Frees everything; no reader may be using it. NULL is a no-op. */
+void sm_matcher_free(sm_matcher *m);
+
+/*
+ * Adds or replaces the offer with this id. Inputs are checked first; on an
+ * error nothing changes and err names the field and the reason (e.g.
+ * "requirements[3].skill: not a skill concept"). Returns 0, SM_EINVAL or
+ * SM_ENOMEM.
+ */
+int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *offer, sm_error *err);
+/* Removes the offer; SM_ENOTFOUND when there is none. */
+int sm_matcher_delete_offer(sm_matcher *m, const char *id);
+int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *profile, sm_error *err);
+int sm_matcher_delete_profile(sm_matcher *m, const char *id);
+
+size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind);
+size_t sm_matcher_profile_count(const sm_matcher *m);
+/* Bytes held by records and indexes (approximate). */
+size_t sm_matcher_memory(const sm_matcher *m);
+
+/* ---- queries (any number of threads, one reader each) ------------------- */
+
+/* A query context for one thread; NULL when out of memory or too many readers. */
+sm_match_reader *sm_match_reader_new(sm_matcher *m);
+void sm_match_reader_free(sm_match_reader *r);
+
+/*
+ * Ranks offers of options->kind for the profile. Returns the number of
+ * results (0 when nothing fits), or SM_EINVAL with a message in err (an
+ * empty profile gets no scores: "profile.skills: empty, add at least one
+ * skill to get matches"), or SM_ENOMEM. Results stay valid until the next
+ * query on r.
+ */
+int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_match_options *opts,
+                    sm_error *err);
+/* Ranks consenting profiles for the job offer with this id (SM_ENOTFOUND when absent). */
+int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match_options *opts,
+                        sm_error *err);
+size_t sm_match_count(const sm_match_reader *r);
+const sm_match_result *sm_match_get(const sm_match_reader *r, size_t index);
+
+/*
+ * The score of one offer for one profile, computed directly (no index), with
+ * parts switched off by opts->disable; fills *result when not NULL (valid
+ * until the next call on r). Returns 0 when the offer is filtered out
+ * (expired, beyond the radius, a constraint), 1 when it has a score, or an
+ * error. The index and this function agree on every score.
+ */
+int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *profile,
+                   const sm_match_options *opts, double *score, const sm_match_result **result);
+
+/*
+ * The similarity the matcher gives credit with: 1 for the same skill, the
+ * taxonomy similarity when either skill is among the other's neighbours and
+ * it is at least 0.2, else 0. Symmetric.
+ */
+float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b);
+/* The weight of a skill for its rarity: 1 for skills few occupations ask for, down to ~0.35. */
+float sm_matcher_rarity(const sm_matcher *m, uint32_t skill);
+/* The days-since-1970 number of today (UTC). */
+int32_t sm_today(void);
+
+#endif

@@ -1,0 +1,637 @@
+/*
+ * test_matcher.c: the matcher's scoring rules (each has a test that fails
+ * without it), explanations, the store's life cycle, and the index against
+ * an independent brute-force scorer on random data.
+ */
+#include "matcher/matcher.h"
+#include "taxonomy/esco.h"
+#include "taxonomy/loader.h"
+#include "tests/unit/check.h"
+
+#include <math.h>
+
+#define SKILL(n) "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000000" #n
+#define TODAY 20000
+
+static sm_taxonomy *tx;
+static sm_matcher *m;
+static sm_match_reader *r;
+
+static uint32_t sk(const char *uri)
+{
+    return sm_taxonomy_find(tx, sm_str_make(uri, strlen(uri)));
+}
+
+static void setup(const char *esco)
+{
+    sm_load_options opts = {esco, NULL};
+    sm_error err = {0, ""};
+    if (sm_taxonomy_load(&opts, &tx, NULL, &err) != SM_OK || sm_matcher_new(tx, &m) != SM_OK ||
+        !(r = sm_match_reader_new(m))) {
+        fprintf(stderr, "    setup: %s\n", err.message);
+        exit(1);
+    }
+}
+
+static void teardown(void)
+{
+    sm_match_reader_free(r);
+    sm_matcher_free(m);
+    sm_taxonomy_free(tx);
+}
+
+static sm_match_options opts_default(void)
+{
+    sm_match_options o = {SM_OFFER_JOB, 20, TODAY, SM_LANG_EN, 0};
+    return o;
+}
+
+static sm_offer job(const char *id, const sm_requirement *reqs, size_t n)
+{
+    sm_offer o;
+    memset(&o, 0, sizeof o);
+    o.id = id;
+    o.title = id;
+    o.kind = SM_OFFER_JOB;
+    o.requirements = reqs;
+    o.requirement_count = n;
+    o.occupation = SM_NO_CONCEPT;
+    return o;
+}
+
+static sm_profile person(const char *id, const sm_skill_claim *claims, size_t n)
+{
+    sm_profile p;
+    memset(&p, 0, sizeof p);
+    p.id = id;
+    p.skills = claims;
+    p.skill_count = n;
+    p.consent = SM_CONSENT_VISIBLE;
+    return p;
+}
+
+/* Score of one offer for one profile through the direct scorer. */
+static double score_of(const sm_offer *o, const sm_profile *p, unsigned disable)
+{
+    sm_match_options opts = opts_default();
+    opts.disable = disable;
+    double s = -1;
+    int rc = sm_match_score(r, o, p, &opts, &s, NULL);
+    return rc == 1 ? s : rc == 0 ? -0.0 - 1 : -2;
+}
+
+static void exact_skills_get_full_credit(void)
+{
+    setup("tests/fixtures/esco");
+    /* Spreadsheets (01), French (10) and stock shelves (08) are unrelated in the fixture. */
+    uint32_t a = sk(SKILL(01)), b = sk(SKILL(10)), c = sk(SKILL(08));
+    CHECK(sm_matcher_similarity(m, a, b) == 0 && sm_matcher_similarity(m, a, c) == 0 &&
+          sm_matcher_similarity(m, b, c) == 0);
+    sm_requirement reqs[] = {{a, 1, 0, 0}, {b, 1, 0, 0}, {c, 0, 0, 0}};
+    sm_skill_claim all[] = {{a, 0, SM_EVIDENCE_CERTIFIED},
+                            {b, 0, SM_EVIDENCE_CERTIFIED},
+                            {c, 0, SM_EVIDENCE_CERTIFIED}};
+    sm_offer o = job("o1", reqs, 3);
+    sm_profile p = person("p1", all, 3);
+    CHECK(fabs(score_of(&o, &p, 0) - 1.0) < 1e-6);
+    /* Missing one optional skill costs less than missing one essential skill. */
+    sm_profile no_opt = person("p2", all, 2);
+    sm_skill_claim without_ess[] = {all[0], all[2]};
+    sm_profile no_ess = person("p3", without_ess, 2);
+    double with_ess = score_of(&o, &no_opt, 0), without = score_of(&o, &no_ess, 0);
+    CHECK(with_ess < 1.0 && without < with_ess);
+    /* Switched off, essential and optional weigh the same (the rule matters). */
+    CHECK(fabs(score_of(&o, &no_opt, SM_SCORE_NO_ESSENTIAL | SM_SCORE_NO_RARITY) -
+               score_of(&o, &no_ess, SM_SCORE_NO_ESSENTIAL | SM_SCORE_NO_RARITY)) < 1e-6);
+    teardown();
+}
+
+static void neighbours_get_partial_credit(void)
+{
+    setup("tests/fixtures/esco");
+    /* Microsoft Excel (09) is narrower than use spreadsheets software (01). */
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
+    sm_skill_claim excel[] = {{sk(SKILL(09)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_offer o = job("o", reqs, 1);
+    sm_profile p = person("p", excel, 1);
+    double s = score_of(&o, &p, 0);
+    float sim = sm_matcher_similarity(m, sk(SKILL(01)), sk(SKILL(09)));
+    CHECK(sim >= 0.5f && sim < 1.0f);
+    CHECK(fabs(s - sim) < 1e-6);
+    CHECK(score_of(&o, &p, SM_SCORE_NO_SIMILARITY) == 0);
+    /* An unrelated skill gets nothing. */
+    sm_skill_claim french[] = {{sk(SKILL(10)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_profile q = person("q", french, 1);
+    CHECK(fabs(score_of(&o, &q, 0)) < 1e-12);
+    teardown();
+}
+
+static void level_and_evidence(void)
+{
+    setup("tests/fixtures/esco");
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 5, 0}};
+    sm_offer o = job("o", reqs, 1);
+    double s[9];
+    for (uint8_t level = 0; level <= 8; level++) {
+        sm_skill_claim c[] = {{sk(SKILL(01)), level, SM_EVIDENCE_CERTIFIED}};
+        sm_profile p = person("p", c, 1);
+        s[level] = score_of(&o, &p, 0);
+    }
+    CHECK(fabs(s[5] - 1.0) < 1e-6 && fabs(s[8] - 1.0) < 1e-6);
+    CHECK(fabs(s[4] - 0.8) < 1e-6 && fabs(s[3] - 0.6) < 1e-6);
+    CHECK(fabs(s[1] - 0.25) < 1e-6); /* floor */
+    CHECK(fabs(s[0] - 0.85) < 1e-6); /* level not stated */
+    sm_skill_claim low[] = {{sk(SKILL(01)), 3, SM_EVIDENCE_CERTIFIED}};
+    sm_profile lp = person("p", low, 1);
+    CHECK(fabs(score_of(&o, &lp, SM_SCORE_NO_LEVEL) - 1.0) < 1e-6);
+    double e[4];
+    for (uint8_t ev = 0; ev < 4; ev++) {
+        sm_skill_claim c[] = {{sk(SKILL(01)), 5, ev}};
+        sm_profile p = person("p", c, 1);
+        e[ev] = score_of(&o, &p, 0);
+    }
+    CHECK(e[SM_EVIDENCE_DECLARED] < e[SM_EVIDENCE_VALIDATED]);
+    CHECK(e[SM_EVIDENCE_VALIDATED] < e[SM_EVIDENCE_ASSESSED]);
+    CHECK(e[SM_EVIDENCE_ASSESSED] < e[SM_EVIDENCE_CERTIFIED]);
+    sm_skill_claim declared[] = {{sk(SKILL(01)), 5, SM_EVIDENCE_DECLARED}};
+    sm_profile dp = person("p", declared, 1);
+    CHECK(fabs(score_of(&o, &dp, SM_SCORE_NO_EVIDENCE) - 1.0) < 1e-6);
+    teardown();
+}
+
+static void rare_skills_weigh_more(void)
+{
+    setup("tests/fixtures/esco");
+    /* customer service (03) is asked by all three fixture occupations; stock shelves (08) by two,
+     * use spreadsheets (01) by one. */
+    CHECK(sm_matcher_rarity(m, sk(SKILL(01))) > sm_matcher_rarity(m, sk(SKILL(03))));
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}, {sk(SKILL(03)), 1, 0, 0}};
+    sm_offer o = job("o", reqs, 2);
+    sm_skill_claim rare[] = {{sk(SKILL(01)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_skill_claim common[] = {{sk(SKILL(03)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_profile pr = person("r", rare, 1), pc = person("c", common, 1);
+    CHECK(score_of(&o, &pr, 0) > score_of(&o, &pc, 0));
+    CHECK(fabs(score_of(&o, &pr, SM_SCORE_NO_RARITY) - score_of(&o, &pc, SM_SCORE_NO_RARITY)) < 1e-6);
+    teardown();
+}
+
+static void unrelated_skills_neither_hide_nor_fake(void)
+{
+    setup(NULL); /* the built-in taxonomy has 167 skills to pad with */
+    uint32_t a = sk("urn:skillmatch:skill:pos-software"), b = sk("urn:skillmatch:skill:cash-register");
+    if (b == SM_NO_CONCEPT)
+        b = sk("http://data.europa.eu/esco/skill/0cb013af-6dd9-4fb2-b34e-63dda1a5cf82");
+    sm_requirement reqs[] = {{a, 1, 0, 0}, {b, 1, 0, 0}};
+    sm_offer o = job("o", reqs, 2);
+    sm_skill_claim few[] = {{a, 0, SM_EVIDENCE_CERTIFIED}};
+    sm_profile p = person("p", few, 1);
+    double base = score_of(&o, &p, 0);
+    /* The same profile with 150 more skills, none of them near the offer's. */
+    sm_skill_claim many[200];
+    size_t n = 0;
+    many[n++] = few[0];
+    for (uint32_t s = 0; s < sm_taxonomy_count(tx) && n < 150; s++)
+        if (sm_concept_is_skill(sm_taxonomy_type(tx, s)) && s != a && s != b &&
+            sm_matcher_similarity(m, s, a) == 0 && sm_matcher_similarity(m, s, b) == 0)
+            many[n++] = (sm_skill_claim){s, 0, SM_EVIDENCE_CERTIFIED};
+    CHECK(n > 50);
+    sm_profile big = person("big", many, n);
+    CHECK(fabs(score_of(&o, &big, 0) - base) < 1e-9); /* not hidden */
+    sm_profile only_unrelated = person("u", many + 1, n - 1);
+    CHECK(fabs(score_of(&o, &only_unrelated, 0)) < 1e-12); /* not faked */
+    teardown();
+}
+
+static void distance_radius_and_remote(void)
+{
+    setup("tests/fixtures/esco");
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
+    sm_skill_claim c[] = {{sk(SKILL(01)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_offer o = job("o", reqs, 1);
+    sm_profile p = person("p", c, 1);
+    p.location = (sm_geo){48.8566, 2.3522, 1}; /* Paris */
+    p.radius_km = 30;
+    o.location = (sm_geo){48.8566, 2.3522, 1};
+    double here = score_of(&o, &p, 0);
+    o.location = (sm_geo){48.8049, 2.1204, 1}; /* Versailles, ~18 km */
+    double near = score_of(&o, &p, 0);
+    o.location = (sm_geo){49.4431, 1.0993, 1}; /* Rouen, ~110 km */
+    double far = score_of(&o, &p, 0);
+    CHECK(fabs(here - 1.0) < 1e-6);
+    CHECK(near < here && near > 0.7);
+    CHECK(far == -1); /* beyond the mobility radius: filtered */
+    CHECK(fabs(score_of(&o, &p, SM_SCORE_NO_DISTANCE) - 1.0) < 1e-6);
+    o.remote = 1;
+    CHECK(fabs(score_of(&o, &p, 0) - 1.0) < 1e-6); /* remote ignores distance */
+    teardown();
+}
+
+static void expiry_and_constraints(void)
+{
+    setup("tests/fixtures/esco");
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
+    sm_skill_claim c[] = {{sk(SKILL(01)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_offer o = job("o", reqs, 1);
+    sm_profile p = person("p", c, 1);
+    o.valid_through = TODAY - 1;
+    CHECK(score_of(&o, &p, 0) == -1);
+    o.valid_through = TODAY;
+    CHECK(score_of(&o, &p, 0) > 0);
+    o.valid_from = TODAY + 1;
+    CHECK(score_of(&o, &p, 0) == -1);
+    o.valid_from = 0;
+    p.constraints = SM_PROFILE_REMOTE_ONLY;
+    CHECK(score_of(&o, &p, 0) == -1);
+    o.remote = 1;
+    CHECK(score_of(&o, &p, 0) > 0);
+    p.constraints = SM_PROFILE_PART_TIME;
+    o.hours = 35;
+    CHECK(score_of(&o, &p, 0) == -1);
+    o.hours = 24;
+    CHECK(score_of(&o, &p, 0) > 0);
+    p.constraints = SM_PROFILE_NO_CAR;
+    o.flags = SM_OFFER_REQUIRES_CAR;
+    CHECK(score_of(&o, &p, 0) == -1);
+    teardown();
+}
+
+static void store_life_cycle_and_explanations(void)
+{
+    setup("tests/fixtures/esco");
+    sm_error err = {0, ""};
+    /* Spreadsheets (01), French (10): essential; stock shelves (08): optional. The profile has
+     * Microsoft Excel (09), narrower than spreadsheets and unrelated to the others. */
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}, {sk(SKILL(10)), 1, 0, 0},
+                             {sk(SKILL(08)), 0, 0, 0}};
+    sm_offer o = job("clerk-1", reqs, 3);
+    o.title = "Employé administratif";
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
+    sm_offer other = job("clerk-2", reqs, 1);
+    CHECK_INT(sm_matcher_upsert_offer(m, &other, &err), SM_OK);
+    CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 2);
+    sm_skill_claim c[] = {{sk(SKILL(09)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_profile p = person("anna", c, 1);
+    sm_match_options opts = opts_default();
+    CHECK_INT(sm_match_offers(r, &p, &opts, &err), 2);
+    const sm_match_result *res = sm_match_get(r, 1);
+    CHECK(res != NULL);
+    if (res && res->missing_count == 2) {
+        CHECK_STR(res->id, "clerk-1");
+        CHECK_STR(res->title, "Employé administratif");
+        CHECK(res->score > 0 && res->score < sm_match_get(r, 0)->score);
+        CHECK_INT(res->matched_count, 1);
+        CHECK_INT(res->matched[0].tier, SM_TIER_CLOSE);
+        CHECK_INT(res->matched[0].via, sk(SKILL(09)));
+        CHECK_INT(res->matched[0].required, sk(SKILL(01)));
+        CHECK(res->missing[0].essential && !res->missing[1].essential); /* essential first */
+        CHECK_HAS(res->justification, "You have 1 of the 2 essential skills");
+        CHECK_HAS(res->justification, "still missing \"speak French\" and 1 more");
+    } else
+        CHECK(!"clerk-1 should miss two skills");
+    opts.lang = SM_LANG_FR;
+    sm_match_offers(r, &p, &opts, &err);
+    CHECK_HAS(sm_match_get(r, 1)->justification, "Vous avez 1 des 2 compétences essentielles");
+    CHECK_HAS(sm_match_get(r, 1)->justification, "il manque « parler français » et 1 autre");
+    /* Update: clerk-1 now asks only for spreadsheets; visible to the next query. */
+    sm_offer changed = job("clerk-1", reqs, 1);
+    CHECK_INT(sm_matcher_upsert_offer(m, &changed, &err), SM_OK);
+    CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 2);
+    opts.lang = SM_LANG_EN;
+    CHECK_INT(sm_match_offers(r, &p, &opts, &err), 2);
+    CHECK(fabs(sm_match_get(r, 0)->score - sm_match_get(r, 1)->score) < 1e-9);
+    /* Delete: gone at once. */
+    CHECK_INT(sm_matcher_delete_offer(m, "clerk-1"), SM_OK);
+    CHECK_INT(sm_matcher_delete_offer(m, "clerk-1"), SM_ENOTFOUND);
+    CHECK_INT(sm_match_offers(r, &p, &opts, &err), 1);
+    CHECK_STR(sm_match_get(r, 0)->id, "clerk-2");
+    CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 1);
+    teardown();
+}
+
+static void bad_input_is_refused(void)
+{
+    setup("tests/fixtures/esco");
+    sm_error err = {0, ""};
+    sm_requirement bad[] = {{sk(SKILL(01)), 1, 0, 0}, {9999999, 1, 0, 0}};
+    sm_offer o = job("x", bad, 2);
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    CHECK_STR(err.message, "skills[1].skill: not a skill concept");
+    bad[1].skill = sk("http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000201");
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    bad[1] = (sm_requirement){sk(SKILL(01)), 0, 0, 0};
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    CHECK_STR(err.message, "skills[1].skill: listed twice");
+    bad[1] = (sm_requirement){sk(SKILL(02)), 0, 9, 0};
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    CHECK_STR(err.message, "skills[1].level: must be 0..8");
+    o = job("", bad, 1);
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    CHECK_STR(err.message, "id: required");
+    o = job("y", bad, 0);
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    o = job("y", bad, 1);
+    o.location = (sm_geo){95, 0, 1};
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
+    CHECK_HAS(err.message, "location: latitude");
+    CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 0); /* nothing half-written */
+    /* Empty and huge profiles. */
+    sm_profile empty = person("e", NULL, 0);
+    sm_match_options opts = opts_default();
+    CHECK_INT(sm_match_offers(r, &empty, &opts, &err), SM_EINVAL);
+    CHECK_STR(err.message, "profile.skills: empty, add at least one skill to get matches");
+    sm_skill_claim huge[SM_MAX_PROFILE_SKILLS + 1];
+    for (size_t i = 0; i <= SM_MAX_PROFILE_SKILLS; i++)
+        huge[i] = (sm_skill_claim){sk(SKILL(01)), 0, 0};
+    sm_profile h = person("h", huge, SM_MAX_PROFILE_SKILLS + 1);
+    CHECK_INT(sm_match_offers(r, &h, &opts, &err), SM_EINVAL);
+    h.skill_count = SM_MAX_PROFILE_SKILLS;
+    CHECK(sm_match_offers(r, &h, &opts, &err) >= 0);
+    teardown();
+}
+
+static void candidates_need_consent(void)
+{
+    setup("tests/fixtures/esco");
+    sm_error err = {0, ""};
+    sm_requirement reqs[] = {{sk(SKILL(02)), 1, 0, 0}, {sk(SKILL(07)), 1, 0, 0}};
+    sm_offer o = job("o", reqs, 2);
+    o.location = (sm_geo){45.764, 4.8357, 1}; /* Lyon */
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
+    sm_skill_claim both[] = {{sk(SKILL(02)), 0, 3}, {sk(SKILL(07)), 0, 3}};
+    sm_skill_claim one[] = {{sk(SKILL(02)), 0, 3}};
+    sm_profile a = person("visible-both", both, 2), b = person("hidden-both", both, 2),
+               c = person("visible-one", one, 1), d = person("far-both", both, 2);
+    b.consent = 0;
+    d.location = (sm_geo){48.8566, 2.3522, 1};
+    d.radius_km = 20;
+    CHECK_INT(sm_matcher_upsert_profile(m, &a, &err), SM_OK);
+    CHECK_INT(sm_matcher_upsert_profile(m, &b, &err), SM_OK);
+    CHECK_INT(sm_matcher_upsert_profile(m, &c, &err), SM_OK);
+    CHECK_INT(sm_matcher_upsert_profile(m, &d, &err), SM_OK);
+    sm_match_options opts = opts_default();
+    CHECK_INT(sm_match_candidates(r, "o", &opts, &err), 2);
+    CHECK_STR(sm_match_get(r, 0)->id, "visible-both");
+    CHECK_STR(sm_match_get(r, 1)->id, "visible-one");
+    CHECK_HAS(sm_match_get(r, 0)->justification, "Has 2 of the 2 essential skills");
+    CHECK_INT(sm_match_candidates(r, "nope", &opts, &err), SM_ENOTFOUND);
+    CHECK_INT(sm_matcher_delete_profile(m, "visible-both"), SM_OK);
+    CHECK_INT(sm_match_candidates(r, "o", &opts, &err), 1);
+    teardown();
+}
+
+static void trainings_rank_by_reach_and_gain(void)
+{
+    setup("tests/fixtures/esco");
+    sm_error err = {0, ""};
+    sm_requirement teach_pay[] = {{sk(SKILL(07)), 0, 3, 0}};
+    sm_requirement teach_have[] = {{sk(SKILL(02)), 0, 0, 0}};
+    sm_requirement prereq_french[] = {{sk(SKILL(10)), 1, 0, 0}};
+    sm_offer t1 = job("t-pay", NULL, 0), t2 = job("t-have", NULL, 0), t3 = job("t-locked", NULL, 0);
+    t1.kind = t2.kind = t3.kind = SM_OFFER_TRAINING;
+    t1.teaches = teach_pay;
+    t1.teach_count = 1;
+    t2.teaches = teach_have;
+    t2.teach_count = 1;
+    t3.teaches = teach_pay;
+    t3.teach_count = 1;
+    t3.requirements = prereq_french;
+    t3.requirement_count = 1;
+    CHECK_INT(sm_matcher_upsert_offer(m, &t1, &err), SM_OK);
+    CHECK_INT(sm_matcher_upsert_offer(m, &t2, &err), SM_OK);
+    CHECK_INT(sm_matcher_upsert_offer(m, &t3, &err), SM_OK);
+    CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_TRAINING), 3);
+    sm_skill_claim c[] = {{sk(SKILL(02)), 0, 3}};
+    sm_profile p = person("p", c, 1);
+    sm_match_options opts = opts_default();
+    opts.kind = SM_OFFER_TRAINING;
+    int n = sm_match_offers(r, &p, &opts, &err);
+    CHECK(n >= 1);
+    /* Reachable and teaching something new (and related) comes first; the locked one and the
+     * one teaching what I have do not beat it. */
+    CHECK_STR(sm_match_get(r, 0)->id, "t-pay");
+    for (int i = 0; i < n; i++)
+        CHECK(strcmp(sm_match_get(r, (size_t)i)->id, "t-locked") != 0);
+    teardown();
+}
+
+/* ---- brute force against the index ------------------------------------ */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(uint32_t n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % n);
+}
+
+#define N_OFFERS 3000
+#define N_PROFILES 400
+
+typedef struct ref_offer {
+    char id[16];
+    sm_requirement reqs[12];
+    size_t n;
+    sm_geo loc;
+    int remote;
+    int32_t through;
+} ref_offer;
+
+typedef struct ref_profile {
+    char id[16];
+    sm_skill_claim claims[12];
+    size_t n;
+    sm_geo loc;
+    float radius;
+    unsigned consent;
+} ref_profile;
+
+static uint32_t *skills;
+static size_t skill_count;
+
+/* The reference: the rules of matcher/README.md written out plainly, loop by loop. */
+static double ref_score(const ref_offer *o, const ref_profile *p)
+{
+    if (o->through && TODAY > o->through)
+        return -1;
+    static const double ef[4] = {0.80f, 0.90f, 0.95f, 1.00f};
+    double total = 0, sum = 0;
+    float w[12];
+    for (size_t j = 0; j < o->n; j++) {
+        w[j] = sm_matcher_rarity(m, o->reqs[j].skill) * (o->reqs[j].essential ? 3.0f : 1.0f);
+        total += w[j];
+    }
+    for (size_t j = 0; j < o->n; j++) {
+        float best = 0;
+        for (size_t i = 0; i < p->n; i++) {
+            float sim = sm_matcher_similarity(m, o->reqs[j].skill, p->claims[i].skill);
+            if (sim <= 0)
+                continue;
+            uint8_t have = p->claims[i].level, need = o->reqs[j].level;
+            float lf = need == 0 || have >= need ? 1.0f : have == 0 ? 0.85f : 1.0f - 0.2f * (float)(need - have);
+            if (lf < 0.25f)
+                lf = 0.25f;
+            float credit = sim * (float)ef[p->claims[i].evidence] * lf;
+            if (credit > best)
+                best = credit;
+        }
+        sum += (double)(float)(w[j] / total) * best;
+    }
+    double factor = 1;
+    if (!o->remote && o->loc.known && p->loc.known) {
+        const double rad = 3.14159265358979323846 / 180.0;
+        double dlat = (o->loc.lat - p->loc.lat) * rad, dlon = (o->loc.lon - p->loc.lon) * rad;
+        double a = sin(dlat / 2) * sin(dlat / 2) +
+                   cos(p->loc.lat * rad) * cos(o->loc.lat * rad) * sin(dlon / 2) * sin(dlon / 2);
+        double d = 6371.0 * 2 * atan2(sqrt(a), sqrt(1 - a));
+        if (p->radius > 0 && d > p->radius)
+            return -1;
+        double scale = p->radius > 0 ? p->radius : 50.0;
+        factor = 1.0 - 0.3 * (d < scale ? d / scale : 1.0);
+    }
+    return sum * factor;
+}
+
+static ref_offer *offers;
+static ref_profile *profiles;
+
+static void make_random_data(void)
+{
+    skills = malloc(sm_taxonomy_count(tx) * sizeof *skills);
+    skill_count = 0;
+    for (uint32_t s = 0; s < sm_taxonomy_count(tx); s++)
+        if (sm_concept_is_skill(sm_taxonomy_type(tx, s)))
+            skills[skill_count++] = s;
+    offers = calloc(N_OFFERS, sizeof *offers);
+    profiles = calloc(N_PROFILES, sizeof *profiles);
+    sm_error err;
+    for (int i = 0; i < N_OFFERS; i++) {
+        ref_offer *o = &offers[i];
+        snprintf(o->id, sizeof o->id, "o%d", i);
+        o->n = 1 + rnd(10);
+        for (size_t j = 0; j < o->n; j++) {
+            uint32_t s;
+            int dup;
+            do {
+                s = skills[rnd(40) < 30 ? rnd(40) : rnd((uint32_t)skill_count)]; /* skewed */
+                dup = 0;
+                for (size_t k = 0; k < j; k++)
+                    dup |= o->reqs[k].skill == s;
+            } while (dup);
+            o->reqs[j] = (sm_requirement){s, (uint8_t)(rnd(2)), (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
+        }
+        o->loc = (sm_geo){43 + rnd(600) / 100.0, -1 + rnd(800) / 100.0, rnd(10) != 0};
+        o->remote = rnd(15) == 0;
+        o->through = rnd(10) == 0 ? TODAY - 1 : 0;
+        sm_offer in = job(o->id, o->reqs, o->n);
+        in.location = o->loc;
+        in.remote = o->remote;
+        in.valid_through = o->through;
+        if (sm_matcher_upsert_offer(m, &in, &err) != SM_OK)
+            fprintf(stderr, "    upsert: %s\n", err.message);
+    }
+    for (int i = 0; i < N_PROFILES; i++) {
+        ref_profile *p = &profiles[i];
+        snprintf(p->id, sizeof p->id, "p%d", i);
+        p->n = 1 + rnd(10);
+        for (size_t j = 0; j < p->n; j++)
+            p->claims[j] = (sm_skill_claim){skills[rnd(40) < 25 ? rnd(40) : rnd((uint32_t)skill_count)],
+                                            (uint8_t)rnd(9), (uint8_t)rnd(4)};
+        p->loc = (sm_geo){43 + rnd(600) / 100.0, -1 + rnd(800) / 100.0, rnd(4) != 0};
+        p->radius = rnd(3) ? (float)(50 + rnd(400)) : 0;
+        p->consent = rnd(5) ? SM_CONSENT_VISIBLE : 0;
+        sm_profile in = person(p->id, p->claims, p->n);
+        in.location = p->loc;
+        in.radius_km = p->radius;
+        in.consent = p->consent;
+        if (sm_matcher_upsert_profile(m, &in, &err) != SM_OK)
+            fprintf(stderr, "    upsert: %s\n", err.message);
+    }
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* The index's top-k scores equal the brute-force top-k scores, and every id returned has
+ * exactly the brute-force score. */
+static void check_topk(const double *brute, size_t n, int k, const char *(*id_of)(int), int count)
+{
+    double *sorted = malloc(n * sizeof *sorted);
+    memcpy(sorted, brute, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_desc);
+    int expect = 0;
+    while (expect < k && (size_t)expect < n && sorted[expect] > 0)
+        expect++;
+    CHECK_INT(count, expect);
+    for (int i = 0; i < count && i < expect; i++) {
+        const sm_match_result *res = sm_match_get(r, (size_t)i);
+        if (fabs(res->score - sorted[i]) >= 1e-9)
+            fprintf(stderr, "    rank %d: index %.9f (%s), brute force %.9f\n", i, res->score, res->id,
+                    sorted[i]);
+        CHECK(fabs(res->score - sorted[i]) < 1e-9);
+        int idx = -1;
+        for (size_t q = 0; q < n; q++)
+            if (strcmp(id_of((int)q), res->id) == 0)
+                idx = (int)q;
+        CHECK(idx >= 0 && fabs(brute[idx] - res->score) < 1e-9);
+    }
+    free(sorted);
+}
+
+static const char *offer_id(int i)
+{
+    return offers[i].id;
+}
+
+static const char *profile_id(int i)
+{
+    return profiles[i].id;
+}
+
+static void index_equals_brute_force(void)
+{
+    setup(NULL);
+    make_random_data();
+    double *brute = malloc(N_OFFERS * sizeof *brute);
+    sm_match_options opts = opts_default();
+    sm_error err;
+    for (int q = 0; q < N_PROFILES; q += 4) {
+        for (int i = 0; i < N_OFFERS; i++)
+            brute[i] = ref_score(&offers[i], &profiles[q]);
+        sm_profile in = person(profiles[q].id, profiles[q].claims, profiles[q].n);
+        in.location = profiles[q].loc;
+        in.radius_km = profiles[q].radius;
+        int count = sm_match_offers(r, &in, &opts, &err);
+        check_topk(brute, N_OFFERS, 20, offer_id, count);
+    }
+    free(brute);
+    teardown();
+}
+
+static void candidates_equal_brute_force(void)
+{
+    setup(NULL);
+    make_random_data();
+    double *brute = malloc(N_PROFILES * sizeof *brute);
+    sm_match_options opts = opts_default();
+    sm_error err;
+    for (int q = 0; q < N_OFFERS; q += 97) {
+        for (int i = 0; i < N_PROFILES; i++)
+            brute[i] = profiles[i].consent ? ref_score(&offers[q], &profiles[i]) : -1;
+        int count = sm_match_candidates(r, offers[q].id, &opts, &err);
+        check_topk(brute, N_PROFILES, 20, profile_id, count);
+    }
+    free(brute);
+    teardown();
+}
+
+SM_TEST_MAIN("test_matcher", T(exact_skills_get_full_credit), T(neighbours_get_partial_credit),
+             T(level_and_evidence), T(rare_skills_weigh_more),
+             T(unrelated_skills_neither_hide_nor_fake), T(distance_radius_and_remote),
+             T(expiry_and_constraints), T(store_life_cycle_and_explanations),
+             T(bad_input_is_refused), T(candidates_need_consent),
+             T(trainings_rank_by_reach_and_gain), T(index_equals_brute_force),
+             T(candidates_equal_brute_force))
