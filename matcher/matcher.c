@@ -142,6 +142,7 @@ struct sm_matcher {
     plist *job_postings, *profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
+    sm_similarity *own_sim; /* the model built by sm_matcher_new, freed with the matcher */
 };
 
 static _Atomic(void *) *slot_ref(const slots *s, uint32_t slot)
@@ -268,9 +269,8 @@ static int cmp_pair(const void *x, const void *y)
 }
 
 /* Symmetric neighbour lists: b is a's neighbour when either lists the other. */
-static int build_neighbours(sm_matcher *m)
+static int build_neighbours(sm_matcher *m, const sm_similarity *sim)
 {
-    const sm_similarity *sim = sm_taxonomy_similarity(m->tx);
     size_t count = m->skill_space, total = 0;
     for (uint32_t a = 0; a < count; a++) {
         const sm_neighbour *list;
@@ -333,7 +333,36 @@ float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b)
                                                                              : 0.0f;
 }
 
+void sm_matcher_sim_params(sm_sim_params *p)
+{
+    /* Chosen on the dev profiles of bench/match_eval (see matcher/README.md): a
+     * sibling can stand in for a skill, a skill asked alongside it cannot. */
+    sm_sim_params_default(p);
+    p->sibling = 0.65f;
+    p->sibling_group_size = 40.0f;
+    p->parent = 0.60f;
+    p->cooccur = 0.0f;
+}
+
 int sm_matcher_new(const sm_taxonomy *tx, sm_matcher **out)
+{
+    sm_sim_params params;
+    sm_matcher_sim_params(&params);
+    sm_similarity *sim;
+    *out = NULL;
+    if (sm_similarity_build(tx, &params, &sim) != SM_OK)
+        return SM_ENOMEM;
+    int rc = sm_matcher_new_with_similarity(tx, sim, out);
+    if (rc != SM_OK) {
+        sm_similarity_free(sim);
+        return rc;
+    }
+    (*out)->own_sim = sim;
+    return SM_OK;
+}
+
+int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *sim,
+                                   sm_matcher **out)
 {
     *out = NULL;
     sm_matcher *m = sm_calloc(1, sizeof *m);
@@ -349,7 +378,7 @@ int sm_matcher_new(const sm_taxonomy *tx, sm_matcher **out)
     m->profile_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_postings ||
-        !m->profile_postings || !m->rarity || build_neighbours(m) != SM_OK) {
+        !m->profile_postings || !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
     }
@@ -378,6 +407,7 @@ void sm_matcher_free(sm_matcher *m)
     sm_free(m->nb_offsets);
     sm_free(m->nbs);
     sm_free(m->rarity);
+    sm_similarity_free(m->own_sim);
     pthread_mutex_destroy(&m->writer);
     sm_free(m);
 }
@@ -747,6 +777,8 @@ struct sm_match_reader {
     char *text;
     size_t text_len, text_cap;
     float shares[SM_MAX_REQUIREMENTS];
+    const sm_profile *prepared; /* sm_match_prepare's profile, until the next query */
+    unsigned prepared_disable;
 };
 
 sm_match_reader *sm_match_reader_new(sm_matcher *m)
@@ -1157,6 +1189,12 @@ static void reset_results(sm_match_reader *r)
     r->heap_count = 0;
 }
 
+/* Queries reuse the expansion scratch: a prepared profile does not survive them. */
+static void forget_prepared(sm_match_reader *r)
+{
+    r->prepared = NULL;
+}
+
 /* Min-heap on (score, then later slot), so the root is the weakest kept result. */
 static int hless(const hitem *a, const hitem *b)
 {
@@ -1264,6 +1302,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
 {
     sm_matcher *m = r->m;
     reset_results(r);
+    forget_prepared(r);
     int rc = check_profile(m, profile, err);
     if (rc != SM_OK)
         return rc;
@@ -1366,6 +1405,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
 {
     sm_matcher *m = r->m;
     reset_results(r);
+    forget_prepared(r);
     if (!offer_id)
         return sm_error_set(err, SM_EINVAL, "offer_id: required");
     size_t k = clamp_limit(opts->limit);
@@ -1474,12 +1514,30 @@ const sm_match_result *sm_match_get(const sm_match_reader *r, size_t index)
     return index < r->result_count ? &r->results[index] : NULL;
 }
 
-int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *profile,
-                   const sm_match_options *opts, double *score, const sm_match_result **result)
+int sm_match_prepare(sm_match_reader *r, const sm_profile *profile, unsigned disable)
 {
     reset_results(r);
+    r->prepared = NULL;
+    if (profile->skill_count == 0 || profile->skill_count > SM_MAX_PROFILE_SKILLS)
+        return SM_EINVAL;
+    for (size_t i = 0; i < profile->skill_count; i++)
+        if (!is_skill(r->m, profile->skills[i].skill) || profile->skills[i].level > SM_MAX_LEVEL)
+            return SM_EINVAL;
+    int rc = expand_profile(r, profile->skills, profile->skill_count, disable);
+    if (rc == SM_OK) {
+        r->prepared = profile;
+        r->prepared_disable = disable;
+    }
+    return rc;
+}
+
+int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_match_options *opts,
+                            double *score, const sm_match_result **result)
+{
+    const sm_profile *profile = r->prepared;
+    reset_results(r);
     *score = 0;
-    if (profile->skill_count == 0)
+    if (!profile || opts->disable != r->prepared_disable)
         return SM_EINVAL;
     int32_t today = opts->today ? opts->today : sm_today();
     offer_view ov = {offer->id ? offer->id : "",
@@ -1498,17 +1556,21 @@ int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *
                      offer->requirement_count,
                      offer->teaches,
                      offer->teach_count};
-    if (ov.req_count > SM_MAX_REQUIREMENTS)
+    if (ov.req_count > SM_MAX_REQUIREMENTS || ov.teach_count > SM_MAX_REQUIREMENTS)
         return SM_EINVAL;
+    for (size_t i = 0; i < ov.req_count; i++)
+        if (ov.reqs[i].skill >= r->m->skill_space)
+            return SM_EINVAL;
+    for (size_t i = 0; i < ov.teach_count; i++)
+        if (ov.teaches[i].skill >= r->m->skill_space)
+            return SM_EINVAL;
     profile_view pv = {profile->id ? profile->id : "", profile->skills, profile->skill_count,
                        profile->location.known != 0, profile->location.lat, profile->location.lon,
                        profile->radius_km, profile->constraints};
-    int rc = expand_profile(r, profile->skills, profile->skill_count, opts->disable);
-    if (rc != SM_OK)
-        return rc;
     double factor, km;
     if (!admit(&ov, &pv, today, opts->disable, &factor, &km))
         return 0;
+    int rc;
     if (offer->kind == SM_OFFER_TRAINING)
         *score = training_score(r, &ov, opts->disable) * factor;
     else {
@@ -1524,4 +1586,16 @@ int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *
         *result = &r->results[0];
     }
     return 1;
+}
+
+int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *profile,
+                   const sm_match_options *opts, double *score, const sm_match_result **result)
+{
+    *score = 0;
+    int rc = sm_match_prepare(r, profile, opts->disable);
+    if (rc != SM_OK)
+        return rc;
+    rc = sm_match_score_prepared(r, offer, opts, score, result);
+    r->prepared = NULL;
+    return rc;
 }

@@ -20,6 +20,7 @@
 #ifndef SM_MATCHER_H
 #define SM_MATCHER_H
 
+#include "taxonomy/similarity.h"
 #include "taxonomy/taxonomy.h"
 
 #include <stddef.h>
@@ -143,6 +144,15 @@ typedef struct sm_match_options {
 
 /* Returns a new matcher over tx, or SM_ENOMEM. */
 int sm_matcher_new(const sm_taxonomy *tx, sm_matcher **out);
+/*
+ * The similarity parameters the matcher gives partial credit with: tuned for
+ * substitution (a skill standing in for another), not for co-occurrence.
+ */
+void sm_matcher_sim_params(sm_sim_params *p);
+/* As sm_matcher_new with another similarity model over tx (evaluation keeps
+ * held-out occupations out of it); sim must outlive the matcher. */
+int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *sim,
+                                   sm_matcher **out);
 /* Frees everything; no reader may be using it. NULL is a no-op. */
 void sm_matcher_free(sm_matcher *m);
 
@@ -200,6 +210,16 @@ int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *
  * it is at least 0.2, else 0. Symmetric.
  */
 float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b);
+/*
+ * The same in two steps, for scoring many offers against one profile:
+ * sm_match_prepare expands the profile (with opts->disable parts off; the
+ * profile must stay unchanged), then sm_match_score_prepared scores each
+ * offer. Any other query on r forgets the prepared profile (SM_EINVAL).
+ */
+int sm_match_prepare(sm_match_reader *r, const sm_profile *profile, unsigned disable);
+int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_match_options *opts,
+                            double *score, const sm_match_result **result);
+
 /* The weight of a skill for its rarity: 1 for skills few occupations ask for, down to ~0.35. */
 float sm_matcher_rarity(const sm_matcher *m, uint32_t skill);
 /* The days-since-1970 number of today (UTC). */
