@@ -99,6 +99,22 @@ typedef struct profile_rec {
     sm_skill_claim *skills;
 } profile_rec;
 
+/* What filtering needs of an offer, packed, so queries rarely touch records. */
+typedef struct offer_meta {
+    double lat, lon;
+    int32_t valid_from, valid_through;
+    float hours;
+    _Atomic uint8_t alive;
+    uint8_t flags; /* META_* */
+} offer_meta;
+
+enum { META_REMOTE = 1, META_LOCATED = 2, META_CAR = 4 };
+
+#define META_SEGS 4096
+typedef struct metas {
+    _Atomic(offer_meta *) segs[META_SEGS];
+} metas;
+
 typedef struct slots {
     _Atomic(_Atomic(void *) *) segs[MAX_SEGS];
     _Atomic uint32_t count; /* slots handed out */
@@ -142,6 +158,7 @@ struct sm_matcher {
     plist *job_postings, *profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
+    metas offer_metas; /* per offer slot, written before the slot is published */
     sm_similarity *own_sim; /* the model built by sm_matcher_new, freed with the matcher */
 };
 
@@ -172,6 +189,28 @@ static uint32_t slot_append(slots *s, void *value)
     atomic_store_explicit(slot_ref(s, slot), value, memory_order_release);
     atomic_store_explicit(&s->count, slot + 1, memory_order_release);
     return slot;
+}
+
+/* Writer: the meta entry of slot, its segment allocated on first use; NULL when out of memory. */
+static offer_meta *meta_for_write(metas *ms, uint32_t slot)
+{
+    uint32_t seg = slot >> SEG_BITS;
+    if (seg >= META_SEGS)
+        return NULL;
+    offer_meta *s = atomic_load_explicit(&ms->segs[seg], memory_order_relaxed);
+    if (!s) {
+        s = sm_calloc(SEG_SIZE, sizeof *s);
+        if (!s)
+            return NULL;
+        atomic_store_explicit(&ms->segs[seg], s, memory_order_release);
+    }
+    return &s[slot & (SEG_SIZE - 1)];
+}
+
+static const offer_meta *meta_get(const metas *ms, uint32_t slot)
+{
+    offer_meta *s = atomic_load_explicit(&ms->segs[slot >> SEG_BITS], memory_order_acquire);
+    return s ? &s[slot & (SEG_SIZE - 1)] : NULL;
 }
 
 static void slots_free(slots *s, void (*free_fn)(void *))
@@ -399,6 +438,8 @@ void sm_matcher_free(sm_matcher *m)
     slots_free(&m->offers, free_offer);
     slots_free(&m->profiles, free_profile);
     slots_free(&m->trainings, NULL);
+    for (int k = 0; k < META_SEGS; k++)
+        sm_free(atomic_load(&m->offer_metas.segs[k]));
     plists_free(m->job_postings, m->skill_space);
     plists_free(m->profile_postings, m->skill_space);
     sm_strmap_free(m->offer_ids);
@@ -546,8 +587,12 @@ static int unlink_id(sm_matcher *m, sm_strmap *ids, slots *s, const char *id,
         return SM_ENOTFOUND;
     _Atomic(void *) *ref = slot_ref(s, slot);
     void *old = atomic_load(ref);
-    if (kind && old)
+    if (kind && old) {
         *kind = ((offer_rec *)old)->kind;
+        offer_meta *meta = meta_for_write(&m->offer_metas, slot);
+        if (meta)
+            atomic_store(&meta->alive, 0);
+    }
     atomic_store(ref, NULL);
     sm_strmap_set(ids, id, strlen(id), TOMBSTONE);
     sm_epoch_retire(m->epoch, old, free_fn);
@@ -593,8 +638,19 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     if (!r)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     pthread_mutex_lock(&m->writer);
-    uint32_t slot = slot_append(&m->offers, r);
+    offer_meta *meta = meta_for_write(&m->offer_metas, atomic_load(&m->offers.count));
+    uint32_t slot = meta ? slot_append(&m->offers, r) : NO_SLOT;
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
+    if (rc == SM_OK) {
+        meta->lat = r->lat;
+        meta->lon = r->lon;
+        meta->valid_from = r->valid_from;
+        meta->valid_through = r->valid_through;
+        meta->hours = r->hours;
+        meta->flags = (uint8_t)((r->remote ? META_REMOTE : 0) | (r->has_location ? META_LOCATED : 0) |
+                                (r->flags & SM_OFFER_REQUIRES_CAR ? META_CAR : 0));
+        atomic_store_explicit(&meta->alive, 1, memory_order_release);
+    }
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
             posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
@@ -605,8 +661,10 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     }
     if (rc != SM_OK) {
         /* The new slot stays empty; its postings (if any) are skipped by queries. */
-        if (slot != NO_SLOT)
+        if (slot != NO_SLOT) {
+            atomic_store(&meta->alive, 0);
             atomic_store(slot_ref(&m->offers, slot), NULL);
+        }
         pthread_mutex_unlock(&m->writer);
         free_offer(r);
         return sm_error_set(err, SM_ENOMEM, "out of memory");
@@ -749,13 +807,20 @@ typedef struct pending {
     size_t items, missing;           /* offsets in items / missing */
 } pending;
 
+/* A slot's accumulator and its stamp side by side: one cache line touch per posting. */
+typedef struct acc_slot {
+    double acc;
+    uint32_t stamp;
+    uint32_t pad;
+} acc_slot;
+
 struct sm_match_reader {
     sm_matcher *m;
     sm_epoch_reader *er;
     /* per slot */
-    double *acc;
+    acc_slot *slots;
     float *best;
-    uint32_t *stamp, *bstamp, *touched, *btouched;
+    uint32_t *bstamp, *touched, *btouched;
     size_t slot_cap;
     uint32_t epoch, bepoch;
     /* per skill: the profile's ways to cover it */
@@ -804,9 +869,8 @@ void sm_match_reader_free(sm_match_reader *r)
         return;
     if (r->er)
         sm_epoch_unregister(r->m->epoch, r->er);
-    sm_free(r->acc);
+    sm_free(r->slots);
     sm_free(r->best);
-    sm_free(r->stamp);
     sm_free(r->bstamp);
     sm_free(r->touched);
     sm_free(r->btouched);
@@ -829,22 +893,22 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     if (count <= r->slot_cap)
         return SM_OK;
     size_t cap = count + count / 4 + 1024;
-    double *acc = sm_realloc(r->acc, cap * sizeof *acc);
-    if (!acc)
+    acc_slot *grown = sm_realloc(r->slots, cap * sizeof *grown);
+    if (!grown)
         return SM_ENOMEM;
-    r->acc = acc;
+    r->slots = grown;
     float *best = sm_realloc(r->best, cap * sizeof *best);
     if (!best)
         return SM_ENOMEM;
     r->best = best;
-    uint32_t **arrays[] = {&r->stamp, &r->bstamp, &r->touched, &r->btouched};
-    for (size_t k = 0; k < 4; k++) {
+    uint32_t **arrays[] = {&r->bstamp, &r->touched, &r->btouched};
+    for (size_t k = 0; k < 3; k++) {
         uint32_t *a = sm_realloc(*arrays[k], cap * sizeof(uint32_t));
         if (!a)
             return SM_ENOMEM;
         *arrays[k] = a;
     }
-    memset(r->stamp + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(uint32_t));
+    memset(r->slots + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(acc_slot));
     memset(r->bstamp + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(uint32_t));
     r->slot_cap = cap;
     return SM_OK;
@@ -857,6 +921,16 @@ static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
         *epoch = 1;
     }
     return *epoch;
+}
+
+static uint32_t next_slot_stamp(sm_match_reader *r)
+{
+    if (++r->epoch == 0) {
+        for (size_t i = 0; i < r->slot_cap; i++)
+            r->slots[i].stamp = 0;
+        r->epoch = 1;
+    }
+    return r->epoch;
 }
 
 /* The profile's ways to cover each skill: its claims and their neighbours. */
@@ -979,6 +1053,25 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
     double scale = p->radius_km > 0 ? p->radius_km : 50.0;
     *factor = 1.0 - DISTANCE_PENALTY * (d < scale ? d / scale : 1.0);
     return 1;
+}
+
+/* admit() from an offer's packed meta; 0 also when the offer is gone. */
+static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t today,
+                      double *factor, double *km)
+{
+    if (!meta || !atomic_load_explicit(&meta->alive, memory_order_acquire))
+        return 0;
+    offer_view v;
+    memset(&v, 0, sizeof v);
+    v.remote = (meta->flags & META_REMOTE) != 0;
+    v.has_location = (meta->flags & META_LOCATED) != 0;
+    v.flags = meta->flags & META_CAR ? SM_OFFER_REQUIRES_CAR : 0;
+    v.lat = meta->lat;
+    v.lon = meta->lon;
+    v.hours = meta->hours;
+    v.valid_from = meta->valid_from;
+    v.valid_through = meta->valid_through;
+    return admit(&v, p, today, 0, factor, km);
 }
 
 static size_t add_text(sm_match_reader *r, const char *s, size_t len)
@@ -1332,13 +1425,15 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
     } else {
         uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
         rc = ensure_slots(r, count);
-        uint32_t e = rc == SM_OK ? next_stamp(&r->epoch, r->stamp, r->slot_cap) : 0;
+        uint32_t e = rc == SM_OK ? next_slot_stamp(r) : 0;
         size_t touched = 0;
+        acc_slot *accs = r->slots;
         /* Walk the postings of every skill the profile covers, directly or through neighbours. */
         for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
             uint32_t skill = r->xskills[x];
-            uint32_t first = r->xfirst[skill];
-            int single = r->cands[first].next == UINT32_MAX;
+            const cand *why;
+            /* The credit when no level is required, the usual case, computed once. */
+            float credit_any = expanded_credit(r, skill, 0, 0, &why);
             for (block *b = atomic_load_explicit(&m->job_postings[skill].head, memory_order_acquire);
                  b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                 uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
@@ -1346,35 +1441,25 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                     const posting *p = &b->items[i];
                     if (p->slot >= count)
                         continue; /* newer than this query */
-                    float credit;
-                    if (single)
-                        credit = r->cands[first].factor *
-                                 level_factor(r->cands[first].level, p->level, 0);
-                    else {
-                        const cand *why;
-                        credit = expanded_credit(r, skill, p->level, 0, &why);
-                    }
-                    if (r->stamp[p->slot] != e) {
-                        r->stamp[p->slot] = e;
-                        r->acc[p->slot] = 0;
+                    float credit = p->level ? expanded_credit(r, skill, p->level, 0, &why) : credit_any;
+                    acc_slot *a = &accs[p->slot];
+                    if (a->stamp != e) {
+                        a->stamp = e;
+                        a->acc = 0;
                         r->touched[touched++] = p->slot;
                     }
-                    r->acc[p->slot] += (double)p->contrib * credit;
+                    a->acc += (double)p->contrib * credit;
                 }
             }
         }
         /* Top-k: the accumulated skills score bounds the final score (distance only lowers it). */
         for (size_t i = 0; i < touched && rc == SM_OK; i++) {
             uint32_t slot = r->touched[i];
-            double bound = r->acc[slot];
+            double bound = accs[slot].acc;
             if (bound <= 0 || !could_enter(r, k, bound, slot))
                 continue;
-            const offer_rec *o = slot_get(&m->offers, slot);
-            if (!o)
-                continue;
-            offer_view ov = view_of_offer_rec(o);
             double factor, km;
-            if (!admit(&ov, &pv, today, 0, &factor, &km))
+            if (!admit_meta(meta_get(&m->offer_metas, slot), &pv, today, &factor, &km))
                 continue;
             rc = heap_push(r, k, bound * factor, slot);
         }
@@ -1428,7 +1513,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     offer_view ov = view_of_offer_rec(o);
     uint32_t count = atomic_load_explicit(&m->profiles.count, memory_order_acquire);
     int rc = ensure_slots(r, count);
-    uint32_t e = rc == SM_OK ? next_stamp(&r->epoch, r->stamp, r->slot_cap) : 0;
+    uint32_t e = rc == SM_OK ? next_slot_stamp(r) : 0;
     size_t touched = 0;
     /* Requirement by requirement: each profile's best credit for it, then its weighted share. */
     for (size_t j = 0; j < ov.req_count && rc == SM_OK; j++) {
@@ -1461,17 +1546,17 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
         }
         for (size_t i = 0; i < btouched; i++) {
             uint32_t slot = r->btouched[i];
-            if (r->stamp[slot] != e) {
-                r->stamp[slot] = e;
-                r->acc[slot] = 0;
+            if (r->slots[slot].stamp != e) {
+                r->slots[slot].stamp = e;
+                r->slots[slot].acc = 0;
                 r->touched[touched++] = slot;
             }
-            r->acc[slot] += (double)ov.shares[j] * r->best[slot];
+            r->slots[slot].acc += (double)ov.shares[j] * r->best[slot];
         }
     }
     for (size_t i = 0; i < touched && rc == SM_OK; i++) {
         uint32_t slot = r->touched[i];
-        double bound = r->acc[slot];
+        double bound = r->slots[slot].acc;
         if (bound <= 0 || !could_enter(r, k, bound, slot))
             continue;
         const profile_rec *p = slot_get(&m->profiles, slot);
