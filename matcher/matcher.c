@@ -353,6 +353,19 @@ static int build_neighbours(sm_matcher *m, const sm_similarity *sim)
     return SM_OK;
 }
 
+size_t sm_matcher_neighbours(const sm_matcher *m, uint32_t skill, uint32_t *skills, float *sims,
+                             size_t cap)
+{
+    if (skill >= m->skill_space)
+        return 0;
+    size_t n = m->nb_offsets[skill + 1] - m->nb_offsets[skill];
+    for (size_t i = 0; i < n && i < cap; i++) {
+        skills[i] = m->nbs[m->nb_offsets[skill] + i].skill;
+        sims[i] = m->nbs[m->nb_offsets[skill] + i].sim;
+    }
+    return n;
+}
+
 float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b)
 {
     if (a == b)

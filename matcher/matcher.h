@@ -210,6 +210,9 @@ int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *
  * it is at least 0.2, else 0. Symmetric.
  */
 float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b);
+/* skill's neighbours as the matcher sees them (up to cap copied); returns how many there are. */
+size_t sm_matcher_neighbours(const sm_matcher *m, uint32_t skill, uint32_t *skills, float *sims,
+                             size_t cap);
 /*
  * The same in two steps, for scoring many offers against one profile:
  * sm_match_prepare expands the profile (with opts->disable parts off; the

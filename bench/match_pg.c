@@ -1,0 +1,263 @@
+/*
+ * match_pg.c: the same ranking computed by skillmatch and by PostgreSQL, side
+ * by side on the same data, in one run.
+ *
+ * Usage: match_pg ESCO_DIR [OFFERS [QUERIES]]   (default 1000000 50)
+ * Connects with the usual libpq environment (PGHOST, PGPORT...; bench/run.sh
+ * starts a private cluster). Generates job offers with bench/gen.h, inserts
+ * them in the matcher and COPYs them into PostgreSQL: offers, requirements
+ * (with each requirement's weight share, index on skill) and the matcher's
+ * skill neighbours. Each query profile (10 skills) is then ranked by
+ * sm_match_offers and by one SQL query applying the same rules (expansion
+ * through neighbours, level and evidence factors, weighted shares, radius
+ * filter and distance decay, expiry). Prints both latencies, their ratio,
+ * and how many top-20 lists agree (scores within 1e-6, ties aside).
+ */
+#include "bench/gen.h"
+#include "taxonomy/loader.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void check(PGconn *c, PGresult *res, const char *what)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN) {
+        fprintf(stderr, "match_pg: %s: %s", what, PQerrorMessage(c));
+        exit(1);
+    }
+}
+
+static void exec(PGconn *c, const char *sql)
+{
+    PGresult *res = PQexec(c, sql);
+    check(c, res, sql);
+    PQclear(res);
+}
+
+typedef struct copy_buf {
+    char data[1 << 16];
+    size_t len;
+} copy_buf;
+
+static void copy_flush(PGconn *c, copy_buf *b)
+{
+    if (b->len && PQputCopyData(c, b->data, (int)b->len) != 1) {
+        fprintf(stderr, "match_pg: copy: %s", PQerrorMessage(c));
+        exit(1);
+    }
+    b->len = 0;
+}
+
+static void copy_line(PGconn *c, copy_buf *b, const char *line)
+{
+    size_t n = strlen(line);
+    if (b->len + n > sizeof b->data)
+        copy_flush(c, b);
+    memcpy(b->data + b->len, line, n);
+    b->len += n;
+}
+
+static void copy_end(PGconn *c, copy_buf *b)
+{
+    copy_flush(c, b);
+    PQputCopyEnd(c, NULL);
+    PGresult *res = PQgetResult(c);
+    check(c, res, "copy end");
+    PQclear(res);
+}
+
+static const char scoring_sql[] =
+    "WITH p AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) AS t(skill, lvl, ev)),\n"
+    "ef AS (SELECT skill, lvl, CASE ev WHEN 0 THEN 0.8 WHEN 1 THEN 0.9 WHEN 2 THEN 0.95 ELSE 1.0 END AS e"
+    " FROM p),\n"
+    "q AS (SELECT skill, lvl, e AS factor FROM ef\n"
+    "      UNION ALL SELECT n.nb, ef.lvl, n.sim * ef.e FROM ef JOIN neighbours n ON n.skill = ef.skill),\n"
+    "c AS (SELECT r.offer, r.skill, max(r.share * q.factor * CASE WHEN r.lvl = 0 OR q.lvl >= r.lvl THEN 1.0"
+    " WHEN q.lvl = 0 THEN 0.85 ELSE greatest(0.25, 1.0 - 0.2 * (r.lvl - q.lvl)) END) AS part\n"
+    "      FROM reqs r JOIN q ON q.skill = r.skill GROUP BY r.offer, r.skill),\n"
+    "s AS (SELECT offer, sum(part) AS skills FROM c GROUP BY offer),\n"
+    "d AS (SELECT o.id, o.remote, s.skills, 6371.0 * 2 * asin(sqrt(sin(radians(o.lat - $4) / 2) ^ 2 +"
+    " cos(radians($4)) * cos(radians(o.lat)) * sin(radians(o.lon - $5) / 2) ^ 2)) AS km\n"
+    "      FROM s JOIN offers o ON o.id = s.offer WHERE o.valid_through = 0 OR o.valid_through >= $7)\n"
+    "SELECT id, skills * CASE WHEN remote THEN 1.0 ELSE 1.0 - 0.3 * least(1.0, km / $6) END AS score\n"
+    "FROM d WHERE remote OR km <= $6 ORDER BY score DESC, id LIMIT 20";
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: match_pg ESCO_DIR [OFFERS [QUERIES]]\n");
+        return 2;
+    }
+    size_t n_offers = argc > 2 ? (size_t)atol(argv[2]) : 1000000;
+    size_t n_queries = argc > 3 ? (size_t)atol(argv[3]) : 50;
+    sm_load_options lo = {argv[1], NULL};
+    sm_taxonomy *t;
+    sm_error err;
+    if (sm_taxonomy_load(&lo, &t, NULL, &err) != SM_OK) {
+        fprintf(stderr, "match_pg: %s\n", err.message);
+        return 1;
+    }
+    rng_t r = {0x9E3779B97F4A7C15ull};
+    gen_setup(t, &r);
+    sm_matcher *m;
+    if (sm_matcher_new(t, &m) != SM_OK)
+        return 1;
+    PGconn *c = PQconnectdb("");
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(stderr, "match_pg: %s", PQerrorMessage(c));
+        return 1;
+    }
+    exec(c, "SET client_min_messages = warning");
+    exec(c, "DROP TABLE IF EXISTS reqs, offers, neighbours");
+    exec(c, "CREATE UNLOGGED TABLE offers (id int PRIMARY KEY, lat float8, lon float8, remote bool,"
+            " valid_through int)");
+    exec(c, "CREATE UNLOGGED TABLE reqs (offer int, skill int, lvl int, share float8)");
+    exec(c, "CREATE UNLOGGED TABLE neighbours (skill int, nb int, sim float8)");
+    copy_buf *ob = calloc(1, sizeof *ob);
+    char line[256], id[32], title[1100];
+    double t0 = now();
+    /* Offers and requirements: two COPY streams can't interleave on one connection, so
+     * offers are generated once and kept. */
+    typedef struct gen_offer {
+        sm_requirement reqs[24];
+        size_t n, oi;
+        sm_geo loc;
+        int remote;
+        int32_t through;
+    } gen_offer;
+    gen_offer *gens = malloc(n_offers * sizeof *gens);
+    for (size_t i = 0; i < n_offers; i++) {
+        gen_offer *g = &gens[i];
+        g->n = make_offer(&r, g->reqs, &g->oi);
+        g->loc = place(&r);
+        g->remote = rnd(&r, 20) == 0;
+        g->through = rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60;
+        snprintf(id, sizeof id, "o%zu", i);
+        snprintf(title, sizeof title, "%s", sm_taxonomy_label_any(t, occs[g->oi].id, SM_LANG_FR));
+        sm_offer o = {id, title, NULL, NULL, SM_OFFER_JOB, g->reqs, g->n, NULL, 0, g->loc, g->remote, 35,
+                      0, g->through, occs[g->oi].id, 0, 0, 0, 0};
+        if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
+            fprintf(stderr, "match_pg: %s\n", err.message);
+            return 1;
+        }
+    }
+    double t1 = now();
+    exec(c, "COPY offers FROM STDIN (FORMAT csv)");
+    for (size_t i = 0; i < n_offers; i++) {
+        snprintf(line, sizeof line, "%zu,%.17g,%.17g,%s,%d\n", i, gens[i].loc.lat, gens[i].loc.lon,
+                 gens[i].remote ? "t" : "f", gens[i].through);
+        copy_line(c, ob, line);
+    }
+    copy_end(c, ob);
+    exec(c, "COPY reqs FROM STDIN (FORMAT csv)");
+    for (size_t i = 0; i < n_offers; i++) {
+        const gen_offer *g = &gens[i];
+        double total = 0;
+        float w[24];
+        for (size_t k = 0; k < g->n; k++) {
+            w[k] = sm_matcher_rarity(m, g->reqs[k].skill) * (g->reqs[k].essential ? 3.0f : 1.0f);
+            total += w[k];
+        }
+        for (size_t k = 0; k < g->n; k++) {
+            snprintf(line, sizeof line, "%zu,%u,%u,%.9g\n", i, g->reqs[k].skill, g->reqs[k].level,
+                     (double)(float)(w[k] / total));
+            copy_line(c, ob, line);
+        }
+    }
+    copy_end(c, ob);
+    exec(c, "COPY neighbours FROM STDIN (FORMAT csv)");
+    uint32_t nbs[256];
+    float sims[256];
+    for (uint32_t s = 0; s < sm_taxonomy_count(t); s++) {
+        size_t n = sm_matcher_neighbours(m, s, nbs, sims, 256);
+        for (size_t k = 0; k < n && k < 256; k++) {
+            snprintf(line, sizeof line, "%u,%u,%.9g\n", s, nbs[k], (double)sims[k]);
+            copy_line(c, ob, line);
+        }
+    }
+    copy_end(c, ob);
+    exec(c, "CREATE INDEX ON reqs (skill)");
+    exec(c, "CREATE INDEX ON neighbours (skill)");
+    exec(c, "ANALYZE");
+    double t2 = now();
+    printf("offers=%zu\nskillmatch_build_s=%.2f\npostgres_load_and_index_s=%.2f\n", n_offers, t1 - t0,
+           t2 - t1);
+
+    sm_match_reader *rd = sm_match_reader_new(m);
+    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
+    double *ours = malloc(n_queries * sizeof *ours), *pg = malloc(n_queries * sizeof *pg);
+    size_t agree = 0, compared = 0;
+    for (size_t q = 0; q < n_queries; q++) {
+        sm_skill_claim claims[10];
+        size_t n = make_claims(&r, claims, 10);
+        sm_profile p = {"q", claims, n, place(&r), (float)(20 + rnd(&r, 80)), 0, 0};
+        double a = now();
+        int count = sm_match_offers(rd, &p, &opts, &err);
+        ours[q] = now() - a;
+        char skills[256] = "{", levels[128] = "{", evs[128] = "{";
+        for (size_t k = 0; k < n; k++) {
+            size_t ls = strlen(skills), ll = strlen(levels), le = strlen(evs);
+            snprintf(skills + ls, sizeof skills - ls, "%s%u", k ? "," : "", claims[k].skill);
+            snprintf(levels + ll, sizeof levels - ll, "%s%u", k ? "," : "", claims[k].level);
+            snprintf(evs + le, sizeof evs - le, "%s%u", k ? "," : "", claims[k].evidence);
+        }
+        strcat(skills, "}");
+        strcat(levels, "}");
+        strcat(evs, "}");
+        char lat[32], lon[32], radius[32], today[16];
+        snprintf(lat, sizeof lat, "%.17g", p.location.lat);
+        snprintf(lon, sizeof lon, "%.17g", p.location.lon);
+        snprintf(radius, sizeof radius, "%.9g", (double)p.radius_km);
+        snprintf(today, sizeof today, "%d", TODAY);
+        const char *params[7] = {skills, levels, evs, lat, lon, radius, today};
+        a = now();
+        PGresult *res = PQexecParams(c, scoring_sql, 7, NULL, params, NULL, NULL, 0);
+        pg[q] = now() - a;
+        check(c, res, "scoring query");
+        int rows = PQntuples(res), same = rows == count;
+        for (int i = 0; same && i < rows; i++) {
+            double ps = atof(PQgetvalue(res, i, 1));
+            const sm_match_result *mr = sm_match_get(rd, (size_t)i);
+            if (fabs(ps - mr->score) > 1e-6)
+                same = 0;
+            else if (atol(PQgetvalue(res, i, 0)) != atol(mr->id + 1)) {
+                /* A different id is fine only as a tie with its neighbours. */
+                double prev = i ? sm_match_get(rd, (size_t)i - 1)->score : 2,
+                       next = i + 1 < count ? sm_match_get(rd, (size_t)i + 1)->score : -1;
+                if (fabs(prev - mr->score) > 1e-6 && fabs(next - mr->score) > 1e-6)
+                    same = 0;
+            }
+        }
+        agree += same;
+        compared++;
+        PQclear(res);
+    }
+    qsort(ours, n_queries, sizeof *ours, cmp_double);
+    qsort(pg, n_queries, sizeof *pg, cmp_double);
+    printf("skillmatch_query_p50_ms=%.2f\nskillmatch_query_p99_ms=%.2f\n", ours[n_queries / 2] * 1e3,
+           ours[n_queries * 99 / 100] * 1e3);
+    printf("postgres_query_p50_ms=%.2f\npostgres_query_p99_ms=%.2f\n", pg[n_queries / 2] * 1e3,
+           pg[n_queries * 99 / 100] * 1e3);
+    printf("ratio_postgres_over_skillmatch_p50=%.1f\n", pg[n_queries / 2] / ours[n_queries / 2]);
+    printf("top20_agreeing=%zu/%zu\n", agree, compared);
+    sm_match_reader_free(rd);
+    PQfinish(c);
+    sm_matcher_free(m);
+    sm_taxonomy_free(t);
+    return 0;
+}
