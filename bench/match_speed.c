@@ -2,7 +2,6 @@
  * match_speed.c: the matcher at full scale, on synthetic data drawn from ESCO.
  *
  * Usage: match_speed ESCO_DIR [OFFERS [PROFILES [QUERIES]]]   (default 1000000 1000000 1000)
- *        match_speed ESCO_DIR OFFERS PROFILES QUERIES --dump DIR
  *
  * Generator: occupations are drawn with Zipf-skewed popularity (a few
  * occupations post most offers, as in real ads); an offer asks for its
@@ -14,8 +13,7 @@
  * and consent for 70%.
  * Prints key=value lines: build time, memory, query latencies (one thread,
  * then two), candidate search, upsert and delete latency during queries.
- * With --dump, also writes the offers, their requirements and the query
- * profiles as CSV for the PostgreSQL peer (bench/pg_match.sh).
+ * The PostgreSQL peer on the same generator is bench/match_pg.c.
  */
 #include "bench/gen.h"
 #include "taxonomy/loader.h"
@@ -110,13 +108,12 @@ static void *background_reader(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: match_speed ESCO_DIR [OFFERS [PROFILES [QUERIES]]] [--dump DIR]\n");
+        fprintf(stderr, "usage: match_speed ESCO_DIR [OFFERS [PROFILES [QUERIES]]]\n");
         return 2;
     }
     size_t n_offers = argc > 2 ? (size_t)atol(argv[2]) : 1000000;
     size_t n_profiles = argc > 3 ? (size_t)atol(argv[3]) : 1000000;
     n_queries = argc > 4 ? (size_t)atol(argv[4]) : 1000;
-    const char *dump = argc > 6 && strcmp(argv[5], "--dump") == 0 ? argv[6] : NULL;
     sm_load_options lo = {argv[1], NULL};
     sm_taxonomy *t;
     sm_error err;
@@ -131,16 +128,9 @@ int main(int argc, char **argv)
     double t0 = now();
     if (sm_matcher_new(tx, &m) != SM_OK)
         return 1;
-    FILE *f_offers = NULL, *f_reqs = NULL;
-    if (dump) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/offers.csv", dump);
-        f_offers = fopen(path, "w");
-        snprintf(path, sizeof path, "%s/requirements.csv", dump);
-        f_reqs = fopen(path, "w");
-    }
     char id[32];
     char title[1100];
+    double insert_offers = 0, insert_profiles = 0; /* time inside the matcher, generation excluded */
     for (size_t i = 0; i < n_offers; i++) {
         sm_requirement reqs[24];
         size_t oi;
@@ -151,58 +141,41 @@ int main(int argc, char **argv)
                       place(&r), rnd(&r, 20) == 0, 26 + rnd(&r, 10), 0,
                       rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60,
                       occs[oi].id, 0, 0, 0, 0};
+        double a = now();
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_speed: %s\n", err.message);
             return 1;
         }
-        if (f_offers) {
-            fprintf(f_offers, "%zu,%.6f,%.6f,%d,%d\n", i, o.location.lat, o.location.lon, o.remote,
-                    o.valid_through);
-            for (size_t k = 0; k < n; k++)
-                fprintf(f_reqs, "%zu,%u,%d,%d,%.9g\n", i, reqs[k].skill, reqs[k].essential,
-                        reqs[k].level,
-                        (double)(sm_matcher_rarity(m, reqs[k].skill) * (reqs[k].essential ? 3.0f : 1.0f)));
-        }
+        insert_offers += now() - a;
     }
-    double t1 = now();
+
     for (size_t i = 0; i < n_profiles; i++) {
         sm_skill_claim c[10];
         size_t n = make_claims(&r, c, 10);
         snprintf(id, sizeof id, "p%zu", i);
         sm_profile p = {id, c, n, place(&r), rnd(&r, 5) ? (float)(10 + rnd(&r, 90)) : 0, 0,
                         rnd(&r, 10) < 7 ? SM_CONSENT_VISIBLE : 0};
+        double a = now();
         if (sm_matcher_upsert_profile(m, &p, &err) != SM_OK) {
             fprintf(stderr, "match_speed: %s\n", err.message);
             return 1;
         }
+        insert_profiles += now() - a;
     }
     double t2 = now();
-    if (f_offers) {
-        fclose(f_offers);
-        fclose(f_reqs);
-    }
     printf("offers=%zu\nprofiles=%zu\n", n_offers, n_profiles);
-    printf("build_offers_s=%.2f\nbuild_profiles_s=%.2f\nbuild_total_s=%.2f\n", t1 - t0, t2 - t1, t2 - t0);
+    printf("generate_and_build_s=%.2f\n", t2 - t0);
+    printf("build_offers_s=%.2f\nbuild_profiles_s=%.2f\nbuild_total_s=%.2f\n", insert_offers,
+           insert_profiles, insert_offers + insert_profiles);
     printf("rss_mb=%.0f\nrss_added_mb=%.0f\nmatcher_bytes_mb=%.0f\n", rss_kb() / 1024.0,
            (rss_kb() - rss0) / 1024.0, sm_matcher_memory(m) / 1048576.0);
 
     queries = calloc(n_queries, sizeof *queries);
-    FILE *f_q = NULL;
-    if (dump) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/queries.csv", dump);
-        f_q = fopen(path, "w");
-    }
     for (size_t i = 0; i < n_queries; i++) {
         query_set *q = &queries[i];
         size_t n = make_claims(&r, q->claims, 10);
         q->p = (sm_profile){"q", q->claims, n, place(&r), (float)(20 + rnd(&r, 80)), 0, 0};
-        for (size_t k = 0; f_q && k < n; k++)
-            fprintf(f_q, "%zu,%u,%d,%d,%.6f,%.6f,%.1f\n", i, q->claims[k].skill, q->claims[k].level,
-                    q->claims[k].evidence, q->p.location.lat, q->p.location.lon, (double)q->p.radius_km);
     }
-    if (f_q)
-        fclose(f_q);
 
     /* One thread, then two, on the same queries. */
     double *lat = malloc(n_queries * sizeof *lat);

@@ -13,6 +13,9 @@
 #      literal matching, no ranking), on the same text, 7 runs.
 #   3. quality: extraction gold set (ours vs literal labels) and the
 #      similarity model on held-out occupations.
+#   4. the matcher: ranking quality against Jaccard (held-out occupations),
+#      speed and memory at MATCH_OFFERS offers and profiles (default 1M), and
+#      PostgreSQL computing the same ranking in SQL on the same data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${SKILLMATCH_DATA:-../shared/data}
@@ -147,5 +150,31 @@ echo "## Similarity model on held-out occupations"
 echo
 $B/bench/sim_eval "$ESCO"
 } >> "$report"
+echo "== 4. matcher" >&2
+N=${MATCH_OFFERS:-1000000}
+{
+echo
+echo "## Matcher quality (bench/match_eval)"
+echo
+$B/bench/match_eval "$ESCO" 300
+echo
+echo "## Matcher speed and memory, $N offers and $N profiles (bench/match_speed)"
+echo
+echo '```'
+$B/bench/match_speed "$ESCO" "$N" "$N" 1000
+echo '```'
+} >> "$report"
+sql/pg-private.sh start "$pgdir"
+trap 'sql/pg-private.sh stop "$pgdir"' EXIT
+{
+echo
+echo "## PostgreSQL computing the same ranking, $N offers (bench/match_pg)"
+echo
+echo '```'
+$B/bench/match_pg "$ESCO" "$N" 40
+echo '```'
+} >> "$report"
+sql/pg-private.sh stop "$pgdir"
+trap - EXIT
 cat "$report"
 rm -f "$out/corpus100.txt"
