@@ -188,7 +188,11 @@ void sm_match_reader_free(sm_match_reader *r);
  */
 int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_match_options *opts,
                     sm_error *err);
-/* Ranks consenting profiles for the job offer with this id (SM_ENOTFOUND when absent). */
+/*
+ * Ranks consenting profiles for the job offer with this id (SM_ENOTFOUND when
+ * absent). The id lookup briefly takes the writers' mutex (the id map is the
+ * writer's); the ranking itself takes no lock.
+ */
 int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match_options *opts,
                         sm_error *err);
 size_t sm_match_count(const sm_match_reader *r);
