@@ -14,8 +14,9 @@
 #   3. quality: extraction gold set (ours vs literal labels) and the
 #      similarity model on held-out occupations.
 #   4. the matcher: ranking quality against Jaccard (held-out occupations),
-#      speed and memory at MATCH_OFFERS offers and profiles (default 1M), and
-#      PostgreSQL computing the same ranking in SQL on the same data.
+#      speed and memory at MATCH_OFFERS offers and profiles (default 1M),
+#      PostgreSQL computing the same ranking in SQL on the same data, and
+#      Xapian (python3-xapian) ranking the same offers by BM25 over skills.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${SKILLMATCH_DATA:-../shared/data}
@@ -176,5 +177,16 @@ echo '```'
 } >> "$report"
 sql/pg-private.sh stop "$pgdir"
 trap - EXIT
+mkdir -p "$out/xapian"
+{
+echo
+echo "## Xapian BM25 over skill terms, the same $N offers (bench/match_dump + bench/xapian_peer.py)"
+echo
+echo '```'
+$B/bench/match_dump "$ESCO" "$N" 200 "$out/xapian"
+/usr/bin/python3 bench/xapian_peer.py "$out/xapian"
+echo '```'
+} >> "$report"
+rm -f "$out/xapian/offers.txt" "$out/xapian/queries.txt"
 cat "$report"
 rm -f "$out/corpus100.txt"
