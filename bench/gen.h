@@ -34,16 +34,16 @@ static double rndf(rng_t *r)
 
 static const struct city {
     double lat, lon, weight;
-} cities[] = {{48.8566, 2.3522, 21.0}, {43.2965, 5.3698, 8.7}, {45.7640, 4.8357, 5.2},
-              {43.6047, 1.4442, 4.8},  {43.7102, 7.2620, 3.4}, {47.2184, -1.5536, 3.1},
-              {48.5734, 7.7521, 2.8},  {43.6108, 3.8767, 2.9}, {44.8378, -0.5792, 2.5},
+} cities[] = {{48.8566, 2.3522, 21.0}, {43.2965, 5.3698, 8.7},  {45.7640, 4.8357, 5.2},
+              {43.6047, 1.4442, 4.8},  {43.7102, 7.2620, 3.4},  {47.2184, -1.5536, 3.1},
+              {48.5734, 7.7521, 2.8},  {43.6108, 3.8767, 2.9},  {44.8378, -0.5792, 2.5},
               {50.6292, 3.0573, 2.3},  {48.1173, -1.6778, 2.2}, {49.2583, 4.0317, 1.8},
-              {45.4397, 4.3872, 1.7},  {43.1242, 5.9280, 1.7}, {49.4944, 0.1079, 1.7},
-              {45.1885, 5.7245, 1.6},  {47.3220, 5.0415, 1.5}, {47.4784, -0.5632, 1.5},
-              {45.7772, 3.0870, 1.4},  {49.4431, 1.0993, 1.4}, {47.9029, 1.9093, 1.2},
-              {48.6921, 6.1844, 1.1},  {49.8941, 2.2958, 1.1}, {47.3941, 0.6848, 1.1},
-              {42.6887, 2.8948, 1.0},  {43.9493, 4.8055, 0.9}, {46.5802, 0.3404, 0.8},
-              {45.8336, 1.2611, 0.8},  {50.2910, 2.7775, 0.6}, {44.9334, 4.8924, 0.6}};
+              {45.4397, 4.3872, 1.7},  {43.1242, 5.9280, 1.7},  {49.4944, 0.1079, 1.7},
+              {45.1885, 5.7245, 1.6},  {47.3220, 5.0415, 1.5},  {47.4784, -0.5632, 1.5},
+              {45.7772, 3.0870, 1.4},  {49.4431, 1.0993, 1.4},  {47.9029, 1.9093, 1.2},
+              {48.6921, 6.1844, 1.1},  {49.8941, 2.2958, 1.1},  {47.3941, 0.6848, 1.1},
+              {42.6887, 2.8948, 1.0},  {43.9493, 4.8055, 0.9},  {46.5802, 0.3404, 0.8},
+              {45.8336, 1.2611, 0.8},  {50.2910, 2.7775, 0.6},  {44.9334, 4.8924, 0.6}};
 #define N_CITIES (sizeof cities / sizeof cities[0])
 
 static sm_geo place(rng_t *r)
@@ -152,8 +152,8 @@ static size_t make_claims(rng_t *r, sm_skill_claim *c, size_t want)
             c[n++] = (sm_skill_claim){s, (uint8_t)rnd(r, 9), (uint8_t)rnd(r, 4)};
     }
     for (int k = 0; k < 2 && n < want; k++)
-        c[n++] = (sm_skill_claim){neighbour(r, oc->ess[rnd(r, (uint32_t)oc->ne)]), (uint8_t)rnd(r, 9),
-                                  (uint8_t)rnd(r, 4)};
+        c[n++] = (sm_skill_claim){neighbour(r, oc->ess[rnd(r, (uint32_t)oc->ne)]),
+                                  (uint8_t)rnd(r, 9), (uint8_t)rnd(r, 4)};
     while (n < want)
         c[n++] = (sm_skill_claim){random_skill(r), (uint8_t)rnd(r, 9), (uint8_t)rnd(r, 4)};
     return n;
@@ -176,9 +176,9 @@ static void gen_setup(const sm_taxonomy *taxonomy, rng_t *r)
             if (!sm_concept_is_skill(sm_taxonomy_type(tx, e[i].concept)))
                 continue;
             if (e[i].relation == SM_REL_OCC_ESSENTIAL && o->ne < 32)
-                o->ess[o->ne++] = e[i].concept;
-            else if (e[i].relation == SM_REL_OCC_OPTIONAL && o->no < 64)
-                o->opt[o->no++] = e[i].concept;
+            o->ess[o->ne++] = e[i].concept;
+            else if (e[i].relation == SM_REL_OCC_OPTIONAL && o->no < 64) o->opt[o->no++] =
+                e[i].concept;
         }
         if (o->ne >= 3)
             n_occs++;
@@ -193,7 +193,6 @@ static void gen_setup(const sm_taxonomy *taxonomy, rng_t *r)
     occ_cdf = malloc(n_occs * sizeof *occ_cdf);
     for (size_t i = 0; i < n_occs; i++)
         occ_cdf[i] = (i ? occ_cdf[i - 1] : 0) + 1.0 / pow((double)(i + 1), 0.9);
-
 }
 
 #endif

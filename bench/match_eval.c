@@ -65,7 +65,7 @@ static uint32_t isco_of(uint32_t occ)
             return SM_NO_CONCEPT;
         for (size_t i = 0; i < n; i++)
             if (sm_taxonomy_type(tx, e[i].concept) == SM_CT_ISCO_GROUP)
-                return e[i].concept;
+        return e[i].concept;
         occ = e[0].concept;
     }
     return SM_NO_CONCEPT;
@@ -81,15 +81,15 @@ static uint32_t hierarchy_neighbour(uint32_t s)
     size_t c = 0;
     for (size_t i = 0; i < nu && c < 64; i++) {
         if (sm_concept_is_skill(sm_taxonomy_type(tx, up[i].concept)))
-            choices[c++] = up[i].concept;
+        choices[c++] = up[i].concept;
         size_t ns = sm_taxonomy_adjacent(tx, up[i].concept, SM_ADJ_NARROWER, &sib);
         for (size_t k = 0; k < ns && c < 64; k += 1 + ns / 16)
             if (sib[k].concept != s && sm_concept_is_skill(sm_taxonomy_type(tx, sib[k].concept)))
-                choices[c++] = sib[k].concept;
+        choices[c++] = sib[k].concept;
     }
     for (size_t i = 0; i < nd && c < 64; i++)
         if (sm_concept_is_skill(sm_taxonomy_type(tx, down[i].concept)))
-            choices[c++] = down[i].concept;
+    choices[c++] = down[i].concept;
     return c ? choices[rnd((uint32_t)c)] : s;
 }
 
@@ -182,9 +182,8 @@ int main(int argc, char **argv)
             if (!sm_concept_is_skill(sm_taxonomy_type(tx, e[i].concept)))
                 continue;
             if (e[i].relation == SM_REL_OCC_ESSENTIAL && ne < 64)
-                ess[ne++] = e[i].concept;
-            else if (e[i].relation == SM_REL_OCC_OPTIONAL && no < 128)
-                opt[no++] = e[i].concept;
+            ess[ne++] = e[i].concept;
+            else if (e[i].relation == SM_REL_OCC_OPTIONAL && no < 128) opt[no++] = e[i].concept;
         }
         if (ne < 4)
             continue;
@@ -275,8 +274,25 @@ int main(int argc, char **argv)
                 if (variants[v].jaccard)
                     s = jaccard(&offers[i], p);
                 else {
-                    sm_offer o = {"o", NULL, NULL, NULL, SM_OFFER_JOB, offers[i].reqs, offers[i].n,
-                                  NULL, 0, {0, 0, 0}, 0, 0, 0, 0, SM_NO_CONCEPT, 0, 0, 0, 0};
+                    sm_offer o = {"o",
+                                  NULL,
+                                  NULL,
+                                  NULL,
+                                  SM_OFFER_JOB,
+                                  offers[i].reqs,
+                                  offers[i].n,
+                                  NULL,
+                                  0,
+                                  {0, 0, 0},
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  SM_NO_CONCEPT,
+                                  0,
+                                  0,
+                                  0,
+                                  0};
                     sm_match_score_prepared(r, &o, &mo, &s, NULL);
                 }
                 ranking[i] = (ranked){s, (uint32_t)i};
@@ -299,9 +315,11 @@ int main(int argc, char **argv)
             mrr[v][2] += rr;
         }
     }
-    printf("Offers: %zu (2 per occupation with >= 4 essential skills); profiles: %zu dev, %zu test.\n\n",
+    printf("Offers: %zu (2 per occupation with >= 4 essential skills); profiles: %zu dev, %zu "
+           "test.\n\n",
            n_offers, n_profiles[2], n_profiles[1]);
-    printf("| scorer | dev nDCG@10 | dev MRR | test nDCG@10 | test MRR |\n|---|---:|---:|---:|---:|\n");
+    printf("| scorer | dev nDCG@10 | dev MRR | test nDCG@10 | test MRR "
+           "|\n|---|---:|---:|---:|---:|\n");
     for (size_t v = 0; v < nv; v++)
         printf("| %s | %.3f | %.3f | %.3f | %.3f |\n", variants[v].name,
                ndcg[v][0] / (double)n_profiles[2], mrr[v][0] / (double)n_profiles[2],

@@ -77,18 +77,24 @@ static void copy_end(PGconn *c, copy_buf *b)
 
 static const char scoring_sql[] =
     "WITH p AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) AS t(skill, lvl, ev)),\n"
-    "ef AS (SELECT skill, lvl, CASE ev WHEN 0 THEN 0.8 WHEN 1 THEN 0.9 WHEN 2 THEN 0.95 ELSE 1.0 END AS e"
+    "ef AS (SELECT skill, lvl, CASE ev WHEN 0 THEN 0.8 WHEN 1 THEN 0.9 WHEN 2 THEN 0.95 ELSE 1.0 "
+    "END AS e"
     " FROM p),\n"
     "q AS (SELECT skill, lvl, e AS factor FROM ef\n"
-    "      UNION ALL SELECT n.nb, ef.lvl, n.sim * ef.e FROM ef JOIN neighbours n ON n.skill = ef.skill),\n"
-    "c AS (SELECT r.offer, r.skill, max(r.share * q.factor * CASE WHEN r.lvl = 0 OR q.lvl >= r.lvl THEN 1.0"
+    "      UNION ALL SELECT n.nb, ef.lvl, n.sim * ef.e FROM ef JOIN neighbours n ON n.skill = "
+    "ef.skill),\n"
+    "c AS (SELECT r.offer, r.skill, max(r.share * q.factor * CASE WHEN r.lvl = 0 OR q.lvl >= r.lvl "
+    "THEN 1.0"
     " WHEN q.lvl = 0 THEN 0.85 ELSE greatest(0.25, 1.0 - 0.2 * (r.lvl - q.lvl)) END) AS part\n"
     "      FROM reqs r JOIN q ON q.skill = r.skill GROUP BY r.offer, r.skill),\n"
     "s AS (SELECT offer, sum(part) AS skills FROM c GROUP BY offer),\n"
-    "d AS (SELECT o.id, o.remote, s.skills, 6371.0 * 2 * asin(sqrt(sin(radians(o.lat - $4) / 2) ^ 2 +"
+    "d AS (SELECT o.id, o.remote, s.skills, 6371.0 * 2 * asin(sqrt(sin(radians(o.lat - $4) / 2) ^ "
+    "2 +"
     " cos(radians($4)) * cos(radians(o.lat)) * sin(radians(o.lon - $5) / 2) ^ 2)) AS km\n"
-    "      FROM s JOIN offers o ON o.id = s.offer WHERE o.valid_through = 0 OR o.valid_through >= $7)\n"
-    "SELECT id, skills * CASE WHEN remote THEN 1.0 ELSE 1.0 - 0.3 * least(1.0, km / $6) END AS score\n"
+    "      FROM s JOIN offers o ON o.id = s.offer WHERE o.valid_through = 0 OR o.valid_through >= "
+    "$7)\n"
+    "SELECT id, skills * CASE WHEN remote THEN 1.0 ELSE 1.0 - 0.3 * least(1.0, km / $6) END AS "
+    "score\n"
     "FROM d WHERE remote OR km <= $6 ORDER BY score DESC, id LIMIT 20";
 
 static int cmp_double(const void *a, const void *b)
@@ -149,8 +155,9 @@ int main(int argc, char **argv)
         g->through = rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60;
         snprintf(id, sizeof id, "o%zu", i);
         snprintf(title, sizeof title, "%s", sm_taxonomy_label_any(t, occs[g->oi].id, SM_LANG_FR));
-        sm_offer o = {id, title, NULL, NULL, SM_OFFER_JOB, g->reqs, g->n, NULL, 0, g->loc, g->remote, 35,
-                      0, g->through, occs[g->oi].id, 0, 0, 0, 0};
+        sm_offer o = {id,     title,     NULL, NULL, SM_OFFER_JOB, g->reqs,        g->n, NULL, 0,
+                      g->loc, g->remote, 35,   0,    g->through,   occs[g->oi].id, 0,    0,    0,
+                      0};
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_pg: %s\n", err.message);
             return 1;
@@ -195,8 +202,8 @@ int main(int argc, char **argv)
     exec(c, "CREATE INDEX ON neighbours (skill)");
     exec(c, "ANALYZE");
     double t2 = now();
-    printf("offers=%zu\nskillmatch_build_s=%.2f\npostgres_load_and_index_s=%.2f\n", n_offers, t1 - t0,
-           t2 - t1);
+    printf("offers=%zu\nskillmatch_build_s=%.2f\npostgres_load_and_index_s=%.2f\n", n_offers,
+           t1 - t0, t2 - t1);
 
     sm_match_reader *rd = sm_match_reader_new(m);
     sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
@@ -250,7 +257,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "  %2d  ours %-9s %.9f   pg %-9s %.9f\n", i,
                         i < count ? sm_match_get(rd, (size_t)i)->id : "-",
                         i < count ? sm_match_get(rd, (size_t)i)->score : 0.0,
-                        i < rows ? PQgetvalue(res, i, 0) : "-", i < rows ? atof(PQgetvalue(res, i, 1)) : 0.0);
+                        i < rows ? PQgetvalue(res, i, 0) : "-",
+                        i < rows ? atof(PQgetvalue(res, i, 1)) : 0.0);
         }
         agree += same;
         compared++;
@@ -258,8 +266,8 @@ int main(int argc, char **argv)
     }
     qsort(ours, n_queries, sizeof *ours, cmp_double);
     qsort(pg, n_queries, sizeof *pg, cmp_double);
-    printf("skillmatch_query_p50_ms=%.2f\nskillmatch_query_p99_ms=%.2f\n", ours[n_queries / 2] * 1e3,
-           ours[n_queries * 99 / 100] * 1e3);
+    printf("skillmatch_query_p50_ms=%.2f\nskillmatch_query_p99_ms=%.2f\n",
+           ours[n_queries / 2] * 1e3, ours[n_queries * 99 / 100] * 1e3);
     printf("postgres_query_p50_ms=%.2f\npostgres_query_p99_ms=%.2f\n", pg[n_queries / 2] * 1e3,
            pg[n_queries * 99 / 100] * 1e3);
     printf("ratio_postgres_over_skillmatch_p50=%.1f\n", pg[n_queries / 2] / ours[n_queries / 2]);

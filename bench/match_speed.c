@@ -130,17 +130,33 @@ int main(int argc, char **argv)
         return 1;
     char id[32];
     char title[1100];
-    double insert_offers = 0, insert_profiles = 0; /* time inside the matcher, generation excluded */
+    double insert_offers = 0,
+           insert_profiles = 0; /* time inside the matcher, generation excluded */
     for (size_t i = 0; i < n_offers; i++) {
         sm_requirement reqs[24];
         size_t oi;
         size_t n = make_offer(&r, reqs, &oi);
         snprintf(id, sizeof id, "o%zu", i);
         snprintf(title, sizeof title, "%s", sm_taxonomy_label_any(tx, occs[oi].id, SM_LANG_FR));
-        sm_offer o = {id, title, "Structure d'insertion", "CDDI", SM_OFFER_JOB, reqs, n, NULL, 0,
-                      place(&r), rnd(&r, 20) == 0, 26 + rnd(&r, 10), 0,
+        sm_offer o = {id,
+                      title,
+                      "Structure d'insertion",
+                      "CDDI",
+                      SM_OFFER_JOB,
+                      reqs,
+                      n,
+                      NULL,
+                      0,
+                      place(&r),
+                      rnd(&r, 20) == 0,
+                      26 + rnd(&r, 10),
+                      0,
                       rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60,
-                      occs[oi].id, 0, 0, 0, 0};
+                      occs[oi].id,
+                      0,
+                      0,
+                      0,
+                      0};
         double a = now();
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_speed: %s\n", err.message);
@@ -153,7 +169,12 @@ int main(int argc, char **argv)
         sm_skill_claim c[10];
         size_t n = make_claims(&r, c, 10);
         snprintf(id, sizeof id, "p%zu", i);
-        sm_profile p = {id, c, n, place(&r), rnd(&r, 5) ? (float)(10 + rnd(&r, 90)) : 0, 0,
+        sm_profile p = {id,
+                        c,
+                        n,
+                        place(&r),
+                        rnd(&r, 5) ? (float)(10 + rnd(&r, 90)) : 0,
+                        0,
                         rnd(&r, 10) < 7 ? SM_CONSENT_VISIBLE : 0};
         double a = now();
         if (sm_matcher_upsert_profile(m, &p, &err) != SM_OK) {
@@ -191,7 +212,8 @@ int main(int argc, char **argv)
         pthread_join(th[i], NULL);
     double e2 = now() - s2;
     double qps1 = (double)n_queries / w1.elapsed, qps2 = 2.0 * (double)n_queries / e2;
-    printf("qps_1_thread=%.0f\nqps_2_threads=%.0f\nscaling_2_threads=%.2f\n", qps1, qps2, qps2 / qps1);
+    printf("qps_1_thread=%.0f\nqps_2_threads=%.0f\nscaling_2_threads=%.2f\n", qps1, qps2,
+           qps2 / qps1);
 
     /* Candidates for offers. */
     sm_match_reader *rd = sm_match_reader_new(m);
@@ -217,8 +239,25 @@ int main(int argc, char **argv)
         size_t oi;
         size_t n = make_offer(&r, reqs, &oi);
         snprintf(id, sizeof id, "o%u", rnd(&r, (uint32_t)n_offers));
-        sm_offer o = {id, "Agent d'entretien", "Régie de quartier", "CDI", SM_OFFER_JOB, reqs, n, NULL,
-                      0, place(&r), 0, 35, 0, TODAY + 30, occs[oi].id, 0, 0, 0, 0};
+        sm_offer o = {id,
+                      "Agent d'entretien",
+                      "Régie de quartier",
+                      "CDI",
+                      SM_OFFER_JOB,
+                      reqs,
+                      n,
+                      NULL,
+                      0,
+                      place(&r),
+                      0,
+                      35,
+                      0,
+                      TODAY + 30,
+                      occs[oi].id,
+                      0,
+                      0,
+                      0,
+                      0};
         double u0 = now();
         if (i % 4 == 3) {
             sm_matcher_delete_offer(m, id);

@@ -158,7 +158,7 @@ struct sm_matcher {
     plist *job_postings, *profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
-    metas offer_metas; /* per offer slot, written before the slot is published */
+    metas offer_metas;      /* per offer slot, written before the slot is published */
     sm_similarity *own_sim; /* the model built by sm_matcher_new, freed with the matcher */
 };
 
@@ -218,8 +218,7 @@ static void slots_free(slots *s, void (*free_fn)(void *))
     uint32_t count = atomic_load(&s->count);
     for (uint32_t i = 0; free_fn && i < count; i++)
         free_fn(slot_get(s, i));
-    for (int k = 0; k < MAX_SEGS; k++)
-    {
+    for (int k = 0; k < MAX_SEGS; k++) {
         _Atomic(void *) *seg = atomic_load(&s->segs[k]);
         void *raw;
         memcpy(&raw, &seg, sizeof raw); /* free() takes a plain pointer */
@@ -382,7 +381,7 @@ float sm_matcher_similarity(const sm_matcher *m, uint32_t a, uint32_t b)
             hi = mid;
     }
     return lo < m->nb_offsets[a + 1] - m->nb_offsets[a] && list[lo].skill == b ? list[lo].sim
-                                                                             : 0.0f;
+                                                                               : 0.0f;
 }
 
 void sm_matcher_sim_params(sm_sim_params *p)
@@ -429,8 +428,8 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->job_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
     m->profile_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
-    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_postings ||
-        !m->profile_postings || !m->rarity || build_neighbours(m, sim) != SM_OK) {
+    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_postings || !m->profile_postings ||
+        !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
     }
@@ -493,8 +492,8 @@ static int check_text(const char *s, const char *field, int required, sm_error *
 static int check_geo(const sm_geo *g, const char *field, sm_error *err)
 {
     if (g->known && !(g->lat >= -90 && g->lat <= 90 && g->lon >= -180 && g->lon <= 180))
-        return sm_error_set(err, SM_EINVAL, "%s: latitude must be in [-90, 90], longitude in [-180, 180]",
-                            field);
+        return sm_error_set(err, SM_EINVAL,
+                            "%s: latitude must be in [-90, 90], longitude in [-180, 180]", field);
     return SM_OK;
 }
 
@@ -660,8 +659,9 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         meta->valid_from = r->valid_from;
         meta->valid_through = r->valid_through;
         meta->hours = r->hours;
-        meta->flags = (uint8_t)((r->remote ? META_REMOTE : 0) | (r->has_location ? META_LOCATED : 0) |
-                                (r->flags & SM_OFFER_REQUIRES_CAR ? META_CAR : 0));
+        meta->flags =
+            (uint8_t)((r->remote ? META_REMOTE : 0) | (r->has_location ? META_LOCATED : 0) |
+                      (r->flags & SM_OFFER_REQUIRES_CAR ? META_CAR : 0));
         atomic_store_explicit(&meta->alive, 1, memory_order_release);
     }
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
@@ -670,7 +670,8 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
             rc = plist_add(m, &m->job_postings[r->reqs[i].skill], &p);
         }
     } else if (rc == SM_OK) {
-        rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM : SM_OK;
+        rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM
+                                                                                  : SM_OK;
     }
     if (rc != SM_OK) {
         /* The new slot stays empty; its postings (if any) are skipped by queries. */
@@ -708,8 +709,7 @@ int sm_matcher_delete_offer(sm_matcher *m, const char *id)
 int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
 {
     int rc;
-    if ((rc = check_text(p->id, "id", 1, err)) ||
-        (rc = check_geo(&p->location, "location", err)))
+    if ((rc = check_text(p->id, "id", 1, err)) || (rc = check_geo(&p->location, "location", err)))
         return rc;
     if (p->skill_count > SM_MAX_PROFILE_SKILLS)
         return sm_error_set(err, SM_EINVAL, "skills: more than %d", SM_MAX_PROFILE_SKILLS);
@@ -1026,16 +1026,16 @@ typedef struct profile_view {
 
 static offer_view view_of_offer_rec(const offer_rec *o)
 {
-    offer_view v = {o->id, o->title, o->kind, o->remote, o->has_location, o->flags, o->lat,
-                    o->lon, o->hours, o->valid_from, o->valid_through, o->reqs, o->contrib,
-                    o->req_count, o->teaches, o->teach_count};
+    offer_view v = {o->id,      o->title,     o->kind,    o->remote,     o->has_location,  o->flags,
+                    o->lat,     o->lon,       o->hours,   o->valid_from, o->valid_through, o->reqs,
+                    o->contrib, o->req_count, o->teaches, o->teach_count};
     return v;
 }
 
 static profile_view view_of_profile_rec(const profile_rec *p)
 {
-    profile_view v = {p->id, p->skills, p->skill_count, p->has_location, p->lat, p->lon,
-                      p->radius_km, p->constraints};
+    profile_view v = {p->id,  p->skills, p->skill_count, p->has_location,
+                      p->lat, p->lon,    p->radius_km,   p->constraints};
     return v;
 }
 
@@ -1069,8 +1069,8 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
 }
 
 /* admit() from an offer's packed meta; 0 also when the offer is gone. */
-static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t today,
-                      double *factor, double *km)
+static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t today, double *factor,
+                      double *km)
 {
     if (!meta || !atomic_load_explicit(&meta->alive, memory_order_acquire))
         return 0;
@@ -1148,8 +1148,8 @@ static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned 
         if (!pd)
             continue;
         if (credit > 0 && why) {
-            if (sm_grow((void **)&r->items, &r->item_cap, r->item_count + 1, sizeof(sm_match_item)) !=
-                SM_OK)
+            if (sm_grow((void **)&r->items, &r->item_cap, r->item_count + 1,
+                        sizeof(sm_match_item)) != SM_OK)
                 return SM_ENOMEM;
             sm_match_item *it = &r->items[r->item_count++];
             it->required = q->skill;
@@ -1196,8 +1196,8 @@ static void justify(char *buf, size_t size, const scored *s, size_t missing_coun
     int n = 0;
     if (lang == SM_LANG_FR) {
         if (total)
-            n = snprintf(buf, size, "%s %zu des %zu compétences essentielles", candidate ? "A" : "Vous avez",
-                         have, total);
+            n = snprintf(buf, size, "%s %zu des %zu compétences essentielles",
+                         candidate ? "A" : "Vous avez", have, total);
         else
             n = snprintf(buf, size, "%s des compétences demandées", candidate ? "A" : "Vous avez");
         if (s->best_label && n < (int)size)
@@ -1216,10 +1216,11 @@ static void justify(char *buf, size_t size, const scored *s, size_t missing_coun
         }
     } else {
         if (total)
-            n = snprintf(buf, size, "%s %zu of the %zu essential skills", candidate ? "Has" : "You have",
-                         have, total);
+            n = snprintf(buf, size, "%s %zu of the %zu essential skills",
+                         candidate ? "Has" : "You have", have, total);
         else
-            n = snprintf(buf, size, "%s some of the skills asked for", candidate ? "Has" : "You have");
+            n = snprintf(buf, size, "%s some of the skills asked for",
+                         candidate ? "Has" : "You have");
         if (s->best_label && n < (int)size)
             n += snprintf(buf + n, size - (size_t)n, ", including \"%s\"", s->best_label);
         if (s->missing_label && n < (int)size) {
@@ -1239,9 +1240,8 @@ static void justify(char *buf, size_t size, const scored *s, size_t missing_coun
 }
 
 /* Appends a result for offer o and profile p (expanded in r) with its explanation. */
-static int add_result(sm_match_reader *r, const offer_view *o, const profile_view *p,
-                      double score, double factor, double km, const sm_match_options *opts,
-                      int candidate)
+static int add_result(sm_match_reader *r, const offer_view *o, const profile_view *p, double score,
+                      double factor, double km, const sm_match_options *opts, int candidate)
 {
     if (sm_grow((void **)&r->results, &r->result_cap, r->result_count + 1,
                 sizeof(sm_match_result)) != SM_OK ||
@@ -1258,8 +1258,8 @@ static int add_result(sm_match_reader *r, const offer_view *o, const profile_vie
     pd->id = add_text(r, id, strlen(id));
     pd->title = o->title ? add_text(r, o->title, strlen(o->title)) : SIZE_MAX - 1;
     char sentence[512];
-    justify(sentence, sizeof sentence, &s, r->missing_count - pd->missing, km, o->remote,
-            candidate, opts->lang);
+    justify(sentence, sizeof sentence, &s, r->missing_count - pd->missing, km, o->remote, candidate,
+            opts->lang);
     pd->justification = add_text(r, sentence, strlen(sentence));
     if (pd->id == SIZE_MAX || pd->title == SIZE_MAX || pd->justification == SIZE_MAX)
         return SM_ENOMEM;
@@ -1359,6 +1359,25 @@ static int cmp_hitem_desc(const void *a, const void *b)
     return hless(b, a) ? -1 : hless(a, b) ? 1 : 0;
 }
 
+/* Orders the kept results best first (when the query has not failed). */
+static void sort_heap(sm_match_reader *r, int rc)
+{
+    if (rc == SM_OK && r->heap_count > 1)
+        qsort(r->heap, r->heap_count, sizeof(hitem), cmp_hitem_desc);
+}
+
+/* Ends a query begun with sm_epoch_enter: the result count, or rc with err set. */
+static int finish_query(sm_match_reader *r, int rc, sm_error *err)
+{
+    sm_epoch_leave(r->er);
+    if (rc != SM_OK) {
+        reset_results(r);
+        return sm_error_set(err, rc, "%s", sm_strerror(rc));
+    }
+    fix_up(r);
+    return (int)r->result_count;
+}
+
 static size_t clamp_limit(size_t limit)
 {
     if (limit == 0)
@@ -1375,7 +1394,8 @@ static int check_profile(const sm_matcher *m, const sm_profile *p, sm_error *err
         return sm_error_set(err, SM_EINVAL, "profile.skills: more than %d", SM_MAX_PROFILE_SKILLS);
     for (size_t i = 0; i < p->skill_count; i++) {
         if (!is_skill(m, p->skills[i].skill))
-            return sm_error_set(err, SM_EINVAL, "profile.skills[%zu].skill: not a skill concept", i);
+            return sm_error_set(err, SM_EINVAL, "profile.skills[%zu].skill: not a skill concept",
+                                i);
         if (p->skills[i].level > SM_MAX_LEVEL)
             return sm_error_set(err, SM_EINVAL, "profile.skills[%zu].level: must be 0..8", i);
     }
@@ -1414,9 +1434,14 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         return rc;
     size_t k = clamp_limit(opts->limit);
     int32_t today = opts->today ? opts->today : sm_today();
-    profile_view pv = {profile->id ? profile->id : "", profile->skills, profile->skill_count,
-                       profile->location.known != 0, profile->location.lat, profile->location.lon,
-                       profile->radius_km, profile->constraints};
+    profile_view pv = {profile->id ? profile->id : "",
+                       profile->skills,
+                       profile->skill_count,
+                       profile->location.known != 0,
+                       profile->location.lat,
+                       profile->location.lon,
+                       profile->radius_km,
+                       profile->constraints};
     if ((rc = expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK)
         return sm_error_set(err, rc, "out of memory");
     sm_epoch_enter(m->epoch, r->er);
@@ -1447,14 +1472,16 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
             const cand *why;
             /* The credit when no level is required, the usual case, computed once. */
             float credit_any = expanded_credit(r, skill, 0, 0, &why);
-            for (block *b = atomic_load_explicit(&m->job_postings[skill].head, memory_order_acquire);
+            for (block *b =
+                     atomic_load_explicit(&m->job_postings[skill].head, memory_order_acquire);
                  b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                 uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
                 for (uint32_t i = 0; i < n; i++) {
                     const posting *p = &b->items[i];
                     if (p->slot >= count)
                         continue; /* newer than this query */
-                    float credit = p->level ? expanded_credit(r, skill, p->level, 0, &why) : credit_any;
+                    float credit =
+                        p->level ? expanded_credit(r, skill, p->level, 0, &why) : credit_any;
                     acc_slot *a = &accs[p->slot];
                     if (a->stamp != e) {
                         a->stamp = e;
@@ -1478,8 +1505,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         }
     }
     /* Explanations for the kept results, best first. */
-    if (rc == SM_OK && r->heap_count)
-        qsort(r->heap, r->heap_count, sizeof(hitem), cmp_hitem_desc);
+    sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
         const offer_rec *o = slot_get(&m->offers, r->heap[i].slot);
         if (!o)
@@ -1489,13 +1515,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         admit(&ov, &pv, today, 0, &factor, &km);
         rc = add_result(r, &ov, &pv, r->heap[i].score, factor, km, opts, 0);
     }
-    sm_epoch_leave(r->er);
-    if (rc != SM_OK) {
-        reset_results(r);
-        return sm_error_set(err, rc, "%s", sm_strerror(rc));
-    }
-    fix_up(r);
-    return (int)r->result_count;
+    return finish_query(r, rc, err);
 }
 
 int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match_options *opts,
@@ -1510,7 +1530,8 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     int32_t today = opts->today ? opts->today : sm_today();
     uint32_t oslot;
     pthread_mutex_lock(&m->writer);
-    int found = sm_strmap_get(m->offer_ids, offer_id, strlen(offer_id), &oslot) && oslot != TOMBSTONE;
+    int found =
+        sm_strmap_get(m->offer_ids, offer_id, strlen(offer_id), &oslot) && oslot != TOMBSTONE;
     pthread_mutex_unlock(&m->writer);
     if (!found)
         return sm_error_set(err, SM_ENOTFOUND, "offer_id: no offer %s", offer_id);
@@ -1537,16 +1558,16 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
         for (uint32_t nk = first; nk <= last; nk++) {
             uint32_t skill = nk == last ? q->skill : m->nbs[nk].skill;
             float sim = nk == last ? 1.0f : m->nbs[nk].sim;
-            for (block *b = atomic_load_explicit(&m->profile_postings[skill].head,
-                                                 memory_order_acquire);
+            for (block *b =
+                     atomic_load_explicit(&m->profile_postings[skill].head, memory_order_acquire);
                  b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                 uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
                 for (uint32_t i = 0; i < n; i++) {
                     const posting *p = &b->items[i];
                     if (p->slot >= count)
                         continue;
-                    float credit = sim * evidence_factor(p->evidence, 0) *
-                                   level_factor(p->level, q->level, 0);
+                    float credit =
+                        sim * evidence_factor(p->evidence, 0) * level_factor(p->level, q->level, 0);
                     if (r->bstamp[p->slot] != be) {
                         r->bstamp[p->slot] = be;
                         r->best[p->slot] = 0;
@@ -1581,8 +1602,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
             continue;
         rc = heap_push(r, k, bound * factor, slot);
     }
-    if (rc == SM_OK && r->heap_count)
-        qsort(r->heap, r->heap_count, sizeof(hitem), cmp_hitem_desc);
+    sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
         const profile_rec *p = slot_get(&m->profiles, r->heap[i].slot);
         if (!p)
@@ -1593,13 +1613,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
         if ((rc = expand_profile(r, p->skills, p->skill_count, 0)) == SM_OK)
             rc = add_result(r, &ov, &pv, r->heap[i].score, factor, km, opts, 1);
     }
-    sm_epoch_leave(r->er);
-    if (rc != SM_OK) {
-        reset_results(r);
-        return sm_error_set(err, rc, "%s", sm_strerror(rc));
-    }
-    fix_up(r);
-    return (int)r->result_count;
+    return finish_query(r, rc, err);
 }
 
 size_t sm_match_count(const sm_match_reader *r)
@@ -1662,9 +1676,14 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
     for (size_t i = 0; i < ov.teach_count; i++)
         if (ov.teaches[i].skill >= r->m->skill_space)
             return SM_EINVAL;
-    profile_view pv = {profile->id ? profile->id : "", profile->skills, profile->skill_count,
-                       profile->location.known != 0, profile->location.lat, profile->location.lon,
-                       profile->radius_km, profile->constraints};
+    profile_view pv = {profile->id ? profile->id : "",
+                       profile->skills,
+                       profile->skill_count,
+                       profile->location.known != 0,
+                       profile->location.lat,
+                       profile->location.lon,
+                       profile->radius_km,
+                       profile->constraints};
     double factor, km;
     if (!admit(&ov, &pv, today, opts->disable, &factor, &km))
         return 0;

@@ -81,12 +81,12 @@ typedef struct sm_offer {
     size_t teach_count;
     sm_geo location;
     int remote;
-    float hours;                        /* per week, 0 = not stated */
-    int32_t valid_from, valid_through;  /* days since 1970-01-01, 0 = open */
-    uint32_t occupation;                /* ESCO occupation, SM_NO_CONCEPT when unknown */
-    unsigned flags;                     /* SM_OFFER_* */
-    float duration_hours, cost;         /* training */
-    uint32_t seats;                     /* training */
+    float hours;                       /* per week, 0 = not stated */
+    int32_t valid_from, valid_through; /* days since 1970-01-01, 0 = open */
+    uint32_t occupation;               /* ESCO occupation, SM_NO_CONCEPT when unknown */
+    unsigned flags;                    /* SM_OFFER_* */
+    float duration_hours, cost;        /* training */
+    uint32_t seats;                    /* training */
 } sm_offer;
 
 typedef struct sm_profile {
@@ -94,7 +94,7 @@ typedef struct sm_profile {
     const sm_skill_claim *skills;
     size_t skill_count;
     sm_geo location;
-    float radius_km; /* 0 = no limit */
+    float radius_km;      /* 0 = no limit */
     unsigned constraints; /* SM_PROFILE_* */
     unsigned consent;     /* SM_CONSENT_* */
 } sm_profile;

@@ -65,10 +65,11 @@ static void readers_and_a_writer(void)
         char id[16];
         sm_requirement req[3];
         for (int i = 0; i < 3; i++)
-            req[i] = (sm_requirement){skills[(rand_r(&seed) % 60) + (size_t)i * 60], (uint8_t)(i == 0), 0, 0};
+            req[i] = (sm_requirement){skills[(rand_r(&seed) % 60) + (size_t)i * 60],
+                                      (uint8_t)(i == 0), 0, 0};
         snprintf(id, sizeof id, "o%u", rand_r(&seed) % 200);
-        sm_offer o = {id, "t", NULL, NULL, SM_OFFER_JOB, req, 3, NULL, 0, {45, 3, 1}, 0, 35, 0, 0,
-                      SM_NO_CONCEPT, 0, 0, 0, 0};
+        sm_offer o = {id, "t", NULL, NULL, SM_OFFER_JOB,  req, 3, NULL, 0, {45, 3, 1},
+                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0};
         if (rand_r(&seed) % 5 == 0)
             sm_matcher_delete_offer(m, id);
         else

@@ -171,14 +171,16 @@ static void rare_skills_weigh_more(void)
     sm_skill_claim common[] = {{sk(SKILL(03)), 0, SM_EVIDENCE_CERTIFIED}};
     sm_profile pr = person("r", rare, 1), pc = person("c", common, 1);
     CHECK(score_of(&o, &pr, 0) > score_of(&o, &pc, 0));
-    CHECK(fabs(score_of(&o, &pr, SM_SCORE_NO_RARITY) - score_of(&o, &pc, SM_SCORE_NO_RARITY)) < 1e-6);
+    CHECK(fabs(score_of(&o, &pr, SM_SCORE_NO_RARITY) - score_of(&o, &pc, SM_SCORE_NO_RARITY)) <
+          1e-6);
     teardown();
 }
 
 static void unrelated_skills_neither_hide_nor_fake(void)
 {
     setup(NULL); /* the built-in taxonomy has 167 skills to pad with */
-    uint32_t a = sk("urn:skillmatch:skill:pos-software"), b = sk("urn:skillmatch:skill:cash-register");
+    uint32_t a = sk("urn:skillmatch:skill:pos-software"),
+             b = sk("urn:skillmatch:skill:cash-register");
     if (b == SM_NO_CONCEPT)
         b = sk("http://data.europa.eu/esco/skill/0cb013af-6dd9-4fb2-b34e-63dda1a5cf82");
     sm_requirement reqs[] = {{a, 1, 0, 0}, {b, 1, 0, 0}};
@@ -261,8 +263,8 @@ static void store_life_cycle_and_explanations(void)
     sm_error err = {0, ""};
     /* Spreadsheets (01), French (10): essential; stock shelves (08): optional. The profile has
      * Microsoft Excel (09), narrower than spreadsheets and unrelated to the others. */
-    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}, {sk(SKILL(10)), 1, 0, 0},
-                             {sk(SKILL(08)), 0, 0, 0}};
+    sm_requirement reqs[] = {
+        {sk(SKILL(01)), 1, 0, 0}, {sk(SKILL(10)), 1, 0, 0}, {sk(SKILL(08)), 0, 0, 0}};
     sm_offer o = job("clerk-1", reqs, 3);
     o.title = "Employé administratif";
     CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
@@ -468,7 +470,9 @@ static double ref_score(const ref_offer *o, const ref_profile *p)
             if (sim <= 0)
                 continue;
             uint8_t have = p->claims[i].level, need = o->reqs[j].level;
-            float lf = need == 0 || have >= need ? 1.0f : have == 0 ? 0.85f : 1.0f - 0.2f * (float)(need - have);
+            float lf = need == 0 || have >= need ? 1.0f
+                       : have == 0               ? 0.85f
+                                                 : 1.0f - 0.2f * (float)(need - have);
             if (lf < 0.25f)
                 lf = 0.25f;
             float credit = sim * (float)ef[p->claims[i].evidence] * lf;
@@ -518,7 +522,8 @@ static void make_random_data(void)
                 for (size_t k = 0; k < j; k++)
                     dup |= o->reqs[k].skill == s;
             } while (dup);
-            o->reqs[j] = (sm_requirement){s, (uint8_t)(rnd(2)), (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
+            o->reqs[j] =
+                (sm_requirement){s, (uint8_t)(rnd(2)), (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
         }
         o->loc = (sm_geo){43 + rnd(600) / 100.0, -1 + rnd(800) / 100.0, rnd(10) != 0};
         o->remote = rnd(15) == 0;
@@ -535,8 +540,9 @@ static void make_random_data(void)
         snprintf(p->id, sizeof p->id, "p%d", i);
         p->n = 1 + rnd(10);
         for (size_t j = 0; j < p->n; j++)
-            p->claims[j] = (sm_skill_claim){skills[rnd(40) < 25 ? rnd(40) : rnd((uint32_t)skill_count)],
-                                            (uint8_t)rnd(9), (uint8_t)rnd(4)};
+            p->claims[j] =
+                (sm_skill_claim){skills[rnd(40) < 25 ? rnd(40) : rnd((uint32_t)skill_count)],
+                                 (uint8_t)rnd(9), (uint8_t)rnd(4)};
         p->loc = (sm_geo){43 + rnd(600) / 100.0, -1 + rnd(800) / 100.0, rnd(4) != 0};
         p->radius = rnd(3) ? (float)(50 + rnd(400)) : 0;
         p->consent = rnd(5) ? SM_CONSENT_VISIBLE : 0;
@@ -569,8 +575,8 @@ static void check_topk(const double *brute, size_t n, int k, const char *(*id_of
     for (int i = 0; i < count && i < expect; i++) {
         const sm_match_result *res = sm_match_get(r, (size_t)i);
         if (fabs(res->score - sorted[i]) >= 1e-9)
-            fprintf(stderr, "    rank %d: index %.9f (%s), brute force %.9f\n", i, res->score, res->id,
-                    sorted[i]);
+            fprintf(stderr, "    rank %d: index %.9f (%s), brute force %.9f\n", i, res->score,
+                    res->id, sorted[i]);
         CHECK(fabs(res->score - sorted[i]) < 1e-9);
         int idx = -1;
         for (size_t q = 0; q < n; q++)
