@@ -8,6 +8,7 @@
  * time, MB/s per pass (median and worst), and per-line latency (median,
  * p99) over all passes.
  */
+#include "bench/util.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/loader.h"
 
@@ -15,19 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {

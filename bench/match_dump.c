@@ -9,23 +9,11 @@
  * query latency (p50, p99) as key=value lines.
  */
 #include "bench/gen.h"
+#include "bench/util.h"
 #include "taxonomy/loader.h"
 
 #include <stdio.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {

@@ -14,18 +14,12 @@
  * and how many top-20 lists agree (scores within 1e-6, ties aside).
  */
 #include "bench/gen.h"
+#include "bench/util.h"
 #include "taxonomy/loader.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void check(PGconn *c, PGresult *res, const char *what)
 {
@@ -96,12 +90,6 @@ static const char scoring_sql[] =
     "SELECT id, skills * CASE WHEN remote THEN 1.0 ELSE 1.0 - 0.3 * least(1.0, km / $6) END AS "
     "score\n"
     "FROM d WHERE remote OR km <= $6 ORDER BY score DESC, id LIMIT 20";
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {

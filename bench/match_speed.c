@@ -16,6 +16,7 @@
  * The PostgreSQL peer on the same generator is bench/match_pg.c.
  */
 #include "bench/gen.h"
+#include "bench/util.h"
 #include "taxonomy/loader.h"
 
 #include <math.h>
@@ -25,13 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long rss_kb(void)
 {
@@ -44,12 +38,6 @@ static long rss_kb(void)
     if (f)
         fclose(f);
     return kb;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void percentiles(const char *name, double *v, size_t n)
