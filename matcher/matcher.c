@@ -140,6 +140,36 @@ typedef struct plist {
     block *tail; /* writer only */
 } plist;
 
+/*
+ * The spatial grid: each skill's job postings are split by the cell of the
+ * offer's location (CELL_DEG degrees square), plus one cell for remote and
+ * unlocated offers, which every query walks. A query with a location and a
+ * mobility radius walks only the cells its radius can reach; offers elsewhere
+ * would be filtered out anyway, so results do not change.
+ */
+#define CELL_DEG 0.5
+#define CELL_ANYWHERE UINT32_MAX
+/* A cell number is row * 1024 + column: the columns must fit. */
+_Static_assert(360.0 / CELL_DEG < 1024, "grid columns overflow the cell number");
+
+typedef struct cell_list {
+    uint32_t cell;
+    plist list;
+} cell_list;
+
+/* A skill's cells, sorted by cell; replaced whole (copy on write) when a cell is added. */
+typedef struct cellmap {
+    uint32_t count;
+    cell_list entries[];
+} cellmap;
+
+static uint32_t cell_of(double lat, double lon)
+{
+    uint32_t cy = (uint32_t)floor((lat + 90.0) / CELL_DEG),
+             cx = (uint32_t)floor((lon + 180.0) / CELL_DEG);
+    return cy * 1024u + cx;
+}
+
 typedef struct neighbour {
     uint32_t skill;
     float sim;
@@ -155,7 +185,8 @@ struct sm_matcher {
     sm_epoch *epoch;
     slots offers, profiles, trainings; /* trainings: slot numbers of training offers */
     sm_strmap *offer_ids, *profile_ids;
-    plist *job_postings, *profile_postings;
+    _Atomic(cellmap *) *job_cells; /* per skill */
+    plist *profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
@@ -274,6 +305,50 @@ static int plist_add(sm_matcher *m, plist *l, const posting *p)
     b->items[n] = *p;
     atomic_store_explicit(&b->count, n + 1, memory_order_release);
     return SM_OK;
+}
+
+/*
+ * Writer: the posting list of skill in cell, adding the cell to the skill's
+ * map (a new copy, published, the old one retired) when it is new. NULL when
+ * out of memory.
+ */
+static plist *job_list_for(sm_matcher *m, uint32_t skill, uint32_t cell)
+{
+    cellmap *cm = atomic_load_explicit(&m->job_cells[skill], memory_order_relaxed);
+    uint32_t n = cm ? cm->count : 0, lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (cm->entries[mid].cell < cell)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n && cm->entries[lo].cell == cell)
+        return &cm->entries[lo].list;
+    cellmap *fresh = sm_malloc(sizeof(cellmap) + (n + 1) * sizeof(cell_list));
+    if (!fresh)
+        return NULL;
+    fresh->count = n + 1;
+    /* Lists keep their blocks: readers of the old map and of the new one share them. */
+    for (uint32_t i = 0, k = 0; i <= n; i++) {
+        cell_list *e = &fresh->entries[i];
+        if (i == lo) {
+            e->cell = cell;
+            atomic_init(&e->list.head, NULL);
+            e->list.tail = NULL;
+            continue;
+        }
+        e->cell = cm->entries[k].cell;
+        atomic_init(&e->list.head,
+                    atomic_load_explicit(&cm->entries[k].list.head, memory_order_relaxed));
+        e->list.tail = cm->entries[k].list.tail;
+        k++;
+    }
+    atomic_store_explicit(&m->job_cells[skill], fresh, memory_order_release);
+    atomic_fetch_add(&m->bytes, sizeof(cell_list));
+    if (cm)
+        sm_epoch_retire(m->epoch, cm, sm_free);
+    return &fresh->entries[lo].list;
 }
 
 static void plists_free(plist *lists, size_t count)
@@ -425,10 +500,10 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->epoch = sm_epoch_new();
     m->offer_ids = sm_strmap_new();
     m->profile_ids = sm_strmap_new();
-    m->job_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
+    m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
     m->profile_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
-    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_postings || !m->profile_postings ||
+    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_postings ||
         !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
@@ -452,7 +527,19 @@ void sm_matcher_free(sm_matcher *m)
     slots_free(&m->trainings, NULL);
     for (int k = 0; k < META_SEGS; k++)
         sm_free(atomic_load(&m->offer_metas.segs[k]));
-    plists_free(m->job_postings, m->skill_space);
+    for (size_t skill = 0; m->job_cells && skill < m->skill_space; skill++) {
+        cellmap *cm = atomic_load(&m->job_cells[skill]);
+        for (uint32_t i = 0; cm && i < cm->count; i++) {
+            block *b = atomic_load(&cm->entries[i].list.head);
+            while (b) {
+                block *next = atomic_load(&b->next);
+                sm_free(b);
+                b = next;
+            }
+        }
+        sm_free(cm);
+    }
+    sm_free(m->job_cells);
     plists_free(m->profile_postings, m->skill_space);
     sm_strmap_free(m->offer_ids);
     sm_strmap_free(m->profile_ids);
@@ -667,7 +754,9 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
             posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
-            rc = plist_add(m, &m->job_postings[r->reqs[i].skill], &p);
+            uint32_t cell = r->remote || !r->has_location ? CELL_ANYWHERE : cell_of(r->lat, r->lon);
+            plist *list = job_list_for(m, r->reqs[i].skill, cell);
+            rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
         }
     } else if (rc == SM_OK) {
         rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM
@@ -1466,29 +1555,55 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         uint32_t e = rc == SM_OK ? next_slot_stamp(r) : 0;
         size_t touched = 0;
         acc_slot *accs = r->slots;
+        /* The grid cells the mobility radius can reach (all of them without one). */
+        uint32_t cy0 = 0, cy1 = UINT32_MAX, cx0 = 0, cx1 = UINT32_MAX;
+        if (pv.has_location && pv.radius_km > 0) {
+            /* Conservative: one degree is 111.19 km on the haversine sphere, and the box
+             * takes the widest parallel of its latitude band. */
+            double dlat = pv.radius_km / 110.0 + 0.05;
+            double lat0 = pv.lat - dlat, lat1 = pv.lat + dlat;
+            double widest = fmax(fabs(lat0), fabs(lat1));
+            if (widest < 85) {
+                double dlon =
+                    pv.radius_km / (110.0 * cos(widest * 3.14159265358979323846 / 180)) + 0.05;
+                if (pv.lon - dlon > -180 && pv.lon + dlon < 180) {
+                    cy0 = cell_of(lat0, 0) / 1024;
+                    cy1 = cell_of(lat1, 0) / 1024;
+                    cx0 = cell_of(0, pv.lon - dlon) % 1024;
+                    cx1 = cell_of(0, pv.lon + dlon) % 1024;
+                }
+            }
+        }
         /* Walk the postings of every skill the profile covers, directly or through neighbours. */
         for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
             uint32_t skill = r->xskills[x];
             const cand *why;
             /* The credit when no level is required, the usual case, computed once. */
             float credit_any = expanded_credit(r, skill, 0, 0, &why);
-            for (block *b =
-                     atomic_load_explicit(&m->job_postings[skill].head, memory_order_acquire);
-                 b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
-                uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
-                for (uint32_t i = 0; i < n; i++) {
-                    const posting *p = &b->items[i];
-                    if (p->slot >= count)
-                        continue; /* newer than this query */
-                    float credit =
-                        p->level ? expanded_credit(r, skill, p->level, 0, &why) : credit_any;
-                    acc_slot *a = &accs[p->slot];
-                    if (a->stamp != e) {
-                        a->stamp = e;
-                        a->acc = 0;
-                        r->touched[touched++] = p->slot;
+            const cellmap *cm = atomic_load_explicit(&m->job_cells[skill], memory_order_acquire);
+            for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
+                uint32_t cell = cm->entries[ci].cell;
+                if (cell != CELL_ANYWHERE && (cell / 1024 < cy0 || cell / 1024 > cy1 ||
+                                              cell % 1024 < cx0 || cell % 1024 > cx1))
+                    continue;
+                for (block *b =
+                         atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
+                     b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+                    uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+                    for (uint32_t i = 0; i < n; i++) {
+                        const posting *p = &b->items[i];
+                        if (p->slot >= count)
+                            continue; /* newer than this query */
+                        float credit =
+                            p->level ? expanded_credit(r, skill, p->level, 0, &why) : credit_any;
+                        acc_slot *a = &accs[p->slot];
+                        if (a->stamp != e) {
+                            a->stamp = e;
+                            a->acc = 0;
+                            r->touched[touched++] = p->slot;
+                        }
+                        a->acc += (double)p->contrib * credit;
                     }
-                    a->acc += (double)p->contrib * credit;
                 }
             }
         }
