@@ -149,6 +149,8 @@ typedef struct plist {
  */
 #define CELL_DEG 0.5
 #define CELL_ANYWHERE UINT32_MAX
+/* Profiles with a larger (or no) radius are filed under CELL_ANYWHERE. */
+#define GRID_MAX_RADIUS 200.0f
 /* A cell number is row * 1024 + column: the columns must fit. */
 _Static_assert(360.0 / CELL_DEG < 1024, "grid columns overflow the cell number");
 
@@ -170,6 +172,39 @@ static uint32_t cell_of(double lat, double lon)
     return cy * 1024u + cx;
 }
 
+/* The cells within radius_km of a point, as a box of rows and columns (all when unbounded). */
+typedef struct cell_box {
+    uint32_t cy0, cy1, cx0, cx1;
+} cell_box;
+
+static cell_box radius_box(int located, double lat, double lon, double radius_km)
+{
+    cell_box b = {0, UINT32_MAX, 0, UINT32_MAX};
+    if (!located || radius_km <= 0)
+        return b;
+    /* Conservative: one degree is 111.19 km on the haversine sphere, and the box
+     * takes the widest parallel of its latitude band. */
+    double dlat = radius_km / 110.0 + 0.05;
+    double lat0 = lat - dlat, lat1 = lat + dlat;
+    double widest = fmax(fabs(lat0), fabs(lat1));
+    if (widest >= 85)
+        return b;
+    double dlon = radius_km / (110.0 * cos(widest * 3.14159265358979323846 / 180)) + 0.05;
+    if (lon - dlon <= -180 || lon + dlon >= 180)
+        return b;
+    b.cy0 = cell_of(lat0, 0) / 1024;
+    b.cy1 = cell_of(lat1, 0) / 1024;
+    b.cx0 = cell_of(0, lon - dlon) % 1024;
+    b.cx1 = cell_of(0, lon + dlon) % 1024;
+    return b;
+}
+
+static int cell_in_box(uint32_t cell, const cell_box *b)
+{
+    return cell == CELL_ANYWHERE || (cell / 1024 >= b->cy0 && cell / 1024 <= b->cy1 &&
+                                     cell % 1024 >= b->cx0 && cell % 1024 <= b->cx1);
+}
+
 typedef struct neighbour {
     uint32_t skill;
     float sim;
@@ -185,8 +220,8 @@ struct sm_matcher {
     sm_epoch *epoch;
     slots offers, profiles, trainings; /* trainings: slot numbers of training offers */
     sm_strmap *offer_ids, *profile_ids;
-    _Atomic(cellmap *) *job_cells; /* per skill */
-    plist *profile_postings;
+    _Atomic(cellmap *) *job_cells;     /* per skill */
+    _Atomic(cellmap *) *profile_cells; /* per skill */
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
@@ -312,9 +347,9 @@ static int plist_add(sm_matcher *m, plist *l, const posting *p)
  * map (a new copy, published, the old one retired) when it is new. NULL when
  * out of memory.
  */
-static plist *job_list_for(sm_matcher *m, uint32_t skill, uint32_t cell)
+static plist *cell_list_for(sm_matcher *m, _Atomic(cellmap *) *maps, uint32_t skill, uint32_t cell)
 {
-    cellmap *cm = atomic_load_explicit(&m->job_cells[skill], memory_order_relaxed);
+    cellmap *cm = atomic_load_explicit(&maps[skill], memory_order_relaxed);
     uint32_t n = cm ? cm->count : 0, lo = 0, hi = n;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
@@ -344,24 +379,28 @@ static plist *job_list_for(sm_matcher *m, uint32_t skill, uint32_t cell)
         e->list.tail = cm->entries[k].list.tail;
         k++;
     }
-    atomic_store_explicit(&m->job_cells[skill], fresh, memory_order_release);
+    atomic_store_explicit(&maps[skill], fresh, memory_order_release);
     atomic_fetch_add(&m->bytes, sizeof(cell_list));
     if (cm)
         sm_epoch_retire(m->epoch, cm, sm_free);
     return &fresh->entries[lo].list;
 }
 
-static void plists_free(plist *lists, size_t count)
+static void cellmaps_free(_Atomic(cellmap *) *maps, size_t count)
 {
-    for (size_t i = 0; lists && i < count; i++) {
-        block *b = atomic_load(&lists[i].head);
-        while (b) {
-            block *next = atomic_load(&b->next);
-            sm_free(b);
-            b = next;
+    for (size_t skill = 0; maps && skill < count; skill++) {
+        cellmap *cm = atomic_load(&maps[skill]);
+        for (uint32_t i = 0; cm && i < cm->count; i++) {
+            block *b = atomic_load(&cm->entries[i].list.head);
+            while (b) {
+                block *next = atomic_load(&b->next);
+                sm_free(b);
+                b = next;
+            }
         }
+        sm_free(cm);
     }
-    sm_free(lists);
+    sm_free(maps);
 }
 
 /* ---- creation ----------------------------------------------------------- */
@@ -501,9 +540,9 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->offer_ids = sm_strmap_new();
     m->profile_ids = sm_strmap_new();
     m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
-    m->profile_postings = sm_calloc(m->skill_space + 1, sizeof(plist));
+    m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
-    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_postings ||
+    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_cells ||
         !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
@@ -527,20 +566,8 @@ void sm_matcher_free(sm_matcher *m)
     slots_free(&m->trainings, NULL);
     for (int k = 0; k < META_SEGS; k++)
         sm_free(atomic_load(&m->offer_metas.segs[k]));
-    for (size_t skill = 0; m->job_cells && skill < m->skill_space; skill++) {
-        cellmap *cm = atomic_load(&m->job_cells[skill]);
-        for (uint32_t i = 0; cm && i < cm->count; i++) {
-            block *b = atomic_load(&cm->entries[i].list.head);
-            while (b) {
-                block *next = atomic_load(&b->next);
-                sm_free(b);
-                b = next;
-            }
-        }
-        sm_free(cm);
-    }
-    sm_free(m->job_cells);
-    plists_free(m->profile_postings, m->skill_space);
+    cellmaps_free(m->job_cells, m->skill_space);
+    cellmaps_free(m->profile_cells, m->skill_space);
     sm_strmap_free(m->offer_ids);
     sm_strmap_free(m->profile_ids);
     sm_epoch_free(m->epoch);
@@ -755,7 +782,7 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
             posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
             uint32_t cell = r->remote || !r->has_location ? CELL_ANYWHERE : cell_of(r->lat, r->lon);
-            plist *list = job_list_for(m, r->reqs[i].skill, cell);
+            plist *list = cell_list_for(m, m->job_cells, r->reqs[i].skill, cell);
             rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
         }
     } else if (rc == SM_OK) {
@@ -838,7 +865,12 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
     for (uint32_t i = 0; i < r->skill_count && rc == SM_OK; i++) {
         posting q = {slot, r->skills[i].level, r->skills[i].evidence, 0, 0};
-        rc = plist_add(m, &m->profile_postings[r->skills[i].skill], &q);
+        /* A profile is filed under its cell when its radius lets the grid find it. */
+        uint32_t cell = r->has_location && r->radius_km > 0 && r->radius_km <= GRID_MAX_RADIUS
+                            ? cell_of(r->lat, r->lon)
+                            : CELL_ANYWHERE;
+        plist *list = cell_list_for(m, m->profile_cells, r->skills[i].skill, cell);
+        rc = list ? plist_add(m, list, &q) : SM_ENOMEM;
     }
     if (rc != SM_OK) {
         if (slot != NO_SLOT)
@@ -1556,24 +1588,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         size_t touched = 0;
         acc_slot *accs = r->slots;
         /* The grid cells the mobility radius can reach (all of them without one). */
-        uint32_t cy0 = 0, cy1 = UINT32_MAX, cx0 = 0, cx1 = UINT32_MAX;
-        if (pv.has_location && pv.radius_km > 0) {
-            /* Conservative: one degree is 111.19 km on the haversine sphere, and the box
-             * takes the widest parallel of its latitude band. */
-            double dlat = pv.radius_km / 110.0 + 0.05;
-            double lat0 = pv.lat - dlat, lat1 = pv.lat + dlat;
-            double widest = fmax(fabs(lat0), fabs(lat1));
-            if (widest < 85) {
-                double dlon =
-                    pv.radius_km / (110.0 * cos(widest * 3.14159265358979323846 / 180)) + 0.05;
-                if (pv.lon - dlon > -180 && pv.lon + dlon < 180) {
-                    cy0 = cell_of(lat0, 0) / 1024;
-                    cy1 = cell_of(lat1, 0) / 1024;
-                    cx0 = cell_of(0, pv.lon - dlon) % 1024;
-                    cx1 = cell_of(0, pv.lon + dlon) % 1024;
-                }
-            }
-        }
+        cell_box box = radius_box(pv.has_location, pv.lat, pv.lon, pv.radius_km);
         /* Walk the postings of every skill the profile covers, directly or through neighbours. */
         for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
             uint32_t skill = r->xskills[x];
@@ -1582,9 +1597,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
             float credit_any = expanded_credit(r, skill, 0, 0, &why);
             const cellmap *cm = atomic_load_explicit(&m->job_cells[skill], memory_order_acquire);
             for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
-                uint32_t cell = cm->entries[ci].cell;
-                if (cell != CELL_ANYWHERE && (cell / 1024 < cy0 || cell / 1024 > cy1 ||
-                                              cell % 1024 < cx0 || cell % 1024 > cx1))
+                if (!cell_in_box(cm->entries[ci].cell, &box))
                     continue;
                 for (block *b =
                          atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
@@ -1664,6 +1677,9 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     int rc = ensure_slots(r, count);
     uint32_t e = rc == SM_OK ? next_slot_stamp(r) : 0;
     size_t touched = 0;
+    /* Profiles filed under a cell have a radius of at most GRID_MAX_RADIUS: only the cells that
+     * close to a located, on-site offer can hold candidates (plus CELL_ANYWHERE). */
+    cell_box box = radius_box(ov.has_location && !ov.remote, ov.lat, ov.lon, GRID_MAX_RADIUS);
     /* Requirement by requirement: each profile's best credit for it, then its weighted share. */
     for (size_t j = 0; j < ov.req_count && rc == SM_OK; j++) {
         const sm_requirement *q = &ov.reqs[j];
@@ -1673,23 +1689,29 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
         for (uint32_t nk = first; nk <= last; nk++) {
             uint32_t skill = nk == last ? q->skill : m->nbs[nk].skill;
             float sim = nk == last ? 1.0f : m->nbs[nk].sim;
-            for (block *b =
-                     atomic_load_explicit(&m->profile_postings[skill].head, memory_order_acquire);
-                 b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
-                uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
-                for (uint32_t i = 0; i < n; i++) {
-                    const posting *p = &b->items[i];
-                    if (p->slot >= count)
-                        continue;
-                    float credit =
-                        sim * evidence_factor(p->evidence, 0) * level_factor(p->level, q->level, 0);
-                    if (r->bstamp[p->slot] != be) {
-                        r->bstamp[p->slot] = be;
-                        r->best[p->slot] = 0;
-                        r->btouched[btouched++] = p->slot;
+            const cellmap *cm =
+                atomic_load_explicit(&m->profile_cells[skill], memory_order_acquire);
+            for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
+                if (!cell_in_box(cm->entries[ci].cell, &box))
+                    continue;
+                for (block *b =
+                         atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
+                     b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+                    uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+                    for (uint32_t i = 0; i < n; i++) {
+                        const posting *p = &b->items[i];
+                        if (p->slot >= count)
+                            continue;
+                        float credit = sim * evidence_factor(p->evidence, 0) *
+                                       level_factor(p->level, q->level, 0);
+                        if (r->bstamp[p->slot] != be) {
+                            r->bstamp[p->slot] = be;
+                            r->best[p->slot] = 0;
+                            r->btouched[btouched++] = p->slot;
+                        }
+                        if (credit > r->best[p->slot])
+                            r->best[p->slot] = credit;
                     }
-                    if (credit > r->best[p->slot])
-                        r->best[p->slot] = credit;
                 }
             }
         }

@@ -416,6 +416,40 @@ static void trainings_rank_by_reach_and_gain(void)
     teardown();
 }
 
+static void grid_cell_borders(void)
+{
+    /* Cells are 0.5 degrees: 45.5 N and 3.0 E are borders. Offers a few metres across them,
+     * and one 80 km away, must be found by a person with the matching radius. */
+    setup("tests/fixtures/esco");
+    sm_error err = {0, ""};
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
+    struct {
+        const char *id;
+        double lat, lon;
+    } places[] = {{"across-lat", 45.4999, 3.05},
+                  {"across-lon", 45.6, 2.9999},
+                  {"across-both", 45.4999, 2.9999},
+                  {"far", 46.22, 3.0}};
+    for (size_t i = 0; i < 4; i++) {
+        sm_offer o = job(places[i].id, reqs, 1);
+        o.location = (sm_geo){places[i].lat, places[i].lon, 1};
+        CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
+    }
+    sm_skill_claim c[] = {{sk(SKILL(01)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_profile p = person("p", c, 1);
+    p.location = (sm_geo){45.5001, 3.0001, 1};
+    p.radius_km = 15;
+    sm_match_options opts = opts_default();
+    CHECK_INT(sm_match_offers(r, &p, &opts, &err), 3);
+    p.radius_km = 90;
+    CHECK_INT(sm_match_offers(r, &p, &opts, &err), 4);
+    /* Candidates the other way: the person's cell differs from the offer's. */
+    CHECK_INT(sm_matcher_upsert_profile(m, &p, &err), SM_OK);
+    CHECK_INT(sm_match_candidates(r, "across-both", &opts, &err), 1);
+    CHECK_INT(sm_match_candidates(r, "far", &opts, &err), 1);
+    teardown();
+}
+
 /* ---- brute force against the index ------------------------------------ */
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -639,5 +673,5 @@ SM_TEST_MAIN("test_matcher", T(exact_skills_get_full_credit), T(neighbours_get_p
              T(unrelated_skills_neither_hide_nor_fake), T(distance_radius_and_remote),
              T(expiry_and_constraints), T(store_life_cycle_and_explanations),
              T(bad_input_is_refused), T(candidates_need_consent),
-             T(trainings_rank_by_reach_and_gain), T(index_equals_brute_force),
+             T(trainings_rank_by_reach_and_gain), T(grid_cell_borders), T(index_equals_brute_force),
              T(candidates_equal_brute_force))
