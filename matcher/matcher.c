@@ -150,7 +150,10 @@ typedef struct plist {
 #define CELL_DEG 0.5
 #define CELL_ANYWHERE UINT32_MAX
 /* Profiles with a larger (or no) radius are filed under CELL_ANYWHERE. */
-#define GRID_MAX_RADIUS 200.0f
+#define GRID_MAX_RADIUS 100.0f
+/* A skill's postings stay in CELL_ANYWHERE until it has this many: splitting a rare
+ * skill into cells would only scatter a short list into tiny blocks. */
+#define GRID_MIN_POSTINGS 2048u
 /* A cell number is row * 1024 + column: the columns must fit. */
 _Static_assert(360.0 / CELL_DEG < 1024, "grid columns overflow the cell number");
 
@@ -220,8 +223,10 @@ struct sm_matcher {
     sm_epoch *epoch;
     slots offers, profiles, trainings; /* trainings: slot numbers of training offers */
     sm_strmap *offer_ids, *profile_ids;
-    _Atomic(cellmap *) *job_cells;     /* per skill */
-    _Atomic(cellmap *) *profile_cells; /* per skill */
+    _Atomic(cellmap *) *job_cells;                         /* per skill */
+    _Atomic(cellmap *) *profile_cells;                     /* per skill */
+    uint32_t *job_skill_postings, *profile_skill_postings; /* writer only: postings per skill */
+    uint32_t grid_min_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
@@ -541,9 +546,13 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->profile_ids = sm_strmap_new();
     m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
+    m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
+    m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
+    m->grid_min_postings = GRID_MIN_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_cells ||
-        !m->rarity || build_neighbours(m, sim) != SM_OK) {
+        !m->job_skill_postings || !m->profile_skill_postings || !m->rarity ||
+        build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
     }
@@ -568,6 +577,8 @@ void sm_matcher_free(sm_matcher *m)
         sm_free(atomic_load(&m->offer_metas.segs[k]));
     cellmaps_free(m->job_cells, m->skill_space);
     cellmaps_free(m->profile_cells, m->skill_space);
+    sm_free(m->job_skill_postings);
+    sm_free(m->profile_skill_postings);
     sm_strmap_free(m->offer_ids);
     sm_strmap_free(m->profile_ids);
     sm_epoch_free(m->epoch);
@@ -577,6 +588,13 @@ void sm_matcher_free(sm_matcher *m)
     sm_similarity_free(m->own_sim);
     pthread_mutex_destroy(&m->writer);
     sm_free(m);
+}
+
+void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t postings)
+{
+    pthread_mutex_lock(&m->writer);
+    m->grid_min_postings = postings;
+    pthread_mutex_unlock(&m->writer);
 }
 
 float sm_matcher_rarity(const sm_matcher *m, uint32_t skill)
@@ -781,8 +799,13 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
             posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
-            uint32_t cell = r->remote || !r->has_location ? CELL_ANYWHERE : cell_of(r->lat, r->lon);
-            plist *list = cell_list_for(m, m->job_cells, r->reqs[i].skill, cell);
+            uint32_t skill = r->reqs[i].skill;
+            uint32_t cell =
+                r->remote || !r->has_location || m->job_skill_postings[skill] < m->grid_min_postings
+                    ? CELL_ANYWHERE
+                    : cell_of(r->lat, r->lon);
+            m->job_skill_postings[skill]++;
+            plist *list = cell_list_for(m, m->job_cells, skill, cell);
             rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
         }
     } else if (rc == SM_OK) {
@@ -866,10 +889,13 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     for (uint32_t i = 0; i < r->skill_count && rc == SM_OK; i++) {
         posting q = {slot, r->skills[i].level, r->skills[i].evidence, 0, 0};
         /* A profile is filed under its cell when its radius lets the grid find it. */
-        uint32_t cell = r->has_location && r->radius_km > 0 && r->radius_km <= GRID_MAX_RADIUS
+        uint32_t skill = r->skills[i].skill;
+        uint32_t cell = r->has_location && r->radius_km > 0 && r->radius_km <= GRID_MAX_RADIUS &&
+                                m->profile_skill_postings[skill] >= m->grid_min_postings
                             ? cell_of(r->lat, r->lon)
                             : CELL_ANYWHERE;
-        plist *list = cell_list_for(m, m->profile_cells, r->skills[i].skill, cell);
+        m->profile_skill_postings[skill]++;
+        plist *list = cell_list_for(m, m->profile_cells, skill, cell);
         rc = list ? plist_add(m, list, &q) : SM_ENOMEM;
     }
     if (rc != SM_OK) {

@@ -168,6 +168,13 @@ int sm_matcher_delete_offer(sm_matcher *m, const char *id);
 int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *profile, sm_error *err);
 int sm_matcher_delete_profile(sm_matcher *m, const char *id);
 
+/*
+ * The spatial grid files a skill's postings by cell once the skill has this
+ * many (default 2048; rarer skills keep one list). Changes apply to later
+ * upserts. Tests set 0 to exercise the grid on small data.
+ */
+void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t postings);
+
 size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind);
 size_t sm_matcher_profile_count(const sm_matcher *m);
 /* Bytes held by records and indexes (approximate). */

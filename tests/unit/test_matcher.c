@@ -421,6 +421,7 @@ static void grid_cell_borders(void)
     /* Cells are 0.5 degrees: 45.5 N and 3.0 E are borders. Offers a few metres across them,
      * and one 80 km away, must be found by a person with the matching radius. */
     setup("tests/fixtures/esco");
+    sm_matcher_set_grid_min_postings(m, 0); /* file every posting by cell */
     sm_error err = {0, ""};
     sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
     struct {
@@ -634,6 +635,7 @@ static const char *profile_id(int i)
 static void index_equals_brute_force(void)
 {
     setup(NULL);
+    sm_matcher_set_grid_min_postings(m, 40); /* rare skills in one list, others by cell */
     make_random_data();
     double *brute = malloc(N_OFFERS * sizeof *brute);
     sm_match_options opts = opts_default();
@@ -654,6 +656,7 @@ static void index_equals_brute_force(void)
 static void candidates_equal_brute_force(void)
 {
     setup(NULL);
+    sm_matcher_set_grid_min_postings(m, 40);
     make_random_data();
     double *brute = malloc(N_PROFILES * sizeof *brute);
     sm_match_options opts = opts_default();
