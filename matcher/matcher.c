@@ -152,8 +152,11 @@ typedef struct plist {
 /* Profiles with a larger (or no) radius are filed under CELL_ANYWHERE. */
 #define GRID_MAX_RADIUS 100.0f
 /* A skill's postings stay in CELL_ANYWHERE until it has this many: splitting a rare
- * skill into cells would only scatter a short list into tiny blocks. */
-#define GRID_MIN_POSTINGS 2048u
+ * skill into cells would only scatter a short list into tiny blocks, which slows the
+ * queries that walk every cell (no location, or remote offers). Posting volume sits in
+ * the popular skills, so gridding those alone keeps most of the gain. */
+#define GRID_MIN_JOB_POSTINGS 16384u
+#define GRID_MIN_PROFILE_POSTINGS 2048u
 /* A cell number is row * 1024 + column: the columns must fit. */
 _Static_assert(360.0 / CELL_DEG < 1024, "grid columns overflow the cell number");
 
@@ -226,7 +229,7 @@ struct sm_matcher {
     _Atomic(cellmap *) *job_cells;                         /* per skill */
     _Atomic(cellmap *) *profile_cells;                     /* per skill */
     uint32_t *job_skill_postings, *profile_skill_postings; /* writer only: postings per skill */
-    uint32_t grid_min_postings;
+    uint32_t grid_min_job_postings, grid_min_profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
@@ -548,7 +551,8 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
-    m->grid_min_postings = GRID_MIN_POSTINGS;
+    m->grid_min_job_postings = GRID_MIN_JOB_POSTINGS;
+    m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_cells ||
         !m->job_skill_postings || !m->profile_skill_postings || !m->rarity ||
@@ -593,7 +597,7 @@ void sm_matcher_free(sm_matcher *m)
 void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t postings)
 {
     pthread_mutex_lock(&m->writer);
-    m->grid_min_postings = postings;
+    m->grid_min_job_postings = m->grid_min_profile_postings = postings;
     pthread_mutex_unlock(&m->writer);
 }
 
@@ -800,10 +804,10 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
             posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
             uint32_t skill = r->reqs[i].skill;
-            uint32_t cell =
-                r->remote || !r->has_location || m->job_skill_postings[skill] < m->grid_min_postings
-                    ? CELL_ANYWHERE
-                    : cell_of(r->lat, r->lon);
+            uint32_t cell = r->remote || !r->has_location ||
+                                    m->job_skill_postings[skill] < m->grid_min_job_postings
+                                ? CELL_ANYWHERE
+                                : cell_of(r->lat, r->lon);
             m->job_skill_postings[skill]++;
             plist *list = cell_list_for(m, m->job_cells, skill, cell);
             rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
@@ -891,7 +895,7 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
         /* A profile is filed under its cell when its radius lets the grid find it. */
         uint32_t skill = r->skills[i].skill;
         uint32_t cell = r->has_location && r->radius_km > 0 && r->radius_km <= GRID_MAX_RADIUS &&
-                                m->profile_skill_postings[skill] >= m->grid_min_postings
+                                m->profile_skill_postings[skill] >= m->grid_min_profile_postings
                             ? cell_of(r->lat, r->lon)
                             : CELL_ANYWHERE;
         m->profile_skill_postings[skill]++;

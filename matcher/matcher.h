@@ -170,8 +170,9 @@ int sm_matcher_delete_profile(sm_matcher *m, const char *id);
 
 /*
  * The spatial grid files a skill's postings by cell once the skill has this
- * many (default 2048; rarer skills keep one list). Changes apply to later
- * upserts. Tests set 0 to exercise the grid on small data.
+ * many (defaults: 16384 job postings, 2048 profile postings; rarer skills
+ * keep one list). Sets both; changes apply to later upserts. Tests set 0 to
+ * exercise the grid on small data.
  */
 void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t postings);
 
