@@ -8,8 +8,10 @@
 #define SM_BENCH_GEN_H
 
 #include "matcher/matcher.h"
+#include "taxonomy/loader.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +195,25 @@ static void gen_setup(const sm_taxonomy *taxonomy, rng_t *r)
     occ_cdf = malloc(n_occs * sizeof *occ_cdf);
     for (size_t i = 0; i < n_occs; i++)
         occ_cdf[i] = (i ? occ_cdf[i - 1] : 0) + 1.0 / pow((double)(i + 1), 0.9);
+}
+
+/*
+ * Loads ESCO from esco_dir (with the built-in taxonomy), seeds *r and prepares
+ * the generator. Returns the taxonomy (the caller frees it), or NULL after
+ * printing the reason prefixed by prog.
+ */
+static sm_taxonomy *gen_load(const char *prog, const char *esco_dir, rng_t *r)
+{
+    sm_load_options lo = {esco_dir, NULL};
+    sm_taxonomy *t;
+    sm_error err;
+    if (sm_taxonomy_load(&lo, &t, NULL, &err) != SM_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.message);
+        return NULL;
+    }
+    r->s = 0x9E3779B97F4A7C15ull;
+    gen_setup(t, r);
+    return t;
 }
 
 #endif

@@ -22,15 +22,11 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t n_offers = (size_t)atol(argv[2]), n_queries = (size_t)atol(argv[3]);
-    sm_load_options lo = {argv[1], NULL};
-    sm_taxonomy *t;
+    rng_t r;
+    sm_taxonomy *t = gen_load(argv[0], argv[1], &r);
     sm_error err;
-    if (sm_taxonomy_load(&lo, &t, NULL, &err) != SM_OK) {
-        fprintf(stderr, "match_dump: %s\n", err.message);
+    if (!t)
         return 1;
-    }
-    rng_t r = {0x9E3779B97F4A7C15ull};
-    gen_setup(t, &r);
     sm_matcher *m;
     if (sm_matcher_new(t, &m) != SM_OK)
         return 1;

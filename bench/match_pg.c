@@ -99,15 +99,11 @@ int main(int argc, char **argv)
     }
     size_t n_offers = argc > 2 ? (size_t)atol(argv[2]) : 1000000;
     size_t n_queries = argc > 3 ? (size_t)atol(argv[3]) : 50;
-    sm_load_options lo = {argv[1], NULL};
-    sm_taxonomy *t;
+    rng_t r;
+    sm_taxonomy *t = gen_load(argv[0], argv[1], &r);
     sm_error err;
-    if (sm_taxonomy_load(&lo, &t, NULL, &err) != SM_OK) {
-        fprintf(stderr, "match_pg: %s\n", err.message);
+    if (!t)
         return 1;
-    }
-    rng_t r = {0x9E3779B97F4A7C15ull};
-    gen_setup(t, &r);
     sm_matcher *m;
     if (sm_matcher_new(t, &m) != SM_OK)
         return 1;

@@ -102,16 +102,11 @@ int main(int argc, char **argv)
     size_t n_offers = argc > 2 ? (size_t)atol(argv[2]) : 1000000;
     size_t n_profiles = argc > 3 ? (size_t)atol(argv[3]) : 1000000;
     n_queries = argc > 4 ? (size_t)atol(argv[4]) : 1000;
-    sm_load_options lo = {argv[1], NULL};
-    sm_taxonomy *t;
+    rng_t r;
+    sm_taxonomy *t = gen_load(argv[0], argv[1], &r);
     sm_error err;
-    if (sm_taxonomy_load(&lo, &t, NULL, &err) != SM_OK) {
-        fprintf(stderr, "match_speed: %s\n", err.message);
+    if (!t)
         return 1;
-    }
-    tx = t;
-    rng_t r = {0x9E3779B97F4A7C15ull};
-    gen_setup(t, &r);
     long rss0 = rss_kb();
     double t0 = now();
     if (sm_matcher_new(tx, &m) != SM_OK)
