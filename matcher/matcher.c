@@ -120,13 +120,36 @@ typedef struct slots {
     _Atomic uint32_t count; /* slots handed out */
 } slots;
 
-/* Offer postings carry the requirement's weight share and level; profile postings the claim. */
+/*
+ * Offer postings carry the requirement's weight share (rounded up to a
+ * multiple of 1/QSCALE) and its level; profile postings the claim's level and
+ * evidence. Eight bytes: the posting walk is most of a query.
+ */
 typedef struct posting {
     uint32_t slot;
+    uint16_t share; /* offers: ceil(share x QSCALE) */
     uint8_t level, evidence;
-    uint16_t pad;
-    float contrib;
 } posting;
+
+/*
+ * Bounds in fixed point. Queries add quantised shares x quantised credits,
+ * both rounded up, into 24-bit accumulators in units of 1/ACC_UNIT, plus one
+ * unit per posting: the sum is an upper bound of the exact skills score, used
+ * only to discard. Whatever can still enter the top-k is scored exactly from
+ * its record.
+ */
+#define QSCALE 32768.0f
+#define ACC_SHIFT 11 /* QSCALE^2 / ACC_UNIT */
+#define ACC_UNIT 524288.0
+#define ACC_MAX 0xFFFFFFu
+
+static uint16_t quant_up(float x)
+{
+    if (!(x > 0))
+        return 0;
+    float q = ceilf(x * QSCALE);
+    return q >= QSCALE ? (uint16_t)QSCALE : (uint16_t)q;
+}
 
 typedef struct block {
     _Atomic uint32_t count;
@@ -802,7 +825,7 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     }
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
-            posting p = {slot, r->reqs[i].level, 0, 0, r->contrib[i]};
+            posting p = {slot, quant_up(r->contrib[i]), r->reqs[i].level, 0};
             uint32_t skill = r->reqs[i].skill;
             uint32_t cell = r->remote || !r->has_location ||
                                     m->job_skill_postings[skill] < m->grid_min_job_postings
@@ -891,7 +914,7 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     uint32_t slot = slot_append(&m->profiles, r);
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
     for (uint32_t i = 0; i < r->skill_count && rc == SM_OK; i++) {
-        posting q = {slot, r->skills[i].level, r->skills[i].evidence, 0, 0};
+        posting q = {slot, 0, r->skills[i].level, r->skills[i].evidence};
         /* A profile is filed under its cell when its radius lets the grid find it. */
         uint32_t skill = r->skills[i].skill;
         uint32_t cell = r->has_location && r->radius_km > 0 && r->radius_km <= GRID_MAX_RADIUS &&
@@ -971,22 +994,14 @@ typedef struct pending {
     size_t items, missing;           /* offsets in items / missing */
 } pending;
 
-/* A slot's accumulator and its stamp side by side: one cache line touch per posting. */
-typedef struct acc_slot {
-    double acc;
-    uint32_t stamp;
-    uint32_t pad;
-} acc_slot;
 
 struct sm_match_reader {
     sm_matcher *m;
     sm_epoch_reader *er;
-    /* per slot */
-    acc_slot *slots;
-    float *best;
-    uint32_t *bstamp, *touched, *btouched;
+    /* per slot: an 8-bit query stamp over a 24-bit bound (see ACC_UNIT), never cleared */
+    uint32_t *acc, *touched;
     size_t slot_cap;
-    uint32_t epoch, bepoch;
+    uint32_t epoch;
     /* per skill: the profile's ways to cover it */
     uint32_t *xstamp, *xfirst, *xskills;
     size_t xcount;
@@ -1033,11 +1048,8 @@ void sm_match_reader_free(sm_match_reader *r)
         return;
     if (r->er)
         sm_epoch_unregister(r->m->epoch, r->er);
-    sm_free(r->slots);
-    sm_free(r->best);
-    sm_free(r->bstamp);
+    sm_free(r->acc);
     sm_free(r->touched);
-    sm_free(r->btouched);
     sm_free(r->xstamp);
     sm_free(r->xfirst);
     sm_free(r->xskills);
@@ -1057,23 +1069,15 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     if (count <= r->slot_cap)
         return SM_OK;
     size_t cap = count + count / 4 + 1024;
-    acc_slot *grown = sm_realloc(r->slots, cap * sizeof *grown);
-    if (!grown)
+    uint32_t *acc = sm_realloc(r->acc, cap * sizeof *acc);
+    if (!acc)
         return SM_ENOMEM;
-    r->slots = grown;
-    float *best = sm_realloc(r->best, cap * sizeof *best);
-    if (!best)
+    r->acc = acc;
+    uint32_t *touched = sm_realloc(r->touched, cap * sizeof *touched);
+    if (!touched)
         return SM_ENOMEM;
-    r->best = best;
-    uint32_t **arrays[] = {&r->bstamp, &r->touched, &r->btouched};
-    for (size_t k = 0; k < 3; k++) {
-        uint32_t *a = sm_realloc(*arrays[k], cap * sizeof(uint32_t));
-        if (!a)
-            return SM_ENOMEM;
-        *arrays[k] = a;
-    }
-    memset(r->slots + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(acc_slot));
-    memset(r->bstamp + r->slot_cap, 0, (cap - r->slot_cap) * sizeof(uint32_t));
+    r->touched = touched;
+    memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
     return SM_OK;
 }
@@ -1087,15 +1091,36 @@ static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
     return *epoch;
 }
 
-static uint32_t next_slot_stamp(sm_match_reader *r)
+/* The stamp of a new query over the accumulators, shifted into their top byte. */
+static uint32_t next_acc_stamp(sm_match_reader *r)
 {
-    if (++r->epoch == 0) {
-        for (size_t i = 0; i < r->slot_cap; i++)
-            r->slots[i].stamp = 0;
+    if (++r->epoch == 256) {
+        memset(r->acc, 0, r->slot_cap * sizeof *r->acc);
         r->epoch = 1;
     }
-    return r->epoch;
+    return r->epoch << 24;
 }
+
+/* Adds add to slot's bound (starting it at 0 for this query), saturating. */
+static inline void acc_add(sm_match_reader *r, uint32_t slot, uint32_t stamp, uint32_t add,
+                           size_t *touched)
+{
+    uint32_t a = r->acc[slot];
+    if ((a & ~ACC_MAX) != stamp) {
+        a = stamp;
+        r->touched[(*touched)++] = slot;
+    }
+    uint32_t v = (a & ACC_MAX) + add;
+    r->acc[slot] = stamp | (v > ACC_MAX ? ACC_MAX : v);
+}
+
+static double acc_bound(const sm_match_reader *r, uint32_t slot)
+{
+    return (double)(r->acc[slot] & ACC_MAX) / ACC_UNIT;
+}
+
+/* Prefetch distance, in postings, for the accumulators of the postings ahead. */
+#define PREFETCH_AHEAD 12
 
 /* The profile's ways to cover each skill: its claims and their neighbours. */
 static int expand_profile(sm_match_reader *r, const sm_skill_claim *claims, size_t n,
@@ -1151,6 +1176,17 @@ static float expanded_credit(const sm_match_reader *r, uint32_t skill, uint8_t n
     return best;
 }
 
+/* An offer's exact skills score for the expanded profile: the sum score_requirements makes. */
+static double offer_skills(const sm_match_reader *r, const offer_rec *o)
+{
+    double sum = 0;
+    for (uint32_t j = 0; j < o->req_count; j++) {
+        const cand *why;
+        sum += (double)o->contrib[j] * expanded_credit(r, o->reqs[j].skill, o->reqs[j].level, 0, &why);
+    }
+    return sum;
+}
+
 typedef struct offer_view {
     const char *id, *title;
     uint8_t kind, remote, has_location;
@@ -1188,6 +1224,65 @@ static profile_view view_of_profile_rec(const profile_rec *p)
     profile_view v = {p->id,  p->skills, p->skill_count, p->has_location,
                       p->lat, p->lon,    p->radius_km,   p->constraints};
     return v;
+}
+
+/*
+ * For candidates: the requirements' ways to be covered, by skill: each
+ * requirement's skill and its neighbours, chained per skill in r's expansion
+ * scratch (cand.via holds the requirement's index, cand.level its level).
+ */
+static int expand_requirements(sm_match_reader *r, const offer_view *o)
+{
+    const sm_matcher *m = r->m;
+    uint32_t e = next_stamp(&r->xepoch, r->xstamp, m->skill_space + 1);
+    r->xcount = 0;
+    r->cand_count = 0;
+    for (size_t j = 0; j < o->req_count; j++) {
+        uint32_t req_skill = o->reqs[j].skill;
+        uint32_t first = m->nb_offsets[req_skill], last = m->nb_offsets[req_skill + 1];
+        for (uint32_t k = first; k <= last; k++) {
+            uint32_t skill = k == last ? req_skill : m->nbs[k].skill;
+            if (sm_grow((void **)&r->cands, &r->cand_cap, r->cand_count + 1, sizeof(cand)) != SM_OK)
+                return SM_ENOMEM;
+            if (r->xstamp[skill] != e) {
+                r->xstamp[skill] = e;
+                r->xfirst[skill] = UINT32_MAX;
+                r->xskills[r->xcount++] = skill;
+            }
+            cand *cd = &r->cands[r->cand_count];
+            cd->sim = k == last ? 1.0f : m->nbs[k].sim;
+            cd->factor = cd->sim;
+            cd->via = (uint32_t)j;
+            cd->level = o->reqs[j].level;
+            cd->next = r->xfirst[skill];
+            r->xfirst[skill] = (uint32_t)r->cand_count++;
+        }
+    }
+    return SM_OK;
+}
+
+/* A profile's exact skills score for the offer whose requirements r holds expanded: each
+ * requirement's best credit among the claims, as expanded_credit gives it, times its share. */
+static double profile_skills(sm_match_reader *r, const offer_view *o, const profile_rec *p)
+{
+    float best[SM_MAX_REQUIREMENTS] = {0};
+    for (uint32_t c = 0; c < p->skill_count; c++) {
+        const sm_skill_claim *claim = &p->skills[c];
+        if (r->xstamp[claim->skill] != r->xepoch)
+            continue;
+        float ef = evidence_factor(claim->evidence, 0);
+        for (uint32_t i = r->xfirst[claim->skill]; i != UINT32_MAX; i = r->cands[i].next) {
+            const cand *cd = &r->cands[i];
+            float factor = cd->sim * ef;
+            float credit = factor * level_factor(claim->level, cd->level, 0);
+            if (credit > best[cd->via])
+                best[cd->via] = credit;
+        }
+    }
+    double sum = 0;
+    for (size_t j = 0; j < o->req_count; j++)
+        sum += (double)o->shares[j] * best[j];
+    return sum;
 }
 
 /*
@@ -1614,17 +1709,20 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
     } else {
         uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
         rc = ensure_slots(r, count);
-        uint32_t e = rc == SM_OK ? next_slot_stamp(r) : 0;
+        uint32_t e = rc == SM_OK ? next_acc_stamp(r) : 0;
         size_t touched = 0;
-        acc_slot *accs = r->slots;
         /* The grid cells the mobility radius can reach (all of them without one). */
         cell_box box = radius_box(pv.has_location, pv.lat, pv.lon, pv.radius_km);
-        /* Walk the postings of every skill the profile covers, directly or through neighbours. */
+        /* Walk the postings of every skill the profile covers, directly or through neighbours,
+         * adding each offer's bound. */
         for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
             uint32_t skill = r->xskills[x];
-            const cand *why;
-            /* The credit when no level is required, the usual case, computed once. */
-            float credit_any = expanded_credit(r, skill, 0, 0, &why);
+            /* The skill's credit by required level, quantised up, once per query. */
+            uint32_t credit_q[16] = {0};
+            for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++) {
+                const cand *why;
+                credit_q[level] = quant_up(expanded_credit(r, skill, level, 0, &why));
+            }
             const cellmap *cm = atomic_load_explicit(&m->job_cells[skill], memory_order_acquire);
             for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
                 if (!cell_in_box(cm->entries[ci].cell, &box))
@@ -1633,33 +1731,37 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                          atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
                      b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                     uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+                    const posting *items = b->items;
                     for (uint32_t i = 0; i < n; i++) {
-                        const posting *p = &b->items[i];
+                        if (i + PREFETCH_AHEAD < n)
+                            __builtin_prefetch(&r->acc[items[i + PREFETCH_AHEAD].slot], 1);
+                        const posting *p = &items[i];
                         if (p->slot >= count)
                             continue; /* newer than this query */
-                        float credit =
-                            p->level ? expanded_credit(r, skill, p->level, 0, &why) : credit_any;
-                        acc_slot *a = &accs[p->slot];
-                        if (a->stamp != e) {
-                            a->stamp = e;
-                            a->acc = 0;
-                            r->touched[touched++] = p->slot;
-                        }
-                        a->acc += (double)p->contrib * credit;
+                        uint32_t add =
+                            (((uint32_t)p->share * credit_q[p->level & 15]) >> ACC_SHIFT) + 1;
+                        acc_add(r, p->slot, e, add, &touched);
                     }
                 }
             }
         }
-        /* Top-k: the accumulated skills score bounds the final score (distance only lowers it). */
+        /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
+         * enter is scored exactly from its record. */
         for (size_t i = 0; i < touched && rc == SM_OK; i++) {
             uint32_t slot = r->touched[i];
-            double bound = accs[slot].acc;
-            if (bound <= 0 || !could_enter(r, k, bound, slot))
+            double bound = acc_bound(r, slot);
+            if (!could_enter(r, k, bound, slot))
                 continue;
             double factor, km;
-            if (!admit_meta(meta_get(&m->offer_metas, slot), &pv, today, &factor, &km))
+            if (!admit_meta(meta_get(&m->offer_metas, slot), &pv, today, &factor, &km) ||
+                !could_enter(r, k, bound * factor, slot))
                 continue;
-            rc = heap_push(r, k, bound * factor, slot);
+            const offer_rec *o = slot_get(&m->offers, slot);
+            if (!o)
+                continue;
+            double score = offer_skills(r, o) * factor;
+            if (score > 0)
+                rc = heap_push(r, k, score, slot);
         }
     }
     /* Explanations for the kept results, best first. */
@@ -1705,20 +1807,30 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     offer_view ov = view_of_offer_rec(o);
     uint32_t count = atomic_load_explicit(&m->profiles.count, memory_order_acquire);
     int rc = ensure_slots(r, count);
-    uint32_t e = rc == SM_OK ? next_slot_stamp(r) : 0;
+    if (rc == SM_OK)
+        rc = expand_requirements(r, &ov);
+    uint32_t e = rc == SM_OK ? next_acc_stamp(r) : 0;
     size_t touched = 0;
     /* Profiles filed under a cell have a radius of at most GRID_MAX_RADIUS: only the cells that
      * close to a located, on-site offer can hold candidates (plus CELL_ANYWHERE). */
     cell_box box = radius_box(ov.has_location && !ov.remote, ov.lat, ov.lon, GRID_MAX_RADIUS);
-    /* Requirement by requirement: each profile's best credit for it, then its weighted share. */
+    /* Requirement by requirement, every profile claim that can cover it adds its credit to the
+     * profile's bound: a sum over claims, at least the best one, so still an upper bound. */
     for (size_t j = 0; j < ov.req_count && rc == SM_OK; j++) {
         const sm_requirement *q = &ov.reqs[j];
-        uint32_t be = next_stamp(&r->bepoch, r->bstamp, r->slot_cap);
-        size_t btouched = 0;
+        uint32_t share_q = quant_up(ov.shares[j]);
         uint32_t first = m->nb_offsets[q->skill], last = m->nb_offsets[q->skill + 1];
         for (uint32_t nk = first; nk <= last; nk++) {
             uint32_t skill = nk == last ? q->skill : m->nbs[nk].skill;
             float sim = nk == last ? 1.0f : m->nbs[nk].sim;
+            /* What a posting adds, by the claim's evidence and level. */
+            uint32_t add[4][16] = {{0}};
+            for (uint8_t ev = 0; ev < 4; ev++)
+                for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++)
+                    add[ev][level] = ((share_q * quant_up(sim * evidence_factor(ev, 0) *
+                                                           level_factor(level, q->level, 0))) >>
+                                      ACC_SHIFT) +
+                                     1;
             const cellmap *cm =
                 atomic_load_explicit(&m->profile_cells[skill], memory_order_acquire);
             for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
@@ -1728,46 +1840,34 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                          atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
                      b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                     uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+                    const posting *items = b->items;
                     for (uint32_t i = 0; i < n; i++) {
-                        const posting *p = &b->items[i];
+                        if (i + PREFETCH_AHEAD < n)
+                            __builtin_prefetch(&r->acc[items[i + PREFETCH_AHEAD].slot], 1);
+                        const posting *p = &items[i];
                         if (p->slot >= count)
                             continue;
-                        float credit = sim * evidence_factor(p->evidence, 0) *
-                                       level_factor(p->level, q->level, 0);
-                        if (r->bstamp[p->slot] != be) {
-                            r->bstamp[p->slot] = be;
-                            r->best[p->slot] = 0;
-                            r->btouched[btouched++] = p->slot;
-                        }
-                        if (credit > r->best[p->slot])
-                            r->best[p->slot] = credit;
+                        acc_add(r, p->slot, e, add[p->evidence & 3][p->level & 15], &touched);
                     }
                 }
             }
         }
-        for (size_t i = 0; i < btouched; i++) {
-            uint32_t slot = r->btouched[i];
-            if (r->slots[slot].stamp != e) {
-                r->slots[slot].stamp = e;
-                r->slots[slot].acc = 0;
-                r->touched[touched++] = slot;
-            }
-            r->slots[slot].acc += (double)ov.shares[j] * r->best[slot];
-        }
     }
     for (size_t i = 0; i < touched && rc == SM_OK; i++) {
         uint32_t slot = r->touched[i];
-        double bound = r->slots[slot].acc;
-        if (bound <= 0 || !could_enter(r, k, bound, slot))
+        double bound = acc_bound(r, slot);
+        if (!could_enter(r, k, bound, slot))
             continue;
         const profile_rec *p = slot_get(&m->profiles, slot);
         if (!p || !(p->consent & SM_CONSENT_VISIBLE))
             continue;
         profile_view pv = view_of_profile_rec(p);
         double factor, km;
-        if (!admit(&ov, &pv, today, 0, &factor, &km))
+        if (!admit(&ov, &pv, today, 0, &factor, &km) || !could_enter(r, k, bound * factor, slot))
             continue;
-        rc = heap_push(r, k, bound * factor, slot);
+        double score = profile_skills(r, &ov, p) * factor;
+        if (score > 0)
+            rc = heap_push(r, k, score, slot);
     }
     sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
