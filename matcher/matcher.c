@@ -983,6 +983,15 @@ typedef struct cand {
     uint8_t level;
 } cand;
 
+/*
+ * Bound levels whose crossings are recorded. Top-k first considers the slots
+ * that crossed the highest level; once the k-th exact score reaches a level,
+ * no slot below it can enter. Most queries never scan the touched list.
+ */
+#define HOT_LEVELS 3
+#define HOT_CAP 32768
+static const double hot_level[HOT_LEVELS] = {0.1, 0.2, 0.3};
+
 typedef struct hitem {
     double score;
     uint32_t slot;
@@ -1000,7 +1009,11 @@ struct sm_match_reader {
     sm_epoch_reader *er;
     /* per slot: an 8-bit query stamp over a 24-bit bound (see ACC_UNIT), never cleared */
     uint32_t *acc, *touched;
-    size_t slot_cap;
+    size_t slot_cap, touched_count;
+    /* The slots whose bound crossed each of HOT_LEVELS this query (HOT_CAP at most, else
+     * hot_count is HOT_CAP + 1: overflowed), so top-k rarely rescans every touched slot. */
+    uint32_t *hot[HOT_LEVELS];
+    size_t hot_count[HOT_LEVELS];
     uint32_t epoch;
     /* per skill: the profile's ways to cover it */
     uint32_t *xstamp, *xfirst, *xskills;
@@ -1032,6 +1045,11 @@ sm_match_reader *sm_match_reader_new(sm_matcher *m)
         return NULL;
     r->m = m;
     r->er = sm_epoch_register(m->epoch);
+    for (size_t l = 0; l < HOT_LEVELS; l++)
+        if (!(r->hot[l] = sm_malloc(HOT_CAP * sizeof *r->hot[l]))) {
+            sm_match_reader_free(r);
+            return NULL;
+        }
     r->xstamp = sm_calloc(m->skill_space + 1, sizeof *r->xstamp);
     r->xfirst = sm_calloc(m->skill_space + 1, sizeof *r->xfirst);
     r->xskills = sm_calloc(m->skill_space + 1, sizeof *r->xskills);
@@ -1050,6 +1068,8 @@ void sm_match_reader_free(sm_match_reader *r)
         sm_epoch_unregister(r->m->epoch, r->er);
     sm_free(r->acc);
     sm_free(r->touched);
+    for (size_t l = 0; l < HOT_LEVELS; l++)
+        sm_free(r->hot[l]);
     sm_free(r->xstamp);
     sm_free(r->xfirst);
     sm_free(r->xskills);
@@ -1101,17 +1121,37 @@ static uint32_t next_acc_stamp(sm_match_reader *r)
     return r->epoch << 24;
 }
 
-/* Adds add to slot's bound (starting it at 0 for this query), saturating. */
-static inline void acc_add(sm_match_reader *r, uint32_t slot, uint32_t stamp, uint32_t add,
-                           size_t *touched)
+/* Starts a query's accumulation: a new stamp, nothing touched, no crossings. */
+static uint32_t begin_accumulation(sm_match_reader *r)
+{
+    r->touched_count = 0;
+    for (size_t l = 0; l < HOT_LEVELS; l++)
+        r->hot_count[l] = 0;
+    return next_acc_stamp(r);
+}
+
+#define HOT_Q(l) ((uint32_t)(hot_level[l] * ACC_UNIT))
+
+/* Adds add to slot's bound (starting it at 0 for this query), saturating; records crossings. */
+static inline void acc_add(sm_match_reader *r, uint32_t slot, uint32_t stamp, uint32_t add)
 {
     uint32_t a = r->acc[slot];
     if ((a & ~ACC_MAX) != stamp) {
         a = stamp;
-        r->touched[(*touched)++] = slot;
+        r->touched[r->touched_count++] = slot;
     }
-    uint32_t v = (a & ACC_MAX) + add;
-    r->acc[slot] = stamp | (v > ACC_MAX ? ACC_MAX : v);
+    uint32_t old = a & ACC_MAX, v = old + add;
+    if (v > ACC_MAX)
+        v = ACC_MAX;
+    r->acc[slot] = stamp | v;
+    if (v >= HOT_Q(0) && old < HOT_Q(HOT_LEVELS - 1)) {
+        for (size_t l = 0; l < HOT_LEVELS; l++)
+            if (old < HOT_Q(l) && v >= HOT_Q(l) && r->hot_count[l] <= HOT_CAP) {
+                if (r->hot_count[l] < HOT_CAP)
+                    r->hot[l][r->hot_count[l]] = slot;
+                r->hot_count[l]++;
+            }
+    }
 }
 
 static double acc_bound(const sm_match_reader *r, uint32_t slot)
@@ -1669,6 +1709,91 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
     return reach * (o->teach_count ? gain / (double)o->teach_count : 0);
 }
 
+/*
+ * Top-k over the touched slots: consider(slot, bound) pushes the slot with
+ * its exact score when it can still enter. Slots that crossed the highest
+ * level come first; once the heap is full and its weakest score reaches a
+ * level, every slot left has a smaller bound and is skipped unseen.
+ */
+static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
+                       void *ctx)
+{
+    double done_above = INFINITY; /* every slot with a bound at least this was considered */
+    for (size_t l = HOT_LEVELS; l-- > 0;) {
+        if (r->hot_count[l] > HOT_CAP)
+            break;
+        const uint32_t *hot = r->hot[l];
+        for (size_t i = 0; i < r->hot_count[l]; i++) {
+            double bound = acc_bound(r, hot[i]);
+            int rc = bound < done_above && could_enter(r, k, bound, hot[i])
+                         ? consider(ctx, hot[i], bound)
+                         : SM_OK;
+            if (rc != SM_OK)
+                return rc;
+        }
+        done_above = hot_level[l];
+        if (r->heap_count == k && r->heap[0].score >= done_above)
+            return SM_OK;
+    }
+    const uint32_t *touched = r->touched;
+    size_t n = r->touched_count;
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&r->acc[touched[i + PREFETCH_AHEAD]]);
+        double bound = acc_bound(r, touched[i]);
+        int rc = bound < done_above && could_enter(r, k, bound, touched[i])
+                     ? consider(ctx, touched[i], bound)
+                     : SM_OK;
+        if (rc != SM_OK)
+            return rc;
+    }
+    return SM_OK;
+}
+
+typedef struct offer_topk {
+    sm_match_reader *r;
+    const profile_view *pv;
+    int32_t today;
+    size_t k;
+} offer_topk;
+
+static int consider_offer(void *arg, uint32_t slot, double bound)
+{
+    offer_topk *c = arg;
+    sm_match_reader *r = c->r;
+    double factor, km;
+    if (!admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
+        !could_enter(r, c->k, bound * factor, slot))
+        return SM_OK;
+    const offer_rec *o = slot_get(&r->m->offers, slot);
+    if (!o)
+        return SM_OK;
+    double score = offer_skills(r, o) * factor;
+    return score > 0 ? heap_push(r, c->k, score, slot) : SM_OK;
+}
+
+typedef struct candidate_topk {
+    sm_match_reader *r;
+    const offer_view *ov;
+    int32_t today;
+    size_t k;
+} candidate_topk;
+
+static int consider_candidate(void *arg, uint32_t slot, double bound)
+{
+    candidate_topk *c = arg;
+    sm_match_reader *r = c->r;
+    const profile_rec *p = slot_get(&r->m->profiles, slot);
+    if (!p || !(p->consent & SM_CONSENT_VISIBLE))
+        return SM_OK;
+    profile_view pv = view_of_profile_rec(p);
+    double factor, km;
+    if (!admit(c->ov, &pv, c->today, 0, &factor, &km) || !could_enter(r, c->k, bound * factor, slot))
+        return SM_OK;
+    double score = profile_skills(r, c->ov, p) * factor;
+    return score > 0 ? heap_push(r, c->k, score, slot) : SM_OK;
+}
+
 int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_match_options *opts,
                     sm_error *err)
 {
@@ -1709,8 +1834,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
     } else {
         uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
         rc = ensure_slots(r, count);
-        uint32_t e = rc == SM_OK ? next_acc_stamp(r) : 0;
-        size_t touched = 0;
+        uint32_t e = rc == SM_OK ? begin_accumulation(r) : 0;
         /* The grid cells the mobility radius can reach (all of them without one). */
         cell_box box = radius_box(pv.has_location, pv.lat, pv.lon, pv.radius_km);
         /* Walk the postings of every skill the profile covers, directly or through neighbours,
@@ -1740,29 +1864,16 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                             continue; /* newer than this query */
                         uint32_t add =
                             (((uint32_t)p->share * credit_q[p->level & 15]) >> ACC_SHIFT) + 1;
-                        acc_add(r, p->slot, e, add, &touched);
+                        acc_add(r, p->slot, e, add);
                     }
                 }
             }
         }
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
-        for (size_t i = 0; i < touched && rc == SM_OK; i++) {
-            uint32_t slot = r->touched[i];
-            double bound = acc_bound(r, slot);
-            if (!could_enter(r, k, bound, slot))
-                continue;
-            double factor, km;
-            if (!admit_meta(meta_get(&m->offer_metas, slot), &pv, today, &factor, &km) ||
-                !could_enter(r, k, bound * factor, slot))
-                continue;
-            const offer_rec *o = slot_get(&m->offers, slot);
-            if (!o)
-                continue;
-            double score = offer_skills(r, o) * factor;
-            if (score > 0)
-                rc = heap_push(r, k, score, slot);
-        }
+        offer_topk ctx = {r, &pv, today, k};
+        if (rc == SM_OK)
+            rc = select_topk(r, k, consider_offer, &ctx);
     }
     /* Explanations for the kept results, best first. */
     sort_heap(r, rc);
@@ -1809,8 +1920,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     int rc = ensure_slots(r, count);
     if (rc == SM_OK)
         rc = expand_requirements(r, &ov);
-    uint32_t e = rc == SM_OK ? next_acc_stamp(r) : 0;
-    size_t touched = 0;
+    uint32_t e = rc == SM_OK ? begin_accumulation(r) : 0;
     /* Profiles filed under a cell have a radius of at most GRID_MAX_RADIUS: only the cells that
      * close to a located, on-site offer can hold candidates (plus CELL_ANYWHERE). */
     cell_box box = radius_box(ov.has_location && !ov.remote, ov.lat, ov.lon, GRID_MAX_RADIUS);
@@ -1847,28 +1957,15 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                         const posting *p = &items[i];
                         if (p->slot >= count)
                             continue;
-                        acc_add(r, p->slot, e, add[p->evidence & 3][p->level & 15], &touched);
+                        acc_add(r, p->slot, e, add[p->evidence & 3][p->level & 15]);
                     }
                 }
             }
         }
     }
-    for (size_t i = 0; i < touched && rc == SM_OK; i++) {
-        uint32_t slot = r->touched[i];
-        double bound = acc_bound(r, slot);
-        if (!could_enter(r, k, bound, slot))
-            continue;
-        const profile_rec *p = slot_get(&m->profiles, slot);
-        if (!p || !(p->consent & SM_CONSENT_VISIBLE))
-            continue;
-        profile_view pv = view_of_profile_rec(p);
-        double factor, km;
-        if (!admit(&ov, &pv, today, 0, &factor, &km) || !could_enter(r, k, bound * factor, slot))
-            continue;
-        double score = profile_skills(r, &ov, p) * factor;
-        if (score > 0)
-            rc = heap_push(r, k, score, slot);
-    }
+    candidate_topk ctx = {r, &ov, today, k};
+    if (rc == SM_OK)
+        rc = select_topk(r, k, consider_candidate, &ctx);
     sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
         const profile_rec *p = slot_get(&m->profiles, r->heap[i].slot);
