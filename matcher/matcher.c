@@ -160,7 +160,7 @@ typedef struct block {
 
 typedef struct plist {
     _Atomic(block *) head;
-    block *tail; /* writer only */
+    block *tail, *prev; /* writer only: the last block and the one before it */
 } plist;
 
 /*
@@ -228,10 +228,58 @@ static cell_box radius_box(int located, double lat, double lon, double radius_km
     return b;
 }
 
-static int cell_in_box(uint32_t cell, const cell_box *b)
+/* The cells of a skill's map inside a box, row by row (binary search per row), then
+ * CELL_ANYWHERE: a popular skill has hundreds of cells and a query wants a few. */
+typedef struct cell_iter {
+    const cellmap *cm;
+    const cell_box *box;
+    uint32_t i, row;
+    int positioned, anywhere_done;
+} cell_iter;
+
+static uint32_t cells_lower_bound(const cellmap *cm, uint32_t cell)
 {
-    return cell == CELL_ANYWHERE || (cell / 1024 >= b->cy0 && cell / 1024 <= b->cy1 &&
-                                     cell % 1024 >= b->cx0 && cell % 1024 <= b->cx1);
+    uint32_t lo = 0, hi = cm->count;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (cm->entries[mid].cell < cell)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static const cell_list *cell_next(cell_iter *it)
+{
+    const cellmap *cm = it->cm;
+    if (!cm)
+        return NULL;
+    const cell_box *b = it->box;
+    if (b->cy1 == UINT32_MAX) /* unbounded: every cell */
+        return it->i < cm->count ? &cm->entries[it->i++] : NULL;
+    while (it->row <= b->cy1) {
+        if (!it->positioned) {
+            it->i = cells_lower_bound(cm, it->row * 1024u + b->cx0);
+            it->positioned = 1;
+        }
+        if (it->i < cm->count && cm->entries[it->i].cell <= it->row * 1024u + b->cx1)
+            return &cm->entries[it->i++];
+        it->row++;
+        it->positioned = 0;
+    }
+    if (!it->anywhere_done) {
+        it->anywhere_done = 1;
+        if (cm->count && cm->entries[cm->count - 1].cell == CELL_ANYWHERE)
+            return &cm->entries[cm->count - 1];
+    }
+    return NULL;
+}
+
+static cell_iter cells_in(const cellmap *cm, const cell_box *box)
+{
+    cell_iter it = {cm, box, 0, box->cy0, 0, 0};
+    return it;
 }
 
 typedef struct neighbour {
@@ -348,24 +396,47 @@ static void free_profile(void *p)
     sm_free(r);
 }
 
+/*
+ * A list is full blocks of BLOCK_MAX postings and one growing tail. A full
+ * tail below BLOCK_MAX is replaced by a copy twice its size (readers still in
+ * the old one keep it until their epoch ends): a query pays one block start,
+ * a likely cache miss, per BLOCK_MAX postings instead of one per doubling.
+ */
+#define BLOCK_MIN 8u
+#define BLOCK_MAX 8192u
+
 /* Writer: appends a posting to skill's list. */
 static int plist_add(sm_matcher *m, plist *l, const posting *p)
 {
     block *b = l->tail;
     if (!b || atomic_load_explicit(&b->count, memory_order_relaxed) == b->cap) {
-        uint32_t cap = b ? (b->cap < 4096 ? b->cap * 2 : 4096) : 8;
+        int grow = b && b->cap < BLOCK_MAX;
+        uint32_t cap = grow ? b->cap * 2 : BLOCK_MIN;
         block *fresh = sm_malloc(sizeof(block) + cap * sizeof(posting));
         if (!fresh)
             return SM_ENOMEM;
-        atomic_init(&fresh->count, 0);
         fresh->cap = cap;
         atomic_init(&fresh->next, NULL);
-        if (b)
-            atomic_store_explicit(&b->next, fresh, memory_order_release);
-        else
-            atomic_store_explicit(&l->head, fresh, memory_order_release);
-        l->tail = b = fresh;
         atomic_fetch_add(&m->bytes, sizeof(block) + cap * sizeof(posting));
+        if (grow) {
+            memcpy(fresh->items, b->items, b->cap * sizeof(posting));
+            atomic_init(&fresh->count, b->cap);
+            /* seq_cst, as the epoch protocol wants of an unlink */
+            if (l->prev)
+                atomic_store(&l->prev->next, fresh);
+            else
+                atomic_store(&l->head, fresh);
+            atomic_fetch_sub(&m->bytes, sizeof(block) + b->cap * sizeof(posting));
+            sm_epoch_retire(m->epoch, b, sm_free);
+        } else {
+            atomic_init(&fresh->count, 0);
+            if (b)
+                atomic_store_explicit(&b->next, fresh, memory_order_release);
+            else
+                atomic_store_explicit(&l->head, fresh, memory_order_release);
+            l->prev = b;
+        }
+        l->tail = b = fresh;
     }
     uint32_t n = atomic_load_explicit(&b->count, memory_order_relaxed);
     b->items[n] = *p;
@@ -401,13 +472,14 @@ static plist *cell_list_for(sm_matcher *m, _Atomic(cellmap *) *maps, uint32_t sk
         if (i == lo) {
             e->cell = cell;
             atomic_init(&e->list.head, NULL);
-            e->list.tail = NULL;
+            e->list.tail = e->list.prev = NULL;
             continue;
         }
         e->cell = cm->entries[k].cell;
         atomic_init(&e->list.head,
                     atomic_load_explicit(&cm->entries[k].list.head, memory_order_relaxed));
         e->list.tail = cm->entries[k].list.tail;
+        e->list.prev = cm->entries[k].list.prev;
         k++;
     }
     atomic_store_explicit(&maps[skill], fresh, memory_order_release);
@@ -986,7 +1058,7 @@ typedef struct cand {
 /*
  * Bound levels whose crossings are recorded. Top-k first considers the slots
  * that crossed the highest level; once the k-th exact score reaches a level,
- * no slot below it can enter. Most queries never scan the touched list.
+ * no slot below it can enter. Most queries never scan the accumulators.
  */
 #define HOT_LEVELS 3
 #define HOT_CAP 32768
@@ -1008,10 +1080,10 @@ struct sm_match_reader {
     sm_matcher *m;
     sm_epoch_reader *er;
     /* per slot: an 8-bit query stamp over a 24-bit bound (see ACC_UNIT), never cleared */
-    uint32_t *acc, *touched;
-    size_t slot_cap, touched_count;
+    uint32_t *acc;
+    size_t slot_cap, acc_count; /* acc_count: the slots the current query accumulates over */
     /* The slots whose bound crossed each of HOT_LEVELS this query (HOT_CAP at most, else
-     * hot_count is HOT_CAP + 1: overflowed), so top-k rarely rescans every touched slot. */
+     * hot_count is HOT_CAP + 1: overflowed), so top-k rarely scans every accumulator. */
     uint32_t *hot[HOT_LEVELS];
     size_t hot_count[HOT_LEVELS];
     uint32_t epoch;
@@ -1067,7 +1139,6 @@ void sm_match_reader_free(sm_match_reader *r)
     if (r->er)
         sm_epoch_unregister(r->m->epoch, r->er);
     sm_free(r->acc);
-    sm_free(r->touched);
     for (size_t l = 0; l < HOT_LEVELS; l++)
         sm_free(r->hot[l]);
     sm_free(r->xstamp);
@@ -1093,10 +1164,6 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     if (!acc)
         return SM_ENOMEM;
     r->acc = acc;
-    uint32_t *touched = sm_realloc(r->touched, cap * sizeof *touched);
-    if (!touched)
-        return SM_ENOMEM;
-    r->touched = touched;
     memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
     return SM_OK;
@@ -1121,10 +1188,10 @@ static uint32_t next_acc_stamp(sm_match_reader *r)
     return r->epoch << 24;
 }
 
-/* Starts a query's accumulation: a new stamp, nothing touched, no crossings. */
-static uint32_t begin_accumulation(sm_match_reader *r)
+/* Starts a query's accumulation over slots [0, count): a new stamp, no crossings. */
+static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
 {
-    r->touched_count = 0;
+    r->acc_count = count;
     for (size_t l = 0; l < HOT_LEVELS; l++)
         r->hot_count[l] = 0;
     return next_acc_stamp(r);
@@ -1132,25 +1199,49 @@ static uint32_t begin_accumulation(sm_match_reader *r)
 
 #define HOT_Q(l) ((uint32_t)(hot_level[l] * ACC_UNIT))
 
-/* Adds add to slot's bound (starting it at 0 for this query), saturating; records crossings. */
-static inline void acc_add(sm_match_reader *r, uint32_t slot, uint32_t stamp, uint32_t add)
+/* Prefetch distance, in postings, for the accumulators of the postings ahead. */
+#define PREFETCH_AHEAD 12
+
+/* Records that slot's bound went from old to v, for the levels it crossed. */
+static void record_crossing(sm_match_reader *r, uint32_t slot, uint32_t old, uint32_t v)
 {
-    uint32_t a = r->acc[slot];
-    if ((a & ~ACC_MAX) != stamp) {
-        a = stamp;
-        r->touched[r->touched_count++] = slot;
-    }
-    uint32_t old = a & ACC_MAX, v = old + add;
-    if (v > ACC_MAX)
-        v = ACC_MAX;
-    r->acc[slot] = stamp | v;
-    if (v >= HOT_Q(0) && old < HOT_Q(HOT_LEVELS - 1)) {
-        for (size_t l = 0; l < HOT_LEVELS; l++)
-            if (old < HOT_Q(l) && v >= HOT_Q(l) && r->hot_count[l] <= HOT_CAP) {
-                if (r->hot_count[l] < HOT_CAP)
-                    r->hot[l][r->hot_count[l]] = slot;
-                r->hot_count[l]++;
-            }
+    for (size_t l = 0; l < HOT_LEVELS; l++)
+        if (old < HOT_Q(l) && v >= HOT_Q(l) && r->hot_count[l] <= HOT_CAP) {
+            if (r->hot_count[l] < HOT_CAP)
+                r->hot[l][r->hot_count[l]] = slot;
+            r->hot_count[l]++;
+        }
+}
+
+/*
+ * The inner loop of every query: adds each posting's bound to its slot's
+ * accumulator (starting it at 0 for this query), saturating, and notes the
+ * levels crossed. offers: the add is the posting's
+ * share times table[level]; else table[evidence * 16 + level]. Postings of
+ * slots at or past count are newer than the query and skipped. Branch-free
+ * but for the rare crossings; the accumulators ahead are prefetched.
+ */
+static inline void accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
+                              uint32_t stamp, const uint32_t *table, int offers)
+{
+    uint32_t *acc = r->acc;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
+        uint32_t slot = items[i].slot;
+        if (slot >= count)
+            continue;
+        uint32_t add = offers ? ((items[i].share * table[items[i].level & 15]) >> ACC_SHIFT) + 1
+                              : table[(items[i].evidence & 3) * 16 + (items[i].level & 15)];
+        uint32_t a = acc[slot];
+        /* No list of touched slots: appending to it would chain every iteration's store to
+         * the previous one's load, a cache miss, and serialise the loop. */
+        uint32_t fresh = (a & ~ACC_MAX) != stamp;
+        uint32_t old = fresh ? 0 : a & ACC_MAX, v = old + add;
+        v = v > ACC_MAX ? ACC_MAX : v;
+        acc[slot] = stamp | v;
+        if (__builtin_expect(v >= HOT_Q(0) && old < HOT_Q(HOT_LEVELS - 1), 0))
+            record_crossing(r, slot, old, v);
     }
 }
 
@@ -1159,8 +1250,6 @@ static double acc_bound(const sm_match_reader *r, uint32_t slot)
     return (double)(r->acc[slot] & ACC_MAX) / ACC_UNIT;
 }
 
-/* Prefetch distance, in postings, for the accumulators of the postings ahead. */
-#define PREFETCH_AHEAD 12
 
 /* The profile's ways to cover each skill: its claims and their neighbours. */
 static int expand_profile(sm_match_reader *r, const sm_skill_claim *claims, size_t n,
@@ -1710,7 +1799,7 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
 }
 
 /*
- * Top-k over the touched slots: consider(slot, bound) pushes the slot with
+ * Top-k over the accumulated slots: consider(slot, bound) pushes the slot with
  * its exact score when it can still enter. Slots that crossed the highest
  * level come first; once the heap is full and its weakest score reaches a
  * level, every slot left has a smaller bound and is skipped unseen.
@@ -1735,14 +1824,14 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
         if (r->heap_count == k && r->heap[0].score >= done_above)
             return SM_OK;
     }
-    const uint32_t *touched = r->touched;
-    size_t n = r->touched_count;
-    for (size_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n)
-            __builtin_prefetch(&r->acc[touched[i + PREFETCH_AHEAD]]);
-        double bound = acc_bound(r, touched[i]);
-        int rc = bound < done_above && could_enter(r, k, bound, touched[i])
-                     ? consider(ctx, touched[i], bound)
+    /* Rarely (a low k-th score, or many crossings): every accumulator of this query, in order. */
+    uint32_t stamp = r->epoch << 24;
+    for (uint32_t slot = 0; slot < r->acc_count; slot++) {
+        if ((r->acc[slot] & ~ACC_MAX) != stamp)
+            continue;
+        double bound = acc_bound(r, slot);
+        int rc = bound < done_above && could_enter(r, k, bound, slot)
+                     ? consider(ctx, slot, bound)
                      : SM_OK;
         if (rc != SM_OK)
             return rc;
@@ -1834,7 +1923,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
     } else {
         uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
         rc = ensure_slots(r, count);
-        uint32_t e = rc == SM_OK ? begin_accumulation(r) : 0;
+        uint32_t e = rc == SM_OK ? begin_accumulation(r, count) : 0;
         /* The grid cells the mobility radius can reach (all of them without one). */
         cell_box box = radius_box(pv.has_location, pv.lat, pv.lon, pv.radius_km);
         /* Walk the postings of every skill the profile covers, directly or through neighbours,
@@ -1847,25 +1936,13 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                 const cand *why;
                 credit_q[level] = quant_up(expanded_credit(r, skill, level, 0, &why));
             }
-            const cellmap *cm = atomic_load_explicit(&m->job_cells[skill], memory_order_acquire);
-            for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
-                if (!cell_in_box(cm->entries[ci].cell, &box))
-                    continue;
-                for (block *b =
-                         atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
-                     b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+            cell_iter it =
+                cells_in(atomic_load_explicit(&m->job_cells[skill], memory_order_acquire), &box);
+            for (const cell_list *cl; (cl = cell_next(&it));) {
+                for (block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
+                     b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                     uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
-                    const posting *items = b->items;
-                    for (uint32_t i = 0; i < n; i++) {
-                        if (i + PREFETCH_AHEAD < n)
-                            __builtin_prefetch(&r->acc[items[i + PREFETCH_AHEAD].slot], 1);
-                        const posting *p = &items[i];
-                        if (p->slot >= count)
-                            continue; /* newer than this query */
-                        uint32_t add =
-                            (((uint32_t)p->share * credit_q[p->level & 15]) >> ACC_SHIFT) + 1;
-                        acc_add(r, p->slot, e, add);
-                    }
+                    accumulate(r, b->items, n, count, e, credit_q, 1);
                 }
             }
         }
@@ -1920,7 +1997,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     int rc = ensure_slots(r, count);
     if (rc == SM_OK)
         rc = expand_requirements(r, &ov);
-    uint32_t e = rc == SM_OK ? begin_accumulation(r) : 0;
+    uint32_t e = rc == SM_OK ? begin_accumulation(r, count) : 0;
     /* Profiles filed under a cell have a radius of at most GRID_MAX_RADIUS: only the cells that
      * close to a located, on-site offer can hold candidates (plus CELL_ANYWHERE). */
     cell_box box = radius_box(ov.has_location && !ov.remote, ov.lat, ov.lon, GRID_MAX_RADIUS);
@@ -1941,24 +2018,13 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                                                            level_factor(level, q->level, 0))) >>
                                       ACC_SHIFT) +
                                      1;
-            const cellmap *cm =
-                atomic_load_explicit(&m->profile_cells[skill], memory_order_acquire);
-            for (uint32_t ci = 0; cm && ci < cm->count; ci++) {
-                if (!cell_in_box(cm->entries[ci].cell, &box))
-                    continue;
-                for (block *b =
-                         atomic_load_explicit(&cm->entries[ci].list.head, memory_order_acquire);
-                     b; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+            cell_iter it = cells_in(
+                atomic_load_explicit(&m->profile_cells[skill], memory_order_acquire), &box);
+            for (const cell_list *cl; (cl = cell_next(&it));) {
+                for (block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
+                     b = atomic_load_explicit(&b->next, memory_order_acquire)) {
                     uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
-                    const posting *items = b->items;
-                    for (uint32_t i = 0; i < n; i++) {
-                        if (i + PREFETCH_AHEAD < n)
-                            __builtin_prefetch(&r->acc[items[i + PREFETCH_AHEAD].slot], 1);
-                        const posting *p = &items[i];
-                        if (p->slot >= count)
-                            continue;
-                        acc_add(r, p->slot, e, add[p->evidence & 3][p->level & 15]);
-                    }
+                    accumulate(r, b->items, n, count, e, &add[0][0], 0);
                 }
             }
         }
