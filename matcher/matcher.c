@@ -1056,13 +1056,13 @@ typedef struct cand {
 } cand;
 
 /*
- * Bound levels whose crossings are recorded. Top-k first considers the slots
- * that crossed the highest level; once the k-th exact score reaches a level,
- * no slot below it can enter. Most queries never scan the accumulators.
+ * Accumulation lists the slots whose bound crosses hot_level[0]; top-k sorts
+ * them into bands by the higher levels and considers the highest band first.
+ * Once the k-th exact score reaches a band's floor, no slot below it can
+ * enter. Most queries never scan the accumulators.
  */
 #define HOT_LEVELS 3
-#define HOT_CAP 32768
-static const double hot_level[HOT_LEVELS] = {0.1, 0.2, 0.3};
+static const double hot_level[HOT_LEVELS] = {0.15, 0.25, 0.35};
 
 typedef struct hitem {
     double score;
@@ -1082,10 +1082,9 @@ struct sm_match_reader {
     /* per slot: an 8-bit query stamp over a 24-bit bound (see ACC_UNIT), never cleared */
     uint32_t *acc;
     size_t slot_cap, acc_count; /* acc_count: the slots the current query accumulates over */
-    /* The slots whose bound crossed each of HOT_LEVELS this query (HOT_CAP at most, else
-     * hot_count is HOT_CAP + 1: overflowed), so top-k rarely scans every accumulator. */
-    uint32_t *hot[HOT_LEVELS];
-    size_t hot_count[HOT_LEVELS];
+    /* The slots whose bound crossed hot_level[0] this query (each once: bounds only grow). */
+    uint32_t *hot;
+    size_t hot_count;
     uint32_t epoch;
     /* per skill: the profile's ways to cover it */
     uint32_t *xstamp, *xfirst, *xskills;
@@ -1117,11 +1116,7 @@ sm_match_reader *sm_match_reader_new(sm_matcher *m)
         return NULL;
     r->m = m;
     r->er = sm_epoch_register(m->epoch);
-    for (size_t l = 0; l < HOT_LEVELS; l++)
-        if (!(r->hot[l] = sm_malloc(HOT_CAP * sizeof *r->hot[l]))) {
-            sm_match_reader_free(r);
-            return NULL;
-        }
+
     r->xstamp = sm_calloc(m->skill_space + 1, sizeof *r->xstamp);
     r->xfirst = sm_calloc(m->skill_space + 1, sizeof *r->xfirst);
     r->xskills = sm_calloc(m->skill_space + 1, sizeof *r->xskills);
@@ -1139,8 +1134,7 @@ void sm_match_reader_free(sm_match_reader *r)
     if (r->er)
         sm_epoch_unregister(r->m->epoch, r->er);
     sm_free(r->acc);
-    for (size_t l = 0; l < HOT_LEVELS; l++)
-        sm_free(r->hot[l]);
+    sm_free(r->hot);
     sm_free(r->xstamp);
     sm_free(r->xfirst);
     sm_free(r->xskills);
@@ -1164,6 +1158,10 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     if (!acc)
         return SM_ENOMEM;
     r->acc = acc;
+    uint32_t *hot = sm_realloc(r->hot, cap * sizeof *hot);
+    if (!hot)
+        return SM_ENOMEM;
+    r->hot = hot;
     memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
     return SM_OK;
@@ -1192,57 +1190,68 @@ static uint32_t next_acc_stamp(sm_match_reader *r)
 static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
 {
     r->acc_count = count;
-    for (size_t l = 0; l < HOT_LEVELS; l++)
-        r->hot_count[l] = 0;
+    r->hot_count = 0;
     return next_acc_stamp(r);
 }
 
-#define HOT_Q(l) ((uint32_t)(hot_level[l] * ACC_UNIT))
 
 /* Prefetch distance, in postings, for the accumulators of the postings ahead. */
 #define PREFETCH_AHEAD 12
 
-/* Records that slot's bound went from old to v, for the levels it crossed. */
-static void record_crossing(sm_match_reader *r, uint32_t slot, uint32_t old, uint32_t v)
+/* One posting: slot's bound grows by add (from 0 if the accumulator is stale), saturating when
+ * the sum could overflow; the slot is listed when it crosses floor. */
+static inline void acc_step(uint32_t *acc, uint32_t *hot, size_t *hn, uint32_t slot, uint32_t add,
+                            uint32_t stamp, uint32_t floor, int saturate)
 {
-    for (size_t l = 0; l < HOT_LEVELS; l++)
-        if (old < HOT_Q(l) && v >= HOT_Q(l) && r->hot_count[l] <= HOT_CAP) {
-            if (r->hot_count[l] < HOT_CAP)
-                r->hot[l][r->hot_count[l]] = slot;
-            r->hot_count[l]++;
-        }
+    uint32_t x = acc[slot] ^ stamp;
+    uint32_t old = x > ACC_MAX ? 0 : x, v = old + add;
+    if (saturate)
+        v = v > ACC_MAX ? ACC_MAX : v;
+    acc[slot] = stamp | v;
+    hot[*hn] = slot;
+    *hn += (old < floor) & (v >= floor);
 }
 
 /*
  * The inner loop of every query: adds each posting's bound to its slot's
- * accumulator (starting it at 0 for this query), saturating, and notes the
- * levels crossed. offers: the add is the posting's
- * share times table[level]; else table[evidence * 16 + level]. Postings of
- * slots at or past count are newer than the query and skipped. Branch-free
- * but for the rare crossings; the accumulators ahead are prefetched.
+ * accumulator. offers: the add is the posting's share times table[level]
+ * (an offer's adds cannot overflow 24 bits); else table[evidence * 16 +
+ * level], saturating (a profile may reach a requirement through several
+ * claims). Branch-free: a branch on a loaded bound would, when mispredicted,
+ * throw away the loads in flight behind it; and no list of touched slots,
+ * whose appends would chain each iteration to the previous one's load. The
+ * accumulators ahead are prefetched. This loop is most of a query's time.
  */
 static inline void accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
                               uint32_t stamp, const uint32_t *table, int offers)
 {
-    uint32_t *acc = r->acc;
-    for (uint32_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n)
-            __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
-        uint32_t slot = items[i].slot;
-        if (slot >= count)
-            continue;
-        uint32_t add = offers ? ((items[i].share * table[items[i].level & 15]) >> ACC_SHIFT) + 1
-                              : table[(items[i].evidence & 3) * 16 + (items[i].level & 15)];
-        uint32_t a = acc[slot];
-        /* No list of touched slots: appending to it would chain every iteration's store to
-         * the previous one's load, a cache miss, and serialise the loop. */
-        uint32_t fresh = (a & ~ACC_MAX) != stamp;
-        uint32_t old = fresh ? 0 : a & ACC_MAX, v = old + add;
-        v = v > ACC_MAX ? ACC_MAX : v;
-        acc[slot] = stamp | v;
-        if (__builtin_expect(v >= HOT_Q(0) && old < HOT_Q(HOT_LEVELS - 1), 0))
-            record_crossing(r, slot, old, v);
+    /* A list is in slot order: postings newer than the query are at its end. */
+    if (n && items[n - 1].slot >= count) {
+        uint32_t lo = 0, hi = n - 1;
+        while (lo < hi) {
+            uint32_t mid = (lo + hi) / 2;
+            if (items[mid].slot < count)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        n = lo;
     }
+    uint32_t *acc = r->acc, *hot = r->hot;
+    size_t hn = r->hot_count;
+    const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT);
+    uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
+#define ADD(p)                                                                                     \
+    (offers ? (((uint32_t)(p).share * table[(p).level & 15]) >> ACC_SHIFT) + 1                     \
+            : table[((p).evidence & 3) * 16 + ((p).level & 15)])
+    for (; i < ahead; i++) {
+        __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
+        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
+    }
+    for (; i < n; i++)
+        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
+#undef ADD
+    r->hot_count = hn;
 }
 
 static double acc_bound(const sm_match_reader *r, uint32_t slot)
@@ -1807,20 +1816,30 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
 static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
                        void *ctx)
 {
+    /* Bands, highest first: hot[band_start[l] .. band_start[l + 1]) holds bounds in
+     * [hot_level[HOT_LEVELS - 1 - l], the level above). */
+    uint32_t *hot = r->hot;
+    size_t band_start[HOT_LEVELS + 1], n = r->hot_count, at = 0;
+    for (size_t l = 0; l < HOT_LEVELS; l++) {
+        band_start[l] = at;
+        double floor = hot_level[HOT_LEVELS - 1 - l];
+        for (size_t i = at; i < n; i++)
+            if (acc_bound(r, hot[i]) >= floor) {
+                uint32_t t = hot[at];
+                hot[at++] = hot[i];
+                hot[i] = t;
+            }
+    }
+    band_start[HOT_LEVELS] = n;
     double done_above = INFINITY; /* every slot with a bound at least this was considered */
-    for (size_t l = HOT_LEVELS; l-- > 0;) {
-        if (r->hot_count[l] > HOT_CAP)
-            break;
-        const uint32_t *hot = r->hot[l];
-        for (size_t i = 0; i < r->hot_count[l]; i++) {
+    for (size_t l = 0; l < HOT_LEVELS; l++) {
+        for (size_t i = band_start[l]; i < band_start[l + 1]; i++) {
             double bound = acc_bound(r, hot[i]);
-            int rc = bound < done_above && could_enter(r, k, bound, hot[i])
-                         ? consider(ctx, hot[i], bound)
-                         : SM_OK;
+            int rc = could_enter(r, k, bound, hot[i]) ? consider(ctx, hot[i], bound) : SM_OK;
             if (rc != SM_OK)
                 return rc;
         }
-        done_above = hot_level[l];
+        done_above = hot_level[HOT_LEVELS - 1 - l];
         if (r->heap_count == k && r->heap[0].score >= done_above)
             return SM_OK;
     }
