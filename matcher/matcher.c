@@ -1200,11 +1200,15 @@ static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
 
 /* One posting: slot's bound grows by add (from 0 if the accumulator is stale), saturating when
  * the sum could overflow; the slot is listed when it crosses floor. */
-static inline void acc_step(uint32_t *acc, uint32_t *hot, size_t *hn, uint32_t slot, uint32_t add,
-                            uint32_t stamp, uint32_t floor, int saturate)
+static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32_t *hot, size_t *hn,
+                                                           uint32_t slot, uint32_t add,
+                                                           uint32_t stamp, uint32_t floor,
+                                                           int saturate)
 {
     uint32_t x = acc[slot] ^ stamp;
-    uint32_t old = x > ACC_MAX ? 0 : x, v = old + add;
+    /* Masks, not a conditional: compilers turn that into a branch on the loaded value. */
+    uint32_t current = x <= ACC_MAX;
+    uint32_t old = x & (0u - current), v = old + add;
     if (saturate)
         v = v > ACC_MAX ? ACC_MAX : v;
     acc[slot] = stamp | v;
@@ -1222,8 +1226,9 @@ static inline void acc_step(uint32_t *acc, uint32_t *hot, size_t *hn, uint32_t s
  * whose appends would chain each iteration to the previous one's load. The
  * accumulators ahead are prefetched. This loop is most of a query's time.
  */
-static inline void accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
-                              uint32_t stamp, const uint32_t *table, int offers)
+static inline __attribute__((always_inline)) void
+accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count, uint32_t stamp,
+           const uint32_t *table, int offers)
 {
     /* A list is in slot order: postings newer than the query are at its end. */
     if (n && items[n - 1].slot >= count) {
