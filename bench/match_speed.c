@@ -187,7 +187,7 @@ int main(int argc, char **argv)
     for (int round = getenv("TUNE_ROUNDS") ? atoi(getenv("TUNE_ROUNDS")) : 0; round > 0; round--) {
         run_queries(&w1);
         qsort(lat, n_queries, sizeof *lat, cmp_double);
-        printf("tune_round_p50_us=%.1f p90=%.1f\n", lat[n_queries / 2] * 1e6, lat[n_queries * 9 / 10] * 1e6);
+        printf("tune_round_p50_us=%.1f p90=%.1f p99=%.1f\n", lat[n_queries / 2] * 1e6, lat[n_queries * 9 / 10] * 1e6, lat[n_queries * 99 / 100] * 1e6);
         if (round == 1)
             exit(0);
     }

@@ -1061,8 +1061,8 @@ typedef struct cand {
  * Once the k-th exact score reaches a band's floor, no slot below it can
  * enter. Most queries never scan the accumulators.
  */
-#define HOT_LEVELS 3
-static const double hot_level[HOT_LEVELS] = {0.15, 0.25, 0.35};
+#define HOT_LEVELS 4
+static const double hot_level[HOT_LEVELS] = {0.1, 0.15, 0.25, 0.35};
 
 typedef struct hitem {
     double score;
@@ -1821,30 +1821,25 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
 static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
                        void *ctx)
 {
-    /* Bands, highest first: hot[band_start[l] .. band_start[l + 1]) holds bounds in
-     * [hot_level[HOT_LEVELS - 1 - l], the level above). */
+    /* Bands, highest first, each split off the rest of the list only when it is reached. */
     uint32_t *hot = r->hot;
-    size_t band_start[HOT_LEVELS + 1], n = r->hot_count, at = 0;
-    for (size_t l = 0; l < HOT_LEVELS; l++) {
-        band_start[l] = at;
-        double floor = hot_level[HOT_LEVELS - 1 - l];
+    size_t n = r->hot_count, at = 0;
+    double done_above = INFINITY; /* every slot with a bound at least this was considered */
+    for (size_t l = HOT_LEVELS; l-- > 0;) {
+        size_t start = at;
         for (size_t i = at; i < n; i++)
-            if (acc_bound(r, hot[i]) >= floor) {
+            if (acc_bound(r, hot[i]) >= hot_level[l]) {
                 uint32_t t = hot[at];
                 hot[at++] = hot[i];
                 hot[i] = t;
             }
-    }
-    band_start[HOT_LEVELS] = n;
-    double done_above = INFINITY; /* every slot with a bound at least this was considered */
-    for (size_t l = 0; l < HOT_LEVELS; l++) {
-        for (size_t i = band_start[l]; i < band_start[l + 1]; i++) {
+        for (size_t i = start; i < at; i++) {
             double bound = acc_bound(r, hot[i]);
             int rc = could_enter(r, k, bound, hot[i]) ? consider(ctx, hot[i], bound) : SM_OK;
             if (rc != SM_OK)
                 return rc;
         }
-        done_above = hot_level[HOT_LEVELS - 1 - l];
+        done_above = hot_level[l];
         if (r->heap_count == k && r->heap[0].score >= done_above)
             return SM_OK;
     }
