@@ -121,34 +121,41 @@ typedef struct slots {
 } slots;
 
 /*
- * Offer postings carry the requirement's weight share (rounded up to a
- * multiple of 1/QSCALE) and its level; profile postings the claim's level and
- * evidence. Eight bytes: the posting walk is most of a query.
+ * A posting is eight bytes, the posting walk being most of a query: the slot,
+ * then for offers the requirement's weight share rounded up to a multiple of
+ * 1/QSCALE (24 bits) and its level (4 bits); for profiles the claim's level
+ * and evidence (2 bits).
  */
 typedef struct posting {
     uint32_t slot;
-    uint16_t share; /* offers: ceil(share x QSCALE) */
-    uint8_t level, evidence;
+    uint32_t packed;
 } posting;
+
+#define P_SHARE(p) ((p).packed & 0xFFFFFFu)
+#define P_LEVEL(p) (((p).packed >> 24) & 15u)
+#define P_EVIDENCE(p) (((p).packed >> 28) & 3u)
+#define PACK(share, level, evidence)                                                               \
+    ((uint32_t)(share) | (uint32_t)(level) << 24 | (uint32_t)(evidence) << 28)
 
 /*
  * Bounds in fixed point. Queries add quantised shares x quantised credits,
  * both rounded up, into 24-bit accumulators in units of 1/ACC_UNIT, plus one
  * unit per posting: the sum is an upper bound of the exact skills score, used
- * only to discard. Whatever can still enter the top-k is scored exactly from
- * its record.
+ * only to discard, and at most 4e-7 per requirement above it, so near-ties
+ * rarely need the exact score. Whatever can still enter the top-k is scored
+ * exactly from its record.
  */
-#define QSCALE 32768.0f
-#define ACC_SHIFT 11 /* QSCALE^2 / ACC_UNIT */
-#define ACC_UNIT 524288.0
+#define QSCALE 8388608.0f /* 2^23: a share or credit of 1 fits 24 bits */
+#define ACC_SHIFT 23      /* QSCALE^2 / ACC_UNIT */
+#define ACC_UNIT 8388608.0
 #define ACC_MAX 0xFFFFFFu
 
-static uint16_t quant_up(float x)
+static uint32_t quant_up(float x)
 {
     if (!(x > 0))
         return 0;
     float q = ceilf(x * QSCALE);
-    return q >= QSCALE ? (uint16_t)QSCALE : (uint16_t)q;
+    return q >= QSCALE ? (uint32_t)QSCALE : (uint32_t)q;
 }
 
 typedef struct block {
@@ -897,7 +904,7 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     }
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
-            posting p = {slot, quant_up(r->contrib[i]), r->reqs[i].level, 0};
+            posting p = {slot, PACK(quant_up(r->contrib[i]), r->reqs[i].level, 0)};
             uint32_t skill = r->reqs[i].skill;
             uint32_t cell = r->remote || !r->has_location ||
                                     m->job_skill_postings[skill] < m->grid_min_job_postings
@@ -986,7 +993,7 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     uint32_t slot = slot_append(&m->profiles, r);
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
     for (uint32_t i = 0; i < r->skill_count && rc == SM_OK; i++) {
-        posting q = {slot, 0, r->skills[i].level, r->skills[i].evidence};
+        posting q = {slot, PACK(0, r->skills[i].level, r->skills[i].evidence)};
         /* A profile is filed under its cell when its radius lets the grid find it. */
         uint32_t skill = r->skills[i].skill;
         uint32_t cell = r->has_location && r->radius_km > 0 && r->radius_km <= GRID_MAX_RADIUS &&
@@ -1247,8 +1254,8 @@ accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
     const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT);
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
 #define ADD(p)                                                                                     \
-    (offers ? (((uint32_t)(p).share * table[(p).level & 15]) >> ACC_SHIFT) + 1                     \
-            : table[((p).evidence & 3) * 16 + ((p).level & 15)])
+    (offers ? (uint32_t)(((uint64_t)P_SHARE(p) * table[P_LEVEL(p)]) >> ACC_SHIFT) + 1             \
+            : table[P_EVIDENCE(p) * 16 + P_LEVEL(p)])
     for (; i < ahead; i++) {
         __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
         acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
@@ -1819,7 +1826,7 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
  * level, every slot left has a smaller bound and is skipped unseen.
  */
 static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
-                       void *ctx)
+                       void (*prefetch)(void *, uint32_t), void *ctx)
 {
     /* Bands, highest first, each split off the rest of the list only when it is reached. */
     uint32_t *hot = r->hot;
@@ -1834,6 +1841,9 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
                 hot[i] = t;
             }
         for (size_t i = start; i < at; i++) {
+            /* When many offers tie on skills, distance decides: their locations are misses. */
+            if (i + 8 < at)
+                prefetch(ctx, hot[i + 8]);
             double bound = acc_bound(r, hot[i]);
             int rc = could_enter(r, k, bound, hot[i]) ? consider(ctx, hot[i], bound) : SM_OK;
             if (rc != SM_OK)
@@ -1865,6 +1875,12 @@ typedef struct offer_topk {
     size_t k;
 } offer_topk;
 
+static void prefetch_offer(void *arg, uint32_t slot)
+{
+    offer_topk *c = arg;
+    __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
+}
+
 static int consider_offer(void *arg, uint32_t slot, double bound)
 {
     offer_topk *c = arg;
@@ -1886,6 +1902,12 @@ typedef struct candidate_topk {
     int32_t today;
     size_t k;
 } candidate_topk;
+
+static void prefetch_candidate(void *arg, uint32_t slot)
+{
+    candidate_topk *c = arg;
+    __builtin_prefetch(slot_get(&c->r->m->profiles, slot));
+}
 
 static int consider_candidate(void *arg, uint32_t slot, double bound)
 {
@@ -1969,7 +1991,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
          * enter is scored exactly from its record. */
         offer_topk ctx = {r, &pv, today, k};
         if (rc == SM_OK)
-            rc = select_topk(r, k, consider_offer, &ctx);
+            rc = select_topk(r, k, consider_offer, prefetch_offer, &ctx);
     }
     /* Explanations for the kept results, best first. */
     sort_heap(r, rc);
@@ -2033,10 +2055,11 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
             uint32_t add[4][16] = {{0}};
             for (uint8_t ev = 0; ev < 4; ev++)
                 for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++)
-                    add[ev][level] = ((share_q * quant_up(sim * evidence_factor(ev, 0) *
-                                                           level_factor(level, q->level, 0))) >>
-                                      ACC_SHIFT) +
-                                     1;
+                    add[ev][level] =
+                        (uint32_t)(((uint64_t)share_q * quant_up(sim * evidence_factor(ev, 0) *
+                                                                  level_factor(level, q->level, 0))) >>
+                                   ACC_SHIFT) +
+                        1;
             cell_iter it = cells_in(
                 atomic_load_explicit(&m->profile_cells[skill], memory_order_acquire), &box);
             for (const cell_list *cl; (cl = cell_next(&it));) {
@@ -2050,7 +2073,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     }
     candidate_topk ctx = {r, &ov, today, k};
     if (rc == SM_OK)
-        rc = select_topk(r, k, consider_candidate, &ctx);
+        rc = select_topk(r, k, consider_candidate, prefetch_candidate, &ctx);
     sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
         const profile_rec *p = slot_get(&m->profiles, r->heap[i].slot);
