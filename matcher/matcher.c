@@ -1225,8 +1225,9 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
 
 /*
  * The inner loop of every query: adds each posting's bound to its slot's
- * accumulator. offers: the add is the posting's share times table[level]
- * (an offer's adds cannot overflow 24 bits); else table[evidence * 16 +
+ * accumulator. offers: the add is the posting's share times table[0], the
+ * skill's best credit (an offer's adds cannot overflow 24 bits); else
+ * table[evidence * 16 +
  * level], saturating (a profile may reach a requirement through several
  * claims). Branch-free: a branch on a loaded bound would, when mispredicted,
  * throw away the loads in flight behind it; and no list of touched slots,
@@ -1253,8 +1254,9 @@ accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
     size_t hn = r->hot_count;
     const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT);
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
+    const uint64_t credit = table[0];
 #define ADD(p)                                                                                     \
-    (offers ? (uint32_t)(((uint64_t)P_SHARE(p) * table[P_LEVEL(p)]) >> ACC_SHIFT) + 1             \
+    (offers ? (uint32_t)(((uint64_t)P_SHARE(p) * credit) >> ACC_SHIFT) + 1                         \
             : table[P_EVIDENCE(p) * 16 + P_LEVEL(p)])
     for (; i < ahead; i++) {
         __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
@@ -1971,12 +1973,10 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
          * adding each offer's bound. */
         for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
             uint32_t skill = r->xskills[x];
-            /* The skill's credit by required level, quantised up, once per query. */
-            uint32_t credit_q[16] = {0};
-            for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++) {
-                const cand *why;
-                credit_q[level] = quant_up(expanded_credit(r, skill, level, 0, &why));
-            }
+            /* The skill's best credit, quantised up: a required level can only lower it, so
+             * the bound holds; the exact score applies the level. */
+            const cand *why;
+            uint32_t credit_q[1] = {quant_up(expanded_credit(r, skill, 0, 0, &why))};
             cell_iter it =
                 cells_in(atomic_load_explicit(&m->job_cells[skill], memory_order_acquire), &box);
             for (const cell_list *cl; (cl = cell_next(&it));) {
