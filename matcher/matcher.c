@@ -1092,6 +1092,7 @@ struct sm_match_reader {
     /* The slots whose bound crossed hot_level[0] this query (each once: bounds only grow). */
     uint32_t *hot;
     size_t hot_count;
+    sm_match_stats stats; /* of the last query */
     uint32_t epoch;
     /* per skill: the profile's ways to cover it */
     uint32_t *xstamp, *xfirst, *xskills;
@@ -1198,6 +1199,7 @@ static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
 {
     r->acc_count = count;
     r->hot_count = 0;
+    memset(&r->stats, 0, sizeof r->stats);
     return next_acc_stamp(r);
 }
 
@@ -1266,6 +1268,7 @@ accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
         acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
 #undef ADD
     r->hot_count = hn;
+    r->stats.postings += n;
 }
 
 static double acc_bound(const sm_match_reader *r, uint32_t slot)
@@ -1691,6 +1694,8 @@ static void reset_results(sm_match_reader *r)
 {
     r->result_count = r->item_count = r->missing_count = r->text_len = 0;
     r->heap_count = 0;
+    r->hot_count = 0;
+    memset(&r->stats, 0, sizeof r->stats);
 }
 
 /* Queries reuse the expansion scratch: a prepared profile does not survive them. */
@@ -1857,6 +1862,7 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
     }
     /* Rarely (a low k-th score, or many crossings): every accumulator of this query, in order. */
     uint32_t stamp = r->epoch << 24;
+    r->stats.full_scan = 1;
     for (uint32_t slot = 0; slot < r->acc_count; slot++) {
         if ((r->acc[slot] & ~ACC_MAX) != stamp)
             continue;
@@ -1887,6 +1893,7 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
 {
     offer_topk *c = arg;
     sm_match_reader *r = c->r;
+    r->stats.considered++;
     double factor, km;
     if (!admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
         !could_enter(r, c->k, bound * factor, slot))
@@ -1894,6 +1901,7 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
     const offer_rec *o = slot_get(&r->m->offers, slot);
     if (!o)
         return SM_OK;
+    r->stats.exact++;
     double score = offer_skills(r, o) * factor;
     return score > 0 ? heap_push(r, c->k, score, slot) : SM_OK;
 }
@@ -1915,6 +1923,7 @@ static int consider_candidate(void *arg, uint32_t slot, double bound)
 {
     candidate_topk *c = arg;
     sm_match_reader *r = c->r;
+    r->stats.considered++;
     const profile_rec *p = slot_get(&r->m->profiles, slot);
     if (!p || !(p->consent & SM_CONSENT_VISIBLE))
         return SM_OK;
@@ -1922,6 +1931,7 @@ static int consider_candidate(void *arg, uint32_t slot, double bound)
     double factor, km;
     if (!admit(c->ov, &pv, c->today, 0, &factor, &km) || !could_enter(r, c->k, bound * factor, slot))
         return SM_OK;
+    r->stats.exact++;
     double score = profile_skills(r, c->ov, p) * factor;
     return score > 0 ? heap_push(r, c->k, score, slot) : SM_OK;
 }
@@ -2086,6 +2096,12 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
             rc = add_result(r, &ov, &pv, r->heap[i].score, factor, km, opts, 1);
     }
     return finish_query(r, rc, err);
+}
+
+void sm_match_last_stats(const sm_match_reader *r, sm_match_stats *out)
+{
+    *out = r->stats;
+    out->crossed = r->hot_count;
 }
 
 size_t sm_match_count(const sm_match_reader *r)

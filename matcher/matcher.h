@@ -206,6 +206,16 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
 size_t sm_match_count(const sm_match_reader *r);
 const sm_match_result *sm_match_get(const sm_match_reader *r, size_t index);
 
+/* What the last sm_match_offers or sm_match_candidates on a reader did (benchmarks, tests). */
+typedef struct sm_match_stats {
+    size_t postings;   /* postings walked */
+    size_t crossed;    /* slots whose bound reached the lowest top-k band */
+    size_t considered; /* slots whose bound could still enter the top-k: filters read */
+    size_t exact;      /* slots scored exactly from their records */
+    int full_scan;     /* 1 when top-k had to read every accumulator (a low k-th score) */
+} sm_match_stats;
+void sm_match_last_stats(const sm_match_reader *r, sm_match_stats *out);
+
 /*
  * The score of one offer for one profile, computed directly (no index), with
  * parts switched off by opts->disable; fills *result when not NULL (valid

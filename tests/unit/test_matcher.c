@@ -627,9 +627,23 @@ static const char *offer_id(int i)
     return offers[i].id;
 }
 
+static const char *long_offer_id(int i)
+{
+    return offers[i].id;
+}
+
 static const char *profile_id(int i)
 {
     return profiles[i].id;
+}
+
+/* Counts how the last query's top-k went: by bands only, or down to a full scan. */
+static void note_path(int *banded, int *full)
+{
+    sm_match_stats st;
+    sm_match_last_stats(r, &st);
+    *full += st.full_scan;
+    *banded += !st.full_scan && st.postings > 0;
 }
 
 static void index_equals_brute_force(void)
@@ -640,16 +654,113 @@ static void index_equals_brute_force(void)
     double *brute = malloc(N_OFFERS * sizeof *brute);
     sm_match_options opts = opts_default();
     sm_error err;
+    int banded = 0, full = 0;
     for (int q = 0; q < N_PROFILES; q += 4) {
         for (int i = 0; i < N_OFFERS; i++)
             brute[i] = ref_score(&offers[i], &profiles[q]);
         sm_profile in = person(profiles[q].id, profiles[q].claims, profiles[q].n);
         in.location = profiles[q].loc;
         in.radius_km = profiles[q].radius;
-        int count = sm_match_offers(r, &in, &opts, &err);
-        check_topk(brute, N_OFFERS, 20, offer_id, count);
+        /* k = 100, 20 and 3: low and high k-th scores take both ways through top-k */
+        static const int ks[] = {100, 20, 3};
+        for (size_t ki = 0; ki < 3; ki++) {
+            int k = ks[ki];
+            opts.limit = (size_t)k;
+            int count = sm_match_offers(r, &in, &opts, &err);
+            note_path(&banded, &full);
+            check_topk(brute, N_OFFERS, k, offer_id, count);
+        }
     }
+    /* One rare skill and k = 200: the k-th score stays low, top-k reads every accumulator. */
+    for (int q = 0; q < 20; q++) {
+        ref_profile one = {.n = 1, .loc = {44, 2, q % 2}, .radius = q % 3 ? 300 : 0};
+        snprintf(one.id, sizeof one.id, "rare%d", q);
+        one.claims[0] = (sm_skill_claim){skills[40 + rnd((uint32_t)skill_count - 40)], 0, 0};
+        for (int i = 0; i < N_OFFERS; i++)
+            brute[i] = ref_score(&offers[i], &one);
+        sm_profile in = person(one.id, one.claims, one.n);
+        in.location = one.loc;
+        in.radius_km = one.radius;
+        opts.limit = 200;
+        int count = sm_match_offers(r, &in, &opts, &err);
+        note_path(&banded, &full);
+        check_topk(brute, N_OFFERS, 200, offer_id, count);
+    }
+    if (!(banded > 0 && full > 0))
+        fprintf(stderr, "    top-k paths: %d banded, %d full scans\n", banded, full);
+    CHECK(banded > 0 && full > 0);
     free(brute);
+    teardown();
+}
+
+static uint32_t skills_for_long_lists[12];
+
+/* Lists far longer than a block (many full blocks, tails grown by copy) give the same top-k. */
+static void long_lists_equal_brute_force(void)
+{
+    setup(NULL);
+    enum { N = 20000 };
+    /* Twelve skills close to each other: the skill with the most neighbours, and those. */
+    uint32_t best = 0;
+    size_t most = 0;
+    for (uint32_t s = 0; s < sm_taxonomy_count(tx); s++) {
+        size_t k = sm_matcher_neighbours(m, s, NULL, NULL, 0);
+        if (sm_concept_is_skill(sm_taxonomy_type(tx, s)) && k > most) {
+            most = k;
+            best = s;
+        }
+    }
+    float sims[11];
+    skills_for_long_lists[0] = best;
+    size_t got = sm_matcher_neighbours(m, best, skills_for_long_lists + 1, sims, 11);
+    CHECK(got >= 3);
+    for (size_t i = 1 + (got < 11 ? got : 11); i < 12; i++)
+        skills_for_long_lists[i] = skills_for_long_lists[i % (1 + got)];
+    ref_offer *saved = offers;
+    offers = calloc(N, sizeof *offers);
+    sm_error err;
+    for (int i = 0; i < N; i++) {
+        ref_offer *o = &offers[i];
+        snprintf(o->id, sizeof o->id, "L%d", i);
+        o->n = 2 + rnd(4);
+        for (size_t j = 0; j < o->n; j++) {
+            uint32_t s;
+            int dup;
+            do {
+                s = skills_for_long_lists[rnd(4) ? rnd(3) : rnd(12)];
+                dup = 0;
+                for (size_t k = 0; k < j; k++)
+                    dup |= o->reqs[k].skill == s;
+            } while (dup);
+            o->reqs[j] = (sm_requirement){s, (uint8_t)rnd(2), (uint8_t)(rnd(4) ? 0 : rnd(9)), 0};
+        }
+        o->loc = (sm_geo){45 + rnd(100) / 100.0, 4 + rnd(100) / 100.0, 1};
+        sm_offer in = job(o->id, o->reqs, o->n);
+        in.location = o->loc;
+        CHECK_INT(sm_matcher_upsert_offer(m, &in, &err), SM_OK);
+    }
+    double *brute = malloc(N * sizeof *brute);
+    sm_match_options opts = opts_default();
+    for (int q = 0; q < 12; q++) {
+        ref_profile p = {.n = 1 + rnd(4), .loc = {45.5, 4.5, q % 2}, .radius = q % 3 ? 60 : 0};
+        snprintf(p.id, sizeof p.id, "q%d", q);
+        for (size_t j = 0; j < p.n; j++)
+            p.claims[j] = (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9),
+                                           (uint8_t)rnd(4)};
+        for (int i = 0; i < N; i++)
+            brute[i] = ref_score(&offers[i], &p);
+        sm_profile in = person(p.id, p.claims, p.n);
+        in.location = p.loc;
+        in.radius_km = p.radius;
+        int count = sm_match_offers(r, &in, &opts, &err);
+        check_topk(brute, N, 20, long_offer_id, count);
+    }
+    sm_match_stats st;
+    sm_match_last_stats(r, &st);
+    CHECK(st.postings > 3 * 8192); /* the walk crossed whole blocks */
+    free(brute);
+    free(offers);
+    offers = saved;
     teardown();
 }
 
@@ -661,12 +772,22 @@ static void candidates_equal_brute_force(void)
     double *brute = malloc(N_PROFILES * sizeof *brute);
     sm_match_options opts = opts_default();
     sm_error err;
+    int banded = 0, full = 0;
     for (int q = 0; q < N_OFFERS; q += 97) {
         for (int i = 0; i < N_PROFILES; i++)
             brute[i] = profiles[i].consent ? ref_score(&offers[q], &profiles[i]) : -1;
-        int count = sm_match_candidates(r, offers[q].id, &opts, &err);
-        check_topk(brute, N_PROFILES, 20, profile_id, count);
+        static const int ks[] = {100, 20, 3};
+        for (size_t ki = 0; ki < 3; ki++) {
+            int k = ks[ki];
+            opts.limit = (size_t)k;
+            int count = sm_match_candidates(r, offers[q].id, &opts, &err);
+            note_path(&banded, &full);
+            check_topk(brute, N_PROFILES, k, profile_id, count);
+        }
     }
+    if (!(banded > 0 && full > 0))
+        fprintf(stderr, "    top-k paths: %d banded, %d full scans\n", banded, full);
+    CHECK(banded > 0 && full > 0);
     free(brute);
     teardown();
 }
@@ -677,4 +798,4 @@ SM_TEST_MAIN("test_matcher", T(exact_skills_get_full_credit), T(neighbours_get_p
              T(expiry_and_constraints), T(store_life_cycle_and_explanations),
              T(bad_input_is_refused), T(candidates_need_consent),
              T(trainings_rank_by_reach_and_gain), T(grid_cell_borders), T(index_equals_brute_force),
-             T(candidates_equal_brute_force))
+             T(candidates_equal_brute_force), T(long_lists_equal_brute_force))
