@@ -60,7 +60,28 @@ typedef struct worker {
     size_t first, count;
     double *lat;
     double elapsed;
+    sm_match_stats sum; /* totals of the queries' stats */
 } worker;
+
+static void add_stats(sm_match_stats *sum, const sm_match_reader *r)
+{
+    sm_match_stats st;
+    sm_match_last_stats(r, &st);
+    sum->postings += st.postings;
+    sum->crossed += st.crossed;
+    sum->considered += st.considered;
+    sum->exact += st.exact;
+    sum->full_scan += st.full_scan;
+}
+
+static void print_stats(const char *name, const sm_match_stats *sum, size_t n)
+{
+    printf("%s_postings_mean=%.0f\n%s_crossed_mean=%.0f\n%s_considered_mean=%.0f\n"
+           "%s_exact_mean=%.0f\n%s_full_scan_share=%.3f\n",
+           name, (double)sum->postings / (double)n, name, (double)sum->crossed / (double)n, name,
+           (double)sum->considered / (double)n, name, (double)sum->exact / (double)n, name,
+           (double)sum->full_scan / (double)n);
+}
 
 static void *run_queries(void *arg)
 {
@@ -74,6 +95,7 @@ static void *run_queries(void *arg)
         sm_match_offers(r, &queries[(w->first + i) % n_queries].p, &opts, &err);
         if (w->lat)
             w->lat[i] = now() - t0;
+        add_stats(&w->sum, r);
     }
     w->elapsed = now() - start;
     sm_match_reader_free(r);
@@ -183,18 +205,23 @@ int main(int argc, char **argv)
 
     /* One thread, then two, on the same queries. */
     double *lat = malloc(n_queries * sizeof *lat);
-    worker w1 = {0, n_queries, lat, 0};
-    for (int round = getenv("TUNE_ROUNDS") ? atoi(getenv("TUNE_ROUNDS")) : 0; round > 0; round--) {
+    worker w1 = {0, n_queries, lat, 0, {0}};
+    /* BENCH_TUNE_ROUNDS=N: N rounds of the one-thread queries, a line each, then stop (to
+     * compare two builds run alternately on a noisy machine). */
+    const char *tune = getenv("BENCH_TUNE_ROUNDS");
+    for (int round = tune ? atoi(tune) : 0; round > 0; round--) {
         run_queries(&w1);
         qsort(lat, n_queries, sizeof *lat, cmp_double);
-        printf("tune_round_p50_us=%.1f p90=%.1f p99=%.1f\n", lat[n_queries / 2] * 1e6, lat[n_queries * 9 / 10] * 1e6, lat[n_queries * 99 / 100] * 1e6);
+        printf("round p50_us=%.1f p90_us=%.1f p99_us=%.1f\n", lat[n_queries / 2] * 1e6,
+               lat[n_queries * 9 / 10] * 1e6, lat[n_queries * 99 / 100] * 1e6);
         if (round == 1)
-            exit(0);
+            return 0;
     }
     run_queries(&w1);
     percentiles("offers_query", lat, n_queries);
+    print_stats("offers_query", &w1.sum, n_queries);
     pthread_t th[2];
-    worker w2[2] = {{0, n_queries, NULL, 0}, {n_queries / 2, n_queries, NULL, 0}};
+    worker w2[2] = {{0, n_queries, NULL, 0, {0}}, {n_queries / 2, n_queries, NULL, 0, {0}}};
     double s2 = now();
     for (int i = 0; i < 2; i++)
         pthread_create(&th[i], NULL, run_queries, &w2[i]);
@@ -210,13 +237,16 @@ int main(int argc, char **argv)
     sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
     size_t nc = n_queries < 500 ? n_queries : 500;
     double *clat = malloc(nc * sizeof *clat);
+    sm_match_stats csum = {0};
     for (size_t i = 0; i < nc; i++) {
         snprintf(id, sizeof id, "o%u", rnd(&r, (uint32_t)n_offers));
         double c0 = now();
         sm_match_candidates(rd, id, &opts, &err);
         clat[i] = now() - c0;
+        add_stats(&csum, rd);
     }
     percentiles("candidates_query", clat, nc);
+    print_stats("candidates_query", &csum, nc);
 
     /* Upserts and deletes while a reader queries. */
     pthread_t bg;

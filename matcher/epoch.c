@@ -30,13 +30,21 @@ struct sm_epoch {
     sm_epoch_reader readers[SM_EPOCH_MAX_READERS];
     retired *items;
     size_t count, cap;
+    size_t collect_at; /* retire collects when count reaches this */
 };
+
+/* Collecting scans every reader and every retired item: retire does it when the list has
+ * doubled since the last collect, so a reader parked in a long query cannot make each retire
+ * rescan a growing list. */
+#define COLLECT_MIN 64
 
 sm_epoch *sm_epoch_new(void)
 {
     sm_epoch *e = sm_calloc(1, sizeof *e);
-    if (e)
+    if (e) {
         atomic_store(&e->global, 1);
+        e->collect_at = COLLECT_MIN;
+    }
     return e;
 }
 
@@ -139,7 +147,9 @@ int sm_epoch_retire(sm_epoch *e, void *ptr, void (*free_fn)(void *))
     e->items[e->count].free_fn = free_fn;
     e->items[e->count].epoch = now;
     e->count++;
-    if (e->count >= 64)
+    if (e->count >= e->collect_at) {
         sm_epoch_collect(e);
+        e->collect_at = e->count * 2 > COLLECT_MIN ? e->count * 2 : COLLECT_MIN;
+    }
     return SM_OK;
 }
