@@ -992,7 +992,10 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     pthread_mutex_lock(&m->writer);
     uint32_t slot = slot_append(&m->profiles, r);
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
-    for (uint32_t i = 0; i < r->skill_count && rc == SM_OK; i++) {
+    /* Only profiles visible to inclusion organisations are filed: the postings serve candidate
+     * searches alone, which show nobody else. */
+    uint32_t filed = r->consent & SM_CONSENT_VISIBLE ? r->skill_count : 0;
+    for (uint32_t i = 0; i < filed && rc == SM_OK; i++) {
         posting q = {slot, PACK(0, r->skills[i].level, r->skills[i].evidence)};
         /* A profile is filed under its cell when its radius lets the grid find it. */
         uint32_t skill = r->skills[i].skill;
@@ -1833,7 +1836,7 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
  * level, every slot left has a smaller bound and is skipped unseen.
  */
 static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
-                       void (*prefetch)(void *, uint32_t), void *ctx)
+                       void (*prefetch)(void *, uint32_t, int), void *ctx)
 {
     /* Bands, highest first, each split off the rest of the list only when it is reached. */
     uint32_t *hot = r->hot;
@@ -1848,9 +1851,12 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
                 hot[i] = t;
             }
         for (size_t i = start; i < at; i++) {
-            /* When many offers tie on skills, distance decides: their locations are misses. */
+            /* When many slots tie on skills, filters and distance decide: their records are
+             * misses, fetched ahead in two steps (where a record is, then the record). */
+            if (i + 16 < at)
+                prefetch(ctx, hot[i + 16], 0);
             if (i + 8 < at)
-                prefetch(ctx, hot[i + 8]);
+                prefetch(ctx, hot[i + 8], 1);
             double bound = acc_bound(r, hot[i]);
             int rc = could_enter(r, k, bound, hot[i]) ? consider(ctx, hot[i], bound) : SM_OK;
             if (rc != SM_OK)
@@ -1883,10 +1889,11 @@ typedef struct offer_topk {
     size_t k;
 } offer_topk;
 
-static void prefetch_offer(void *arg, uint32_t slot)
+static void prefetch_offer(void *arg, uint32_t slot, int step)
 {
     offer_topk *c = arg;
-    __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
+    if (step == 1)
+        __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
 }
 
 static int consider_offer(void *arg, uint32_t slot, double bound)
@@ -1913,10 +1920,13 @@ typedef struct candidate_topk {
     size_t k;
 } candidate_topk;
 
-static void prefetch_candidate(void *arg, uint32_t slot)
+static void prefetch_candidate(void *arg, uint32_t slot, int step)
 {
     candidate_topk *c = arg;
-    __builtin_prefetch(slot_get(&c->r->m->profiles, slot));
+    if (step == 0)
+        __builtin_prefetch(slot_ref(&c->r->m->profiles, slot));
+    else
+        __builtin_prefetch(slot_get(&c->r->m->profiles, slot));
 }
 
 static int consider_candidate(void *arg, uint32_t slot, double bound)
