@@ -34,6 +34,7 @@
 #define SEG_SIZE (1u << SEG_BITS)
 #define MAX_SEGS 4096
 #define MIN_SIM 0.2f
+#define MAX_NEIGHBOURS 40u /* per skill, kept when mutual (keep_mutual_neighbours) */
 #define ESSENTIAL_FACTOR 3.0f
 #define DISTANCE_PENALTY 0.3
 #define NO_SLOT UINT32_MAX
@@ -530,6 +531,90 @@ static int cmp_pair(const void *x, const void *y)
     return (p->sim < q->sim) - (p->sim > q->sim); /* larger sim first */
 }
 
+/* A skill's neighbours by strength: similarity, then the more specific first (fewer
+ * occupations ask for it: as with rarity, its credit says more), then concept number. */
+typedef struct ranked_nb {
+    uint32_t index; /* in the skill's list */
+    float sim;
+    uint32_t occupations, skill;
+} ranked_nb;
+
+static int cmp_ranked_nb(const void *x, const void *y)
+{
+    const ranked_nb *p = x, *q = y;
+    if (p->sim != q->sim)
+        return p->sim > q->sim ? -1 : 1;
+    if (p->occupations != q->occupations)
+        return p->occupations < q->occupations ? -1 : 1;
+    return (p->skill > q->skill) - (p->skill < q->skill);
+}
+
+/* Where b sits in a's list (sorted by skill), or UINT32_MAX. */
+static uint32_t nb_index(const sm_matcher *m, uint32_t a, uint32_t b)
+{
+    uint32_t lo = m->nb_offsets[a], hi = m->nb_offsets[a + 1];
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (m->nbs[mid].skill < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->nb_offsets[a + 1] && m->nbs[lo].skill == b ? lo : UINT32_MAX;
+}
+
+/*
+ * Keeps a pair only when each skill is among the other's MAX_NEIGHBOURS
+ * strongest (mutual nearest neighbours). Without it a broad skill with
+ * hundreds of narrower ones, all equally similar, expands every query that
+ * names it to all of them. Measured (bench/match_eval, dev profiles; and
+ * bench/match_speed): nDCG@10 0.690 -> 0.688, MRR 0.782 -> 0.774, postings
+ * walked per query -30%, query p50 1.07 -> 0.81 ms. Breaking ties by
+ * popularity instead kept longer lists and ranked no better.
+ */
+static int keep_mutual_neighbours(sm_matcher *m)
+{
+    size_t count = m->skill_space, total = m->nb_offsets[count];
+    uint32_t *rank = sm_malloc((total + 1) * sizeof *rank);
+    ranked_nb *tmp = sm_malloc((total + 1) * sizeof *tmp);
+    if (!rank || !tmp) {
+        sm_free(rank);
+        sm_free(tmp);
+        return SM_ENOMEM;
+    }
+    for (uint32_t a = 0; a < count; a++) {
+        uint32_t first = m->nb_offsets[a], n = m->nb_offsets[a + 1] - first;
+        for (uint32_t i = 0; i < n; i++) {
+            const sm_edge *e;
+            uint32_t b = m->nbs[first + i].skill;
+            tmp[i] = (ranked_nb){i, m->nbs[first + i].sim,
+                                 (uint32_t)sm_taxonomy_adjacent(m->tx, b, SM_ADJ_SKILL_OCCS, &e), b};
+        }
+        qsort(tmp, n, sizeof *tmp, cmp_ranked_nb);
+        for (uint32_t r = 0; r < n; r++)
+            rank[first + tmp[r].index] = r;
+    }
+    /* rank[i] becomes 1 for the pairs kept, before any list moves. */
+    for (uint32_t a = 0; a < count; a++)
+        for (uint32_t i = m->nb_offsets[a]; i < m->nb_offsets[a + 1]; i++) {
+            uint32_t back = nb_index(m, m->nbs[i].skill, a);
+            tmp[i].index = rank[i] < MAX_NEIGHBOURS && back != UINT32_MAX &&
+                           rank[back] < MAX_NEIGHBOURS;
+        }
+    size_t kept = 0;
+    for (uint32_t a = 0, start = 0; a < count; a++) {
+        uint32_t end = m->nb_offsets[a + 1];
+        for (uint32_t i = start; i < end; i++)
+            if (tmp[i].index)
+                m->nbs[kept++] = m->nbs[i]; /* kept <= i: moves down in place, order kept */
+        start = end;
+        m->nb_offsets[a + 1] = (uint32_t)kept;
+    }
+    sm_free(rank);
+    sm_free(tmp);
+    return SM_OK;
+}
+
 /* Symmetric neighbour lists: b is a's neighbour when either lists the other. */
 static int build_neighbours(sm_matcher *m, const sm_similarity *sim)
 {
@@ -573,7 +658,7 @@ static int build_neighbours(sm_matcher *m, const sm_similarity *sim)
     for (size_t a = 0; a < count; a++)
         m->nb_offsets[a + 1] += m->nb_offsets[a];
     sm_free(pairs);
-    return SM_OK;
+    return keep_mutual_neighbours(m);
 }
 
 size_t sm_matcher_neighbours(const sm_matcher *m, uint32_t skill, uint32_t *skills, float *sims,
