@@ -2,7 +2,7 @@
  * match_eval.c: ranking quality of the matcher against plain Jaccard overlap,
  * on offers and profiles made from ESCO's occupation-skill relations.
  *
- * Usage: match_eval ESCO_DIR [QUERIES_PER_SPLIT]
+ * Usage: match_eval ESCO_DIR [QUERIES_PER_SPLIT]   (default: one profile per dev and test occupation)
  *
  * Offers: two per occupation (with at least 4 essential skills): its
  * essential skills (at most 12) and 0-4 of its optional skills.
@@ -106,6 +106,12 @@ static int cmp_ranked(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+static int cmp_double_asc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static int relevance(const eval_offer *o, const eval_profile *p)
 {
     if (o->occupation == p->occupation)
@@ -131,7 +137,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: match_eval ESCO_DIR [QUERIES_PER_SPLIT]\n");
         return 2;
     }
-    size_t per_split = argc > 2 ? (size_t)atoi(argv[2]) : 300;
+    size_t per_split = argc > 2 ? (size_t)atoi(argv[2]) : 100000; /* default: every dev and test occupation */
     sm_load_options lo = {argv[1], NULL};
     sm_taxonomy *t;
     sm_error err;
@@ -246,6 +252,12 @@ int main(int argc, char **argv)
     ranked *ranking = malloc(n_offers * sizeof *ranking);
     int *rels = malloc(n_offers * sizeof *rels);
     double ndcg[8][3] = {{0}}, mrr[8][3] = {{0}};
+    /* per test profile, Jaccard's and ours, for the paired bootstrap */
+    double *pq[2][2];
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++)
+            pq[a][b] = calloc(n_prof + 1, sizeof(double));
+    size_t n_test = 0;
     for (size_t q = 0; q < n_prof; q++) {
         eval_profile *p = &profiles[q];
         sm_profile sp_in = {"q", p->claims, p->n, {0, 0, 0}, 0, 0, 0};
@@ -313,7 +325,12 @@ int main(int argc, char **argv)
             mrr[v][s_idx] += rr;
             ndcg[v][2] += idcg > 0 ? dcg / idcg : 0;
             mrr[v][2] += rr;
+            if (p->split == 1 && v < 2) {
+                pq[v][0][n_test] = idcg > 0 ? dcg / idcg : 0;
+                pq[v][1][n_test] = rr;
+            }
         }
+        n_test += p->split == 1;
     }
     printf("Offers: %zu (2 per occupation with >= 4 essential skills); profiles: %zu dev, %zu "
            "test.\n\n",
@@ -326,6 +343,31 @@ int main(int argc, char **argv)
                ndcg[v][1] / (double)n_profiles[1], mrr[v][1] / (double)n_profiles[1]);
     printf("\nOn held-out test profiles, skillmatch vs Jaccard: nDCG@10 %+.1f%%, MRR %+.1f%%.\n",
            100.0 * (ndcg[1][1] / ndcg[0][1] - 1), 100.0 * (mrr[1][1] / mrr[0][1] - 1));
+    /* Paired bootstrap over test profiles: is the difference more than the luck of the draw? */
+    for (int metric = 0; metric < 2; metric++) {
+        enum { ROUNDS = 2000 };
+        double *gain = malloc(ROUNDS * sizeof *gain);
+        size_t wins = 0, losses = 0;
+        for (size_t i = 0; i < n_test; i++) {
+            wins += pq[1][metric][i] > pq[0][metric][i] + 1e-12;
+            losses += pq[1][metric][i] < pq[0][metric][i] - 1e-12;
+        }
+        for (int b = 0; b < ROUNDS; b++) {
+            double ours = 0, theirs = 0;
+            for (size_t i = 0; i < n_test; i++) {
+                size_t j = rnd((uint32_t)n_test);
+                ours += pq[1][metric][j];
+                theirs += pq[0][metric][j];
+            }
+            gain[b] = theirs > 0 ? 100.0 * (ours / theirs - 1) : 0;
+        }
+        qsort(gain, ROUNDS, sizeof *gain, cmp_double_asc);
+        printf("%s on test: %+.1f%%, 95%% bootstrap interval [%+.1f%%, %+.1f%%]; ours better for "
+               "%zu profiles, worse for %zu, tied for %zu.\n",
+               metric ? "MRR" : "nDCG@10", gain[ROUNDS / 2], gain[ROUNDS / 40],
+               gain[ROUNDS - 1 - ROUNDS / 40], wins, losses, n_test - wins - losses);
+        free(gain);
+    }
     sm_match_reader_free(r);
     sm_matcher_free(m);
     sm_similarity_free(sim);

@@ -157,7 +157,7 @@ N=${MATCH_OFFERS:-1000000}
 echo
 echo "## Matcher quality (bench/match_eval)"
 echo
-$B/bench/match_eval "$ESCO" 300
+$B/bench/match_eval "$ESCO"
 echo
 echo "## Matcher speed and memory, $N offers and $N profiles (bench/match_speed)"
 echo
