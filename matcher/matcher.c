@@ -308,6 +308,8 @@ struct sm_matcher {
     _Atomic(cellmap *) *job_cells;                         /* per skill */
     _Atomic(cellmap *) *profile_cells;                     /* per skill */
     uint32_t *job_skill_postings, *profile_skill_postings; /* writer only: postings per skill */
+    /* writer only: per skill, postings of emptied slots still in its lists (see compaction) */
+    uint32_t *job_skill_dead, *profile_skill_dead;
     uint32_t grid_min_job_postings, grid_min_profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
@@ -738,11 +740,14 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
+    m->job_skill_dead = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_dead);
+    m->profile_skill_dead = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_dead);
     m->grid_min_job_postings = GRID_MIN_JOB_POSTINGS;
     m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_cells ||
-        !m->job_skill_postings || !m->profile_skill_postings || !m->rarity ||
+        !m->job_skill_postings || !m->profile_skill_postings || !m->job_skill_dead ||
+        !m->profile_skill_dead || !m->rarity ||
         build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
@@ -770,6 +775,8 @@ void sm_matcher_free(sm_matcher *m)
     cellmaps_free(m->profile_cells, m->skill_space);
     sm_free(m->job_skill_postings);
     sm_free(m->profile_skill_postings);
+    sm_free(m->job_skill_dead);
+    sm_free(m->profile_skill_dead);
     sm_strmap_free(m->offer_ids);
     sm_strmap_free(m->profile_ids);
     sm_epoch_free(m->epoch);
@@ -923,10 +930,17 @@ static int unlink_id(sm_matcher *m, sm_strmap *ids, slots *s, const char *id,
     _Atomic(void *) *ref = slot_ref(s, slot);
     void *old = atomic_load(ref);
     if (kind && old) {
-        *kind = ((offer_rec *)old)->kind;
+        const offer_rec *o = old;
+        *kind = o->kind;
         offer_meta *meta = meta_for_write(&m->offer_metas, slot);
         if (meta)
             atomic_store(&meta->alive, 0);
+        for (uint32_t i = 0; o->kind == SM_OFFER_JOB && i < o->req_count; i++)
+            m->job_skill_dead[o->reqs[i].skill]++;
+    } else if (old) {
+        const profile_rec *p = old;
+        for (uint32_t i = 0; (p->consent & SM_CONSENT_VISIBLE) && i < p->skill_count; i++)
+            m->profile_skill_dead[p->skills[i].skill]++;
     }
     atomic_store(ref, NULL);
     sm_strmap_set(ids, id, strlen(id), TOMBSTONE);
@@ -1118,6 +1132,111 @@ int sm_matcher_delete_profile(sm_matcher *m, const char *id)
         atomic_fetch_sub(&m->profile_count, 1);
     pthread_mutex_unlock(&m->writer);
     return rc;
+}
+
+/*
+ * Writer: rewrites one list without the postings of emptied slots. The new
+ * chain has the shape plist_add grows (full blocks, then a tail of a power
+ * of two); it is published with one store, and the old blocks are retired,
+ * so readers walking them finish undisturbed. Returns the postings dropped,
+ * or SM_ENOMEM (the list unchanged).
+ */
+static long compact_list(sm_matcher *m, plist *l, const slots *owners)
+{
+    size_t live = 0, total = 0;
+    for (block *b = atomic_load(&l->head); b; b = atomic_load(&b->next))
+        for (uint32_t i = 0; i < b->count; i++, total++)
+            live += slot_get(owners, b->items[i].slot) != NULL;
+    if (live == total)
+        return 0;
+    block *head = NULL, *prev = NULL, *tail = NULL, *before_tail = NULL;
+    size_t left = live, bytes = 0;
+    while (left || !head) {
+        uint32_t cap = BLOCK_MIN;
+        if (left >= BLOCK_MAX)
+            cap = BLOCK_MAX;
+        else
+            while (cap < left)
+                cap *= 2;
+        block *fresh = sm_malloc(sizeof(block) + cap * sizeof(posting));
+        if (!fresh) {
+            while (head) {
+                block *next = atomic_load(&head->next);
+                sm_free(head);
+                head = next;
+            }
+            return SM_ENOMEM;
+        }
+        fresh->cap = cap;
+        atomic_init(&fresh->count, 0);
+        atomic_init(&fresh->next, NULL);
+        bytes += sizeof(block) + cap * sizeof(posting);
+        if (prev)
+            atomic_init(&prev->next, fresh);
+        else
+            head = fresh;
+        before_tail = prev;
+        prev = tail = fresh;
+        left -= left < cap ? left : cap;
+        if (!live)
+            break;
+    }
+    block *to = head;
+    for (block *b = atomic_load(&l->head); b; b = atomic_load(&b->next))
+        for (uint32_t i = 0; i < b->count; i++) {
+            if (!slot_get(owners, b->items[i].slot))
+                continue;
+            if (to->count == to->cap)
+                to = atomic_load(&to->next);
+            uint32_t n = atomic_load_explicit(&to->count, memory_order_relaxed);
+            to->items[n] = b->items[i];
+            atomic_store_explicit(&to->count, n + 1, memory_order_relaxed);
+        }
+    block *old = atomic_load(&l->head);
+    atomic_store(&l->head, head); /* seq_cst, as the epoch protocol wants of an unlink */
+    l->tail = tail;
+    l->prev = before_tail;
+    atomic_fetch_add(&m->bytes, bytes);
+    while (old) {
+        block *next = atomic_load(&old->next);
+        atomic_fetch_sub(&m->bytes, sizeof(block) + old->cap * sizeof(posting));
+        sm_epoch_retire(m->epoch, old, sm_free);
+        old = next;
+    }
+    return (long)(total - live);
+}
+
+size_t sm_matcher_compact(sm_matcher *m, size_t budget)
+{
+    size_t dropped = 0, walked = 0;
+    pthread_mutex_lock(&m->writer);
+    for (int side = 0; side < 2; side++) {
+        uint32_t *dead = side ? m->profile_skill_dead : m->job_skill_dead;
+        /* postings in the skill's lists, dead included (also the grid's threshold) */
+        uint32_t *posted = side ? m->profile_skill_postings : m->job_skill_postings;
+        _Atomic(cellmap *) *maps = side ? m->profile_cells : m->job_cells;
+        const slots *owners = side ? &m->profiles : &m->offers;
+        for (uint32_t skill = 0; skill < m->skill_space && walked < budget; skill++) {
+            /* A skill is rewritten once a quarter of its postings are dead. */
+            if (dead[skill] == 0 || (uint64_t)dead[skill] * 4 < posted[skill])
+                continue;
+            cellmap *cm = atomic_load(&maps[skill]);
+            int failed = 0;
+            walked += posted[skill];
+            for (uint32_t c = 0; cm && c < cm->count; c++) {
+                long n = compact_list(m, &cm->entries[c].list, owners);
+                failed |= n < 0;
+                if (n > 0) {
+                    dropped += (size_t)n;
+                    posted[skill] -= (uint32_t)n;
+                }
+            }
+            if (!failed)
+                dead[skill] = 0;
+        }
+    }
+    pthread_mutex_unlock(&m->writer);
+    return dropped;
 }
 
 size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind)

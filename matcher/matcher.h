@@ -180,6 +180,15 @@ size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind);
 size_t sm_matcher_profile_count(const sm_matcher *m);
 /* Bytes held by records and indexes (approximate). */
 size_t sm_matcher_memory(const sm_matcher *m);
+/*
+ * Updates and deletes leave postings of emptied slots in the lists (queries
+ * skip them); this rewrites the lists of skills where they have reached a
+ * quarter of what the skill ever held, until about budget postings were
+ * read. It runs as the writer (queries go on undisturbed) and costs about
+ * 2 ns per posting read: call it between writes, e.g. every few seconds
+ * with a budget of a few million. Returns the postings dropped.
+ */
+size_t sm_matcher_compact(sm_matcher *m, size_t budget);
 
 /* ---- queries (any number of threads, one reader each) ------------------- */
 

@@ -61,6 +61,7 @@ static void readers_and_a_writer(void)
     for (int i = 0; i < 3; i++)
         pthread_create(&threads[i], NULL, reader, NULL);
     unsigned seed = 7;
+    size_t compacted = 0;
     for (int round = 0; round < 3000; round++) {
         char id[16];
         sm_requirement req[3];
@@ -81,12 +82,15 @@ static void readers_and_a_writer(void)
             sm_matcher_delete_profile(m, id);
         else
             CHECK_INT(sm_matcher_upsert_profile(m, &p, &err), SM_OK);
+        if (round % 50 == 49)
+            compacted += sm_matcher_compact(m, SIZE_MAX); /* lists rewritten under the readers */
     }
     atomic_store(&stop, 1);
     for (int i = 0; i < 3; i++)
         pthread_join(threads[i], NULL);
     fprintf(stderr, "    %ld queries ran during 3000 writes\n", atomic_load(&queries));
     CHECK(atomic_load(&queries) > 0);
+    CHECK(compacted > 0);
     CHECK_INT(atomic_load(&bad), 0);
     CHECK(sm_matcher_offer_count(m, SM_OFFER_JOB) <= 200);
     CHECK(sm_matcher_profile_count(m) <= 300);
