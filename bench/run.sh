@@ -153,6 +153,9 @@ $B/bench/sim_eval "$ESCO"
 } >> "$report"
 echo "== 4. matcher" >&2
 N=${MATCH_OFFERS:-1000000}
+# The matcher runs as `skillmatch serve` runs it: glibc's heap on transparent huge pages
+# (see reexec_with_huge_pages in api/main.c); the peers get the same environment.
+export GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 {
 echo
 echo "## Matcher quality (bench/match_eval)"
