@@ -2,6 +2,7 @@
  * test_full_data.c: the full ESCO 1.1.1 export and DigComp 3.0 from
  * $SKILLMATCH_DATA (default ../shared/data). Skipped, visibly, when absent.
  */
+#include "matcher/matcher.h"
 #include "taxonomy/digcomp.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/loader.h"
@@ -103,4 +104,32 @@ static void acceptance_sentences(void)
     sm_taxonomy_free(tx);
 }
 
-SM_TEST_MAIN("test_full_data", T(full_esco_and_digcomp_load), T(acceptance_sentences))
+/* On full ESCO the matcher's neighbour lists are cut to the mutual 40 nearest: no list longer,
+ * every pair in both lists with the same similarity (the lists of broad skills were 270 long). */
+static void matcher_neighbours_mutual_and_capped(void)
+{
+    need_data();
+    sm_load_options opts = {esco, NULL};
+    sm_taxonomy *tx;
+    sm_matcher *m;
+    sm_error err;
+    CHECK_INT(sm_taxonomy_load(&opts, &tx, NULL, &err), SM_OK);
+    CHECK_INT(sm_matcher_new(tx, &m), SM_OK);
+    uint32_t nbs[64];
+    float sims[64];
+    size_t longest = 0, pairs = 0, asymmetric = 0;
+    for (uint32_t s = 0; s < sm_taxonomy_count(tx); s++) {
+        size_t n = sm_matcher_neighbours(m, s, nbs, sims, 64);
+        longest = n > longest ? n : longest;
+        for (size_t i = 0; i < n && i < 64; i++, pairs++)
+            asymmetric += sm_matcher_similarity(m, nbs[i], s) != sims[i];
+    }
+    CHECK(longest <= 40);
+    CHECK(pairs > 100000);
+    CHECK_INT(asymmetric, 0);
+    sm_matcher_free(m);
+    sm_taxonomy_free(tx);
+}
+
+SM_TEST_MAIN("test_full_data", T(full_esco_and_digcomp_load), T(acceptance_sentences),
+             T(matcher_neighbours_mutual_and_capped))
