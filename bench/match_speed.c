@@ -12,7 +12,8 @@
  * neighbours and 2 random skills, with levels, evidence, a mobility radius
  * and consent for 70%.
  * Prints key=value lines: build time, memory, query latencies (one thread,
- * then two), candidate search, upsert and delete latency during queries.
+ * then two), candidate search, upsert and delete latency of offers and of
+ * profiles while another thread queries.
  * The PostgreSQL peer on the same generator is bench/match_pg.c.
  */
 #include "bench/gen.h"
@@ -253,7 +254,8 @@ int main(int argc, char **argv)
     pthread_create(&bg, NULL, background_reader, NULL);
     size_t nw = 20000;
     double *ulat = malloc(nw * sizeof *ulat), *dlat = malloc(nw * sizeof *dlat);
-    size_t nu = 0, nd = 0;
+    double *pulat = malloc(nw * sizeof *pulat), *pdlat = malloc(nw * sizeof *pdlat);
+    size_t nu = 0, nd = 0, npu = 0, npd = 0;
     for (size_t i = 0; i < nw; i++) {
         sm_requirement reqs[24];
         size_t oi;
@@ -286,11 +288,27 @@ int main(int argc, char **argv)
             sm_matcher_upsert_offer(m, &o, &err);
             ulat[nu++] = now() - u0;
         }
+        /* and one profile */
+        sm_skill_claim c[10];
+        size_t nc_claims = make_claims(&r, c, 10);
+        snprintf(id, sizeof id, "p%u", rnd(&r, (uint32_t)n_profiles));
+        sm_profile p = {id,      c, nc_claims, place(&r), (float)(10 + rnd(&r, 90)), 0,
+                        rnd(&r, 10) < 7 ? SM_CONSENT_VISIBLE : 0};
+        u0 = now();
+        if (i % 4 == 1) {
+            sm_matcher_delete_profile(m, id);
+            pdlat[npd++] = now() - u0;
+        } else {
+            sm_matcher_upsert_profile(m, &p, &err);
+            pulat[npu++] = now() - u0;
+        }
     }
     atomic_store(&stop_readers, 1);
     pthread_join(bg, NULL);
     percentiles("upsert_offer", ulat, nu);
     percentiles("delete_offer", dlat, nd);
+    percentiles("upsert_profile", pulat, npu);
+    percentiles("delete_profile", pdlat, npd);
     sm_match_reader_free(rd);
     sm_matcher_free(m);
     sm_taxonomy_free(t);
