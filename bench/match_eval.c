@@ -19,6 +19,7 @@
  * Reported: nDCG@10 and MRR (rank of the first offer of the right occupation)
  * for Jaccard, our scorer, and our scorer with each part switched off.
  */
+#include "bench/util.h"
 #include "matcher/matcher.h"
 #include "taxonomy/loader.h"
 
@@ -104,12 +105,6 @@ static int cmp_ranked(const void *a, const void *b)
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static int cmp_double_asc(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static int relevance(const eval_offer *o, const eval_profile *p)
@@ -361,7 +356,7 @@ int main(int argc, char **argv)
             }
             gain[b] = theirs > 0 ? 100.0 * (ours / theirs - 1) : 0;
         }
-        qsort(gain, ROUNDS, sizeof *gain, cmp_double_asc);
+        qsort(gain, ROUNDS, sizeof *gain, cmp_double);
         printf("%s on test: %+.1f%%, 95%% bootstrap interval [%+.1f%%, %+.1f%%]; ours better for "
                "%zu profiles, worse for %zu, tied for %zu.\n",
                metric ? "MRR" : "nDCG@10", gain[ROUNDS / 2], gain[ROUNDS / 40],

@@ -2070,7 +2070,7 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
         if (r->heap_count == k && r->heap[0].score >= done_above)
             return SM_OK;
     }
-    /* Rarely (a low k-th score, or many crossings): every accumulator of this query, in order. */
+    /* Rarely (the k-th score ends below the lowest band): every accumulator, in order. */
     uint32_t stamp = r->epoch << 24;
     r->stats.full_scan = 1;
     for (uint32_t slot = 0; slot < r->acc_count; slot++) {
@@ -2086,23 +2086,25 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
     return SM_OK;
 }
 
-typedef struct offer_topk {
+/* What consider_offer / consider_candidate need: the query's profile, or its offer. */
+typedef struct topk_ctx {
     sm_match_reader *r;
     const profile_view *pv;
+    const offer_view *ov;
     int32_t today;
     size_t k;
-} offer_topk;
+} topk_ctx;
 
 static void prefetch_offer(void *arg, uint32_t slot, int step)
 {
-    offer_topk *c = arg;
+    topk_ctx *c = arg;
     if (step == 1)
         __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
 }
 
 static int consider_offer(void *arg, uint32_t slot, double bound)
 {
-    offer_topk *c = arg;
+    topk_ctx *c = arg;
     sm_match_reader *r = c->r;
     r->stats.considered++;
     double factor, km;
@@ -2117,16 +2119,9 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
     return score > 0 ? heap_push(r, c->k, score, slot) : SM_OK;
 }
 
-typedef struct candidate_topk {
-    sm_match_reader *r;
-    const offer_view *ov;
-    int32_t today;
-    size_t k;
-} candidate_topk;
-
 static void prefetch_candidate(void *arg, uint32_t slot, int step)
 {
-    candidate_topk *c = arg;
+    topk_ctx *c = arg;
     if (step == 0)
         __builtin_prefetch(slot_ref(&c->r->m->profiles, slot));
     else
@@ -2135,7 +2130,7 @@ static void prefetch_candidate(void *arg, uint32_t slot, int step)
 
 static int consider_candidate(void *arg, uint32_t slot, double bound)
 {
-    candidate_topk *c = arg;
+    topk_ctx *c = arg;
     sm_match_reader *r = c->r;
     r->stats.considered++;
     const profile_rec *p = slot_get(&r->m->profiles, slot);
@@ -2213,7 +2208,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         }
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
-        offer_topk ctx = {r, &pv, today, k};
+        topk_ctx ctx = {r, &pv, NULL, today, k};
         if (rc == SM_OK)
             rc = select_topk(r, k, consider_offer, prefetch_offer, &ctx);
     }
@@ -2295,7 +2290,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
             }
         }
     }
-    candidate_topk ctx = {r, &ov, today, k};
+    topk_ctx ctx = {r, NULL, &ov, today, k};
     if (rc == SM_OK)
         rc = select_topk(r, k, consider_candidate, prefetch_candidate, &ctx);
     sort_heap(r, rc);

@@ -534,6 +534,38 @@ static double ref_score(const ref_offer *o, const ref_profile *p)
 static ref_offer *offers;
 static ref_profile *profiles;
 
+/* A skill drawn by draw that reqs[0..n) does not list yet. */
+static uint32_t distinct_skill(const sm_requirement *reqs, size_t n, uint32_t (*draw)(void))
+{
+    for (;;) {
+        uint32_t s = draw();
+        int dup = 0;
+        for (size_t k = 0; k < n; k++)
+            dup |= reqs[k].skill == s;
+        if (!dup)
+            return s;
+    }
+}
+
+/* Three quarters of requirements among the first 40 skills: popular skills, long lists. */
+static uint32_t draw_skewed(void)
+{
+    return skills[rnd(40) < 30 ? rnd(40) : rnd((uint32_t)skill_count)];
+}
+
+static int upsert_ref_offer(const ref_offer *o)
+{
+    sm_error err;
+    sm_offer in = job(o->id, o->reqs, o->n);
+    in.location = o->loc;
+    in.remote = o->remote;
+    in.valid_through = o->through;
+    int rc = sm_matcher_upsert_offer(m, &in, &err);
+    if (rc != SM_OK)
+        fprintf(stderr, "    upsert: %s\n", err.message);
+    return rc;
+}
+
 static void make_random_data(void)
 {
     skills = malloc(sm_taxonomy_count(tx) * sizeof *skills);
@@ -548,27 +580,13 @@ static void make_random_data(void)
         ref_offer *o = &offers[i];
         snprintf(o->id, sizeof o->id, "o%d", i);
         o->n = 1 + rnd(10);
-        for (size_t j = 0; j < o->n; j++) {
-            uint32_t s;
-            int dup;
-            do {
-                s = skills[rnd(40) < 30 ? rnd(40) : rnd((uint32_t)skill_count)]; /* skewed */
-                dup = 0;
-                for (size_t k = 0; k < j; k++)
-                    dup |= o->reqs[k].skill == s;
-            } while (dup);
-            o->reqs[j] =
-                (sm_requirement){s, (uint8_t)(rnd(2)), (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
-        }
+        for (size_t j = 0; j < o->n; j++)
+            o->reqs[j] = (sm_requirement){distinct_skill(o->reqs, j, draw_skewed), (uint8_t)(rnd(2)),
+                                          (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
         o->loc = (sm_geo){43 + rnd(600) / 100.0, -1 + rnd(800) / 100.0, rnd(10) != 0};
         o->remote = rnd(15) == 0;
         o->through = rnd(10) == 0 ? TODAY - 1 : 0;
-        sm_offer in = job(o->id, o->reqs, o->n);
-        in.location = o->loc;
-        in.remote = o->remote;
-        in.valid_through = o->through;
-        if (sm_matcher_upsert_offer(m, &in, &err) != SM_OK)
-            fprintf(stderr, "    upsert: %s\n", err.message);
+        upsert_ref_offer(o);
     }
     for (int i = 0; i < N_PROFILES; i++) {
         ref_profile *p = &profiles[i];
@@ -702,13 +720,8 @@ static void compaction_keeps_results(void)
     sm_error err;
     int deleted[N_OFFERS] = {0};
     for (int round = 0; round < 3; round++)
-        for (int i = 0; i < N_OFFERS; i++) {
-            sm_offer in = job(offers[i].id, offers[i].reqs, offers[i].n);
-            in.location = offers[i].loc;
-            in.remote = offers[i].remote;
-            in.valid_through = offers[i].through;
-            CHECK_INT(sm_matcher_upsert_offer(m, &in, &err), SM_OK);
-        }
+        for (int i = 0; i < N_OFFERS; i++)
+            CHECK_INT(upsert_ref_offer(&offers[i]), SM_OK);
     for (int i = 0; i < N_OFFERS; i += 10) {
         CHECK_INT(sm_matcher_delete_offer(m, offers[i].id), SM_OK);
         deleted[i] = 1;
@@ -720,13 +733,8 @@ static void compaction_keeps_results(void)
         if (pass == 1)
             CHECK(sm_matcher_compact(m, SIZE_MAX) > 0);
         if (pass == 2) /* lists grow again after being rewritten */
-            for (int i = 1; i < N_OFFERS; i += 10) {
-                sm_offer in = job(offers[i].id, offers[i].reqs, offers[i].n);
-                in.location = offers[i].loc;
-                in.remote = offers[i].remote;
-                in.valid_through = offers[i].through;
-                CHECK_INT(sm_matcher_upsert_offer(m, &in, &err), SM_OK);
-            }
+            for (int i = 1; i < N_OFFERS; i += 10)
+                CHECK_INT(upsert_ref_offer(&offers[i]), SM_OK);
         for (int q = 0; q < N_PROFILES; q += 4) {
             for (int i = 0; i < N_OFFERS; i++)
                 brute[i] = deleted[i] ? -1 : ref_score(&offers[i], &profiles[q]);
@@ -749,6 +757,12 @@ static void compaction_keeps_results(void)
 }
 
 static uint32_t skills_for_long_lists[12];
+
+/* Mostly the first three of them: lists of many full blocks. */
+static uint32_t draw_long_lists(void)
+{
+    return skills_for_long_lists[rnd(4) ? rnd(3) : rnd(12)];
+}
 
 /* Lists far longer than a block (many full blocks, tails grown by copy) give the same top-k. */
 static void long_lists_equal_brute_force(void)
@@ -778,17 +792,9 @@ static void long_lists_equal_brute_force(void)
         ref_offer *o = &offers[i];
         snprintf(o->id, sizeof o->id, "L%d", i);
         o->n = 2 + rnd(4);
-        for (size_t j = 0; j < o->n; j++) {
-            uint32_t s;
-            int dup;
-            do {
-                s = skills_for_long_lists[rnd(4) ? rnd(3) : rnd(12)];
-                dup = 0;
-                for (size_t k = 0; k < j; k++)
-                    dup |= o->reqs[k].skill == s;
-            } while (dup);
-            o->reqs[j] = (sm_requirement){s, (uint8_t)rnd(2), (uint8_t)(rnd(4) ? 0 : rnd(9)), 0};
-        }
+        for (size_t j = 0; j < o->n; j++)
+            o->reqs[j] = (sm_requirement){distinct_skill(o->reqs, j, draw_long_lists),
+                                          (uint8_t)rnd(2), (uint8_t)(rnd(4) ? 0 : rnd(9)), 0};
         o->loc = (sm_geo){45 + rnd(100) / 100.0, 4 + rnd(100) / 100.0, 1};
         sm_offer in = job(o->id, o->reqs, o->n);
         in.location = o->loc;
