@@ -1478,6 +1478,19 @@ accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
     r->stats.postings += n;
 }
 
+/* accumulate() over every block of a skill's lists in the cells of box. */
+static inline __attribute__((always_inline)) void
+accumulate_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *box, uint32_t count,
+                 uint32_t stamp, const uint32_t *table, int offers)
+{
+    cell_iter it = cells_in(atomic_load_explicit(map, memory_order_acquire), box);
+    for (const cell_list *cl; (cl = cell_next(&it));)
+        for (block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
+             b = atomic_load_explicit(&b->next, memory_order_acquire))
+            accumulate(r, b->items, atomic_load_explicit(&b->count, memory_order_acquire), count,
+                       stamp, table, offers);
+}
+
 static double acc_bound(const sm_match_reader *r, uint32_t slot)
 {
     return (double)(r->acc[slot] & ACC_MAX) / ACC_UNIT;
@@ -2196,15 +2209,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
              * the bound holds; the exact score applies the level. */
             const cand *why;
             uint32_t credit_q[1] = {quant_up(expanded_credit(r, skill, 0, 0, &why))};
-            cell_iter it =
-                cells_in(atomic_load_explicit(&m->job_cells[skill], memory_order_acquire), &box);
-            for (const cell_list *cl; (cl = cell_next(&it));) {
-                for (block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
-                     b = atomic_load_explicit(&b->next, memory_order_acquire)) {
-                    uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
-                    accumulate(r, b->items, n, count, e, credit_q, 1);
-                }
-            }
+            accumulate_skill(r, &m->job_cells[skill], &box, count, e, credit_q, 1);
         }
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
@@ -2279,15 +2284,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                                                                   level_factor(level, q->level, 0))) >>
                                    ACC_SHIFT) +
                         1;
-            cell_iter it = cells_in(
-                atomic_load_explicit(&m->profile_cells[skill], memory_order_acquire), &box);
-            for (const cell_list *cl; (cl = cell_next(&it));) {
-                for (block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
-                     b = atomic_load_explicit(&b->next, memory_order_acquire)) {
-                    uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
-                    accumulate(r, b->items, n, count, e, &add[0][0], 0);
-                }
-            }
+            accumulate_skill(r, &m->profile_cells[skill], &box, count, e, &add[0][0], 0);
         }
     }
     topk_ctx ctx = {r, NULL, &ov, today, k};
