@@ -2,7 +2,8 @@
  * match_eval.c: ranking quality of the matcher against plain Jaccard overlap,
  * on offers and profiles made from ESCO's occupation-skill relations.
  *
- * Usage: match_eval ESCO_DIR [QUERIES_PER_SPLIT]   (default: one profile per dev and test occupation)
+ * Usage: match_eval ESCO_DIR [QUERIES_PER_SPLIT]   (default: one profile per dev and test
+ * occupation)
  *
  * Offers: two per occupation (with at least 4 essential skills): its
  * essential skills (at most 12) and 0-4 of its optional skills.
@@ -132,7 +133,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: match_eval ESCO_DIR [QUERIES_PER_SPLIT]\n");
         return 2;
     }
-    size_t per_split = argc > 2 ? (size_t)atoi(argv[2]) : 100000; /* default: every dev and test occupation */
+    size_t per_split =
+        argc > 2 ? (size_t)atoi(argv[2]) : 100000; /* default: every dev and test occupation */
     sm_load_options lo = {argv[1], NULL};
     sm_taxonomy *t;
     sm_error err;
@@ -242,6 +244,7 @@ int main(int argc, char **argv)
         {"  without similarity (exact skills only)", 0, SM_SCORE_NO_SIMILARITY},
         {"  without essential weighting", 0, SM_SCORE_NO_ESSENTIAL},
         {"  without rarity weighting", 0, SM_SCORE_NO_RARITY},
+        {"  without depth (skills drawn on)", 0, SM_SCORE_NO_DEPTH},
     };
     size_t nv = sizeof variants / sizeof variants[0];
     ranked *ranking = malloc(n_offers * sizeof *ranking);

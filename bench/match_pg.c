@@ -9,8 +9,9 @@
  * (with each requirement's weight share, index on skill) and the matcher's
  * skill neighbours. Each query profile (10 skills) is then ranked by
  * sm_match_offers and by one SQL query applying the same rules (expansion
- * through neighbours, level and evidence factors, weighted shares, radius
- * filter and distance decay, expiry). Prints both latencies, their ratio,
+ * through neighbours, level and evidence factors, weighted shares, the claim
+ * each requirement is credited through and the depth factor, radius filter and
+ * distance decay, expiry). Prints both latencies, their ratio,
  * and how many top-20 lists agree (scores within 1e-6, ties aside).
  */
 #include "bench/gen.h"
@@ -69,24 +70,36 @@ static void copy_end(PGconn *c, copy_buf *b)
     PQclear(res);
 }
 
+/* The matcher's rules in SQL. Credits are computed in real (float4), as the matcher does, so
+ * that ties between claims (and so the claim a requirement is credited through, which depth
+ * counts) come out the same. */
 static const char scoring_sql[] =
     "WITH p AS (SELECT * FROM unnest($1::int[], $2::int[], $3::int[]) AS t(skill, lvl, ev)),\n"
-    "ef AS (SELECT skill, lvl, CASE ev WHEN 0 THEN 0.8 WHEN 1 THEN 0.9 WHEN 2 THEN 0.95 ELSE 1.0 "
-    "END AS e"
-    " FROM p),\n"
-    "q AS (SELECT skill, lvl, e AS factor FROM ef\n"
-    "      UNION ALL SELECT n.nb, ef.lvl, n.sim * ef.e FROM ef JOIN neighbours n ON n.skill = "
-    "ef.skill),\n"
-    "c AS (SELECT r.offer, r.skill, max(r.share * q.factor * CASE WHEN r.lvl = 0 OR q.lvl >= r.lvl "
-    "THEN 1.0"
-    " WHEN q.lvl = 0 THEN 0.85 ELSE greatest(0.25, 1.0 - 0.2 * (r.lvl - q.lvl)) END) AS part\n"
-    "      FROM reqs r JOIN q ON q.skill = r.skill GROUP BY r.offer, r.skill),\n"
-    "s AS (SELECT offer, sum(part) AS skills FROM c GROUP BY offer),\n"
-    "d AS (SELECT o.id, o.remote, s.skills, 6371.0 * 2 * asin(sqrt(sin(radians(o.lat - $4) / 2) ^ "
-    "2 +"
-    " cos(radians($4)) * cos(radians(o.lat)) * sin(radians(o.lon - $5) / 2) ^ 2)) AS km\n"
-    "      FROM s JOIN offers o ON o.id = s.offer WHERE o.valid_through = 0 OR o.valid_through >= "
-    "$7)\n"
+    "ef AS (SELECT skill, lvl, (CASE ev WHEN 0 THEN 0.8 WHEN 1 THEN 0.9 WHEN 2 THEN 0.95 ELSE 1.0 "
+    "END)::real AS e FROM p),\n"
+    /* every way to cover a skill: a claim itself, or a claim's neighbour */
+    "q AS (SELECT skill, lvl, e AS factor, 1.0::real AS sim, skill AS via FROM ef\n"
+    "      UNION ALL SELECT n.nb, ef.lvl, n.sim::real * ef.e, n.sim::real, ef.skill\n"
+    "      FROM ef JOIN neighbours n ON n.skill = ef.skill),\n"
+    /* each requirement's credit through each way, with the level factor */
+    "cr AS (SELECT r.offer, r.skill, r.share, q.sim, q.via, q.factor * CASE WHEN r.lvl = 0 OR "
+    "q.lvl >= r.lvl THEN 1.0::real WHEN q.lvl = 0 THEN 0.85::real ELSE greatest(0.25::real, "
+    "1.0::real - 0.2::real * (r.lvl - q.lvl)::real) END AS credit\n"
+    "      FROM reqs r JOIN q ON q.skill = r.skill),\n"
+    /* the claim each requirement is credited through: most credit, then closest, then lowest id */
+    "b AS (SELECT DISTINCT ON (offer, skill) offer, skill, share, credit, sim, via FROM cr\n"
+    "      ORDER BY offer, skill, credit DESC, sim DESC, via),\n"
+    /* depth: the claims drawn on, a close one (sim >= 0.5) counting 1 */
+    "dr AS (SELECT offer, via, max(CASE WHEN sim >= 0.5 THEN 1.0 ELSE sim::float8 END) AS w\n"
+    "      FROM b GROUP BY offer, via),\n"
+    "s AS (SELECT offer, sum(share * credit::float8) AS skills FROM b GROUP BY offer),\n"
+    "u AS (SELECT offer, sum(w) AS used FROM dr GROUP BY offer),\n"
+    "d AS (SELECT o.id, o.remote, s.skills * CASE WHEN u.used >= least(5, o.nreq) THEN 1.0 "
+    "ELSE u.used / least(5, o.nreq) END AS skills,\n"
+    "      6371.0 * 2 * asin(sqrt(sin(radians(o.lat - $4) / 2) ^ 2 + cos(radians($4)) * "
+    "cos(radians(o.lat)) * sin(radians(o.lon - $5) / 2) ^ 2)) AS km\n"
+    "      FROM s JOIN u USING (offer) JOIN offers o ON o.id = s.offer\n"
+    "      WHERE o.valid_through = 0 OR o.valid_through >= $7)\n"
     "SELECT id, skills * CASE WHEN remote THEN 1.0 ELSE 1.0 - 0.3 * least(1.0, km / $6) END AS "
     "score\n"
     "FROM d WHERE remote OR km <= $6 ORDER BY score DESC, id LIMIT 20";
@@ -115,7 +128,7 @@ int main(int argc, char **argv)
     exec(c, "SET client_min_messages = warning");
     exec(c, "DROP TABLE IF EXISTS reqs, offers, neighbours");
     exec(c, "CREATE UNLOGGED TABLE offers (id int PRIMARY KEY, lat float8, lon float8, remote bool,"
-            " valid_through int)");
+            " valid_through int, nreq int)");
     exec(c, "CREATE UNLOGGED TABLE reqs (offer int, skill int, lvl int, share float8)");
     exec(c, "CREATE UNLOGGED TABLE neighbours (skill int, nb int, sim float8)");
     copy_buf *ob = calloc(1, sizeof *ob);
@@ -150,8 +163,8 @@ int main(int argc, char **argv)
     double t1 = now();
     exec(c, "COPY offers FROM STDIN (FORMAT csv)");
     for (size_t i = 0; i < n_offers; i++) {
-        snprintf(line, sizeof line, "%zu,%.17g,%.17g,%s,%d\n", i, gens[i].loc.lat, gens[i].loc.lon,
-                 gens[i].remote ? "t" : "f", gens[i].through);
+        snprintf(line, sizeof line, "%zu,%.17g,%.17g,%s,%d,%zu\n", i, gens[i].loc.lat,
+                 gens[i].loc.lon, gens[i].remote ? "t" : "f", gens[i].through, gens[i].n);
         copy_line(c, ob, line);
     }
     copy_end(c, ob);

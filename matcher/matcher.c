@@ -34,6 +34,7 @@
 #define SEG_SIZE (1u << SEG_BITS)
 #define MAX_SEGS 4096
 #define MIN_SIM 0.2f
+#define CLOSE_SIM 0.5f     /* a neighbour this similar is a close match (tier close) */
 #define MAX_NEIGHBOURS 40u /* per skill, kept when mutual (keep_mutual_neighbours) */
 #define ESSENTIAL_FACTOR 3.0f
 #define DISTANCE_PENALTY 0.3
@@ -116,6 +117,12 @@ typedef struct metas {
     _Atomic(offer_meta *) segs[META_SEGS];
 } metas;
 
+/* Per offer slot, its grid cell (CELL_ANYWHERE when remote or unlocated): four bytes a slot,
+ * so that queries drop offers beyond the radius box without touching their meta. */
+typedef struct slot_cells {
+    _Atomic(uint32_t *) segs[META_SEGS];
+} slot_cells;
+
 typedef struct slots {
     _Atomic(_Atomic(void *) *) segs[MAX_SEGS];
     _Atomic uint32_t count; /* slots handed out */
@@ -124,39 +131,70 @@ typedef struct slots {
 /*
  * A posting is eight bytes, the posting walk being most of a query: the slot,
  * then for offers the requirement's weight share rounded up to a multiple of
- * 1/QSCALE (24 bits) and its level (4 bits); for profiles the claim's level
- * and evidence (2 bits).
+ * 1/SHARE_SCALE (22 bits), its level (4 bits) and the offer's depth increment
+ * (6 bits, see DEPTH_FULL); for profiles the claim's level and evidence (2 bits).
  */
 typedef struct posting {
     uint32_t slot;
     uint32_t packed;
 } posting;
 
-#define P_SHARE(p) ((p).packed & 0xFFFFFFu)
-#define P_LEVEL(p) (((p).packed >> 24) & 15u)
-#define P_EVIDENCE(p) (((p).packed >> 28) & 3u)
-#define PACK(share, level, evidence)                                                               \
-    ((uint32_t)(share) | (uint32_t)(level) << 24 | (uint32_t)(evidence) << 28)
+#define P_SHARE(p) ((p).packed & 0x3FFFFFu)
+#define P_LEVEL(p) (((p).packed >> 22) & 15u)
+#define P_INC(p) ((p).packed >> 26)
+#define P_EVIDENCE(p) (((p).packed >> 26) & 3u)
+/* extra: the depth increment (offers) or the evidence (profiles) */
+#define PACK(share, level, extra)                                                                  \
+    ((uint32_t)(share) | (uint32_t)(level) << 22 | (uint32_t)(extra) << 26)
 
 /*
- * Bounds in fixed point. Queries add quantised shares x quantised credits,
- * both rounded up, into 24-bit accumulators in units of 1/ACC_UNIT, plus one
- * unit per posting: the sum is an upper bound of the exact skills score, used
- * only to discard, and at most 4e-7 per requirement above it, so near-ties
- * rarely need the exact score. Whatever can still enter the top-k is scored
- * exactly from its record.
+ * Bounds in fixed point. An accumulator is 32 bits: the query's stamp (5), a
+ * depth count (12) and a skills bound (15). Queries add quantised shares x
+ * quantised credits, both rounded up, into the skills bound in units of
+ * 1/ACC_UNIT, plus one unit per posting: an upper bound of the exact skills
+ * score, at most 6e-5 per requirement above it. Each posting also adds
+ * DEPTH_FULL / min(SM_DEPTH_SKILLS, the offer's requirements) to the depth
+ * count: the person's skills an offer draws on are at most the postings that
+ * reached it, so min(count, DEPTH_FULL) / DEPTH_FULL bounds the depth factor,
+ * and the product of the two bounds the score before distance. An offer's
+ * sums fit their fields (at most 64 requirements: a bound below 1 plus 64
+ * units, a count of at most 64 x 60), so one addition updates both; a
+ * profile's saturate. Bounds only discard; whatever can still enter the
+ * top-k is scored exactly from its record.
  */
-#define QSCALE 8388608.0f /* 2^23: a share or credit of 1 fits 24 bits */
-#define ACC_SHIFT 23      /* QSCALE^2 / ACC_UNIT */
-#define ACC_UNIT 8388608.0
-#define ACC_MAX 0xFFFFFFu
+#define QSCALE 8388608.0f      /* 2^23: a credit of 1 fits 24 bits */
+#define SHARE_SCALE 2097152.0f /* 2^21: a share of 1 fits 22 bits */
+#define ACC_SHIFT 30           /* QSCALE x SHARE_SCALE / ACC_UNIT */
+#define ACC_UNIT 16384.0       /* 2^14: the skills bound reaches 2 */
+#define STAMP_SHIFT 27
+#define STAMP_MAX 31u
+#define ACC_MAX 0x7FFFFFFu /* below the stamp */
+#define BOUND_MAX 0x7FFFu
+#define DEPTH_SHIFT 15
+#define DEPTH_MASK 0xFFFu
+#define DEPTH_FULL 60u /* divisible by 1..SM_DEPTH_SKILLS */
 
-static uint32_t quant_up(float x)
+/* What one posting adds to an offer's depth count: DEPTH_FULL / min(SM_DEPTH_SKILLS,
+ * requirements). */
+static uint32_t depth_inc(size_t req_count)
+{
+    return DEPTH_FULL / (req_count == 0                ? 1u
+                         : req_count < SM_DEPTH_SKILLS ? (uint32_t)req_count
+                                                       : SM_DEPTH_SKILLS);
+}
+
+static uint32_t quant_at(float x, float scale)
 {
     if (!(x > 0))
         return 0;
-    float q = ceilf(x * QSCALE);
-    return q >= QSCALE ? (uint32_t)QSCALE : (uint32_t)q;
+    float q = ceilf(x * scale);
+    return q >= scale ? (uint32_t)scale : (uint32_t)q;
+}
+
+/* A credit, rounded up to a multiple of 1/QSCALE. */
+static uint32_t quant_up(float x)
+{
+    return quant_at(x, QSCALE);
 }
 
 typedef struct block {
@@ -176,16 +214,22 @@ typedef struct plist {
  * offer's location (CELL_DEG degrees square), plus one cell for remote and
  * unlocated offers, which every query walks. A query with a location and a
  * mobility radius walks only the cells its radius can reach; offers elsewhere
- * would be filtered out anyway, so results do not change.
+ * would be filtered out anyway, so results do not change. Skills of middling
+ * popularity are split by coarse cells (COARSE x COARSE cells, numbered from
+ * COARSE_BASE) instead: fine cells would cut their lists into slivers, whose
+ * per-list cost falls on every query that walks all cells.
  */
 #define CELL_DEG 0.5
+#define COARSE 4u
+#define COARSE_BASE 0x80000000u
 #define CELL_ANYWHERE UINT32_MAX
 /* Profiles with a larger (or no) radius are filed under CELL_ANYWHERE. */
 #define GRID_MAX_RADIUS 100.0f
 /* A skill's postings stay in CELL_ANYWHERE until it has this many: splitting a rare
  * skill into cells would only scatter a short list into tiny blocks, which slows the
- * queries that walk every cell (no location, or remote offers). Posting volume sits in
- * the popular skills, so gridding those alone keeps most of the gain. */
+ * queries that walk every cell (no location, or remote offers). From the first number
+ * on, its new job postings go by coarse cell, from the second by cell. */
+#define GRID_MIN_COARSE_JOB_POSTINGS 2048u
 #define GRID_MIN_JOB_POSTINGS 16384u
 #define GRID_MIN_PROFILE_POSTINGS 2048u
 /* A cell number is row * 1024 + column: the columns must fit. */
@@ -209,7 +253,14 @@ static uint32_t cell_of(double lat, double lon)
     return cy * 1024u + cx;
 }
 
-/* The cells within radius_km of a point, as a box of rows and columns (all when unbounded). */
+/* The coarse cell holding a cell. */
+static uint32_t coarse_of(uint32_t cell)
+{
+    return COARSE_BASE | ((cell / 1024u / COARSE) * 1024u + cell % 1024u / COARSE);
+}
+
+/* The cells within radius_km of a point, as a box of rows and columns (all when
+ * unbounded), and the coarse cells holding them. */
 typedef struct cell_box {
     uint32_t cy0, cy1, cx0, cx1;
 } cell_box;
@@ -242,7 +293,7 @@ typedef struct cell_iter {
     const cellmap *cm;
     const cell_box *box;
     uint32_t i, row;
-    int positioned, anywhere_done;
+    int positioned, coarse, anywhere_done;
 } cell_iter;
 
 static uint32_t cells_lower_bound(const cellmap *cm, uint32_t cell)
@@ -266,15 +317,20 @@ static const cell_list *cell_next(cell_iter *it)
     const cell_box *b = it->box;
     if (b->cy1 == UINT32_MAX) /* unbounded: every cell */
         return it->i < cm->count ? &cm->entries[it->i++] : NULL;
-    while (it->row <= b->cy1) {
-        if (!it->positioned) {
-            it->i = cells_lower_bound(cm, it->row * 1024u + b->cx0);
-            it->positioned = 1;
+    /* The box's rows of cells, then its rows of coarse cells. */
+    for (; it->coarse < 2; it->coarse++, it->row = it->coarse ? b->cy0 / COARSE : 0) {
+        uint32_t base = it->coarse ? COARSE_BASE : 0, div = it->coarse ? COARSE : 1;
+        uint32_t last = b->cy1 / div, x0 = b->cx0 / div, x1 = b->cx1 / div;
+        while (it->row <= last) {
+            if (!it->positioned) {
+                it->i = cells_lower_bound(cm, base | (it->row * 1024u + x0));
+                it->positioned = 1;
+            }
+            if (it->i < cm->count && cm->entries[it->i].cell <= (base | (it->row * 1024u + x1)))
+                return &cm->entries[it->i++];
+            it->row++;
+            it->positioned = 0;
         }
-        if (it->i < cm->count && cm->entries[it->i].cell <= it->row * 1024u + b->cx1)
-            return &cm->entries[it->i++];
-        it->row++;
-        it->positioned = 0;
     }
     if (!it->anywhere_done) {
         it->anywhere_done = 1;
@@ -286,7 +342,7 @@ static const cell_list *cell_next(cell_iter *it)
 
 static cell_iter cells_in(const cellmap *cm, const cell_box *box)
 {
-    cell_iter it = {cm, box, 0, box->cy0, 0, 0};
+    cell_iter it = {cm, box, 0, box->cy0, 0, 0, 0};
     return it;
 }
 
@@ -310,10 +366,11 @@ struct sm_matcher {
     uint32_t *job_skill_postings, *profile_skill_postings; /* writer only: postings per skill */
     /* writer only: per skill, postings of emptied slots still in its lists (see compaction) */
     uint32_t *job_skill_dead, *profile_skill_dead;
-    uint32_t grid_min_job_postings, grid_min_profile_postings;
+    uint32_t grid_min_coarse_postings, grid_min_job_postings, grid_min_profile_postings;
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
+    slot_cells offer_cells; /* likewise */
     sm_similarity *own_sim; /* the model built by sm_matcher_new, freed with the matcher */
 };
 
@@ -368,6 +425,28 @@ static const offer_meta *meta_get(const metas *ms, uint32_t slot)
     return s ? &s[slot & (SEG_SIZE - 1)] : NULL;
 }
 
+/* Writer: the cell entry of slot, as meta_for_write. */
+static uint32_t *cell_for_write(slot_cells *sc, uint32_t slot)
+{
+    uint32_t seg = slot >> SEG_BITS;
+    if (seg >= META_SEGS)
+        return NULL;
+    uint32_t *s = atomic_load_explicit(&sc->segs[seg], memory_order_relaxed);
+    if (!s) {
+        s = sm_calloc(SEG_SIZE, sizeof *s);
+        if (!s)
+            return NULL;
+        atomic_store_explicit(&sc->segs[seg], s, memory_order_release);
+    }
+    return &s[slot & (SEG_SIZE - 1)];
+}
+
+static const uint32_t *cell_get(const slot_cells *sc, uint32_t slot)
+{
+    uint32_t *s = atomic_load_explicit(&sc->segs[slot >> SEG_BITS], memory_order_acquire);
+    return s ? &s[slot & (SEG_SIZE - 1)] : NULL;
+}
+
 static void slots_free(slots *s, void (*free_fn)(void *))
 {
     uint32_t count = atomic_load(&s->count);
@@ -390,10 +469,7 @@ static void free_offer(void *p)
     sm_free(o->title);
     sm_free(o->organisation);
     sm_free(o->contract);
-    sm_free(o->reqs);
-    sm_free(o->contrib);
-    sm_free(o->teaches);
-    sm_free(o);
+    sm_free(o); /* reqs, contrib and teaches live in the same allocation */
 }
 
 static void free_profile(void *p)
@@ -589,8 +665,9 @@ static int keep_mutual_neighbours(sm_matcher *m)
         for (uint32_t i = 0; i < n; i++) {
             const sm_edge *e;
             uint32_t b = m->nbs[first + i].skill;
-            tmp[i] = (ranked_nb){i, m->nbs[first + i].sim,
-                                 (uint32_t)sm_taxonomy_adjacent(m->tx, b, SM_ADJ_SKILL_OCCS, &e), b};
+            tmp[i] =
+                (ranked_nb){i, m->nbs[first + i].sim,
+                            (uint32_t)sm_taxonomy_adjacent(m->tx, b, SM_ADJ_SKILL_OCCS, &e), b};
         }
         qsort(tmp, n, sizeof *tmp, cmp_ranked_nb);
         for (uint32_t r = 0; r < n; r++)
@@ -600,8 +677,8 @@ static int keep_mutual_neighbours(sm_matcher *m)
     for (uint32_t a = 0; a < count; a++)
         for (uint32_t i = m->nb_offsets[a]; i < m->nb_offsets[a + 1]; i++) {
             uint32_t back = nb_index(m, m->nbs[i].skill, a);
-            tmp[i].index = rank[i] < MAX_NEIGHBOURS && back != UINT32_MAX &&
-                           rank[back] < MAX_NEIGHBOURS;
+            tmp[i].index =
+                rank[i] < MAX_NEIGHBOURS && back != UINT32_MAX && rank[back] < MAX_NEIGHBOURS;
         }
     size_t kept = 0;
     for (uint32_t a = 0, start = 0; a < count; a++) {
@@ -742,13 +819,13 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
     m->job_skill_dead = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_dead);
     m->profile_skill_dead = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_dead);
+    m->grid_min_coarse_postings = GRID_MIN_COARSE_JOB_POSTINGS;
     m->grid_min_job_postings = GRID_MIN_JOB_POSTINGS;
     m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_cells ||
         !m->job_skill_postings || !m->profile_skill_postings || !m->job_skill_dead ||
-        !m->profile_skill_dead || !m->rarity ||
-        build_neighbours(m, sim) != SM_OK) {
+        !m->profile_skill_dead || !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
         return SM_ENOMEM;
     }
@@ -769,8 +846,10 @@ void sm_matcher_free(sm_matcher *m)
     slots_free(&m->offers, free_offer);
     slots_free(&m->profiles, free_profile);
     slots_free(&m->trainings, NULL);
-    for (int k = 0; k < META_SEGS; k++)
+    for (int k = 0; k < META_SEGS; k++) {
         sm_free(atomic_load(&m->offer_metas.segs[k]));
+        sm_free(atomic_load(&m->offer_cells.segs[k]));
+    }
     cellmaps_free(m->job_cells, m->skill_space);
     cellmaps_free(m->profile_cells, m->skill_space);
     sm_free(m->job_skill_postings);
@@ -788,9 +867,10 @@ void sm_matcher_free(sm_matcher *m)
     sm_free(m);
 }
 
-void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t postings)
+void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t coarse, uint32_t postings)
 {
     pthread_mutex_lock(&m->writer);
+    m->grid_min_coarse_postings = coarse;
     m->grid_min_job_postings = m->grid_min_profile_postings = postings;
     pthread_mutex_unlock(&m->writer);
 }
@@ -875,17 +955,21 @@ static void weight_shares(const sm_matcher *m, const sm_requirement *reqs, size_
 
 static offer_rec *make_offer(const sm_matcher *m, const sm_offer *o)
 {
-    offer_rec *r = sm_calloc(1, sizeof *r);
+    /* One allocation: exact scoring reads the record, its shares and its requirements,
+     * adjacent in memory (the requirement counts are bounded by SM_MAX_REQUIREMENTS). */
+    size_t n = o->requirement_count, t = o->teach_count;
+    offer_rec *r = sm_calloc(1, sizeof *r + (n + 1) * sizeof(float) +
+                                    (n + 1 + t + 1) * sizeof(sm_requirement));
     if (!r)
         return NULL;
+    r->contrib = (float *)(r + 1);
+    r->reqs = (sm_requirement *)(void *)(r->contrib + n + 1);
+    r->teaches = r->reqs + n + 1;
     r->id = dup_or_null(o->id);
     r->title = dup_or_null(o->title);
     r->organisation = dup_or_null(o->organisation);
     r->contract = dup_or_null(o->contract);
-    r->reqs = sm_calloc(o->requirement_count + 1, sizeof *r->reqs);
-    r->contrib = sm_calloc(o->requirement_count + 1, sizeof *r->contrib);
-    r->teaches = sm_calloc(o->teach_count + 1, sizeof *r->teaches);
-    if (!r->id || !r->reqs || !r->contrib || !r->teaches || (o->title && *o->title && !r->title) ||
+    if (!r->id || (o->title && *o->title && !r->title) ||
         (o->organisation && *o->organisation && !r->organisation) ||
         (o->contract && *o->contract && !r->contract)) {
         free_offer(r);
@@ -988,7 +1072,10 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     pthread_mutex_lock(&m->writer);
     offer_meta *meta = meta_for_write(&m->offer_metas, atomic_load(&m->offers.count));
-    uint32_t slot = meta ? slot_append(&m->offers, r) : NO_SLOT;
+    uint32_t *where = cell_for_write(&m->offer_cells, atomic_load(&m->offers.count));
+    if (where)
+        *where = r->remote || !r->has_location ? CELL_ANYWHERE : cell_of(r->lat, r->lon);
+    uint32_t slot = meta && where ? slot_append(&m->offers, r) : NO_SLOT;
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
     if (rc == SM_OK) {
         meta->lat = r->lat;
@@ -1003,12 +1090,14 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     }
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
         for (uint32_t i = 0; i < r->req_count && rc == SM_OK; i++) {
-            posting p = {slot, PACK(quant_up(r->contrib[i]), r->reqs[i].level, 0)};
+            posting p = {slot, PACK(quant_at(r->contrib[i], SHARE_SCALE), r->reqs[i].level,
+                                    depth_inc(r->req_count))};
             uint32_t skill = r->reqs[i].skill;
-            uint32_t cell = r->remote || !r->has_location ||
-                                    m->job_skill_postings[skill] < m->grid_min_job_postings
+            uint32_t seen = m->job_skill_postings[skill];
+            uint32_t cell = r->remote || !r->has_location || seen < m->grid_min_coarse_postings
                                 ? CELL_ANYWHERE
-                                : cell_of(r->lat, r->lon);
+                            : seen < m->grid_min_job_postings ? coarse_of(cell_of(r->lat, r->lon))
+                                                              : cell_of(r->lat, r->lon);
             m->job_skill_postings[skill]++;
             plist *list = cell_list_for(m, m->job_cells, skill, cell);
             rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
@@ -1275,8 +1364,9 @@ typedef struct cand {
  * Once the k-th exact score reaches a band's floor, no slot below it can
  * enter. Most queries never scan the accumulators.
  */
-#define HOT_LEVELS 4
-static const double hot_level[HOT_LEVELS] = {0.1, 0.15, 0.25, 0.35};
+#define HOT_LEVELS 13
+static const double hot_level[HOT_LEVELS] = {0.04, 0.05, 0.06, 0.07, 0.085, 0.1, 0.12,
+                                             0.15, 0.18, 0.22, 0.27, 0.35,  0.5};
 
 typedef struct hitem {
     double score;
@@ -1289,15 +1379,15 @@ typedef struct pending {
     size_t items, missing;           /* offsets in items / missing */
 } pending;
 
-
 struct sm_match_reader {
     sm_matcher *m;
     sm_epoch_reader *er;
-    /* per slot: an 8-bit query stamp over a 24-bit bound (see ACC_UNIT), never cleared */
+    /* per slot: an 8-bit query stamp over a depth count and a skills bound (see ACC_UNIT) */
     uint32_t *acc;
     size_t slot_cap, acc_count; /* acc_count: the slots the current query accumulates over */
     /* The slots whose bound crossed hot_level[0] this query (each once: bounds only grow). */
     uint32_t *hot;
+    float *hot_bound; /* select_topk: each listed slot's bound, read once */
     size_t hot_count;
     sm_match_stats stats; /* of the last query */
     uint32_t epoch;
@@ -1350,6 +1440,7 @@ void sm_match_reader_free(sm_match_reader *r)
         sm_epoch_unregister(r->m->epoch, r->er);
     sm_free(r->acc);
     sm_free(r->hot);
+    sm_free(r->hot_bound);
     sm_free(r->xstamp);
     sm_free(r->xfirst);
     sm_free(r->xskills);
@@ -1377,6 +1468,10 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     if (!hot)
         return SM_ENOMEM;
     r->hot = hot;
+    float *hot_bound = sm_realloc(r->hot_bound, cap * sizeof *hot_bound);
+    if (!hot_bound)
+        return SM_ENOMEM;
+    r->hot_bound = hot_bound;
     memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
     return SM_OK;
@@ -1394,11 +1489,11 @@ static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
 /* The stamp of a new query over the accumulators, shifted into their top byte. */
 static uint32_t next_acc_stamp(sm_match_reader *r)
 {
-    if (++r->epoch == 256) {
+    if (++r->epoch > STAMP_MAX) {
         memset(r->acc, 0, r->slot_cap * sizeof *r->acc);
         r->epoch = 1;
     }
-    return r->epoch << 24;
+    return r->epoch << STAMP_SHIFT;
 }
 
 /* Starts a query's accumulation over slots [0, count): a new stamp, no crossings. */
@@ -1410,42 +1505,54 @@ static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
     return next_acc_stamp(r);
 }
 
-
 /* Prefetch distance, in postings, for the accumulators of the postings ahead. */
 #define PREFETCH_AHEAD 12
 
-/* One posting: slot's bound grows by add (from 0 if the accumulator is stale), saturating when
- * the sum could overflow; the slot is listed when it crosses floor. */
+/* One posting: slot's skills bound grows by add and its depth count by inc (from 0 if the
+ * accumulator is stale), saturating; the slot is listed when their product (the bound of its
+ * score, in units of 1 / (ACC_UNIT x DEPTH_FULL)) crosses floor. */
 static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32_t *hot, size_t *hn,
                                                            uint32_t slot, uint32_t add,
-                                                           uint32_t stamp, uint32_t floor,
-                                                           int saturate)
+                                                           uint32_t inc, uint32_t stamp,
+                                                           uint32_t floor, int saturate)
 {
     uint32_t x = acc[slot] ^ stamp;
     /* Masks, not a conditional: compilers turn that into a branch on the loaded value. */
     uint32_t current = x <= ACC_MAX;
-    uint32_t old = x & (0u - current), v = old + add;
-    if (saturate)
-        v = v > ACC_MAX ? ACC_MAX : v;
+    uint32_t old = x & (0u - current), v;
+    if (saturate) {
+        /* a profile's bound and count can outgrow their fields: each saturates */
+        uint32_t b = (old & BOUND_MAX) + (add & BOUND_MAX), d = (old >> DEPTH_SHIFT) + inc;
+        b = b > BOUND_MAX ? BOUND_MAX : b;
+        d = d > DEPTH_FULL ? DEPTH_FULL : d;
+        v = d << DEPTH_SHIFT | b;
+    } else {
+        /* an offer's cannot (see ACC_UNIT): add carries both, one addition */
+        v = old + add;
+    }
     acc[slot] = stamp | v;
     hot[*hn] = slot;
-    *hn += (old < floor) & (v >= floor);
+    /* bound x count only grows, and is at least the score bound x DEPTH_FULL: listed once,
+     * when it crosses */
+    *hn += ((old & BOUND_MAX) * (old >> DEPTH_SHIFT) < floor) &
+           ((v & BOUND_MAX) * (v >> DEPTH_SHIFT) >= floor);
 }
 
 /*
  * The inner loop of every query: adds each posting's bound to its slot's
  * accumulator. offers: the add is the posting's share times table[0], the
- * skill's best credit (an offer's adds cannot overflow 24 bits); else
- * table[evidence * 16 +
+ * skill's best credit (an offer's adds cannot overflow the skills bound), and
+ * the depth increment of the posting's divisor; else table[evidence * 16 +
  * level], saturating (a profile may reach a requirement through several
- * claims). Branch-free: a branch on a loaded bound would, when mispredicted,
- * throw away the loads in flight behind it; and no list of touched slots,
- * whose appends would chain each iteration to the previous one's load. The
- * accumulators ahead are prefetched. This loop is most of a query's time.
+ * claims), and the depth increment table[64] (the offer's, for every profile). Branch-free: a
+ * branch on a loaded bound would, when mispredicted, throw away the loads in flight behind it; and
+ * no list of touched slots, whose appends would chain each iteration to the previous one's load.
+ * The accumulators ahead are prefetched. This loop is most of a query's time.
  */
-static inline __attribute__((always_inline)) void
-accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count, uint32_t stamp,
-           const uint32_t *table, int offers)
+static inline __attribute__((always_inline)) void accumulate(sm_match_reader *r,
+                                                             const posting *items, uint32_t n,
+                                                             uint32_t count, uint32_t stamp,
+                                                             const uint32_t *table, int offers)
 {
     /* A list is in slot order: postings newer than the query are at its end. */
     if (n && items[n - 1].slot >= count) {
@@ -1461,19 +1568,23 @@ accumulate(sm_match_reader *r, const posting *items, uint32_t n, uint32_t count,
     }
     uint32_t *acc = r->acc, *hot = r->hot;
     size_t hn = r->hot_count;
-    const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT);
+    const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT) * DEPTH_FULL;
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
     const uint64_t credit = table[0];
+    const uint32_t profile_inc = offers ? 0 : table[64];
 #define ADD(p)                                                                                     \
-    (offers ? (uint32_t)(((uint64_t)P_SHARE(p) * credit) >> ACC_SHIFT) + 1                         \
+    (offers ? ((uint32_t)(((uint64_t)P_SHARE(p) * credit) >> ACC_SHIFT) + 1) +                     \
+                  (P_INC(p) << DEPTH_SHIFT)                                                        \
             : table[P_EVIDENCE(p) * 16 + P_LEVEL(p)])
+#define INC(p) (offers ? 0 : profile_inc)
     for (; i < ahead; i++) {
         __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
-        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
+        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), INC(items[i]), stamp, floor, !offers);
     }
     for (; i < n; i++)
-        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
+        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), INC(items[i]), stamp, floor, !offers);
 #undef ADD
+#undef INC
     r->hot_count = hn;
     r->stats.postings += n;
 }
@@ -1491,11 +1602,13 @@ accumulate_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *bo
                        stamp, table, offers);
 }
 
+/* The bound of a slot's score before distance: skills bound times depth bound. */
 static double acc_bound(const sm_match_reader *r, uint32_t slot)
 {
-    return (double)(r->acc[slot] & ACC_MAX) / ACC_UNIT;
+    uint32_t v = r->acc[slot], d = (v >> DEPTH_SHIFT) & DEPTH_MASK;
+    return (double)(v & BOUND_MAX) / ACC_UNIT * (double)(d < DEPTH_FULL ? d : DEPTH_FULL) /
+           (double)DEPTH_FULL;
 }
-
 
 /* The profile's ways to cover each skill: its claims and their neighbours. */
 static int expand_profile(sm_match_reader *r, const sm_skill_claim *claims, size_t n,
@@ -1533,6 +1646,21 @@ static int expand_profile(sm_match_reader *r, const sm_skill_claim *claims, size
     return SM_OK;
 }
 
+/*
+ * Whether a claim giving credit at similarity sim through claim skill via covers a
+ * requirement better than the best so far: more credit, then closer, then the smaller
+ * skill id, so that every path (offers, candidates, explanations) picks the same claim.
+ */
+static inline int better_claim(float credit, float sim, uint32_t via, float best, float best_sim,
+                               uint32_t best_via)
+{
+    if (credit != best)
+        return credit > best;
+    if (sim != best_sim)
+        return sim > best_sim;
+    return via < best_via;
+}
+
 /* The best credit the expanded profile gives a skill required at level need. */
 static float expanded_credit(const sm_match_reader *r, uint32_t skill, uint8_t need,
                              unsigned disable, const cand **why)
@@ -1542,24 +1670,75 @@ static float expanded_credit(const sm_match_reader *r, uint32_t skill, uint8_t n
     if (r->xstamp[skill] != r->xepoch)
         return 0;
     for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next) {
-        float credit = r->cands[i].factor * level_factor(r->cands[i].level, need, disable);
-        if (credit > best || (credit == best && *why && r->cands[i].sim > (*why)->sim)) {
+        const cand *cd = &r->cands[i];
+        float credit = cd->factor * level_factor(cd->level, need, disable);
+        if (credit > 0 &&
+            (!*why || better_claim(credit, cd->sim, cd->via, best, (*why)->sim, (*why)->via))) {
             best = credit;
-            *why = &r->cands[i];
+            *why = cd;
         }
     }
     return best;
 }
 
-/* An offer's exact skills score for the expanded profile: the sum score_requirements makes. */
+/* The person's skills an offer draws on: each claim skill once, counted 1 when it covers one
+ * of the offer's requirements exactly or closely (similarity >= 0.5, the close tier), else at
+ * its best similarity: a loosely related skill is only partly drawn on. */
+typedef struct drawn {
+    uint32_t via;
+    float sim; /* what it counts */
+} drawn;
+
+static size_t draw_on(drawn *d, size_t n, uint32_t via, float sim)
+{
+    if (sim >= CLOSE_SIM)
+        sim = 1.0f;
+    for (size_t i = 0; i < n; i++)
+        if (d[i].via == via) {
+            if (sim > d[i].sim)
+                d[i].sim = sim;
+            return n;
+        }
+    d[n] = (drawn){via, sim};
+    return n + 1;
+}
+
+static double drawn_total(const drawn *d, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (double)d[i].sim;
+    return total;
+}
+
+/*
+ * The depth factor: 1 once the offer draws on SM_DEPTH_SKILLS of the person's skills, or on
+ * as many as it asks for; proportionally less below. It depends on the skills that cover the
+ * offer only: unrelated skills neither raise nor lower it.
+ */
+static double depth_factor(double used, size_t req_count)
+{
+    double full = SM_DEPTH_SKILLS;
+    if ((double)req_count < full)
+        full = (double)req_count;
+    return full <= 0 || used >= full ? 1.0 : used / full;
+}
+
+/* An offer's exact score before distance for the expanded profile: the skills score times the
+ * depth factor, as score_requirements computes them. */
 static double offer_skills(const sm_match_reader *r, const offer_rec *o)
 {
     double sum = 0;
+    drawn d[SM_MAX_REQUIREMENTS];
+    size_t nd = 0;
     for (uint32_t j = 0; j < o->req_count; j++) {
         const cand *why;
-        sum += (double)o->contrib[j] * expanded_credit(r, o->reqs[j].skill, o->reqs[j].level, 0, &why);
+        sum +=
+            (double)o->contrib[j] * expanded_credit(r, o->reqs[j].skill, o->reqs[j].level, 0, &why);
+        if (why)
+            nd = draw_on(d, nd, why->via, why->sim);
     }
-    return sum;
+    return sum * depth_factor(drawn_total(d, nd), o->req_count);
 }
 
 typedef struct offer_view {
@@ -1636,11 +1815,13 @@ static int expand_requirements(sm_match_reader *r, const offer_view *o)
     return SM_OK;
 }
 
-/* A profile's exact skills score for the offer whose requirements r holds expanded: each
- * requirement's best credit among the claims, as expanded_credit gives it, times its share. */
+/* A profile's exact score before distance for the offer whose requirements r holds expanded:
+ * each requirement's best claim, chosen as expanded_credit chooses it, credit times share,
+ * times the depth factor. */
 static double profile_skills(sm_match_reader *r, const offer_view *o, const profile_rec *p)
 {
-    float best[SM_MAX_REQUIREMENTS] = {0};
+    float best[SM_MAX_REQUIREMENTS] = {0}, best_sim[SM_MAX_REQUIREMENTS] = {0};
+    uint32_t best_via[SM_MAX_REQUIREMENTS];
     for (uint32_t c = 0; c < p->skill_count; c++) {
         const sm_skill_claim *claim = &p->skills[c];
         if (r->xstamp[claim->skill] != r->xepoch)
@@ -1650,14 +1831,25 @@ static double profile_skills(sm_match_reader *r, const offer_view *o, const prof
             const cand *cd = &r->cands[i];
             float factor = cd->sim * ef;
             float credit = factor * level_factor(claim->level, cd->level, 0);
-            if (credit > best[cd->via])
-                best[cd->via] = credit;
+            uint32_t j = cd->via;
+            if (credit > best[j] ||
+                (credit == best[j] && best[j] > 0 &&
+                 better_claim(credit, cd->sim, claim->skill, best[j], best_sim[j], best_via[j]))) {
+                best[j] = credit;
+                best_sim[j] = cd->sim;
+                best_via[j] = claim->skill;
+            }
         }
     }
     double sum = 0;
-    for (size_t j = 0; j < o->req_count; j++)
+    drawn d[SM_MAX_REQUIREMENTS];
+    size_t nd = 0;
+    for (size_t j = 0; j < o->req_count; j++) {
         sum += (double)o->shares[j] * best[j];
-    return sum;
+        if (best[j] > 0)
+            nd = draw_on(d, nd, best_via[j], best_sim[j]);
+    }
+    return sum * depth_factor(drawn_total(d, nd), o->req_count);
 }
 
 /*
@@ -1727,6 +1919,7 @@ static int cmp_missing(const void *a, const void *b)
 
 typedef struct scored {
     double skills, ess_cov, opt_cov;
+    double used, depth; /* the skills drawn on and the depth factor */
     size_t ess_total, ess_have, opt_total;
     const char *best_label, *missing_label;
     size_t missing_ess;
@@ -1753,11 +1946,15 @@ static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned 
         pd->items = r->item_count;
         pd->missing = r->missing_count;
     }
+    drawn d[SM_MAX_REQUIREMENTS];
+    size_t nd = 0;
     for (size_t j = 0; j < o->req_count; j++) {
         const sm_requirement *q = &o->reqs[j];
         const cand *why;
         float credit = expanded_credit(r, q->skill, q->level, disable, &why);
         out->skills += (double)shares[j] * credit;
+        if (why)
+            nd = draw_on(d, nd, why->via, why->sim);
         if (q->essential) {
             out->ess_total++;
             ess_sum += credit;
@@ -1778,9 +1975,9 @@ static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned 
             it->essential = q->essential != 0;
             it->similarity = why->sim;
             it->credit = credit;
-            it->tier = why->via == q->skill ? SM_TIER_EXACT
-                       : why->sim >= 0.5f   ? SM_TIER_CLOSE
-                                            : SM_TIER_RELATED;
+            it->tier = why->via == q->skill    ? SM_TIER_EXACT
+                       : why->sim >= CLOSE_SIM ? SM_TIER_CLOSE
+                                               : SM_TIER_RELATED;
             it->level_gap = q->level > why->level && why->level ? q->level - why->level : 0;
             if (q->essential && credit > best_ess) {
                 best_ess = credit;
@@ -1793,6 +1990,8 @@ static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned 
             r->missing[r->missing_count++] = *q;
         }
     }
+    out->used = drawn_total(d, nd);
+    out->depth = disable & SM_SCORE_NO_DEPTH ? 1.0 : depth_factor(out->used, o->req_count);
     out->ess_cov = out->ess_total ? ess_sum / (double)out->ess_total : 1.0;
     out->opt_cov = out->opt_total ? opt_sum / (double)out->opt_total : 1.0;
     if (pd) {
@@ -1888,6 +2087,8 @@ static int add_result(sm_match_reader *r, const offer_view *o, const profile_vie
     res->skills = s.skills;
     res->essential_coverage = s.ess_cov;
     res->optional_coverage = s.opt_cov;
+    res->depth = o->kind == SM_OFFER_TRAINING ? 1.0 : s.depth;
+    res->skills_used = s.used;
     res->distance_factor = factor;
     res->distance_km = km;
     res->matched_count = r->item_count - pd->items;
@@ -2057,15 +2258,24 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
 {
     /* Bands, highest first, each split off the rest of the list only when it is reached. */
     uint32_t *hot = r->hot;
+    float *hb = r->hot_bound;
     size_t n = r->hot_count, at = 0;
-    double done_above = INFINITY; /* every slot with a bound at least this was considered */
+    for (size_t i = 0; i < n; i++)
+        hb[i] = (float)acc_bound(r, hot[i]);
+    float done_above = INFINITY; /* every slot whose float bound reaches this was considered */
     for (size_t l = HOT_LEVELS; l-- > 0;) {
         size_t start = at;
+        /* float bounds, compared with the level as a float: a slot is in the band when its
+         * bound rounded to float reaches the level rounded to float (both round alike) */
+        const float level = (float)hot_level[l];
         for (size_t i = at; i < n; i++)
-            if (acc_bound(r, hot[i]) >= hot_level[l]) {
+            if (hb[i] >= level) {
                 uint32_t t = hot[at];
-                hot[at++] = hot[i];
+                float tb = hb[at];
+                hot[at] = hot[i];
+                hb[at++] = hb[i];
                 hot[i] = t;
+                hb[i] = tb;
             }
         for (size_t i = start; i < at; i++) {
             /* When many slots tie on skills, filters and distance decide: their records are
@@ -2079,18 +2289,18 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
             if (rc != SM_OK)
                 return rc;
         }
-        done_above = hot_level[l];
+        done_above = level;
         if (r->heap_count == k && r->heap[0].score >= done_above)
             return SM_OK;
     }
     /* Rarely (the k-th score ends below the lowest band): every accumulator, in order. */
-    uint32_t stamp = r->epoch << 24;
+    uint32_t stamp = r->epoch << STAMP_SHIFT;
     r->stats.full_scan = 1;
     for (uint32_t slot = 0; slot < r->acc_count; slot++) {
         if ((r->acc[slot] & ~ACC_MAX) != stamp)
             continue;
         double bound = acc_bound(r, slot);
-        int rc = bound < done_above && could_enter(r, k, bound, slot)
+        int rc = (float)bound < done_above && could_enter(r, k, bound, slot)
                      ? consider(ctx, slot, bound)
                      : SM_OK;
         if (rc != SM_OK)
@@ -2106,13 +2316,31 @@ typedef struct topk_ctx {
     const offer_view *ov;
     int32_t today;
     size_t k;
+    const cell_box *box; /* offers: the cells the radius reaches */
 } topk_ctx;
+
+/* Whether an offer in cell may be within reach of the box (NULL cell: not known). */
+static int in_box(const cell_box *b, const uint32_t *where)
+{
+    if (!where)
+        return 1;
+    uint32_t cell = *where;
+    if (cell == CELL_ANYWHERE || b->cy1 == UINT32_MAX)
+        return 1;
+    uint32_t cy = cell / 1024u, cx = cell % 1024u;
+    return cy >= b->cy0 && cy <= b->cy1 && cx >= b->cx0 && cx <= b->cx1;
+}
 
 static void prefetch_offer(void *arg, uint32_t slot, int step)
 {
     topk_ctx *c = arg;
-    if (step == 1)
+    if (step == 0) {
+        __builtin_prefetch(cell_get(&c->r->m->offer_cells, slot));
+        __builtin_prefetch(slot_ref(&c->r->m->offers, slot));
+    } else if (in_box(c->box, cell_get(&c->r->m->offer_cells, slot))) {
         __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
+        __builtin_prefetch(slot_get(&c->r->m->offers, slot));
+    }
 }
 
 static int consider_offer(void *arg, uint32_t slot, double bound)
@@ -2121,7 +2349,8 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
     sm_match_reader *r = c->r;
     r->stats.considered++;
     double factor, km;
-    if (!admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
+    if (!in_box(c->box, cell_get(&r->m->offer_cells, slot)) ||
+        !admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
         !could_enter(r, c->k, bound * factor, slot))
         return SM_OK;
     const offer_rec *o = slot_get(&r->m->offers, slot);
@@ -2151,7 +2380,8 @@ static int consider_candidate(void *arg, uint32_t slot, double bound)
         return SM_OK;
     profile_view pv = view_of_profile_rec(p);
     double factor, km;
-    if (!admit(c->ov, &pv, c->today, 0, &factor, &km) || !could_enter(r, c->k, bound * factor, slot))
+    if (!admit(c->ov, &pv, c->today, 0, &factor, &km) ||
+        !could_enter(r, c->k, bound * factor, slot))
         return SM_OK;
     r->stats.exact++;
     double score = profile_skills(r, c->ov, p) * factor;
@@ -2213,7 +2443,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         }
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
-        topk_ctx ctx = {r, &pv, NULL, today, k};
+        topk_ctx ctx = {r, &pv, NULL, today, k, &box};
         if (rc == SM_OK)
             rc = select_topk(r, k, consider_offer, prefetch_offer, &ctx);
     }
@@ -2270,24 +2500,27 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
      * profile's bound: a sum over claims, at least the best one, so still an upper bound. */
     for (size_t j = 0; j < ov.req_count && rc == SM_OK; j++) {
         const sm_requirement *q = &ov.reqs[j];
-        uint32_t share_q = quant_up(ov.shares[j]);
+        uint32_t share_q = quant_at(ov.shares[j], SHARE_SCALE);
         uint32_t first = m->nb_offsets[q->skill], last = m->nb_offsets[q->skill + 1];
         for (uint32_t nk = first; nk <= last; nk++) {
             uint32_t skill = nk == last ? q->skill : m->nbs[nk].skill;
             float sim = nk == last ? 1.0f : m->nbs[nk].sim;
-            /* What a posting adds, by the claim's evidence and level. */
-            uint32_t add[4][16] = {{0}};
+            /* What a posting adds, by the claim's evidence and level; then the depth increment
+             * (a profile's claims drawn on are at most the postings that reach it). */
+            uint32_t add[4 * 16 + 1] = {0};
             for (uint8_t ev = 0; ev < 4; ev++)
                 for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++)
-                    add[ev][level] =
-                        (uint32_t)(((uint64_t)share_q * quant_up(sim * evidence_factor(ev, 0) *
-                                                                  level_factor(level, q->level, 0))) >>
+                    add[ev * 16 + level] =
+                        (uint32_t)(((uint64_t)share_q *
+                                    quant_up(sim * evidence_factor(ev, 0) *
+                                             level_factor(level, q->level, 0))) >>
                                    ACC_SHIFT) +
                         1;
-            accumulate_skill(r, &m->profile_cells[skill], &box, count, e, &add[0][0], 0);
+            add[64] = depth_inc(ov.req_count);
+            accumulate_skill(r, &m->profile_cells[skill], &box, count, e, add, 0);
         }
     }
-    topk_ctx ctx = {r, NULL, &ov, today, k};
+    topk_ctx ctx = {r, NULL, &ov, today, k, NULL};
     if (rc == SM_OK)
         rc = select_topk(r, k, consider_candidate, prefetch_candidate, &ctx);
     sort_heap(r, rc);
@@ -2388,7 +2621,7 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
         scored s;
         if ((rc = score_requirements(r, &ov, opts->disable, opts->lang, &s, NULL)) != SM_OK)
             return rc;
-        *score = s.skills * factor;
+        *score = s.skills * s.depth * factor;
     }
     if (result) {
         if ((rc = add_result(r, &ov, &pv, *score, factor, km, opts, 0)) != SM_OK)

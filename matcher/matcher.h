@@ -106,8 +106,13 @@ enum {
     SM_SCORE_NO_RARITY = 1 << 2,     /* every skill weighs the same */
     SM_SCORE_NO_LEVEL = 1 << 3,
     SM_SCORE_NO_EVIDENCE = 1 << 4,
-    SM_SCORE_NO_DISTANCE = 1 << 5
+    SM_SCORE_NO_DISTANCE = 1 << 5,
+    SM_SCORE_NO_DEPTH = 1 << 6 /* how many of the person's skills an offer draws on is ignored */
 };
+
+/* An offer that draws on this many of the person's skills (or on all of them, or covers all
+ * it asks) is a full fit; one that draws on fewer is scaled down (matcher/README.md). */
+#define SM_DEPTH_SKILLS 5
 
 typedef enum sm_tier { SM_TIER_EXACT = 0, SM_TIER_CLOSE, SM_TIER_RELATED } sm_tier;
 
@@ -124,6 +129,8 @@ typedef struct sm_match_result {
     double score;
     /* score_breakdown */
     double skills, essential_coverage, optional_coverage, distance_factor;
+    double depth;       /* the depth factor, 0..1 (1 for trainings) */
+    double skills_used; /* the person's skills the offer draws on, each counted by its similarity */
     double distance_km; /* -1 when unknown or remote */
     const sm_match_item *matched;
     size_t matched_count;
@@ -169,12 +176,13 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *profile, sm_error
 int sm_matcher_delete_profile(sm_matcher *m, const char *id);
 
 /*
- * The spatial grid files a skill's postings by cell once the skill has this
- * many (defaults: 16384 job postings, 2048 profile postings; rarer skills
- * keep one list). Sets both; changes apply to later upserts. Tests set 0 to
- * exercise the grid on small data.
+ * The spatial grid files a skill's job postings by coarse cell once the skill
+ * has coarse of them, by cell once it has postings (defaults 2048 and 16384),
+ * and its profile postings by cell once it has postings (default 2048); rarer
+ * skills keep one list. Changes apply to later upserts. Tests set small
+ * numbers to exercise the grid on small data.
  */
-void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t postings);
+void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t coarse, uint32_t postings);
 
 size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind);
 size_t sm_matcher_profile_count(const sm_matcher *m);

@@ -204,6 +204,48 @@ static void unrelated_skills_neither_hide_nor_fake(void)
     teardown();
 }
 
+/* Depth: an offer that one claim covers through its neighbours draws on one of the person's
+ * skills, not on several; unrelated skills leave depth alone; switched off, score = skills. */
+static void depth_counts_the_skills_drawn_on(void)
+{
+    setup(NULL);
+    uint32_t x = SM_NO_CONCEPT, nb[8];
+    float sims[8];
+    for (uint32_t s = 0; s < sm_taxonomy_count(tx) && x == SM_NO_CONCEPT; s++)
+        if (sm_concept_is_skill(sm_taxonomy_type(tx, s)) &&
+            sm_matcher_neighbours(m, s, nb, sims, 8) >= 2 && sims[0] >= 0.5f && sims[1] >= 0.5f)
+            x = s;
+    CHECK(x != SM_NO_CONCEPT);
+    sm_requirement reqs[] = {{nb[0], 1, 0, 0}, {nb[1], 1, 0, 0}};
+    sm_offer o = job("o", reqs, 2);
+    sm_skill_claim one[60] = {{x, 0, SM_EVIDENCE_CERTIFIED}};
+    sm_skill_claim both[] = {{nb[0], 0, SM_EVIDENCE_CERTIFIED}, {nb[1], 0, SM_EVIDENCE_CERTIFIED}};
+    sm_profile p1 = person("one", one, 1), p2 = person("both", both, 2);
+    sm_match_options opts = opts_default();
+    double s1, s2;
+    const sm_match_result *res;
+    CHECK(sm_match_score(r, &o, &p1, &opts, &s1, &res) == 1);
+    /* one claim, close to both requirements: drawn on once, out of the two the offer asks */
+    CHECK(fabs(res->skills_used - 1.0) < 1e-9 && fabs(res->depth - 0.5) < 1e-9);
+    CHECK(fabs(s1 - res->skills * 0.5) < 1e-9);
+    double skills1 = res->skills;
+    CHECK(sm_match_score(r, &o, &p2, &opts, &s2, &res) == 1);
+    CHECK(fabs(res->skills_used - 2.0) < 1e-9 && res->depth == 1.0 && fabs(s2 - 1.0) < 1e-6);
+    /* 50 unrelated skills more: the same depth, the same score */
+    size_t n = 1;
+    for (uint32_t s = 0; s < sm_taxonomy_count(tx) && n < 51; s++)
+        if (sm_concept_is_skill(sm_taxonomy_type(tx, s)) && s != x &&
+            sm_matcher_similarity(m, s, nb[0]) == 0 && sm_matcher_similarity(m, s, nb[1]) == 0)
+            one[n++] = (sm_skill_claim){s, 0, SM_EVIDENCE_CERTIFIED};
+    CHECK(n == 51);
+    sm_profile padded = person("padded", one, n);
+    CHECK(fabs(score_of(&o, &padded, 0) - s1) < 1e-12);
+    /* the rule matters: without it the single claim scores its plain skills score */
+    CHECK(fabs(score_of(&o, &p1, SM_SCORE_NO_DEPTH) - skills1) < 1e-9);
+    CHECK(score_of(&o, &p1, SM_SCORE_NO_DEPTH) > s1 + 0.1);
+    teardown();
+}
+
 static void distance_radius_and_remote(void)
 {
     setup("tests/fixtures/esco");
@@ -421,7 +463,7 @@ static void grid_cell_borders(void)
     /* Cells are 0.5 degrees: 45.5 N and 3.0 E are borders. Offers a few metres across them,
      * and one 80 km away, must be found by a person with the matching radius. */
     setup("tests/fixtures/esco");
-    sm_matcher_set_grid_min_postings(m, 0); /* file every posting by cell */
+    sm_matcher_set_grid_min_postings(m, 0, 0); /* file every posting by cell */
     sm_error err = {0, ""};
     sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
     struct {
@@ -498,8 +540,12 @@ static double ref_score(const ref_offer *o, const ref_profile *p)
         w[j] = sm_matcher_rarity(m, o->reqs[j].skill) * (o->reqs[j].essential ? 3.0f : 1.0f);
         total += w[j];
     }
+    /* Per requirement, the claim it is credited through: most credit, then the closest,
+     * then the smallest skill id. drawn[i]: claim i's best similarity among those. */
+    float drawn[12] = {0};
     for (size_t j = 0; j < o->n; j++) {
-        float best = 0;
+        float best = 0, best_sim = 0;
+        size_t chosen = SIZE_MAX;
         for (size_t i = 0; i < p->n; i++) {
             float sim = sm_matcher_similarity(m, o->reqs[j].skill, p->claims[i].skill);
             if (sim <= 0)
@@ -511,11 +557,33 @@ static double ref_score(const ref_offer *o, const ref_profile *p)
             if (lf < 0.25f)
                 lf = 0.25f;
             float credit = sim * (float)ef[p->claims[i].evidence] * lf;
-            if (credit > best)
+            if (credit > best ||
+                (credit == best && chosen != SIZE_MAX &&
+                 (sim > best_sim ||
+                  (sim == best_sim && p->claims[i].skill < p->claims[chosen].skill)))) {
                 best = credit;
+                best_sim = sim;
+                chosen = i;
+            }
         }
         sum += (double)(float)(w[j] / total) * best;
+        if (chosen != SIZE_MAX) {
+            /* a repeated skill counts once: file it under its first claim */
+            size_t first = 0;
+            while (p->claims[first].skill != p->claims[chosen].skill)
+                first++;
+            float counted = best_sim >= 0.5f ? 1.0f : best_sim; /* close matches count fully */
+            if (counted > drawn[first])
+                drawn[first] = counted;
+        }
     }
+    /* Depth: full once 5 of the person's skills are drawn on, or as many as the offer asks;
+     * proportionally less below. */
+    double used = 0, full = o->n < 5 ? (double)o->n : 5;
+    for (size_t i = 0; i < p->n; i++)
+        used += (double)drawn[i];
+    if (full > 0 && used < full)
+        sum *= used / full;
     double factor = 1;
     if (!o->remote && o->loc.known && p->loc.known) {
         const double rad = 3.14159265358979323846 / 180.0;
@@ -581,8 +649,8 @@ static void make_random_data(void)
         snprintf(o->id, sizeof o->id, "o%d", i);
         o->n = 1 + rnd(10);
         for (size_t j = 0; j < o->n; j++)
-            o->reqs[j] = (sm_requirement){distinct_skill(o->reqs, j, draw_skewed), (uint8_t)(rnd(2)),
-                                          (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
+            o->reqs[j] = (sm_requirement){distinct_skill(o->reqs, j, draw_skewed),
+                                          (uint8_t)(rnd(2)), (uint8_t)(rnd(3) ? 0 : 1 + rnd(8)), 0};
         o->loc = (sm_geo){43 + rnd(600) / 100.0, -1 + rnd(800) / 100.0, rnd(10) != 0};
         o->remote = rnd(15) == 0;
         o->through = rnd(10) == 0 ? TODAY - 1 : 0;
@@ -667,7 +735,8 @@ static void note_path(int *banded, int *full)
 static void index_equals_brute_force(void)
 {
     setup(NULL);
-    sm_matcher_set_grid_min_postings(m, 40); /* rare skills in one list, others by cell */
+    sm_matcher_set_grid_min_postings(
+        m, 20, 60); /* rare skills in one list, then coarse cells, then cells */
     make_random_data();
     double *brute = malloc(N_OFFERS * sizeof *brute);
     sm_match_options opts = opts_default();
@@ -715,7 +784,7 @@ static void index_equals_brute_force(void)
 static void compaction_keeps_results(void)
 {
     setup(NULL);
-    sm_matcher_set_grid_min_postings(m, 40);
+    sm_matcher_set_grid_min_postings(m, 20, 60);
     make_random_data();
     sm_error err;
     int deleted[N_OFFERS] = {0};
@@ -806,8 +875,8 @@ static void long_lists_equal_brute_force(void)
         ref_profile p = {.n = 1 + rnd(4), .loc = {45.5, 4.5, q % 2}, .radius = q % 3 ? 60 : 0};
         snprintf(p.id, sizeof p.id, "q%d", q);
         for (size_t j = 0; j < p.n; j++)
-            p.claims[j] = (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9),
-                                           (uint8_t)rnd(4)};
+            p.claims[j] =
+                (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9), (uint8_t)rnd(4)};
         for (int i = 0; i < N; i++)
             brute[i] = ref_score(&offers[i], &p);
         sm_profile in = person(p.id, p.claims, p.n);
@@ -828,7 +897,7 @@ static void long_lists_equal_brute_force(void)
 static void candidates_equal_brute_force(void)
 {
     setup(NULL);
-    sm_matcher_set_grid_min_postings(m, 40);
+    sm_matcher_set_grid_min_postings(m, 20, 60);
     make_random_data();
     double *brute = malloc(N_PROFILES * sizeof *brute);
     sm_match_options opts = opts_default();
@@ -855,9 +924,9 @@ static void candidates_equal_brute_force(void)
 
 SM_TEST_MAIN("test_matcher", T(exact_skills_get_full_credit), T(neighbours_get_partial_credit),
              T(level_and_evidence), T(rare_skills_weigh_more),
-             T(unrelated_skills_neither_hide_nor_fake), T(distance_radius_and_remote),
-             T(expiry_and_constraints), T(store_life_cycle_and_explanations),
-             T(bad_input_is_refused), T(candidates_need_consent),
-             T(trainings_rank_by_reach_and_gain), T(grid_cell_borders), T(index_equals_brute_force),
-             T(candidates_equal_brute_force), T(long_lists_equal_brute_force),
-             T(compaction_keeps_results))
+             T(unrelated_skills_neither_hide_nor_fake), T(depth_counts_the_skills_drawn_on),
+             T(distance_radius_and_remote), T(expiry_and_constraints),
+             T(store_life_cycle_and_explanations), T(bad_input_is_refused),
+             T(candidates_need_consent), T(trainings_rank_by_reach_and_gain), T(grid_cell_borders),
+             T(index_equals_brute_force), T(candidates_equal_brute_force),
+             T(long_lists_equal_brute_force), T(compaction_keeps_results))
