@@ -215,6 +215,8 @@ int main(int argc, char **argv)
         qsort(lat, n_queries, sizeof *lat, cmp_double);
         printf("round p50_us=%.1f p90_us=%.1f p99_us=%.1f\n", lat[n_queries / 2] * 1e6,
                lat[n_queries * 9 / 10] * 1e6, lat[n_queries * 99 / 100] * 1e6);
+        print_stats("round", &w1.sum, n_queries);
+        memset(&w1.sum, 0, sizeof w1.sum);
         if (round == 1)
             return 0;
     }
@@ -292,7 +294,12 @@ int main(int argc, char **argv)
         sm_skill_claim c[10];
         size_t nc_claims = make_claims(&r, c, 10);
         snprintf(id, sizeof id, "p%u", rnd(&r, (uint32_t)n_profiles));
-        sm_profile p = {id,      c, nc_claims, place(&r), (float)(10 + rnd(&r, 90)), 0,
+        sm_profile p = {id,
+                        c,
+                        nc_claims,
+                        place(&r),
+                        (float)(10 + rnd(&r, 90)),
+                        0,
                         rnd(&r, 10) < 7 ? SM_CONSENT_VISIBLE : 0};
         u0 = now();
         if (i % 4 == 1) {
