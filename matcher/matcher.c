@@ -114,13 +114,13 @@ enum { META_REMOTE = 1, META_LOCATED = 2, META_CAR = 4 };
 
 #define META_SEGS 4096
 typedef struct metas {
-    _Atomic(offer_meta *) segs[META_SEGS];
+    _Atomic(void *) segs[META_SEGS]; /* of offer_meta */
 } metas;
 
 /* Per offer slot, its grid cell (CELL_ANYWHERE when remote or unlocated): four bytes a slot,
  * so that queries drop offers beyond the radius box without touching their meta. */
 typedef struct slot_cells {
-    _Atomic(uint32_t *) segs[META_SEGS];
+    _Atomic(void *) segs[META_SEGS]; /* of uint32_t */
 } slot_cells;
 
 typedef struct slots {
@@ -403,48 +403,47 @@ static uint32_t slot_append(slots *s, void *value)
     return slot;
 }
 
-/* Writer: the meta entry of slot, its segment allocated on first use; NULL when out of memory. */
+/* Writer: entry slot of a per-slot array of size-byte entries kept in segments, the segment
+ * allocated (zeroed) on first use; NULL when out of memory. */
+static void *seg_entry_for_write(_Atomic(void *) *segs, uint32_t slot, size_t size)
+{
+    uint32_t seg = slot >> SEG_BITS;
+    if (seg >= META_SEGS)
+        return NULL;
+    char *s = atomic_load_explicit(&segs[seg], memory_order_relaxed);
+    if (!s) {
+        s = sm_calloc(SEG_SIZE, size);
+        if (!s)
+            return NULL;
+        atomic_store_explicit(&segs[seg], s, memory_order_release);
+    }
+    return s + (size_t)(slot & (SEG_SIZE - 1)) * size;
+}
+
+static void *seg_entry(_Atomic(void *) *segs, uint32_t slot, size_t size)
+{
+    char *s = atomic_load_explicit(&segs[slot >> SEG_BITS], memory_order_acquire);
+    return s ? s + (size_t)(slot & (SEG_SIZE - 1)) * size : NULL;
+}
+
 static offer_meta *meta_for_write(metas *ms, uint32_t slot)
 {
-    uint32_t seg = slot >> SEG_BITS;
-    if (seg >= META_SEGS)
-        return NULL;
-    offer_meta *s = atomic_load_explicit(&ms->segs[seg], memory_order_relaxed);
-    if (!s) {
-        s = sm_calloc(SEG_SIZE, sizeof *s);
-        if (!s)
-            return NULL;
-        atomic_store_explicit(&ms->segs[seg], s, memory_order_release);
-    }
-    return &s[slot & (SEG_SIZE - 1)];
+    return seg_entry_for_write(ms->segs, slot, sizeof(offer_meta));
 }
 
-static const offer_meta *meta_get(const metas *ms, uint32_t slot)
+static const offer_meta *meta_get(metas *ms, uint32_t slot)
 {
-    offer_meta *s = atomic_load_explicit(&ms->segs[slot >> SEG_BITS], memory_order_acquire);
-    return s ? &s[slot & (SEG_SIZE - 1)] : NULL;
+    return seg_entry(ms->segs, slot, sizeof(offer_meta));
 }
 
-/* Writer: the cell entry of slot, as meta_for_write. */
 static uint32_t *cell_for_write(slot_cells *sc, uint32_t slot)
 {
-    uint32_t seg = slot >> SEG_BITS;
-    if (seg >= META_SEGS)
-        return NULL;
-    uint32_t *s = atomic_load_explicit(&sc->segs[seg], memory_order_relaxed);
-    if (!s) {
-        s = sm_calloc(SEG_SIZE, sizeof *s);
-        if (!s)
-            return NULL;
-        atomic_store_explicit(&sc->segs[seg], s, memory_order_release);
-    }
-    return &s[slot & (SEG_SIZE - 1)];
+    return seg_entry_for_write(sc->segs, slot, sizeof(uint32_t));
 }
 
-static const uint32_t *cell_get(const slot_cells *sc, uint32_t slot)
+static const uint32_t *cell_get(slot_cells *sc, uint32_t slot)
 {
-    uint32_t *s = atomic_load_explicit(&sc->segs[slot >> SEG_BITS], memory_order_acquire);
-    return s ? &s[slot & (SEG_SIZE - 1)] : NULL;
+    return seg_entry(sc->segs, slot, sizeof(uint32_t));
 }
 
 static void slots_free(slots *s, void (*free_fn)(void *))
