@@ -1507,13 +1507,14 @@ static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
 /* Prefetch distance, in postings, for the accumulators of the postings ahead. */
 #define PREFETCH_AHEAD 12
 
-/* One posting: slot's skills bound grows by add and its depth count by inc (from 0 if the
- * accumulator is stale), saturating; the slot is listed when their product (the bound of its
- * score, in units of 1 / (ACC_UNIT x DEPTH_FULL)) crosses floor. */
+/* One posting: add carries a skills bound and a depth increment, as an accumulator holds them;
+ * slot's grow by it (from 0 if the accumulator is stale), each field saturating when asked;
+ * the slot is listed when their product (the bound of its score, in units of
+ * 1 / (ACC_UNIT x DEPTH_FULL)) crosses floor. */
 static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32_t *hot, size_t *hn,
                                                            uint32_t slot, uint32_t add,
-                                                           uint32_t inc, uint32_t stamp,
-                                                           uint32_t floor, int saturate)
+                                                           uint32_t stamp, uint32_t floor,
+                                                           int saturate)
 {
     uint32_t x = acc[slot] ^ stamp;
     /* Masks, not a conditional: compilers turn that into a branch on the loaded value. */
@@ -1521,7 +1522,8 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
     uint32_t old = x & (0u - current), v;
     if (saturate) {
         /* a profile's bound and count can outgrow their fields: each saturates */
-        uint32_t b = (old & BOUND_MAX) + (add & BOUND_MAX), d = (old >> DEPTH_SHIFT) + inc;
+        uint32_t b = (old & BOUND_MAX) + (add & BOUND_MAX),
+                 d = (old >> DEPTH_SHIFT) + (add >> DEPTH_SHIFT);
         b = b > BOUND_MAX ? BOUND_MAX : b;
         d = d > DEPTH_FULL ? DEPTH_FULL : d;
         v = d << DEPTH_SHIFT | b;
@@ -1542,8 +1544,8 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
  * accumulator. offers: the add is the posting's share times table[0], the
  * skill's best credit (an offer's adds cannot overflow the skills bound), and
  * the depth increment of the posting's divisor; else table[evidence * 16 +
- * level], saturating (a profile may reach a requirement through several
- * claims), and the depth increment table[64] (the offer's, for every profile). Branch-free: a
+ * level], which carries the offer's depth increment too, each field
+ * saturating (a profile may reach a requirement through several claims). Branch-free: a
  * branch on a loaded bound would, when mispredicted, throw away the loads in flight behind it; and
  * no list of touched slots, whose appends would chain each iteration to the previous one's load.
  * The accumulators ahead are prefetched. This loop is most of a query's time.
@@ -1570,20 +1572,17 @@ static inline __attribute__((always_inline)) void accumulate(sm_match_reader *r,
     const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT) * DEPTH_FULL;
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
     const uint64_t credit = table[0];
-    const uint32_t profile_inc = offers ? 0 : table[64];
 #define ADD(p)                                                                                     \
     (offers ? ((uint32_t)(((uint64_t)P_SHARE(p) * credit) >> ACC_SHIFT) + 1) +                     \
                   (P_INC(p) << DEPTH_SHIFT)                                                        \
             : table[P_EVIDENCE(p) * 16 + P_LEVEL(p)])
-#define INC(p) (offers ? 0 : profile_inc)
     for (; i < ahead; i++) {
         __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
-        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), INC(items[i]), stamp, floor, !offers);
+        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
     }
     for (; i < n; i++)
-        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), INC(items[i]), stamp, floor, !offers);
+        acc_step(acc, hot, &hn, items[i].slot, ADD(items[i]), stamp, floor, !offers);
 #undef ADD
-#undef INC
     r->hot_count = hn;
     r->stats.postings += n;
 }
@@ -2504,9 +2503,9 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
         for (uint32_t nk = first; nk <= last; nk++) {
             uint32_t skill = nk == last ? q->skill : m->nbs[nk].skill;
             float sim = nk == last ? 1.0f : m->nbs[nk].sim;
-            /* What a posting adds, by the claim's evidence and level; then the depth increment
+            /* What a posting adds, by the claim's evidence and level, with the depth increment
              * (a profile's claims drawn on are at most the postings that reach it). */
-            uint32_t add[4 * 16 + 1] = {0};
+            uint32_t add[4 * 16] = {0};
             for (uint8_t ev = 0; ev < 4; ev++)
                 for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++)
                     add[ev * 16 + level] =
@@ -2514,8 +2513,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                                     quant_up(sim * evidence_factor(ev, 0) *
                                              level_factor(level, q->level, 0))) >>
                                    ACC_SHIFT) +
-                        1;
-            add[64] = depth_inc(ov.req_count);
+                        1 + (depth_inc(ov.req_count) << DEPTH_SHIFT);
             accumulate_skill(r, &m->profile_cells[skill], &box, count, e, add, 0);
         }
     }
