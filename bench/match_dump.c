@@ -42,7 +42,7 @@ int main(int argc, char **argv)
         size_t oi, n = make_offer(&r, reqs, &oi);
         snprintf(id, sizeof id, "o%zu", i);
         sm_offer o = {id, NULL, NULL, NULL, SM_OFFER_JOB, reqs, n, NULL, 0, place(&r),
-                      0,  35,   0,    0,    occs[oi].id,  0,    0, 0,    0};
+                      0,  35,   0,    0,    occs[oi].id,  0,    0, 0,    0, 0, 0};
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_dump: %s\n", err.message);
             return 1;
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/queries.txt", argv[4]);
     FILE *fq = fopen(path, "w");
     sm_match_reader *rd = sm_match_reader_new(m);
-    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
+    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0, NULL};
     double *lat = malloc(n_queries * sizeof *lat);
     for (size_t q = 0; q < n_queries; q++) {
         sm_skill_claim c[10];

@@ -276,7 +276,7 @@ int main(int argc, char **argv)
         for (int k = 0; k < 10; k++)
             idcg += (pow(2, ideal[k]) - 1) / log2(k + 2.0);
         for (size_t v = 0; v < nv; v++) {
-            sm_match_options mo = {SM_OFFER_JOB, 20, 20000, SM_LANG_EN, variants[v].disable};
+            sm_match_options mo = {SM_OFFER_JOB, 20, 20000, SM_LANG_EN, variants[v].disable, NULL};
             if (!variants[v].jaccard)
                 sm_match_prepare(r, &sp_in, variants[v].disable);
             for (size_t i = 0; i < n_offers; i++) {
@@ -299,6 +299,8 @@ int main(int argc, char **argv)
                                   0,
                                   0,
                                   SM_NO_CONCEPT,
+                                  0,
+                                  0,
                                   0,
                                   0,
                                   0,

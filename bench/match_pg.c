@@ -154,7 +154,7 @@ int main(int argc, char **argv)
         snprintf(title, sizeof title, "%s", sm_taxonomy_label_any(t, occs[g->oi].id, SM_LANG_FR));
         sm_offer o = {id,     title,     NULL, NULL, SM_OFFER_JOB, g->reqs,        g->n, NULL, 0,
                       g->loc, g->remote, 35,   0,    g->through,   occs[g->oi].id, 0,    0,    0,
-                      0};
+                      0,      0,         0};
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_pg: %s\n", err.message);
             return 1;
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
            t1 - t0, t2 - t1);
 
     sm_match_reader *rd = sm_match_reader_new(m);
-    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
+    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0, NULL};
     double *ours = malloc(n_queries * sizeof *ours), *pg = malloc(n_queries * sizeof *pg);
     size_t agree = 0, compared = 0;
     for (size_t q = 0; q < n_queries; q++) {

@@ -88,7 +88,7 @@ static void *run_queries(void *arg)
 {
     worker *w = arg;
     sm_match_reader *r = sm_match_reader_new(m);
-    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
+    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0, NULL};
     sm_error err;
     double start = now();
     for (size_t i = 0; i < w->count; i++) {
@@ -108,7 +108,7 @@ static void *background_reader(void *arg)
 {
     (void)arg;
     sm_match_reader *r = sm_match_reader_new(m);
-    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
+    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0, NULL};
     sm_error err;
     for (size_t i = 0; !atomic_load(&stop_readers); i++)
         sm_match_offers(r, &queries[i % n_queries].p, &opts, &err);
@@ -159,6 +159,8 @@ int main(int argc, char **argv)
                       0,
                       rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60,
                       occs[oi].id,
+                      0,
+                      0,
                       0,
                       0,
                       0,
@@ -237,7 +239,7 @@ int main(int argc, char **argv)
 
     /* Candidates for offers. */
     sm_match_reader *rd = sm_match_reader_new(m);
-    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0};
+    sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0, NULL};
     size_t nc = n_queries < 500 ? n_queries : 500;
     double *clat = malloc(nc * sizeof *clat);
     sm_match_stats csum = {0};
@@ -278,6 +280,8 @@ int main(int argc, char **argv)
                       0,
                       TODAY + 30,
                       occs[oi].id,
+                      0,
+                      0,
                       0,
                       0,
                       0,

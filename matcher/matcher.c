@@ -79,7 +79,7 @@ int32_t sm_today(void)
 
 typedef struct offer_rec {
     char *id, *title, *organisation, *contract;
-    uint8_t kind, remote, has_location;
+    uint8_t kind, remote, has_location, org_kind, contract_type;
     unsigned flags;
     double lat, lon;
     float hours, duration_hours, cost;
@@ -108,9 +108,10 @@ typedef struct offer_meta {
     float hours;
     _Atomic uint8_t alive;
     uint8_t flags; /* META_* */
+    uint8_t org_kind, contract_type;
 } offer_meta;
 
-enum { META_REMOTE = 1, META_LOCATED = 2, META_CAR = 4 };
+enum { META_REMOTE = 1, META_LOCATED = 2, META_CAR = 4, META_SUPPORT = 8, META_NO_DIPLOMA = 16 };
 
 #define META_SEGS 4096
 typedef struct metas {
@@ -980,6 +981,8 @@ static offer_rec *make_offer(const sm_matcher *m, const sm_offer *o)
     r->lat = o->location.lat;
     r->lon = o->location.lon;
     r->flags = o->flags;
+    r->org_kind = o->org_kind;
+    r->contract_type = o->contract_type;
     r->hours = o->hours;
     r->duration_hours = o->duration_hours;
     r->cost = o->cost;
@@ -1084,7 +1087,11 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         meta->hours = r->hours;
         meta->flags =
             (uint8_t)((r->remote ? META_REMOTE : 0) | (r->has_location ? META_LOCATED : 0) |
-                      (r->flags & SM_OFFER_REQUIRES_CAR ? META_CAR : 0));
+                      (r->flags & SM_OFFER_REQUIRES_CAR ? META_CAR : 0) |
+                      (r->flags & SM_OFFER_SUPPORT ? META_SUPPORT : 0) |
+                      (r->flags & SM_OFFER_NO_DIPLOMA ? META_NO_DIPLOMA : 0));
+        meta->org_kind = r->org_kind;
+        meta->contract_type = r->contract_type;
         atomic_store_explicit(&meta->alive, 1, memory_order_release);
     }
     if (rc == SM_OK && r->kind == SM_OFFER_JOB) {
@@ -1741,7 +1748,7 @@ static double offer_skills(const sm_match_reader *r, const offer_rec *o)
 
 typedef struct offer_view {
     const char *id, *title;
-    uint8_t kind, remote, has_location;
+    uint8_t kind, remote, has_location, org_kind, contract_type;
     unsigned flags;
     double lat, lon;
     float hours;
@@ -1761,20 +1768,22 @@ typedef struct profile_view {
     double lat, lon;
     float radius_km;
     unsigned constraints;
+    const sm_match_filter *filter; /* NULL: none */
 } profile_view;
 
 static offer_view view_of_offer_rec(const offer_rec *o)
 {
-    offer_view v = {o->id,      o->title,     o->kind,    o->remote,     o->has_location,  o->flags,
-                    o->lat,     o->lon,       o->hours,   o->valid_from, o->valid_through, o->reqs,
-                    o->contrib, o->req_count, o->teaches, o->teach_count};
+    offer_view v = {o->id,         o->title,         o->kind,      o->remote,     o->has_location,
+                    o->org_kind,   o->contract_type, o->flags,     o->lat,        o->lon,
+                    o->hours,      o->valid_from,    o->valid_through, o->reqs,   o->contrib,
+                    o->req_count,  o->teaches,       o->teach_count};
     return v;
 }
 
 static profile_view view_of_profile_rec(const profile_rec *p)
 {
     profile_view v = {p->id,  p->skills, p->skill_count, p->has_location,
-                      p->lat, p->lon,    p->radius_km,   p->constraints};
+                      p->lat, p->lon,    p->radius_km,   p->constraints, NULL};
     return v;
 }
 
@@ -1868,6 +1877,14 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
         return 0;
     if ((p->constraints & SM_PROFILE_NO_CAR) && (o->flags & SM_OFFER_REQUIRES_CAR))
         return 0;
+    const sm_match_filter *f = p->filter;
+    if (f && ((f->org_kinds && !(o->org_kind < 32 && (f->org_kinds >> o->org_kind & 1))) ||
+              (f->contract_types &&
+               !(o->contract_type < 32 && (f->contract_types >> o->contract_type & 1))) ||
+              (f->max_hours > 0 && !(o->hours > 0 && o->hours <= f->max_hours)) ||
+              (f->require & ~o->flags & (SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA)) ||
+              (f->remote_only && !o->remote)))
+        return 0;
     if (o->remote || !o->has_location || !p->has_location || (disable & SM_SCORE_NO_DISTANCE))
         return 1;
     double d = distance_km(p->lat, p->lon, o->lat, o->lon);
@@ -1889,7 +1906,11 @@ static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t tod
     memset(&v, 0, sizeof v);
     v.remote = (meta->flags & META_REMOTE) != 0;
     v.has_location = (meta->flags & META_LOCATED) != 0;
-    v.flags = meta->flags & META_CAR ? SM_OFFER_REQUIRES_CAR : 0;
+    v.flags = (meta->flags & META_CAR ? SM_OFFER_REQUIRES_CAR : 0) |
+              (meta->flags & META_SUPPORT ? SM_OFFER_SUPPORT : 0) |
+              (meta->flags & META_NO_DIPLOMA ? SM_OFFER_NO_DIPLOMA : 0);
+    v.org_kind = meta->org_kind;
+    v.contract_type = meta->contract_type;
     v.lat = meta->lat;
     v.lon = meta->lon;
     v.hours = meta->hours;
@@ -2404,7 +2425,8 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                        profile->location.lat,
                        profile->location.lon,
                        profile->radius_km,
-                       profile->constraints};
+                       profile->constraints,
+                       opts->filter};
     if ((rc = expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK)
         return sm_error_set(err, rc, "out of memory");
     sm_epoch_enter(m->epoch, r->er);
@@ -2581,6 +2603,8 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
                      (uint8_t)offer->kind,
                      offer->remote != 0,
                      offer->location.known != 0,
+                     offer->org_kind,
+                     offer->contract_type,
                      offer->flags,
                      offer->location.lat,
                      offer->location.lon,
@@ -2607,7 +2631,8 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
                        profile->location.lat,
                        profile->location.lon,
                        profile->radius_km,
-                       profile->constraints};
+                       profile->constraints,
+                       opts->filter};
     double factor, km;
     if (!admit(&ov, &pv, today, opts->disable, &factor, &km))
         return 0;

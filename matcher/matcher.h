@@ -38,7 +38,11 @@ typedef enum sm_evidence {
     SM_EVIDENCE_CERTIFIED     /* a diploma or certificate */
 } sm_evidence;
 
-enum { SM_OFFER_REQUIRES_CAR = 1 << 0 };
+enum {
+    SM_OFFER_REQUIRES_CAR = 1 << 0,
+    SM_OFFER_SUPPORT = 1 << 1,    /* socio-professional support comes with the job */
+    SM_OFFER_NO_DIPLOMA = 1 << 2  /* open without diploma or experience */
+};
 enum {
     SM_PROFILE_REMOTE_ONLY = 1 << 0,
     SM_PROFILE_PART_TIME = 1 << 1, /* at most SM_PART_TIME_HOURS a week */
@@ -85,6 +89,7 @@ typedef struct sm_offer {
     int32_t valid_from, valid_through; /* days since 1970-01-01, 0 = open */
     uint32_t occupation;               /* ESCO occupation, SM_NO_CONCEPT when unknown */
     unsigned flags;                    /* SM_OFFER_* */
+    uint8_t org_kind, contract_type;   /* the caller's codes 1..31 (filters), 0 = not stated */
     float duration_hours, cost;        /* training */
     uint32_t seats;                    /* training */
 } sm_offer;
@@ -139,12 +144,26 @@ typedef struct sm_match_result {
     const char *justification;
 } sm_match_result;
 
+/*
+ * What a person or counsellor chooses offers by. A set bit in org_kinds or
+ * contract_types admits the offers of that code (1 << code); 0 admits all.
+ * A filter on hours, support, diploma or remote admits only offers known to
+ * satisfy it (an offer that does not state its hours fails max_hours).
+ */
+typedef struct sm_match_filter {
+    uint32_t org_kinds, contract_types;
+    float max_hours;  /* 0 = any */
+    unsigned require; /* SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA */
+    int remote_only;
+} sm_match_filter;
+
 typedef struct sm_match_options {
     sm_offer_kind kind;
     size_t limit;     /* clamped to 1..SM_MATCH_MAX_LIMIT; 0 means 20 */
     int32_t today;    /* days since 1970-01-01; 0 = the current date */
     sm_lang lang;     /* language of justifications and labels */
     unsigned disable; /* SM_SCORE_* (brute-force scoring only) */
+    const sm_match_filter *filter; /* offers only; NULL = none */
 } sm_match_options;
 
 /* ---- the store (one writer at a time) ----------------------------------- */

@@ -3,10 +3,10 @@
  * source file, so build/skillmatch carries its starter taxonomy and needs no
  * data files at run time.
  *
- * Usage: embed OUT.c FILE...
- * Writes sm__builtin_file_count, sm__builtin_file_names[] (base names) and
- * sm__builtin_file_data[] / sm__builtin_file_sizes[]. Exits 1, naming the
- * file, on any I/O error.
+ * Usage: embed [-p PREFIX] OUT.c FILE...
+ * Writes PREFIX_count, PREFIX_names[] (base names) and PREFIX_data[] /
+ * PREFIX_sizes[] (PREFIX defaults to sm__builtin_file; the SQL migrations
+ * use it too). Exits 1, naming the file, on any I/O error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +14,14 @@
 
 int main(int argc, char **argv)
 {
+    const char *prefix = "sm__builtin_file";
+    if (argc > 2 && strcmp(argv[1], "-p") == 0) {
+        prefix = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: embed OUT.c FILE...\n");
+        fprintf(stderr, "usage: embed [-p PREFIX] OUT.c FILE...\n");
         return 1;
     }
     FILE *out = fopen(argv[1], "w");
@@ -45,16 +51,16 @@ int main(int argc, char **argv)
         fprintf(out, "0};\n");
         fclose(in);
     }
-    fprintf(out, "const int sm__builtin_file_count = %d;\n", count);
-    fprintf(out, "const char *const sm__builtin_file_names[] = {");
+    fprintf(out, "const int %s_count = %d;\n", prefix, count);
+    fprintf(out, "const char *const %s_names[] = {", prefix);
     for (int i = 0; i < count; i++) {
         const char *base = strrchr(argv[i + 2], '/');
         fprintf(out, "\"%s\",", base ? base + 1 : argv[i + 2]);
     }
-    fprintf(out, "NULL};\nconst unsigned char *const sm__builtin_file_data[] = {");
+    fprintf(out, "NULL};\nconst unsigned char *const %s_data[] = {", prefix);
     for (int i = 0; i < count; i++)
         fprintf(out, "file_%d,", i);
-    fprintf(out, "NULL};\nconst size_t sm__builtin_file_sizes[] = {");
+    fprintf(out, "NULL};\nconst size_t %s_sizes[] = {", prefix);
     for (int i = 0; i < count; i++) {
         FILE *in = fopen(argv[i + 2], "rb");
         if (!in || fseek(in, 0, SEEK_END) != 0) {

@@ -22,7 +22,7 @@ static void *reader(void *arg)
     (void)arg;
     sm_match_reader *r = sm_match_reader_new(m);
     unsigned seed = (unsigned)(uintptr_t)&r;
-    sm_match_options opts = {SM_OFFER_JOB, 10, 20000, SM_LANG_EN, 0};
+    sm_match_options opts = {SM_OFFER_JOB, 10, 20000, SM_LANG_EN, 0, NULL};
     sm_error err;
     while (!atomic_load(&stop)) {
         sm_skill_claim c[4];
@@ -70,7 +70,7 @@ static void readers_and_a_writer(void)
                                       (uint8_t)(i == 0), 0, 0};
         snprintf(id, sizeof id, "o%u", rand_r(&seed) % 200);
         sm_offer o = {id, "t", NULL, NULL, SM_OFFER_JOB,  req, 3, NULL, 0, {45, 3, 1},
-                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0};
+                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0, 0, 0};
         if (rand_r(&seed) % 5 == 0)
             sm_matcher_delete_offer(m, id);
         else

@@ -42,7 +42,7 @@ static void teardown(void)
 
 static sm_match_options opts_default(void)
 {
-    sm_match_options o = {SM_OFFER_JOB, 20, TODAY, SM_LANG_EN, 0};
+    sm_match_options o = {SM_OFFER_JOB, 20, TODAY, SM_LANG_EN, 0, NULL};
     return o;
 }
 
@@ -296,6 +296,63 @@ static void expiry_and_constraints(void)
     p.constraints = SM_PROFILE_NO_CAR;
     o.flags = SM_OFFER_REQUIRES_CAR;
     CHECK(score_of(&o, &p, 0) == -1);
+    teardown();
+}
+
+/* The ESS filters of /v1/match, through the direct scorer and through the index. */
+static void filters_choose_offers(void)
+{
+    setup("tests/fixtures/esco");
+    sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
+    sm_skill_claim c[] = {{sk(SKILL(01)), 0, SM_EVIDENCE_CERTIFIED}};
+    sm_offer a = job("a", reqs, 1), b = job("b", reqs, 1);
+    a.org_kind = 3;
+    a.contract_type = 2;
+    a.hours = 26;
+    a.flags = SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA;
+    b.org_kind = 1;
+    b.contract_type = 1;
+    sm_error err = {0, ""};
+    CHECK(sm_matcher_upsert_offer(m, &a, &err) == 0);
+    CHECK(sm_matcher_upsert_offer(m, &b, &err) == 0);
+    sm_profile p = person("p", c, 1);
+    sm_match_filter f;
+    const struct {
+        uint32_t orgs, contracts;
+        float hours;
+        unsigned require;
+        int remote;
+        const char *only; /* the one offer expected, NULL: both, "": none */
+    } cases[] = {{0, 0, 0, 0, 0, NULL},
+                 {1u << 3, 0, 0, 0, 0, "a"},
+                 {1u << 1 | 1u << 5, 0, 0, 0, 0, "b"},
+                 {0, 1u << 1, 0, 0, 0, "b"},
+                 {0, 0, 30, 0, 0, "a"}, /* b states no hours */
+                 {0, 0, 20, 0, 0, ""},
+                 {0, 0, 0, SM_OFFER_SUPPORT, 0, "a"},
+                 {0, 0, 0, SM_OFFER_NO_DIPLOMA | SM_OFFER_SUPPORT, 0, "a"},
+                 {0, 0, 0, 0, 1, ""},
+                 {1u << 3, 1u << 1, 0, 0, 0, ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memset(&f, 0, sizeof f);
+        f.org_kinds = cases[i].orgs;
+        f.contract_types = cases[i].contracts;
+        f.max_hours = cases[i].hours;
+        f.require = cases[i].require;
+        f.remote_only = cases[i].remote;
+        sm_match_options opts = opts_default();
+        opts.filter = &f;
+        int n = sm_match_offers(r, &p, &opts, &err);
+        size_t want = !cases[i].only ? 2 : *cases[i].only ? 1 : 0;
+        if (n != (int)want)
+            fprintf(stderr, "    filter case %zu: %d results\n", i, n);
+        CHECK(n == (int)want);
+        if (n == 1 && want == 1)
+            CHECK(strcmp(sm_match_get(r, 0)->id, cases[i].only) == 0);
+        double s = -1;
+        CHECK(sm_match_score(r, &a, &p, &opts, &s, NULL) ==
+              (!cases[i].only || strcmp(cases[i].only, "a") == 0));
+    }
     teardown();
 }
 
@@ -925,7 +982,7 @@ static void candidates_equal_brute_force(void)
 SM_TEST_MAIN("test_matcher", T(exact_skills_get_full_credit), T(neighbours_get_partial_credit),
              T(level_and_evidence), T(rare_skills_weigh_more),
              T(unrelated_skills_neither_hide_nor_fake), T(depth_counts_the_skills_drawn_on),
-             T(distance_radius_and_remote), T(expiry_and_constraints),
+             T(distance_radius_and_remote), T(expiry_and_constraints), T(filters_choose_offers),
              T(store_life_cycle_and_explanations), T(bad_input_is_refused),
              T(candidates_need_consent), T(trainings_rank_by_reach_and_gain), T(grid_cell_borders),
              T(index_equals_brute_force), T(candidates_equal_brute_force),
