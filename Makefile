@@ -22,7 +22,7 @@ OPT      ?= -O1
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-PKGS     := libmicrohttpd jansson libpcre2-8 libpq
+PKGS     := libmicrohttpd jansson libpcre2-8 libpq libcrypto
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Wundef -Wcast-qual \
             -Wold-style-definition -Wnull-dereference
@@ -34,9 +34,12 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lxxhash -lm
 
 TAX_SRC  := $(wildcard taxonomy/*.c)
 MATCH_SRC:= $(wildcard matcher/*.c)
+SQL_SRC  := $(wildcard sql/*.c)
 API_SRC  := $(wildcard api/*.c)
 DATA     := $(sort $(wildcard taxonomy/data/*.tsv))
-LIB_OBJ  := $(TAX_SRC:%.c=$(B)/%.o) $(MATCH_SRC:%.c=$(B)/%.o) $(B)/gen/builtin_data.o
+MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
+LIB_OBJ  := $(TAX_SRC:%.c=$(B)/%.o) $(MATCH_SRC:%.c=$(B)/%.o) $(SQL_SRC:%.c=$(B)/%.o) \
+            $(B)/gen/builtin_data.o $(B)/gen/migrations.o
 API_OBJ  := $(API_SRC:%.c=$(B)/%.o)
 LIB      := $(B)/libskillmatch.a
 BIN      := $(B)/skillmatch
@@ -61,6 +64,12 @@ $(B)/gen/builtin_data.c: $(B)/tools/embed $(DATA)
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed $@ $(DATA)
 $(B)/gen/builtin_data.o: $(B)/gen/builtin_data.c
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
+# So are the schema migrations (sql/NNN_*.sql, applied in name order).
+$(B)/gen/migrations.c: $(B)/tools/embed $(MIGRATIONS)
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed -p sm__migration $@ $(MIGRATIONS)
+$(B)/gen/migrations.o: $(B)/gen/migrations.c
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
 
 $(LIB): $(LIB_OBJ)

@@ -5,7 +5,7 @@
 # Usage: .ci/deps.sh [build|test|run|bench]   (default: test)
 set -eu
 what=${1:-test}
-pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-dev libxxhash-dev libpq-dev"
+pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-dev libxxhash-dev libpq-dev libssl-dev"
 case "$what" in
   build) ;;
   run|test) pkgs="$pkgs postgresql curl ca-certificates" ;;

@@ -11,6 +11,9 @@
 int sm_cmd_extract(int argc, char **argv);
 int sm_cmd_serve(int argc, char **argv);
 int sm_cmd_taxonomy(int argc, char **argv);
+int sm_cmd_migrate(int argc, char **argv);
+int sm_cmd_import(int argc, char **argv);
+int sm_cmd_keys(int argc, char **argv);
 
 /*
  * Parses the taxonomy options shared by subcommands (--esco DIR,

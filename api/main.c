@@ -16,8 +16,13 @@ static void usage(FILE *out)
     fprintf(out, "usage: skillmatch COMMAND [OPTIONS]\n"
                  "\n"
                  "commands:\n"
-                 "  serve    [--listen 127.0.0.1:8080] [--esco DIR] [--digcomp FILE]\n"
-                 "           serve the HTTP API\n"
+                 "  serve    [--listen 127.0.0.1:8080] [--db CONNINFO]\n"
+                 "           load taxonomy, offers and profiles from PostgreSQL, serve the API\n"
+                 "  migrate  [--db CONNINFO]   apply the schema migrations (idempotent)\n"
+                 "  import   esco DIR | digcomp FILE | builtin [--db CONNINFO]\n"
+                 "           store a taxonomy source in PostgreSQL (idempotent)\n"
+                 "  keys     create --org NAME --role admin|inclusion_org|training_provider\n"
+                 "           | list | revoke ID [--db CONNINFO]   manage API keys\n"
                  "  extract  [--esco DIR] [--digcomp FILE] [--lang en|fr|auto] [--limit N]\n"
                  "           read one text per line on stdin, write one JSON object per line\n"
                  "  taxonomy [--esco DIR] [--digcomp FILE] [--skill URI]\n"
@@ -25,7 +30,8 @@ static void usage(FILE *out)
                  "  version  print the version\n"
                  "\n"
                  "Without --esco the built-in starter taxonomy is used. DIR is an ESCO CSV\n"
-                 "export (directly or with en/ and fr/ subfolders).\n");
+                 "export (directly or with en/ and fr/ subfolders). CONNINFO is a libpq\n"
+                 "connection string; the default is $SKILLMATCH_DB, else libpq's PG* variables.\n");
 }
 
 const char *sm_cli_value(const char *name, int argc, char **argv, int *i, int *missing)
@@ -117,6 +123,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "taxonomy") == 0)
         return sm_cmd_taxonomy(argc - 2, argv + 2);
+    if (strcmp(cmd, "migrate") == 0)
+        return sm_cmd_migrate(argc - 2, argv + 2);
+    if (strcmp(cmd, "import") == 0)
+        return sm_cmd_import(argc - 2, argv + 2);
+    if (strcmp(cmd, "keys") == 0)
+        return sm_cmd_keys(argc - 2, argv + 2);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("skillmatch %s\n", SM_VERSION);
         return 0;

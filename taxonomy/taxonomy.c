@@ -609,6 +609,20 @@ size_t sm_taxonomy_edge_count(const sm_taxonomy *tx, sm_relation rel)
     return tx->rel_counts[rel];
 }
 
+size_t sm_taxonomy_relation_total(const sm_taxonomy *tx)
+{
+    return tx->edge_count;
+}
+
+void sm_taxonomy_relation_at(const sm_taxonomy *tx, size_t index, uint32_t *from, uint32_t *to,
+                             sm_relation *rel)
+{
+    const raw_edge *e = &tx->edges[index];
+    *from = e->from;
+    *to = e->to;
+    *rel = (sm_relation)e->rel;
+}
+
 const sm_level *sm_taxonomy_level(const sm_taxonomy *tx, int level)
 {
     if (level < 1 || level > 8 || !tx->levels[level].set || !tx->finalized)

@@ -173,6 +173,10 @@ size_t sm_taxonomy_labels_of(const sm_taxonomy *tx, uint32_t id, size_t *first);
 size_t sm_taxonomy_adjacent(const sm_taxonomy *tx, uint32_t id, sm_adjacency adj,
                             const sm_edge **edges);
 size_t sm_taxonomy_edge_count(const sm_taxonomy *tx, sm_relation rel);
+/* Every stored edge as it was added (sorted and deduplicated by finalize), for exporters. */
+size_t sm_taxonomy_relation_total(const sm_taxonomy *tx);
+void sm_taxonomy_relation_at(const sm_taxonomy *tx, size_t index, uint32_t *from, uint32_t *to,
+                             sm_relation *rel);
 /* DigComp level 1..8, or NULL when not loaded. */
 const sm_level *sm_taxonomy_level(const sm_taxonomy *tx, int level);
 size_t sm_taxonomy_statement_count(const sm_taxonomy *tx);

@@ -1,0 +1,269 @@
+/*
+ * cmd_db.c: the database subcommands of build/skillmatch: `migrate`,
+ * `import esco DIR | digcomp FILE | builtin` and `keys create | list |
+ * revoke`. Each takes --db CONNINFO (default $SKILLMATCH_DB, else libpq's
+ * PG* variables), prints what it did and exits 0, 1 on failure (message on
+ * stderr) or 2 on bad usage.
+ */
+#include "api/cli.h"
+#include "sql/db.h"
+#include "sql/keys.h"
+#include "sql/taxonomy_store.h"
+#include "taxonomy/builtin.h"
+#include "taxonomy/digcomp.h"
+#include "taxonomy/esco.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Consumes --db at argv[*i]: 1 taken, 0 not it, -1 value missing (message printed). */
+static int db_option(const char *cmd, int argc, char **argv, int *i, const char **db)
+{
+    int missing;
+    const char *v = sm_cli_value("--db", argc, argv, i, &missing);
+    if (v) {
+        *db = v;
+        return 1;
+    }
+    if (missing) {
+        fprintf(stderr, "skillmatch %s: --db needs a connection string\n", cmd);
+        return -1;
+    }
+    return 0;
+}
+
+static PGconn *connect_or_say(const char *cmd, const char *db)
+{
+    PGconn *c;
+    sm_error err = {0, ""};
+    if (sm_db_connect(db, &c, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch %s: %s\n", cmd, err.message);
+        return NULL;
+    }
+    return c;
+}
+
+int sm_cmd_migrate(int argc, char **argv)
+{
+    const char *db = NULL;
+    for (int i = 0; i < argc; i++) {
+        int t = db_option("migrate", argc, argv, &i, &db);
+        if (t < 0)
+            return 2;
+        if (!t) {
+            fprintf(stderr, "skillmatch migrate: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    PGconn *c = connect_or_say("migrate", db);
+    if (!c)
+        return 1;
+    sm_error err = {0, ""};
+    int applied = 0, rc = sm_db_migrate(c, &applied, &err);
+    PQfinish(c);
+    if (rc != SM_OK) {
+        fprintf(stderr, "skillmatch migrate: %s\n", err.message);
+        return 1;
+    }
+    printf("migrate: %d applied, %d known, schema up to date\n", applied,
+           sm_db_migration_count());
+    return 0;
+}
+
+int sm_cmd_import(int argc, char **argv)
+{
+    const char *db = NULL, *what = NULL, *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        int t = db_option("import", argc, argv, &i, &db);
+        if (t < 0)
+            return 2;
+        if (t)
+            continue;
+        if (argv[i][0] == '-' || (what && path) ||
+            (what && strcmp(what, "builtin") == 0)) {
+            fprintf(stderr, "skillmatch import: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+        if (!what)
+            what = argv[i];
+        else
+            path = argv[i];
+    }
+    int is_esco = what && strcmp(what, "esco") == 0, is_dc = what && strcmp(what, "digcomp") == 0,
+        is_builtin = what && strcmp(what, "builtin") == 0;
+    if (!(is_esco || is_dc || is_builtin) || ((is_esco || is_dc) && !path)) {
+        fprintf(stderr, "usage: skillmatch import esco DIR | digcomp FILE | builtin [--db CONNINFO]\n");
+        return 2;
+    }
+    sm_taxonomy *tx = sm_taxonomy_new();
+    sm_error err = {0, ""};
+    int rc = tx ? SM_OK : sm_error_set(&err, SM_ENOMEM, "out of memory");
+    if (rc == SM_OK)
+        rc = is_esco ? sm_esco_load(tx, path, NULL, &err)
+             : is_dc ? sm_digcomp_load_jsonld(tx, path, &err)
+                     : sm_builtin_load(tx, &err);
+    if (rc == SM_OK && (rc = sm_taxonomy_finalize(tx)) != SM_OK)
+        sm_error_set(&err, rc, "taxonomy: %s", sm_strerror(rc));
+    if (rc != SM_OK) {
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+        sm_taxonomy_free(tx);
+        return 1;
+    }
+    PGconn *c = connect_or_say("import", db);
+    if (!c) {
+        sm_taxonomy_free(tx);
+        return 1;
+    }
+    size_t concepts = 0;
+    rc = sm_db_check_serving(c, &err) == SM_OK || err.code != SM_EINVAL ||
+                 !strstr(err.message, "not migrated")
+             ? SM_OK
+             : SM_EINVAL;
+    if (rc == SM_OK)
+        rc = sm_store_import_taxonomy(c, what, path ? path : "built-in", tx, &concepts, &err);
+    PQfinish(c);
+    sm_taxonomy_free(tx);
+    if (rc != SM_OK) {
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+        return 1;
+    }
+    printf("import %s: %zu concepts stored; send SIGHUP to a running server to load them\n", what,
+           concepts);
+    return 0;
+}
+
+static int keys_create(PGconn *c, int argc, char **argv)
+{
+    const char *org = NULL, *role_name = NULL, *limit = NULL;
+    for (int i = 0; i < argc; i++) {
+        int missing;
+        const char *v;
+        if ((v = sm_cli_value("--org", argc, argv, &i, &missing)))
+            org = v;
+        else if (!missing && (v = sm_cli_value("--role", argc, argv, &i, &missing)))
+            role_name = v;
+        else if (!missing && (v = sm_cli_value("--rate-limit", argc, argv, &i, &missing)))
+            limit = v;
+        else {
+            fprintf(stderr, "skillmatch keys create: %s '%s'\n",
+                    missing ? "missing value for" : "unknown option", argv[i]);
+            return 2;
+        }
+    }
+    sm_role role = sm_role_parse(role_name);
+    if (!org || !*org || strlen(org) > 200 || role == SM_ROLE_NONE || role == SM_ROLE_SEEKER) {
+        fprintf(stderr, "usage: skillmatch keys create --org NAME --role "
+                        "admin|inclusion_org|training_provider [--rate-limit N] [--db CONNINFO]\n"
+                        "(seeker keys come from POST /v1/profiles)\n");
+        return 2;
+    }
+    char *end = NULL;
+    long rate = limit ? strtol(limit, &end, 10) : 0;
+    if (limit && (*end || rate < 1 || rate > 10000000)) {
+        fprintf(stderr, "skillmatch keys create: --rate-limit must be 1..10000000 requests a minute\n");
+        return 2;
+    }
+    char key[SM_KEY_LEN + 1];
+    long long id;
+    sm_error err = {0, ""};
+    if (sm_key_create(c, org, role, NULL, (int)rate, key, &id, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch keys create: %s\n", err.message);
+        return 1;
+    }
+    printf("key %lld created for %s (%s); it is shown once, keep it now:\n%s\n", id, org,
+           sm_role_name(role), key);
+    return 0;
+}
+
+static int keys_list(PGconn *c)
+{
+    PGresult *r;
+    sm_error err = {0, ""};
+    if (sm_db_exec(c,
+                   "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit, "
+                   "to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                   "COALESCE(to_char(revoked_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+                   "FROM api_keys WHERE role <> 'seeker' OR revoked_at IS NULL ORDER BY id",
+                   0, NULL, &r, &err)) {
+        fprintf(stderr, "skillmatch keys list: %s\n", err.message);
+        return 1;
+    }
+    printf("%-6s %-18s %-20s %-10s %-20s %s\n", "id", "role", "created", "rate/min", "revoked",
+           "organisation");
+    for (int i = 0; i < PQntuples(r); i++)
+        printf("%-6s %-18s %-20s %-10s %-20s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+               PQgetvalue(r, i, 5), strcmp(PQgetvalue(r, i, 4), "0") ? PQgetvalue(r, i, 4) : "default",
+               *PQgetvalue(r, i, 6) ? PQgetvalue(r, i, 6) : "-", PQgetvalue(r, i, 2));
+    PQclear(r);
+    return 0;
+}
+
+static int keys_revoke(PGconn *c, const char *id)
+{
+    char *end;
+    long long n = strtoll(id, &end, 10);
+    if (*end || n <= 0) {
+        fprintf(stderr, "skillmatch keys revoke: ID must be a key number from `keys list`\n");
+        return 2;
+    }
+    PGresult *r;
+    sm_error err = {0, ""};
+    const char *p[] = {id};
+    if (sm_db_exec(c,
+                   "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
+                   "RETURNING org",
+                   1, p, &r, &err)) {
+        fprintf(stderr, "skillmatch keys revoke: %s\n", err.message);
+        return 1;
+    }
+    int found = PQntuples(r) == 1;
+    PQclear(r);
+    if (!found) {
+        fprintf(stderr, "skillmatch keys revoke: no active key %s\n", id);
+        return 1;
+    }
+    printf("key %s revoked (a running server refuses it within 2 seconds)\n", id);
+    return 0;
+}
+
+int sm_cmd_keys(int argc, char **argv)
+{
+    const char *db = NULL;
+    /* --db may come anywhere; the rest goes to the action. */
+    char *rest[64];
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        int t = db_option("keys", argc, argv, &i, &db);
+        if (t < 0)
+            return 2;
+        if (!t && n < 64)
+            rest[n++] = argv[i];
+    }
+    const char *action = n ? rest[0] : "";
+    if (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke")) {
+        fprintf(stderr, "usage: skillmatch keys create --org NAME --role ROLE | list | revoke ID "
+                        "[--db CONNINFO]\n");
+        return 2;
+    }
+    if ((!strcmp(action, "list") && n != 1) || (!strcmp(action, "revoke") && n != 2)) {
+        fprintf(stderr, "skillmatch keys %s: wrong arguments\n", action);
+        return 2;
+    }
+    PGconn *c = connect_or_say("keys", db);
+    if (!c)
+        return 1;
+    sm_error err = {0, ""};
+    int rc;
+    if (sm_db_check_serving(c, &err) != SM_OK && strstr(err.message, "not migrated")) {
+        fprintf(stderr, "skillmatch keys: %s\n", err.message);
+        rc = 1;
+    } else if (!strcmp(action, "create"))
+        rc = keys_create(c, n - 1, rest + 1);
+    else if (!strcmp(action, "list"))
+        rc = keys_list(c);
+    else
+        rc = keys_revoke(c, rest[1]);
+    PQfinish(c);
+    return rc;
+}

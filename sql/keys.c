@@ -1,0 +1,92 @@
+/* keys.c: API key generation and storage (see keys.h). */
+#include "sql/keys.h"
+#include "sql/db.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const role_names[] = {"", "admin", "inclusion_org", "training_provider",
+                                         "seeker"};
+
+const char *sm_role_name(sm_role role)
+{
+    return role <= SM_ROLE_SEEKER ? role_names[role] : "";
+}
+
+sm_role sm_role_parse(const char *name)
+{
+    for (int r = SM_ROLE_ADMIN; r <= SM_ROLE_SEEKER; r++)
+        if (name && strcmp(name, role_names[r]) == 0)
+            return (sm_role)r;
+    return SM_ROLE_NONE;
+}
+
+int sm_random_bytes(void *buf, size_t len)
+{
+    return RAND_bytes(buf, (int)len) == 1 ? SM_OK : SM_EIO;
+}
+
+int sm_key_generate(char out[SM_KEY_LEN + 1])
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char raw[33];
+    if (sm_random_bytes(raw, 32) != SM_OK)
+        return SM_EIO;
+    raw[32] = 0;
+    memcpy(out, "smk_", 4);
+    /* 32 bytes = 256 bits: 43 base64url characters (the last holds 4 bits). */
+    for (int i = 0; i < 43; i++) {
+        int bit = i * 6, byte = bit / 8, shift = bit % 8;
+        unsigned v = ((unsigned)raw[byte] << 8 | (byte + 1 < 33 ? raw[byte + 1] : 0)) >>
+                     (10 - shift);
+        out[4 + i] = alphabet[v & 63];
+    }
+    out[SM_KEY_LEN] = '\0';
+    return SM_OK;
+}
+
+void sm_key_hash(const char *key, size_t len, unsigned char hash[32])
+{
+    unsigned int n = 32;
+    EVP_Digest(key, len, hash, &n, EVP_sha256(), NULL);
+}
+
+int sm_uuid_generate(char out[37])
+{
+    unsigned char b[16];
+    if (sm_random_bytes(b, sizeof b) != SM_OK)
+        return SM_EIO;
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
+    return SM_OK;
+}
+
+int sm_key_create(PGconn *c, const char *org, sm_role role, const char *profile_id,
+                  int rate_limit, char key_out[SM_KEY_LEN + 1], long long *id, sm_error *err)
+{
+    if (sm_key_generate(key_out) != SM_OK)
+        return sm_error_set(err, SM_EIO, "keys: no random bytes available");
+    unsigned char hash[32];
+    sm_key_hash(key_out, SM_KEY_LEN, hash);
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", rate_limit);
+    const char *p[] = {org, sm_role_name(role), (const char *)hash, profile_id, limit};
+    int lengths[] = {0, 0, 32, 0, 0};
+    int formats[] = {0, 0, 1, 0, 0};
+    PGresult *r;
+    if (sm_db_exec_bin(c,
+                       "INSERT INTO api_keys (org, role, hash, profile_id, rate_limit) VALUES "
+                       "($1, $2, $3, $4, $5) RETURNING id",
+                       5, p, lengths, formats, &r, err))
+        return SM_EIO;
+    *id = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return SM_OK;
+}
