@@ -40,7 +40,7 @@ DATA     := $(sort $(wildcard taxonomy/data/*.tsv))
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 LIB_OBJ  := $(TAX_SRC:%.c=$(B)/%.o) $(MATCH_SRC:%.c=$(B)/%.o) $(SQL_SRC:%.c=$(B)/%.o) \
             $(B)/gen/builtin_data.o $(B)/gen/migrations.o
-API_OBJ  := $(API_SRC:%.c=$(B)/%.o)
+API_OBJ  := $(API_SRC:%.c=$(B)/%.o) $(B)/gen/openapi.o
 LIB      := $(B)/libskillmatch.a
 BIN      := $(B)/skillmatch
 
@@ -70,6 +70,12 @@ $(B)/gen/migrations.c: $(B)/tools/embed $(MIGRATIONS)
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed -p sm__migration $@ $(MIGRATIONS)
 $(B)/gen/migrations.o: $(B)/gen/migrations.c
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
+# And the OpenAPI document the server answers with.
+$(B)/gen/openapi.c: $(B)/tools/embed api/openapi.json
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed -p sm__openapi $@ api/openapi.json
+$(B)/gen/openapi.o: $(B)/gen/openapi.c
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
 
 $(LIB): $(LIB_OBJ)

@@ -1,90 +1,456 @@
 /*
- * server.c: `skillmatch serve`, the libmicrohttpd HTTP server.
+ * server.c: `skillmatch serve`, the libmicrohttpd server.
  *
- * It loads the taxonomy, then answers on the listen address until SIGINT or
- * SIGTERM. Routes so far: GET /health (alive, with the loaded taxonomy's
- * size). Every other path answers 404, and a known path with another method
- * 405, both as application/problem+json. Connection count, per-connection
- * memory and idle time are bounded so no client can exhaust the server.
+ * Start-up: check the database (migrated, fsync and synchronous_commit on),
+ * build the first generation from it (taxonomy, offers, profiles), start the
+ * writer thread, then listen. Each connection has its own thread (libmicro-
+ * httpd's thread-per-connection mode): a write waiting on PostgreSQL blocks
+ * only its own connection while matching goes on in the others (api/README.md
+ * says why). Bounds, set explicitly: connections in total and per address,
+ * idle time per connection, memory per connection, body size (1 MiB), JSON
+ * depth, and request rates per key or address.
+ *
+ * Every request goes through dispatch(): route lookup (404, 405 with Allow),
+ * the key (401), the rate limit (429 with Retry-After), Idempotency-Key
+ * replay for POST, the handler, then metrics. SIGHUP reloads the taxonomy
+ * and the index from PostgreSQL; SIGINT and SIGTERM stop the server after
+ * the writes already queued.
  */
 #include "api/cli.h"
-#include "api/jsonw.h"
+#include "api/keys_cache.h"
+#include "api/limits.h"
+#include "api/metrics.h"
+#include "api/routes.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-typedef struct server {
-    sm_taxonomy *tx;
-    char health[256];
-} server;
+#define MAX_BODY (1u << 20)
+#define DEFAULT_KEY_RATE 1200   /* requests a minute per key */
+#define DEFAULT_ANON_RATE 300   /* requests a minute per address without a key */
+#define ANON_PROFILES_PER_HOUR 20
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *type,
-                             const char *body)
+static const sm_route routes[] = {
+    {"GET", "/health", sm_route_health, SM_ACCESS_PUBLIC, "health"},
+    {"GET", "/ready", sm_route_ready, SM_ACCESS_PUBLIC, "ready"},
+    {"GET", "/metrics", sm_route_metrics, SM_ACCESS_PUBLIC, "metrics"},
+    {"GET", "/v1/openapi.json", sm_route_openapi, SM_ACCESS_PUBLIC, "openapi"},
+    {"POST", "/v1/offers", sm_route_offer_create, SM_ACCESS_KEY, "offers.create"},
+    {"GET", "/v1/offers", sm_route_offer_list, SM_ACCESS_PUBLIC, "offers.list"},
+    {"GET", "/v1/offers/{id}", sm_route_offer_get, SM_ACCESS_PUBLIC, "offers.get"},
+    {"PUT", "/v1/offers/{id}", sm_route_offer_put, SM_ACCESS_KEY, "offers.put"},
+    {"DELETE", "/v1/offers/{id}", sm_route_offer_delete, SM_ACCESS_KEY, "offers.delete"},
+    {"GET", "/v1/offers/{id}/candidates", sm_route_candidates, SM_ACCESS_KEY, "offers.candidates"},
+    {"POST", "/v1/profiles", sm_route_profile_create, SM_ACCESS_PUBLIC, "profiles.create"},
+    {"GET", "/v1/profiles/{id}", sm_route_profile_get, SM_ACCESS_KEY, "profiles.get"},
+    {"PUT", "/v1/profiles/{id}", sm_route_profile_put, SM_ACCESS_KEY, "profiles.put"},
+    {"DELETE", "/v1/profiles/{id}", sm_route_profile_delete, SM_ACCESS_KEY, "profiles.delete"},
+    {"GET", "/v1/profiles/{id}/export", sm_route_profile_export, SM_ACCESS_KEY, "profiles.export"},
+    {"POST", "/v1/match", sm_route_match, SM_ACCESS_PUBLIC, "match"},
+    {"GET", "/v1/skills", sm_route_skills, SM_ACCESS_PUBLIC, "skills.search"},
+    {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get"},
+    {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract"},
+    {"GET", "/v1/changes", sm_route_changes, SM_ACCESS_KEY, "changes"},
+};
+#define ROUTE_COUNT (sizeof routes / sizeof *routes)
+static const char *route_names[ROUTE_COUNT];
+
+const sm_route *sm_routes(size_t *count)
 {
-    /* MHD frees the copy with free() (MHD_RESPMEM_MUST_FREE). */
-    char *copy = strdup(body);
-    if (!copy)
-        return MHD_NO;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(copy), copy, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(copy);
-        return MHD_NO;
+    *count = ROUTE_COUNT;
+    return routes;
+}
+
+/* ---- generations ------------------------------------------------------------ */
+
+sm_gen *sm_service_acquire(sm_service *s)
+{
+    pthread_mutex_lock(&s->gen_lock);
+    sm_gen *g = s->gen;
+    g->refs++;
+    pthread_mutex_unlock(&s->gen_lock);
+    return g;
+}
+
+void sm_service_release(sm_service *s, sm_gen *g)
+{
+    pthread_mutex_lock(&s->gen_lock);
+    int last = --g->refs == 0;
+    pthread_mutex_unlock(&s->gen_lock);
+    if (last)
+        sm_gen_free(g);
+}
+
+void sm_service_swap(sm_service *s, sm_gen *g)
+{
+    pthread_mutex_lock(&s->gen_lock);
+    sm_gen *old = s->gen;
+    g->refs = 1;
+    s->gen = g;
+    pthread_mutex_unlock(&s->gen_lock);
+    if (old)
+        sm_service_release(s, old);
+}
+
+/* ---- one request ------------------------------------------------------------- */
+
+typedef struct conn_state {
+    char *body;
+    size_t len, cap;
+    int too_big;
+    struct timespec start;
+} conn_state;
+
+/* Matches path against pattern; fills params (copied into store). "{uri}" takes the rest. */
+static int match_route(const char *pattern, const char *path, char store[2][1100],
+                       const char **params)
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *close = strchr(pattern, '}');
+            int rest = strncmp(pattern, "{uri}", 5) == 0;
+            size_t len = rest ? strlen(path) : strcspn(path, "/");
+            if (!len || len >= sizeof store[0] || n >= 2)
+                return 0;
+            memcpy(store[n], path, len);
+            store[n][len] = '\0';
+            params[n] = store[n];
+            n++;
+            path += len;
+            pattern = close + 1;
+            continue;
+        }
+        if (*pattern != *path)
+            return 0;
+        pattern++;
+        path++;
     }
-    MHD_add_response_header(resp, "Content-Type", type);
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    enum MHD_Result rc = MHD_queue_response(conn, status, resp);
-    MHD_destroy_response(resp);
+    return !*pattern && !*path;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, sm_response *resp,
+                                     const char *allow, int auth_challenge)
+{
+    static char empty[1];
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        resp->len, resp->body ? resp->body : empty,
+        resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    resp->body = NULL; /* MHD frees it */
+    if (resp->status != 204)
+        MHD_add_response_header(r, "Content-Type", resp->type ? resp->type : "application/json");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (resp->location[0])
+        MHD_add_response_header(r, "Location", resp->location);
+    if (resp->retry_after) {
+        char v[16];
+        snprintf(v, sizeof v, "%u", resp->retry_after);
+        MHD_add_response_header(r, "Retry-After", v);
+    }
+    if (allow)
+        MHD_add_response_header(r, "Allow", allow);
+    if (auth_challenge)
+        MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"skillmatch\"");
+    enum MHD_Result rc = MHD_queue_response(conn, resp->status, r);
+    MHD_destroy_response(r);
     return rc;
 }
 
-static enum MHD_Result problem(struct MHD_Connection *conn, unsigned status, const char *title,
-                               const char *detail)
+/* Replays a stored answer for this Idempotency-Key: 1 replayed (or refused), 0 go on. */
+static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *resp)
 {
-    jsonw w = {0};
-    char code[16];
-    snprintf(code, sizeof code, "%u", status);
-    jsonw_lit(&w, "{\"type\":\"about:blank\",\"title\":");
-    jsonw_string(&w, title, strlen(title));
-    jsonw_lit(&w, ",\"status\":");
-    jsonw_lit(&w, code);
-    jsonw_lit(&w, ",\"detail\":");
-    jsonw_string(&w, detail, strlen(detail));
-    jsonw_lit(&w, "}");
-    enum MHD_Result rc =
-        w.failed ? MHD_NO : reply(conn, status, "application/problem+json", w.data);
-    jsonw_free(&w);
-    return rc;
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c) {
+        resp->retry_after = 1;
+        sm_problem(resp, 503, "%s", err.message);
+        return 1;
+    }
+    const char *p[] = {rq->idem_scope, rq->idem_key};
+    PGresult *r;
+    int rc = sm_db_exec(c,
+                        "SELECT request, status, body FROM idempotency WHERE scope = $1 AND key = "
+                        "$2 AND created_at > now() - interval '1 day'",
+                        2, p, &r, &err);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK) {
+        resp->retry_after = 1;
+        sm_problem(resp, 503, "%s", err.message);
+        return 1;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return 0;
+    }
+    size_t n = 0;
+    unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &n);
+    int same = stored && n == 32 && memcmp(stored, rq->idem_hash, 32) == 0;
+    PQfreemem(stored);
+    if (!same)
+        sm_problem(resp, 422, "this Idempotency-Key was used for a different request");
+    else
+        sm_resp_text(resp, (unsigned)atoi(PQgetvalue(r, 0, 1)), NULL, strdup(PQgetvalue(r, 0, 2)));
+    PQclear(r);
+    return 1;
+}
+
+/* Stores the answer of a POST that wrote nothing (match, extract) for its Idempotency-Key. */
+static void idempotent_store(sm_service *s, const sm_request *rq, const sm_response *resp)
+{
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c)
+        return;
+    char status[8];
+    snprintf(status, sizeof status, "%u", resp->status);
+    const char *p[] = {rq->idem_scope, rq->idem_key, (const char *)rq->idem_hash, status,
+                       resp->body ? resp->body : ""};
+    int lengths[] = {0, 0, 32, 0, 0}, formats[] = {0, 0, 1, 0, 0};
+    sm_db_exec_bin(c,
+                   "INSERT INTO idempotency (scope, key, request, status, body) VALUES ($1, $2, "
+                   "$3, $4, $5) ON CONFLICT DO NOTHING",
+                   5, p, lengths, formats, NULL, &err);
+    sm_db_put(s->db, c);
+}
+
+static int client_address(struct MHD_Connection *conn, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (!ci || !ci->client_addr)
+        return 0;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)cap);
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)cap);
+        return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    }
+    return 0;
+}
+
+static enum MHD_Result dispatch(sm_service *s, struct MHD_Connection *conn, const char *url,
+                                const char *method, conn_state *cs)
+{
+    sm_request rq;
+    memset(&rq, 0, sizeof rq);
+    sm_response resp;
+    memset(&resp, 0, sizeof resp);
+    rq.method = method;
+    rq.path = url;
+    rq.body = cs->body ? cs->body : "";
+    rq.body_len = cs->len;
+    rq.conn = conn;
+    rq.loopback = client_address(conn, rq.client, sizeof rq.client);
+    int stored = 0;
+    rq.idem_stored = &stored;
+    const char *allow = NULL;
+    int challenge = 0;
+    size_t route = ROUTE_COUNT;
+    char store[2][1100];
+    char allow_buf[64] = "";
+    int head = strcmp(method, "HEAD") == 0;
+    if (cs->too_big) {
+        sm_problem(&resp, 413, "the body is larger than %u bytes", MAX_BODY);
+        goto send;
+    }
+    for (size_t i = 0; i < ROUTE_COUNT; i++) {
+        const char *params[2] = {NULL, NULL};
+        if (!match_route(routes[i].pattern, url, store, params))
+            continue;
+        if (strcmp(routes[i].method, method) == 0 || (head && !strcmp(routes[i].method, "GET"))) {
+            route = i;
+            rq.params[0] = params[0];
+            rq.params[1] = params[1];
+            break;
+        }
+        size_t n = strlen(allow_buf);
+        snprintf(allow_buf + n, sizeof allow_buf - n, "%s%s", n ? ", " : "", routes[i].method);
+    }
+    if (route == ROUTE_COUNT) {
+        if (allow_buf[0]) {
+            allow = allow_buf;
+            sm_problem(&resp, 405, "%s answers %s only", url, allow_buf);
+        } else
+            sm_problem(&resp, 404, "no route for %.200s", url);
+        goto send;
+    }
+    /* The key: required by some routes, checked whenever given. */
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    if (auth) {
+        if (strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) > 200) {
+            challenge = 1;
+            sm_problem(&resp, 401, "Authorization must be \"Bearer KEY\"");
+            goto send;
+        }
+        int rc = sm_keys_lookup(s->keys, s->db, auth + 7, strlen(auth + 7), &rq.who);
+        if (rc == SM_EIO) {
+            resp.retry_after = 1;
+            sm_problem(&resp, 503, "keys cannot be checked now: the database is not reachable");
+            goto send;
+        }
+        if (rc != SM_OK) {
+            challenge = 1;
+            sm_problem(&resp, 401, "this API key is unknown or revoked");
+            goto send;
+        }
+    } else if (routes[route].access == SM_ACCESS_KEY) {
+        challenge = 1;
+        sm_problem(&resp, 401, "this route needs an API key: Authorization: Bearer KEY");
+        goto send;
+    }
+    /* Rate limits. */
+    char bucket[80];
+    double rate;
+    if (rq.who.key_id) {
+        snprintf(bucket, sizeof bucket, "k:%lld", rq.who.key_id);
+        rate = rq.who.rate_limit ? rq.who.rate_limit : DEFAULT_KEY_RATE;
+    } else {
+        snprintf(bucket, sizeof bucket, "a:%s", rq.client);
+        rate = DEFAULT_ANON_RATE;
+    }
+    unsigned wait = sm_limits_take(s->limits, bucket, rate);
+    if (!wait && !rq.who.key_id && routes[route].handler == sm_route_profile_create) {
+        snprintf(bucket, sizeof bucket, "p:%s", rq.client);
+        wait = sm_limits_take(s->limits, bucket, ANON_PROFILES_PER_HOUR / 60.0);
+    }
+    if (wait) {
+        resp.retry_after = wait;
+        sm_problem(&resp, 429, "too many requests: retry in %u s", wait);
+        goto send;
+    }
+    /* Idempotency-Key on POST: a retry gets the first answer. */
+    const char *ikey = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
+    if (ikey && !strcmp(method, "POST")) {
+        size_t n = strlen(ikey);
+        if (!n || n > 200) {
+            sm_problem(&resp, 400, "Idempotency-Key must be 1 to 200 characters");
+            goto send;
+        }
+        rq.idem_key = ikey;
+        if (rq.who.key_id)
+            snprintf(rq.idem_scope, sizeof rq.idem_scope, "k:%lld", rq.who.key_id);
+        else
+            snprintf(rq.idem_scope, sizeof rq.idem_scope, "a:%s", rq.client);
+        size_t cap = strlen(method) + strlen(url) + cs->len + 3;
+        char *buf = malloc(cap);
+        if (!buf) {
+            sm_problem(&resp, 503, "out of memory");
+            goto send;
+        }
+        int m = snprintf(buf, cap, "%s %s\n", method, url);
+        memcpy(buf + m, rq.body, cs->len);
+        sm_key_hash(buf, (size_t)m + cs->len, rq.idem_hash);
+        free(buf);
+        if (idempotent_replay(s, &rq, &resp))
+            goto send;
+    }
+    sm_gen *g = sm_service_acquire(s);
+    int rc = routes[route].handler(s, g, &rq, &resp);
+    sm_service_release(s, g);
+    if (rc != SM_OK || !resp.status) {
+        free(resp.body);
+        memset(&resp, 0, sizeof resp);
+        if (rc == SM_ENOMEM) {
+            resp.retry_after = 1;
+            sm_problem(&resp, 503, "out of memory: retry later");
+        } else
+            sm_problem(&resp, 500, "internal error (%s)", sm_strerror(rc));
+    }
+    if (rq.idem_key && !stored && resp.status >= 200 && resp.status < 300)
+        idempotent_store(s, &rq, &resp);
+send:
+    if (resp.status >= 500)
+        fprintf(stderr, "skillmatch: %s %s -> %u\n", method,
+                route < ROUTE_COUNT ? routes[route].name : "unmatched", resp.status);
+    sm_metrics_record(s->metrics, route, resp.status, elapsed(&cs->start));
+    if (head) {
+        free(resp.body);
+        resp.body = NULL;
+        resp.len = 0;
+    }
+    enum MHD_Result r = send_response(conn, &resp, allow, challenge);
+    free(resp.body);
+    return r;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_size, void **req_cls)
 {
-    server *srv = cls;
     (void)version;
-    (void)upload_data;
-    /* First call per request: headers only. Bodies are not accepted yet, so drop them. */
-    if (*req_cls == NULL) {
-        *req_cls = srv;
+    sm_service *s = cls;
+    conn_state *cs = *req_cls;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &cs->start);
+        *req_cls = cs;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+            cs->too_big = 1;
         return MHD_YES;
     }
     if (*upload_size) {
+        if (!cs->too_big) {
+            if (cs->len + *upload_size > MAX_BODY)
+                cs->too_big = 1;
+            else {
+                if (cs->len + *upload_size + 1 > cs->cap) {
+                    size_t cap = cs->cap ? cs->cap : 4096;
+                    while (cap < cs->len + *upload_size + 1)
+                        cap *= 2;
+                    char *b = realloc(cs->body, cap);
+                    if (!b)
+                        return MHD_NO;
+                    cs->body = b;
+                    cs->cap = cap;
+                }
+                memcpy(cs->body + cs->len, upload_data, *upload_size);
+                cs->len += *upload_size;
+                cs->body[cs->len] = '\0';
+            }
+        }
         *upload_size = 0;
         return MHD_YES;
     }
-    if (strcmp(url, "/health") == 0) {
-        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-            return problem(conn, 405, "Method Not Allowed", "/health answers GET only");
-        return reply(conn, 200, "application/json", srv->health);
+    return dispatch(s, conn, url, method, cs);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_state *cs = *req_cls;
+    if (cs) {
+        free(cs->body);
+        free(cs);
+        *req_cls = NULL;
     }
-    char detail[160];
-    snprintf(detail, sizeof detail, "no route for %.100s", url);
-    return problem(conn, 404, "Not Found", detail);
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *addr)
@@ -107,67 +473,129 @@ static int parse_listen(const char *listen, struct sockaddr_in *addr)
     return inet_pton(AF_INET, host, &addr->sin_addr) == 1 ? 0 : -1;
 }
 
+static long number_option(const char *v, long lo, long hi)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *v && !*end && n >= lo && n <= hi ? n : -1;
+}
+
 int sm_cmd_serve(int argc, char **argv)
 {
-    sm_load_options opts = {NULL, NULL};
-    const char *listen = "127.0.0.1:8080";
+    const char *listen = "127.0.0.1:8080", *db = NULL;
+    long pool = 8, per_ip = 64, max_conn = 512;
+    int metrics_public = 0;
     for (int i = 0; i < argc; i++) {
-        int missing, taken = sm_cli_taxonomy_option("serve", argc, argv, &i, &opts);
+        static const struct {
+            const char *name;
+            long lo, hi;
+        } numbers[] = {{"--pool", 1, 64}, {"--per-ip-connections", 1, 4096},
+                       {"--max-connections", 1, 8192}};
+        long *targets[] = {&pool, &per_ip, &max_conn};
+        int missing = 0, taken = 0;
         const char *v;
-        if (taken < 0)
-            return 2;
-        if (taken)
-            continue;
-        if ((v = sm_cli_value("--listen", argc, argv, &i, &missing))) {
-            listen = v;
+        if (strcmp(argv[i], "--metrics-public") == 0) {
+            metrics_public = 1;
             continue;
         }
-        fprintf(stderr, "skillmatch serve: %s '%s'\n",
-                missing ? "missing value for" : "unknown option", argv[i]);
-        return 2;
+        if ((v = sm_cli_value("--listen", argc, argv, &i, &missing)))
+            listen = v, taken = 1;
+        else if (!missing && (v = sm_cli_value("--db", argc, argv, &i, &missing)))
+            db = v, taken = 1;
+        for (size_t k = 0; k < 3 && !taken && !missing; k++) {
+            if (!(v = sm_cli_value(numbers[k].name, argc, argv, &i, &missing)))
+                continue;
+            taken = 1;
+            if ((*targets[k] = number_option(v, numbers[k].lo, numbers[k].hi)) < 0) {
+                fprintf(stderr, "skillmatch serve: %s must be %ld..%ld\n", numbers[k].name,
+                        numbers[k].lo, numbers[k].hi);
+                return 2;
+            }
+        }
+        if (!taken) {
+            fprintf(stderr, "skillmatch serve: %s '%s'\n",
+                    missing ? "missing value for" : "unknown option", argv[i]);
+            return 2;
+        }
     }
     struct sockaddr_in addr;
     if (parse_listen(listen, &addr) != 0) {
         fprintf(stderr, "skillmatch serve: --listen must be IPv4:PORT, e.g. 127.0.0.1:8080\n");
         return 2;
     }
-    /* Block the stop signals before threads start, then wait for them below. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    /* Block the signals we wait for before any thread starts. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    server srv;
-    memset(&srv, 0, sizeof srv);
-    sm_load_report report;
-    srv.tx = sm_cli_load_taxonomy("serve", &opts, &report);
-    if (!srv.tx)
-        return 1;
-    size_t skills = sm_taxonomy_count_type(srv.tx, SM_CT_SKILL) +
-                    sm_taxonomy_count_type(srv.tx, SM_CT_KNOWLEDGE);
-    snprintf(srv.health, sizeof srv.health,
-             "{\"status\":\"ok\",\"taxonomy\":{\"concepts\":%zu,\"skills\":%zu,"
-             "\"occupations\":%zu}}",
-             sm_taxonomy_count(srv.tx), skills, sm_taxonomy_count_type(srv.tx, SM_CT_OCCUPATION));
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle,
-        &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)2, MHD_OPTION_END);
-    if (!d) {
-        fprintf(stderr, "skillmatch serve: cannot listen on %s (in use, or not allowed)\n", listen);
-        sm_taxonomy_free(srv.tx);
+    sm_service s;
+    memset(&s, 0, sizeof s);
+    s.conninfo = strdup(sm_db_conninfo(db));
+    s.metrics_public = metrics_public;
+    pthread_mutex_init(&s.gen_lock, NULL);
+    sm_error err = {0, ""};
+    PGconn *c = NULL;
+    sm_gen *g = NULL;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (sm_db_connect(s.conninfo, &c, &err) != SM_OK || sm_db_check_serving(c, &err) != SM_OK ||
+        sm_gen_load(c, &g, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch serve: %s\n", err.message);
+        if (c)
+            PQfinish(c);
+        free(s.conninfo);
         return 1;
     }
-    fprintf(stderr, "skillmatch: %zu concepts loaded in %.2f s; serving http://%s\n",
-            sm_taxonomy_count(srv.tx), report.seconds, listen);
+    PQfinish(c);
+    sm_service_swap(&s, g);
+    for (size_t i = 0; i < ROUTE_COUNT; i++)
+        route_names[i] = routes[i].name;
+    if (sm_db_open(s.conninfo, (unsigned)pool, &s.db, &err) != SM_OK ||
+        sm_keys_new(&s.keys) != SM_OK || sm_limits_new(&s.limits) != SM_OK ||
+        sm_metrics_new(route_names, ROUTE_COUNT, &s.metrics) != SM_OK ||
+        sm_writer_start(&s, &s.writer, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch serve: %s\n", err.message[0] ? err.message : "out of memory");
+        return 1;
+    }
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE,
+        (size_t)512 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "skillmatch serve: cannot listen on %s (in use, or not allowed)\n", listen);
+        return 1;
+    }
+    atomic_store(&s.ready, 1);
+    fprintf(stderr,
+            "skillmatch: %zu concepts, %zu job offers, %zu trainings, %zu profiles loaded in "
+            "%.2f s; serving http://%s\n",
+            sm_taxonomy_count(g->tx), sm_matcher_offer_count(g->m, SM_OFFER_JOB),
+            sm_matcher_offer_count(g->m, SM_OFFER_TRAINING), sm_matcher_profile_count(g->m),
+            elapsed(&t0), listen);
     int sig = 0;
-    sigwait(&stop, &sig);
+    for (;;) {
+        sigwait(&sigs, &sig);
+        if (sig != SIGHUP)
+            break;
+        fprintf(stderr, "skillmatch: SIGHUP, reloading from the database\n");
+        atomic_store(&s.reload, 1);
+    }
     fprintf(stderr, "skillmatch: signal %d, stopping\n", sig);
     MHD_stop_daemon(d);
-    sm_taxonomy_free(srv.tx);
+    sm_writer_stop(s.writer);
+    sm_service_release(&s, s.gen);
+    sm_db_free(s.db);
+    sm_keys_free(s.keys);
+    sm_limits_free(s.limits);
+    sm_metrics_free(s.metrics);
+    free(s.conninfo);
     return 0;
 }

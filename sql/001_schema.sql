@@ -139,6 +139,9 @@ CREATE TABLE idempotency (
     request bytea NOT NULL, -- SHA-256 of method, path and body
     status integer NOT NULL,
     body text NOT NULL,
+    profile_id uuid, -- erased with the profile it tells of
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (scope, key)
 );
+CREATE INDEX idempotency_profile ON idempotency (profile_id) WHERE profile_id IS NOT NULL;
+CREATE INDEX idempotency_created ON idempotency (created_at);

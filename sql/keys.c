@@ -73,8 +73,14 @@ int sm_key_create(PGconn *c, const char *org, sm_role role, const char *profile_
 {
     if (sm_key_generate(key_out) != SM_OK)
         return sm_error_set(err, SM_EIO, "keys: no random bytes available");
+    return sm_key_store(c, key_out, org, role, profile_id, rate_limit, id, err);
+}
+
+int sm_key_store(PGconn *c, const char *key, const char *org, sm_role role,
+                 const char *profile_id, int rate_limit, long long *id, sm_error *err)
+{
     unsigned char hash[32];
-    sm_key_hash(key_out, SM_KEY_LEN, hash);
+    sm_key_hash(key, strlen(key), hash);
     char limit[16];
     snprintf(limit, sizeof limit, "%d", rate_limit);
     const char *p[] = {org, sm_role_name(role), (const char *)hash, profile_id, limit};

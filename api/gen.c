@@ -1,0 +1,386 @@
+/*
+ * gen.c: building a generation from PostgreSQL (see service.h): the
+ * taxonomy, then every offer and profile streamed with COPY ... TO STDOUT
+ * and inserted into a new matcher; the per-thread scratch pools; the
+ * vocabularies of records.h.
+ */
+#include "api/records.h"
+#include "api/search.h"
+#include "api/service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const sm_org_kinds[] = {"",    "association", "cooperative", "mutual",
+                                    "foundation", "social_enterprise", "aci", "ei",
+                                    "etti", "ai", "adapted_enterprise", "esat", "public",
+                                    "company", NULL};
+const int sm_org_kind_count = 14;
+const char *const sm_contract_types[] = {"",          "CDI",          "CDD",
+                                         "CDDI",      "PEC",          "apprenticeship",
+                                         "professionalisation", "interim", "internship",
+                                         "civic_service", "freelance", NULL};
+const int sm_contract_type_count = 11;
+const char *const sm_evidence_names[] = {"declared", "validated", "assessed", "certified", NULL};
+const char *const sm_funding_names[] = {"CPF", "OPCO", "France Travail", "region", "employer",
+                                        "PIC", "AGEFIPH", "self", NULL};
+
+int sm_code_of(const char *const *names, int count, const char *name)
+{
+    for (int i = 1; i < count; i++)
+        if (name && strcmp(names[i], name) == 0)
+            return i;
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- COPY TO STDOUT text rows ------------------------------------------- */
+
+/* Unescapes one COPY text field in place. */
+static void unescape(char *s)
+{
+    char *w = s;
+    for (; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+            *w++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
+        } else
+            *w++ = *s;
+    }
+    *w = '\0';
+}
+
+/* Splits a row (no trailing newline) in place into fields; \N fields are NULL. */
+static int split_row(char *row, size_t len, char **fields, int max)
+{
+    int n = 0;
+    char *start = row;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && row[i] != '\t')
+            continue;
+        row[i] = '\0';
+        if (n < max) {
+            fields[n] = strcmp(start, "\\N") == 0 ? NULL : start;
+            if (fields[n])
+                unescape(fields[n]);
+        }
+        n++;
+        start = row + i + 1;
+    }
+    return n;
+}
+
+/* Parses "{1,2,3}" into out (up to cap); returns the count or -1. */
+static int parse_int_array(const char *s, int32_t *out, int cap)
+{
+    if (!s || *s != '{')
+        return -1;
+    int n = 0;
+    s++;
+    while (*s && *s != '}') {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || n >= cap)
+            return -1;
+        out[n++] = (int32_t)v;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+typedef int (*row_fn)(sm_gen *g, char **f, int nf, sm_error *err);
+
+static int copy_rows(PGconn *c, const char *sql, sm_gen *g, row_fn fn, size_t *rows, sm_error *err)
+{
+    if (sm_db_exec(c, sql, 0, NULL, NULL, err))
+        return SM_EIO;
+    char *buf;
+    int len, rc = SM_OK;
+    char *fields[24];
+    while ((len = PQgetCopyData(c, &buf, 0)) > 0) {
+        if (rc == SM_OK) {
+            size_t l = (size_t)len;
+            if (l && buf[l - 1] == '\n')
+                l--;
+            int nf = split_row(buf, l, fields, 24);
+            rc = fn(g, fields, nf, err);
+            ++*rows;
+        }
+        PQfreemem(buf);
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == SM_OK)
+            rc = sm_error_set(err, SM_EIO, "database: %s", PQresultErrorMessage(r));
+        PQclear(r);
+    }
+    return rc;
+}
+
+static double num(const char *s)
+{
+    return s ? strtod(s, NULL) : 0;
+}
+
+static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
+{
+    if (nf != 18)
+        return sm_error_set(err, SM_EPARSE, "offers: a row with %d columns", nf);
+    int32_t packed[SM_MAX_REQUIREMENTS], taught[SM_MAX_REQUIREMENTS];
+    int nr = parse_int_array(f[3], packed, SM_MAX_REQUIREMENTS),
+        nt = parse_int_array(f[4], taught, SM_MAX_REQUIREMENTS);
+    if (nr < 0 || nt < 0)
+        return sm_error_set(err, SM_EPARSE, "offers %s: bad skills array", f[0]);
+    sm_requirement reqs[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
+    size_t kept = 0, kept_t = 0;
+    for (int i = 0; i < nr; i++) {
+        uint32_t cid;
+        int ess, level;
+        sm_unpack_requirement(packed[i], &cid, &ess, &level);
+        uint32_t id = sm_concept_id(&g->map, cid);
+        if (id != SM_NO_CONCEPT)
+            reqs[kept++] = (sm_requirement){id, (uint8_t)ess, (uint8_t)level, 0};
+    }
+    for (int i = 0; i < nt; i++) {
+        uint32_t cid;
+        int ess, level;
+        sm_unpack_requirement(taught[i], &cid, &ess, &level);
+        uint32_t id = sm_concept_id(&g->map, cid);
+        if (id != SM_NO_CONCEPT)
+            teaches[kept_t++] = (sm_requirement){id, 1, (uint8_t)level, 0};
+    }
+    sm_offer o;
+    memset(&o, 0, sizeof o);
+    o.id = f[0];
+    o.kind = f[1] && atoi(f[1]) == 1 ? SM_OFFER_TRAINING : SM_OFFER_JOB;
+    o.title = f[2];
+    o.requirements = reqs;
+    o.requirement_count = kept;
+    o.teaches = teaches;
+    o.teach_count = kept_t;
+    o.location.known = f[5] && f[6];
+    o.location.lat = num(f[5]);
+    o.location.lon = num(f[6]);
+    o.remote = f[7] && f[7][0] == 't';
+    o.hours = (float)num(f[8]);
+    o.valid_from = (int32_t)num(f[9]);
+    o.valid_through = (int32_t)num(f[10]);
+    o.occupation = f[11] ? sm_concept_id(&g->map, (uint32_t)num(f[11])) : SM_NO_CONCEPT;
+    o.flags = (unsigned)num(f[12]);
+    o.org_kind = (uint8_t)num(f[13]);
+    o.contract_type = (uint8_t)num(f[14]);
+    o.duration_hours = (float)num(f[15]);
+    o.cost = (float)num(f[16]);
+    o.seats = (uint32_t)num(f[17]);
+    int rc = sm_matcher_upsert_offer(g->m, &o, err);
+    if (rc == SM_EINVAL) {
+        /* A stored offer the index refuses (its skills left the taxonomy): skip it, say so. */
+        fprintf(stderr, "skillmatch: offer %s not indexed: %s\n", f[0], err->message);
+        return SM_OK;
+    }
+    return rc;
+}
+
+static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
+{
+    if (nf != 7)
+        return sm_error_set(err, SM_EPARSE, "profiles: a row with %d columns", nf);
+    int32_t packed[SM_MAX_PROFILE_SKILLS];
+    int n = parse_int_array(f[1], packed, SM_MAX_PROFILE_SKILLS);
+    if (n < 0)
+        return sm_error_set(err, SM_EPARSE, "profiles %s: bad skills array", f[0]);
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    size_t kept = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t cid;
+        int ev, level;
+        sm_unpack_claim(packed[i], &cid, &ev, &level);
+        uint32_t id = sm_concept_id(&g->map, cid);
+        if (id != SM_NO_CONCEPT)
+            claims[kept++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)ev};
+    }
+    sm_profile p;
+    memset(&p, 0, sizeof p);
+    p.id = f[0];
+    p.skills = claims;
+    p.skill_count = kept;
+    p.location.known = f[2] && f[3];
+    p.location.lat = num(f[2]);
+    p.location.lon = num(f[3]);
+    p.radius_km = (float)num(f[4]);
+    p.constraints = (unsigned)num(f[5]);
+    p.consent = (unsigned)num(f[6]);
+    int rc = sm_matcher_upsert_profile(g->m, &p, err);
+    if (rc == SM_EINVAL) {
+        fprintf(stderr, "skillmatch: profile %s not indexed: %s\n", f[0], err->message);
+        return SM_OK;
+    }
+    return rc;
+}
+
+int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
+{
+    double t0 = now_s();
+    *out = NULL;
+    sm_gen *g = calloc(1, sizeof *g);
+    if (!g)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    pthread_mutex_init(&g->pool_lock, NULL);
+    pthread_cond_init(&g->pool_freed, NULL);
+    int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
+    if (rc == SM_OK && sm_matcher_new(g->tx, &g->m) != SM_OK)
+        rc = sm_error_set(err, SM_ENOMEM, "matcher: out of memory");
+    if (rc == SM_OK)
+        rc = sm_extractor_new(g->tx, &g->ex, err);
+    if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
+        rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");
+    /* One snapshot for offers and profiles. */
+    if (rc == SM_OK)
+        rc = sm_db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, err);
+    if (rc == SM_OK)
+        rc = copy_rows(c,
+                       "COPY (SELECT id, kind, doc->>'title', skills, teaches, lat, lon, remote, "
+                       "hours, valid_from, valid_through, occupation, flags, org_kind, "
+                       "contract_type, duration_hours, cost, seats FROM offers) TO STDOUT",
+                       g, offer_row, &g->offers_loaded, err);
+    if (rc == SM_OK)
+        rc = copy_rows(c,
+                       "COPY (SELECT id, skills, lat, lon, radius_km, constraints, consent FROM "
+                       "profiles) TO STDOUT",
+                       g, profile_row, &g->profiles_loaded, err);
+    if (PQtransactionStatus(c) != PQTRANS_IDLE) {
+        sm_error ignored;
+        sm_db_exec(c, "COMMIT", 0, NULL, NULL, &ignored);
+    }
+    if (rc != SM_OK) {
+        sm_gen_free(g);
+        return rc;
+    }
+    g->load_seconds = now_s() - t0;
+    *out = g;
+    return SM_OK;
+}
+
+void sm_gen_free(sm_gen *g)
+{
+    if (!g)
+        return;
+    for (unsigned i = 0; i < g->reader_made; i++)
+        sm_match_reader_free(g->readers[i]);
+    for (unsigned i = 0; i < g->extraction_made; i++)
+        sm_extraction_free(g->extractions[i]);
+    sm_skill_search_free(g->search);
+    sm_extractor_free(g->ex);
+    sm_matcher_free(g->m);
+    sm_taxonomy_free(g->tx);
+    sm_concept_map_free(&g->map);
+    pthread_mutex_destroy(&g->pool_lock);
+    pthread_cond_destroy(&g->pool_freed);
+    free(g);
+}
+
+/*
+ * The pools: readers[0..reader_free) are free, readers[reader_free..reader_made) are
+ * lent out (their order there does not matter). A new one is made while fewer than
+ * 64 exist; beyond that callers wait.
+ */
+sm_match_reader *sm_gen_reader(sm_gen *g)
+{
+    pthread_mutex_lock(&g->pool_lock);
+    sm_match_reader *r = NULL;
+    for (;;) {
+        if (g->reader_free) {
+            r = g->readers[--g->reader_free];
+            break;
+        }
+        if (g->reader_made < 64) {
+            r = sm_match_reader_new(g->m);
+            if (r) /* lent out: it sits after the free ones (there are none) */
+                g->readers[g->reader_made++] = r;
+            break;
+        }
+        pthread_cond_wait(&g->pool_freed, &g->pool_lock);
+    }
+    pthread_mutex_unlock(&g->pool_lock);
+    return r;
+}
+
+void sm_gen_reader_put(sm_gen *g, sm_match_reader *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&g->pool_lock);
+    /* Find r among the lent-out ones and swap it into the free part. */
+    for (unsigned i = g->reader_free; i < g->reader_made; i++)
+        if (g->readers[i] == r) {
+            g->readers[i] = g->readers[g->reader_free];
+            g->readers[g->reader_free++] = r;
+            break;
+        }
+    pthread_cond_signal(&g->pool_freed);
+    pthread_mutex_unlock(&g->pool_lock);
+}
+
+sm_extraction *sm_gen_extraction(sm_gen *g)
+{
+    pthread_mutex_lock(&g->pool_lock);
+    sm_extraction *x = NULL;
+    for (;;) {
+        if (g->extraction_free) {
+            x = g->extractions[--g->extraction_free];
+            break;
+        }
+        if (g->extraction_made < 64) {
+            x = sm_extraction_new(g->ex);
+            if (x)
+                g->extractions[g->extraction_made++] = x;
+            break;
+        }
+        pthread_cond_wait(&g->pool_freed, &g->pool_lock);
+    }
+    pthread_mutex_unlock(&g->pool_lock);
+    return x;
+}
+
+void sm_gen_extraction_put(sm_gen *g, sm_extraction *x)
+{
+    if (!x)
+        return;
+    pthread_mutex_lock(&g->pool_lock);
+    for (unsigned i = g->extraction_free; i < g->extraction_made; i++)
+        if (g->extractions[i] == x) {
+            g->extractions[i] = g->extractions[g->extraction_free];
+            g->extractions[g->extraction_free++] = x;
+            break;
+        }
+    pthread_cond_broadcast(&g->pool_freed);
+    pthread_mutex_unlock(&g->pool_lock);
+}
+
+uint32_t sm_gen_concept(const sm_gen *g, const char *s)
+{
+    size_t n = strlen(s);
+    uint32_t id = sm_taxonomy_find(g->tx, sm_str_make(s, n));
+    if (id != SM_NO_CONCEPT || n != 36)
+        return id;
+    /* A bare UUID: the ESCO skill, knowledge or occupation URI that ends with it. */
+    static const char *const prefixes[] = {"http://data.europa.eu/esco/skill/",
+                                           "http://data.europa.eu/esco/occupation/",
+                                           "http://data.europa.eu/esco/isco/"};
+    char uri[128];
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        snprintf(uri, sizeof uri, "%s%s", prefixes[i], s);
+        id = sm_taxonomy_find(g->tx, sm_str_make(uri, strlen(uri)));
+        if (id != SM_NO_CONCEPT)
+            return id;
+    }
+    return SM_NO_CONCEPT;
+}

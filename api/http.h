@@ -1,0 +1,84 @@
+/*
+ * http.h: what a route handler sees of a request and gives back, and the
+ * helpers every handler uses to answer: JSON bodies, and errors as
+ * application/problem+json (RFC 9457) with an `errors` list naming each
+ * field. Handlers never touch libmicrohttpd; server.c does.
+ *
+ * Ownership: a request's strings belong to the server and live until the
+ * handler returns. A response owns its body (malloc'd) and is released by
+ * the server once sent.
+ */
+#ifndef SM_HTTP_H
+#define SM_HTTP_H
+
+#include "sql/keys.h"
+#include "taxonomy/taxonomy.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+typedef struct sm_principal {
+    long long key_id; /* 0: no key */
+    sm_role role;
+    char org[208];        /* the key's organisation */
+    char profile_id[40];  /* seeker keys: the profile they are bound to */
+    int rate_limit;       /* requests a minute, 0: default */
+} sm_principal;
+
+typedef struct sm_request {
+    const char *method, *path;   /* path without the query string */
+    const char *body;            /* NUL-terminated; "" when none */
+    size_t body_len;
+    char client[64];             /* the peer's address */
+    int loopback;
+    sm_principal who;
+    const char *params[8];       /* captured path segments ({id}) */
+    void *conn;                  /* for header and query lookups */
+    /* Idempotency-Key of a POST: the key, who it belongs to, the request's SHA-256; a write
+     * route that stores its answer with its change sets *idem_stored. */
+    const char *idem_key;
+    char idem_scope[72];
+    unsigned char idem_hash[32];
+    int *idem_stored;
+} sm_request;
+
+const char *sm_req_header(const sm_request *rq, const char *name);
+const char *sm_req_query(const sm_request *rq, const char *name);
+
+typedef struct sm_response {
+    unsigned status;
+    const char *type; /* Content-Type; NULL: application/json */
+    char *body;       /* malloc'd, NUL-terminated; NULL: empty */
+    size_t len;
+    char location[160];
+    unsigned retry_after; /* seconds, for 429 and 503 */
+} sm_response;
+
+/* The body is json's compact text (json is released). Returns 0 or SM_ENOMEM. */
+int sm_resp_json(sm_response *resp, unsigned status, json_t *json);
+/* Takes ownership of text (malloc'd). */
+void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *text);
+
+/*
+ * Field errors collected while validating a body: each is a path
+ * ("skills[3].uri") and a reason ("unknown ESCO concept").
+ */
+typedef struct sm_field_errors {
+    json_t *list; /* array of {"field":…,"reason":…}; NULL until the first */
+    size_t count;
+} sm_field_errors;
+
+void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void sm_field_errors_clear(sm_field_errors *fe);
+
+/* A problem answer; detail is printf-style. */
+int sm_problem(sm_response *resp, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A 400 (or status) listing fe's errors; the detail is the first error. fe is cleared. */
+int sm_problem_fields(sm_response *resp, unsigned status, sm_field_errors *fe);
+
+/* The language of justifications and labels: ?lang=, else Accept-Language, else French. */
+sm_lang sm_req_lang(const sm_request *rq, const char *body_lang);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * keys_cache.c: the key cache (see keys_cache.h): an open-addressing table
+ * keyed by the key's SHA-256 under a read-write lock. A negative entry has
+ * key_id 0 and an expiry time.
+ */
+#include "api/keys_cache.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NEGATIVE_SECONDS 10
+#define MAX_NEGATIVE 100000
+
+typedef struct entry {
+    unsigned char hash[32];
+    int used;
+    time_t expires; /* negative entries */
+    sm_principal who;
+} entry;
+
+struct sm_keys {
+    pthread_rwlock_t lock;
+    entry *slots;
+    size_t cap, count, negatives;
+    char last_refresh[40]; /* database time of the last refresh */
+};
+
+int sm_keys_new(sm_keys **out)
+{
+    sm_keys *k = calloc(1, sizeof *k);
+    if (!k)
+        return SM_ENOMEM;
+    k->cap = 1024;
+    k->slots = calloc(k->cap, sizeof *k->slots);
+    if (!k->slots) {
+        free(k);
+        return SM_ENOMEM;
+    }
+    pthread_rwlock_init(&k->lock, NULL);
+    *out = k;
+    return SM_OK;
+}
+
+void sm_keys_free(sm_keys *k)
+{
+    if (!k)
+        return;
+    pthread_rwlock_destroy(&k->lock);
+    free(k->slots);
+    free(k);
+}
+
+static size_t slot_of(const sm_keys *k, const unsigned char *hash)
+{
+    size_t h;
+    memcpy(&h, hash, sizeof h);
+    return h & (k->cap - 1);
+}
+
+static entry *find(const sm_keys *k, const unsigned char *hash)
+{
+    for (size_t i = slot_of(k, hash);; i = (i + 1) & (k->cap - 1)) {
+        entry *e = &k->slots[i];
+        if (!e->used)
+            return NULL;
+        if (memcmp(e->hash, hash, 32) == 0)
+            return e;
+    }
+}
+
+/* Rebuilds the table at cap, dropping expired negative entries and deleted ones. */
+static int rehash(sm_keys *k, size_t cap)
+{
+    entry *old = k->slots;
+    size_t old_cap = k->cap;
+    entry *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return SM_ENOMEM;
+    k->slots = slots;
+    k->cap = cap;
+    k->count = k->negatives = 0;
+    time_t now = time(NULL);
+    for (size_t i = 0; i < old_cap; i++) {
+        entry *e = &old[i];
+        if (e->used != 1 || (!e->who.key_id && e->expires < now))
+            continue;
+        size_t j = slot_of(k, e->hash);
+        while (slots[j].used)
+            j = (j + 1) & (cap - 1);
+        slots[j] = *e;
+        k->count++;
+        k->negatives += !e->who.key_id;
+    }
+    free(old);
+    return SM_OK;
+}
+
+/* Inserts or replaces under the write lock. used == 2 marks a deleted entry (a tombstone). */
+static void put(sm_keys *k, const unsigned char *hash, const sm_principal *who, time_t expires)
+{
+    if ((k->count + 1) * 2 > k->cap && rehash(k, k->count * 4 > k->cap ? k->cap * 2 : k->cap))
+        return;
+    entry *e = find(k, hash);
+    if (!e) {
+        size_t i = slot_of(k, hash);
+        while (k->slots[i].used)
+            i = (i + 1) & (k->cap - 1);
+        e = &k->slots[i];
+        memcpy(e->hash, hash, 32);
+        e->used = 1;
+        k->count++;
+        k->negatives += !who->key_id;
+    }
+    e->used = 1; /* also revives a tombstone of the same key */
+    e->who = *who;
+    e->expires = expires;
+}
+
+int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_principal *who)
+{
+    unsigned char hash[32];
+    sm_key_hash(key, len, hash);
+    time_t now = time(NULL);
+    pthread_rwlock_rdlock(&k->lock);
+    entry *e = find(k, hash);
+    int known = e && e->used == 1 && (e->who.key_id || e->expires >= now);
+    if (known)
+        *who = e->who;
+    pthread_rwlock_unlock(&k->lock);
+    if (known)
+        return who->key_id ? SM_OK : SM_ENOTFOUND;
+    sm_error err;
+    PGconn *c = sm_db_get(db, 2000, &err);
+    if (!c)
+        return SM_EIO;
+    const char *p[] = {(const char *)hash};
+    int lengths[] = {32}, formats[] = {1};
+    PGresult *r;
+    int rc = sm_db_exec_bin(c,
+                            "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit FROM "
+                            "api_keys WHERE hash = $1 AND revoked_at IS NULL",
+                            1, p, lengths, formats, &r, &err);
+    sm_db_put(db, c);
+    if (rc != SM_OK)
+        return SM_EIO;
+    sm_principal found;
+    memset(&found, 0, sizeof found);
+    if (PQntuples(r) == 1) {
+        found.key_id = atoll(PQgetvalue(r, 0, 0));
+        found.role = sm_role_parse(PQgetvalue(r, 0, 1));
+        snprintf(found.org, sizeof found.org, "%s", PQgetvalue(r, 0, 2));
+        snprintf(found.profile_id, sizeof found.profile_id, "%s", PQgetvalue(r, 0, 3));
+        found.rate_limit = atoi(PQgetvalue(r, 0, 4));
+    }
+    PQclear(r);
+    pthread_rwlock_wrlock(&k->lock);
+    if (found.key_id || k->negatives < MAX_NEGATIVE)
+        put(k, hash, &found, now + NEGATIVE_SECONDS);
+    pthread_rwlock_unlock(&k->lock);
+    *who = found;
+    return found.key_id ? SM_OK : SM_ENOTFOUND;
+}
+
+void sm_keys_add(sm_keys *k, const char *key, size_t len, const sm_principal *who)
+{
+    unsigned char hash[32];
+    sm_key_hash(key, len, hash);
+    pthread_rwlock_wrlock(&k->lock);
+    put(k, hash, who, 0);
+    pthread_rwlock_unlock(&k->lock);
+}
+
+/* Marks entries matching the predicate deleted (tombstones keep probe chains intact). */
+static void forget_where(sm_keys *k, long long key_id, const char *profile_id)
+{
+    for (size_t i = 0; i < k->cap; i++) {
+        entry *e = &k->slots[i];
+        if (e->used == 1 && e->who.key_id &&
+            ((key_id && e->who.key_id == key_id) ||
+             (profile_id && strcmp(e->who.profile_id, profile_id) == 0)))
+            e->used = 2;
+    }
+}
+
+void sm_keys_forget_profile(sm_keys *k, const char *profile_id)
+{
+    pthread_rwlock_wrlock(&k->lock);
+    forget_where(k, 0, profile_id);
+    pthread_rwlock_unlock(&k->lock);
+}
+
+void sm_keys_refresh(sm_keys *k, PGconn *c)
+{
+    sm_error err;
+    PGresult *r;
+    if (!k->last_refresh[0]) {
+        if (sm_db_exec(c, "SELECT now()::text", 0, NULL, &r, &err))
+            return;
+        snprintf(k->last_refresh, sizeof k->last_refresh, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return;
+    }
+    const char *p[] = {k->last_refresh};
+    /* A margin of a few seconds covers commits that were in flight at the last refresh. */
+    if (sm_db_exec(c,
+                   "SELECT id, now()::text FROM api_keys WHERE revoked_at >= $1::timestamptz - "
+                   "interval '5 seconds' UNION ALL SELECT 0, now()::text",
+                   1, p, &r, &err))
+        return;
+    pthread_rwlock_wrlock(&k->lock);
+    for (int i = 0; i < PQntuples(r); i++) {
+        long long id = atoll(PQgetvalue(r, i, 0));
+        if (id)
+            forget_where(k, id, NULL);
+    }
+    pthread_rwlock_unlock(&k->lock);
+    snprintf(k->last_refresh, sizeof k->last_refresh, "%s", PQgetvalue(r, PQntuples(r) - 1, 1));
+    PQclear(r);
+}

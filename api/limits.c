@@ -1,0 +1,121 @@
+/* limits.c: token buckets (see limits.h) in an open-addressing table under one mutex. */
+#include "api/limits.h"
+#include "taxonomy/error.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+#define CAP 65536 /* buckets; a power of two */
+#define MAX_FILL (CAP / 2)
+
+typedef struct bucket {
+    char key[64];
+    double tokens, per_minute, at;
+} bucket;
+
+struct sm_limits {
+    pthread_mutex_t lock;
+    bucket *b;
+    size_t count;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double capacity(double per_minute)
+{
+    double c = per_minute / 6;
+    return c < 5 ? 5 : c;
+}
+
+int sm_limits_new(sm_limits **out)
+{
+    sm_limits *l = calloc(1, sizeof *l);
+    if (!l || !(l->b = calloc(CAP, sizeof *l->b))) {
+        free(l);
+        return SM_ENOMEM;
+    }
+    pthread_mutex_init(&l->lock, NULL);
+    *out = l;
+    return SM_OK;
+}
+
+void sm_limits_free(sm_limits *l)
+{
+    if (!l)
+        return;
+    pthread_mutex_destroy(&l->lock);
+    free(l->b);
+    free(l);
+}
+
+static void refill(bucket *b, double t)
+{
+    b->tokens = fmin(capacity(b->per_minute), b->tokens + (t - b->at) * b->per_minute / 60);
+    b->at = t;
+}
+
+/* Drops buckets that are full again (their owners are idle); rebuilds the table. */
+static void sweep(sm_limits *l, double t)
+{
+    bucket *old = l->b;
+    bucket *fresh = calloc(CAP, sizeof *fresh);
+    if (!fresh)
+        return;
+    l->b = fresh;
+    l->count = 0;
+    for (size_t i = 0; i < CAP; i++) {
+        if (!old[i].key[0])
+            continue;
+        refill(&old[i], t);
+        if (old[i].tokens >= capacity(old[i].per_minute))
+            continue;
+        size_t j = XXH3_64bits(old[i].key, strlen(old[i].key)) & (CAP - 1);
+        while (fresh[j].key[0])
+            j = (j + 1) & (CAP - 1);
+        fresh[j] = old[i];
+        l->count++;
+    }
+    free(old);
+}
+
+unsigned sm_limits_take(sm_limits *l, const char *key, double per_minute)
+{
+    size_t len = strnlen(key, 63);
+    double t = now_s();
+    pthread_mutex_lock(&l->lock);
+    if (l->count >= MAX_FILL)
+        sweep(l, t);
+    size_t i = XXH3_64bits(key, len) & (CAP - 1);
+    while (l->b[i].key[0] && strncmp(l->b[i].key, key, 63) != 0)
+        i = (i + 1) & (CAP - 1);
+    bucket *b = &l->b[i];
+    if (!b->key[0]) {
+        if (l->count >= MAX_FILL) {
+            pthread_mutex_unlock(&l->lock);
+            return 60; /* every bucket is in use: too many clients at once */
+        }
+        memcpy(b->key, key, len);
+        b->key[len] = '\0';
+        b->tokens = capacity(per_minute);
+        b->at = t;
+        l->count++;
+    }
+    b->per_minute = per_minute;
+    refill(b, t);
+    unsigned wait = 0;
+    if (b->tokens >= 1)
+        b->tokens -= 1;
+    else
+        wait = (unsigned)ceil((1 - b->tokens) * 60 / per_minute);
+    pthread_mutex_unlock(&l->lock);
+    return wait ? wait : 0;
+}

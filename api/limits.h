@@ -1,0 +1,21 @@
+/*
+ * limits.h: request rate limits, as token buckets keyed by who is asking
+ * (a key, or the client address without one). A bucket holds a minute's
+ * allowance divided by six (10 seconds of burst, at least 5) and refills
+ * continuously. The table is bounded: when full, buckets that have refilled
+ * completely are dropped, and failing that the request is refused.
+ */
+#ifndef SM_LIMITS_H
+#define SM_LIMITS_H
+
+typedef struct sm_limits sm_limits;
+
+int sm_limits_new(sm_limits **out);
+void sm_limits_free(sm_limits *l);
+/*
+ * Takes one token from the bucket named key (per_minute requests a minute).
+ * Returns 0 when allowed, else the seconds to wait before retrying (>= 1).
+ */
+unsigned sm_limits_take(sm_limits *l, const char *key, double per_minute);
+
+#endif

@@ -1,0 +1,238 @@
+/* parse.c: bodies and field readers (see parse.h). */
+#include "api/parse.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Deepest nesting of the JSON text, counted without parsing (strings skipped). */
+static int too_deep(const char *s, size_t len)
+{
+    int depth = 0, in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"')
+            in_string = 1;
+        else if (c == '{' || c == '[') {
+            if (++depth > SM_JSON_MAX_DEPTH)
+                return 1;
+        } else if (c == '}' || c == ']')
+            depth--;
+    }
+    return 0;
+}
+
+json_t *sm_parse_body(const sm_request *rq, sm_response *resp)
+{
+    const char *type = sm_req_header(rq, "Content-Type");
+    if (type && strncasecmp(type, "application/json", 16) != 0 &&
+        strncasecmp(type, "application/ld+json", 19) != 0) {
+        sm_problem(resp, 415, "the body must be JSON (Content-Type: application/json)");
+        return NULL;
+    }
+    if (!rq->body_len) {
+        sm_problem(resp, 400, "the body is empty: a JSON object is expected");
+        return NULL;
+    }
+    if (too_deep(rq->body, rq->body_len)) {
+        sm_problem(resp, 400, "the JSON body nests deeper than %d levels", SM_JSON_MAX_DEPTH);
+        return NULL;
+    }
+    json_error_t e;
+    json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &e);
+    if (!j) {
+        sm_problem(resp, 400, "the body is not valid JSON: %s (line %d, column %d)", e.text,
+                   e.line, e.column);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        sm_problem(resp, 400, "the body must be a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+const char *sm_path(char *buf, size_t cap, const char *path, const char *key)
+{
+    if (path && *path)
+        snprintf(buf, cap, "%s.%s", path, key);
+    else
+        snprintf(buf, cap, "%s", key);
+    return buf;
+}
+
+const char *sm_path_index(char *buf, size_t cap, const char *path, size_t i)
+{
+    snprintf(buf, cap, "%s[%zu]", path, i);
+    return buf;
+}
+
+const char *sm_get_string(json_t *obj, const char *path, const char *key, size_t max_len,
+                          int required, sm_field_errors *fe)
+{
+    char p[160];
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v)) {
+        if (required)
+            sm_field_error(fe, sm_path(p, sizeof p, path, key), "required");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must be a string");
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n > max_len) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "longer than %zu bytes", max_len);
+        return NULL;
+    }
+    if (strlen(s) != n) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must not contain NUL characters");
+        return NULL;
+    }
+    if (required && !*s) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must not be empty");
+        return NULL;
+    }
+    return s;
+}
+
+int sm_get_bool(json_t *obj, const char *path, const char *key, int *out, sm_field_errors *fe)
+{
+    char p[160];
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v)) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must be true or false");
+        return 0;
+    }
+    *out = json_is_true(v);
+    return 1;
+}
+
+int sm_get_number(json_t *obj, const char *path, const char *key, double lo, double hi,
+                  double *out, sm_field_errors *fe)
+{
+    char p[160];
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return 0;
+    double d = json_is_number(v) ? json_number_value(v) : NAN;
+    if (!json_is_number(v) || !(d >= lo && d <= hi)) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must be a number between %g and %g",
+                       lo, hi);
+        return 0;
+    }
+    *out = d;
+    return 1;
+}
+
+int sm_get_int(json_t *obj, const char *path, const char *key, long long lo, long long hi,
+               long long *out, sm_field_errors *fe)
+{
+    char p[160];
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must be an integer between %lld and %lld",
+                       lo, hi);
+        return 0;
+    }
+    *out = json_integer_value(v);
+    return 1;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int32_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int sm_parse_date(const char *s, int32_t *days)
+{
+    int y, m, d, n = 0;
+    if (!s || strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+        (s[10] && s[10] != 'T' && s[10] != ' '))
+        return -1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+        (m == 2 && d == 29 && !leap))
+        return -1;
+    *days = days_from_civil(y, m, d);
+    return 0;
+}
+
+void sm_format_date(int32_t z, char out[11])
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y + (m <= 2), m, d);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+int sm_get_date(json_t *obj, const char *path, const char *key, int32_t *out, sm_field_errors *fe)
+{
+    char p[160];
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return 0;
+    int32_t days;
+    if (!json_is_string(v) || sm_parse_date(json_string_value(v), &days) != 0) {
+        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must be a date YYYY-MM-DD");
+        return 0;
+    }
+    *out = days;
+    return 1;
+}
+
+void sm_check_keys(json_t *obj, const char *path, const char *const *allowed, sm_field_errors *fe)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        int ok = 0;
+        for (size_t i = 0; allowed[i] && !ok; i++)
+            ok = strcmp(allowed[i], key) == 0;
+        if (!ok) {
+            char p[160];
+            sm_field_error(fe, sm_path(p, sizeof p, path, key), "unknown field");
+        }
+    }
+}
+
+int sm_is_uuid(const char *s)
+{
+    if (!s || strlen(s) != 36)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return 0;
+    }
+    return 1;
+}

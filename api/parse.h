@@ -1,0 +1,45 @@
+/*
+ * parse.h: reading request bodies. The body is parsed with jansson under
+ * limits (nesting depth, size checked by the server); each field reader
+ * checks the type and range at the edge and records a field error naming
+ * the path ("location.lat: must be a number between -90 and 90").
+ */
+#ifndef SM_PARSE_H
+#define SM_PARSE_H
+
+#include "api/http.h"
+
+#include <stdint.h>
+
+#define SM_JSON_MAX_DEPTH 16
+
+/*
+ * Parses rq's body as one JSON object. On failure fills resp with the
+ * problem (400 with the line and column, or 415 for another media type) and
+ * returns NULL.
+ */
+json_t *sm_parse_body(const sm_request *rq, sm_response *resp);
+
+/* Field readers: *present tells whether the field was there (may be NULL).
+ * On a wrong type or range they record an error and leave *out unchanged. */
+const char *sm_get_string(json_t *obj, const char *path, const char *key, size_t max_len,
+                          int required, sm_field_errors *fe);
+int sm_get_bool(json_t *obj, const char *path, const char *key, int *out, sm_field_errors *fe);
+int sm_get_number(json_t *obj, const char *path, const char *key, double lo, double hi,
+                  double *out, sm_field_errors *fe);
+int sm_get_int(json_t *obj, const char *path, const char *key, long long lo, long long hi,
+               long long *out, sm_field_errors *fe);
+/* A date "YYYY-MM-DD" (a longer ISO date-time is cut to its date) as days since 1970. */
+int sm_get_date(json_t *obj, const char *path, const char *key, int32_t *out,
+                sm_field_errors *fe);
+int sm_parse_date(const char *s, int32_t *days);
+void sm_format_date(int32_t days, char out[11]);
+/* Records an error for every key of obj not in allowed (NULL-terminated). */
+void sm_check_keys(json_t *obj, const char *path, const char *const *allowed, sm_field_errors *fe);
+/* path + "." + key, or path + "[i]" (into a buffer of the caller). */
+const char *sm_path(char *buf, size_t cap, const char *path, const char *key);
+const char *sm_path_index(char *buf, size_t cap, const char *path, size_t i);
+/* Whether s is a canonical lower-case UUID. */
+int sm_is_uuid(const char *s);
+
+#endif

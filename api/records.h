@@ -1,0 +1,46 @@
+/*
+ * records.h: how offers and profiles are kept, shared by the routes that
+ * write them and the loader that rebuilds the index: the packed skill
+ * references of the database, and the codes of the ESS vocabularies
+ * (organisation kinds, contract types, evidence).
+ */
+#ifndef SM_RECORDS_H
+#define SM_RECORDS_H
+
+#include "matcher/matcher.h"
+
+#include <stdint.h>
+
+/* offers.skills / offers.teaches: cid << 5 | essential << 4 | level. */
+static inline int32_t sm_pack_requirement(uint32_t cid, int essential, int level)
+{
+    return (int32_t)(cid << 5 | (uint32_t)(essential != 0) << 4 | (uint32_t)level);
+}
+static inline void sm_unpack_requirement(int32_t v, uint32_t *cid, int *essential, int *level)
+{
+    *cid = (uint32_t)v >> 5;
+    *essential = (v >> 4) & 1;
+    *level = v & 15;
+}
+/* profiles.skills: cid << 6 | evidence << 4 | level. */
+static inline int32_t sm_pack_claim(uint32_t cid, int evidence, int level)
+{
+    return (int32_t)(cid << 6 | (uint32_t)evidence << 4 | (uint32_t)level);
+}
+static inline void sm_unpack_claim(int32_t v, uint32_t *cid, int *evidence, int *level)
+{
+    *cid = (uint32_t)v >> 6;
+    *evidence = (v >> 4) & 3;
+    *level = v & 15;
+}
+
+/* Names of codes 1..count-1 (0 is "not stated"); the code of a name, 0 when unknown. */
+extern const char *const sm_org_kinds[];
+extern const int sm_org_kind_count;
+extern const char *const sm_contract_types[];
+extern const int sm_contract_type_count;
+extern const char *const sm_evidence_names[];
+extern const char *const sm_funding_names[];
+int sm_code_of(const char *const *names, int count, const char *name);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * routes.h: the handlers of the HTTP API, grouped by resource, and what
+ * they share: reading skill references, rendering labels, idempotency.
+ */
+#ifndef SM_ROUTES_H
+#define SM_ROUTES_H
+
+#include "api/parse.h"
+#include "api/service.h"
+#include "api/writer.h"
+
+/* Offers (routes_offers.c). */
+int sm_route_offer_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_offer_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Profiles (routes_profiles.c). */
+int sm_route_profile_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_profile_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Matching (routes_match.c). */
+int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Taxonomy (routes_taxonomy.c). */
+int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_skill(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Service (routes_service.c). */
+int sm_route_health(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+
+/* What kind of concept a skill reference may name. */
+typedef enum sm_ref_kind { SM_REF_SKILL, SM_REF_OCCUPATION } sm_ref_kind;
+/*
+ * Resolves v (a string field) to a concept of that kind; records
+ * "PATH: unknown ESCO concept" or "PATH: not a skill (occupation)" and
+ * returns SM_NO_CONCEPT when it is not one.
+ */
+uint32_t sm_resolve_concept(sm_gen *g, json_t *v, const char *path, sm_ref_kind kind,
+                            sm_field_errors *fe);
+/* Adds "label" (in lang) to each item of the skill arrays of doc (in place). */
+void sm_label_skills(sm_gen *g, json_t *doc, sm_lang lang);
+/* A compact {uri, label} for a concept. */
+json_t *sm_concept_ref(sm_gen *g, uint32_t id, sm_lang lang);
+
+/* Extraction of skills from free text into a JSON array of {uri, essential, extracted}. */
+json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_level_field,
+                          size_t limit);
+
+/* Fills op's idempotency fields from rq (when it carries a key); body: the answer. */
+void sm_idem_prepare(const sm_request *rq, sm_write_op *op, unsigned status, const char *body);
+/* The problem for a write that failed (404 when not found, 503 on the database). */
+int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what);
+/* The role check shared by write routes: 403 problem unless rq's role is one of them. */
+int sm_require_role(const sm_request *rq, sm_response *resp, unsigned roles_mask);
+#define SM_ROLEBIT(r) (1u << (r))
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * routes_match.c: POST /v1/match (offers for a profile, inline or stored)
+ * and GET /v1/offers/{id}/candidates (consenting profiles for a job offer),
+ * with the matcher's explanations.
+ */
+#include "api/records.h"
+#include "api/routes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONSENT_SHARE_CONTACT (1u << 8)
+
+typedef struct inline_profile {
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    size_t count;
+    sm_profile p;
+} inline_profile;
+
+/* Reads {"skills":[…],"location":…,"radius_km":…,"constraints":…} at path into ip. */
+static void read_inline(sm_gen *g, json_t *obj, inline_profile *ip, sm_field_errors *fe)
+{
+    char path[64], p2[96];
+    memset(ip, 0, sizeof *ip);
+    ip->p.id = "";
+    if (!json_is_object(obj)) {
+        sm_field_error(fe, "profile", "must be an object {\"skills\":[…],…}");
+        return;
+    }
+    static const char *const keys[] = {"skills", "location", "radius_km", "constraints", "lang",
+                                       "description", "consent", NULL};
+    sm_check_keys(obj, "profile", keys, fe);
+    json_t *skills = json_object_get(obj, "skills"), *item;
+    if (!json_is_array(skills)) {
+        sm_field_error(fe, "profile.skills", skills ? "must be an array" : "required");
+        return;
+    }
+    if (json_array_size(skills) > SM_MAX_PROFILE_SKILLS) {
+        sm_field_error(fe, "profile.skills", "at most %d skills", SM_MAX_PROFILE_SKILLS);
+        return;
+    }
+    size_t i;
+    json_array_foreach(skills, i, item) {
+        sm_path_index(path, sizeof path, "profile.skills", i);
+        if (!json_is_object(item)) {
+            sm_field_error(fe, path, "must be an object {\"uri\":…}");
+            continue;
+        }
+        static const char *const ik[] = {"uri", "level", "evidence", "label", "extracted", NULL};
+        sm_check_keys(item, path, ik, fe);
+        uint32_t id = sm_resolve_concept(g, json_object_get(item, "uri"),
+                                         sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
+        long long level = 0;
+        sm_get_int(item, path, "level", 0, SM_MAX_LEVEL, &level, fe);
+        const char *ev = sm_get_string(item, path, "evidence", 20, 0, fe);
+        int evidence = 0;
+        if (ev) {
+            evidence = -1;
+            for (int e = 0; sm_evidence_names[e]; e++)
+                if (strcmp(ev, sm_evidence_names[e]) == 0)
+                    evidence = e;
+            if (evidence < 0) {
+                sm_field_error(fe, sm_path(p2, sizeof p2, path, "evidence"),
+                               "must be declared, validated, assessed or certified");
+                evidence = 0;
+            }
+        }
+        if (id != SM_NO_CONCEPT)
+            ip->claims[ip->count++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)evidence};
+    }
+    json_t *loc = json_object_get(obj, "location");
+    if (loc && !json_is_null(loc)) {
+        double lat = 0, lon = 0;
+        if (!json_is_object(loc))
+            sm_field_error(fe, "profile.location", "must be an object {\"lat\":…,\"lon\":…}");
+        else {
+            int a = sm_get_number(loc, "profile.location", "lat", -90, 90, &lat, fe);
+            int b = sm_get_number(loc, "profile.location", "lon", -180, 180, &lon, fe);
+            if (a != b)
+                sm_field_error(fe, a ? "profile.location.lon" : "profile.location.lat",
+                               "required with the other");
+            ip->p.location.known = a && b;
+            ip->p.location.lat = lat;
+            ip->p.location.lon = lon;
+        }
+    }
+    double radius = 0;
+    if (sm_get_number(obj, "profile", "radius_km", 0, 1000, &radius, fe))
+        ip->p.radius_km = (float)radius;
+    json_t *cons = json_object_get(obj, "constraints");
+    if (cons && !json_is_null(cons)) {
+        static const char *const ck[] = {"remote_only", "part_time", "no_car", NULL};
+        static const unsigned bits[] = {SM_PROFILE_REMOTE_ONLY, SM_PROFILE_PART_TIME,
+                                        SM_PROFILE_NO_CAR};
+        if (!json_is_object(cons))
+            sm_field_error(fe, "profile.constraints", "must be an object of true/false fields");
+        else {
+            sm_check_keys(cons, "profile.constraints", ck, fe);
+            for (size_t k = 0; ck[k]; k++) {
+                int v = 0;
+                if (sm_get_bool(cons, "profile.constraints", ck[k], &v, fe) && v)
+                    ip->p.constraints |= bits[k];
+            }
+        }
+    }
+    ip->p.skills = ip->claims;
+    ip->p.skill_count = ip->count;
+}
+
+/* Loads a stored profile rq may use into ip; 0, or -1 with resp filled. */
+static int load_stored(sm_service *s, sm_gen *g, const sm_request *rq, const char *id,
+                       inline_profile *ip, sm_response *resp)
+{
+    memset(ip, 0, sizeof *ip);
+    if (!rq->who.key_id)
+        return sm_problem(resp, 401, "profile_id needs an API key (or send the profile inline)"),
+               -1;
+    int admin = rq->who.role == SM_ROLE_ADMIN;
+    int seeker = rq->who.role == SM_ROLE_SEEKER && strcmp(rq->who.profile_id, id) == 0;
+    if (rq->who.role == SM_ROLE_TRAINING_PROVIDER)
+        return sm_problem(resp, 403, "a training_provider key cannot use stored profiles"), -1;
+    if (!sm_is_uuid(id) || (rq->who.role == SM_ROLE_SEEKER && !seeker))
+        return sm_problem(resp, 404, "no profile with this id"), -1;
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c) {
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message), -1;
+    }
+    const char *p[] = {id, rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "",
+                       admin || seeker ? "t" : "f"};
+    PGresult *r;
+    int rc = sm_db_exec(c,
+                        "SELECT skills, lat, lon, radius_km, constraints FROM profiles WHERE id = "
+                        "$1 AND (owner = $2 OR $3)",
+                        3, p, &r, &err);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK) {
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message), -1;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return sm_problem(resp, 404, "no profile with this id"), -1;
+    }
+    const char *arr = PQgetvalue(r, 0, 0);
+    if (*arr == '{')
+        arr++;
+    while (*arr && *arr != '}' && ip->count < SM_MAX_PROFILE_SKILLS) {
+        char *end;
+        long v = strtol(arr, &end, 10);
+        if (end == arr)
+            break;
+        uint32_t cid, sid;
+        int ev, level;
+        sm_unpack_claim((int32_t)v, &cid, &ev, &level);
+        if ((sid = sm_concept_id(&g->map, cid)) != SM_NO_CONCEPT)
+            ip->claims[ip->count++] = (sm_skill_claim){sid, (uint8_t)level, (uint8_t)ev};
+        arr = *end == ',' ? end + 1 : end;
+    }
+    ip->p.id = "";
+    ip->p.skills = ip->claims;
+    ip->p.skill_count = ip->count;
+    ip->p.location.known = !PQgetisnull(r, 0, 1) && !PQgetisnull(r, 0, 2);
+    ip->p.location.lat = atof(PQgetvalue(r, 0, 1));
+    ip->p.location.lon = atof(PQgetvalue(r, 0, 2));
+    ip->p.radius_km = (float)atof(PQgetvalue(r, 0, 3));
+    ip->p.constraints = (unsigned)atoi(PQgetvalue(r, 0, 4));
+    PQclear(r);
+    return 0;
+}
+
+static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
+{
+    memset(out, 0, sizeof *out);
+    if (!f || json_is_null(f))
+        return;
+    if (!json_is_object(f)) {
+        sm_field_error(fe, "filters", "must be an object");
+        return;
+    }
+    static const char *const keys[] = {"organisation_kinds", "contract_types",
+                                       "max_hours_per_week", "support_provided",
+                                       "no_diploma_required", "remote", NULL};
+    sm_check_keys(f, "filters", keys, fe);
+    static const struct {
+        const char *key;
+        const char *const *names;
+        const int *count;
+    } lists[] = {{"organisation_kinds", sm_org_kinds, &sm_org_kind_count},
+                 {"contract_types", sm_contract_types, &sm_contract_type_count}};
+    for (size_t l = 0; l < 2; l++) {
+        json_t *arr = json_object_get(f, lists[l].key), *v;
+        uint32_t mask = 0;
+        char path[64];
+        size_t i;
+        if (!arr || json_is_null(arr))
+            continue;
+        sm_path(path, sizeof path, "filters", lists[l].key);
+        if (!json_is_array(arr)) {
+            sm_field_error(fe, path, "must be an array of names");
+            continue;
+        }
+        json_array_foreach(arr, i, v) {
+            int code = json_is_string(v)
+                           ? sm_code_of(lists[l].names, *lists[l].count, json_string_value(v))
+                           : 0;
+            char p2[80];
+            if (!code)
+                sm_field_error(fe, sm_path_index(p2, sizeof p2, path, i), "unknown name");
+            else
+                mask |= 1u << code;
+        }
+        if (l == 0)
+            out->org_kinds = mask;
+        else
+            out->contract_types = mask;
+    }
+    double hours = 0;
+    if (sm_get_number(f, "filters", "max_hours_per_week", 1, 60, &hours, fe))
+        out->max_hours = (float)hours;
+    int v = 0;
+    if (sm_get_bool(f, "filters", "support_provided", &v, fe) && v)
+        out->require |= SM_OFFER_SUPPORT;
+    v = 0;
+    if (sm_get_bool(f, "filters", "no_diploma_required", &v, fe) && v)
+        out->require |= SM_OFFER_NO_DIPLOMA;
+    v = 0;
+    if (sm_get_bool(f, "filters", "remote", &v, fe))
+        out->remote_only = v;
+}
+
+static const char *const tier_names[] = {"exact", "close", "related"};
+
+static double round3(double v)
+{
+    return (double)(long long)(v * 1000 + (v >= 0 ? 0.5 : -0.5)) / 1000;
+}
+
+/* One result as the API shows it. */
+static json_t *render_result(sm_gen *g, const sm_match_result *res, sm_lang lang, int candidates)
+{
+    json_t *matched = json_array(), *missing = json_array();
+    for (size_t i = 0; i < res->matched_count; i++) {
+        const sm_match_item *it = &res->matched[i];
+        json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:f, s:i}", "uri",
+                              sm_taxonomy_uri(g->tx, it->required), "label",
+                              sm_taxonomy_label_any(g->tx, it->required, lang), "essential",
+                              it->essential, "via", sm_taxonomy_uri(g->tx, it->via), "via_label",
+                              sm_taxonomy_label_any(g->tx, it->via, lang), "tier",
+                              tier_names[it->tier < 3 ? it->tier : 2], "similarity",
+                              round3(it->similarity), "level_gap", it->level_gap);
+        json_array_append_new(matched, o);
+    }
+    for (size_t i = 0; i < res->missing_count; i++) {
+        const sm_requirement *m = &res->missing[i];
+        json_array_append_new(missing,
+                              json_pack("{s:s, s:s, s:b}", "uri", sm_taxonomy_uri(g->tx, m->skill),
+                                        "label", sm_taxonomy_label_any(g->tx, m->skill, lang),
+                                        "essential", m->essential));
+    }
+    json_t *breakdown = json_pack(
+        "{s:f, s:f, s:f, s:f, s:f, s:f}", "skills", round3(res->skills), "essential_coverage",
+        round3(res->essential_coverage), "optional_coverage", round3(res->optional_coverage),
+        "distance_factor", round3(res->distance_factor), "depth", round3(res->depth),
+        "skills_used", round3(res->skills_used));
+    json_object_set_new(breakdown, "distance_km",
+                        res->distance_km >= 0 ? json_real(round3(res->distance_km)) : json_null());
+    json_t *o = json_object();
+    if (!candidates) {
+        json_object_set_new(o, "offer_id", json_string(res->id));
+        json_object_set_new(o, "title", json_string(res->title ? res->title : ""));
+    }
+    json_object_set_new(o, "score", json_real(round3(res->score)));
+    json_object_set_new(o, "score_breakdown", breakdown);
+    json_object_set_new(o, "matched", matched);
+    json_object_set_new(o, "missing", missing);
+    json_object_set_new(o, "justification", json_string(res->justification ? res->justification : ""));
+    return o;
+}
+
+int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body)
+        return 0;
+    sm_field_errors fe = {0};
+    static const char *const keys[] = {"profile", "profile_id", "kind", "limit", "filters",
+                                       "lang", NULL};
+    sm_check_keys(body, "", keys, &fe);
+    const char *kind = sm_get_string(body, "", "kind", 20, 0, &fe);
+    if (kind && strcmp(kind, "job") && strcmp(kind, "training"))
+        sm_field_error(&fe, "kind", "must be \"job\" or \"training\"");
+    long long limit = 20;
+    sm_get_int(body, "", "limit", 1, SM_MATCH_MAX_LIMIT, &limit, &fe);
+    const char *lang_s = sm_get_string(body, "", "lang", 2, 0, &fe);
+    if (lang_s && strcmp(lang_s, "fr") && strcmp(lang_s, "en"))
+        sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
+    sm_match_filter filter;
+    read_filters(json_object_get(body, "filters"), &filter, &fe);
+    json_t *inl = json_object_get(body, "profile");
+    const char *pid = sm_get_string(body, "", "profile_id", 64, 0, &fe);
+    if (inl && pid)
+        sm_field_error(&fe, "profile", "give profile or profile_id, not both");
+    else if (!inl && !pid && !fe.count)
+        sm_field_error(&fe, "profile", "required (or profile_id)");
+    inline_profile *ip = malloc(sizeof *ip);
+    if (!ip) {
+        json_decref(body);
+        return SM_ENOMEM;
+    }
+    if (inl && !pid)
+        read_inline(g, inl, ip, &fe);
+    if (fe.count) {
+        json_decref(body);
+        free(ip);
+        return sm_problem_fields(resp, 400, &fe);
+    }
+    if (pid && load_stored(s, g, rq, pid, ip, resp) != 0) {
+        json_decref(body);
+        free(ip);
+        return 0;
+    }
+    sm_match_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.kind = kind && strcmp(kind, "training") == 0 ? SM_OFFER_TRAINING : SM_OFFER_JOB;
+    opts.limit = (size_t)limit;
+    opts.lang = sm_req_lang(rq, lang_s);
+    opts.filter = &filter;
+    json_decref(body);
+    sm_match_reader *r = sm_gen_reader(g);
+    if (!r) {
+        free(ip);
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "too many queries at once");
+    }
+    sm_error err = {0, ""};
+    int n = sm_match_offers(r, &ip->p, &opts, &err);
+    int rc = SM_OK;
+    if (n == SM_EINVAL) {
+        sm_field_errors fe2 = {0};
+        char *colon = strchr(err.message, ':');
+        if (colon) {
+            *colon = '\0';
+            char field[96];
+            snprintf(field, sizeof field, "%s%s", pid ? "profile_id:" : "", err.message);
+            sm_field_error(&fe2, field, "%s", colon[1] == ' ' ? colon + 2 : colon + 1);
+        } else
+            sm_field_error(&fe2, "profile", "%s", err.message);
+        rc = sm_problem_fields(resp, 400, &fe2);
+    } else if (n < 0) {
+        rc = n;
+    } else {
+        json_t *results = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(results, render_result(g, sm_match_get(r, (size_t)i), opts.lang, 0));
+        rc = sm_resp_json(resp, 200, json_pack("{s:o}", "results", results));
+    }
+    sm_gen_reader_put(g, r);
+    free(ip);
+    return rc;
+}
+
+/* The name an organisation sees for a candidate who did not share contact details:
+ * stable for one offer, different across offers (so offers cannot be joined up). */
+static void pseudonym(const char *offer_id, const char *profile_id, char out[24])
+{
+    char buf[80];
+    unsigned char h[32];
+    snprintf(buf, sizeof buf, "%s:%s", offer_id, profile_id);
+    sm_key_hash(buf, strlen(buf), h);
+    snprintf(out, 24, "cand_%02x%02x%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
+             h[6], h[7]);
+}
+
+int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
+        return 0;
+    const char *id = rq->params[0];
+    const char *limit_s = sm_req_query(rq, "limit");
+    long limit = 20;
+    if (limit_s) {
+        char *end;
+        limit = strtol(limit_s, &end, 10);
+        if (!*limit_s || *end || limit < 1 || limit > SM_MATCH_MAX_LIMIT) {
+            sm_field_errors fe = {0};
+            sm_field_error(&fe, "limit", "must be an integer from 1 to %d", SM_MATCH_MAX_LIMIT);
+            return sm_problem_fields(resp, 400, &fe);
+        }
+    }
+    if (!sm_is_uuid(id))
+        return sm_problem(resp, 404, "no offer with this id");
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c) {
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message);
+    }
+    const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
+                   &err)) {
+        sm_db_put(s->db, c);
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message);
+    }
+    int found = PQntuples(r) == 1, training = found && atoi(PQgetvalue(r, 0, 0)) == 1;
+    PQclear(r);
+    if (!found || training) {
+        sm_db_put(s->db, c);
+        return sm_problem(resp, 404, found ? "candidates are ranked for job offers only"
+                                           : "no offer with this id");
+    }
+    sm_match_reader *mr = sm_gen_reader(g);
+    if (!mr) {
+        sm_db_put(s->db, c);
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "too many queries at once");
+    }
+    sm_match_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.kind = SM_OFFER_JOB;
+    opts.limit = (size_t)limit;
+    opts.lang = sm_req_lang(rq, NULL);
+    int n = sm_match_candidates(mr, id, &opts, &err);
+    int rc = SM_OK;
+    if (n == SM_ENOTFOUND)
+        rc = sm_problem(resp, 404, "no offer with this id");
+    else if (n < 0)
+        rc = n;
+    else {
+        /* Contact details only for those who chose to share them. */
+        char ids[SM_MATCH_MAX_LIMIT * 38 + 4];
+        size_t len = 0;
+        ids[len++] = '{';
+        for (int i = 0; i < n; i++)
+            len += (size_t)snprintf(ids + len, sizeof ids - len, i ? ",%s" : "%s",
+                                    sm_match_get(mr, (size_t)i)->id);
+        snprintf(ids + len, sizeof ids - len, "}");
+        const char *cp[] = {ids};
+        PGresult *cr = NULL;
+        if (n && sm_db_exec(c,
+                            "SELECT id, consent, doc->'contact' FROM profiles WHERE id = "
+                            "ANY($1::uuid[])",
+                            1, cp, &cr, &err))
+            cr = NULL;
+        json_t *results = json_array();
+        for (int i = 0; i < n; i++) {
+            const sm_match_result *res = sm_match_get(mr, (size_t)i);
+            json_t *o = render_result(g, res, opts.lang, 1);
+            char name[24];
+            pseudonym(id, res->id, name);
+            json_object_set_new(o, "candidate", json_string(name));
+            for (int k = 0; cr && k < PQntuples(cr); k++)
+                if (strcmp(PQgetvalue(cr, k, 0), res->id) == 0 &&
+                    ((unsigned)atoi(PQgetvalue(cr, k, 1)) & CONSENT_SHARE_CONTACT)) {
+                    json_object_set_new(o, "profile_id", json_string(res->id));
+                    json_t *contact = json_loads(PQgetvalue(cr, k, 2), JSON_DECODE_ANY, NULL);
+                    if (contact)
+                        json_object_set_new(o, "contact", contact);
+                }
+            json_array_append_new(results, o);
+        }
+        PQclear(cr);
+        rc = sm_resp_json(resp, 200, json_pack("{s:o}", "results", results));
+    }
+    sm_db_put(s->db, c);
+    sm_gen_reader_put(g, mr);
+    return rc;
+}

@@ -1,0 +1,600 @@
+/*
+ * routes_profiles.c: job seekers' profiles: create (by an inclusion
+ * organisation for a person it supports, or by the person without a key),
+ * read, replace, erase and export.
+ *
+ * A profile is personal data. Only the person (through the seeker key the
+ * creation answer carries once), the organisation that created it, and an
+ * admin can see or change it; anyone else gets 404, as if it did not exist.
+ * Erasure removes the profile, its seeker keys and any stored idempotent
+ * answers about it, in one transaction, then from memory.
+ */
+#include "api/keys_cache.h"
+#include "api/records.h"
+#include "api/routes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct profile_in {
+    char id[37];
+    json_t *doc;
+    int32_t skills[SM_MAX_PROFILE_SKILLS];
+    int nskills;
+    int located;
+    double lat, lon;
+    float radius_km;
+    unsigned constraints, consent;
+    char owner[208]; /* "" when the person created it */
+    char key[SM_KEY_LEN + 1];
+    long long key_id;
+    /* who may write it (PUT, DELETE): checked again in SQL */
+    const char *org;
+    int admin, seeker;
+} profile_in;
+
+static const char *const profile_fields[] = {"skills",      "description", "location",
+                                             "radius_km",   "consent",     "constraints",
+                                             "contact",     "lang",        NULL};
+
+static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_field_errors *fe)
+{
+    char path[48], p2[80];
+    if (!json_is_array(arr)) {
+        sm_field_error(fe, "skills", "must be an array of {\"uri\":…,\"level\":…,\"evidence\":…}");
+        return;
+    }
+    if (json_array_size(arr) > SM_MAX_PROFILE_SKILLS) {
+        sm_field_error(fe, "skills", "at most %d skills", SM_MAX_PROFILE_SKILLS);
+        return;
+    }
+    json_t *norm = json_array(), *item;
+    size_t i;
+    json_array_foreach(arr, i, item) {
+        sm_path_index(path, sizeof path, "skills", i);
+        if (!json_is_object(item)) {
+            sm_field_error(fe, path, "must be an object {\"uri\":…}");
+            continue;
+        }
+        static const char *const keys[] = {"uri", "level", "evidence", "label", "extracted",
+                                           "confidence", NULL};
+        sm_check_keys(item, path, keys, fe);
+        uint32_t id = sm_resolve_concept(g, json_object_get(item, "uri"),
+                                         sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
+        long long level = 0;
+        sm_get_int(item, path, "level", 0, SM_MAX_LEVEL, &level, fe);
+        const char *ev = sm_get_string(item, path, "evidence", 20, 0, fe);
+        int evidence = 0;
+        if (ev) {
+            evidence = -1;
+            for (int e = 0; sm_evidence_names[e]; e++)
+                if (strcmp(ev, sm_evidence_names[e]) == 0)
+                    evidence = e;
+            if (evidence < 0) {
+                sm_field_error(fe, sm_path(p2, sizeof p2, path, "evidence"),
+                               "must be declared, validated, assessed or certified");
+                evidence = 0;
+            }
+        }
+        int extracted = 0;
+        sm_get_bool(item, path, "extracted", &extracted, fe);
+        if (id == SM_NO_CONCEPT)
+            continue;
+        uint32_t cid = g->map.cid_of[id];
+        int dup = 0;
+        for (int k = 0; k < in->nskills && !dup; k++)
+            dup = (uint32_t)in->skills[k] >> 6 == cid;
+        if (dup) {
+            sm_field_error(fe, sm_path(p2, sizeof p2, path, "uri"), "listed twice");
+            continue;
+        }
+        in->skills[in->nskills++] = sm_pack_claim(cid, evidence, (int)level);
+        json_t *o = json_pack("{s:s, s:s}", "uri", sm_taxonomy_uri(g->tx, id), "evidence",
+                              sm_evidence_names[evidence]);
+        if (level)
+            json_object_set_new(o, "level", json_integer(level));
+        if (extracted)
+            json_object_set_new(o, "extracted", json_true());
+        json_array_append_new(norm, o);
+    }
+    json_object_set_new(doc, "skills", norm);
+}
+
+static void read_flags(json_t *body, const char *name, const char *const *keys,
+                       const unsigned *bits, json_t *doc, unsigned *out, sm_field_errors *fe)
+{
+    json_t *o = json_object_get(body, name);
+    if (!o || json_is_null(o))
+        return;
+    if (!json_is_object(o)) {
+        sm_field_error(fe, name, "must be an object of true/false fields");
+        return;
+    }
+    sm_check_keys(o, name, keys, fe);
+    json_t *norm = json_object();
+    for (size_t i = 0; keys[i]; i++) {
+        int v = 0;
+        if (sm_get_bool(o, name, keys[i], &v, fe) && v)
+            *out |= bits[i];
+        json_object_set_new(norm, keys[i], json_boolean(v));
+    }
+    json_object_set_new(doc, name, norm);
+}
+
+/* The consent bit that lets an organisation see who a candidate is. */
+#define CONSENT_SHARE_CONTACT (1u << 8)
+#define CONSENT_STATISTICS (1u << 9)
+
+/* Validates a profile body into in; 0, or -1 with resp filled. */
+static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, profile_in *in)
+{
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body)
+        return -1;
+    sm_field_errors fe = {0};
+    in->doc = json_object();
+    sm_check_keys(body, "", profile_fields, &fe);
+    json_t *skills = json_object_get(body, "skills");
+    const char *description = sm_get_string(body, "", "description", 20000, 0, &fe);
+    if (skills && !json_is_null(skills))
+        read_claims(g, skills, in->doc, in, &fe);
+    else if (description && !fe.count) {
+        /* The person's own words: the skills found are declared, and marked extracted. */
+        json_t *found = sm_extract_skills(g, description, SM_LANG_FR, 0, 30), *item;
+        json_t *norm = json_array();
+        size_t i;
+        json_array_foreach(found, i, item) {
+            uint32_t id = sm_gen_concept(g, json_string_value(json_object_get(item, "uri")));
+            if (id == SM_NO_CONCEPT || !g->map.cid_of[id] || in->nskills >= SM_MAX_PROFILE_SKILLS)
+                continue;
+            in->skills[in->nskills++] = sm_pack_claim(g->map.cid_of[id], 0, 0);
+            json_array_append_new(norm, json_pack("{s:s, s:s, s:b}", "uri",
+                                                  sm_taxonomy_uri(g->tx, id), "evidence",
+                                                  "declared", "extracted", 1));
+        }
+        json_decref(found);
+        json_object_set_new(in->doc, "skills", norm);
+    } else if (!fe.count)
+        json_object_set_new(in->doc, "skills", json_array());
+    if (description)
+        json_object_set_new(in->doc, "description", json_string(description));
+    json_t *loc = json_object_get(body, "location");
+    if (loc && !json_is_null(loc)) {
+        static const char *const keys[] = {"lat", "lon", "label", NULL};
+        if (!json_is_object(loc))
+            sm_field_error(&fe, "location", "must be an object {\"lat\":…,\"lon\":…,\"label\":…}");
+        else {
+            sm_check_keys(loc, "location", keys, &fe);
+            double lat = 0, lon = 0;
+            int a = sm_get_number(loc, "location", "lat", -90, 90, &lat, &fe);
+            int b = sm_get_number(loc, "location", "lon", -180, 180, &lon, &fe);
+            const char *label = sm_get_string(loc, "location", "label", 200, 0, &fe);
+            if (a != b)
+                sm_field_error(&fe, a ? "location.lon" : "location.lat", "required with the other");
+            json_t *o = json_object();
+            if (a && b) {
+                in->located = 1;
+                in->lat = lat;
+                in->lon = lon;
+                json_object_set_new(o, "lat", json_real(lat));
+                json_object_set_new(o, "lon", json_real(lon));
+            }
+            if (label)
+                json_object_set_new(o, "label", json_string(label));
+            json_object_set_new(in->doc, "location", o);
+        }
+    }
+    double radius = 0;
+    if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, &fe)) {
+        in->radius_km = (float)radius;
+        json_object_set_new(in->doc, "radius_km", json_real(radius));
+    }
+    static const char *const consent_keys[] = {"visible_to_organisations", "statistics",
+                                               "share_contact", NULL};
+    static const unsigned consent_bits[] = {SM_CONSENT_VISIBLE, CONSENT_STATISTICS,
+                                            CONSENT_SHARE_CONTACT};
+    read_flags(body, "consent", consent_keys, consent_bits, in->doc, &in->consent, &fe);
+    if (!json_object_get(in->doc, "consent"))
+        json_object_set_new(in->doc, "consent",
+                            json_pack("{s:b, s:b, s:b}", "visible_to_organisations", 0,
+                                      "statistics", 0, "share_contact", 0));
+    static const char *const constraint_keys[] = {"remote_only", "part_time", "no_car", NULL};
+    static const unsigned constraint_bits[] = {SM_PROFILE_REMOTE_ONLY, SM_PROFILE_PART_TIME,
+                                               SM_PROFILE_NO_CAR};
+    read_flags(body, "constraints", constraint_keys, constraint_bits, in->doc, &in->constraints,
+               &fe);
+    json_t *contact = json_object_get(body, "contact");
+    if (contact && !json_is_null(contact)) {
+        static const char *const keys[] = {"name", "email", "phone", NULL};
+        if (!json_is_object(contact))
+            sm_field_error(&fe, "contact", "must be an object {\"name\":…,\"email\":…,\"phone\":…}");
+        else {
+            sm_check_keys(contact, "contact", keys, &fe);
+            json_t *o = json_object();
+            for (size_t i = 0; keys[i]; i++) {
+                const char *v = sm_get_string(contact, "contact", keys[i], 200, 0, &fe);
+                if (v)
+                    json_object_set_new(o, keys[i], json_string(v));
+            }
+            json_object_set_new(in->doc, "contact", o);
+        }
+    }
+    const char *lang = sm_get_string(body, "", "lang", 2, 0, &fe);
+    if (lang && strcmp(lang, "fr") && strcmp(lang, "en"))
+        sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
+    else if (lang)
+        json_object_set_new(in->doc, "lang", json_string(lang));
+    json_decref(body);
+    if (fe.count) {
+        json_decref(in->doc);
+        in->doc = NULL;
+        sm_problem_fields(resp, 400, &fe);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct profile_write {
+    profile_in *in;
+    char *doc_text;
+    int replace;
+} profile_write;
+
+static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
+{
+    profile_write *w = op->ctx;
+    profile_in *in = w->in;
+    char skills[SM_MAX_PROFILE_SKILLS * 12 + 4], lat[32], lon[32], radius[32], cons[16],
+        consent[16];
+    size_t len = 0;
+    skills[len++] = '{';
+    for (int i = 0; i < in->nskills; i++)
+        len += (size_t)snprintf(skills + len, sizeof skills - len, i ? ",%d" : "%d", in->skills[i]);
+    snprintf(skills + len, sizeof skills - len, "}");
+    snprintf(lat, sizeof lat, "%.7f", in->lat);
+    snprintf(lon, sizeof lon, "%.7f", in->lon);
+    snprintf(radius, sizeof radius, "%g", in->radius_km);
+    snprintf(cons, sizeof cons, "%u", in->constraints);
+    snprintf(consent, sizeof consent, "%u", in->consent);
+    const char *p[] = {in->id,  *in->owner ? in->owner : NULL, w->doc_text, skills,
+                       in->located ? lat : NULL, in->located ? lon : NULL, radius, cons, consent,
+                       in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
+    PGresult *r;
+    int rc;
+    if (!w->replace)
+        rc = sm_db_exec(c,
+                        "INSERT INTO profiles (id, owner, doc, skills, lat, lon, radius_km, "
+                        "constraints, consent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                        "RETURNING id",
+                        9, p, &r, err);
+    else {
+        const char *up[] = {p[0], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10]};
+        rc = sm_db_exec(c,
+                        "UPDATE profiles SET doc = $2, skills = $3, lat = $4, lon = $5, "
+                        "radius_km = $6, constraints = $7, consent = $8, updated_at = now() "
+                        "WHERE id = $1 AND (owner = $9 OR $10) RETURNING id",
+                        10, up, &r, err);
+    }
+    if (rc != SM_OK)
+        return rc;
+    int n = PQntuples(r);
+    PQclear(r);
+    if (n != 1)
+        return SM_ENOTFOUND;
+    if (!w->replace) {
+        char org[240];
+        snprintf(org, sizeof org, "%s", *in->owner ? in->owner : "self");
+        if ((rc = sm_key_store(c, in->key, org, SM_ROLE_SEEKER, in->id, 0, &in->key_id, err)))
+            return rc;
+    }
+    const char *cp[] = {in->id};
+    return sm_db_exec(c,
+                      "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'upsert')", 1,
+                      cp, NULL, err);
+}
+
+static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
+{
+    profile_in *in = ((profile_write *)op->ctx)->in;
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    size_t n = 0;
+    for (int i = 0; i < in->nskills; i++) {
+        uint32_t cid, id;
+        int ev, level;
+        sm_unpack_claim(in->skills[i], &cid, &ev, &level);
+        if ((id = sm_concept_id(&g->map, cid)) != SM_NO_CONCEPT)
+            claims[n++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)ev};
+    }
+    sm_profile p;
+    memset(&p, 0, sizeof p);
+    p.id = in->id;
+    p.skills = claims;
+    p.skill_count = n;
+    p.location.known = in->located;
+    p.location.lat = in->lat;
+    p.location.lon = in->lon;
+    p.radius_km = in->radius_km;
+    p.constraints = in->constraints;
+    p.consent = in->consent & SM_CONSENT_VISIBLE;
+    return sm_matcher_upsert_profile(g->m, &p, err);
+}
+
+static json_t *render_profile(sm_gen *g, json_t *doc, const char *id, const char *owner,
+                              const char *created, const char *updated, sm_lang lang)
+{
+    json_t *out = json_pack("{s:s}", "id", id);
+    json_object_update(out, doc);
+    json_object_set_new(out, "created_by", json_string(owner && *owner ? owner : "self"));
+    if (created)
+        json_object_set_new(out, "created_at", json_string(created));
+    if (updated)
+        json_object_set_new(out, "updated_at", json_string(updated));
+    sm_label_skills(g, out, lang);
+    return out;
+}
+
+/* Whether rq may touch profile id at all (seekers: only theirs). -1: resp holds the 403/404. */
+static int may_touch(const sm_request *rq, sm_response *resp, const char *id)
+{
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                                      SM_ROLEBIT(SM_ROLE_SEEKER)))
+        return -1;
+    if (!sm_is_uuid(id) || (rq->who.role == SM_ROLE_SEEKER && strcmp(rq->who.profile_id, id))) {
+        sm_problem(resp, 404, "no profile with this id");
+        return -1;
+    }
+    return 0;
+}
+
+static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
+                         int replace)
+{
+    if (replace && may_touch(rq, resp, rq->params[0]))
+        return 0;
+    if (!replace && rq->who.key_id &&
+        sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
+        return 0;
+    profile_in *in = calloc(1, sizeof *in);
+    if (!in)
+        return SM_ENOMEM;
+    if (parse_profile(g, rq, resp, in) != 0) {
+        free(in);
+        return 0;
+    }
+    if (replace)
+        snprintf(in->id, sizeof in->id, "%s", rq->params[0]);
+    else if (sm_uuid_generate(in->id) != SM_OK) {
+        json_decref(in->doc);
+        free(in);
+        return sm_problem(resp, 503, "no random bytes available");
+    }
+    if (!replace && rq->who.key_id)
+        snprintf(in->owner, sizeof in->owner, "%s", rq->who.org);
+    in->org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : NULL;
+    in->admin = rq->who.role == SM_ROLE_ADMIN;
+    in->seeker = rq->who.role == SM_ROLE_SEEKER; /* may_touch checked it is theirs */
+    /* The seeker key is made now, so that the answer, which carries it, can be stored for
+     * an Idempotency-Key retry with the change (that copy is erased with the profile and
+     * purged after a day: api/README.md). */
+    if (!replace && sm_key_generate(in->key) != SM_OK) {
+        json_decref(in->doc);
+        free(in);
+        return sm_problem(resp, 503, "no random bytes available");
+    }
+    profile_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace};
+    json_t *shown = render_profile(g, in->doc, in->id, in->owner, NULL, NULL, sm_req_lang(rq, NULL));
+    if (!replace)
+        json_object_set_new(shown, "seeker_key", json_string(in->key));
+    unsigned status = replace ? 200 : 201;
+    char *answer = json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    int rc = SM_OK;
+    sm_write_op op;
+    memset(&op, 0, sizeof op);
+    op.exec = exec_profile;
+    op.apply = apply_profile;
+    op.ctx = &w;
+    sm_idem_prepare(rq, &op, status, answer);
+    op.idem_profile = in->id;
+    if (!w.doc_text || !answer) {
+        rc = SM_ENOMEM;
+        goto out;
+    }
+    if (sm_writer_submit(s->writer, &op) != SM_OK) {
+        sm_write_failed(resp, &op, "profile");
+        goto out;
+    }
+    if (!replace) {
+        sm_principal who;
+        memset(&who, 0, sizeof who);
+        who.key_id = in->key_id;
+        who.role = SM_ROLE_SEEKER;
+        snprintf(who.org, sizeof who.org, "%s", *in->owner ? in->owner : "self");
+        snprintf(who.profile_id, sizeof who.profile_id, "%s", in->id);
+        sm_keys_add(s->keys, in->key, SM_KEY_LEN, &who);
+        snprintf(resp->location, sizeof resp->location, "/v1/profiles/%s", in->id);
+    }
+    sm_resp_text(resp, status, NULL, answer);
+    answer = NULL;
+out:
+    json_decref(shown);
+    free(answer);
+    free(w.doc_text);
+    json_decref(in->doc);
+    free(in);
+    return rc;
+}
+
+int sm_route_profile_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    return write_profile(s, g, rq, resp, 0);
+}
+
+int sm_route_profile_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    return write_profile(s, g, rq, resp, 1);
+}
+
+static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
+{
+    profile_in *in = ((profile_write *)op->ctx)->in;
+    const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c, "DELETE FROM profiles WHERE id = $1 AND (owner = $2 OR $3) RETURNING id", 3,
+                   p, &r, err))
+        return SM_EIO;
+    int n = PQntuples(r);
+    PQclear(r);
+    if (n != 1)
+        return SM_ENOTFOUND;
+    int rc = sm_db_exec(c, "DELETE FROM api_keys WHERE profile_id = $1", 1, p, NULL, err);
+    if (rc == SM_OK)
+        rc = sm_db_exec(c, "DELETE FROM idempotency WHERE profile_id = $1", 1, p, NULL, err);
+    if (rc == SM_OK)
+        rc = sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'delete')",
+                        1, p, NULL, err);
+    return rc;
+}
+
+static int apply_profile_delete(sm_gen *g, sm_write_op *op, sm_error *err)
+{
+    (void)err;
+    profile_in *in = ((profile_write *)op->ctx)->in;
+    int rc = sm_matcher_delete_profile(g->m, in->id);
+    return rc == SM_ENOTFOUND ? SM_OK : rc;
+}
+
+int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)g;
+    if (may_touch(rq, resp, rq->params[0]))
+        return 0;
+    profile_in in;
+    memset(&in, 0, sizeof in);
+    snprintf(in.id, sizeof in.id, "%s", rq->params[0]);
+    in.org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : NULL;
+    in.admin = rq->who.role == SM_ROLE_ADMIN;
+    in.seeker = rq->who.role == SM_ROLE_SEEKER;
+    profile_write w = {&in, NULL, 0};
+    sm_write_op op;
+    memset(&op, 0, sizeof op);
+    op.exec = exec_profile_delete;
+    op.apply = apply_profile_delete;
+    op.ctx = &w;
+    if (sm_writer_submit(s->writer, &op) != SM_OK)
+        return sm_write_failed(resp, &op, "profile");
+    sm_keys_forget_profile(s->keys, in.id);
+    sm_resp_text(resp, 204, NULL, NULL);
+    return 0;
+}
+
+/* Reads the profile row if rq may see it; NULL with resp filled otherwise. */
+static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response *resp,
+                               PGconn **conn)
+{
+    *conn = NULL;
+    if (may_touch(rq, resp, rq->params[0]))
+        return NULL;
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c) {
+        resp->retry_after = 1;
+        sm_problem(resp, 503, "%s", err.message);
+        return NULL;
+    }
+    const char *org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "";
+    const char *p[] = {rq->params[0], org,
+                       rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT doc, owner, to_char(created_at AT TIME ZONE 'UTC', "
+                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(updated_at AT TIME ZONE 'UTC', "
+                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM profiles WHERE id = $1 AND (owner = "
+                   "$2 OR $3)",
+                   3, p, &r, &err)) {
+        sm_db_put(s->db, c);
+        resp->retry_after = 1;
+        sm_problem(resp, 503, "%s", err.message);
+        return NULL;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        sm_db_put(s->db, c);
+        sm_problem(resp, 404, "no profile with this id");
+        return NULL;
+    }
+    *conn = c;
+    return r;
+}
+
+int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    PGconn *c;
+    PGresult *r = fetch_profile(s, rq, resp, &c);
+    if (!r)
+        return 0;
+    sm_db_put(s->db, c);
+    json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+    json_t *out = render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
+                                 PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
+    json_decref(doc);
+    PQclear(r);
+    return sm_resp_json(resp, 200, out);
+}
+
+int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    PGconn *c;
+    PGresult *r = fetch_profile(s, rq, resp, &c);
+    if (!r)
+        return 0;
+    json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+    json_t *profile = render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1),
+                                     PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
+    json_decref(doc);
+    PQclear(r);
+    const char *p[] = {rq->params[0]};
+    sm_error err = {0, ""};
+    json_t *keys = json_array(), *changes = json_array();
+    int rc = sm_db_exec(c,
+                        "SELECT id, role, to_char(created_at AT TIME ZONE 'UTC', "
+                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), COALESCE(to_char(revoked_at AT TIME "
+                        "ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM api_keys WHERE "
+                        "profile_id = $1 ORDER BY id",
+                        1, p, &r, &err);
+    for (int i = 0; rc == SM_OK && i < PQntuples(r); i++) {
+        json_t *k = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)atoll(PQgetvalue(r, i, 0)),
+                              "role", PQgetvalue(r, i, 1), "created_at", PQgetvalue(r, i, 2));
+        if (*PQgetvalue(r, i, 3))
+            json_object_set_new(k, "revoked_at", json_string(PQgetvalue(r, i, 3)));
+        json_array_append_new(keys, k);
+    }
+    if (rc == SM_OK)
+        PQclear(r);
+    if (rc == SM_OK)
+        rc = sm_db_exec(c,
+                        "SELECT seq, op, to_char(at AT TIME ZONE 'UTC', "
+                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM changes WHERE object = 'profile' "
+                        "AND id = $1 ORDER BY seq",
+                        1, p, &r, &err);
+    for (int i = 0; rc == SM_OK && i < PQntuples(r); i++)
+        json_array_append_new(changes,
+                              json_pack("{s:I, s:s, s:s}", "seq",
+                                        (json_int_t)atoll(PQgetvalue(r, i, 0)), "op",
+                                        PQgetvalue(r, i, 1), "at", PQgetvalue(r, i, 2)));
+    if (rc == SM_OK)
+        PQclear(r);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK) {
+        json_decref(profile);
+        json_decref(keys);
+        json_decref(changes);
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message);
+    }
+    json_t *out = json_pack("{s:s, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/1",
+                            "profile", profile, "keys", keys, "changes", changes, "note",
+                            "Everything skillmatch stores about this profile. Keys are kept as "
+                            "hashes only. Logs and metrics hold no personal data.");
+    return sm_resp_json(resp, 200, out);
+}

@@ -1,0 +1,189 @@
+/*
+ * routes_service.c: the service's own routes: /health (alive), /ready
+ * (database reachable and index loaded), the change feed for mirrors,
+ * the OpenAPI document and the Prometheus metrics.
+ */
+#include "api/metrics.h"
+#include "api/routes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sm_route_health(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    (void)rq;
+    return sm_resp_json(resp, 200,
+                        json_pack("{s:s, s:{s:I, s:I, s:I}}", "status", "ok", "taxonomy",
+                                  "concepts", (json_int_t)sm_taxonomy_count(g->tx), "skills",
+                                  (json_int_t)(sm_taxonomy_count_type(g->tx, SM_CT_SKILL) +
+                                               sm_taxonomy_count_type(g->tx, SM_CT_KNOWLEDGE)),
+                                  "occupations",
+                                  (json_int_t)sm_taxonomy_count_type(g->tx, SM_CT_OCCUPATION)));
+}
+
+int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)rq;
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 1000, &err);
+    int db_ok = 0;
+    if (c) {
+        db_ok = sm_db_exec(c, "SELECT 1", 0, NULL, NULL, &err) == SM_OK;
+        sm_db_put(s->db, c);
+    }
+    if (!db_ok || !atomic_load(&s->ready)) {
+        resp->retry_after = 2;
+        return sm_problem(resp, 503, "%s", !db_ok ? "the database is not reachable"
+                                                  : "the index is still loading");
+    }
+    return sm_resp_json(resp, 200,
+                        json_pack("{s:s, s:I, s:I, s:I}", "status", "ready", "job_offers",
+                                  (json_int_t)sm_matcher_offer_count(g->m, SM_OFFER_JOB),
+                                  "trainings",
+                                  (json_int_t)sm_matcher_offer_count(g->m, SM_OFFER_TRAINING),
+                                  "profiles", (json_int_t)sm_matcher_profile_count(g->m)));
+}
+
+int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)g;
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+        return 0;
+    const char *since_s = sm_req_query(rq, "since"), *limit_s = sm_req_query(rq, "limit");
+    sm_field_errors fe = {0};
+    long long since = 0;
+    long limit = 100;
+    char *end;
+    if (since_s) {
+        since = strtoll(since_s, &end, 10);
+        if (!*since_s || *end || since < 0)
+            sm_field_error(&fe, "since", "must be a sequence number (0 or more)");
+    }
+    if (limit_s) {
+        limit = strtol(limit_s, &end, 10);
+        if (!*limit_s || *end || limit < 1 || limit > 1000)
+            sm_field_error(&fe, "limit", "must be an integer from 1 to 1000");
+    }
+    if (fe.count)
+        return sm_problem_fields(resp, 400, &fe);
+    char since_t[24], lim[24];
+    snprintf(since_t, sizeof since_t, "%lld", since);
+    snprintf(lim, sizeof lim, "%ld", limit + 1);
+    const char *p[] = {since_t, lim, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c) {
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message);
+    }
+    PGresult *r, *t = NULL;
+    int rc = sm_db_exec(c,
+                        "SELECT seq, object, id, op, kind, to_char(at AT TIME ZONE 'UTC', "
+                        "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM changes WHERE seq > $1 AND "
+                        "(object = 'offer' OR $3) ORDER BY seq LIMIT $2",
+                        3, p, &r, &err);
+    const char *tp[] = {since_t, p[2]};
+    if (rc == SM_OK && (rc = sm_db_exec(c,
+                                        "SELECT count(*) FROM changes WHERE seq > $1 AND (object "
+                                        "= 'offer' OR $2)",
+                                        2, tp, &t, &err)) != SM_OK)
+        PQclear(r);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK) {
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "%s", err.message);
+    }
+    json_t *items = json_array();
+    int rows = PQntuples(r), shown = rows > limit ? (int)limit : rows;
+    for (int i = 0; i < shown; i++) {
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq",
+                              (json_int_t)atoll(PQgetvalue(r, i, 0)), "object", PQgetvalue(r, i, 1),
+                              "id", PQgetvalue(r, i, 2), "op", PQgetvalue(r, i, 3), "at",
+                              PQgetvalue(r, i, 5));
+        if (!PQgetisnull(r, i, 4))
+            json_object_set_new(o, "kind",
+                                json_string(atoi(PQgetvalue(r, i, 4)) == 1 ? "training" : "job"));
+        json_array_append_new(items, o);
+    }
+    json_t *out = json_pack("{s:o, s:I}", "items", items, "total",
+                            (json_int_t)atoll(PQgetvalue(t, 0, 0)));
+    json_object_set_new(out, "next_cursor",
+                        rows > limit ? json_string(PQgetvalue(r, shown - 1, 0)) : json_null());
+    json_object_set_new(out, "last_seq",
+                        shown ? json_integer(atoll(PQgetvalue(r, shown - 1, 0)))
+                              : json_integer(since));
+    PQclear(r);
+    PQclear(t);
+    return sm_resp_json(resp, 200, out);
+}
+
+int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    (void)g;
+    (void)rq;
+    char *copy = strdup(sm_openapi_json());
+    if (!copy)
+        return SM_ENOMEM;
+    sm_resp_text(resp, 200, "application/json", copy);
+    return SM_OK;
+}
+
+int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    if (!rq->loopback && !s->metrics_public)
+        return sm_problem(resp, 403, "/metrics answers local clients only (serve --metrics-public "
+                                     "opens it)");
+    jsonw w = {0};
+    sm_metrics_write(s->metrics, &w);
+    char line[1024];
+    sm_db_stats st;
+    sm_db_pool_stats(s->db, &st);
+    unsigned long long batches, ops;
+    unsigned queued;
+    sm_writer_stats(s->writer, &batches, &ops, &queued);
+    snprintf(line, sizeof line,
+             "# HELP skillmatch_offers Offers in the index.\n# TYPE skillmatch_offers gauge\n"
+             "skillmatch_offers{kind=\"job\"} %zu\nskillmatch_offers{kind=\"training\"} %zu\n"
+             "# HELP skillmatch_profiles Profiles in the index.\n# TYPE skillmatch_profiles gauge\n"
+             "skillmatch_profiles %zu\n"
+             "# HELP skillmatch_index_bytes Memory held by the index.\n"
+             "# TYPE skillmatch_index_bytes gauge\nskillmatch_index_bytes %zu\n"
+             "# HELP skillmatch_taxonomy_concepts Concepts loaded.\n"
+             "# TYPE skillmatch_taxonomy_concepts gauge\nskillmatch_taxonomy_concepts %zu\n",
+             sm_matcher_offer_count(g->m, SM_OFFER_JOB),
+             sm_matcher_offer_count(g->m, SM_OFFER_TRAINING), sm_matcher_profile_count(g->m),
+             sm_matcher_memory(g->m), sm_taxonomy_count(g->tx));
+    jsonw_lit(&w, line);
+    snprintf(line, sizeof line,
+             "# HELP skillmatch_db_pool_connections Read pool connections.\n"
+             "# TYPE skillmatch_db_pool_connections gauge\n"
+             "skillmatch_db_pool_connections{state=\"size\"} %u\n"
+             "skillmatch_db_pool_connections{state=\"open\"} %u\n"
+             "skillmatch_db_pool_connections{state=\"in_use\"} %u\n"
+             "# HELP skillmatch_db_pool_waits_total Requests that waited for a connection.\n"
+             "# TYPE skillmatch_db_pool_waits_total counter\nskillmatch_db_pool_waits_total %llu\n"
+             "# HELP skillmatch_db_pool_timeouts_total Requests that got none in time.\n"
+             "# TYPE skillmatch_db_pool_timeouts_total counter\n"
+             "skillmatch_db_pool_timeouts_total %llu\n",
+             st.size, st.open, st.in_use, st.waits, st.timeouts);
+    jsonw_lit(&w, line);
+    snprintf(line, sizeof line,
+             "# HELP skillmatch_write_batches_total Transactions committed by the writer.\n"
+             "# TYPE skillmatch_write_batches_total counter\nskillmatch_write_batches_total %llu\n"
+             "# HELP skillmatch_writes_total Changes committed.\n"
+             "# TYPE skillmatch_writes_total counter\nskillmatch_writes_total %llu\n"
+             "# HELP skillmatch_write_queue Changes waiting for the writer.\n"
+             "# TYPE skillmatch_write_queue gauge\nskillmatch_write_queue %u\n",
+             batches, ops, queued);
+    jsonw_lit(&w, line);
+    if (w.failed) {
+        jsonw_free(&w);
+        return SM_ENOMEM;
+    }
+    sm_resp_text(resp, 200, "text/plain; version=0.0.4", w.data);
+    return SM_OK;
+}

@@ -1,0 +1,191 @@
+/*
+ * routes_taxonomy.c: the taxonomy, open to everyone: skill autocomplete
+ * (GET /v1/skills?q=), one concept with its labels and neighbours
+ * (GET /v1/skills/{id}) and skill extraction from text (POST /v1/extract).
+ */
+#include "api/routes.h"
+#include "api/search.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *uuid_of(const char *uri)
+{
+    const char *slash = strrchr(uri, '/');
+    return slash && strlen(slash + 1) == 36 ? slash + 1 : NULL;
+}
+
+static json_t *ref(sm_gen *g, uint32_t id, sm_lang lang)
+{
+    json_t *o = sm_concept_ref(g, id, lang);
+    json_object_set_new(o, "type", json_string(sm_concept_type_name(sm_taxonomy_type(g->tx, id))));
+    return o;
+}
+
+int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    const char *q = sm_req_query(rq, "q"), *limit_s = sm_req_query(rq, "limit"),
+               *lang_s = sm_req_query(rq, "lang");
+    sm_field_errors fe = {0};
+    if (!q || !*q)
+        sm_field_error(&fe, "q", "required: the beginning of a skill's name");
+    else if (strlen(q) > 200)
+        sm_field_error(&fe, "q", "longer than 200 bytes");
+    else if (!sm_utf8_valid(q, strlen(q), NULL))
+        sm_field_error(&fe, "q", "invalid UTF-8");
+    if (lang_s && strcmp(lang_s, "fr") && strcmp(lang_s, "en"))
+        sm_field_error(&fe, "lang", "must be fr or en");
+    long limit = 10;
+    if (limit_s) {
+        char *end;
+        limit = strtol(limit_s, &end, 10);
+        if (!*limit_s || *end || limit < 1 || limit > 50)
+            sm_field_error(&fe, "limit", "must be an integer from 1 to 50");
+    }
+    if (fe.count)
+        return sm_problem_fields(resp, 400, &fe);
+    sm_lang lang = sm_req_lang(rq, NULL);
+    sm_search_hit hits[50];
+    size_t n = sm_skill_search_find(g->search, q, strlen(q), lang, hits, (size_t)limit);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = ref(g, hits[i].concept, lang);
+        sm_label l = sm_taxonomy_label_at(g->tx, hits[i].label);
+        const char *uuid = uuid_of(sm_taxonomy_uri(g->tx, hits[i].concept));
+        if (uuid)
+            json_object_set_new(o, "id", json_string(uuid));
+        json_object_set_new(o, "matched_label", json_string(l.text));
+        json_object_set_new(o, "matched_lang", json_string(sm_lang_code((sm_lang)l.lang)));
+        json_array_append_new(items, o);
+    }
+    return sm_resp_json(resp, 200,
+                        json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)n,
+                                  "next_cursor"));
+}
+
+static json_t *neighbours(sm_gen *g, uint32_t id, sm_adjacency adj, sm_lang lang, size_t cap)
+{
+    json_t *list = json_array();
+    const sm_edge *e;
+    size_t n = sm_taxonomy_adjacent(g->tx, id, adj, &e);
+    for (size_t i = 0; i < n && i < cap; i++) {
+        json_t *o = ref(g, e[i].concept, lang);
+        if (adj == SM_ADJ_RELATED || adj == SM_ADJ_OCC_SKILLS || adj == SM_ADJ_SKILL_OCCS)
+            json_object_set_new(
+                o, "relation",
+                json_string(e[i].relation == SM_REL_SKILL_ESSENTIAL ||
+                                    e[i].relation == SM_REL_OCC_ESSENTIAL
+                                ? "essential"
+                                : "optional"));
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+int sm_route_skill(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    const char *key = rq->params[0];
+    uint32_t id = key ? sm_gen_concept(g, key) : SM_NO_CONCEPT;
+    if (id == SM_NO_CONCEPT || sm_taxonomy_type(g->tx, id) == SM_CT_UNKNOWN)
+        return sm_problem(resp, 404,
+                          "no concept with this id: give the percent-encoded concept URI or the "
+                          "UUID that ends it");
+    sm_lang lang = sm_req_lang(rq, NULL);
+    json_t *o = ref(g, id, lang);
+    const char *uuid = uuid_of(sm_taxonomy_uri(g->tx, id));
+    if (uuid)
+        json_object_set_new(o, "id", json_string(uuid));
+    json_t *labels = json_object();
+    for (int l = 0; l < SM_LANG_COUNT; l++) {
+        json_t *alt = json_array();
+        size_t first, n = sm_taxonomy_labels_of(g->tx, id, &first);
+        for (size_t i = 0; i < n; i++) {
+            sm_label lab = sm_taxonomy_label_at(g->tx, first + i);
+            if (lab.lang == l && lab.kind == SM_LABEL_ALT)
+                json_array_append_new(alt, json_string(lab.text));
+        }
+        json_object_set_new(labels, sm_lang_code((sm_lang)l),
+                            json_pack("{s:s, s:o}", "preferred",
+                                      sm_taxonomy_label(g->tx, id, (sm_lang)l), "alternative",
+                                      alt));
+    }
+    json_object_set_new(o, "labels", labels);
+    json_object_set_new(o, "description",
+                        json_pack("{s:s, s:s}", "en",
+                                  sm_taxonomy_description(g->tx, id, SM_LANG_EN), "fr",
+                                  sm_taxonomy_description(g->tx, id, SM_LANG_FR)));
+    if (*sm_taxonomy_code(g->tx, id))
+        json_object_set_new(o, "code", json_string(sm_taxonomy_code(g->tx, id)));
+    json_object_set_new(o, "broader", neighbours(g, id, SM_ADJ_BROADER, lang, 50));
+    json_object_set_new(o, "narrower", neighbours(g, id, SM_ADJ_NARROWER, lang, 200));
+    json_object_set_new(o, "related", neighbours(g, id, SM_ADJ_RELATED, lang, 100));
+    json_object_set_new(o, "digcomp", neighbours(g, id, SM_ADJ_DIGCOMP, lang, 50));
+    if (sm_taxonomy_type(g->tx, id) == SM_CT_OCCUPATION)
+        json_object_set_new(o, "skills", neighbours(g, id, SM_ADJ_OCC_SKILLS, lang, 300));
+    else
+        json_object_set_new(o, "occupations", neighbours(g, id, SM_ADJ_SKILL_OCCS, lang, 100));
+    return sm_resp_json(resp, 200, o);
+}
+
+int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body)
+        return 0;
+    sm_field_errors fe = {0};
+    static const char *const keys[] = {"text", "lang", "limit", NULL};
+    sm_check_keys(body, "", keys, &fe);
+    const char *text = sm_get_string(body, "", "text", 100000, 1, &fe);
+    const char *lang = sm_get_string(body, "", "lang", 4, 0, &fe);
+    unsigned mask = SM_LANG_MASK_ALL;
+    if (lang && !strcmp(lang, "en"))
+        mask = SM_LANG_MASK_EN;
+    else if (lang && !strcmp(lang, "fr"))
+        mask = SM_LANG_MASK_FR;
+    else if (lang && strcmp(lang, "auto"))
+        sm_field_error(&fe, "lang", "must be en, fr or auto");
+    long long limit = 10;
+    sm_get_int(body, "", "limit", 1, 100, &limit, &fe);
+    if (fe.count) {
+        json_decref(body);
+        return sm_problem_fields(resp, 400, &fe);
+    }
+    sm_extraction *x = sm_gen_extraction(g);
+    if (!x) {
+        json_decref(body);
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "too many extractions at once");
+    }
+    int n = sm_extract(x, text, strlen(text), mask, (size_t)limit);
+    int rc = SM_OK;
+    if (n == SM_EUTF8) {
+        sm_field_error(&fe, "text", "invalid UTF-8 at byte %zu", sm_extraction_error_offset(x));
+        rc = sm_problem_fields(resp, 400, &fe);
+    } else if (n < 0)
+        rc = sm_problem(resp, 422, "the text could not be analysed (%s)", sm_strerror(n));
+    else {
+        json_t *skills = json_array();
+        for (int i = 0; i < n; i++) {
+            const sm_extracted *e = sm_extraction_get(x, (size_t)i);
+            json_t *spans = json_array();
+            for (size_t k = 0; k < e->span_count; k++)
+                json_array_append_new(spans, json_pack("[i, i]", (int)e->spans[k].start,
+                                                       (int)e->spans[k].end));
+            json_array_append_new(
+                skills, json_pack("{s:s, s:s, s:s%, s:f, s:o}", "uri",
+                                  sm_taxonomy_uri(g->tx, e->concept), "label",
+                                  sm_taxonomy_label_any(g->tx, e->concept, (sm_lang)e->lang),
+                                  "matched", e->matched, e->matched_len, "confidence",
+                                  (double)(long long)(e->confidence * 1000 + 0.5) / 1000, "spans",
+                                  spans));
+        }
+        rc = sm_resp_json(resp, 200, json_pack("{s:o}", "skills", skills));
+    }
+    sm_gen_extraction_put(g, x);
+    json_decref(body);
+    return rc;
+}

@@ -1,0 +1,183 @@
+/*
+ * search.c: the label index (see search.h). Entries point at a word start
+ * inside a folded copy of each label; they are sorted by the folded text
+ * from there, so all entries starting with a query form one range.
+ */
+#include "api/search.h"
+#include "taxonomy/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    uint32_t text;  /* offset of the word start in the folded pool */
+    uint32_t label; /* taxonomy label index */
+    uint32_t start; /* offset of the folded label's start */
+    uint16_t length;
+} entry;
+
+struct sm_skill_search {
+    const sm_taxonomy *tx;
+    char *pool;
+    size_t pool_len;
+    entry *entries;
+    size_t count;
+};
+
+/* Folds s into out (cap bytes, NUL-terminated); letters and digits kept, the rest one space. */
+static size_t fold(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = 0, i = 0;
+    int space = 1;
+    while (i < len && n + 5 < cap) {
+        size_t step;
+        uint32_t cp = sm_utf8_decode(s + i, len - i, &step);
+        i += step;
+        char buf[4];
+        size_t k = sm_fold_codepoint(cp, buf);
+        for (size_t j = 0; j < k; j++) {
+            unsigned char c = (unsigned char)buf[j];
+            int word = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                       (c >= 'A' && c <= 'Z');
+            if (word) {
+                out[n++] = (char)c;
+                space = 0;
+            } else if (!space) {
+                out[n++] = ' ';
+                space = 1;
+            }
+        }
+    }
+    while (n && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n;
+}
+
+static const char *cmp_pool;
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    return strcmp(cmp_pool + x->text, cmp_pool + y->text);
+}
+
+int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out)
+{
+    *out = NULL;
+    sm_skill_search *s = sm_calloc(1, sizeof *s);
+    if (!s)
+        return SM_ENOMEM;
+    s->tx = tx;
+    size_t total = sm_taxonomy_label_total(tx), pool_cap = 0, entry_cap = 0;
+    char buf[1024];
+    int rc = SM_OK;
+    for (size_t i = 0; i < total && rc == SM_OK; i++) {
+        sm_label l = sm_taxonomy_label_at(tx, i);
+        if (!sm_concept_is_skill(sm_taxonomy_type(tx, l.concept)) || l.kind == SM_LABEL_HIDDEN)
+            continue;
+        size_t n = fold(l.text, strlen(l.text), buf, sizeof buf);
+        if (!n)
+            continue;
+        if (sm_grow((void **)&s->pool, &pool_cap, s->pool_len + n + 1, 1) != SM_OK) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        uint32_t start = (uint32_t)s->pool_len;
+        memcpy(s->pool + start, buf, n + 1);
+        s->pool_len += n + 1;
+        for (size_t k = 0; k < n && rc == SM_OK; k++) {
+            if (k && buf[k - 1] != ' ')
+                continue;
+            if (sm_grow((void **)&s->entries, &entry_cap, s->count + 1, sizeof(entry)) != SM_OK)
+                rc = SM_ENOMEM;
+            else
+                s->entries[s->count++] =
+                    (entry){start + (uint32_t)k, (uint32_t)i, start, (uint16_t)(n > 65535 ? 65535 : n)};
+        }
+    }
+    if (rc != SM_OK) {
+        sm_skill_search_free(s);
+        return rc;
+    }
+    cmp_pool = s->pool; /* built once per generation, by one thread */
+    qsort(s->entries, s->count, sizeof(entry), cmp_entry);
+    *out = s;
+    return SM_OK;
+}
+
+void sm_skill_search_free(sm_skill_search *s)
+{
+    if (!s)
+        return;
+    sm_free(s->pool);
+    sm_free(s->entries);
+    sm_free(s);
+}
+
+typedef struct cand {
+    uint32_t concept, label;
+    double rank;
+} cand;
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->concept < y->concept ? -1 : x->concept > y->concept;
+}
+
+size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len, sm_lang lang_pref,
+                       sm_search_hit *hits, size_t limit)
+{
+    char folded[256];
+    if (len > 200)
+        len = 200;
+    if (!sm_utf8_valid(q, len, NULL) || !limit)
+        return 0;
+    size_t n = fold(q, len, folded, sizeof folded);
+    if (!n)
+        return 0;
+    /* The range of entries starting with the query. */
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(s->pool + s->entries[mid].text, folded, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t first = lo;
+    hi = s->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strncmp(s->pool + s->entries[mid].text, folded, n) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t last = lo;
+    /* Rank at most a few thousand entries (a one-letter query matches many). */
+    size_t take = last - first > 4000 ? 4000 : last - first;
+    cand *c = sm_malloc((take ? take : 1) * sizeof *c);
+    if (!c)
+        return 0;
+    for (size_t i = 0; i < take; i++) {
+        const entry *e = &s->entries[first + i];
+        sm_label l = sm_taxonomy_label_at(s->tx, e->label);
+        double rank = (e->text != e->start) * 1000.0 + (l.kind != SM_LABEL_PREFERRED) * 500.0 +
+                      (l.lang != lang_pref) * 200.0 + e->length;
+        c[i] = (cand){l.concept, e->label, rank};
+    }
+    qsort(c, take, sizeof *c, cmp_cand);
+    size_t out = 0;
+    for (size_t i = 0; i < take && out < limit; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < out && !seen; j++)
+            seen = hits[j].concept == c[i].concept;
+        if (!seen)
+            hits[out++] = (sm_search_hit){c[i].concept, c[i].label};
+    }
+    sm_free(c);
+    return out;
+}

@@ -1,0 +1,37 @@
+/*
+ * search.h: autocomplete over skill labels (GET /v1/skills?q=).
+ *
+ * Every label of every skill-like concept (skills, knowledge, DigComp
+ * competences), in both languages, is folded (lower case, no accents) and
+ * indexed at each word start, sorted; a query is folded the same way and
+ * found by binary search as a prefix of a label or of one of its words. The
+ * best concepts come first: a label starting with the query before one
+ * containing it, a preferred label before a synonym, the query's language
+ * first, then shorter labels. Read-only once built; shared by threads.
+ */
+#ifndef SM_SEARCH_H
+#define SM_SEARCH_H
+
+#include "taxonomy/taxonomy.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sm_skill_search sm_skill_search;
+
+typedef struct sm_search_hit {
+    uint32_t concept;
+    uint32_t label; /* index in the taxonomy's label list */
+} sm_search_hit;
+
+int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out);
+void sm_skill_search_free(sm_skill_search *s);
+/*
+ * Up to limit distinct concepts whose label matches q (UTF-8, at most 200
+ * bytes are used). lang_pref orders labels of that language first. Returns
+ * the number of hits; 0 for a query without letters or digits.
+ */
+size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len, sm_lang lang_pref,
+                       sm_search_hit *hits, size_t limit);
+
+#endif

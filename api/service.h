@@ -1,0 +1,100 @@
+/*
+ * service.h: the state of a running server and what routes share.
+ *
+ * A generation (sm_gen) is everything built from one taxonomy: the taxonomy
+ * and its concept map, the matcher holding every offer and profile, the
+ * extractor and the skill search index, and pools of per-thread query
+ * scratch. A request holds the current generation (a reference count under
+ * a mutex); SIGHUP builds a new one from PostgreSQL (the writer thread does
+ * it between batches, so no write is lost) and swaps it in; the old one is
+ * freed when its last holder lets go. Writes carry concept numbers (cids),
+ * not ids, so a change validated against one generation applies to the next.
+ *
+ * Writes go through the writer (writer.c): one thread, one connection, that
+ * commits queued changes in batches and applies each to the matcher before
+ * its caller is answered. Reads of documents use the pool of connections.
+ */
+#ifndef SM_SERVICE_H
+#define SM_SERVICE_H
+
+#include "api/http.h"
+#include "matcher/matcher.h"
+#include "sql/db.h"
+#include "sql/taxonomy_store.h"
+#include "taxonomy/extract.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef struct sm_skill_search sm_skill_search;
+typedef struct sm_writer sm_writer;
+typedef struct sm_keys sm_keys;
+typedef struct sm_limits sm_limits;
+typedef struct sm_metrics sm_metrics;
+
+typedef struct sm_gen {
+    sm_taxonomy *tx;
+    sm_concept_map map;
+    sm_matcher *m;
+    sm_extractor *ex;
+    sm_skill_search *search;
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_freed;
+    sm_match_reader *readers[64];
+    sm_extraction *extractions[64];
+    unsigned reader_free, extraction_free; /* how many at the front of each array are free */
+    unsigned reader_made, extraction_made;
+    size_t offers_loaded, profiles_loaded;
+    double load_seconds;
+    int refs; /* under sm_service.gen_lock: holders, the service counting as one */
+} sm_gen;
+
+typedef struct sm_service {
+    char *conninfo;
+    sm_db *db; /* reads */
+    sm_writer *writer;
+    sm_keys *keys;
+    sm_limits *limits;
+    sm_metrics *metrics;
+    pthread_mutex_t gen_lock;
+    sm_gen *gen;
+    atomic_int ready;  /* 1 once the index is loaded */
+    atomic_int reload; /* SIGHUP asked for a new generation */
+    int metrics_public; /* /metrics answers every client, not only loopback */
+} sm_service;
+
+/* Builds a generation from the database (taxonomy, offers, profiles). */
+int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err);
+void sm_gen_free(sm_gen *g);
+/* Per-request scratch from a generation's pools (waits when all are taken); NULL if none can be made. */
+sm_match_reader *sm_gen_reader(sm_gen *g);
+void sm_gen_reader_put(sm_gen *g, sm_match_reader *r);
+sm_extraction *sm_gen_extraction(sm_gen *g);
+void sm_gen_extraction_put(sm_gen *g, sm_extraction *x);
+
+/* The current generation, held (not freed by a reload) until released. */
+sm_gen *sm_service_acquire(sm_service *s);
+void sm_service_release(sm_service *s, sm_gen *g);
+/* Makes g current (taking the service's hold on it) and releases the previous one. */
+void sm_service_swap(sm_service *s, sm_gen *g);
+
+/* A concept id from a URI or the UUID that ends it (percent-decoded already); SM_NO_CONCEPT if unknown. */
+uint32_t sm_gen_concept(const sm_gen *g, const char *uri_or_uuid);
+
+/* The routes (routes.c) and their table, for the server and the OpenAPI test. */
+typedef int (*sm_handler)(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+typedef enum sm_access {
+    SM_ACCESS_PUBLIC = 0, /* no key needed (a key, when given, is still checked) */
+    SM_ACCESS_KEY         /* a valid key is needed: 401 without */
+} sm_access;
+typedef struct sm_route {
+    const char *method, *pattern; /* pattern segments "{id}" capture */
+    sm_handler handler;
+    sm_access access;
+    const char *name; /* for metrics */
+} sm_route;
+const sm_route *sm_routes(size_t *count);
+/* The OpenAPI 3.1 document (static text). */
+const char *sm_openapi_json(void);
+
+#endif

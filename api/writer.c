@@ -1,0 +1,257 @@
+/*
+ * writer.c: the writer thread (see writer.h). Its queue is a singly linked
+ * list under one mutex; callers wait on a condition variable for their
+ * operation's done flag.
+ */
+#include "api/writer.h"
+#include "api/keys_cache.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCH_MAX 512
+#define COMPACT_BUDGET 4000000
+
+struct sm_writer {
+    sm_service *s;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t work, finished;
+    sm_write_op *head, *tail;
+    unsigned queued;
+    int stopping;
+    PGconn *conn;
+    _Atomic unsigned long long batches, ops;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int ensure_conn(sm_writer *w, sm_error *err)
+{
+    if (w->conn && PQstatus(w->conn) == CONNECTION_OK)
+        return SM_OK;
+    if (w->conn)
+        PQfinish(w->conn);
+    w->conn = NULL;
+    return sm_db_connect(w->s->conninfo, &w->conn, err);
+}
+
+static int store_idempotency(PGconn *c, sm_write_op *op, sm_error *err)
+{
+    char status[8];
+    snprintf(status, sizeof status, "%u", op->idem_status);
+    const char *p[] = {op->idem_scope, op->idem_key, (const char *)op->idem_hash, status,
+                       op->idem_body ? op->idem_body : "", op->idem_profile};
+    int lengths[] = {0, 0, 32, 0, 0, 0}, formats[] = {0, 0, 1, 0, 0, 0};
+    return sm_db_exec_bin(c,
+                          "INSERT INTO idempotency (scope, key, request, status, body, profile_id) "
+                          "VALUES ($1, $2, $3, $4, $5, $6)",
+                          6, p, lengths, formats, NULL, err);
+}
+
+static void run_batch(sm_writer *w, sm_write_op *batch)
+{
+    sm_error err = {0, ""};
+    int rc = ensure_conn(w, &err);
+    if (rc == SM_OK)
+        rc = sm_db_exec(w->conn, "BEGIN", 0, NULL, NULL, &err);
+    for (sm_write_op *op = batch; op; op = op->next) {
+        if (rc != SM_OK) {
+            op->rc = rc;
+            op->err = err;
+            continue;
+        }
+        sm_error ignored;
+        if (sm_db_exec(w->conn, "SAVEPOINT op", 0, NULL, NULL, &op->err)) {
+            rc = op->rc = SM_EIO;
+            err = op->err;
+            continue;
+        }
+        op->rc = op->exec(w->conn, op, &op->err);
+        if (op->rc == SM_OK && op->idem_key)
+            op->rc = store_idempotency(w->conn, op, &op->err);
+        if (op->rc != SM_OK)
+            sm_db_exec(w->conn, "ROLLBACK TO SAVEPOINT op", 0, NULL, NULL, &ignored);
+        else
+            sm_db_exec(w->conn, "RELEASE SAVEPOINT op", 0, NULL, NULL, &ignored);
+    }
+    if (rc == SM_OK && sm_db_exec(w->conn, "COMMIT", 0, NULL, NULL, &err) != SM_OK)
+        rc = SM_EIO;
+    if (rc != SM_OK) {
+        sm_error ignored;
+        if (w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE)
+            sm_db_exec(w->conn, "ROLLBACK", 0, NULL, NULL, &ignored);
+        for (sm_write_op *op = batch; op; op = op->next)
+            if (op->rc == SM_OK) {
+                op->rc = SM_EIO;
+                op->err = err;
+            }
+        fprintf(stderr, "skillmatch: a batch of writes failed: %s\n", err.message);
+        return;
+    }
+    w->batches++;
+    sm_gen *g = sm_service_acquire(w->s);
+    for (sm_write_op *op = batch; op; op = op->next) {
+        if (op->rc != SM_OK)
+            continue;
+        op->committed = 1;
+        w->ops++;
+        if (op->apply && (op->rc = op->apply(g, op, &op->err)) != SM_OK)
+            fprintf(stderr, "skillmatch: a committed change could not enter the index (%s); "
+                            "restart to rebuild it\n",
+                    op->err.message);
+    }
+    sm_service_release(w->s, g);
+}
+
+/* SIGHUP: a new generation from the database, swapped in between batches. */
+static void reload(sm_writer *w)
+{
+    sm_error err = {0, ""};
+    sm_gen *g = NULL;
+    double t0 = now_s();
+    if (ensure_conn(w, &err) != SM_OK || sm_gen_load(w->conn, &g, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch: reload failed, serving the previous data: %s\n", err.message);
+        return;
+    }
+    sm_service_swap(w->s, g);
+    fprintf(stderr, "skillmatch: reloaded %zu concepts, %zu offers, %zu profiles in %.2f s\n",
+            sm_taxonomy_count(g->tx), g->offers_loaded, g->profiles_loaded, now_s() - t0);
+}
+
+static void *writer_main(void *arg)
+{
+    sm_writer *w = arg;
+    double last_idle = now_s();
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        while (!w->head && !w->stopping) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 500000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            if (pthread_cond_timedwait(&w->work, &w->lock, &until) != 0)
+                break;
+        }
+        if (!w->head && w->stopping) {
+            pthread_mutex_unlock(&w->lock);
+            break;
+        }
+        sm_write_op *batch = w->head, *last = NULL;
+        unsigned n = 0;
+        for (sm_write_op *op = batch; op && n < BATCH_MAX; op = op->next, n++)
+            last = op;
+        if (last) {
+            w->head = last->next;
+            if (!w->head)
+                w->tail = NULL;
+            last->next = NULL;
+            w->queued -= n;
+        }
+        pthread_mutex_unlock(&w->lock);
+        if (batch) {
+            run_batch(w, batch);
+            pthread_mutex_lock(&w->lock);
+            for (sm_write_op *op = batch; op; op = op->next)
+                op->done = 1;
+            pthread_cond_broadcast(&w->finished);
+            pthread_mutex_unlock(&w->lock);
+        }
+        /* Housekeeping when the queue is idle, or at least every second under load. */
+        double t = now_s();
+        if (!batch || t - last_idle > 1.0) {
+            last_idle = t;
+            if (atomic_exchange(&w->s->reload, 0))
+                reload(w);
+            sm_error err;
+            if (ensure_conn(w, &err) == SM_OK)
+                sm_keys_refresh(w->s->keys, w->conn);
+            sm_gen *g = sm_service_acquire(w->s);
+            sm_matcher_compact(g->m, COMPACT_BUDGET);
+            sm_service_release(w->s, g);
+        }
+    }
+    return NULL;
+}
+
+int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
+{
+    sm_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return sm_error_set(err, SM_ENOMEM, "writer: out of memory");
+    w->s = s;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->finished, NULL);
+    int rc = ensure_conn(w, err);
+    if (rc == SM_OK && pthread_create(&w->thread, NULL, writer_main, w) != 0)
+        rc = sm_error_set(err, SM_ENOMEM, "writer: cannot start its thread");
+    if (rc != SM_OK) {
+        if (w->conn)
+            PQfinish(w->conn);
+        free(w);
+        return rc;
+    }
+    *out = w;
+    return SM_OK;
+}
+
+void sm_writer_stop(sm_writer *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    if (w->conn)
+        PQfinish(w->conn);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->finished);
+    free(w);
+}
+
+int sm_writer_submit(sm_writer *w, sm_write_op *op)
+{
+    op->rc = SM_OK;
+    op->committed = 0;
+    op->done = 0;
+    op->next = NULL;
+    op->err.code = 0;
+    op->err.message[0] = '\0';
+    pthread_mutex_lock(&w->lock);
+    if (w->tail)
+        w->tail->next = op;
+    else
+        w->head = op;
+    w->tail = op;
+    w->queued++;
+    pthread_cond_signal(&w->work);
+    while (!op->done)
+        pthread_cond_wait(&w->finished, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    return op->rc;
+}
+
+void sm_writer_stats(sm_writer *w, unsigned long long *batches, unsigned long long *ops,
+                     unsigned *queued)
+{
+    pthread_mutex_lock(&w->lock);
+    *batches = w->batches;
+    *ops = w->ops;
+    *queued = w->queued;
+    pthread_mutex_unlock(&w->lock);
+}
