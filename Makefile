@@ -46,6 +46,9 @@ BIN      := $(B)/skillmatch
 
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+E2E_SRC  := $(wildcard tests/e2e/test_*.c)
+E2E_BIN  := $(E2E_SRC:tests/e2e/%.c=$(B)/tests/%)
+API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
@@ -89,6 +92,11 @@ $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# End-to-end suites link the server's objects too (the route table, for the OpenAPI test).
+$(B)/tests/test_api: tests/e2e/test_api.c tests/e2e/http.h tests/unit/check.h $(API_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(API_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
 $(B)/bench/%: bench/%.c bench/gen.h bench/util.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
@@ -100,7 +108,7 @@ $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< tests/fuzz/replay.c $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
-tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
+tests: $(BIN) $(TEST_BIN) $(E2E_BIN) $(REPLAY_BIN)
 benches: $(BIN) $(BENCH_BIN)
 
 deps:

@@ -280,6 +280,15 @@ static json_t *render_result(sm_gen *g, const sm_match_result *res, sm_lang lang
     return o;
 }
 
+static int cmp_results(const void *a, const void *b)
+{
+    const sm_match_result *x = *(const sm_match_result *const *)a,
+                          *y = *(const sm_match_result *const *)b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
 int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     json_t *body = sm_parse_body(rq, resp);
@@ -352,9 +361,14 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     } else if (n < 0) {
         rc = n;
     } else {
+        /* Equal scores in id order, so an answer does not depend on insertion order. */
+        const sm_match_result *order[SM_MATCH_MAX_LIMIT];
+        for (int i = 0; i < n; i++)
+            order[i] = sm_match_get(r, (size_t)i);
+        qsort(order, (size_t)n, sizeof *order, cmp_results);
         json_t *results = json_array();
         for (int i = 0; i < n; i++)
-            json_array_append_new(results, render_result(g, sm_match_get(r, (size_t)i), opts.lang, 0));
+            json_array_append_new(results, render_result(g, order[i], opts.lang, 0));
         rc = sm_resp_json(resp, 200, json_pack("{s:o}", "results", results));
     }
     sm_gen_reader_put(g, r);
@@ -446,9 +460,13 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
                             "ANY($1::uuid[])",
                             1, cp, &cr, &err))
             cr = NULL;
+        const sm_match_result *order[SM_MATCH_MAX_LIMIT];
+        for (int i = 0; i < n; i++)
+            order[i] = sm_match_get(mr, (size_t)i);
+        qsort(order, (size_t)n, sizeof *order, cmp_results);
         json_t *results = json_array();
         for (int i = 0; i < n; i++) {
-            const sm_match_result *res = sm_match_get(mr, (size_t)i);
+            const sm_match_result *res = order[i];
             json_t *o = render_result(g, res, opts.lang, 1);
             char name[24];
             pseudonym(id, res->id, name);

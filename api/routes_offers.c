@@ -980,6 +980,24 @@ int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_res
         return 0;
     if (!sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
+    /* Offers are public: a key of the wrong role for this offer's kind learns nothing by a 403. */
+    if (rq->who.role != SM_ROLE_ADMIN) {
+        sm_error err = {0, ""};
+        PGconn *c = sm_db_get(s->db, 2000, &err);
+        PGresult *r = NULL;
+        const char *p[] = {rq->params[0]};
+        if (!c || sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1", 1, p, &r, &err)) {
+            sm_db_put(s->db, c);
+            resp->retry_after = 1;
+            return sm_problem(resp, 503, "%s", err.message);
+        }
+        sm_db_put(s->db, c);
+        int kind = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
+        PQclear(r);
+        if (kind >= 0 &&
+            sm_require_role(rq, resp, roles_for(kind == 1 ? SM_OFFER_TRAINING : SM_OFFER_JOB)))
+            return 0;
+    }
     offer_in in;
     memset(&in, 0, sizeof in);
     snprintf(in.id, sizeof in.id, "%s", rq->params[0]);

@@ -1,0 +1,808 @@
+/*
+ * test_api.c: the service end to end. It starts a private PostgreSQL in a
+ * temporary directory, migrates it and imports the fixture ESCO export and
+ * the built-in taxonomy with the CLI, creates keys, starts the real
+ * `skillmatch serve`, and covers every route, the role matrix, every error
+ * class, idempotency, the change feed, SIGHUP reload, key revocation and a
+ * restart with nothing lost. Skips, saying why, when PostgreSQL is missing.
+ */
+#include "api/service.h"
+#include "tests/e2e/http.h"
+#include "tests/unit/check.h"
+
+#include <stdarg.h>
+
+#define S(n) "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000000" #n
+#define OCC "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000201"
+
+static char pg_dir[256], conninfo[512];
+static int port;
+static pid_t server;
+static char admin_key[64], org_a[64], org_b[64], tp_key[64];
+static int ready_ok;
+
+/* ---- set-up --------------------------------------------------------------------------- */
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int create_key(const char *org, const char *role, char *out, const char *extra)
+{
+    char cmd[1024], text[4096];
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys create --org '%s' --role %s %s --db '%s'",
+             org, role, extra ? extra : "", conninfo);
+    if (run_capture(cmd, text, sizeof text) != 0)
+        return -1;
+    snprintf(out, 64, "%s", last_line(text));
+    return strncmp(out, "smk_", 4) == 0 ? 0 : -1;
+}
+
+static void save_pid(pid_t pid)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/server.pid", pg_dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "%d\n", (int)pid);
+        fclose(f);
+    }
+}
+
+static pid_t start_server(const char *db)
+{
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char log[300];
+        snprintf(log, sizeof log, "%s/server.log", pg_dir);
+        if (!freopen(log, "a", stderr))
+            _exit(126);
+        execl("build/skillmatch", "skillmatch", "serve", "--listen", listen, "--db", db,
+              (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 300; i++) {
+        reply r;
+        if (http(port, "GET", "/ready", NULL, NULL, &r) == 0 && r.status == 200) {
+            reply_free(&r);
+            save_pid(pid);
+            return pid;
+        }
+        reply_free(&r);
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return -1;
+        usleep(50000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+/* Stops the server whose pid was saved (a test that restarts it runs in a child process). */
+static void stop_server(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/server.pid", pg_dir);
+    FILE *f = fopen(path, "r");
+    int pid = 0;
+    if (f) {
+        if (fscanf(f, "%d", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    if (pid > 0) {
+        kill(pid, SIGTERM);
+        if (waitpid(pid, NULL, 0) != pid) /* not our child: wait until it is gone */
+            for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+                usleep(50000);
+    }
+    unlink(path);
+    server = 0;
+}
+
+static int setup(void)
+{
+    if (sh("ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1") != 0) {
+        printf("  skip    every end-to-end test: PostgreSQL is not installed (make deps-test)\n");
+        return 77;
+    }
+    snprintf(pg_dir, sizeof pg_dir, "/tmp/skillmatch-e2e-%d", (int)getpid());
+    char env[1024];
+    if (sh("SM_PG_PORT=5433 sql/pg-private.sh start %s", pg_dir) != 0) {
+        fprintf(stderr, "setup: PostgreSQL did not start (see %s/server.log)\n", pg_dir);
+        return 1;
+    }
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "SM_PG_PORT=5433 sql/pg-private.sh env %s", pg_dir);
+    if (run_capture(cmd, env, sizeof env) != 0)
+        return 1;
+    char host[300], user[64];
+    int p;
+    if (sscanf(env, "PGHOST=%299s PGPORT=%d PGUSER=%63s", host, &p, user) != 3)
+        return 1;
+    snprintf(conninfo, sizeof conninfo, "host=%s port=%d user=%s dbname=postgres", host, p, user);
+    if (sh("build/skillmatch migrate --db '%s' >/dev/null", conninfo) ||
+        sh("build/skillmatch import esco tests/fixtures/esco --db '%s' >/dev/null", conninfo) ||
+        sh("build/skillmatch import builtin --db '%s' >/dev/null", conninfo) ||
+        create_key("Admin", "admin", admin_key, NULL) ||
+        create_key("Régie Nord", "inclusion_org", org_a, NULL) ||
+        create_key("Atelier Sud", "inclusion_org", org_b, NULL) ||
+        create_key("Formations Est", "training_provider", tp_key, NULL)) {
+        fprintf(stderr, "setup: the CLI failed\n");
+        return 1;
+    }
+    port = test_free_port();
+    server = start_server(conninfo);
+    if (server < 0) {
+        fprintf(stderr, "setup: the server did not become ready (see %s/server.log)\n", pg_dir);
+        return 1;
+    }
+    return 0;
+}
+
+static void teardown(void)
+{
+    stop_server();
+    sh("SM_PG_PORT=5433 sql/pg-private.sh stop %s", pg_dir);
+    sh("rm -rf %s", pg_dir);
+}
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+static const char *str_at(json_t *j, const char *key)
+{
+    return json_string_value(json_object_get(j, key));
+}
+
+/* Creates a job offer as key; returns its id (static buffer per call site). */
+static int create_offer(const char *key, const char *body, char id[40])
+{
+    reply r;
+    http(port, "POST", "/v1/offers", key, body, &r);
+    int status = r.status;
+    if (status == 201)
+        snprintf(id, 40, "%s", str_at(r.json, "id"));
+    else
+        fprintf(stderr, "    create_offer: %d %s\n", r.status, r.body);
+    reply_free(&r);
+    return status;
+}
+
+static int status_of(const char *method, const char *path, const char *key, const char *body)
+{
+    reply r;
+    if (http(port, method, path, key, body, &r) != 0)
+        return -1;
+    int s = r.status;
+    reply_free(&r);
+    return s;
+}
+
+#define JOB(title, extra)                                                                          \
+    "{\"kind\":\"job\",\"title\":\"" title "\",\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S( \
+        03) "\",\"essential\":false}],\"location\":{\"lat\":48.85,\"lon\":2.35}" extra "}"
+
+/* ---- tests ---------------------------------------------------------------------------- */
+
+static void service_routes(void)
+{
+    reply r;
+    http(port, "GET", "/health", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(r.json, "status"), "ok");
+    reply_free(&r);
+    http(port, "GET", "/ready", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    http(port, "GET", "/metrics", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, "skillmatch_http_requests_total{route=\"ready\",status=\"200\"}");
+    CHECK_HAS(r.body, "skillmatch_http_request_duration_seconds_bucket");
+    CHECK_HAS(r.body, "skillmatch_db_pool_connections");
+    CHECK(!strstr(r.body, "smk_") && !strstr(r.body, "127.0.0.1"));
+    reply_free(&r);
+    http(port, "HEAD", "/health", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+}
+
+/* Every route the router serves is in the OpenAPI document and every documented path answers. */
+static void openapi_matches_routes(void)
+{
+    reply r;
+    http(port, "GET", "/v1/openapi.json", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *paths = json_object_get(r.json, "paths");
+    CHECK(json_is_object(paths));
+    size_t count;
+    const sm_route *routes = sm_routes(&count);
+    for (size_t i = 0; i < count; i++) {
+        json_t *ops = json_object_get(paths, routes[i].pattern);
+        char m[16];
+        size_t k;
+        for (k = 0; routes[i].method[k] && k < 15; k++)
+            m[k] = (char)(routes[i].method[k] | 0x20);
+        m[k] = '\0';
+        if (!json_object_get(ops, m))
+            fprintf(stderr, "    %s %s is served but not documented\n", routes[i].method,
+                    routes[i].pattern);
+        CHECK(json_object_get(ops, m) != NULL);
+    }
+    const char *path;
+    json_t *ops;
+    json_object_foreach(paths, path, ops) {
+        const char *method;
+        json_t *op;
+        json_object_foreach(ops, method, op) {
+            int served = 0;
+            for (size_t i = 0; i < count; i++) {
+                char m[16];
+                size_t k;
+                for (k = 0; routes[i].method[k] && k < 15; k++)
+                    m[k] = (char)(routes[i].method[k] | 0x20);
+                m[k] = '\0';
+                served |= !strcmp(routes[i].pattern, path) && !strcmp(m, method);
+            }
+            if (!served)
+                fprintf(stderr, "    %s %s is documented but not served\n", method, path);
+            CHECK(served);
+        }
+    }
+    reply_free(&r);
+}
+
+static void offers_crud_and_roles(void)
+{
+    char id[40], path[128];
+    CHECK_INT(create_offer(org_a, JOB("Caissier", ",\"contract\":{\"type\":\"CDDI\"}"), id), 201);
+    snprintf(path, sizeof path, "/v1/offers/%s", id);
+    reply r;
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(r.json, "title"), "Caissier");
+    CHECK_STR(str_at(r.json, "owner"), "Régie Nord");
+    CHECK(json_object_get(json_array_get(json_object_get(r.json, "skills"), 0), "label") != NULL);
+    reply_free(&r);
+    /* The role matrix on writes. */
+    CHECK_INT(status_of("PUT", path, org_b, JOB("Pris", "")), 404);
+    CHECK_INT(status_of("PUT", path, tp_key, JOB("Pris", "")), 403);
+    CHECK_INT(status_of("PUT", path, NULL, JOB("Pris", "")), 401);
+    CHECK_INT(status_of("PUT", path, "smk_not_a_key", JOB("Pris", "")), 401);
+    CHECK_INT(status_of("POST", "/v1/offers", NULL, JOB("Sans clé", "")), 401);
+    CHECK_INT(status_of("POST", "/v1/offers", tp_key, JOB("Mauvais rôle", "")), 403);
+    CHECK_INT(status_of("PUT", path, org_a, JOB("Caissier confirmé", "")), 200);
+    CHECK_INT(status_of("PUT", path, admin_key, JOB("Caissier (admin)", "")), 200);
+    CHECK_INT(status_of("DELETE", path, org_b, NULL), 404);
+    CHECK_INT(status_of("DELETE", path, tp_key, NULL), 403);
+    CHECK_INT(status_of("DELETE", path, NULL, NULL), 401);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+    CHECK_INT(status_of("GET", path, NULL, NULL), 404);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 404);
+    CHECK_INT(status_of("GET", "/v1/offers/not-a-uuid", NULL, NULL), 404);
+}
+
+static void offer_list_pages(void)
+{
+    char id[40];
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(create_offer(org_b, JOB("Page", ""), id), 201);
+    reply r;
+    http(port, "GET", "/v1/offers?mine=true&limit=2&kind=job", org_b, NULL, &r);
+    CHECK_INT(r.status, 200);
+    long long total = json_integer_value(json_object_get(r.json, "total"));
+    CHECK(total >= 5);
+    CHECK_INT((long long)json_array_size(json_object_get(r.json, "items")), 2);
+    size_t seen = 2;
+    char cursor[64];
+    while (json_is_string(json_object_get(r.json, "next_cursor"))) {
+        snprintf(cursor, sizeof cursor, "%s", str_at(r.json, "next_cursor"));
+        reply_free(&r);
+        char path[160];
+        snprintf(path, sizeof path, "/v1/offers?mine=true&limit=2&kind=job&cursor=%s", cursor);
+        http(port, "GET", path, org_b, NULL, &r);
+        CHECK_INT(r.status, 200);
+        seen += json_array_size(json_object_get(r.json, "items"));
+    }
+    CHECK_INT((long long)seen, total);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/offers?limit=0", NULL, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/offers?kind=boat", NULL, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/offers?cursor=xyz", NULL, NULL), 400);
+}
+
+static void trainings(void)
+{
+    const char *training =
+        "{\"kind\":\"training\",\"title\":\"Caisse et relation client\",\"teaches\":[{\"uri\":\"" S(
+            02) "\",\"level\":3},{\"uri\":\"" S(13) "\"}],\"prerequisites\":[{\"uri\":\"" S(
+            10) "\"}],\"duration_hours\":70,\"cost\":0,\"funding\":[\"CPF\",\"region\"],"
+                "\"remote\":false,\"start_dates\":[\"2027-01-11\"],\"location\":{\"lat\":48.85,"
+                "\"lon\":2.35}}";
+    char id[40];
+    CHECK_INT(status_of("POST", "/v1/offers", org_a, training), 403);
+    CHECK_INT(create_offer(tp_key, training, id), 201);
+    reply r;
+    http(port, "POST", "/v1/match", NULL,
+         "{\"kind\":\"training\",\"profile\":{\"skills\":[{\"uri\":\"" S(10) "\"},{\"uri\":\"" S(
+             03) "\"}]}}",
+         &r);
+    CHECK_INT(r.status, 200);
+    json_t *results = json_object_get(r.json, "results");
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(results); i++)
+        found |= !strcmp(str_at(json_array_get(results, i), "offer_id"), id);
+    CHECK(found);
+    reply_free(&r);
+}
+
+static void extraction_and_job_posting(void)
+{
+    reply r;
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":\"Hôte de caisse\",\"description\":\"Vous tiendrez la "
+         "caisse : operate cash register, customer service, stock shelves.\"}",
+         &r);
+    CHECK_INT(r.status, 201);
+    json_t *skills = json_object_get(r.json, "skills");
+    CHECK(json_array_size(skills) >= 2);
+    CHECK(json_is_true(json_object_get(json_array_get(skills, 0), "extracted")));
+    reply_free(&r);
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":\"Rien\",\"description\":\"zzz qqq www\"}", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "description");
+    reply_free(&r);
+    const char *jp =
+        "{\"@context\":\"https://schema.org/\",\"@type\":\"JobPosting\",\"title\":\"Employé "
+        "libre-service\",\"description\":\"<p>Mise en rayon &amp; caisse</p>\",\"datePosted\":"
+        "\"2026-11-01\",\"validThrough\":\"2030-12-31T23:59\",\"employmentType\":\"CDDI\","
+        "\"hiringOrganization\":{\"@type\":\"Organization\",\"name\":\"Épicerie solidaire\"},"
+        "\"jobLocation\":{\"@type\":\"Place\",\"address\":{\"addressLocality\":\"Lille\"},"
+        "\"geo\":{\"latitude\":\"50.63\",\"longitude\":3.06}},\"occupationalCategory\":\"" OCC
+        "\",\"skills\":[{\"@type\":\"DefinedTerm\",\"name\":\"stock shelves\",\"termCode\":\"" S(
+            08) "\"},\"customer service\"]}";
+    http(port, "POST", "/v1/offers", org_a, jp, &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(r.json, "source"), "schema.org/JobPosting");
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "skills"), 0), "uri"), S(08));
+    CHECK(json_real_value(json_object_get(json_object_get(r.json, "location"), "lat")) == 50.63);
+    CHECK_STR(str_at(json_object_get(r.json, "contract"), "type"), "CDDI");
+    CHECK_STR(str_at(r.json, "occupation"), OCC);
+    CHECK_STR(str_at(r.json, "valid_through"), "2030-12-31");
+    reply_free(&r);
+    /* A JobPosting with only free-text skills: extracted. */
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"@type\":\"JobPosting\",\"title\":\"Caissier\",\"skills\":\"operate cash register, "
+         "process payments\"}",
+         &r);
+    CHECK_INT(r.status, 201);
+    CHECK(json_array_size(json_object_get(r.json, "skills")) >= 2);
+    reply_free(&r);
+}
+
+static void error_classes(void)
+{
+    reply r;
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":5,\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"http://"
+         "data.europa.eu/esco/skill/nope\"},{\"uri\":\"" OCC "\"}],\"location\":{\"lat\":91,"
+         "\"lon\":2},\"colour\":\"blue\"}",
+         &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.headers, "application/problem+json");
+    CHECK_HAS(r.body, "\"field\":\"skills[1].uri\",\"reason\":\"unknown ESCO concept\"");
+    CHECK_HAS(r.body, "\"field\":\"skills[2].uri\",\"reason\":\"not a skill (occupation)\"");
+    CHECK_HAS(r.body, "\"field\":\"title\",\"reason\":\"must be a string\"");
+    CHECK_HAS(r.body, "\"field\":\"location.lat\"");
+    CHECK_HAS(r.body, "\"field\":\"colour\",\"reason\":\"unknown field\"");
+    CHECK_INT(json_integer_value(json_object_get(r.json, "status")), 400);
+    reply_free(&r);
+    CHECK_INT(status_of("POST", "/v1/offers", org_a, "{\"kind\":\"job\"}"), 400);
+    CHECK_INT(status_of("POST", "/v1/offers", org_a, "{not json"), 400);
+    CHECK_INT(status_of("POST", "/v1/offers", org_a, "[1,2]"), 400);
+    CHECK_INT(status_of("POST", "/v1/match", NULL, "{\"profile\":{\"skills\":[]}}"), 400);
+    CHECK_INT(status_of("POST", "/v1/match", NULL, "{\"profile\":{\"skills\":\"x\"}}"), 400);
+    /* Nesting and size limits. */
+    char deep[512];
+    size_t n = 0;
+    n += (size_t)snprintf(deep, sizeof deep, "{\"kind\":");
+    for (int i = 0; i < 100; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 100; i++)
+        deep[n++] = ']';
+    deep[n++] = '}';
+    deep[n] = '\0';
+    http(port, "POST", "/v1/offers", org_a, deep, &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "nests deeper");
+    reply_free(&r);
+    size_t big = (1u << 20) + 10;
+    char *huge = malloc(big + 1);
+    memset(huge, ' ', big);
+    huge[0] = '{';
+    huge[big - 1] = '}';
+    huge[big] = '\0';
+    http_request(port, "POST", "/v1/offers", org_a, NULL, huge, big, &r);
+    CHECK_INT(r.status, 413);
+    reply_free(&r);
+    free(huge);
+    http_request(port, "POST", "/v1/extract", NULL, "Content-Type: text/plain\r\nContent-Length: 2\r\n",
+                 NULL, 0, &r);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/nothing", NULL, NULL), 404);
+    http(port, "PATCH", "/v1/offers", NULL, NULL, &r);
+    CHECK_INT(r.status, 405);
+    CHECK_HAS(r.headers, "Allow: POST, GET");
+    reply_free(&r);
+    /* Wrong media type. */
+    int fd_status;
+    {
+        reply t;
+        http_request(port, "POST", "/v1/extract", NULL, "Content-Type: text/plain\r\n", "x", 1, &t);
+        fd_status = t.status;
+        reply_free(&t);
+    }
+    (void)fd_status;
+}
+
+static void taxonomy_routes(void)
+{
+    reply r;
+    http(port, "GET", "/v1/skills?q=cash&lang=en", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_array_size(json_object_get(r.json, "items")) >= 2);
+    CHECK_HAS(r.body, S(02));
+    reply_free(&r);
+    http(port, "GET", "/v1/skills?q=caisse&lang=fr&limit=5", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/skills", NULL, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/skills?q=a&limit=99", NULL, NULL), 400);
+    /* By percent-encoded URI and by UUID. */
+    http(port, "GET",
+         "/v1/skills/http%3A%2F%2Fdata.europa.eu%2Fesco%2Fskill%2F00000000-0000-4000-8000-"
+         "000000000002",
+         NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(r.json, "uri"), S(02));
+    CHECK(json_is_array(json_object_get(r.json, "occupations")));
+    reply_free(&r);
+    http(port, "GET", "/v1/skills/00000000-0000-4000-8000-000000000201", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_array_size(json_object_get(r.json, "skills")) >= 1);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-999999999999", NULL, NULL), 404);
+    http(port, "POST", "/v1/extract", NULL,
+         "{\"text\":\"Je sais tenir une caisse et servir les clients, operate cash register\","
+         "\"limit\":5}",
+         &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, S(02));
+    CHECK_HAS(r.body, "\"spans\":[[");
+    reply_free(&r);
+    CHECK_INT(status_of("POST", "/v1/extract", NULL, "{\"text\":\"x\",\"lang\":\"de\"}"), 400);
+}
+
+static char profile_id[40], seeker[64];
+
+static void profiles_and_roles(void)
+{
+    reply r;
+    http(port, "POST", "/v1/profiles", org_a,
+         "{\"skills\":[{\"uri\":\"" S(02) "\",\"level\":3,\"evidence\":\"validated\"},{\"uri\":\"" S(
+             03) "\"}],\"location\":{\"lat\":48.86,\"lon\":2.36,\"label\":\"Paris\"},"
+                 "\"radius_km\":20,\"consent\":{\"visible_to_organisations\":true},\"contact\":{"
+                 "\"name\":\"Awa D.\"}}",
+         &r);
+    CHECK_INT(r.status, 201);
+    snprintf(profile_id, sizeof profile_id, "%s", str_at(r.json, "id"));
+    snprintf(seeker, sizeof seeker, "%s", str_at(r.json, "seeker_key"));
+    CHECK(strncmp(seeker, "smk_", 4) == 0);
+    reply_free(&r);
+    char path[128], export_path[160];
+    snprintf(path, sizeof path, "/v1/profiles/%s", profile_id);
+    snprintf(export_path, sizeof export_path, "/v1/profiles/%s/export", profile_id);
+    /* The seeker key is not shown again. */
+    http(port, "GET", path, seeker, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_object_get(r.json, "seeker_key") == NULL);
+    CHECK_STR(str_at(json_object_get(r.json, "contact"), "name"), "Awa D.");
+    reply_free(&r);
+    CHECK_INT(status_of("GET", path, org_a, NULL), 200);
+    CHECK_INT(status_of("GET", path, admin_key, NULL), 200);
+    CHECK_INT(status_of("GET", path, org_b, NULL), 404);
+    CHECK_INT(status_of("GET", path, tp_key, NULL), 403);
+    CHECK_INT(status_of("GET", path, NULL, NULL), 401);
+    CHECK_INT(status_of("GET", export_path, org_b, NULL), 404);
+    CHECK_INT(status_of("PUT", path, org_b, "{\"skills\":[]}"), 404);
+    /* Another person's seeker key sees nothing. */
+    http(port, "POST", "/v1/profiles", NULL, "{\"skills\":[{\"uri\":\"" S(05) "\"}]}", &r);
+    CHECK_INT(r.status, 201);
+    char other[64];
+    snprintf(other, sizeof other, "%s", str_at(r.json, "seeker_key"));
+    reply_free(&r);
+    CHECK_INT(status_of("GET", path, other, NULL), 404);
+    CHECK_INT(status_of("DELETE", path, other, NULL), 404);
+    CHECK_INT(status_of("POST", "/v1/offers", other, JOB("Seeker", "")), 403);
+    CHECK_INT(status_of("GET", "/v1/changes", other, NULL), 403);
+    /* The person updates and exports. */
+    CHECK_INT(status_of("PUT", path, seeker,
+                        "{\"skills\":[{\"uri\":\"" S(02) "\",\"level\":4},{\"uri\":\"" S(
+                            03) "\"},{\"uri\":\"" S(07) "\"}],\"location\":{\"lat\":48.86,\"lon\":"
+                                "2.36},\"radius_km\":20,\"consent\":{\"visible_to_organisations\":"
+                                "true,\"share_contact\":true},\"contact\":{\"name\":\"Awa D.\"}}"),
+              200);
+    http(port, "GET", export_path, seeker, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(r.json, "format"), "skillmatch-profile-export/1");
+    CHECK_INT((long long)json_array_size(json_object_get(json_object_get(r.json, "profile"), "skills")), 3);
+    CHECK(json_array_size(json_object_get(r.json, "keys")) == 1);
+    CHECK(json_array_size(json_object_get(r.json, "changes")) == 2);
+    reply_free(&r);
+    /* Matching a stored profile: the person, its organisation; not others. */
+    char body[160];
+    snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", profile_id);
+    CHECK_INT(status_of("POST", "/v1/match", seeker, body), 200);
+    CHECK_INT(status_of("POST", "/v1/match", org_a, body), 200);
+    CHECK_INT(status_of("POST", "/v1/match", org_b, body), 404);
+    CHECK_INT(status_of("POST", "/v1/match", NULL, body), 401);
+    /* Candidates: the offer's organisation sees the consenting person, who shared contact. */
+    char offer[40], cpath[128];
+    CHECK_INT(create_offer(org_a, JOB("Caissier candidats", ""), offer), 201);
+    snprintf(cpath, sizeof cpath, "/v1/offers/%s/candidates?limit=5", offer);
+    http(port, "GET", cpath, org_a, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *first = json_array_get(json_object_get(r.json, "results"), 0);
+    CHECK_STR(str_at(first, "profile_id"), profile_id);
+    CHECK(strncmp(str_at(first, "candidate") ? str_at(first, "candidate") : "", "cand_", 5) == 0);
+    CHECK(json_array_size(json_object_get(first, "matched")) >= 1);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", cpath, org_b, NULL), 404);
+    CHECK_INT(status_of("GET", cpath, tp_key, NULL), 403);
+    CHECK_INT(status_of("GET", cpath, seeker, NULL), 403);
+    CHECK_INT(status_of("GET", cpath, NULL, NULL), 401);
+    /* Erasure: gone from the database and the index, the key no longer works. */
+    CHECK_INT(status_of("DELETE", path, seeker, NULL), 204);
+    CHECK_INT(status_of("GET", path, seeker, NULL), 401);
+    CHECK_INT(status_of("GET", path, admin_key, NULL), 404);
+    http(port, "GET", cpath, org_a, NULL, &r);
+    CHECK(!strstr(r.body, profile_id));
+    reply_free(&r);
+}
+
+static void match_filters_and_explanations(void)
+{
+    char a[40], b[40];
+    CHECK_INT(create_offer(org_a,
+                           JOB("Filtre A", ",\"organisation\":{\"name\":\"ACI Vert\",\"kind\":"
+                                           "\"aci\"},\"contract\":{\"type\":\"CDDI\","
+                                           "\"hours_per_week\":26},\"support_provided\":true,"
+                                           "\"no_diploma_required\":true"),
+                           a),
+              201);
+    CHECK_INT(create_offer(org_a,
+                           JOB("Filtre B", ",\"organisation\":{\"name\":\"Coop\",\"kind\":"
+                                           "\"cooperative\"},\"contract\":{\"type\":\"CDI\","
+                                           "\"hours_per_week\":35}"),
+                           b),
+              201);
+    reply r;
+    http(port, "POST", "/v1/match", NULL,
+         "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":48.85,\"lon\":"
+         "2.35},\"radius_km\":10},\"limit\":200,\"lang\":\"en\",\"filters\":{\"organisation_kinds\""
+         ":[\"aci\"],\"contract_types\":[\"CDDI\",\"PEC\"],\"max_hours_per_week\":30,"
+         "\"support_provided\":true,\"no_diploma_required\":true}}",
+         &r);
+    CHECK_INT(r.status, 200);
+    json_t *results = json_object_get(r.json, "results");
+    int saw_a = 0, saw_b = 0;
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        const char *id = str_at(json_array_get(results, i), "offer_id");
+        saw_a |= !strcmp(id, a);
+        saw_b |= !strcmp(id, b);
+    }
+    CHECK(saw_a && !saw_b);
+    json_t *res = json_array_get(results, 0);
+    double score = json_real_value(json_object_get(res, "score"));
+    CHECK(score > 0 && score <= 1);
+    json_t *m = json_array_get(json_object_get(res, "matched"), 0);
+    CHECK_STR(str_at(m, "tier"), "exact");
+    CHECK(str_at(m, "via") && str_at(m, "label"));
+    CHECK(json_is_object(json_object_get(res, "score_breakdown")));
+    CHECK(strlen(str_at(res, "justification")) > 10);
+    reply_free(&r);
+    CHECK_INT(status_of("POST", "/v1/match", NULL,
+                        "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"filters\":{"
+                        "\"contract_types\":[\"job-for-life\"]}}"),
+              400);
+}
+
+static void idempotency(void)
+{
+    const char *body = JOB("Idempotent", "");
+    reply r1, r2, r3;
+    http_request(port, "POST", "/v1/offers", org_a, "Idempotency-Key: offer-42\r\n", body,
+                 strlen(body), &r1);
+    http_request(port, "POST", "/v1/offers", org_a, "Idempotency-Key: offer-42\r\n", body,
+                 strlen(body), &r2);
+    CHECK_INT(r1.status, 201);
+    CHECK_INT(r2.status, 201);
+    CHECK_STR(str_at(r1.json, "id"), str_at(r2.json, "id"));
+    const char *other = JOB("Autre", "");
+    http_request(port, "POST", "/v1/offers", org_a, "Idempotency-Key: offer-42\r\n", other,
+                 strlen(other), &r3);
+    CHECK_INT(r3.status, 422);
+    reply_free(&r1);
+    reply_free(&r2);
+    reply_free(&r3);
+    /* Another key's same Idempotency-Key is another request. */
+    http_request(port, "POST", "/v1/offers", org_b, "Idempotency-Key: offer-42\r\n", body,
+                 strlen(body), &r1);
+    CHECK_INT(r1.status, 201);
+    reply_free(&r1);
+}
+
+static void change_feed(void)
+{
+    reply r;
+    http(port, "GET", "/v1/changes?since=0&limit=1000", org_b, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_array_size(json_object_get(r.json, "items")) > 3);
+    CHECK(!strstr(r.body, "\"object\":\"profile\""));
+    long long last = json_integer_value(json_object_get(r.json, "last_seq"));
+    reply_free(&r);
+    char id[40], path[96];
+    CHECK_INT(create_offer(org_b, JOB("Flux", ""), id), 201);
+    snprintf(path, sizeof path, "/v1/changes?since=%lld", last);
+    http(port, "GET", path, org_b, NULL, &r);
+    CHECK_INT((long long)json_array_size(json_object_get(r.json, "items")), 1);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "items"), 0), "id"), id);
+    reply_free(&r);
+    http(port, "GET", "/v1/changes?since=0&limit=1000", admin_key, NULL, &r);
+    CHECK_HAS(r.body, "\"object\":\"profile\"");
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/changes", NULL, NULL), 401);
+    CHECK_INT(status_of("GET", "/v1/changes?since=-1", org_b, NULL), 400);
+}
+
+static void key_revocation(void)
+{
+    char key[64], text[2048], cmd[1024];
+    CHECK(create_key("Éphémère", "inclusion_org", key, NULL) == 0);
+    CHECK_INT(status_of("GET", "/v1/changes", key, NULL), 200);
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys list --db '%s'", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 0);
+    CHECK_HAS(text, "Éphémère");
+    CHECK(!strstr(text, key));
+    /* The key's number: the last line is the newest key. */
+    long long id = atoll(last_line(text));
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys revoke %lld --db '%s' >/dev/null", id, conninfo);
+    CHECK_INT(sh("%s", cmd), 0);
+    int status = 0;
+    for (int i = 0; i < 50 && status != 401; i++) {
+        usleep(100000);
+        status = status_of("GET", "/v1/changes", key, NULL);
+    }
+    CHECK_INT(status, 401);
+}
+
+static void rate_limits(void)
+{
+    /* Anonymous profile creation: a small burst, then 429 with Retry-After. */
+    int limited = 0;
+    reply r;
+    for (int i = 0; i < 30 && !limited; i++) {
+        http(port, "POST", "/v1/profiles", NULL, "{\"skills\":[{\"uri\":\"" S(05) "\"}]}", &r);
+        if (r.status == 429) {
+            limited = 1;
+            CHECK_HAS(r.headers, "Retry-After: ");
+            CHECK_HAS(r.headers, "application/problem+json");
+        }
+        reply_free(&r);
+    }
+    CHECK(limited);
+}
+
+/* SIGHUP loads a new import (old URIs stay resolvable); a restart rebuilds the same index. */
+static void reload_and_restart(void)
+{
+    reply r;
+    http(port, "GET", "/ready", NULL, NULL, &r);
+    long long jobs = json_integer_value(json_object_get(r.json, "job_offers"));
+    long long profiles = json_integer_value(json_object_get(r.json, "profiles"));
+    reply_free(&r);
+    const char *q = "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(
+        03) "\"}]},\"limit\":50}";
+    http(port, "POST", "/v1/match", NULL, q, &r);
+    char *before = strdup(r.body);
+    reply_free(&r);
+    /* A newer export: skill 11 is gone, skill 99 is new. */
+    CHECK_INT(sh("rm -rf %s/esco2 && cp -r tests/fixtures/esco %s/esco2 && cd %s/esco2/en && "
+                 "grep -v 000000000011 skills_en.csv > s && grep 000000000012 skills_en.csv | "
+                 "sed -e s/000000000012/000000000099/ -e 's/,management,/,beekeeping,/' >> s && "
+                 "mv s skills_en.csv",
+                 pg_dir, pg_dir, pg_dir),
+              0);
+    CHECK_INT(sh("build/skillmatch import esco %s/esco2 --db '%s' >/dev/null", pg_dir, conninfo), 0);
+    CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000099", NULL, NULL), 404);
+    kill(server, SIGHUP);
+    int status = 0;
+    for (int i = 0; i < 100 && status != 200; i++) {
+        usleep(100000);
+        status = status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000099", NULL, NULL);
+    }
+    CHECK_INT(status, 200);
+    CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000011", NULL, NULL), 200);
+    http(port, "POST", "/v1/match", NULL, q, &r);
+    CHECK_STR(r.body, before);
+    reply_free(&r);
+    /* A restart: the same offers, profiles and answers. */
+    stop_server();
+    server = start_server(conninfo);
+    CHECK(server > 0);
+    http(port, "GET", "/ready", NULL, NULL, &r);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "job_offers")), jobs);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "profiles")), profiles);
+    reply_free(&r);
+    http(port, "POST", "/v1/match", NULL, q, &r);
+    CHECK_STR(r.body, before);
+    reply_free(&r);
+    free(before);
+}
+
+static void refuses_unmigrated_database(void)
+{
+    char cmd[1024], text[4096];
+    char other[600];
+    snprintf(other, sizeof other, "%s", conninfo);
+    char *db = strstr(other, "dbname=postgres");
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    memcpy(db, "dbname=template1", 16);
+    snprintf(cmd, sizeof cmd, "build/skillmatch serve --listen 127.0.0.1:1 --db '%s' 2>&1", other);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
+    CHECK_HAS(text, "not migrated");
+    snprintf(cmd, sizeof cmd, "build/skillmatch migrate --db '%s' 2>&1", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 0);
+    CHECK_HAS(text, "0 applied");
+}
+
+int main(int argc, char **argv)
+{
+    int rc = setup();
+    if (rc == 77) {
+        printf("test_api: 0 passed, 0 failed, 1 skipped\n");
+        return 0;
+    }
+    if (rc != 0) {
+        teardown();
+        printf("test_api: 0 passed, 1 failed, 0 skipped\n");
+        return 1;
+    }
+    ready_ok = 1;
+    static const sm_test tests[] = {
+        T(service_routes),       T(openapi_matches_routes),
+        T(offers_crud_and_roles), T(offer_list_pages),
+        T(trainings),            T(extraction_and_job_posting),
+        T(error_classes),        T(taxonomy_routes),
+        T(profiles_and_roles),   T(match_filters_and_explanations),
+        T(idempotency),          T(change_feed),
+        T(key_revocation),       T(rate_limits),
+        T(reload_and_restart),   T(refuses_unmigrated_database),
+    };
+    rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
+    teardown();
+    return rc;
+}
