@@ -131,7 +131,7 @@ test: deps-test
 LISTEN ?= 127.0.0.1:8080
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	$(BIN) serve --listen $(LISTEN)
+	@LISTEN=$(LISTEN) bash api/run.sh
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory benches

@@ -352,7 +352,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         char *colon = strchr(err.message, ':');
         if (colon) {
             *colon = '\0';
-            char field[96];
+            char field[600];
             snprintf(field, sizeof field, "%s%s", pid ? "profile_id:" : "", err.message);
             sm_field_error(&fe2, field, "%s", colon[1] == ' ' ? colon + 2 : colon + 1);
         } else

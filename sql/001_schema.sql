@@ -85,7 +85,7 @@ CREATE TABLE offers (
     id uuid PRIMARY KEY,
     kind smallint NOT NULL, -- 0 job, 1 training
     owner text NOT NULL,    -- the organisation whose key created it
-    doc jsonb NOT NULL,
+    doc json NOT NULL, -- as given (key order kept)
     skills integer[] NOT NULL,
     teaches integer[] NOT NULL,
     lat double precision,
@@ -111,7 +111,7 @@ CREATE INDEX offers_kind ON offers (kind, id);
 CREATE TABLE profiles (
     id uuid PRIMARY KEY,
     owner text, -- the inclusion organisation that created it, NULL when the person did
-    doc jsonb NOT NULL,
+    doc json NOT NULL, -- as given (key order kept)
     skills integer[] NOT NULL,
     lat double precision,
     lon double precision,

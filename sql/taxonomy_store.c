@@ -157,7 +157,7 @@ int sm_store_import_taxonomy(PGconn *c, const char *source, const char *detail,
         const sm_level *l = sm_taxonomy_level(tx, level);
         if (!l)
             continue;
-        char num[4];
+        char num[16];
         snprintf(num, sizeof num, "%d", level);
         const char *p[] = {source, num, l->name, l->name_fr, l->description};
         rc = sm_db_exec(c,

@@ -42,7 +42,10 @@ static int create_key(const char *org, const char *role, char *out, const char *
              org, role, extra ? extra : "", conninfo);
     if (run_capture(cmd, text, sizeof text) != 0)
         return -1;
-    snprintf(out, 64, "%s", last_line(text));
+    const char *line = last_line(text);
+    size_t n = strlen(line) < 63 ? strlen(line) : 63;
+    memcpy(out, line, n);
+    out[n] = '\0';
     return strncmp(out, "smk_", 4) == 0 ? 0 : -1;
 }
 

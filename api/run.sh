@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# run.sh: what `make run` does once the binary is built.
+#
+# Without SKILLMATCH_DB it starts a private PostgreSQL (sql/pg-private.sh) in
+# the state directory: /var/lib/skillmatch as root (the cluster itself runs
+# as the unprivileged user "skillmatch"), else ~/.local/share/skillmatch.
+# Then: migrate, import the built-in taxonomy, create the demo keys once
+# (kept in STATE/demo-keys, mode 600, since only their hashes are stored),
+# serve on $LISTEN, load the demo offers, trainings and profiles once, and
+# print the keys. Ctrl-C stops the server (the database keeps running:
+# `sql/pg-private.sh stop STATE/pg` stops it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+listen=${LISTEN:-127.0.0.1:8080}
+if [ "$(id -u)" = 0 ]; then
+  state=${SKILLMATCH_STATE:-/var/lib/skillmatch}
+else
+  state=${SKILLMATCH_STATE:-${XDG_DATA_HOME:-$HOME/.local/share}/skillmatch}
+fi
+mkdir -p "$state"
+chmod 755 "$state"
+if [ -n "${SKILLMATCH_DB:-}" ]; then
+  db=$SKILLMATCH_DB
+else
+  export SM_PG_PORT=${SM_PG_PORT:-5499}
+  sql/pg-private.sh start "$state/pg"
+  eval "$(sql/pg-private.sh env "$state/pg")"
+  if ! psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'skillmatch'" | grep -q 1; then
+    psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -qc "CREATE DATABASE skillmatch"
+  fi
+  db="host=$PGHOST port=$PGPORT user=$PGUSER dbname=skillmatch"
+  echo "skillmatch: private PostgreSQL in $state/pg"
+fi
+build/skillmatch migrate --db "$db"
+build/skillmatch import builtin --db "$db"
+keys=$state/demo-keys
+if [ ! -s "$keys" ]; then
+  umask 077
+  {
+    echo "admin=$(build/skillmatch keys create --org 'Administration (démo)' --role admin --db "$db" | tail -n 1)"
+    echo "inclusion_org=$(build/skillmatch keys create --org 'Régie de quartier (démo)' --role inclusion_org --db "$db" | tail -n 1)"
+    echo "training_provider=$(build/skillmatch keys create --org 'Organisme de formation (démo)' --role training_provider --db "$db" | tail -n 1)"
+  } > "$keys.tmp"
+  mv "$keys.tmp" "$keys"
+fi
+org_key=$(sed -n 's/^inclusion_org=//p' "$keys")
+tp_key=$(sed -n 's/^training_provider=//p' "$keys")
+admin_key=$(sed -n 's/^admin=//p' "$keys")
+
+build/skillmatch serve --listen "$listen" --db "$db" &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' INT TERM EXIT
+url=http://$listen
+for _ in $(seq 1 600); do
+  curl -fs "$url/ready" >/dev/null 2>&1 && break
+  kill -0 $server 2>/dev/null || { echo "skillmatch: the server stopped" >&2; exit 1; }
+  sleep 0.1
+done
+# The demo data, once: the demo organisation has no offer yet.
+if curl -fs -H "Authorization: Bearer $org_key" "$url/v1/offers?mine=true&limit=1" | grep -q '"total":0'; then
+  post() { # key route file
+    local n=0
+    while IFS= read -r line; do
+      [ -n "$line" ] || continue
+      curl -fs -o /dev/null -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+        --data-binary "$line" "$url$2" || { echo "skillmatch: demo item $((n + 1)) of $3 refused" >&2; exit 1; }
+      n=$((n + 1))
+    done < "$3"
+    echo "skillmatch: $n items from $3"
+  }
+  post "$org_key" /v1/offers api/demo/jobs.jsonl
+  post "$tp_key" /v1/offers api/demo/trainings.jsonl
+  post "$org_key" /v1/profiles api/demo/profiles.jsonl
+fi
+cat <<EOT
+
+skillmatch is serving $url  (README.md has a curl tour; Ctrl-C stops it)
+  demo key (inclusion organisation):  $org_key
+  training provider key:              $tp_key
+  admin key:                          $admin_key
+  e.g.  curl -s $url/v1/offers?limit=3
+        curl -s -H 'Content-Type: application/json' -d '{"profile":{"skills":[{"uri":"urn:skillmatch:skill:smartphone-use"}]}}' $url/v1/match
+
+EOT
+wait $server
