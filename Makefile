@@ -4,6 +4,7 @@
 #   make test         install what is missing, build (plain and sanitized), run every test
 #   make run          install what is missing, build, serve http://127.0.0.1:8080
 #   make bench        run the benchmarks, figures go to bench/out/
+#   make bench-api    the JSON API benchmarks only (bench/out/api.md)
 #   make deps         install the Debian 12 packages the project needs
 #   make SANITIZE=address,undefined   build everything with sanitizers (in build-san/)
 #   make fuzz         build the libFuzzer targets with clang (in build-fuzz/)
@@ -52,7 +53,7 @@ API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all tests benches test run bench deps deps-run deps-test deps-bench fuzz clean format
+.PHONY: all tests benches test run bench bench-api deps deps-run deps-test deps-bench fuzz clean format
 all: $(BIN) $(LIB)
 
 $(B)/%.o: %.c
@@ -136,6 +137,10 @@ run: deps-run
 bench: deps-bench
 	@$(MAKE) --no-print-directory benches
 	@bash bench/run.sh
+
+bench-api: deps-bench
+	@$(MAKE) --no-print-directory benches
+	@bash bench/api_run.sh
 
 # libFuzzer targets (clang); see tests/README.md.
 fuzz:

@@ -9,7 +9,7 @@ pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-de
 case "$what" in
   build) ;;
   run|test) pkgs="$pkgs postgresql curl ca-certificates" ;;
-  bench) pkgs="$pkgs postgresql curl ca-certificates bc python3 python3-xapian" ;;
+  bench) pkgs="$pkgs postgresql curl ca-certificates bc python3 python3-xapian wrk" ;;
   *) echo "deps.sh: unknown target '$what' (build|test|run|bench)" >&2; exit 2 ;;
 esac
 missing=""

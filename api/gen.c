@@ -183,7 +183,8 @@ static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
     int rc = sm_matcher_upsert_offer(g->m, &o, err);
     if (rc == SM_EINVAL) {
         /* A stored offer the index refuses (its skills left the taxonomy): skip it, say so. */
-        fprintf(stderr, "skillmatch: offer %s not indexed: %s\n", f[0], err->message);
+        if (g->refused++ < 5)
+            fprintf(stderr, "skillmatch: offer %s not indexed: %s\n", f[0], err->message);
         return SM_OK;
     }
     return rc;
@@ -220,7 +221,8 @@ static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
     p.consent = (unsigned)num(f[6]);
     int rc = sm_matcher_upsert_profile(g->m, &p, err);
     if (rc == SM_EINVAL) {
-        fprintf(stderr, "skillmatch: profile %s not indexed: %s\n", f[0], err->message);
+        if (g->refused++ < 5)
+            fprintf(stderr, "skillmatch: profile %s not indexed: %s\n", f[0], err->message);
         return SM_OK;
     }
     return rc;
@@ -236,12 +238,14 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
     pthread_mutex_init(&g->pool_lock, NULL);
     pthread_cond_init(&g->pool_freed, NULL);
     int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
+    double t_tax = now_s();
     if (rc == SM_OK && sm_matcher_new(g->tx, &g->m) != SM_OK)
         rc = sm_error_set(err, SM_ENOMEM, "matcher: out of memory");
     if (rc == SM_OK)
         rc = sm_extractor_new(g->tx, &g->ex, err);
     if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
         rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");
+    double t_idx = now_s();
     /* One snapshot for offers and profiles. */
     if (rc == SM_OK)
         rc = sm_db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, err);
@@ -251,11 +255,21 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
                        "hours, valid_from, valid_through, occupation, flags, org_kind, "
                        "contract_type, duration_hours, cost, seats FROM offers) TO STDOUT",
                        g, offer_row, &g->offers_loaded, err);
+    double t_off = now_s();
     if (rc == SM_OK)
         rc = copy_rows(c,
                        "COPY (SELECT id, skills, lat, lon, radius_km, constraints, consent FROM "
                        "profiles) TO STDOUT",
                        g, profile_row, &g->profiles_loaded, err);
+    if (rc == SM_OK && g->refused)
+        fprintf(stderr, "skillmatch: %zu stored offers or profiles could not be indexed\n",
+                g->refused);
+    if (rc == SM_OK)
+        fprintf(stderr,
+                "skillmatch: loaded taxonomy %.2f s, matcher, extractor and search %.2f s, "
+                "%zu offers %.2f s, %zu profiles %.2f s\n",
+                t_tax - t0, t_idx - t_tax, g->offers_loaded, t_off - t_idx, g->profiles_loaded,
+                now_s() - t_off);
     if (PQtransactionStatus(c) != PQTRANS_IDLE) {
         sm_error ignored;
         sm_db_exec(c, "COMMIT", 0, NULL, NULL, &ignored);

@@ -780,32 +780,31 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
                        in->admin ? "t" : "f"};
     PGresult *r;
     int rc;
+    /* The row and its change-feed entry in one statement (one round trip). */
     if (!w->replace)
         rc = sm_db_exec(c,
-                        "INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, lon, "
-                        "remote, hours, valid_from, valid_through, occupation, flags, org_kind, "
-                        "contract_type, duration_hours, cost, seats) VALUES ($1, $2, $3, $4, $5, "
-                        "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) "
-                        "RETURNING id",
+                        "WITH o AS (INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, "
+                        "lon, remote, hours, valid_from, valid_through, occupation, flags, "
+                        "org_kind, contract_type, duration_hours, cost, seats) VALUES ($1, $2, $3, "
+                        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) "
+                        "RETURNING id, kind) INSERT INTO changes (object, id, op, kind) SELECT "
+                        "'offer', id, 'upsert', kind FROM o RETURNING id",
                         19, p, &r, err);
     else
         rc = sm_db_exec(c,
-                        "UPDATE offers SET doc = $4, skills = $5, teaches = $6, lat = $7, lon = "
-                        "$8, remote = $9, hours = $10, valid_from = $11, valid_through = $12, "
-                        "occupation = $13, flags = $14, org_kind = $15, contract_type = $16, "
+                        "WITH o AS (UPDATE offers SET doc = $4, skills = $5, teaches = $6, lat = "
+                        "$7, lon = $8, remote = $9, hours = $10, valid_from = $11, valid_through = "
+                        "$12, occupation = $13, flags = $14, org_kind = $15, contract_type = $16, "
                         "duration_hours = $17, cost = $18, seats = $19, updated_at = now() WHERE "
-                        "id = $1 AND kind = $2 AND (owner = $3 OR $20) RETURNING id",
+                        "id = $1 AND kind = $2 AND (owner = $3 OR $20) RETURNING id, kind) INSERT "
+                        "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
+                        "FROM o RETURNING id",
                         20, p, &r, err);
     if (rc != SM_OK)
         return rc;
     int n = PQntuples(r);
     PQclear(r);
-    if (n != 1)
-        return SM_ENOTFOUND;
-    const char *cp[] = {in->id, kind};
-    return sm_db_exec(c,
-                      "INSERT INTO changes (object, id, op, kind) VALUES ('offer', $1, 'upsert', $2)",
-                      2, cp, NULL, err);
+    return n == 1 ? SM_OK : SM_ENOTFOUND;
 }
 
 static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -948,20 +947,15 @@ static int exec_offer_delete(PGconn *c, sm_write_op *op, sm_error *err)
     offer_write *w = op->ctx;
     const char *p[] = {w->in->id, w->in->owner, w->in->admin ? "t" : "f"};
     PGresult *r;
-    if (sm_db_exec(c, "DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) RETURNING kind", 3,
-                   p, &r, err))
+    if (sm_db_exec(c,
+                   "WITH d AS (DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) RETURNING "
+                   "id, kind) INSERT INTO changes (object, id, op, kind) SELECT 'offer', id, "
+                   "'delete', kind FROM d RETURNING id",
+                   3, p, &r, err))
         return SM_EIO;
     int n = PQntuples(r);
-    char kind[4] = "0";
-    if (n == 1)
-        snprintf(kind, sizeof kind, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (n != 1)
-        return SM_ENOTFOUND;
-    const char *cp[] = {w->in->id, kind};
-    return sm_db_exec(c,
-                      "INSERT INTO changes (object, id, op, kind) VALUES ('offer', $1, 'delete', $2)",
-                      2, cp, NULL, err);
+    return n == 1 ? SM_OK : SM_ENOTFOUND;
 }
 
 static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)

@@ -46,6 +46,7 @@ typedef struct sm_gen {
     unsigned reader_made, extraction_made;
     size_t offers_loaded, profiles_loaded;
     double load_seconds;
+    size_t refused; /* stored rows the index refused at load */
     int refs; /* under sm_service.gen_lock: holders, the service counting as one */
 } sm_gen;
 

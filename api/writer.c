@@ -57,43 +57,60 @@ static int store_idempotency(PGconn *c, sm_write_op *op, sm_error *err)
                           6, p, lengths, formats, NULL, err);
 }
 
-static void run_batch(sm_writer *w, sm_write_op *batch)
+/*
+ * Runs the batch's operations in the open transaction. Optimistic first (safe = 0): no
+ * savepoints, one round trip per operation; "not found" leaves nothing behind, so only a
+ * database error aborts, and then the caller rolls back and runs the batch again with a
+ * savepoint around each operation, so that one failing operation fails alone.
+ * Returns 0, or SM_EIO when the transaction is aborted (optimistic) or lost.
+ */
+static int exec_ops(sm_writer *w, sm_write_op *batch, int safe, sm_error *err)
 {
-    sm_error err = {0, ""};
-    int rc = ensure_conn(w, &err);
-    if (rc == SM_OK)
-        rc = sm_db_exec(w->conn, "BEGIN", 0, NULL, NULL, &err);
     for (sm_write_op *op = batch; op; op = op->next) {
-        if (rc != SM_OK) {
-            op->rc = rc;
-            op->err = err;
-            continue;
-        }
         sm_error ignored;
-        if (sm_db_exec(w->conn, "SAVEPOINT op", 0, NULL, NULL, &op->err)) {
-            rc = op->rc = SM_EIO;
-            err = op->err;
-            continue;
-        }
+        op->err.message[0] = '\0';
+        if (safe && sm_db_exec(w->conn, "SAVEPOINT op", 0, NULL, NULL, err))
+            return SM_EIO;
         op->rc = op->exec(w->conn, op, &op->err);
         if (op->rc == SM_OK && op->idem_key)
             op->rc = store_idempotency(w->conn, op, &op->err);
-        if (op->rc != SM_OK)
-            sm_db_exec(w->conn, "ROLLBACK TO SAVEPOINT op", 0, NULL, NULL, &ignored);
-        else
-            sm_db_exec(w->conn, "RELEASE SAVEPOINT op", 0, NULL, NULL, &ignored);
+        if (op->rc == SM_OK || op->rc == SM_ENOTFOUND) {
+            if (safe)
+                sm_db_exec(w->conn, "RELEASE SAVEPOINT op", 0, NULL, NULL, &ignored);
+            continue;
+        }
+        if (!safe) {
+            *err = op->err;
+            return SM_EIO;
+        }
+        if (sm_db_exec(w->conn, "ROLLBACK TO SAVEPOINT op", 0, NULL, NULL, err))
+            return SM_EIO;
     }
-    if (rc == SM_OK && sm_db_exec(w->conn, "COMMIT", 0, NULL, NULL, &err) != SM_OK)
-        rc = SM_EIO;
-    if (rc != SM_OK) {
-        sm_error ignored;
-        if (w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE)
+    return SM_OK;
+}
+
+static void run_batch(sm_writer *w, sm_write_op *batch)
+{
+    sm_error err = {0, ""}, ignored;
+    int rc = SM_EIO, commit_failed = 0;
+    for (int safe = 0; safe < 2 && rc != SM_OK && !commit_failed; safe++) {
+        if ((rc = ensure_conn(w, &err)) != SM_OK)
+            break;
+        rc = sm_db_exec(w->conn, "BEGIN", 0, NULL, NULL, &err);
+        if (rc == SM_OK)
+            rc = exec_ops(w, batch, safe, &err);
+        /* A failed COMMIT is not retried: whether it took effect is unknown, so the callers
+         * get an error and the next start-up loads whatever the database holds. */
+        if (rc == SM_OK && sm_db_exec(w->conn, "COMMIT", 0, NULL, NULL, &err) != SM_OK)
+            rc = SM_EIO, commit_failed = 1;
+        if (rc != SM_OK && w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE)
             sm_db_exec(w->conn, "ROLLBACK", 0, NULL, NULL, &ignored);
-        for (sm_write_op *op = batch; op; op = op->next)
-            if (op->rc == SM_OK) {
-                op->rc = SM_EIO;
-                op->err = err;
-            }
+    }
+    if (rc != SM_OK) {
+        for (sm_write_op *op = batch; op; op = op->next) {
+            op->rc = SM_EIO;
+            op->err = err;
+        }
         fprintf(stderr, "skillmatch: a batch of writes failed: %s\n", err.message);
         return;
     }

@@ -201,8 +201,9 @@ static int load_concepts(PGconn *c, sm_taxonomy *tx, sm_concept_map *map, sm_err
     PGresult *r;
     /* Each concept with the type its first describing source gives it (unknown if none). */
     if (sm_db_exec(c,
-                   "SELECT c.cid, c.uri, COALESCE((SELECT type FROM concept_facts f WHERE f.cid = "
-                   "c.cid ORDER BY " SOURCE_ORDER " LIMIT 1), 0) FROM concepts c ORDER BY c.cid",
+                   "SELECT c.cid, c.uri, COALESCE(f.type, 0) FROM concepts c LEFT JOIN (SELECT "
+                   "DISTINCT ON (cid) cid, type FROM concept_facts ORDER BY cid, " SOURCE_ORDER
+                   ") f USING (cid) ORDER BY c.cid",
                    0, NULL, &r, err))
         return SM_EIO;
     int rows = PQntuples(r);
