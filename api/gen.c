@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *const sm_org_kinds[] = {"",    "association", "cooperative", "mutual",
                                     "foundation", "social_enterprise", "aci", "ei",
@@ -237,6 +238,11 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     pthread_mutex_init(&g->pool_lock, NULL);
     pthread_cond_init(&g->pool_freed, NULL);
+    /* As many queries at once as there are cores: each walks megabytes of postings and
+     * accumulators, and more of them at once only evict each other from the caches
+     * (bench/RESULTS.md: throughput and tail both better than one reader per connection). */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    g->reader_cap = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
     int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
     double t_tax = now_s();
     if (rc == SM_OK && sm_matcher_new(g->tx, &g->m) != SM_OK)
@@ -315,7 +321,7 @@ sm_match_reader *sm_gen_reader(sm_gen *g)
             r = g->readers[--g->reader_free];
             break;
         }
-        if (g->reader_made < 64) {
+        if (g->reader_made < g->reader_cap) {
             r = sm_match_reader_new(g->m);
             if (r) /* lent out: it sits after the free ones (there are none) */
                 g->readers[g->reader_made++] = r;

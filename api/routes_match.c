@@ -3,6 +3,7 @@
  * and GET /v1/offers/{id}/candidates (consenting profiles for a job offer),
  * with the matcher's explanations.
  */
+#include "api/jsonw.h"
 #include "api/records.h"
 #include "api/routes.h"
 
@@ -233,51 +234,80 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
 
 static const char *const tier_names[] = {"exact", "close", "related"};
 
-static double round3(double v)
+
+static void w_str(jsonw *w, const char *s)
 {
-    return (double)(long long)(v * 1000 + (v >= 0 ? 0.5 : -0.5)) / 1000;
+    jsonw_string(w, s, strlen(s));
 }
 
-/* One result as the API shows it. */
-static json_t *render_result(sm_gen *g, const sm_match_result *res, sm_lang lang, int candidates)
+static void w_num(jsonw *w, const char *key, double v)
 {
-    json_t *matched = json_array(), *missing = json_array();
+    jsonw_lit(w, key);
+    jsonw_fixed(w, v, 3);
+}
+
+/*
+ * One result as the API shows it, written directly (a match answers in volume: building it
+ * as jansson objects cost as much CPU as the matching). head is written first, raw (the
+ * offer's id and title, or the candidate's names), ending with a comma.
+ */
+static void write_result(jsonw *w, sm_gen *g, const sm_match_result *res, sm_lang lang,
+                         const char *head)
+{
+    jsonw_lit(w, "{");
+    jsonw_lit(w, head);
+    w_num(w, "\"score\":", res->score);
+    w_num(w, ",\"score_breakdown\":{\"skills\":", res->skills);
+    w_num(w, ",\"essential_coverage\":", res->essential_coverage);
+    w_num(w, ",\"optional_coverage\":", res->optional_coverage);
+    w_num(w, ",\"distance_factor\":", res->distance_factor);
+    w_num(w, ",\"depth\":", res->depth);
+    w_num(w, ",\"skills_used\":", res->skills_used);
+    if (res->distance_km >= 0)
+        w_num(w, ",\"distance_km\":", res->distance_km);
+    else
+        jsonw_lit(w, ",\"distance_km\":null");
+    jsonw_lit(w, "},\"matched\":[");
     for (size_t i = 0; i < res->matched_count; i++) {
         const sm_match_item *it = &res->matched[i];
-        json_t *o = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:f, s:i}", "uri",
-                              sm_taxonomy_uri(g->tx, it->required), "label",
-                              sm_taxonomy_label_any(g->tx, it->required, lang), "essential",
-                              it->essential, "via", sm_taxonomy_uri(g->tx, it->via), "via_label",
-                              sm_taxonomy_label_any(g->tx, it->via, lang), "tier",
-                              tier_names[it->tier < 3 ? it->tier : 2], "similarity",
-                              round3(it->similarity), "level_gap", it->level_gap);
-        json_array_append_new(matched, o);
+        jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
+        w_str(w, sm_taxonomy_uri(g->tx, it->required));
+        jsonw_lit(w, ",\"label\":");
+        w_str(w, sm_taxonomy_label_any(g->tx, it->required, lang));
+        jsonw_lit(w, it->essential ? ",\"essential\":true,\"via\":" : ",\"essential\":false,\"via\":");
+        w_str(w, sm_taxonomy_uri(g->tx, it->via));
+        jsonw_lit(w, ",\"via_label\":");
+        w_str(w, sm_taxonomy_label_any(g->tx, it->via, lang));
+        jsonw_lit(w, ",\"tier\":");
+        w_str(w, tier_names[it->tier < 3 ? it->tier : 2]);
+        w_num(w, ",\"similarity\":", it->similarity);
+        jsonw_lit(w, ",\"level_gap\":");
+        jsonw_uint(w, it->level_gap > 0 ? (unsigned long long)it->level_gap : 0);
+        jsonw_lit(w, "}");
     }
+    jsonw_lit(w, "],\"missing\":[");
     for (size_t i = 0; i < res->missing_count; i++) {
         const sm_requirement *m = &res->missing[i];
-        json_array_append_new(missing,
-                              json_pack("{s:s, s:s, s:b}", "uri", sm_taxonomy_uri(g->tx, m->skill),
-                                        "label", sm_taxonomy_label_any(g->tx, m->skill, lang),
-                                        "essential", m->essential));
+        jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
+        w_str(w, sm_taxonomy_uri(g->tx, m->skill));
+        jsonw_lit(w, ",\"label\":");
+        w_str(w, sm_taxonomy_label_any(g->tx, m->skill, lang));
+        jsonw_lit(w, m->essential ? ",\"essential\":true}" : ",\"essential\":false}");
     }
-    json_t *breakdown = json_pack(
-        "{s:f, s:f, s:f, s:f, s:f, s:f}", "skills", round3(res->skills), "essential_coverage",
-        round3(res->essential_coverage), "optional_coverage", round3(res->optional_coverage),
-        "distance_factor", round3(res->distance_factor), "depth", round3(res->depth),
-        "skills_used", round3(res->skills_used));
-    json_object_set_new(breakdown, "distance_km",
-                        res->distance_km >= 0 ? json_real(round3(res->distance_km)) : json_null());
-    json_t *o = json_object();
-    if (!candidates) {
-        json_object_set_new(o, "offer_id", json_string(res->id));
-        json_object_set_new(o, "title", json_string(res->title ? res->title : ""));
+    jsonw_lit(w, "],\"justification\":");
+    w_str(w, res->justification ? res->justification : "");
+    jsonw_lit(w, "}");
+}
+
+/* Hands w's text to resp (200) or reports the allocation failure. */
+static int answer_results(sm_response *resp, jsonw *w)
+{
+    if (w->failed) {
+        jsonw_free(w);
+        return SM_ENOMEM;
     }
-    json_object_set_new(o, "score", json_real(round3(res->score)));
-    json_object_set_new(o, "score_breakdown", breakdown);
-    json_object_set_new(o, "matched", matched);
-    json_object_set_new(o, "missing", missing);
-    json_object_set_new(o, "justification", json_string(res->justification ? res->justification : ""));
-    return o;
+    sm_resp_text(resp, 200, NULL, w->data);
+    return SM_OK;
 }
 
 static int cmp_results(const void *a, const void *b)
@@ -366,10 +396,22 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         for (int i = 0; i < n; i++)
             order[i] = sm_match_get(r, (size_t)i);
         qsort(order, (size_t)n, sizeof *order, cmp_results);
-        json_t *results = json_array();
-        for (int i = 0; i < n; i++)
-            json_array_append_new(results, render_result(g, order[i], opts.lang, 0));
-        rc = sm_resp_json(resp, 200, json_pack("{s:o}", "results", results));
+        jsonw w = {0};
+        jsonw_lit(&w, "{\"results\":[");
+        for (int i = 0; i < n; i++) {
+            jsonw head = {0};
+            jsonw_lit(&head, "\"offer_id\":");
+            w_str(&head, order[i]->id);
+            jsonw_lit(&head, ",\"title\":");
+            w_str(&head, order[i]->title ? order[i]->title : "");
+            jsonw_lit(&head, ",");
+            if (i)
+                jsonw_lit(&w, ",");
+            write_result(&w, g, order[i], opts.lang, head.failed ? "" : head.data);
+            jsonw_free(&head);
+        }
+        jsonw_lit(&w, "]}");
+        rc = answer_results(resp, &w);
     }
     sm_gen_reader_put(g, r);
     free(ip);
@@ -464,25 +506,39 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         for (int i = 0; i < n; i++)
             order[i] = sm_match_get(mr, (size_t)i);
         qsort(order, (size_t)n, sizeof *order, cmp_results);
-        json_t *results = json_array();
+        jsonw w = {0};
+        jsonw_lit(&w, "{\"results\":[");
         for (int i = 0; i < n; i++) {
             const sm_match_result *res = order[i];
-            json_t *o = render_result(g, res, opts.lang, 1);
             char name[24];
             pseudonym(id, res->id, name);
-            json_object_set_new(o, "candidate", json_string(name));
+            jsonw head = {0};
+            jsonw_lit(&head, "\"candidate\":");
+            w_str(&head, name);
+            jsonw_lit(&head, ",");
             for (int k = 0; cr && k < PQntuples(cr); k++)
                 if (strcmp(PQgetvalue(cr, k, 0), res->id) == 0 &&
                     ((unsigned)atoi(PQgetvalue(cr, k, 1)) & CONSENT_SHARE_CONTACT)) {
-                    json_object_set_new(o, "profile_id", json_string(res->id));
+                    jsonw_lit(&head, "\"profile_id\":");
+                    w_str(&head, res->id);
                     json_t *contact = json_loads(PQgetvalue(cr, k, 2), JSON_DECODE_ANY, NULL);
-                    if (contact)
-                        json_object_set_new(o, "contact", contact);
+                    char *text = contact ? json_dumps(contact, JSON_COMPACT) : NULL;
+                    if (text) {
+                        jsonw_lit(&head, ",\"contact\":");
+                        jsonw_lit(&head, text);
+                    }
+                    free(text);
+                    json_decref(contact);
+                    jsonw_lit(&head, ",");
                 }
-            json_array_append_new(results, o);
+            if (i)
+                jsonw_lit(&w, ",");
+            write_result(&w, g, res, opts.lang, head.failed ? "" : head.data);
+            jsonw_free(&head);
         }
+        jsonw_lit(&w, "]}");
         PQclear(cr);
-        rc = sm_resp_json(resp, 200, json_pack("{s:o}", "results", results));
+        rc = answer_results(resp, &w);
     }
     sm_db_put(s->db, c);
     sm_gen_reader_put(g, mr);

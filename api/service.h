@@ -44,6 +44,7 @@ typedef struct sm_gen {
     sm_extraction *extractions[64];
     unsigned reader_free, extraction_free; /* how many at the front of each array are free */
     unsigned reader_made, extraction_made;
+    unsigned reader_cap; /* readers made at most: the number of cores */
     size_t offers_loaded, profiles_loaded;
     double load_seconds;
     size_t refused; /* stored rows the index refused at load */

@@ -101,8 +101,17 @@ static void run_batch(sm_writer *w, sm_write_op *batch)
             rc = exec_ops(w, batch, safe, &err);
         /* A failed COMMIT is not retried: whether it took effect is unknown, so the callers
          * get an error and the next start-up loads whatever the database holds. */
-        if (rc == SM_OK && sm_db_exec(w->conn, "COMMIT", 0, NULL, NULL, &err) != SM_OK)
-            rc = SM_EIO, commit_failed = 1;
+        if (rc == SM_OK) {
+            /* COMMIT of a transaction PostgreSQL aborted answers "ROLLBACK", not an error. */
+            PGresult *res = PQexec(w->conn, "COMMIT");
+            if (PQresultStatus(res) != PGRES_COMMAND_OK || strcmp(PQcmdStatus(res), "COMMIT")) {
+                sm_error_set(&err, SM_EIO, "database: the commit failed (%s)",
+                             PQresultStatus(res) == PGRES_COMMAND_OK ? "rolled back"
+                                                                     : PQerrorMessage(w->conn));
+                rc = SM_EIO, commit_failed = 1;
+            }
+            PQclear(res);
+        }
         if (rc != SM_OK && w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE)
             sm_db_exec(w->conn, "ROLLBACK", 0, NULL, NULL, &ignored);
     }
@@ -147,7 +156,7 @@ static void reload(sm_writer *w)
 static void *writer_main(void *arg)
 {
     sm_writer *w = arg;
-    double last_idle = now_s();
+    double last_idle = now_s(), last_purge = 0;
     for (;;) {
         pthread_mutex_lock(&w->lock);
         while (!w->head && !w->stopping) {
@@ -192,8 +201,17 @@ static void *writer_main(void *arg)
             if (atomic_exchange(&w->s->reload, 0))
                 reload(w);
             sm_error err;
-            if (ensure_conn(w, &err) == SM_OK)
+            if (ensure_conn(w, &err) == SM_OK) {
                 sm_keys_refresh(w->s->keys, w->conn);
+                /* Idempotency records are kept a day. */
+                if (t - last_purge > 60) {
+                    last_purge = t;
+                    sm_db_exec(w->conn,
+                               "DELETE FROM idempotency WHERE created_at < now() - interval "
+                               "'1 day'",
+                               0, NULL, NULL, &err);
+                }
+            }
             sm_gen *g = sm_service_acquire(w->s);
             sm_matcher_compact(g->m, COMPACT_BUDGET);
             sm_service_release(w->s, g);

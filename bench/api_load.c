@@ -85,6 +85,9 @@ int main(int argc, char **argv)
     sm_copy cp;
     sm_copy_begin(&cp, c);
     char buf[2048], doc[512];
+    /* The server judges validity by the real date: offers are open for 60 days from today,
+     * one in 33 expired (as in match_speed, which uses a fixed date of its own). */
+    int32_t today = sm_today();
     for (size_t i = 0; i < n_offers; i++) {
         sm_requirement reqs[24];
         int32_t packed[24];
@@ -94,7 +97,7 @@ int main(int argc, char **argv)
                 packed[kept++] = pack_req(&reqs[k]);
         sm_geo g = place(&r);
         int remote = rnd(&r, 20) == 0;
-        int through = rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60;
+        int through = rnd(&r, 33) == 0 ? today - 1 - (int32_t)rnd(&r, 100) : today + 60;
         snprintf(buf, sizeof buf, "%08zx-0000-4000-8000-%012zx", i >> 32, (size_t)(i & 0xffffffffffffULL));
         sm_copy_str(&cp, buf);
         sm_copy_int(&cp, 0);

@@ -75,17 +75,31 @@ for run in 1 2 3; do
   echo "$t1 - $t0" | bc -l >> "$out/pg_stream.txt"
 done
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# A sanity check: the queries find offers (a benchmark of empty answers would be meaningless).
+found=0
+for i in $(seq 1 20); do
+  n=$(sed -n "${i}p" "$out/match_bodies.txt" | curl -s -H 'Content-Type: application/json' \
+      --data-binary @- "http://$listen/v1/match" | grep -o '"offer_id"' | wc -l)
+  found=$((found + n))
+done
 echo "== api: POST /v1/match, 16 connections, ${DURATION}s" >&2
 BODIES=$out/match_bodies.txt KEY=$key wrk -t2 -c16 -d"${DURATION}s" --latency -s bench/wrk_post.lua \
   "http://$listen/v1/match" > "$out/wrk_match.txt"
-echo "== api: POST /v1/offers (32 connections) while matching (16), ${DURATION}s" >&2
+BODIES=$out/match_bodies.txt KEY=$key wrk -t2 -c2 -d"${DURATION}s" --latency -s bench/wrk_post.lua \
+  "http://$listen/v1/match" > "$out/wrk_match2.txt"
 before=$(psql -Atc "SELECT count(*) FROM offers")
-BODIES=$out/match_bodies.txt KEY=$key wrk -t1 -c16 -d"${DURATION}s" --latency -s bench/wrk_post.lua \
-  "http://$listen/v1/match" > "$out/wrk_match_during.txt" &
-mpid=$!
+echo "== api: POST /v1/offers alone (32 connections), ${DURATION}s" >&2
 BODIES=$out/offer_bodies.txt KEY=$key wrk -t1 -c32 -d"${DURATION}s" --latency -s bench/wrk_post.lua \
-  "http://$listen/v1/offers" > "$out/wrk_offers.txt"
-wait $mpid
+  "http://$listen/v1/offers" > "$out/wrk_offers_alone.txt"
+for mc in 2 16; do
+  echo "== api: POST /v1/offers (32 connections) while matching ($mc), ${DURATION}s" >&2
+  BODIES=$out/match_bodies.txt KEY=$key wrk -t1 -c$mc -d"${DURATION}s" --latency -s bench/wrk_post.lua \
+    "http://$listen/v1/match" > "$out/wrk_match_during$mc.txt" &
+  mpid=$!
+  BODIES=$out/offer_bodies.txt KEY=$key wrk -t1 -c32 -d"${DURATION}s" --latency -s bench/wrk_post.lua \
+    "http://$listen/v1/offers" > "$out/wrk_offers$mc.txt"
+  wait $mpid
+done
 after=$(psql -Atc "SELECT count(*) FROM offers")
 stop_server
 echo "== api: peer: pgbench, one INSERT per transaction, 32 clients, ${DURATION}s" >&2
@@ -109,19 +123,33 @@ pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out/pgbench.txt" | head -n 1)
   echo "$OFFERS job offers and $PROFILES profiles (bench/api_load.c, the match_speed generator) in a"
   echo "private PostgreSQL 15 with fsync and synchronous_commit on; server and wrk on the same machine."
   echo
-  echo "| what | figure |"
-  echo "|---|---|"
-  printf "| start-up: \`serve\` until /ready, median of 3 (max) | %.1f s (%.1f s), RSS %.0f MiB |\n" "$start_med" "$start_max" "$(echo "$rss / 1024" | bc -l)"
-  printf "| peer: PostgreSQL streaming the same rows to /dev/null (COPY TO), median of 3 | %.1f s |\n" "$pg_med"
-  printf "| POST /v1/match, 16 connections: requests/s | %s |\n" "$(field rps "$out/wrk_match.txt")"
-  printf "| POST /v1/match: p50 / p99 ms | %s / %s |\n" "$(field p50_ms "$out/wrk_match.txt")" "$(field p99_ms "$out/wrk_match.txt")"
-  printf "| POST /v1/match: errors, non-2xx | %s, %s |\n" "$(field errors "$out/wrk_match.txt")" "$(field non2xx "$out/wrk_match.txt")"
-  printf "| POST /v1/offers, 32 connections, while matching: committed writes/s | %s |\n" "$(field rps "$out/wrk_offers.txt")"
-  printf "| POST /v1/offers: p50 / p99 ms | %s / %s |\n" "$(field p50_ms "$out/wrk_offers.txt")" "$(field p99_ms "$out/wrk_offers.txt")"
-  printf "| POST /v1/offers: non-2xx; rows added in PostgreSQL | %s; %s |\n" "$(field non2xx "$out/wrk_offers.txt")" "$((after - before))"
-  printf "| POST /v1/match during the writes (16 connections): requests/s, p50 / p99 ms | %s, %s / %s |\n" "$(field rps "$out/wrk_match_during.txt")" "$(field p50_ms "$out/wrk_match_during.txt")" "$(field p99_ms "$out/wrk_match_during.txt")"
-  printf "| peer: pgbench, the same INSERT + change row, one transaction each, 32 clients: tps | %s |\n" "$pg_tps"
-  printf "| ratio: our committed writes/s / pgbench tps | %.2fx |\n" "$(echo "$(field rps "$out/wrk_offers.txt") / $pg_tps" | bc -l)"
+  echo "| start-up | median s | max s | RSS MiB |"
+  echo "|---|---:|---:|---:|"
+  printf "| \`serve\` until /ready answers, 3 runs | %.1f | %.1f | %.0f |\n" "$start_med" "$start_max" "$(echo "$rss / 1024" | bc -l)"
+  printf "| peer: PostgreSQL streaming the same rows to /dev/null (COPY TO), 3 runs | %.1f | | |\n" "$pg_med"
+  printf "| ratio skillmatch / PostgreSQL | %.1fx | | |\n" "$(echo "$start_med / $pg_med" | bc -l)"
+  echo
+  echo "Queries find offers: $found results in all for 20 sampled queries (limit 20 each)."
+  echo
+  echo "| load (wrk, ${DURATION} s each) | requests/s | p50 ms | p99 ms | errors + non-2xx |"
+  echo "|---|---:|---:|---:|---:|"
+  for f in wrk_match wrk_match2 wrk_offers_alone wrk_offers2 wrk_match_during2 wrk_offers16 wrk_match_during16; do
+    case $f in
+      wrk_match) what="POST /v1/match, 16 connections" ;;
+      wrk_match2) what="POST /v1/match, 2 connections" ;;
+      wrk_offers_alone) what="POST /v1/offers alone, 32 connections (committed writes)" ;;
+      wrk_offers2) what="POST /v1/offers, 32 connections, while matching on 2" ;;
+      wrk_match_during2) what="… the matching meanwhile (2 connections)" ;;
+      wrk_offers16) what="POST /v1/offers, 32 connections, while matching on 16" ;;
+      wrk_match_during16) what="… the matching meanwhile (16 connections)" ;;
+    esac
+    printf "| %s | %s | %s | %s | %s |\n" "$what" "$(field rps "$out/$f.txt")" \
+      "$(field p50_ms "$out/$f.txt")" "$(field p99_ms "$out/$f.txt")" \
+      "$(( $(field errors "$out/$f.txt") + $(field non2xx "$out/$f.txt") ))"
+  done
+  printf "| offers rows added in PostgreSQL during the write runs | %s | | | |\n" "$((after - before))"
+  printf "| peer: pgbench, the same INSERT + change row, one transaction each, 32 clients | %s | | | |\n" "$pg_tps"
+  printf "| ratio: committed writes/s alone / pgbench tps | %.2fx | | | |\n" "$(echo "$(field rps "$out/wrk_offers_alone.txt") / $pg_tps" | bc -l)"
   echo
 } > "$out/../api.md"
 cat "$out/../api.md"

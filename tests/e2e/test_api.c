@@ -617,7 +617,7 @@ static void match_filters_and_explanations(void)
     }
     CHECK(saw_a && !saw_b);
     json_t *res = json_array_get(results, 0);
-    double score = json_real_value(json_object_get(res, "score"));
+    double score = json_number_value(json_object_get(res, "score"));
     CHECK(score > 0 && score <= 1);
     json_t *m = json_array_get(json_object_get(res, "matched"), 0);
     CHECK_STR(str_at(m, "tier"), "exact");
@@ -782,6 +782,49 @@ static void refuses_unmigrated_database(void)
     CHECK_HAS(text, "0 applied");
 }
 
+/* serve refuses a database that could lose acknowledged writes; the CLI names its errors. */
+static void refuses_unsafe_database_and_bad_cli_use(void)
+{
+    char cmd[1024], text[4096];
+    snprintf(cmd, sizeof cmd, "psql '%s' -qc 'ALTER SYSTEM SET synchronous_commit = off' -c "
+                              "'SELECT pg_reload_conf()' >/dev/null", conninfo);
+    CHECK_INT(sh("%s", cmd), 0);
+    usleep(300000);
+    snprintf(cmd, sizeof cmd, "build/skillmatch serve --listen 127.0.0.1:1 --db '%s' 2>&1", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
+    CHECK_HAS(text, "synchronous_commit=off");
+    snprintf(cmd, sizeof cmd, "psql '%s' -qc 'ALTER SYSTEM RESET synchronous_commit' -c "
+                              "'ALTER SYSTEM SET fsync = off' -c 'SELECT pg_reload_conf()' >/dev/null",
+             conninfo);
+    CHECK_INT(sh("%s", cmd), 0);
+    usleep(300000);
+    snprintf(cmd, sizeof cmd, "build/skillmatch serve --listen 127.0.0.1:1 --db '%s' 2>&1", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
+    CHECK_HAS(text, "fsync=off");
+    snprintf(cmd, sizeof cmd, "psql '%s' -qc 'ALTER SYSTEM RESET fsync' -c 'SELECT pg_reload_conf()' "
+                              ">/dev/null", conninfo);
+    CHECK_INT(sh("%s", cmd), 0);
+    /* The CLI: usage errors exit 2, failures 1 with the file named, DigComp imports. */
+    snprintf(cmd, sizeof cmd, "build/skillmatch import --db '%s' 2>&1", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 2);
+    snprintf(cmd, sizeof cmd, "build/skillmatch import esco /nonexistent --db '%s' 2>&1", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
+    CHECK_HAS(text, "/nonexistent");
+    snprintf(cmd, sizeof cmd,
+             "build/skillmatch import digcomp tests/fixtures/digcomp-mini.jsonld --db '%s' 2>&1",
+             conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 0);
+    CHECK_HAS(text, "import digcomp:");
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys create --org X --role seeker --db '%s' 2>&1",
+             conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 2);
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys revoke 999999 --db '%s' 2>&1", conninfo);
+    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
+    CHECK_INT(run_capture("build/skillmatch migrate --db 'host=/nonexistent' 2>&1", text,
+                          sizeof text),
+              1);
+}
+
 int main(int argc, char **argv)
 {
     int rc = setup();
@@ -804,6 +847,7 @@ int main(int argc, char **argv)
         T(idempotency),          T(change_feed),
         T(key_revocation),       T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
+        T(refuses_unsafe_database_and_bad_cli_use),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();
