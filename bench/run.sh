@@ -13,6 +13,8 @@
 #      literal matching, no ranking), on the same text, 7 runs.
 #   3. quality: extraction gold set (ours vs literal labels) and the
 #      similarity model on held-out occupations.
+#   5. the JSON API (bench/api_run.sh): start-up from PostgreSQL, POST /v1/match and
+#      POST /v1/offers under wrk, pgbench as the write peer.
 #   4. the matcher: ranking quality against Jaccard (held-out occupations),
 #      speed and memory at MATCH_OFFERS offers and profiles (default 1M),
 #      PostgreSQL computing the same ranking in SQL on the same data, and
@@ -191,5 +193,12 @@ $B/bench/match_dump "$ESCO" "$N" 200 "$out/xapian"
 echo '```'
 } >> "$report"
 rm -f "$out/xapian/offers.txt" "$out/xapian/queries.txt"
+# 5. The JSON API end to end (bench/api_run.sh writes bench/out/api.md).
+echo "== 5. the JSON API" >&2
+if bash bench/api_run.sh > /dev/null; then
+  { echo; cat "$out/api.md"; } >> "$report"
+else
+  { echo; echo "## The JSON API: bench/api_run.sh failed (see its output)"; } >> "$report"
+fi
 cat "$report"
 rm -f "$out/corpus100.txt"
