@@ -108,6 +108,10 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/fuzz/replay_%)
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< tests/fuzz/replay.c $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+# The API target drives the request handlers, so it links the server's objects.
+$(B)/fuzz/replay_api: tests/fuzz/fuzz_api.c tests/fuzz/replay.c $(API_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< tests/fuzz/replay.c $(API_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 tests: $(BIN) $(TEST_BIN) $(E2E_BIN) $(REPLAY_BIN)
 benches: $(BIN) $(BENCH_BIN)
@@ -145,11 +149,14 @@ bench-api: deps-bench
 # libFuzzer targets (clang); see tests/README.md.
 fuzz:
 	@$(MAKE) --no-print-directory CC=clang B=build-fuzz SANITIZE=address,undefined \
-	    OPT="-O1 -fsanitize=fuzzer-no-link" build-fuzz/libskillmatch.a
+	    OPT="-O1 -fsanitize=fuzzer-no-link" build-fuzz/libskillmatch.a \
+	    $(filter-out build/%,$(API_LIB_OBJ:$(B)/%=build-fuzz/%))
 	@mkdir -p build-fuzz/fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  extra=; [ $$n = fuzz_api ] && extra="$(API_LIB_OBJ:$(B)/%=build-fuzz/%)"; \
 	  echo "clang $$f"; \
-	  clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $$f \
+	  clang $(CPPFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -std=c11 -g -O1 \
+	    -fsanitize=fuzzer,address,undefined $$f $$extra \
 	    build-fuzz/libskillmatch.a $(LDLIBS) -pthread -o build-fuzz/fuzz/$$n || exit 1; done
 
 format:

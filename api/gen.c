@@ -229,13 +229,22 @@ static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
     return rc;
 }
 
-int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
+/* The parts of a generation built from its taxonomy: matcher, extractor, search. */
+static int build_indexes(sm_gen *g, sm_error *err)
 {
-    double t0 = now_s();
-    *out = NULL;
+    if (sm_matcher_new(g->tx, &g->m) != SM_OK)
+        return sm_error_set(err, SM_ENOMEM, "matcher: out of memory");
+    int rc = sm_extractor_new(g->tx, &g->ex, err);
+    if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
+        rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");
+    return rc;
+}
+
+static sm_gen *gen_new(void)
+{
     sm_gen *g = calloc(1, sizeof *g);
     if (!g)
-        return sm_error_set(err, SM_ENOMEM, "out of memory");
+        return NULL;
     pthread_mutex_init(&g->pool_lock, NULL);
     pthread_cond_init(&g->pool_freed, NULL);
     /* As many queries at once as there are cores: each walks megabytes of postings and
@@ -243,14 +252,52 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
      * (bench/RESULTS.md: throughput and tail both better than one reader per connection). */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     g->reader_cap = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
+    return g;
+}
+
+int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err)
+{
+    *out = NULL;
+    sm_gen *g = gen_new();
+    if (!g)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    g->tx = tx;
+    size_t n = sm_taxonomy_count(tx);
+    g->map.cid_cap = (uint32_t)n + 1;
+    g->map.id_cap = (uint32_t)n;
+    g->map.id_of = malloc(sizeof(uint32_t) * (n + 1));
+    g->map.cid_of = calloc(n + 1, sizeof(uint32_t));
+    if (!g->map.id_of || !g->map.cid_of) {
+        g->tx = NULL;
+        sm_gen_free(g);
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    }
+    g->map.id_of[0] = SM_NO_CONCEPT;
+    for (uint32_t id = 0; id < n; id++) {
+        g->map.cid_of[id] = id + 1;
+        g->map.id_of[id + 1] = id;
+    }
+    int rc = build_indexes(g, err);
+    if (rc != SM_OK) {
+        g->tx = NULL;
+        sm_gen_free(g);
+        return rc;
+    }
+    *out = g;
+    return SM_OK;
+}
+
+int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
+{
+    double t0 = now_s();
+    *out = NULL;
+    sm_gen *g = gen_new();
+    if (!g)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
     int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
     double t_tax = now_s();
-    if (rc == SM_OK && sm_matcher_new(g->tx, &g->m) != SM_OK)
-        rc = sm_error_set(err, SM_ENOMEM, "matcher: out of memory");
     if (rc == SM_OK)
-        rc = sm_extractor_new(g->tx, &g->ex, err);
-    if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
-        rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");
+        rc = build_indexes(g, err);
     double t_idx = now_s();
     /* One snapshot for offers and profiles. */
     if (rc == SM_OK)

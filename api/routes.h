@@ -35,6 +35,13 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
 int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 
+/*
+ * Validation alone, as the create routes do it, without writing: 0 when rq's body is a valid
+ * offer (or profile) against g, else -1 with the problem in resp. For the fuzz target.
+ */
+int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp);
+
 /* What kind of concept a skill reference may name. */
 typedef enum sm_ref_kind { SM_REF_SKILL, SM_REF_OCCUPATION } sm_ref_kind;
 /*

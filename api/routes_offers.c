@@ -732,6 +732,17 @@ static int parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer
     return 0;
 }
 
+int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    offer_in *in = calloc(1, sizeof *in);
+    if (!in)
+        return sm_problem(resp, 503, "out of memory"), -1;
+    int rc = parse_offer(g, rq, resp, in);
+    json_decref(in->doc);
+    free(in);
+    return rc;
+}
+
 /* ---- writes ------------------------------------------------------------------------ */
 
 static void int_array_text(const int32_t *v, int n, char *out, size_t cap)

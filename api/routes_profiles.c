@@ -235,6 +235,17 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
     return 0;
 }
 
+int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    profile_in *in = calloc(1, sizeof *in);
+    if (!in)
+        return sm_problem(resp, 503, "out of memory"), -1;
+    int rc = parse_profile(g, rq, resp, in);
+    json_decref(in->doc);
+    free(in);
+    return rc;
+}
+
 typedef struct profile_write {
     profile_in *in;
     char *doc_text;

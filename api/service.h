@@ -67,6 +67,9 @@ typedef struct sm_service {
 
 /* Builds a generation from the database (taxonomy, offers, profiles). */
 int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err);
+/* A generation over tx (which it then owns) with no offer or profile and concept number
+ * id + 1 for each concept: for tests and fuzzing without a database. */
+int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err);
 void sm_gen_free(sm_gen *g);
 /* Per-request scratch from a generation's pools (waits when all are taken); NULL if none can be made. */
 sm_match_reader *sm_gen_reader(sm_gen *g);

@@ -220,7 +220,8 @@ typedef struct plist {
  * COARSE_BASE) instead: fine cells would cut their lists into slivers, whose
  * per-list cost falls on every query that walks all cells.
  */
-#define CELL_DEG 0.5
+#define CELLS_PER_DEG 2
+#define CELL_DEG (1.0 / CELLS_PER_DEG)
 #define COARSE 4u
 #define COARSE_BASE 0x80000000u
 #define CELL_ANYWHERE UINT32_MAX
@@ -234,7 +235,7 @@ typedef struct plist {
 #define GRID_MIN_JOB_POSTINGS 16384u
 #define GRID_MIN_PROFILE_POSTINGS 2048u
 /* A cell number is row * 1024 + column: the columns must fit. */
-_Static_assert(360.0 / CELL_DEG < 1024, "grid columns overflow the cell number");
+_Static_assert(360 * CELLS_PER_DEG < 1024, "grid columns overflow the cell number");
 
 typedef struct cell_list {
     uint32_t cell;
@@ -1486,7 +1487,8 @@ static int ensure_slots(sm_match_reader *r, size_t count)
 static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
 {
     if (++*epoch == 0) {
-        memset(stamps, 0, count * sizeof *stamps);
+        if (count)
+            memset(stamps, 0, count * sizeof *stamps);
         *epoch = 1;
     }
     return *epoch;
@@ -1496,7 +1498,8 @@ static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
 static uint32_t next_acc_stamp(sm_match_reader *r)
 {
     if (++r->epoch > STAMP_MAX) {
-        memset(r->acc, 0, r->slot_cap * sizeof *r->acc);
+        if (r->slot_cap) /* no array before the first offer */
+            memset(r->acc, 0, r->slot_cap * sizeof *r->acc);
         r->epoch = 1;
     }
     return r->epoch << STAMP_SHIFT;
