@@ -25,6 +25,9 @@ struct sm_writer {
     int stopping;
     PGconn *conn;
     _Atomic unsigned long long batches, ops;
+    /* Fault injection for the tests: the commit of this batch (1 = the first) fails, as a
+     * commit the database refuses would ($SKILLMATCH_FAULT_COMMIT; 0 = never). */
+    unsigned long long fault_commit, commits;
 };
 
 static double now_s(void)
@@ -101,6 +104,10 @@ static void run_batch(sm_writer *w, sm_write_op *batch)
             rc = exec_ops(w, batch, safe, &err);
         /* A failed COMMIT is not retried: whether it took effect is unknown, so the callers
          * get an error and the next start-up loads whatever the database holds. */
+        if (rc == SM_OK && w->fault_commit && ++w->commits == w->fault_commit) {
+            sm_error ignored_fault;
+            sm_db_exec(w->conn, "SELECT 1 / 0", 0, NULL, NULL, &ignored_fault);
+        }
         if (rc == SM_OK) {
             /* COMMIT of a transaction PostgreSQL aborted answers "ROLLBACK", not an error. */
             PGresult *res = PQexec(w->conn, "COMMIT");
@@ -226,6 +233,8 @@ int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
     if (!w)
         return sm_error_set(err, SM_ENOMEM, "writer: out of memory");
     w->s = s;
+    const char *fault = getenv("SKILLMATCH_FAULT_COMMIT");
+    w->fault_commit = fault ? strtoull(fault, NULL, 10) : 0;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->finished, NULL);

@@ -825,6 +825,61 @@ static void refuses_unsafe_database_and_bad_cli_use(void)
               1);
 }
 
+/* A commit that fails changes neither the database nor the index, and says so (503). */
+static void failed_commit_changes_nothing(void)
+{
+    /* A second server on the same database, whose first commit fails. */
+    int other = test_free_port();
+    char listen[64], log[300];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", other);
+    snprintf(log, sizeof log, "%s/fault.log", pg_dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(log, "a", stderr))
+            _exit(126);
+        setenv("SKILLMATCH_FAULT_COMMIT", "1", 1);
+        execl("build/skillmatch", "skillmatch", "serve", "--listen", listen, "--db", conninfo,
+              (char *)NULL);
+        _exit(127);
+    }
+    int up = 0;
+    for (int i = 0; i < 200 && !up; i++) {
+        reply r;
+        up = http(other, "GET", "/ready", NULL, NULL, &r) == 0 && r.status == 200;
+        reply_free(&r);
+        if (!up)
+            usleep(50000);
+    }
+    CHECK(up);
+    reply r;
+    http(other, "GET", "/v1/offers?mine=true", org_a, NULL, &r);
+    long long before = json_integer_value(json_object_get(r.json, "total"));
+    reply_free(&r);
+    const char *body = JOB("Jamais écrit", "");
+    http(other, "POST", "/v1/offers", org_a, body, &r);
+    CHECK_INT(r.status, 503);
+    CHECK_HAS(r.headers, "Retry-After: ");
+    CHECK_HAS(r.body, "commit failed");
+    reply_free(&r);
+    http(other, "GET", "/v1/offers?mine=true", org_a, NULL, &r);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "total")), before);
+    reply_free(&r);
+    http(other, "POST", "/v1/match", NULL,
+         "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"limit\":200}", &r);
+    CHECK(r.body && !strstr(r.body, "Jamais écrit"));
+    reply_free(&r);
+    /* The next commit goes through. */
+    http(other, "POST", "/v1/offers", org_a, body, &r);
+    CHECK_INT(r.status, 201);
+    reply_free(&r);
+    http(other, "POST", "/v1/match", NULL,
+         "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"limit\":200}", &r);
+    CHECK(r.body && strstr(r.body, "Jamais écrit"));
+    reply_free(&r);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     int rc = setup();
@@ -847,7 +902,7 @@ int main(int argc, char **argv)
         T(idempotency),          T(change_feed),
         T(key_revocation),       T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
-        T(refuses_unsafe_database_and_bad_cli_use),
+        T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();
