@@ -825,6 +825,108 @@ static void refuses_unsafe_database_and_bad_cli_use(void)
               1);
 }
 
+/* Creates a profile as key (NULL: the person, anonymously); fills its id and seeker key. */
+static int create_profile(const char *key, char id[40], char seeker_key[64])
+{
+    reply r;
+    http(port, "POST", "/v1/profiles", key,
+         "{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(03) "\"}],\"consent\":{"
+         "\"visible_to_organisations\":true}}",
+         &r);
+    int status = r.status;
+    if (status == 201) {
+        snprintf(id, 40, "%s", str_at(r.json, "id"));
+        snprintf(seeker_key, 64, "%s", str_at(r.json, "seeker_key"));
+    }
+    reply_free(&r);
+    return status;
+}
+
+/*
+ * Every route against every kind of caller: no key, admin, the owning organisation, another
+ * organisation, a training provider, the person the profile belongs to, another person.
+ */
+static void route_role_matrix(void)
+{
+    enum { NONE, ADMIN, OWNER, OTHER_ORG, TP, SEEKER, OTHER_SEEKER, ROLES };
+    char offer[40], training[40], profile[40], seeker_key[64], other_profile[40], other_seeker[64];
+    CHECK_INT(create_offer(org_a, JOB("Matrice", ""), offer), 201);
+    CHECK_INT(create_offer(tp_key,
+                           "{\"kind\":\"training\",\"title\":\"Matrice T\",\"teaches\":[{"
+                           "\"uri\":\"" S(02) "\"}]}",
+                           training),
+              201);
+    CHECK_INT(create_profile(org_a, profile, seeker_key), 201);
+    CHECK_INT(create_profile(org_b, other_profile, other_seeker), 201);
+    const char *keys[ROLES] = {NULL, admin_key, org_a, org_b, tp_key, seeker_key, other_seeker};
+    char offer_path[96], training_path[96], cand_path[128], profile_path[96], export_path[128],
+        match_stored[128];
+    snprintf(offer_path, sizeof offer_path, "/v1/offers/%s", offer);
+    snprintf(training_path, sizeof training_path, "/v1/offers/%s", training);
+    snprintf(cand_path, sizeof cand_path, "/v1/offers/%s/candidates", offer);
+    snprintf(profile_path, sizeof profile_path, "/v1/profiles/%s", profile);
+    snprintf(export_path, sizeof export_path, "/v1/profiles/%s/export", profile);
+    snprintf(match_stored, sizeof match_stored, "{\"profile_id\":\"%s\"}", profile);
+    const char *job = JOB("Matrice modifiée", "");
+    const char *person = "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"consent\":{"
+                         "\"visible_to_organisations\":true}}";
+    const char *inline_match = "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]}}";
+    const struct {
+        const char *method, *path, *body;
+        int expect[ROLES]; /* none, admin, owner, other org, tp, seeker, other seeker */
+    } cases[] = {
+        {"GET", "/health", NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", "/ready", NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", "/metrics", NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", "/v1/openapi.json", NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", "/v1/offers", NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", offer_path, NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"POST", "/v1/offers", JOB("Matrice créée", ""), {401, 201, 201, 201, 403, 403, 403}},
+        {"PUT", offer_path, job, {401, 200, 200, 404, 403, 403, 403}},
+        {"PUT", training_path, job, {401, 404, 404, 404, 403, 403, 403}}, /* a job body: kinds differ */
+        {"DELETE", training_path, NULL, {401, -1, 403, 403, -1, 403, 403}},
+        {"DELETE", offer_path, NULL, {401, -1, -1, 404, 403, 403, 403}},
+        {"GET", cand_path, NULL, {401, 200, 200, 404, 403, 403, 403}},
+        {"POST", "/v1/profiles", person, {201, 201, 201, 201, 403, 403, 403}},
+        {"GET", profile_path, NULL, {401, 200, 200, 404, 403, 200, 404}},
+        {"PUT", profile_path, person, {401, 200, 200, 404, 403, 200, 404}},
+        {"GET", export_path, NULL, {401, 200, 200, 404, 403, 200, 404}},
+        {"DELETE", profile_path, NULL, {401, -1, -1, 404, 403, -1, 404}},
+        {"POST", "/v1/match", inline_match, {200, 200, 200, 200, 200, 200, 200}},
+        {"POST", "/v1/match", match_stored, {401, 200, 200, 404, 403, 200, 404}},
+        {"GET", "/v1/skills?q=cash", NULL, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", "/v1/skills/00000000-0000-4000-8000-000000000002", NULL,
+         {200, 200, 200, 200, 200, 200, 200}},
+        {"POST", "/v1/extract", "{\"text\":\"operate cash register\"}",
+         {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", "/v1/changes", NULL, {401, 200, 200, 200, 200, 403, 403}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (int role = 0; role < ROLES; role++) {
+            if (cases[i].expect[role] < 0) /* a success that would remove the object: below */
+                continue;
+            int got = status_of(cases[i].method, cases[i].path, keys[role], cases[i].body);
+            if (got != cases[i].expect[role])
+                fprintf(stderr, "    %s %s as role %d: %d, expected %d\n", cases[i].method,
+                        cases[i].path, role, got, cases[i].expect[role]);
+            CHECK_INT(got, cases[i].expect[role]);
+        }
+    /* The successful deletions, last: each by one allowed caller. */
+    CHECK_INT(status_of("DELETE", training_path, tp_key, NULL), 204);
+    CHECK_INT(status_of("DELETE", offer_path, org_a, NULL), 204);
+    CHECK_INT(status_of("DELETE", profile_path, seeker_key, NULL), 204);
+    char id2[40], key2[64], path2[96];
+    CHECK_INT(create_offer(org_a, JOB("Matrice admin", ""), id2), 201);
+    snprintf(path2, sizeof path2, "/v1/offers/%s", id2);
+    CHECK_INT(status_of("DELETE", path2, admin_key, NULL), 204);
+    CHECK_INT(create_profile(org_a, id2, key2), 201);
+    snprintf(path2, sizeof path2, "/v1/profiles/%s", id2);
+    CHECK_INT(status_of("DELETE", path2, admin_key, NULL), 204);
+    CHECK_INT(create_profile(org_a, id2, key2), 201);
+    snprintf(path2, sizeof path2, "/v1/profiles/%s", id2);
+    CHECK_INT(status_of("DELETE", path2, org_a, NULL), 204);
+}
+
 /* A commit that fails changes neither the database nor the index, and says so (503). */
 static void failed_commit_changes_nothing(void)
 {
@@ -900,7 +1002,7 @@ int main(int argc, char **argv)
         T(error_classes),        T(taxonomy_routes),
         T(profiles_and_roles),   T(match_filters_and_explanations),
         T(idempotency),          T(change_feed),
-        T(key_revocation),       T(rate_limits),
+        T(key_revocation),       T(route_role_matrix),    T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
         T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
     };
