@@ -163,6 +163,18 @@ int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_princi
     return found.key_id ? SM_OK : SM_ENOTFOUND;
 }
 
+int sm_keys_cached(sm_keys *k, const char *key, size_t len)
+{
+    unsigned char hash[32];
+    sm_key_hash(key, len, hash);
+    time_t now = time(NULL);
+    pthread_rwlock_rdlock(&k->lock);
+    entry *e = find(k, hash);
+    int known = e && e->used == 1 && (e->who.key_id || e->expires >= now);
+    pthread_rwlock_unlock(&k->lock);
+    return known;
+}
+
 void sm_keys_add(sm_keys *k, const char *key, size_t len, const sm_principal *who)
 {
     unsigned char hash[32];

@@ -22,6 +22,8 @@ void sm_keys_free(sm_keys *k);
  * SM_EIO (the database could not be asked).
  */
 int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_principal *who);
+/* Whether the answer for key is in memory (known or known unknown): no database needed. */
+int sm_keys_cached(sm_keys *k, const char *key, size_t len);
 /* Remembers a key the server just created. */
 void sm_keys_add(sm_keys *k, const char *key, size_t len, const sm_principal *who);
 /* Forgets every key bound to this profile (erased). */

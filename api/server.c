@@ -3,14 +3,17 @@
  *
  * Start-up: check the database (migrated, fsync and synchronous_commit on),
  * build the first generation from it (taxonomy, offers, profiles), start the
- * writer thread, then listen. Each connection has its own thread (libmicro-
- * httpd's thread-per-connection mode): a write waiting on PostgreSQL blocks
- * only its own connection while matching goes on in the others (api/README.md
- * says why). Bounds, set explicitly: connections in total and per address,
- * idle time per connection, memory per connection, body size (1 MiB), JSON
- * depth, and request rates per key or address.
+ * writer thread, then listen. libmicrohttpd runs one HTTP worker per core
+ * (epoll). A request that only computes (matching an inline profile, the
+ * taxonomy routes, health, metrics) is answered on its worker; any other
+ * (writes, document reads, unknown keys, Idempotency-Key) is suspended and
+ * handed to a pool of blocking workers, which may wait on PostgreSQL or on
+ * the writer, then resume it with its answer (api/README.md says why).
+ * Bounds, set explicitly: connections in total and per address, idle time
+ * per connection, memory per connection, body size (1 MiB), JSON depth, and
+ * request rates per key or address.
  *
- * Every request goes through dispatch(): route lookup (404, 405 with Allow),
+ * Every request goes through process(): route lookup (404, 405 with Allow),
  * the key (401), the rate limit (429 with Retry-After), Idempotency-Key
  * replay for POST, the handler, then metrics. SIGHUP reloads the taxonomy
  * and the index from PostgreSQL; SIGINT and SIGTERM stop the server after
@@ -29,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_BODY (1u << 20)
 #define DEFAULT_KEY_RATE 1200   /* requests a minute per key */
@@ -105,6 +110,15 @@ typedef struct conn_state {
     size_t len, cap;
     int too_big;
     struct timespec start;
+    /* A request handed to the blocking workers: what it is, and its answer once done. */
+    struct MHD_Connection *conn;
+    const char *url, *method;
+    _Atomic int state; /* 0 new, 1 with a worker, 2 answered */
+    sm_response resp;
+    char allow[64];
+    int challenge;
+    size_t route;
+    struct conn_state *next_job;
 } conn_state;
 
 /* Matches path against pattern; fills params (copied into store). "{uri}" takes the rest. */
@@ -250,8 +264,13 @@ static int client_address(struct MHD_Connection *conn, char *out, size_t cap)
     return 0;
 }
 
-static enum MHD_Result dispatch(sm_service *s, struct MHD_Connection *conn, const char *url,
-                                const char *method, conn_state *cs)
+/*
+ * Works out the answer to a request into cs (resp, allow, challenge, route): routing, the
+ * key, rate limits, Idempotency-Key replay, the handler, metrics. It may block on
+ * PostgreSQL, so it runs on an HTTP worker only for requests that cannot (runs_inline).
+ */
+static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
+                    const char *method, conn_state *cs)
 {
     sm_request rq;
     memset(&rq, 0, sizeof rq);
@@ -390,10 +409,101 @@ send:
         resp.body = NULL;
         resp.len = 0;
     }
-    enum MHD_Result r = send_response(conn, &resp, allow, challenge);
-    free(resp.body);
+    cs->resp = resp;
+    cs->challenge = challenge;
+    cs->route = route;
+    snprintf(cs->allow, sizeof cs->allow, "%s", allow ? allow : "");
+}
+
+/* Queues cs's answer on its connection (the response takes the body). */
+static enum MHD_Result answer(struct MHD_Connection *conn, conn_state *cs)
+{
+    enum MHD_Result r =
+        send_response(conn, &cs->resp, cs->allow[0] ? cs->allow : NULL, cs->challenge);
+    free(cs->resp.body);
+    cs->resp.body = NULL;
     return r;
 }
+
+/*
+ * Whether a request can be answered on an HTTP worker without waiting for PostgreSQL: the
+ * taxonomy routes, the inline match, health and metrics, with no Idempotency-Key and a key
+ * (if any) already known. Everything else goes to the blocking workers, so that the HTTP
+ * workers (one per core) only ever compute.
+ */
+static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *url,
+                       const char *method, conn_state *cs)
+{
+    if (cs->too_big)
+        return 1;
+    if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"))
+        return 0;
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    if (auth && strncmp(auth, "Bearer ", 7) == 0 && !sm_keys_cached(s->keys, auth + 7, strlen(auth + 7)))
+        return 0;
+    int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (get && (!strcmp(url, "/health") || !strcmp(url, "/metrics") ||
+                !strcmp(url, "/v1/openapi.json") || !strcmp(url, "/v1/skills") ||
+                !strncmp(url, "/v1/skills/", 11)))
+        return 1;
+    if (!strcmp(method, "POST") && !strcmp(url, "/v1/extract"))
+        return 1;
+    /* A match on a stored profile reads it from the database. */
+    if (!strcmp(method, "POST") && !strcmp(url, "/v1/match"))
+        return !(cs->body && strstr(cs->body, "\"profile_id\""));
+    return 0;
+}
+
+/* ---- the blocking workers ------------------------------------------------------- */
+
+#define BLOCKING_WORKERS 64
+
+typedef struct blocking {
+    sm_service *s;
+    pthread_mutex_t lock;
+    pthread_cond_t work;
+    conn_state *head, *tail;
+    int stopping;
+    pthread_t threads[BLOCKING_WORKERS];
+    int started;
+} blocking;
+
+static void *blocking_main(void *arg)
+{
+    blocking *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        while (!b->head && !b->stopping)
+            pthread_cond_wait(&b->work, &b->lock);
+        conn_state *cs = b->head;
+        if (cs) {
+            b->head = cs->next_job;
+            if (!b->head)
+                b->tail = NULL;
+        }
+        pthread_mutex_unlock(&b->lock);
+        if (!cs)
+            return NULL; /* stopping, and nothing left */
+        process(b->s, cs->conn, cs->url, cs->method, cs);
+        atomic_store(&cs->state, 2);
+        MHD_resume_connection(cs->conn);
+    }
+}
+
+static void blocking_submit(blocking *b, conn_state *cs)
+{
+    pthread_mutex_lock(&b->lock);
+    cs->next_job = NULL;
+    if (b->tail)
+        b->tail->next_job = cs;
+    else
+        b->head = cs;
+    b->tail = cs;
+    pthread_cond_signal(&b->work);
+    pthread_mutex_unlock(&b->lock);
+}
+
+static blocking *the_blocking; /* the server's, for handle() */
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
@@ -436,7 +546,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         *upload_size = 0;
         return MHD_YES;
     }
-    return dispatch(s, conn, url, method, cs);
+    if (atomic_load(&cs->state) == 2) /* resumed: the blocking worker has the answer */
+        return answer(conn, cs);
+    if (atomic_load(&cs->state) == 1) /* still with a worker (a spurious call) */
+        return MHD_YES;
+    if (runs_inline(s, conn, url, method, cs)) {
+        process(s, conn, url, method, cs);
+        return answer(conn, cs);
+    }
+    cs->conn = conn;
+    cs->url = url;
+    cs->method = method;
+    atomic_store(&cs->state, 1);
+    MHD_suspend_connection(conn);
+    blocking_submit(the_blocking, cs);
+    return MHD_YES;
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
@@ -448,6 +572,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     conn_state *cs = *req_cls;
     if (cs) {
         free(cs->body);
+        free(cs->resp.body);
         free(cs);
         *req_cls = NULL;
     }
@@ -561,14 +686,29 @@ int sm_cmd_serve(int argc, char **argv)
         fprintf(stderr, "skillmatch serve: %s\n", err.message[0] ? err.message : "out of memory");
         return 1;
     }
+    static blocking b;
+    memset(&b, 0, sizeof b);
+    b.s = &s;
+    pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.work, NULL);
+    for (; b.started < BLOCKING_WORKERS; b.started++)
+        if (pthread_create(&b.threads[b.started], NULL, blocking_main, &b) != 0)
+            break;
+    if (!b.started) {
+        fprintf(stderr, "skillmatch serve: cannot start threads\n");
+        return 1;
+    }
+    the_blocking = &b;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned http_workers = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE,
-        (size_t)512 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, http_workers, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "skillmatch serve: cannot listen on %s (in use, or not allowed)\n", listen);
         return 1;
@@ -589,6 +729,14 @@ int sm_cmd_serve(int argc, char **argv)
         atomic_store(&s.reload, 1);
     }
     fprintf(stderr, "skillmatch: signal %d, stopping\n", sig);
+    /* Stop taking connections, let the workers answer what they hold, then stop. */
+    MHD_quiesce_daemon(d);
+    pthread_mutex_lock(&b.lock);
+    b.stopping = 1;
+    pthread_cond_broadcast(&b.work);
+    pthread_mutex_unlock(&b.lock);
+    for (int i = 0; i < b.started; i++)
+        pthread_join(b.threads[i], NULL);
     MHD_stop_daemon(d);
     sm_writer_stop(s.writer);
     sm_service_release(&s, s.gen);
