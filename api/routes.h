@@ -51,6 +51,8 @@ typedef enum sm_ref_kind { SM_REF_SKILL, SM_REF_OCCUPATION } sm_ref_kind;
  */
 uint32_t sm_resolve_concept(sm_gen *g, json_t *v, const char *path, sm_ref_kind kind,
                             sm_field_errors *fe);
+/* A claim's "evidence" (an sm_evidence, declared when absent; an error names a wrong one). */
+int sm_read_evidence(json_t *item, const char *path, sm_field_errors *fe);
 /* Adds "label" (in lang) to each item of the skill arrays of doc (in place). */
 void sm_label_skills(sm_gen *g, json_t *doc, sm_lang lang);
 /* A compact {uri, label} for a concept. */

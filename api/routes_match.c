@@ -54,19 +54,7 @@ static void read_inline(sm_gen *g, json_t *obj, inline_profile *ip, sm_field_err
                                          sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
         long long level = 0;
         sm_get_int(item, path, "level", 0, SM_MAX_LEVEL, &level, fe);
-        const char *ev = sm_get_string(item, path, "evidence", 20, 0, fe);
-        int evidence = 0;
-        if (ev) {
-            evidence = -1;
-            for (int e = 0; sm_evidence_names[e]; e++)
-                if (strcmp(ev, sm_evidence_names[e]) == 0)
-                    evidence = e;
-            if (evidence < 0) {
-                sm_field_error(fe, sm_path(p2, sizeof p2, path, "evidence"),
-                               "must be declared, validated, assessed or certified");
-                evidence = 0;
-            }
-        }
+        int evidence = sm_read_evidence(item, path, fe);
         if (id != SM_NO_CONCEPT)
             ip->claims[ip->count++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)evidence};
     }

@@ -56,6 +56,20 @@ uint32_t sm_resolve_concept(sm_gen *g, json_t *v, const char *path, sm_ref_kind 
     return id;
 }
 
+int sm_read_evidence(json_t *item, const char *path, sm_field_errors *fe)
+{
+    const char *ev = sm_get_string(item, path, "evidence", 20, 0, fe);
+    if (!ev)
+        return SM_EVIDENCE_DECLARED;
+    for (int e = 0; sm_evidence_names[e]; e++)
+        if (strcmp(ev, sm_evidence_names[e]) == 0)
+            return e;
+    char p[160];
+    sm_field_error(fe, sm_path(p, sizeof p, path, "evidence"),
+                   "must be declared, validated, assessed or certified");
+    return SM_EVIDENCE_DECLARED;
+}
+
 void sm_label_skills(sm_gen *g, json_t *doc, sm_lang lang)
 {
     static const char *const arrays[] = {"skills", "teaches", "prerequisites"};

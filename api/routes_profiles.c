@@ -64,19 +64,7 @@ static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_
                                          sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
         long long level = 0;
         sm_get_int(item, path, "level", 0, SM_MAX_LEVEL, &level, fe);
-        const char *ev = sm_get_string(item, path, "evidence", 20, 0, fe);
-        int evidence = 0;
-        if (ev) {
-            evidence = -1;
-            for (int e = 0; sm_evidence_names[e]; e++)
-                if (strcmp(ev, sm_evidence_names[e]) == 0)
-                    evidence = e;
-            if (evidence < 0) {
-                sm_field_error(fe, sm_path(p2, sizeof p2, path, "evidence"),
-                               "must be declared, validated, assessed or certified");
-                evidence = 0;
-            }
-        }
+        int evidence = sm_read_evidence(item, path, fe);
         int extracted = 0;
         sm_get_bool(item, path, "extracted", &extracted, fe);
         if (id == SM_NO_CONCEPT)
