@@ -99,6 +99,28 @@ int sm_cmd_import(int argc, char **argv)
     sm_taxonomy *tx = sm_taxonomy_new();
     sm_error err = {0, ""};
     int rc = tx ? SM_OK : sm_error_set(&err, SM_ENOMEM, "out of memory");
+    PGconn *c = rc == SM_OK ? connect_or_say("import", db) : NULL;
+    if (!c) {
+        sm_taxonomy_free(tx);
+        return 1;
+    }
+    /* The concepts already stored, as bare references: DigComp and built-in rows that name
+     * an ESCO concept (a competence's ESCO twin) then link to it as the file loader does. */
+    if (!is_esco) {
+        PGresult *known;
+        if (sm_db_exec(c, "SELECT uri FROM concepts", 0, NULL, &known, &err) == SM_OK) {
+            for (int i = 0; i < PQntuples(known) && rc == SM_OK; i++) {
+                uint32_t id;
+                rc = sm_taxonomy_intern(tx,
+                                        sm_str_make(PQgetvalue(known, i, 0),
+                                                    (size_t)PQgetlength(known, i, 0)),
+                                        SM_CT_UNKNOWN, &id);
+            }
+            PQclear(known);
+        } else if (!strstr(err.message, "concepts")) /* not migrated: said below */
+            rc = SM_EIO;
+        err.message[0] = '\0';
+    }
     if (rc == SM_OK)
         rc = is_esco ? sm_esco_load(tx, path, NULL, &err)
              : is_dc ? sm_digcomp_load_jsonld(tx, path, &err)
@@ -106,13 +128,9 @@ int sm_cmd_import(int argc, char **argv)
     if (rc == SM_OK && (rc = sm_taxonomy_finalize(tx)) != SM_OK)
         sm_error_set(&err, rc, "taxonomy: %s", sm_strerror(rc));
     if (rc != SM_OK) {
-        fprintf(stderr, "skillmatch import: %s\n", err.message);
+        fprintf(stderr, "skillmatch import: %s\n", err.message[0] ? err.message : sm_strerror(rc));
         sm_taxonomy_free(tx);
-        return 1;
-    }
-    PGconn *c = connect_or_say("import", db);
-    if (!c) {
-        sm_taxonomy_free(tx);
+        PQfinish(c);
         return 1;
     }
     size_t concepts = 0;

@@ -265,19 +265,42 @@ static int load_facts(PGconn *c, sm_taxonomy *tx, const sm_concept_map *map, sm_
     return rc ? sm_error_set(err, rc, "taxonomy: %s while loading facts", sm_strerror(rc)) : 0;
 }
 
+/*
+ * Labels, source by source. A concept keeps the preferred label of the first source that
+ * gives it one in a language; a later source's preferred label becomes an alternative (the
+ * built-in taxonomy, imported alone, names ESCO concepts it adds to as if they were its own;
+ * the file loader makes the same choice, taxonomy/builtin.c).
+ */
 static int load_labels(PGconn *c, sm_taxonomy *tx, const sm_concept_map *map, sm_error *err)
 {
     PGresult *r;
-    if (sm_db_exec(c, "SELECT cid, lang, kind, text FROM concept_labels ORDER BY " SOURCE_ORDER,
+    if (sm_db_exec(c,
+                   "SELECT cid, lang, kind, text, " SOURCE_ORDER " FROM concept_labels ORDER BY "
+                   SOURCE_ORDER,
                    0, NULL, &r, err))
         return SM_EIO;
+    size_t n = sm_taxonomy_count(tx);
+    uint8_t *pref_source = sm_calloc(n * SM_LANG_COUNT + 1, 1);
+    if (!pref_source) {
+        PQclear(r);
+        return sm_error_set(err, SM_ENOMEM, "taxonomy: out of memory");
+    }
     int rc = SM_OK;
     for (int row = 0; row < PQntuples(r) && rc == SM_OK; row++) {
         uint32_t id = id_at(map, r, row, 0), lang = u32_of(r, row, 1), kind = u32_of(r, row, 2);
-        if (id == SM_NO_CONCEPT || lang >= SM_LANG_COUNT || kind > SM_LABEL_HIDDEN)
+        uint8_t source = (uint8_t)u32_of(r, row, 4);
+        if (id == SM_NO_CONCEPT || id >= n || lang >= SM_LANG_COUNT || kind > SM_LABEL_HIDDEN)
             continue;
+        uint8_t *first = &pref_source[(size_t)id * SM_LANG_COUNT + lang];
+        if (kind == SM_LABEL_PREFERRED) {
+            if (!*first)
+                *first = source;
+            else if (*first != source)
+                kind = SM_LABEL_ALT;
+        }
         rc = sm_taxonomy_add_label(tx, id, (sm_lang)lang, (sm_label_kind)kind, str_of(r, row, 3));
     }
+    sm_free(pref_source);
     PQclear(r);
     return rc ? sm_error_set(err, rc, "taxonomy: %s while loading labels", sm_strerror(rc)) : 0;
 }

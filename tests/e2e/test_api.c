@@ -7,6 +7,7 @@
  * restart with nothing lost. Skips, saying why, when PostgreSQL is missing.
  */
 #include "api/service.h"
+#include "taxonomy/loader.h"
 #include "tests/e2e/http.h"
 #include "tests/unit/check.h"
 
@@ -263,6 +264,59 @@ static void openapi_matches_routes(void)
         }
     }
     reply_free(&r);
+}
+
+/*
+ * The taxonomy the server loads from PostgreSQL is the one the file loader builds, also where
+ * the built-in taxonomy adds to an ESCO concept (its labels become alternatives there).
+ */
+static void stored_taxonomy_equals_files(void)
+{
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s/esco-twin", pg_dir);
+    /* The fixture plus the ESCO skill the built-in "tenir une caisse" adds to. */
+    CHECK_INT(sh("rm -rf %s && cp -r tests/fixtures/esco %s && cd %s/en && grep 000000000012 "
+                 "skills_en.csv | sed -e 's|00000000-0000-4000-8000-000000000012|"
+                 "0cb013af-6dd9-4fb2-b34e-63dda1a5cf82|' -e 's/,management,/,operate a till,/' "
+                 ">> skills_en.csv",
+                 dir, dir, dir),
+              0);
+    CHECK_INT(sh("build/skillmatch import esco %s --db '%s' >/dev/null && build/skillmatch "
+                 "import builtin --db '%s' >/dev/null",
+                 dir, conninfo, conninfo),
+              0);
+    sm_load_options opts = {dir, NULL};
+    sm_taxonomy *files = NULL, *stored = NULL;
+    sm_concept_map map;
+    sm_error err = {0, ""};
+    PGconn *c = NULL;
+    CHECK_INT(sm_taxonomy_load(&opts, &files, NULL, &err), SM_OK);
+    CHECK_INT(sm_db_connect(conninfo, &c, &err), SM_OK);
+    CHECK_INT(sm_store_load_taxonomy(c, &stored, &map, &err), SM_OK);
+    if (!files || !stored)
+        return;
+    CHECK_INT((long long)sm_taxonomy_count(stored), (long long)sm_taxonomy_count(files));
+    CHECK_INT((long long)sm_taxonomy_label_total(stored), (long long)sm_taxonomy_label_total(files));
+    for (int rel = 0; rel < SM_REL__COUNT; rel++)
+        CHECK_INT((long long)sm_taxonomy_edge_count(stored, (sm_relation)rel),
+                  (long long)sm_taxonomy_edge_count(files, (sm_relation)rel));
+    size_t differ = 0;
+    for (uint32_t id = 0; id < sm_taxonomy_count(files); id++) {
+        const char *uri = sm_taxonomy_uri(files, id);
+        uint32_t other = sm_taxonomy_find(stored, sm_str_make(uri, strlen(uri)));
+        for (int l = 0; l < SM_LANG_COUNT; l++)
+            differ += other == SM_NO_CONCEPT ||
+                      strcmp(sm_taxonomy_label(files, id, (sm_lang)l),
+                             sm_taxonomy_label(stored, other, (sm_lang)l)) ||
+                      strcmp(sm_taxonomy_description(files, id, (sm_lang)l),
+                             sm_taxonomy_description(stored, other, (sm_lang)l)) ||
+                      sm_taxonomy_type(files, id) != sm_taxonomy_type(stored, other);
+    }
+    CHECK_INT((long long)differ, 0);
+    sm_concept_map_free(&map);
+    sm_taxonomy_free(files);
+    sm_taxonomy_free(stored);
+    PQfinish(c);
 }
 
 static void offers_crud_and_roles(void)
@@ -996,7 +1050,7 @@ int main(int argc, char **argv)
     }
     ready_ok = 1;
     static const sm_test tests[] = {
-        T(service_routes),       T(openapi_matches_routes),
+        T(service_routes),       T(openapi_matches_routes), T(stored_taxonomy_equals_files),
         T(offers_crud_and_roles), T(offer_list_pages),
         T(trainings),            T(extraction_and_job_posting),
         T(error_classes),        T(taxonomy_routes),
