@@ -1,7 +1,9 @@
 /* parse.c: bodies and field readers (see parse.h). */
 #include "api/parse.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -235,4 +237,22 @@ int sm_is_uuid(const char *s)
             return 0;
     }
     return 1;
+}
+
+long long sm_query_int(const sm_request *rq, const char *name, long long lo, long long hi,
+                       long long dflt, const char *reason, sm_field_errors *fe)
+{
+    const char *v = sm_req_query(rq, name);
+    if (!v)
+        return dflt;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (*v && !*end && !errno && n >= lo && n <= hi)
+        return n;
+    if (reason)
+        sm_field_error(fe, name, "%s", reason);
+    else
+        sm_field_error(fe, name, "must be an integer from %lld to %lld", lo, hi);
+    return dflt;
 }

@@ -34,6 +34,12 @@ int sm_get_date(json_t *obj, const char *path, const char *key, int32_t *out,
                 sm_field_errors *fe);
 int sm_parse_date(const char *s, int32_t *days);
 void sm_format_date(int32_t days, char out[11]);
+/*
+ * The query parameter name as an integer in lo..hi, dflt when absent; anything else records
+ * "NAME: must be an integer from LO to HI" (or reason, when not NULL) and gives dflt.
+ */
+long long sm_query_int(const sm_request *rq, const char *name, long long lo, long long hi,
+                       long long dflt, const char *reason, sm_field_errors *fe);
 /* Records an error for every key of obj not in allowed (NULL-terminated). */
 void sm_check_keys(json_t *obj, const char *path, const char *const *allowed, sm_field_errors *fe);
 /* path + "." + key, or path + "[i]" (into a buffer of the caller). */

@@ -423,17 +423,10 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
         return 0;
     const char *id = rq->params[0];
-    const char *limit_s = sm_req_query(rq, "limit");
-    long limit = 20;
-    if (limit_s) {
-        char *end;
-        limit = strtol(limit_s, &end, 10);
-        if (!*limit_s || *end || limit < 1 || limit > SM_MATCH_MAX_LIMIT) {
-            sm_field_errors fe = {0};
-            sm_field_error(&fe, "limit", "must be an integer from 1 to %d", SM_MATCH_MAX_LIMIT);
-            return sm_problem_fields(resp, 400, &fe);
-        }
-    }
+    sm_field_errors fe = {0};
+    long long limit = sm_query_int(rq, "limit", 1, SM_MATCH_MAX_LIMIT, 20, NULL, &fe);
+    if (fe.count)
+        return sm_problem_fields(resp, 400, &fe);
     if (!sm_is_uuid(id))
         return sm_problem(resp, 404, "no offer with this id");
     sm_error err = {0, ""};

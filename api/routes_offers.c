@@ -1075,17 +1075,11 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
 int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     const char *kind = sm_req_query(rq, "kind"), *cursor = sm_req_query(rq, "cursor"),
-               *limit_s = sm_req_query(rq, "limit"), *mine = sm_req_query(rq, "mine");
+               *mine = sm_req_query(rq, "mine");
     sm_field_errors fe = {0};
     if (kind && strcmp(kind, "job") && strcmp(kind, "training"))
         sm_field_error(&fe, "kind", "must be job or training");
-    long limit = 20;
-    if (limit_s) {
-        char *end;
-        limit = strtol(limit_s, &end, 10);
-        if (!*limit_s || *end || limit < 1 || limit > 200)
-            sm_field_error(&fe, "limit", "must be an integer from 1 to 200");
-    }
+    long long limit = sm_query_int(rq, "limit", 1, 200, 20, NULL, &fe);
     if (cursor && !sm_is_uuid(cursor))
         sm_field_error(&fe, "cursor", "not a cursor this service gave");
     int only_mine = mine && strcmp(mine, "true") == 0;
@@ -1099,7 +1093,7 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     if (kind)
         snprintf(kind_code, sizeof kind_code, "%d", strcmp(kind, "training") == 0);
     char lim[24];
-    snprintf(lim, sizeof lim, "%ld", limit + 1);
+    snprintf(lim, sizeof lim, "%lld", limit + 1);
     const char *p[] = {kind ? kind_code : NULL, cursor, only_mine ? rq->who.org : NULL, lim};
     sm_error err = {0, ""};
     PGconn *c = sm_db_get(s->db, 2000, &err);

@@ -6,6 +6,7 @@
 #include "api/metrics.h"
 #include "api/routes.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,26 +53,15 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
                                       SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
         return 0;
-    const char *since_s = sm_req_query(rq, "since"), *limit_s = sm_req_query(rq, "limit");
     sm_field_errors fe = {0};
-    long long since = 0;
-    long limit = 100;
-    char *end;
-    if (since_s) {
-        since = strtoll(since_s, &end, 10);
-        if (!*since_s || *end || since < 0)
-            sm_field_error(&fe, "since", "must be a sequence number (0 or more)");
-    }
-    if (limit_s) {
-        limit = strtol(limit_s, &end, 10);
-        if (!*limit_s || *end || limit < 1 || limit > 1000)
-            sm_field_error(&fe, "limit", "must be an integer from 1 to 1000");
-    }
+    long long since = sm_query_int(rq, "since", 0, INT64_MAX, 0,
+                                   "must be a sequence number (0 or more)", &fe);
+    long long limit = sm_query_int(rq, "limit", 1, 1000, 100, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
     char since_t[24], lim[24];
     snprintf(since_t, sizeof since_t, "%lld", since);
-    snprintf(lim, sizeof lim, "%ld", limit + 1);
+    snprintf(lim, sizeof lim, "%lld", limit + 1);
     const char *p[] = {since_t, lim, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
     sm_error err = {0, ""};
     PGconn *c = sm_db_get(s->db, 2000, &err);

@@ -26,8 +26,7 @@ static json_t *ref(sm_gen *g, uint32_t id, sm_lang lang)
 int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)s;
-    const char *q = sm_req_query(rq, "q"), *limit_s = sm_req_query(rq, "limit"),
-               *lang_s = sm_req_query(rq, "lang");
+    const char *q = sm_req_query(rq, "q"), *lang_s = sm_req_query(rq, "lang");
     sm_field_errors fe = {0};
     if (!q || !*q)
         sm_field_error(&fe, "q", "required: the beginning of a skill's name");
@@ -37,13 +36,7 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         sm_field_error(&fe, "q", "invalid UTF-8");
     if (lang_s && strcmp(lang_s, "fr") && strcmp(lang_s, "en"))
         sm_field_error(&fe, "lang", "must be fr or en");
-    long limit = 10;
-    if (limit_s) {
-        char *end;
-        limit = strtol(limit_s, &end, 10);
-        if (!*limit_s || *end || limit < 1 || limit > 50)
-            sm_field_error(&fe, "limit", "must be an integer from 1 to 50");
-    }
+    long long limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
     sm_lang lang = sm_req_lang(rq, NULL);
