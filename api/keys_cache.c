@@ -118,18 +118,24 @@ static void put(sm_keys *k, const unsigned char *hash, const sm_principal *who, 
     e->expires = expires;
 }
 
-int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_principal *who)
+/* Whether the cache answers for hash (a key, or a recent miss); fills *who when it does. */
+static int cached(sm_keys *k, const unsigned char *hash, time_t now, sm_principal *who)
 {
-    unsigned char hash[32];
-    sm_key_hash(key, len, hash);
-    time_t now = time(NULL);
     pthread_rwlock_rdlock(&k->lock);
     entry *e = find(k, hash);
     int known = e && e->used == 1 && (e->who.key_id || e->expires >= now);
     if (known)
         *who = e->who;
     pthread_rwlock_unlock(&k->lock);
-    if (known)
+    return known;
+}
+
+int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_principal *who)
+{
+    unsigned char hash[32];
+    sm_key_hash(key, len, hash);
+    time_t now = time(NULL);
+    if (cached(k, hash, now, who))
         return who->key_id ? SM_OK : SM_ENOTFOUND;
     sm_error err;
     PGconn *c = sm_db_get(db, 2000, &err);
@@ -166,13 +172,9 @@ int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_princi
 int sm_keys_cached(sm_keys *k, const char *key, size_t len)
 {
     unsigned char hash[32];
+    sm_principal who;
     sm_key_hash(key, len, hash);
-    time_t now = time(NULL);
-    pthread_rwlock_rdlock(&k->lock);
-    entry *e = find(k, hash);
-    int known = e && e->used == 1 && (e->who.key_id || e->expires >= now);
-    pthread_rwlock_unlock(&k->lock);
-    return known;
+    return cached(k, hash, time(NULL), &who);
 }
 
 void sm_keys_add(sm_keys *k, const char *key, size_t len, const sm_principal *who)

@@ -66,6 +66,14 @@ json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_le
 void sm_idem_prepare(const sm_request *rq, sm_write_op *op, unsigned status, const char *body);
 /* The problem for a write that failed (404 when not found, 503 on the database). */
 int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what);
+/* A read connection from the pool for a route; NULL with a 503 (Retry-After) in resp when
+ * none comes within 2 s. Give it back with sm_db_put. */
+PGconn *sm_route_db(sm_service *s, sm_response *resp);
+/* The 503 (Retry-After) for a database error err. */
+int sm_db_unavailable(sm_response *resp, const sm_error *err);
+/* SQL: a timestamptz column as an ISO 8601 UTC text, as the API shows times. */
+#define SM_SQL_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 /* The role check shared by write routes: 403 problem unless rq's role is one of them. */
 int sm_require_role(const sm_request *rq, sm_response *resp, unsigned roles_mask);
 #define SM_ROLEBIT(r) (1u << (r))

@@ -112,11 +112,9 @@ static int load_stored(sm_service *s, sm_gen *g, const sm_request *rq, const cha
     if (!sm_is_uuid(id) || (rq->who.role == SM_ROLE_SEEKER && !seeker))
         return sm_problem(resp, 404, "no profile with this id"), -1;
     sm_error err = {0, ""};
-    PGconn *c = sm_db_get(s->db, 2000, &err);
-    if (!c) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message), -1;
-    }
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return -1;
     const char *p[] = {id, rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "",
                        admin || seeker ? "t" : "f"};
     PGresult *r;
@@ -126,8 +124,7 @@ static int load_stored(sm_service *s, sm_gen *g, const sm_request *rq, const cha
                         3, p, &r, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message), -1;
+        return sm_db_unavailable(resp, &err), -1;
     }
     if (PQntuples(r) != 1) {
         PQclear(r);
@@ -430,18 +427,15 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     if (!sm_is_uuid(id))
         return sm_problem(resp, 404, "no offer with this id");
     sm_error err = {0, ""};
-    PGconn *c = sm_db_get(s->db, 2000, &err);
-    if (!c) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
-    }
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return 0;
     const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
     PGresult *r;
     if (sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
                    &err)) {
         sm_db_put(s->db, c);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
+        return sm_db_unavailable(resp, &err);
     }
     int found = PQntuples(r) == 1, training = found && atoi(PQgetvalue(r, 0, 0)) == 1;
     PQclear(r);

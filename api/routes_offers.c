@@ -151,6 +151,21 @@ int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
                       op->err.message);
 }
 
+int sm_db_unavailable(sm_response *resp, const sm_error *err)
+{
+    resp->retry_after = 1;
+    return sm_problem(resp, 503, "%s", err->message);
+}
+
+PGconn *sm_route_db(sm_service *s, sm_response *resp)
+{
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c)
+        sm_db_unavailable(resp, &err);
+    return c;
+}
+
 int sm_require_role(const sm_request *rq, sm_response *resp, unsigned roles_mask)
 {
     if (SM_ROLEBIT(rq->who.role) & roles_mask)
@@ -1007,8 +1022,7 @@ int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_res
         const char *p[] = {rq->params[0]};
         if (!c || sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1", 1, p, &r, &err)) {
             sm_db_put(s->db, c);
-            resp->retry_after = 1;
-            return sm_problem(resp, 503, "%s", err.message);
+            return sm_db_unavailable(resp, &err);
         }
         sm_db_put(s->db, c);
         int kind = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
@@ -1036,29 +1050,22 @@ int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_res
 
 /* ---- reads ---------------------------------------------------------------------------- */
 
-#define TIME_FMT "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
 int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     if (!sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
     sm_error err = {0, ""};
-    PGconn *c = sm_db_get(s->db, 2000, &err);
-    if (!c) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
-    }
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return 0;
     const char *p[] = {rq->params[0]};
     PGresult *r;
     int rc = sm_db_exec(c,
-                        "SELECT doc, owner, to_char(created_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(updated_at AT TIME ZONE "
-                        "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM offers WHERE id = $1",
+                        "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at") " FROM offers WHERE id = $1",
                         1, p, &r, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
+        return sm_db_unavailable(resp, &err);
     }
     if (PQntuples(r) != 1) {
         PQclear(r);
@@ -1096,16 +1103,12 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     snprintf(lim, sizeof lim, "%lld", limit + 1);
     const char *p[] = {kind ? kind_code : NULL, cursor, only_mine ? rq->who.org : NULL, lim};
     sm_error err = {0, ""};
-    PGconn *c = sm_db_get(s->db, 2000, &err);
-    if (!c) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
-    }
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return 0;
     PGresult *r, *t = NULL;
     int rc = sm_db_exec(c,
-                        "SELECT id, doc, owner, to_char(created_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(updated_at AT TIME ZONE "
-                        "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM offers WHERE ($1::smallint "
+                        "SELECT id, doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at") " FROM offers WHERE ($1::smallint "
                         "IS NULL OR kind = $1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text "
                         "IS NULL OR owner = $3) ORDER BY id LIMIT $4",
                         4, p, &r, &err);
@@ -1128,8 +1131,7 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
                                                                            : SM_OFFER_JOB);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
+        return sm_db_unavailable(resp, &err);
     }
     json_t *items = json_array();
     int rows = PQntuples(r), shown = rows > limit ? (int)limit : rows;

@@ -495,25 +495,19 @@ static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response 
     if (may_touch(rq, resp, rq->params[0]))
         return NULL;
     sm_error err = {0, ""};
-    PGconn *c = sm_db_get(s->db, 2000, &err);
-    if (!c) {
-        resp->retry_after = 1;
-        sm_problem(resp, 503, "%s", err.message);
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
         return NULL;
-    }
     const char *org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "";
     const char *p[] = {rq->params[0], org,
                        rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
     PGresult *r;
     if (sm_db_exec(c,
-                   "SELECT doc, owner, to_char(created_at AT TIME ZONE 'UTC', "
-                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(updated_at AT TIME ZONE 'UTC', "
-                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM profiles WHERE id = $1 AND (owner = "
-                   "$2 OR $3)",
+                   "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at")
+                   " FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
                    3, p, &r, &err)) {
         sm_db_put(s->db, c);
-        resp->retry_after = 1;
-        sm_problem(resp, 503, "%s", err.message);
+        sm_db_unavailable(resp, &err);
         return NULL;
     }
     if (PQntuples(r) != 1) {
@@ -556,10 +550,9 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     sm_error err = {0, ""};
     json_t *keys = json_array(), *changes = json_array();
     int rc = sm_db_exec(c,
-                        "SELECT id, role, to_char(created_at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), COALESCE(to_char(revoked_at AT TIME "
-                        "ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM api_keys WHERE "
-                        "profile_id = $1 ORDER BY id",
+                        "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE("
+                        SM_SQL_UTC("revoked_at") ", '') FROM api_keys WHERE profile_id = $1 "
+                        "ORDER BY id",
                         1, p, &r, &err);
     for (int i = 0; rc == SM_OK && i < PQntuples(r); i++) {
         json_t *k = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)atoll(PQgetvalue(r, i, 0)),
@@ -572,9 +565,8 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         PQclear(r);
     if (rc == SM_OK)
         rc = sm_db_exec(c,
-                        "SELECT seq, op, to_char(at AT TIME ZONE 'UTC', "
-                        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM changes WHERE object = 'profile' "
-                        "AND id = $1 ORDER BY seq",
+                        "SELECT seq, op, " SM_SQL_UTC("at")
+                        " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
                         1, p, &r, &err);
     for (int i = 0; rc == SM_OK && i < PQntuples(r); i++)
         json_array_append_new(changes,
@@ -588,8 +580,7 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         json_decref(profile);
         json_decref(keys);
         json_decref(changes);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
+        return sm_db_unavailable(resp, &err);
     }
     json_t *out = json_pack("{s:s, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/1",
                             "profile", profile, "keys", keys, "changes", changes, "note",

@@ -64,11 +64,9 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     snprintf(lim, sizeof lim, "%lld", limit + 1);
     const char *p[] = {since_t, lim, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
     sm_error err = {0, ""};
-    PGconn *c = sm_db_get(s->db, 2000, &err);
-    if (!c) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
-    }
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return 0;
     PGresult *r, *t = NULL;
     int rc = sm_db_exec(c,
                         "SELECT seq, object, id, op, kind, to_char(at AT TIME ZONE 'UTC', "
@@ -83,8 +81,7 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
         PQclear(r);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "%s", err.message);
+        return sm_db_unavailable(resp, &err);
     }
     json_t *items = json_array();
     int rows = PQntuples(r), shown = rows > limit ? (int)limit : rows;
