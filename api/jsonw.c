@@ -31,11 +31,6 @@ void jsonw_raw(jsonw *w, const char *s, size_t len)
     w->data[w->len] = '\0';
 }
 
-void jsonw_lit(jsonw *w, const char *s)
-{
-    jsonw_raw(w, s, strlen(s));
-}
-
 void jsonw_string(jsonw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";

@@ -7,6 +7,7 @@
 #define SM_JSONW_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct jsonw {
     char *data;
@@ -17,7 +18,11 @@ typedef struct jsonw {
 void jsonw_reset(jsonw *w);
 void jsonw_free(jsonw *w);
 void jsonw_raw(jsonw *w, const char *s, size_t len);
-void jsonw_lit(jsonw *w, const char *s);
+/* Writes s as it is; inline, so that a literal's length is known when compiling. */
+static inline void jsonw_lit(jsonw *w, const char *s)
+{
+    jsonw_raw(w, s, strlen(s));
+}
 /* Writes s (valid UTF-8) as a quoted JSON string. */
 void jsonw_string(jsonw *w, const char *s, size_t len);
 void jsonw_uint(jsonw *w, unsigned long long v);

@@ -237,6 +237,16 @@ int main(int argc, char **argv)
     printf("qps_1_thread=%.0f\nqps_2_threads=%.0f\nscaling_2_threads=%.2f\n", qps1, qps2,
            qps2 / qps1);
 
+    /* The same people without a location: every cell of every list is walked. */
+    for (size_t i = 0; i < n_queries; i++)
+        queries[i].p.location.known = 0;
+    memset(&w1.sum, 0, sizeof w1.sum);
+    run_queries(&w1);
+    percentiles("offers_query_unlocated", lat, n_queries);
+    print_stats("offers_query_unlocated", &w1.sum, n_queries);
+    for (size_t i = 0; i < n_queries; i++)
+        queries[i].p.location.known = 1;
+
     /* Candidates for offers. */
     sm_match_reader *rd = sm_match_reader_new(m);
     sm_match_options opts = {SM_OFFER_JOB, 20, TODAY, SM_LANG_FR, 0, NULL};

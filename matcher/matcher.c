@@ -200,6 +200,9 @@ static uint32_t quant_up(float x)
 
 typedef struct block {
     _Atomic uint32_t count;
+    /* the slot of the last posting appended, stored before count: at least items[count - 1]'s,
+     * so a reader knows from the header alone that no posting is newer than its query */
+    _Atomic uint32_t last;
     uint32_t cap;
     _Atomic(struct block *) next;
     posting items[];
@@ -227,12 +230,14 @@ typedef struct plist {
 #define CELL_ANYWHERE UINT32_MAX
 /* Profiles with a larger (or no) radius are filed under CELL_ANYWHERE. */
 #define GRID_MAX_RADIUS 100.0f
-/* A skill's postings stay in CELL_ANYWHERE until it has this many: splitting a rare
- * skill into cells would only scatter a short list into tiny blocks, which slows the
- * queries that walk every cell (no location, or remote offers). From the first number
- * on, its new job postings go by coarse cell, from the second by cell. */
-#define GRID_MIN_COARSE_JOB_POSTINGS 2048u
-#define GRID_MIN_JOB_POSTINGS 16384u
+/* A skill's postings stay in CELL_ANYWHERE until it has this many: splitting a very rare
+ * skill into cells would only scatter a short list into tiny blocks. From the first number
+ * on, its new job postings go by coarse cell, from the second by cell. Low, because a located
+ * query walks only the cells its radius reaches (half the postings of 2,048 / 16,384), and
+ * queries without a radius walk a second, whole list of the gridded postings (job_gridded),
+ * not every cell. */
+#define GRID_MIN_COARSE_JOB_POSTINGS 128u
+#define GRID_MIN_JOB_POSTINGS 1024u
 #define GRID_MIN_PROFILE_POSTINGS 2048u
 /* A cell number is row * 1024 + column: the columns must fit. */
 _Static_assert(360 * CELLS_PER_DEG < 1024, "grid columns overflow the cell number");
@@ -364,6 +369,9 @@ struct sm_matcher {
     slots offers, profiles, trainings; /* trainings: slot numbers of training offers */
     sm_strmap *offer_ids, *profile_ids;
     _Atomic(cellmap *) *job_cells;                         /* per skill */
+    /* per skill, its postings filed under a cell (not CELL_ANYWHERE) once more, in one list: a
+     * query without a radius walks it and the skill's CELL_ANYWHERE list, not every cell */
+    plist *job_gridded;
     _Atomic(cellmap *) *profile_cells;                     /* per skill */
     uint32_t *job_skill_postings, *profile_skill_postings; /* writer only: postings per skill */
     /* writer only: per skill, postings of emptied slots still in its lists (see compaction) */
@@ -443,7 +451,7 @@ static uint32_t *cell_for_write(slot_cells *sc, uint32_t slot)
     return seg_entry_for_write(sc->segs, slot, sizeof(uint32_t));
 }
 
-static const uint32_t *cell_get(slot_cells *sc, uint32_t slot)
+__attribute__((unused)) static const uint32_t *cell_get(slot_cells *sc, uint32_t slot)
 {
     return seg_entry(sc->segs, slot, sizeof(uint32_t));
 }
@@ -508,6 +516,7 @@ static int plist_add(sm_matcher *m, plist *l, const posting *p)
         if (grow) {
             memcpy(fresh->items, b->items, b->cap * sizeof(posting));
             atomic_init(&fresh->count, b->cap);
+            atomic_init(&fresh->last, atomic_load_explicit(&b->last, memory_order_relaxed));
             /* seq_cst, as the epoch protocol wants of an unlink */
             if (l->prev)
                 atomic_store(&l->prev->next, fresh);
@@ -517,6 +526,7 @@ static int plist_add(sm_matcher *m, plist *l, const posting *p)
             sm_epoch_retire(m->epoch, b, sm_free);
         } else {
             atomic_init(&fresh->count, 0);
+            atomic_init(&fresh->last, 0);
             if (b)
                 atomic_store_explicit(&b->next, fresh, memory_order_release);
             else
@@ -527,6 +537,7 @@ static int plist_add(sm_matcher *m, plist *l, const posting *p)
     }
     uint32_t n = atomic_load_explicit(&b->count, memory_order_relaxed);
     b->items[n] = *p;
+    atomic_store_explicit(&b->last, p->slot, memory_order_relaxed);
     atomic_store_explicit(&b->count, n + 1, memory_order_release);
     return SM_OK;
 }
@@ -576,18 +587,22 @@ static plist *cell_list_for(sm_matcher *m, _Atomic(cellmap *) *maps, uint32_t sk
     return &fresh->entries[lo].list;
 }
 
+static void plist_free(plist *l)
+{
+    block *b = atomic_load(&l->head);
+    while (b) {
+        block *next = atomic_load(&b->next);
+        sm_free(b);
+        b = next;
+    }
+}
+
 static void cellmaps_free(_Atomic(cellmap *) *maps, size_t count)
 {
     for (size_t skill = 0; maps && skill < count; skill++) {
         cellmap *cm = atomic_load(&maps[skill]);
-        for (uint32_t i = 0; cm && i < cm->count; i++) {
-            block *b = atomic_load(&cm->entries[i].list.head);
-            while (b) {
-                block *next = atomic_load(&b->next);
-                sm_free(b);
-                b = next;
-            }
-        }
+        for (uint32_t i = 0; cm && i < cm->count; i++)
+            plist_free(&cm->entries[i].list);
         sm_free(cm);
     }
     sm_free(maps);
@@ -815,6 +830,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->offer_ids = sm_strmap_new();
     m->profile_ids = sm_strmap_new();
     m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
+    m->job_gridded = sm_calloc(m->skill_space + 1, sizeof *m->job_gridded);
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
@@ -824,7 +840,8 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->grid_min_job_postings = GRID_MIN_JOB_POSTINGS;
     m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
-    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->profile_cells ||
+    if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->job_gridded ||
+        !m->profile_cells ||
         !m->job_skill_postings || !m->profile_skill_postings || !m->job_skill_dead ||
         !m->profile_skill_dead || !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
@@ -852,6 +869,9 @@ void sm_matcher_free(sm_matcher *m)
         sm_free(atomic_load(&m->offer_cells.segs[k]));
     }
     cellmaps_free(m->job_cells, m->skill_space);
+    for (size_t skill = 0; m->job_gridded && skill < m->skill_space; skill++)
+        plist_free(&m->job_gridded[skill]);
+    sm_free(m->job_gridded);
     cellmaps_free(m->profile_cells, m->skill_space);
     sm_free(m->job_skill_postings);
     sm_free(m->profile_skill_postings);
@@ -1108,6 +1128,8 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
             m->job_skill_postings[skill]++;
             plist *list = cell_list_for(m, m->job_cells, skill, cell);
             rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
+            if (rc == SM_OK && cell != CELL_ANYWHERE)
+                rc = plist_add(m, &m->job_gridded[skill], &p);
         }
     } else if (rc == SM_OK) {
         rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM
@@ -1265,6 +1287,7 @@ static long compact_list(sm_matcher *m, plist *l, const slots *owners)
         }
         fresh->cap = cap;
         atomic_init(&fresh->count, 0);
+        atomic_init(&fresh->last, 0);
         atomic_init(&fresh->next, NULL);
         bytes += sizeof(block) + cap * sizeof(posting);
         if (prev)
@@ -1286,6 +1309,7 @@ static long compact_list(sm_matcher *m, plist *l, const slots *owners)
                 to = atomic_load(&to->next);
             uint32_t n = atomic_load_explicit(&to->count, memory_order_relaxed);
             to->items[n] = b->items[i];
+            atomic_store_explicit(&to->last, b->items[i].slot, memory_order_relaxed);
             atomic_store_explicit(&to->count, n + 1, memory_order_relaxed);
         }
     block *old = atomic_load(&l->head);
@@ -1327,6 +1351,9 @@ size_t sm_matcher_compact(sm_matcher *m, size_t budget)
                     posted[skill] -= (uint32_t)n;
                 }
             }
+            /* (the gridded postings' second list: not counted in posted) */
+            if (!side && compact_list(m, &m->job_gridded[skill], owners) < 0)
+                failed = 1;
             if (!failed)
                 dead[skill] = 0;
         }
@@ -1366,14 +1393,33 @@ typedef struct cand {
 } cand;
 
 /*
- * Accumulation lists the slots whose bound crosses hot_level[0]; top-k sorts
- * them into bands by the higher levels and considers the highest band first.
- * Once the k-th exact score reaches a band's floor, no slot below it can
- * enter. Most queries never scan the accumulators.
+ * Accumulation lists the slots whose bound crosses HOT_FLOOR; top-k puts them
+ * in BANDS bands of BAND_WIDTH (one pass to count, one to move) and considers
+ * the highest band first. Once the k-th exact score reaches a band's floor,
+ * no slot below it can enter. Most queries never scan the accumulators.
  */
-#define HOT_LEVELS 13
-static const double hot_level[HOT_LEVELS] = {0.04, 0.05, 0.06, 0.07, 0.085, 0.1, 0.12,
-                                             0.15, 0.18, 0.22, 0.27, 0.35,  0.5};
+#define HOT_FLOOR 0.04
+#define BANDS 64
+#define BAND_WIDTH 0.0075
+
+/* Band b's floor (1 <= b <= BANDS), as a float: HOT_FLOOR, then every BAND_WIDTH; the last band
+ * is open. Band 0 holds the slots below HOT_FLOOR, which no band considers. */
+static inline float band_floor(uint32_t b)
+{
+    return (float)(HOT_FLOOR + BAND_WIDTH * (double)(b - 1));
+}
+
+/* The band of a float bound: the highest whose floor it reaches, compared as floats. */
+static inline uint32_t band_index(float bound)
+{
+    double x = ((double)bound - HOT_FLOOR) / BAND_WIDTH + 1;
+    uint32_t b = x < 0 ? 0 : x >= BANDS ? BANDS : (uint32_t)x;
+    while (b > 0 && bound < band_floor(b))
+        b--;
+    while (b < BANDS && bound >= band_floor(b + 1))
+        b++;
+    return b;
+}
 
 typedef struct hitem {
     double score;
@@ -1392,12 +1438,20 @@ struct sm_match_reader {
     /* per slot: an 8-bit query stamp over a depth count and a skills bound (see ACC_UNIT) */
     uint32_t *acc;
     size_t slot_cap, acc_count; /* acc_count: the slots the current query accumulates over */
-    /* The slots whose bound crossed hot_level[0] this query (each once: bounds only grow). */
+    /* The slots whose bound crossed HOT_FLOOR this query (each once: bounds only grow). */
     uint32_t *hot;
     float *hot_bound; /* select_topk: each listed slot's bound, read once */
+    uint32_t *band_slots; /* select_topk: the listed slots band by band, their bounds, bands */
+    float *band_bounds;
+    uint8_t *band_of; /* (its place in band_slots) */
     size_t hot_count;
     sm_match_stats stats; /* of the last query */
     uint32_t epoch;
+    /* the blocks a query walks, gathered first (see walk_blocks), and their add tables */
+    struct pending_block *blocks;
+    size_t block_count, block_cap;
+    uint32_t *tables;
+    size_t table_count, table_cap;
     /* per skill: the profile's ways to cover it */
     uint32_t *xstamp, *xfirst, *xskills;
     size_t xcount;
@@ -1448,6 +1502,11 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r->acc);
     sm_free(r->hot);
     sm_free(r->hot_bound);
+    sm_free(r->band_slots);
+    sm_free(r->band_bounds);
+    sm_free(r->band_of);
+    sm_free(r->blocks);
+    sm_free(r->tables);
     sm_free(r->xstamp);
     sm_free(r->xfirst);
     sm_free(r->xskills);
@@ -1479,6 +1538,18 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     if (!hot_bound)
         return SM_ENOMEM;
     r->hot_bound = hot_bound;
+    uint32_t *band_slots = sm_realloc(r->band_slots, cap * sizeof *band_slots);
+    if (!band_slots)
+        return SM_ENOMEM;
+    r->band_slots = band_slots;
+    float *band_bounds = sm_realloc(r->band_bounds, cap * sizeof *band_bounds);
+    if (!band_bounds)
+        return SM_ENOMEM;
+    r->band_bounds = band_bounds;
+    uint8_t *band_of = sm_realloc(r->band_of, cap * sizeof *band_of);
+    if (!band_of)
+        return SM_ENOMEM;
+    r->band_of = band_of;
     memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
     return SM_OK;
@@ -1510,6 +1581,8 @@ static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
 {
     r->acc_count = count;
     r->hot_count = 0;
+    r->block_count = 0;
+    r->table_count = 0;
     memset(&r->stats, 0, sizeof r->stats);
     return next_acc_stamp(r);
 }
@@ -1562,24 +1635,12 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
  */
 static inline __attribute__((always_inline)) void accumulate(sm_match_reader *r,
                                                              const posting *items, uint32_t n,
-                                                             uint32_t count, uint32_t stamp,
+                                                             uint32_t stamp,
                                                              const uint32_t *table, int offers)
 {
-    /* A list is in slot order: postings newer than the query are at its end. */
-    if (n && items[n - 1].slot >= count) {
-        uint32_t lo = 0, hi = n - 1;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            if (items[mid].slot < count)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        n = lo;
-    }
     uint32_t *acc = r->acc, *hot = r->hot;
     size_t hn = r->hot_count;
-    const uint32_t floor = (uint32_t)(hot_level[0] * ACC_UNIT) * DEPTH_FULL;
+    const uint32_t floor = (uint32_t)(HOT_FLOOR * ACC_UNIT) * DEPTH_FULL;
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
     const uint64_t credit = table[0];
 #define ADD(p)                                                                                     \
@@ -1597,17 +1658,117 @@ static inline __attribute__((always_inline)) void accumulate(sm_match_reader *r,
     r->stats.postings += n;
 }
 
-/* accumulate() over every block of a skill's lists in the cells of box. */
-static inline __attribute__((always_inline)) void
-accumulate_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *box, uint32_t count,
-                 uint32_t stamp, const uint32_t *table, int offers)
+/*
+ * A query walks a few hundred blocks, each somewhere in a gigabyte of
+ * postings: loading a block's header is a cache miss, and walked list after
+ * list, cell after cell, the query waited on each in turn (a third of its
+ * time once the grid made the blocks small). So it gathers its blocks first,
+ * fetching their headers ahead while it looks up the next skills' cells,
+ * then walks them; a list's next block is gathered when its previous one is
+ * reached. A header also says whether any posting in the block is newer than
+ * the query (its last slot), which spares a miss at the block's far end.
+ */
+typedef struct pending_block {
+    const block *b;
+    uint32_t table; /* offset of its add table in the reader's tables */
+} pending_block;
+
+/* Keeps a query's add table (len entries) for its gathered blocks; *at is where it went. */
+static int keep_table(sm_match_reader *r, const uint32_t *table, size_t len, uint32_t *at)
+{
+    if (sm_grow((void **)&r->tables, &r->table_cap, r->table_count + len, sizeof *r->tables) !=
+        SM_OK)
+        return SM_ENOMEM;
+    memcpy(r->tables + r->table_count, table, len * sizeof *table);
+    *at = (uint32_t)r->table_count;
+    r->table_count += len;
+    return SM_OK;
+}
+
+static int gather_block(sm_match_reader *r, const block *b, uint32_t table)
+{
+    if (sm_grow((void **)&r->blocks, &r->block_cap, r->block_count + 1, sizeof *r->blocks) !=
+        SM_OK)
+        return SM_ENOMEM;
+    __builtin_prefetch(b);
+    __builtin_prefetch((const char *)b + 64); /* the header and the first postings */
+    r->blocks[r->block_count++] = (pending_block){b, table};
+    return SM_OK;
+}
+
+/* Gathers the first block of a skill's list in each cell of box. */
+static int gather_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *box,
+                        uint32_t table)
 {
     cell_iter it = cells_in(atomic_load_explicit(map, memory_order_acquire), box);
-    for (const cell_list *cl; (cl = cell_next(&it));)
-        for (block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
-             b = atomic_load_explicit(&b->next, memory_order_acquire))
-            accumulate(r, b->items, atomic_load_explicit(&b->count, memory_order_acquire), count,
-                       stamp, table, offers);
+    for (const cell_list *cl; (cl = cell_next(&it));) {
+        const block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire);
+        if (b && gather_block(r, b, table) != SM_OK)
+            return SM_ENOMEM;
+    }
+    return SM_OK;
+}
+
+/* Gathers every posting of a skill's job lists: its gridded list and its CELL_ANYWHERE list. */
+static int gather_all(sm_match_reader *r, const plist *gridded, _Atomic(cellmap *) *map,
+                      uint32_t table)
+{
+    const block *b = atomic_load_explicit(&gridded->head, memory_order_acquire);
+    if (b && gather_block(r, b, table) != SM_OK)
+        return SM_ENOMEM;
+    const cellmap *cm = atomic_load_explicit(map, memory_order_acquire);
+    if (cm && cm->count && cm->entries[cm->count - 1].cell == CELL_ANYWHERE &&
+        (b = atomic_load_explicit(&cm->entries[cm->count - 1].list.head, memory_order_acquire)))
+        return gather_block(r, b, table);
+    return SM_OK;
+}
+
+/* Fetches the cell map of a skill a few ahead of the one being gathered. */
+static void prefetch_cells(_Atomic(cellmap *) *map)
+{
+    __builtin_prefetch(atomic_load_explicit(map, memory_order_relaxed));
+}
+
+/* Walks the gathered blocks (and the blocks after them), without the postings of slots newer
+ * than the query (count and beyond), then forgets them. */
+static inline __attribute__((always_inline)) int walk_blocks(sm_match_reader *r, uint32_t count,
+                                                             uint32_t stamp, int offers)
+{
+    int rc = SM_OK;
+    for (size_t i = 0; i < r->block_count; i++) {
+        const block *b = r->blocks[i].b;
+        uint32_t table = r->blocks[i].table;
+        uint32_t n = atomic_load_explicit(&b->count, memory_order_acquire);
+        const block *next = atomic_load_explicit(&b->next, memory_order_acquire);
+        if (next && rc == SM_OK)
+            rc = gather_block(r, next, table);
+        const posting *items = b->items;
+        /* A list is in slot order: postings newer than the query are at its end. */
+        if (n && atomic_load_explicit(&b->last, memory_order_relaxed) >= count &&
+            items[n - 1].slot >= count) {
+            uint32_t lo = 0, hi = n - 1;
+            while (lo < hi) {
+                uint32_t mid = (lo + hi) / 2;
+                if (items[mid].slot < count)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            n = lo;
+        }
+        /* The next block's first accumulators, which its own loop cannot fetch ahead. */
+        if (i + 1 < r->block_count) {
+            const block *nb = r->blocks[i + 1].b;
+            uint32_t nn = atomic_load_explicit(&nb->count, memory_order_acquire);
+            for (uint32_t j = 0; j < nn && j < PREFETCH_AHEAD; j++)
+                if (nb->items[j].slot < count)
+                    __builtin_prefetch(&r->acc[nb->items[j].slot], 1);
+        }
+        accumulate(r, items, n, stamp, r->tables + table, offers);
+    }
+    r->block_count = 0;
+    r->table_count = 0;
+    return rc;
 }
 
 /* The bound of a slot's score before distance: skills bound times depth bound. */
@@ -2278,42 +2439,52 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
 static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
                        void (*prefetch)(void *, uint32_t, int), void *ctx)
 {
-    /* Bands, highest first, each split off the rest of the list only when it is reached. */
-    uint32_t *hot = r->hot;
-    float *hb = r->hot_bound;
-    size_t n = r->hot_count, at = 0;
-    for (size_t i = 0; i < n; i++)
-        hb[i] = (float)acc_bound(r, hot[i]);
+    /* One pass finds each listed slot's band, a second moves the slots band by band, the highest
+     * first: place p holds band BANDS - p, and band 0 (below HOT_FLOOR, never considered here)
+     * comes last. */
+    uint32_t *hot = r->hot, *sorted = r->band_slots;
+    float *hb = r->hot_bound, *sorted_hb = r->band_bounds;
+    uint8_t *place = r->band_of;
+    size_t n = r->hot_count;
+    uint32_t start[BANDS + 2] = {0};
+    for (size_t i = 0; i < n; i++) {
+        float b = (float)acc_bound(r, hot[i]);
+        hb[i] = b;
+        place[i] = (uint8_t)(BANDS - band_index(b));
+        start[place[i] + 1]++;
+    }
+    for (size_t p = 0; p <= BANDS; p++)
+        start[p + 1] += start[p];
+    uint32_t fill[BANDS + 1];
+    memcpy(fill, start, sizeof fill);
+    for (size_t i = 0; i < n; i++) {
+        sorted[fill[place[i]]] = hot[i];
+        sorted_hb[fill[place[i]]++] = hb[i];
+    }
+    /* One walk down the bands, so that fetching ahead runs across their borders. */
     float done_above = INFINITY; /* every slot whose float bound reaches this was considered */
-    for (size_t l = HOT_LEVELS; l-- > 0;) {
-        size_t start = at;
-        /* float bounds, compared with the level as a float: a slot is in the band when its
-         * bound rounded to float reaches the level rounded to float (both round alike) */
-        const float level = (float)hot_level[l];
-        for (size_t i = at; i < n; i++)
-            if (hb[i] >= level) {
-                uint32_t t = hot[at];
-                float tb = hb[at];
-                hot[at] = hot[i];
-                hb[at++] = hb[i];
-                hot[i] = t;
-                hb[i] = tb;
-            }
-        for (size_t i = start; i < at; i++) {
-            /* When many slots tie on skills, filters and distance decide: their records are
-             * misses, fetched ahead in two steps (where a record is, then the record). */
-            if (i + 16 < at)
-                prefetch(ctx, hot[i + 16], 0);
-            if (i + 8 < at)
-                prefetch(ctx, hot[i + 8], 1);
-            double bound = acc_bound(r, hot[i]);
-            int rc = could_enter(r, k, bound, hot[i]) ? consider(ctx, hot[i], bound) : SM_OK;
-            if (rc != SM_OK)
-                return rc;
+    size_t end = start[BANDS];   /* the end of band 1 */
+    uint32_t p = 0;
+    for (size_t i = 0;; i++) {
+        /* At the end of a band (or of several, empty): stop once no slot below can enter. */
+        for (; p < BANDS && i == start[p + 1]; p++) {
+            done_above = band_floor(BANDS - p);
+            if (r->heap_count == k && r->heap[0].score >= done_above)
+                return SM_OK;
         }
-        done_above = level;
-        if (r->heap_count == k && r->heap[0].score >= done_above)
-            return SM_OK;
+        if (i >= end)
+            break;
+        /* When many slots tie on skills, filters and distance decide: their records are
+         * misses, fetched ahead in two steps (where a record is, then the record), for the
+         * slots that can still enter (the heap's floor only rises). */
+        if (i + 16 < end && could_enter(r, k, sorted_hb[i + 16], sorted[i + 16]))
+            prefetch(ctx, sorted[i + 16], 0);
+        if (i + 8 < end && could_enter(r, k, sorted_hb[i + 8], sorted[i + 8]))
+            prefetch(ctx, sorted[i + 8], 1);
+        double bound = acc_bound(r, sorted[i]);
+        int rc = could_enter(r, k, bound, sorted[i]) ? consider(ctx, sorted[i], bound) : SM_OK;
+        if (rc != SM_OK)
+            return rc;
     }
     /* Rarely (the k-th score ends below the lowest band): every accumulator, in order. */
     uint32_t stamp = r->epoch << STAMP_SHIFT;
@@ -2342,7 +2513,7 @@ typedef struct topk_ctx {
 } topk_ctx;
 
 /* Whether an offer in cell may be within reach of the box (NULL cell: not known). */
-static int in_box(const cell_box *b, const uint32_t *where)
+__attribute__((unused)) static int in_box(const cell_box *b, const uint32_t *where)
 {
     if (!where)
         return 1;
@@ -2357,10 +2528,9 @@ static void prefetch_offer(void *arg, uint32_t slot, int step)
 {
     topk_ctx *c = arg;
     if (step == 0) {
-        __builtin_prefetch(cell_get(&c->r->m->offer_cells, slot));
-        __builtin_prefetch(slot_ref(&c->r->m->offers, slot));
-    } else if (in_box(c->box, cell_get(&c->r->m->offer_cells, slot))) {
         __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
+        __builtin_prefetch(slot_ref(&c->r->m->offers, slot));
+    } else {
         __builtin_prefetch(slot_get(&c->r->m->offers, slot));
     }
 }
@@ -2371,8 +2541,7 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
     sm_match_reader *r = c->r;
     r->stats.considered++;
     double factor, km;
-    if (!in_box(c->box, cell_get(&r->m->offer_cells, slot)) ||
-        !admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
+    if (!admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
         !could_enter(r, c->k, bound * factor, slot))
         return SM_OK;
     const offer_rec *o = slot_get(&r->m->offers, slot);
@@ -2461,9 +2630,18 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
             /* The skill's best credit, quantised up: a required level can only lower it, so
              * the bound holds; the exact score applies the level. */
             const cand *why;
-            uint32_t credit_q[1] = {quant_up(expanded_credit(r, skill, 0, 0, &why))};
-            accumulate_skill(r, &m->job_cells[skill], &box, count, e, credit_q, 1);
+            uint32_t credit_q = quant_up(expanded_credit(r, skill, 0, 0, &why)), at;
+            if (x + 4 < r->xcount)
+                prefetch_cells(&m->job_cells[r->xskills[x + 4]]);
+            if ((rc = keep_table(r, &credit_q, 1, &at)) != SM_OK)
+                break;
+            if (box.cy1 == UINT32_MAX) /* no radius: the gridded list and CELL_ANYWHERE's */
+                rc = gather_all(r, &m->job_gridded[skill], &m->job_cells[skill], at);
+            else
+                rc = gather_skill(r, &m->job_cells[skill], &box, at);
         }
+        if (rc == SM_OK)
+            rc = walk_blocks(r, count, e, 1);
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
         topk_ctx ctx = {r, &pv, NULL, today, k, &box};
@@ -2539,9 +2717,14 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                                              level_factor(level, q->level, 0))) >>
                                    ACC_SHIFT) +
                         1 + (depth_inc(ov.req_count) << DEPTH_SHIFT);
-            accumulate_skill(r, &m->profile_cells[skill], &box, count, e, add, 0);
+            uint32_t at;
+            if ((rc = keep_table(r, add, 4 * 16, &at)) != SM_OK ||
+                (rc = gather_skill(r, &m->profile_cells[skill], &box, at)) != SM_OK)
+                break;
         }
     }
+    if (rc == SM_OK)
+        rc = walk_blocks(r, count, e, 0);
     topk_ctx ctx = {r, NULL, &ov, today, k, NULL};
     if (rc == SM_OK)
         rc = select_topk(r, k, consider_candidate, prefetch_candidate, &ctx);
