@@ -500,13 +500,17 @@ static void free_profile(void *p)
 #define BLOCK_MIN 8u
 #define BLOCK_MAX 8192u
 
-/* Writer: appends a posting to skill's list. */
-static int plist_add(sm_matcher *m, plist *l, const posting *p)
+/*
+ * Writer: appends a posting to a list. A full tail below BLOCK_MAX is replaced by a copy twice
+ * as large when copy is set, else followed by a new block twice as large: a list that only
+ * queries without a radius walk (job_gridded) spares the upserts those copies.
+ */
+static int plist_add(sm_matcher *m, plist *l, const posting *p, int copy)
 {
     block *b = l->tail;
     if (!b || atomic_load_explicit(&b->count, memory_order_relaxed) == b->cap) {
-        int grow = b && b->cap < BLOCK_MAX;
-        uint32_t cap = grow ? b->cap * 2 : BLOCK_MIN;
+        int grow = copy && b && b->cap < BLOCK_MAX;
+        uint32_t cap = !b ? BLOCK_MIN : b->cap < BLOCK_MAX ? b->cap * 2 : BLOCK_MAX;
         block *fresh = sm_malloc(sizeof(block) + cap * sizeof(posting));
         if (!fresh)
             return SM_ENOMEM;
@@ -1127,9 +1131,9 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
                                                               : cell_of(r->lat, r->lon);
             m->job_skill_postings[skill]++;
             plist *list = cell_list_for(m, m->job_cells, skill, cell);
-            rc = list ? plist_add(m, list, &p) : SM_ENOMEM;
+            rc = list ? plist_add(m, list, &p, 1) : SM_ENOMEM;
             if (rc == SM_OK && cell != CELL_ANYWHERE)
-                rc = plist_add(m, &m->job_gridded[skill], &p);
+                rc = plist_add(m, &m->job_gridded[skill], &p, 0);
         }
     } else if (rc == SM_OK) {
         rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM
@@ -1222,7 +1226,7 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
                             : CELL_ANYWHERE;
         m->profile_skill_postings[skill]++;
         plist *list = cell_list_for(m, m->profile_cells, skill, cell);
-        rc = list ? plist_add(m, list, &q) : SM_ENOMEM;
+        rc = list ? plist_add(m, list, &q, 1) : SM_ENOMEM;
     }
     if (rc != SM_OK) {
         if (slot != NO_SLOT)
