@@ -1524,36 +1524,29 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r);
 }
 
+/* Reallocates *p to cap entries of size bytes; 0, or -1 (*p unchanged) when out of memory. */
+static int resize(void **p, size_t cap, size_t size)
+{
+    void *q = sm_realloc(*p, cap * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
 /* Grows the per-slot scratch to cover slots [0, count). */
 static int ensure_slots(sm_match_reader *r, size_t count)
 {
     if (count <= r->slot_cap)
         return SM_OK;
     size_t cap = count + count / 4 + 1024;
-    uint32_t *acc = sm_realloc(r->acc, cap * sizeof *acc);
-    if (!acc)
+    if (resize((void **)&r->acc, cap, sizeof *r->acc) ||
+        resize((void **)&r->hot, cap, sizeof *r->hot) ||
+        resize((void **)&r->hot_bound, cap, sizeof *r->hot_bound) ||
+        resize((void **)&r->band_slots, cap, sizeof *r->band_slots) ||
+        resize((void **)&r->band_bounds, cap, sizeof *r->band_bounds) ||
+        resize((void **)&r->band_of, cap, sizeof *r->band_of))
         return SM_ENOMEM;
-    r->acc = acc;
-    uint32_t *hot = sm_realloc(r->hot, cap * sizeof *hot);
-    if (!hot)
-        return SM_ENOMEM;
-    r->hot = hot;
-    float *hot_bound = sm_realloc(r->hot_bound, cap * sizeof *hot_bound);
-    if (!hot_bound)
-        return SM_ENOMEM;
-    r->hot_bound = hot_bound;
-    uint32_t *band_slots = sm_realloc(r->band_slots, cap * sizeof *band_slots);
-    if (!band_slots)
-        return SM_ENOMEM;
-    r->band_slots = band_slots;
-    float *band_bounds = sm_realloc(r->band_bounds, cap * sizeof *band_bounds);
-    if (!band_bounds)
-        return SM_ENOMEM;
-    r->band_bounds = band_bounds;
-    uint8_t *band_of = sm_realloc(r->band_of, cap * sizeof *band_of);
-    if (!band_of)
-        return SM_ENOMEM;
-    r->band_of = band_of;
     memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
     return SM_OK;
@@ -1733,6 +1726,20 @@ static void prefetch_cells(_Atomic(cellmap *) *map)
     __builtin_prefetch(atomic_load_explicit(map, memory_order_relaxed));
 }
 
+/* How many of a block's n postings (in slot order) have a slot below count. */
+static uint32_t postings_before(const posting *items, uint32_t n, uint32_t count)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (items[mid].slot < count)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Walks the gathered blocks (and the blocks after them), without the postings of slots newer
  * than the query (count and beyond), then forgets them. */
 static inline __attribute__((always_inline)) int walk_blocks(sm_match_reader *r, uint32_t count,
@@ -1748,18 +1755,8 @@ static inline __attribute__((always_inline)) int walk_blocks(sm_match_reader *r,
             rc = gather_block(r, next, table);
         const posting *items = b->items;
         /* A list is in slot order: postings newer than the query are at its end. */
-        if (n && atomic_load_explicit(&b->last, memory_order_relaxed) >= count &&
-            items[n - 1].slot >= count) {
-            uint32_t lo = 0, hi = n - 1;
-            while (lo < hi) {
-                uint32_t mid = (lo + hi) / 2;
-                if (items[mid].slot < count)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            n = lo;
-        }
+        if (n && atomic_load_explicit(&b->last, memory_order_relaxed) >= count)
+            n = postings_before(items, n, count);
         /* The next block's first accumulators, which its own loop cannot fetch ahead. */
         if (i + 1 < r->block_count) {
             const block *nb = r->blocks[i + 1].b;
