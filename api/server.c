@@ -608,15 +608,17 @@ static long number_option(const char *v, long lo, long hi)
 int sm_cmd_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL;
-    long pool = 8, per_ip = 64, max_conn = 512;
+    long pool = 8, per_ip = 64, max_conn = 512, timeout = 30;
     int metrics_public = 0;
     for (int i = 0; i < argc; i++) {
         static const struct {
             const char *name;
             long lo, hi;
-        } numbers[] = {{"--pool", 1, 64}, {"--per-ip-connections", 1, 4096},
-                       {"--max-connections", 1, 8192}};
-        long *targets[] = {&pool, &per_ip, &max_conn};
+        } numbers[] = {{"--pool", 1, 64},
+                       {"--per-ip-connections", 1, 4096},
+                       {"--max-connections", 1, 8192},
+                       {"--timeout", 1, 3600}};
+        long *targets[] = {&pool, &per_ip, &max_conn, &timeout};
         int missing = 0, taken = 0;
         const char *v;
         if (strcmp(argv[i], "--metrics-public") == 0) {
@@ -627,7 +629,7 @@ int sm_cmd_serve(int argc, char **argv)
             listen = v, taken = 1;
         else if (!missing && (v = sm_cli_value("--db", argc, argv, &i, &missing)))
             db = v, taken = 1;
-        for (size_t k = 0; k < 3 && !taken && !missing; k++) {
+        for (size_t k = 0; k < sizeof numbers / sizeof *numbers && !taken && !missing; k++) {
             if (!(v = sm_cli_value(numbers[k].name, argc, argv, &i, &missing)))
                 continue;
             taken = 1;
@@ -707,7 +709,7 @@ int sm_cmd_serve(int argc, char **argv)
         0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, http_workers, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "skillmatch serve: cannot listen on %s (in use, or not allowed)\n", listen);

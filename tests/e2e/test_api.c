@@ -3,7 +3,8 @@
  * temporary directory, migrates it and imports the fixture ESCO export and
  * the built-in taxonomy with the CLI, creates keys, starts the real
  * `skillmatch serve`, and covers every route, the role matrix, every error
- * class, idempotency, the change feed, SIGHUP reload, key revocation and a
+ * class, idempotency, the change feed, SIGHUP reload, key revocation, the
+ * per-address connection limit and idle timeout, and a
  * restart with nothing lost. Skips, saying why, when PostgreSQL is missing.
  */
 #include "api/service.h"
@@ -11,6 +12,7 @@
 #include "tests/e2e/http.h"
 #include "tests/unit/check.h"
 
+#include <poll.h>
 #include <stdarg.h>
 
 #define S(n) "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000000" #n
@@ -982,6 +984,85 @@ static void route_role_matrix(void)
 }
 
 /* A commit that fails changes neither the database nor the index, and says so (503). */
+/* A TCP connection to 127.0.0.1:p, or -1. */
+static int connect_to(int p)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Whether the server closed fd (end of stream or reset) within ms milliseconds. */
+static int closed_within(int fd, int ms)
+{
+    struct pollfd pfd = {fd, POLLIN, 0};
+    if (poll(&pfd, 1, ms) <= 0)
+        return 0;
+    char c;
+    return recv(fd, &c, 1, 0) <= 0;
+}
+
+/* The per-address connection limit and the idle timeout, on a second server set low. */
+static void connection_limits(void)
+{
+    int other = test_free_port();
+    char listen[64], log[300];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", other);
+    snprintf(log, sizeof log, "%s/limits.log", pg_dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(log, "a", stderr))
+            _exit(126);
+        execl("build/skillmatch", "skillmatch", "serve", "--listen", listen, "--db", conninfo,
+              "--per-ip-connections", "2", "--timeout", "2", (char *)NULL);
+        _exit(127);
+    }
+    int up = 0;
+    for (int i = 0; i < 200 && !up; i++) {
+        reply r;
+        up = http(other, "GET", "/ready", NULL, NULL, &r) == 0 && r.status == 200;
+        reply_free(&r);
+        if (!up)
+            usleep(50000);
+    }
+    CHECK(up);
+    usleep(200000); /* the readiness probes' connections are gone */
+    /* Two connections from one address are served; a third is closed at once. */
+    int a = connect_to(other), b = connect_to(other), c = connect_to(other);
+    CHECK(a >= 0 && b >= 0 && c >= 0);
+    CHECK(closed_within(c, 1000));
+    CHECK(!closed_within(a, 300));
+    /* A request on an open connection is answered. */
+    const char req[] = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+    char buf[256] = {0};
+    CHECK(send(b, req, sizeof req - 1, 0) == (ssize_t)(sizeof req - 1));
+    struct pollfd pfd = {b, POLLIN, 0};
+    CHECK(poll(&pfd, 1, 2000) == 1 && recv(b, buf, sizeof buf - 1, 0) > 0);
+    CHECK_HAS(buf, "200");
+    /* An idle connection is closed after its timeout (2 s), not before 1 s. */
+    CHECK(!closed_within(a, 1000));
+    CHECK(closed_within(a, 4000));
+    close(a);
+    close(b);
+    close(c);
+    /* Slots freed: a new connection is served again. */
+    usleep(200000);
+    reply r;
+    CHECK_INT(http(other, "GET", "/health", NULL, NULL, &r), 0);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    char text[1024];
+    CHECK_INT(run_capture("build/skillmatch serve --timeout 0 2>&1", text, sizeof text), 2);
+    CHECK_HAS(text, "--timeout must be 1..3600");
+}
+
 static void failed_commit_changes_nothing(void)
 {
     /* A second server on the same database, whose first commit fails. */
@@ -1059,6 +1140,7 @@ int main(int argc, char **argv)
         T(key_revocation),       T(route_role_matrix),    T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
         T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
+        T(connection_limits),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();
