@@ -842,24 +842,25 @@ static void refuses_unmigrated_database(void)
 static void refuses_unsafe_database_and_bad_cli_use(void)
 {
     char cmd[1024], text[4096];
-    snprintf(cmd, sizeof cmd, "psql '%s' -qc 'ALTER SYSTEM SET synchronous_commit = off' -c "
-                              "'SELECT pg_reload_conf()' >/dev/null", conninfo);
-    CHECK_INT(sh("%s", cmd), 0);
-    usleep(300000);
-    snprintf(cmd, sizeof cmd, "build/skillmatch serve --listen 127.0.0.1:1 --db '%s' 2>&1", conninfo);
-    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
-    CHECK_HAS(text, "synchronous_commit=off");
-    snprintf(cmd, sizeof cmd, "psql '%s' -qc 'ALTER SYSTEM RESET synchronous_commit' -c "
-                              "'ALTER SYSTEM SET fsync = off' -c 'SELECT pg_reload_conf()' >/dev/null",
-             conninfo);
-    CHECK_INT(sh("%s", cmd), 0);
-    usleep(300000);
-    snprintf(cmd, sizeof cmd, "build/skillmatch serve --listen 127.0.0.1:1 --db '%s' 2>&1", conninfo);
-    CHECK_INT(run_capture(cmd, text, sizeof text), 1);
-    CHECK_HAS(text, "fsync=off");
-    snprintf(cmd, sizeof cmd, "psql '%s' -qc 'ALTER SYSTEM RESET fsync' -c 'SELECT pg_reload_conf()' "
-                              ">/dev/null", conninfo);
-    CHECK_INT(sh("%s", cmd), 0);
+    /* Each setting off in turn: serve exits 1 naming it; then it is reset. */
+    static const char *const settings[] = {"synchronous_commit", "fsync"};
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+        CHECK_INT(sh("psql '%s' -qc 'ALTER SYSTEM SET %s = off' -c 'SELECT pg_reload_conf()' "
+                     ">/dev/null",
+                     conninfo, settings[i]),
+                  0);
+        usleep(300000);
+        snprintf(cmd, sizeof cmd, "build/skillmatch serve --listen 127.0.0.1:1 --db '%s' 2>&1",
+                 conninfo);
+        CHECK_INT(run_capture(cmd, text, sizeof text), 1);
+        char named[64];
+        snprintf(named, sizeof named, "%s=off", settings[i]);
+        CHECK_HAS(text, named);
+        CHECK_INT(sh("psql '%s' -qc 'ALTER SYSTEM RESET %s' -c 'SELECT pg_reload_conf()' "
+                     ">/dev/null",
+                     conninfo, settings[i]),
+                  0);
+    }
     /* The CLI: usage errors exit 2, failures 1 with the file named, DigComp imports. */
     snprintf(cmd, sizeof cmd, "build/skillmatch import --db '%s' 2>&1", conninfo);
     CHECK_INT(run_capture(cmd, text, sizeof text), 2);
