@@ -1444,10 +1444,10 @@ struct sm_match_reader {
     size_t slot_cap, acc_count; /* acc_count: the slots the current query accumulates over */
     /* The slots whose bound crossed HOT_FLOOR this query (each once: bounds only grow). */
     uint32_t *hot;
-    float *hot_bound; /* select_topk: each listed slot's bound, read once */
+    double *hot_bound; /* select_topk: each listed slot's bound, read once */
     uint32_t *band_slots; /* select_topk: the listed slots band by band, their bounds, bands */
-    float *band_bounds;
-    uint8_t *band_of; /* (its place in band_slots) */
+    double *band_bounds;
+    uint8_t *band_place; /* each listed slot's band, counted from the highest */
     size_t hot_count;
     sm_match_stats stats; /* of the last query */
     uint32_t epoch;
@@ -1508,7 +1508,7 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r->hot_bound);
     sm_free(r->band_slots);
     sm_free(r->band_bounds);
-    sm_free(r->band_of);
+    sm_free(r->band_place);
     sm_free(r->blocks);
     sm_free(r->tables);
     sm_free(r->xstamp);
@@ -1545,7 +1545,7 @@ static int ensure_slots(sm_match_reader *r, size_t count)
         resize((void **)&r->hot_bound, cap, sizeof *r->hot_bound) ||
         resize((void **)&r->band_slots, cap, sizeof *r->band_slots) ||
         resize((void **)&r->band_bounds, cap, sizeof *r->band_bounds) ||
-        resize((void **)&r->band_of, cap, sizeof *r->band_of))
+        resize((void **)&r->band_place, cap, sizeof *r->band_place))
         return SM_ENOMEM;
     memset(r->acc + r->slot_cap, 0, (cap - r->slot_cap) * sizeof *r->acc);
     r->slot_cap = cap;
@@ -2444,14 +2444,13 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
      * first: place p holds band BANDS - p, and band 0 (below HOT_FLOOR, never considered here)
      * comes last. */
     uint32_t *hot = r->hot, *sorted = r->band_slots;
-    float *hb = r->hot_bound, *sorted_hb = r->band_bounds;
-    uint8_t *place = r->band_of;
+    double *hb = r->hot_bound, *sorted_hb = r->band_bounds;
+    uint8_t *place = r->band_place;
     size_t n = r->hot_count;
     uint32_t start[BANDS + 2] = {0};
     for (size_t i = 0; i < n; i++) {
-        float b = (float)acc_bound(r, hot[i]);
-        hb[i] = b;
-        place[i] = (uint8_t)(BANDS - band_index(b));
+        hb[i] = acc_bound(r, hot[i]);
+        place[i] = (uint8_t)(BANDS - band_index((float)hb[i]));
         start[place[i] + 1]++;
     }
     for (size_t p = 0; p <= BANDS; p++)
@@ -2482,7 +2481,7 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
             prefetch(ctx, sorted[i + 16], 0);
         if (i + 8 < end && could_enter(r, k, sorted_hb[i + 8], sorted[i + 8]))
             prefetch(ctx, sorted[i + 8], 1);
-        double bound = acc_bound(r, sorted[i]);
+        double bound = sorted_hb[i];
         int rc = could_enter(r, k, bound, sorted[i]) ? consider(ctx, sorted[i], bound) : SM_OK;
         if (rc != SM_OK)
             return rc;
