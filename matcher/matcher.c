@@ -321,6 +321,14 @@ static uint32_t cells_lower_bound(const cellmap *cm, uint32_t cell)
     return lo;
 }
 
+/* A map's CELL_ANYWHERE list (the last, when there is one), or NULL. */
+static const cell_list *anywhere_list(const cellmap *cm)
+{
+    return cm && cm->count && cell_ids(cm)[cm->count - 1] == CELL_ANYWHERE
+               ? &cm->entries[cm->count - 1]
+               : NULL;
+}
+
 static const cell_list *cell_next(cell_iter *it)
 {
     const cellmap *cm = it->cm;
@@ -346,8 +354,7 @@ static const cell_list *cell_next(cell_iter *it)
     }
     if (!it->anywhere_done) {
         it->anywhere_done = 1;
-        if (cm->count && cell_ids(cm)[cm->count - 1] == CELL_ANYWHERE)
-            return &cm->entries[cm->count - 1];
+        return anywhere_list(cm);
     }
     return NULL;
 }
@@ -1693,16 +1700,21 @@ static int gather_block(sm_match_reader *r, const block *b, uint32_t table)
     return SM_OK;
 }
 
-/* Gathers the first block of a skill's list in each cell of box. */
+/* Gathers a list's first block, if any (walk_blocks gathers the others). */
+static int gather_list(sm_match_reader *r, const plist *l, uint32_t table)
+{
+    const block *b = atomic_load_explicit(&l->head, memory_order_acquire);
+    return b ? gather_block(r, b, table) : SM_OK;
+}
+
+/* Gathers a skill's list in each cell of box. */
 static int gather_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *box,
                         uint32_t table)
 {
     cell_iter it = cells_in(atomic_load_explicit(map, memory_order_acquire), box);
-    for (const cell_list *cl; (cl = cell_next(&it));) {
-        const block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire);
-        if (b && gather_block(r, b, table) != SM_OK)
+    for (const cell_list *cl; (cl = cell_next(&it));)
+        if (gather_list(r, &cl->list, table) != SM_OK)
             return SM_ENOMEM;
-    }
     return SM_OK;
 }
 
@@ -1710,14 +1722,10 @@ static int gather_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_
 static int gather_all(sm_match_reader *r, const plist *gridded, _Atomic(cellmap *) *map,
                       uint32_t table)
 {
-    const block *b = atomic_load_explicit(&gridded->head, memory_order_acquire);
-    if (b && gather_block(r, b, table) != SM_OK)
+    const cell_list *anywhere = anywhere_list(atomic_load_explicit(map, memory_order_acquire));
+    if (gather_list(r, gridded, table) != SM_OK)
         return SM_ENOMEM;
-    const cellmap *cm = atomic_load_explicit(map, memory_order_acquire);
-    if (cm && cm->count && cell_ids(cm)[cm->count - 1] == CELL_ANYWHERE &&
-        (b = atomic_load_explicit(&cm->entries[cm->count - 1].list.head, memory_order_acquire)))
-        return gather_block(r, b, table);
-    return SM_OK;
+    return anywhere ? gather_list(r, &anywhere->list, table) : SM_OK;
 }
 
 /* Fetches the cell map of a skill a few ahead of the one being gathered. */
