@@ -304,6 +304,9 @@ int main(int argc, char **argv)
                                   0,
                                   0,
                                   0,
+                                  0,
+                                  0,
+                                  NULL,
                                   0};
                     sm_match_score_prepared(r, &o, &mo, &s, NULL);
                 }

@@ -154,7 +154,7 @@ int main(int argc, char **argv)
         snprintf(title, sizeof title, "%s", sm_taxonomy_label_any(t, occs[g->oi].id, SM_LANG_FR));
         sm_offer o = {id,     title,     NULL, NULL, SM_OFFER_JOB, g->reqs,        g->n, NULL, 0,
                       g->loc, g->remote, 35,   0,    g->through,   occs[g->oi].id, 0,    0,    0,
-                      0,      0,         0};
+                      0,      0,         0, 0, NULL, 0};
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_pg: %s\n", err.message);
             return 1;

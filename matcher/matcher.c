@@ -89,6 +89,8 @@ typedef struct offer_rec {
     sm_requirement *reqs;
     float *contrib; /* per requirement: W / sum of W, default model */
     sm_requirement *teaches;
+    uint32_t funding, start_count;
+    int32_t *start_dates; /* sorted */
 } offer_rec;
 
 typedef struct profile_rec {
@@ -384,6 +386,8 @@ struct sm_matcher {
     /* per skill, its postings filed under a cell (not CELL_ANYWHERE) once more, in one list: a
      * query without a radius walks it and the skill's CELL_ANYWHERE list, not every cell */
     plist *job_gridded;
+    /* per skill, the training offers that teach it (their slots; emptied ones are skipped) */
+    plist *training_lists;
     _Atomic(cellmap *) *profile_cells;                     /* per skill */
     uint32_t *job_skill_postings, *profile_skill_postings; /* writer only: postings per skill */
     /* writer only: per skill, postings of emptied slots still in its lists (see compaction) */
@@ -842,6 +846,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->profile_ids = sm_strmap_new();
     m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
     m->job_gridded = sm_calloc(m->skill_space + 1, sizeof *m->job_gridded);
+    m->training_lists = sm_calloc(m->skill_space + 1, sizeof *m->training_lists);
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
@@ -852,7 +857,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->job_gridded ||
-        !m->profile_cells ||
+        !m->training_lists || !m->profile_cells ||
         !m->job_skill_postings || !m->profile_skill_postings || !m->job_skill_dead ||
         !m->profile_skill_dead || !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
@@ -882,7 +887,10 @@ void sm_matcher_free(sm_matcher *m)
     cellmaps_free(m->job_cells, m->skill_space);
     for (size_t skill = 0; m->job_gridded && skill < m->skill_space; skill++)
         plist_free(&m->job_gridded[skill]);
+    for (size_t skill = 0; m->training_lists && skill < m->skill_space; skill++)
+        plist_free(&m->training_lists[skill]);
     sm_free(m->job_gridded);
+    sm_free(m->training_lists);
     cellmaps_free(m->profile_cells, m->skill_space);
     sm_free(m->job_skill_postings);
     sm_free(m->profile_skill_postings);
@@ -985,18 +993,31 @@ static void weight_shares(const sm_matcher *m, const sm_requirement *reqs, size_
         shares[i] = total > 0 ? (float)(req_weight(m, &reqs[i], disable) / total) : 0;
 }
 
+static int cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static offer_rec *make_offer(const sm_matcher *m, const sm_offer *o)
 {
     /* One allocation: exact scoring reads the record, its shares and its requirements,
      * adjacent in memory (the requirement counts are bounded by SM_MAX_REQUIREMENTS). */
     size_t n = o->requirement_count, t = o->teach_count;
+    size_t d = o->start_date_count;
     offer_rec *r = sm_calloc(1, sizeof *r + (n + 1) * sizeof(float) +
-                                    (n + 1 + t + 1) * sizeof(sm_requirement));
+                                    (n + 1 + t + 1) * sizeof(sm_requirement) + d * sizeof(int32_t));
     if (!r)
         return NULL;
     r->contrib = (float *)(r + 1);
     r->reqs = (sm_requirement *)(void *)(r->contrib + n + 1);
     r->teaches = r->reqs + n + 1;
+    r->start_dates = (int32_t *)(void *)(r->teaches + t + 1);
+    r->start_count = (uint32_t)d;
+    r->funding = o->funding;
+    if (d)
+        memcpy(r->start_dates, o->start_dates, d * sizeof *r->start_dates);
+    qsort(r->start_dates, d, sizeof *r->start_dates, cmp_day);
     r->id = dup_or_null(o->id);
     r->title = dup_or_null(o->title);
     r->organisation = dup_or_null(o->organisation);
@@ -1097,6 +1118,11 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         return sm_error_set(err, SM_EINVAL, "hours: must be 0..80 a week");
     if (o->valid_through && o->valid_from && o->valid_through < o->valid_from)
         return sm_error_set(err, SM_EINVAL, "valid_through: before valid_from");
+    if (o->start_date_count > SM_MAX_START_DATES || (o->start_date_count && !o->start_dates))
+        return sm_error_set(err, SM_EINVAL, "start_dates: at most %d", SM_MAX_START_DATES);
+    if (!(o->duration_hours >= 0 && o->duration_hours <= 10000) ||
+        !(o->cost >= 0 && o->cost <= 1e6))
+        return sm_error_set(err, SM_EINVAL, "duration_hours, cost: must be 0..10000 h, 0..1e6");
     if (o->occupation != SM_NO_CONCEPT &&
         (o->occupation >= m->skill_space ||
          sm_taxonomy_type(m->tx, o->occupation) != SM_CT_OCCUPATION))
@@ -1145,6 +1171,11 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     } else if (rc == SM_OK) {
         rc = slot_append(&m->trainings, (void *)(uintptr_t)(slot + 1)) == NO_SLOT ? SM_ENOMEM
                                                                                   : SM_OK;
+        /* Path planning finds trainings by the skills they teach. */
+        for (uint32_t i = 0; i < r->teach_count && rc == SM_OK; i++) {
+            posting p = {slot, r->teaches[i].level};
+            rc = plist_add(m, &m->training_lists[r->teaches[i].skill], &p, 0);
+        }
     }
     if (rc != SM_OK) {
         /* The new slot stays empty; its postings (if any) are skipped by queries. */
@@ -1482,6 +1513,8 @@ struct sm_match_reader {
     char *text;
     size_t text_len, text_cap;
     float shares[SM_MAX_REQUIREMENTS];
+    sm_gap *gaps; /* sm_match_gaps */
+    size_t gap_count, gap_cap;
     const sm_profile *prepared; /* sm_match_prepare's profile, until the next query */
     unsigned prepared_disable;
 };
@@ -1502,6 +1535,11 @@ sm_match_reader *sm_match_reader_new(sm_matcher *m)
         return NULL;
     }
     return r;
+}
+
+const sm_matcher *sm_match_reader_matcher(const sm_match_reader *r)
+{
+    return r->m;
 }
 
 void sm_match_reader_free(sm_match_reader *r)
@@ -1528,6 +1566,7 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r->items);
     sm_free(r->missing);
     sm_free(r->text);
+    sm_free(r->gaps);
     sm_free(r);
 }
 
@@ -2587,6 +2626,10 @@ static int consider_candidate(void *arg, uint32_t slot, double bound)
     return score > 0 ? heap_push(r, c->k, score, slot) : SM_OK;
 }
 
+static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box *box);
+static int explain_offers(sm_match_reader *r, const profile_view *pv, int32_t today,
+                          const sm_match_options *opts, int rc);
+
 int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_match_options *opts,
                     sm_error *err)
 {
@@ -2626,48 +2669,63 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                 rc = heap_push(r, k, score, slot);
         }
     } else {
-        uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
-        rc = ensure_slots(r, count);
-        uint32_t e = rc == SM_OK ? begin_accumulation(r, count) : 0;
-        /* The grid cells the mobility radius can reach (all of them without one). */
-        cell_box box = radius_box(pv.has_location, pv.lat, pv.lon, pv.radius_km);
-        /* Walk the postings of every skill the profile covers, directly or through neighbours,
-         * adding each offer's bound. */
-        for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
-            uint32_t skill = r->xskills[x];
-            /* The skill's best credit, quantised up: a required level can only lower it, so
-             * the bound holds; the exact score applies the level. */
-            const cand *why;
-            uint32_t credit_q = quant_up(expanded_credit(r, skill, 0, 0, &why)), at;
-            if (x + 4 < r->xcount)
-                prefetch_cells(&m->job_cells[r->xskills[x + 4]]);
-            if ((rc = keep_table(r, &credit_q, 1, &at)) != SM_OK)
-                break;
-            if (box.cy1 == UINT32_MAX) /* no radius: the gridded list and CELL_ANYWHERE's */
-                rc = gather_all(r, &m->job_gridded[skill], &m->job_cells[skill], at);
-            else
-                rc = gather_skill(r, &m->job_cells[skill], &box, at);
-        }
-        if (rc == SM_OK)
-            rc = walk_blocks(r, count, e, 1);
+        cell_box box;
+        rc = accumulate_jobs(r, &pv, &box);
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
         topk_ctx ctx = {r, &pv, NULL, today, k, &box};
         if (rc == SM_OK)
             rc = select_topk(r, k, consider_offer, prefetch_offer, &ctx);
     }
-    /* Explanations for the kept results, best first. */
+    rc = explain_offers(r, &pv, today, opts, rc);
+    return finish_query(r, rc, err);
+}
+
+/* Explanations for the kept results, best first (rc: the query's so far). */
+static int explain_offers(sm_match_reader *r, const profile_view *pv, int32_t today,
+                          const sm_match_options *opts, int rc)
+{
     sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
-        const offer_rec *o = slot_get(&m->offers, r->heap[i].slot);
+        const offer_rec *o = slot_get(&r->m->offers, r->heap[i].slot);
         if (!o)
             continue;
         offer_view ov = view_of_offer_rec(o);
         double factor, km;
-        admit(&ov, &pv, today, 0, &factor, &km);
-        rc = add_result(r, &ov, &pv, r->heap[i].score, factor, km, opts, 0);
+        admit(&ov, pv, today, 0, &factor, &km);
+        rc = add_result(r, &ov, pv, r->heap[i].score, factor, km, opts, 0);
     }
-    return finish_query(r, rc, err);
+    return rc;
+}
+
+/*
+ * Walks the postings of every skill the expanded profile covers, directly or through
+ * neighbours, adding each job offer's bound; *box receives the grid cells the mobility
+ * radius reaches (all of them without one).
+ */
+static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box *box)
+{
+    sm_matcher *m = r->m;
+    uint32_t count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
+    int rc = ensure_slots(r, count);
+    uint32_t e = rc == SM_OK ? begin_accumulation(r, count) : 0;
+    *box = radius_box(pv->has_location, pv->lat, pv->lon, pv->radius_km);
+    for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
+        uint32_t skill = r->xskills[x];
+        /* The skill's best credit, quantised up: a required level can only lower it, so
+         * the bound holds; the exact score applies the level. */
+        const cand *why;
+        uint32_t credit_q = quant_up(expanded_credit(r, skill, 0, 0, &why)), at;
+        if (x + 4 < r->xcount)
+            prefetch_cells(&m->job_cells[r->xskills[x + 4]]);
+        if ((rc = keep_table(r, &credit_q, 1, &at)) != SM_OK)
+            break;
+        if (box->cy1 == UINT32_MAX) /* no radius: the gridded list and CELL_ANYWHERE's */
+            rc = gather_all(r, &m->job_gridded[skill], &m->job_cells[skill], at);
+        else
+            rc = gather_skill(r, &m->job_cells[skill], box, at);
+    }
+    return rc == SM_OK ? walk_blocks(r, count, e, 1) : rc;
 }
 
 int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match_options *opts,
@@ -2858,4 +2916,234 @@ int sm_match_score(sm_match_reader *r, const sm_offer *offer, const sm_profile *
     rc = sm_match_score_prepared(r, offer, opts, score, result);
     r->prepared = NULL;
     return rc;
+}
+
+/* ---- gaps, counts above a threshold, trainings by skill ------------------ */
+
+int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement *out)
+{
+    uint32_t slot;
+    int rc = SM_ENOTFOUND;
+    if (!id)
+        return SM_EINVAL;
+    pthread_mutex_lock(&m->writer);
+    if (sm_strmap_get(m->offer_ids, id, strlen(id), &slot) && slot != TOMBSTONE) {
+        /* The writer's own lock keeps the record alive: no epoch needed. */
+        const offer_rec *o = slot_get(&m->offers, slot);
+        if (o && o->kind == SM_OFFER_JOB) {
+            memcpy(out, o->reqs, o->req_count * sizeof *out);
+            rc = (int)o->req_count;
+        } else if (o)
+            rc = SM_EINVAL;
+    }
+    pthread_mutex_unlock(&m->writer);
+    return rc;
+}
+
+/* How many open job offers the profile can reach ask for skill: its postings in the cells
+ * the radius reaches, each admitted as a query would (date, radius). Without a radius, the
+ * count the writer keeps (offers not deleted, expired ones included). */
+static uint32_t offers_asking(sm_match_reader *r, uint32_t skill, const profile_view *pv,
+                              const cell_box *box, int32_t today)
+{
+    sm_matcher *m = r->m;
+    if (box->cy1 == UINT32_MAX) {
+        pthread_mutex_lock(&m->writer);
+        uint32_t n = m->job_skill_postings[skill] - m->job_skill_dead[skill];
+        pthread_mutex_unlock(&m->writer);
+        return n;
+    }
+    uint32_t n = 0, count = atomic_load_explicit(&m->offers.count, memory_order_acquire);
+    cell_iter it = cells_in(atomic_load_explicit(&m->job_cells[skill], memory_order_acquire), box);
+    for (const cell_list *cl; (cl = cell_next(&it));)
+        for (const block *b = atomic_load_explicit(&cl->list.head, memory_order_acquire); b;
+             b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+            uint32_t items = atomic_load_explicit(&b->count, memory_order_acquire);
+            for (uint32_t i = 0; i < items; i++) {
+                double factor, km;
+                uint32_t slot = b->items[i].slot;
+                n += slot < count && admit_meta(meta_get(&m->offer_metas, slot), pv, today,
+                                                 &factor, &km);
+            }
+        }
+    return n;
+}
+
+static int cmp_gap(const void *a, const void *b)
+{
+    const sm_gap *x = a, *y = b;
+    if (x->essential != y->essential)
+        return x->essential ? -1 : 1;
+    if (x->offers_nearby != y->offers_nearby)
+        return x->offers_nearby > y->offers_nearby ? -1 : 1;
+    return (x->skill > y->skill) - (x->skill < y->skill);
+}
+
+static profile_view view_of_profile(const sm_profile *p, const sm_match_filter *filter)
+{
+    profile_view pv = {p->id ? p->id : "", p->skills,     p->skill_count, p->location.known != 0,
+                       p->location.lat,   p->location.lon, p->radius_km, p->constraints,
+                       filter};
+    return pv;
+}
+
+/* Checks a profile that may have no skills (gaps: everything is missing then). */
+static int check_profile_maybe_empty(const sm_matcher *m, const sm_profile *p, sm_error *err)
+{
+    if (p->skill_count == 0)
+        return check_geo(&p->location, "profile.location", err);
+    return check_profile(m, p, err);
+}
+
+int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requirement *target,
+                  size_t target_count, sm_error *err)
+{
+    sm_matcher *m = r->m;
+    reset_results(r);
+    forget_prepared(r);
+    r->gap_count = 0;
+    int rc = check_profile_maybe_empty(m, profile, err);
+    if (rc != SM_OK)
+        return rc;
+    if (target_count > SM_MAX_TARGET)
+        return sm_error_set(err, SM_EINVAL, "target: more than %d skills", SM_MAX_TARGET);
+    for (size_t i = 0; i < target_count; i++)
+        if (!is_skill(m, target[i].skill) || target[i].level > SM_MAX_LEVEL)
+            return sm_error_set(err, SM_EINVAL, "target[%zu]: not a skill concept, or level "
+                                                "beyond 8", i);
+    if ((rc = expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK ||
+        sm_grow((void **)&r->gaps, &r->gap_cap, target_count + 1, sizeof *r->gaps) != SM_OK)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    profile_view pv = view_of_profile(profile, NULL);
+    cell_box box = radius_box(pv.has_location, pv.lat, pv.lon, pv.radius_km);
+    int32_t today = sm_today();
+    sm_epoch_enter(m->epoch, r->er);
+    for (size_t i = 0; i < target_count; i++) {
+        sm_requirement q = target[i];
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = target[j].skill == q.skill;
+        if (seen)
+            continue;
+        for (size_t j = i + 1; j < target_count; j++)
+            if (target[j].skill == q.skill) {
+                q.level = target[j].level > q.level ? target[j].level : q.level;
+                q.essential |= target[j].essential;
+            }
+        /* The person's claims reaching this skill: an exact or close one at the level asked
+         * covers it; one below it leaves an under-level gap; looser ones only say what is
+         * closest. */
+        int covered = 0, close = 0;
+        uint8_t best_level = 0;
+        const cand *nearest = NULL;
+        if (r->xstamp[q.skill] == r->xepoch)
+            for (uint32_t c = r->xfirst[q.skill]; c != UINT32_MAX; c = r->cands[c].next) {
+                const cand *cd = &r->cands[c];
+                if (cd->sim >= CLOSE_SIM) {
+                    close = 1;
+                    if (q.level == 0 || cd->level == 0 || cd->level >= q.level)
+                        covered = 1;
+                    else if (cd->level > best_level)
+                        best_level = cd->level;
+                }
+                if (!nearest || better_claim(cd->sim, cd->sim, cd->via, nearest->sim,
+                                             nearest->sim, nearest->via))
+                    nearest = cd;
+            }
+        if (covered)
+            continue;
+        sm_gap *g = &r->gaps[r->gap_count++];
+        g->skill = q.skill;
+        g->essential = q.essential != 0;
+        g->required_level = q.level;
+        g->under_level = (uint8_t)close;
+        g->profile_level = close ? best_level : 0;
+        g->closest = nearest ? nearest->via : SM_NO_CONCEPT;
+        g->similarity = nearest ? nearest->sim : 0;
+        g->offers_nearby = offers_asking(r, q.skill, &pv, &box, today);
+    }
+    sm_epoch_leave(r->er);
+    qsort(r->gaps, r->gap_count, sizeof *r->gaps, cmp_gap);
+    return (int)r->gap_count;
+}
+
+const sm_gap *sm_match_gap_get(const sm_match_reader *r, size_t index)
+{
+    return index < r->gap_count ? &r->gaps[index] : NULL;
+}
+
+int sm_match_count_above(sm_match_reader *r, const sm_profile *profile,
+                         const sm_match_options *opts, double threshold, size_t *count,
+                         sm_error *err)
+{
+    sm_matcher *m = r->m;
+    reset_results(r);
+    forget_prepared(r);
+    *count = 0;
+    int rc = check_profile(m, profile, err);
+    if (rc != SM_OK)
+        return rc;
+    if (!(threshold > 0 && threshold <= 1))
+        return sm_error_set(err, SM_EINVAL, "threshold: must be in (0, 1]");
+    size_t k = clamp_limit(opts->limit);
+    int32_t today = opts->today ? opts->today : sm_today();
+    profile_view pv = view_of_profile(profile, opts->filter);
+    if ((rc = expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK)
+        return sm_error_set(err, rc, "out of memory");
+    sm_epoch_enter(m->epoch, r->er);
+    cell_box box;
+    rc = accumulate_jobs(r, &pv, &box);
+    /* Every slot whose bound reaches the threshold, scored exactly: those above HOT_FLOOR were
+     * listed as they crossed it; a lower threshold reads every accumulator. */
+    uint32_t stamp = r->epoch << STAMP_SHIFT;
+    size_t n = threshold >= HOT_FLOOR ? r->hot_count : r->acc_count;
+    for (size_t i = 0; i < n && rc == SM_OK; i++) {
+        uint32_t slot = threshold >= HOT_FLOOR ? r->hot[i] : (uint32_t)i;
+        if ((r->acc[slot] & ~ACC_MAX) != stamp || acc_bound(r, slot) < threshold - 1e-9)
+            continue;
+        double factor, km;
+        if (!admit_meta(meta_get(&m->offer_metas, slot), &pv, today, &factor, &km))
+            continue;
+        const offer_rec *o = slot_get(&m->offers, slot);
+        if (!o)
+            continue;
+        double score = offer_skills(r, o) * factor;
+        if (score >= threshold) {
+            (*count)++;
+            rc = heap_push(r, k, score, slot);
+        }
+    }
+    rc = explain_offers(r, &pv, today, opts, rc);
+    return finish_query(r, rc, err);
+}
+
+int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill, const sm_profile *profile,
+                                int (*fn)(void *arg, const sm_training_view *t), void *arg)
+{
+    sm_matcher *m = r->m;
+    if (skill >= m->skill_space)
+        return 0;
+    int stop = 0;
+    sm_epoch_enter(m->epoch, r->er);
+    for (const block *b = atomic_load_explicit(&m->training_lists[skill].head,
+                                               memory_order_acquire);
+         b && !stop; b = atomic_load_explicit(&b->next, memory_order_acquire)) {
+        uint32_t items = atomic_load_explicit(&b->count, memory_order_acquire);
+        for (uint32_t i = 0; i < items && !stop; i++) {
+            const offer_rec *o = slot_get(&m->offers, b->items[i].slot);
+            if (!o || o->kind != SM_OFFER_TRAINING)
+                continue;
+            sm_training_view v = {o->id,          o->title,         o->teaches,
+                                  o->reqs,        o->teach_count,   o->req_count,
+                                  o->duration_hours, o->cost,       o->funding,
+                                  o->start_dates, o->start_count,   o->remote,
+                                  -1,             o->valid_from,    o->valid_through};
+            if (o->has_location && !o->remote && profile && profile->location.known)
+                v.distance_km =
+                    distance_km(profile->location.lat, profile->location.lon, o->lat, o->lon);
+            stop = fn(arg, &v);
+        }
+    }
+    sm_epoch_leave(r->er);
+    return stop;
 }

@@ -55,6 +55,8 @@ enum { SM_CONSENT_VISIBLE = 1 << 0 }; /* visible to inclusion organisations */
 #define SM_MAX_PROFILE_SKILLS 256
 #define SM_MAX_LEVEL 8
 #define SM_MATCH_MAX_LIMIT 200
+#define SM_MAX_START_DATES 52
+#define SM_MAX_TARGET 256 /* requirements a gap or path target may list (several offers') */
 
 /* A required (or taught) skill. level: minimum DigComp-style level 1..8, 0 = any. */
 typedef struct sm_requirement {
@@ -92,6 +94,9 @@ typedef struct sm_offer {
     uint8_t org_kind, contract_type;   /* the caller's codes 1..31 (filters), 0 = not stated */
     float duration_hours, cost;        /* training */
     uint32_t seats;                    /* training */
+    uint32_t funding;                  /* training: the schemes that fund it, bits the caller names */
+    const int32_t *start_dates;        /* training: days; none = open entry (starts any day) */
+    size_t start_date_count;           /* <= SM_MAX_START_DATES */
 } sm_offer;
 
 typedef struct sm_profile {
@@ -221,6 +226,8 @@ size_t sm_matcher_compact(sm_matcher *m, size_t budget);
 
 /* A query context for one thread; NULL when out of memory or too many readers. */
 sm_match_reader *sm_match_reader_new(sm_matcher *m);
+/* The matcher a reader queries. */
+const sm_matcher *sm_match_reader_matcher(const sm_match_reader *r);
 void sm_match_reader_free(sm_match_reader *r);
 
 /*
@@ -280,6 +287,71 @@ size_t sm_matcher_neighbours(const sm_matcher *m, uint32_t skill, uint32_t *skil
 int sm_match_prepare(sm_match_reader *r, const sm_profile *profile, unsigned disable);
 int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_match_options *opts,
                             double *score, const sm_match_result **result);
+
+/* ---- gaps and what path planning reads (matcher/plan.c builds paths) ---- */
+
+/*
+ * Copies the requirements of the job offer with this id into out (at most
+ * SM_MAX_REQUIREMENTS); returns how many, SM_ENOTFOUND, or SM_EINVAL for a
+ * training offer. Briefly takes the writers' mutex (the id map is theirs).
+ */
+int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement *out);
+
+/* A skill a target asks for that the person lacks, or has below the level asked. */
+typedef struct sm_gap {
+    uint32_t skill;
+    uint8_t essential, required_level;
+    uint8_t profile_level; /* the person's level in it (or in a close skill); 0: missing */
+    uint8_t under_level;   /* 1: the person has it, or a close skill, below required_level */
+    uint32_t closest;      /* missing: the person's most similar skill, SM_NO_CONCEPT if none */
+    float similarity;      /* of closest */
+    uint32_t offers_nearby; /* open job offers within the person's radius asking for it */
+} sm_gap;
+
+/*
+ * The gaps between a profile (which may have no skills) and a target's
+ * requirements (duplicates merged: the highest level, essential if any is):
+ * requirements the profile covers with neither the skill nor a close one
+ * (similarity >= 0.5), or only below the required level (a claim without a
+ * level is given the benefit of the doubt). Essential first, then the most
+ * asked for nearby. Returns how many, or SM_EINVAL / SM_ENOMEM with err set.
+ * Results stay valid until the next query on r.
+ */
+int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requirement *target,
+                  size_t target_count, sm_error *err);
+const sm_gap *sm_match_gap_get(const sm_match_reader *r, size_t index);
+
+/*
+ * Counts the open job offers the profile matches with a score of at least
+ * threshold (filters and radius applied as in sm_match_offers), into *count,
+ * and keeps the best opts->limit of them as results (sm_match_get). Returns
+ * the number of results kept, or an error as sm_match_offers.
+ */
+int sm_match_count_above(sm_match_reader *r, const sm_profile *profile,
+                         const sm_match_options *opts, double threshold, size_t *count,
+                         sm_error *err);
+
+/* A training offer as path planning reads it; pointers valid until the callback returns. */
+typedef struct sm_training_view {
+    const char *id, *title;
+    const sm_requirement *teaches, *prerequisites;
+    size_t teach_count, prerequisite_count;
+    float duration_hours, cost;
+    uint32_t funding;
+    const int32_t *start_dates; /* sorted; none: open entry */
+    size_t start_date_count;
+    int remote;
+    double distance_km; /* from the profile; -1 when either has no location */
+    int32_t valid_from, valid_through;
+} sm_training_view;
+
+/*
+ * Calls fn for each live training offer teaching skill (each once per call),
+ * with its distance from profile; stops when fn returns non-zero and returns
+ * that. Takes no lock.
+ */
+int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill, const sm_profile *profile,
+                                int (*fn)(void *arg, const sm_training_view *t), void *arg);
 
 /* The weight of a skill for its rarity: 1 for skills few occupations ask for, down to ~0.35. */
 float sm_matcher_rarity(const sm_matcher *m, uint32_t skill);

@@ -70,7 +70,7 @@ static void readers_and_a_writer(void)
                                       (uint8_t)(i == 0), 0, 0};
         snprintf(id, sizeof id, "o%u", rand_r(&seed) % 200);
         sm_offer o = {id, "t", NULL, NULL, SM_OFFER_JOB,  req, 3, NULL, 0, {45, 3, 1},
-                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0, 0, 0};
+                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0, 0, 0, 0, NULL, 0};
         if (rand_r(&seed) % 5 == 0)
             sm_matcher_delete_offer(m, id);
         else

@@ -1,0 +1,605 @@
+/*
+ * plan.c: training paths from a gap (see plan.h).
+ *
+ * Elements are (skill, level) pairs: the gap's (goal weight 3 when
+ * essential, 1 when optional) and the prerequisites of the trainings kept
+ * (weight 0: only reached to open a training). A training reaches an element
+ * of its skill when it teaches that skill at the level asked or above (a
+ * training that states no level is taken to reach level 2 at most). The
+ * person starts with the elements their claims reach: the skill or a close
+ * one (similarity >= 0.5) at the level asked, a claim without a level given
+ * the benefit of the doubt, as in sm_match_gaps.
+ *
+ * Trainings are gathered per element skill, filtered by the constraints,
+ * and the SM_PLAN_PER_SKILL cheapest reaching each element are kept; then
+ * the prerequisites of those become elements too, two rounds deep. A
+ * training no better than another in anything (reaches a subset, needs a
+ * superset, no fewer hours, no fewer euros) is dropped before solving.
+ */
+#include "matcher/plan.h"
+
+#include "matcher/paths.h"
+#include "taxonomy/alloc.h"
+#include "taxonomy/error.h"
+#include "taxonomy/strmap.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct element {
+    uint32_t skill;
+    uint8_t level;
+    uint8_t gathered; /* its trainings were looked up */
+} element;
+
+typedef struct kept {
+    char *id, *title;
+    sm_requirement *teaches, *prereqs; /* in the same allocation as the kept entry's copy */
+    size_t teach_count, prereq_count;
+    double hours, price, euros;
+    uint32_t funded_by;
+    int32_t *dates;
+    size_t date_count;
+    int remote;
+    double km;
+    int dropped; /* dominated */
+} kept;
+
+typedef struct planner {
+    sm_match_reader *r;
+    const sm_matcher *m;
+    const sm_profile *profile;
+    const sm_path_constraints *c;
+    double distance_limit; /* < 0: none */
+    int32_t today;
+    element elements[SM_PATH_MAX_ELEMENTS];
+    double weight[SM_PATH_MAX_ELEMENTS];
+    size_t element_count;
+    kept *kept;
+    size_t kept_count, kept_cap;
+    sm_strmap *ids;
+    /* the trainings of the element being gathered, before the cheapest are kept */
+    kept *batch;
+    size_t batch_count, batch_cap;
+    uint32_t gather_skill;
+    uint8_t gather_level;
+    int rc;
+} planner;
+
+static int reaches(uint8_t taught, uint8_t asked)
+{
+    return asked == 0 || (taught == 0 ? asked <= 2 : taught >= asked);
+}
+
+/* Whether the person's claims reach skill at level (see the top of the file). */
+static int person_has(const planner *pl, uint32_t skill, uint8_t level)
+{
+    const sm_profile *p = pl->profile;
+    for (size_t i = 0; i < p->skill_count; i++) {
+        const sm_skill_claim *cl = &p->skills[i];
+        if ((cl->level == 0 || level == 0 || cl->level >= level) &&
+            (cl->skill == skill || sm_matcher_similarity(pl->m, cl->skill, skill) >= 0.5f))
+            return 1;
+    }
+    return 0;
+}
+
+/* The element (skill, level), added when new (weight 0); SIZE_MAX when full. */
+static size_t element_of(planner *pl, uint32_t skill, uint8_t level)
+{
+    for (size_t i = 0; i < pl->element_count; i++)
+        if (pl->elements[i].skill == skill && pl->elements[i].level == level)
+            return i;
+    if (pl->element_count == SM_PATH_MAX_ELEMENTS)
+        return SIZE_MAX;
+    pl->elements[pl->element_count] = (element){skill, level, 0};
+    pl->weight[pl->element_count] = 0;
+    return pl->element_count++;
+}
+
+/* The first session on or after day (open entry: day itself); 0 when none is dated then. */
+static int32_t session_from(const int32_t *dates, size_t n, int32_t day)
+{
+    if (n == 0)
+        return day;
+    for (size_t i = 0; i < n; i++)
+        if (dates[i] >= day)
+            return dates[i];
+    return 0;
+}
+
+static void free_kept(kept *k)
+{
+    sm_free(k->id);
+    sm_free(k->title);
+    sm_free(k->teaches);
+    sm_free(k->dates);
+}
+
+/* Copies a training that passes the constraints into the batch. */
+static int take_training(void *arg, const sm_training_view *t)
+{
+    planner *pl = arg;
+    const sm_path_constraints *c = pl->c;
+    if ((t->valid_through && pl->today > t->valid_through))
+        return 0;
+    if (c->remote_only && !t->remote)
+        return 0;
+    if (pl->distance_limit >= 0 && !t->remote && t->distance_km > pl->distance_limit)
+        return 0;
+    int32_t first = session_from(t->start_dates, t->start_date_count, pl->today);
+    if (!first || (c->start_before && first > c->start_before))
+        return 0;
+    uint32_t funded_by = t->funding & c->funding;
+    double euros = funded_by ? 0 : t->cost;
+    if ((c->max_hours >= 0 && t->duration_hours > c->max_hours) ||
+        (c->max_cost >= 0 && euros > c->max_cost))
+        return 0;
+    int level_ok = 0;
+    for (size_t i = 0; i < t->teach_count; i++)
+        level_ok |= t->teaches[i].skill == pl->gather_skill &&
+                    reaches(t->teaches[i].level, pl->gather_level);
+    if (!level_ok)
+        return 0;
+    if (sm_grow((void **)&pl->batch, &pl->batch_cap, pl->batch_count + 1, sizeof *pl->batch) !=
+        SM_OK) {
+        pl->rc = SM_ENOMEM;
+        return 1;
+    }
+    kept *k = &pl->batch[pl->batch_count];
+    memset(k, 0, sizeof *k);
+    k->id = sm_strndup(t->id, strlen(t->id));
+    k->title = t->title ? sm_strndup(t->title, strlen(t->title)) : NULL;
+    k->teaches = sm_malloc((t->teach_count + t->prerequisite_count + 1) * sizeof *k->teaches);
+    k->dates = sm_malloc((t->start_date_count + 1) * sizeof *k->dates);
+    if (!k->id || (t->title && !k->title) || !k->teaches || !k->dates) {
+        free_kept(k);
+        pl->rc = SM_ENOMEM;
+        return 1;
+    }
+    pl->batch_count++;
+    memcpy(k->teaches, t->teaches, t->teach_count * sizeof *k->teaches);
+    k->prereqs = k->teaches + t->teach_count;
+    memcpy(k->prereqs, t->prerequisites, t->prerequisite_count * sizeof *k->prereqs);
+    k->teach_count = t->teach_count;
+    k->prereq_count = t->prerequisite_count;
+    memcpy(k->dates, t->start_dates, t->start_date_count * sizeof *k->dates);
+    k->date_count = t->start_date_count;
+    k->hours = t->duration_hours;
+    k->price = t->cost;
+    k->euros = euros;
+    k->funded_by = funded_by;
+    k->remote = t->remote;
+    k->km = t->distance_km;
+    return 0;
+}
+
+static int cmp_kept_cost(const void *a, const void *b)
+{
+    const kept *x = a, *y = b;
+    double cx = sm_path_cost(x->hours, x->euros), cy = sm_path_cost(y->hours, y->euros);
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+/* Gathers the trainings reaching element e and keeps the cheapest not kept yet. */
+static int gather(planner *pl, size_t e)
+{
+    pl->batch_count = 0;
+    pl->gather_skill = pl->elements[e].skill;
+    pl->gather_level = pl->elements[e].level;
+    pl->elements[e].gathered = 1;
+    sm_match_trainings_teaching(pl->r, pl->gather_skill, pl->profile, take_training, pl);
+    if (pl->rc != SM_OK)
+        return pl->rc;
+    qsort(pl->batch, pl->batch_count, sizeof *pl->batch, cmp_kept_cost);
+    size_t taken = 0;
+    for (size_t i = 0; i < pl->batch_count; i++) {
+        kept *k = &pl->batch[i];
+        uint32_t existing;
+        int known = sm_strmap_get(pl->ids, k->id, strlen(k->id), &existing);
+        if (known || taken == SM_PLAN_PER_SKILL || pl->kept_count >= 4096) {
+            taken += known && taken < SM_PLAN_PER_SKILL;
+            free_kept(k);
+            continue;
+        }
+        if (sm_grow((void **)&pl->kept, &pl->kept_cap, pl->kept_count + 1, sizeof *pl->kept) !=
+                SM_OK ||
+            sm_strmap_put(pl->ids, k->id, strlen(k->id), (uint32_t)pl->kept_count, NULL) < 0) {
+            for (size_t j = i; j < pl->batch_count; j++)
+                free_kept(&pl->batch[j]);
+            return SM_ENOMEM;
+        }
+        pl->kept[pl->kept_count++] = *k;
+        taken++;
+    }
+    return SM_OK;
+}
+
+/* The problem's trainings from the kept ones; one whose prerequisites cannot all be
+ * elements (past SM_PATH_MAX_ELEMENTS) is banned. */
+static void build_trainings(planner *pl, sm_path_training *tr, uint8_t *banned)
+{
+    for (size_t t = 0; t < pl->kept_count; t++) {
+        const kept *k = &pl->kept[t];
+        memset(&tr[t], 0, sizeof tr[t]);
+        for (size_t e = 0; e < pl->element_count; e++)
+            for (size_t i = 0; i < k->teach_count; i++)
+                if (k->teaches[i].skill == pl->elements[e].skill &&
+                    reaches(k->teaches[i].level, pl->elements[e].level))
+                    sm_elems_add(&tr[t].teaches, e);
+        for (size_t i = 0; i < k->prereq_count; i++) {
+            size_t e = element_of(pl, k->prereqs[i].skill, k->prereqs[i].level);
+            if (e != SIZE_MAX)
+                sm_elems_add(&tr[t].requires, e);
+            else
+                banned[t] = 1;
+        }
+        tr[t].hours = k->hours;
+        tr[t].euros = k->euros;
+    }
+}
+
+static int subset_of(const sm_elems *a, const sm_elems *b)
+{
+    for (size_t i = 0; i < SM_PATH_MAX_ELEMENTS / 64; i++)
+        if (a->w[i] & ~b->w[i])
+            return 0;
+    return 1;
+}
+
+static void drop_dominated(planner *pl, const sm_path_training *tr, uint8_t *banned)
+{
+    for (size_t a = 0; a < pl->kept_count; a++)
+        for (size_t b = 0; b < pl->kept_count && !banned[a]; b++) {
+            if (a == b || banned[b])
+                continue;
+            int no_worse = subset_of(&tr[a].teaches, &tr[b].teaches) &&
+                           subset_of(&tr[b].requires, &tr[a].requires) &&
+                           tr[b].hours <= tr[a].hours && tr[b].euros <= tr[a].euros;
+            /* of two equal ones, the first kept (the cheaper or the smaller id) stays */
+            int equal = no_worse && subset_of(&tr[b].teaches, &tr[a].teaches) &&
+                        subset_of(&tr[a].requires, &tr[b].requires) &&
+                        tr[a].hours == tr[b].hours && tr[a].euros == tr[b].euros;
+            if (no_worse && (!equal || b < a))
+                banned[a] = 1;
+        }
+}
+
+static char *dup_text(const char *s)
+{
+    return sm_strndup(s, strlen(s));
+}
+
+/* "« a », « b » et « c »" (fr) or "“a”, “b” and “c”" (en). */
+static size_t skill_list(char *buf, size_t size, const sm_taxonomy *tx, const uint32_t *skills,
+                         size_t n, sm_lang lang)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? (lang == SM_LANG_FR ? " et " : " and ") : ", ";
+        const char *label = sm_taxonomy_label_any(tx, skills[i], lang);
+        int w = snprintf(buf + len, size - len, lang == SM_LANG_FR ? "%s« %s »" : "%s“%s”", sep,
+                         label ? label : "?");
+        len += w > 0 ? (size_t)w : 0;
+    }
+    return len < size ? len : size - 1;
+}
+
+static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path_constraints *c,
+                    size_t number, const kept *k, const sm_plan_step *st)
+{
+    char skills[600], money[160], where[64];
+    skill_list(skills, sizeof skills, tx, st->covers, st->cover_count, c->lang);
+    const char *scheme = NULL;
+    for (int b = 0; b < 32 && c->funding_names && st->funded_by; b++)
+        if (st->funded_by >> b & 1) {
+            scheme = c->funding_names[b];
+            break;
+        }
+    int fr = c->lang == SM_LANG_FR;
+    if (st->funded_by && scheme)
+        snprintf(money, sizeof money, fr ? "financée par %s" : "funded by %s", scheme);
+    else if (k->price <= 0)
+        snprintf(money, sizeof money, fr ? "gratuite" : "free");
+    else
+        snprintf(money, sizeof money, fr ? "%.0f € à votre charge" : "€%.0f to pay", k->price);
+    if (k->remote)
+        snprintf(where, sizeof where, fr ? ", à distance" : ", remote");
+    else if (k->km >= 0)
+        snprintf(where, sizeof where, fr ? ", à %.0f km" : ", %.0f km away", k->km);
+    else
+        where[0] = '\0';
+    const char *title = k->title ? k->title : k->id;
+    if (fr)
+        snprintf(buf, size, "Étape %zu : suivre « %s » (%.0f h, %s%s) pour acquérir %s.", number,
+                 title, k->hours, money, where, st->cover_count ? skills : "ses prérequis suivants");
+    else
+        snprintf(buf, size, "Step %zu: take “%s” (%.0f h, %s%s) to gain %s.", number, title,
+                 k->hours, money, where, st->cover_count ? skills : "what the next steps need");
+}
+
+static void free_path(sm_plan_path *p)
+{
+    for (size_t i = 0; i < p->step_count; i++) {
+        sm_free(p->steps[i].training_id);
+        sm_free(p->steps[i].title);
+        sm_free(p->steps[i].covers);
+        sm_free(p->steps[i].explanation);
+    }
+    sm_free(p->steps);
+    sm_free(p->remaining);
+    for (size_t i = 0; i < p->best_count; i++) {
+        sm_free(p->best[i].id);
+        sm_free(p->best[i].title);
+    }
+    sm_free(p->best);
+}
+
+void sm_plan_free(sm_plan *plan)
+{
+    if (!plan)
+        return;
+    for (size_t i = 0; i < plan->path_count; i++)
+        free_path(&plan->paths[i]);
+    sm_free(plan);
+}
+
+/* Fills a path's steps, schedule, totals and remaining gap from the solver's answer. */
+static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *prob,
+                    const sm_path_training *tr, const sm_path *sol, sm_plan_path *out)
+{
+    out->steps = sm_calloc(sol->step_count + 1, sizeof *out->steps);
+    out->remaining = sm_calloc(pl->element_count + 1, sizeof *out->remaining);
+    if (!out->steps || !out->remaining)
+        return SM_ENOMEM;
+    out->exact = sol->exact;
+    out->max_distance_km = -1;
+    sm_elems reached = prob->have;
+    int32_t ready = pl->today;
+    for (size_t i = 0; i < sol->step_count; i++) {
+        const kept *k = &pl->kept[sol->steps[i]];
+        sm_plan_step *st = &out->steps[out->step_count++];
+        st->covers = sm_calloc(pl->element_count + 1, sizeof *st->covers);
+        st->training_id = dup_text(k->id);
+        st->title = k->title ? dup_text(k->title) : NULL;
+        if (!st->covers || !st->training_id || (k->title && !st->title))
+            return SM_ENOMEM;
+        for (size_t e = 0; e < pl->element_count; e++) {
+            if (pl->weight[e] <= 0 || sm_elems_has(&reached, e) ||
+                !sm_elems_has(&tr[sol->steps[i]].teaches, e))
+                continue;
+            size_t j = 0;
+            while (j < st->cover_count && st->covers[j] != pl->elements[e].skill)
+                j++;
+            if (j == st->cover_count)
+                st->covers[st->cover_count++] = pl->elements[e].skill;
+        }
+        for (size_t w = 0; w < SM_PATH_MAX_ELEMENTS / 64; w++)
+            reached.w[w] |= tr[sol->steps[i]].teaches.w[w];
+        st->hours = k->hours;
+        st->price = k->price;
+        st->cost = k->euros;
+        st->funded_by = k->funded_by;
+        st->distance_km = k->km;
+        st->remote = k->remote;
+        int32_t start = session_from(k->dates, k->date_count, ready);
+        st->start_known = start != 0;
+        st->start = start ? start : ready;
+        st->finish = st->start + (int32_t)ceil(k->hours / SM_PLAN_HOURS_PER_WEEK * 7.0);
+        ready = st->finish;
+        char sentence[1024];
+        explain(sentence, sizeof sentence, tx, pl->c, i + 1, k, st);
+        if (!(st->explanation = dup_text(sentence)))
+            return SM_ENOMEM;
+        out->total_hours += k->hours;
+        out->total_cost += k->euros;
+        out->total_price += k->price;
+        if (!k->remote && k->km > out->max_distance_km)
+            out->max_distance_km = k->km;
+    }
+    out->finish = ready;
+    for (size_t e = 0; e < pl->element_count; e++) {
+        if (pl->weight[e] <= 0 || sm_elems_has(&reached, e))
+            continue;
+        size_t j = 0;
+        while (j < out->remaining_count && out->remaining[j] != pl->elements[e].skill)
+            j++;
+        if (j == out->remaining_count)
+            out->remaining[out->remaining_count++] = pl->elements[e].skill;
+    }
+    return SM_OK;
+}
+
+/* The profile after a path: its claims, each taught skill raised to the level taught. */
+static int after_path(const planner *pl, const sm_plan_path *p, sm_skill_claim **claims,
+                      size_t *count)
+{
+    const sm_profile *pr = pl->profile;
+    size_t cap = pr->skill_count + 1;
+    for (size_t i = 0; i < p->step_count; i++) {
+        uint32_t t;
+        sm_strmap_get(pl->ids, p->steps[i].training_id, strlen(p->steps[i].training_id), &t);
+        cap += pl->kept[t].teach_count;
+    }
+    sm_skill_claim *out = sm_malloc(cap * sizeof *out);
+    if (!out)
+        return SM_ENOMEM;
+    size_t n = pr->skill_count;
+    memcpy(out, pr->skills, n * sizeof *out);
+    for (size_t i = 0; i < p->step_count; i++) {
+        uint32_t t;
+        sm_strmap_get(pl->ids, p->steps[i].training_id, strlen(p->steps[i].training_id), &t);
+        const kept *k = &pl->kept[t];
+        for (size_t j = 0; j < k->teach_count; j++) {
+            uint8_t level = k->teaches[j].level ? k->teaches[j].level : 2;
+            size_t x = 0;
+            while (x < n && out[x].skill != k->teaches[j].skill)
+                x++;
+            if (x == n)
+                out[n++] = (sm_skill_claim){k->teaches[j].skill, level, SM_EVIDENCE_CERTIFIED};
+            else if (out[x].level && out[x].level < level) {
+                out[x].level = level;
+                out[x].evidence = SM_EVIDENCE_CERTIFIED;
+            }
+        }
+    }
+    *claims = out;
+    *count = n < SM_MAX_PROFILE_SKILLS ? n : SM_MAX_PROFILE_SKILLS;
+    return SM_OK;
+}
+
+/* Offers matched at or above the threshold now (their ids into now_ids), or after a path. */
+static int unlocks(planner *pl, sm_plan_path *p, sm_strmap *now_ids, double threshold,
+                   size_t best_count, sm_error *err)
+{
+    sm_skill_claim *claims;
+    size_t n;
+    if (after_path(pl, p, &claims, &n) != SM_OK)
+        return SM_ENOMEM;
+    sm_profile after = *pl->profile;
+    after.skills = claims;
+    after.skill_count = n;
+    sm_match_options opts = {SM_OFFER_JOB, SM_MATCH_MAX_LIMIT, pl->today, pl->c->lang, 0, NULL};
+    int rc = sm_match_count_above(pl->r, &after, &opts, threshold, &p->offers_after, err);
+    if (rc >= 0) {
+        p->best = sm_calloc(best_count + 1, sizeof *p->best);
+        if (!p->best)
+            rc = SM_ENOMEM;
+        for (int i = 0; rc >= 0 && i < rc && p->best_count < best_count; i++) {
+            const sm_match_result *res = sm_match_get(pl->r, (size_t)i);
+            uint32_t v;
+            if (sm_strmap_get(now_ids, res->id, strlen(res->id), &v))
+                continue;
+            sm_plan_offer *o = &p->best[p->best_count++];
+            o->id = dup_text(res->id);
+            o->title = res->title ? dup_text(res->title) : NULL;
+            o->score = res->score;
+            if (!o->id || (res->title && !o->title))
+                rc = SM_ENOMEM;
+        }
+    }
+    sm_free(claims);
+    return rc < 0 ? rc : SM_OK;
+}
+
+int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *profile,
+                   const sm_requirement *target, size_t target_count,
+                   const sm_path_constraints *c, sm_plan **out, sm_error *err)
+{
+    *out = NULL;
+    int gaps = sm_match_gaps(r, profile, target, target_count, err);
+    if (gaps < 0)
+        return gaps;
+    planner *pl = sm_calloc(1, sizeof *pl);
+    sm_plan *plan = sm_calloc(1, sizeof *plan);
+    sm_strmap *now_ids = sm_strmap_new();
+    sm_path_training *tr = NULL;
+    uint8_t *banned = NULL;
+    int rc = SM_OK;
+    if (!pl || !plan || !now_ids || !(pl->ids = sm_strmap_new())) {
+        rc = SM_ENOMEM;
+        goto done;
+    }
+    pl->r = r;
+    pl->m = sm_match_reader_matcher(r);
+    pl->profile = profile;
+    pl->c = c;
+    pl->today = c->today ? c->today : sm_today();
+    pl->distance_limit = c->max_distance_km >= 0 ? c->max_distance_km
+                         : profile->location.known && profile->radius_km > 0
+                             ? profile->radius_km
+                             : -1;
+    double threshold = c->threshold > 0 ? c->threshold : 0.5;
+    size_t best_count = c->best_count ? c->best_count : 3;
+    /* The gap's elements, then trainings and their prerequisites, rounds deep. */
+    for (int i = 0; i < gaps && pl->element_count < SM_PATH_MAX_ELEMENTS; i++) {
+        const sm_gap *g = sm_match_gap_get(r, (size_t)i);
+        size_t e = element_of(pl, g->skill, g->required_level);
+        pl->weight[e] = g->essential ? 3.0 : 1.0;
+    }
+    plan->gap_count = (size_t)gaps;
+    for (int round = 0; round < 3 && rc == SM_OK; round++) {
+        size_t n = pl->element_count;
+        for (size_t e = 0; e < n && rc == SM_OK; e++)
+            if (!pl->elements[e].gathered &&
+                (pl->weight[e] > 0 || !person_has(pl, pl->elements[e].skill, pl->elements[e].level)))
+                rc = gather(pl, e);
+        for (size_t t = 0; t < pl->kept_count; t++) /* their prerequisites become elements */
+            for (size_t i = 0; i < pl->kept[t].prereq_count; i++)
+                element_of(pl, pl->kept[t].prereqs[i].skill, pl->kept[t].prereqs[i].level);
+    }
+    if (rc != SM_OK)
+        goto done;
+    tr = sm_calloc(pl->kept_count + 1, sizeof *tr);
+    banned = sm_calloc(pl->kept_count + 1, 1);
+    if (!tr || !banned) {
+        rc = SM_ENOMEM;
+        goto done;
+    }
+    build_trainings(pl, tr, banned);
+    drop_dominated(pl, tr, banned);
+    for (size_t t = 0; t < pl->kept_count; t++)
+        plan->trainings_kept += !banned[t];
+    sm_path_problem prob = {pl->element_count, pl->weight, {{0}}, tr, pl->kept_count,
+                            c->max_hours, c->max_cost, banned, 0};
+    for (size_t e = 0; e < pl->element_count; e++)
+        if (pl->weight[e] <= 0 && person_has(pl, pl->elements[e].skill, pl->elements[e].level))
+            sm_elems_add(&prob.have, e);
+    sm_path sols[3];
+    int found = gaps > 0 ? sm_path_solve_many(&prob, sols, 3) : 0;
+    if (found < 0) {
+        rc = found;
+        goto done;
+    }
+    /* Alternatives reach as much of the gap as the best path: a shorter list of skills is not
+     * another way to the same job. */
+    int complete = 0;
+    for (int i = 0; i < found; i++)
+        if (sols[i].covered >= sols[0].covered - 1e-9)
+            sols[complete++] = sols[i];
+    found = complete;
+    /* What the person matches today, then after each path. */
+    if (profile->skill_count) {
+        sm_match_options opts = {SM_OFFER_JOB, SM_MATCH_MAX_LIMIT, pl->today, c->lang, 0, NULL};
+        int kept_now = sm_match_count_above(r, profile, &opts, threshold, &plan->offers_now, err);
+        if (kept_now < 0) {
+            rc = kept_now;
+            goto done;
+        }
+        for (int i = 0; i < kept_now; i++) {
+            const sm_match_result *res = sm_match_get(r, (size_t)i);
+            if (sm_strmap_put(now_ids, res->id, strlen(res->id), 1, NULL) < 0) {
+                rc = SM_ENOMEM;
+                goto done;
+            }
+        }
+    }
+    for (int i = 0; i < found && rc == SM_OK; i++) {
+        sm_plan_path *p = &plan->paths[plan->path_count++];
+        rc = describe(pl, tx, &prob, tr, &sols[i], p);
+        if (rc == SM_OK)
+            rc = unlocks(pl, p, now_ids, threshold, best_count, err);
+    }
+done:
+    if (pl) {
+        for (size_t t = 0; t < pl->kept_count; t++)
+            free_kept(&pl->kept[t]);
+        sm_free(pl->kept);
+        sm_free(pl->batch);
+        sm_strmap_free(pl->ids);
+    }
+    sm_free(pl);
+    sm_free(tr);
+    sm_free(banned);
+    sm_strmap_free(now_ids);
+    if (rc != SM_OK) {
+        sm_plan_free(plan);
+        return rc == SM_ENOMEM ? sm_error_set(err, rc, "out of memory") : rc;
+    }
+    *out = plan;
+    return SM_OK;
+}

@@ -1,0 +1,84 @@
+/*
+ * plan.h: training paths for a person and a target. From the gap between the
+ * profile and the target's requirements (sm_match_gaps), it gathers the
+ * training offers that teach the gap's skills (and, two rounds deep, the
+ * prerequisites those need), keeps those within the person's constraints,
+ * solves the covering problem (paths.h), schedules each path's steps on
+ * their start dates, explains each step in one sentence and counts the job
+ * offers the person would match after it (sm_match_count_above).
+ */
+#ifndef SM_PLAN_H
+#define SM_PLAN_H
+
+#include "matcher/matcher.h"
+
+/* Training offers kept per gap skill (the cheapest, after dominated ones are dropped). */
+#define SM_PLAN_PER_SKILL 6
+/* Hours a week of full-time training, to turn a training's hours into days. */
+#define SM_PLAN_HOURS_PER_WEEK 35.0
+
+typedef struct sm_path_constraints {
+    double max_hours, max_cost; /* for the whole path; < 0 = none */
+    double max_distance_km;     /* < 0: the profile's radius (none when it has none) */
+    int remote_only;
+    uint32_t funding; /* schemes the person may use: a training one of them funds costs nothing */
+    const char *const *funding_names; /* the name of each funding bit, for explanations */
+    int32_t start_before;             /* days; 0 = any: each step must be able to start by then */
+    int32_t today;                    /* days; 0 = the current date */
+    double threshold;                 /* unlocks: the score an offer must reach; 0 = 0.5 */
+    size_t best_count;                /* unlocks: offers listed; 0 = 3 */
+    sm_lang lang;                     /* explanations */
+} sm_path_constraints;
+
+typedef struct sm_plan_step {
+    char *training_id, *title;
+    uint32_t *covers; /* the gap's skills this step reaches (first) */
+    size_t cover_count;
+    double hours, price, cost; /* cost: what the person pays (0 when funded) */
+    uint32_t funded_by;        /* the person's schemes that fund it */
+    int32_t start, finish;     /* days */
+    int start_known;           /* 0: no session dated after the previous step ends */
+    double distance_km;        /* -1 unknown */
+    int remote;
+    char *explanation;
+} sm_plan_step;
+
+typedef struct sm_plan_offer {
+    char *id, *title;
+    double score;
+} sm_plan_offer;
+
+typedef struct sm_plan_path {
+    sm_plan_step *steps;
+    size_t step_count;
+    double total_hours, total_cost, total_price, max_distance_km;
+    int32_t finish; /* the earliest day the last step ends */
+    uint32_t *remaining; /* gap skills no step reaches */
+    size_t remaining_count;
+    size_t offers_after; /* offers matched at or above the threshold after the path */
+    sm_plan_offer *best; /* the best of them not matched so before */
+    size_t best_count;
+    int exact; /* 1: the best path there is among the trainings kept (paths.h) */
+} sm_plan_path;
+
+typedef struct sm_plan {
+    sm_plan_path paths[3];
+    size_t path_count;
+    size_t gap_count;        /* the gap's skills */
+    size_t offers_now;       /* offers matched at or above the threshold today */
+    size_t trainings_kept;   /* the trainings the solver chose among */
+} sm_plan;
+
+/*
+ * Plans up to three distinct paths (best first) from profile to target
+ * (requirements, as for sm_match_gaps). Returns 0 and *out (free with
+ * sm_plan_free), or SM_EINVAL / SM_ENOMEM with err set. A plan with no path
+ * means no training within the constraints reaches any of the gap (or there
+ * is no gap).
+ */
+int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *profile,
+                   const sm_requirement *target, size_t target_count,
+                   const sm_path_constraints *c, sm_plan **out, sm_error *err);
+void sm_plan_free(sm_plan *plan);
+
+#endif
