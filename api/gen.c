@@ -28,6 +28,14 @@ const char *const sm_evidence_names[] = {"declared", "validated", "assessed", "c
 const char *const sm_funding_names[] = {"CPF", "OPCO", "France Travail", "region", "employer",
                                         "PIC", "AGEFIPH", "self", NULL};
 
+uint32_t sm_funding_bit(const char *name)
+{
+    for (int i = 0; name && sm_funding_names[i]; i++)
+        if (strcmp(sm_funding_names[i], name) == 0)
+            return 1u << i;
+    return 0;
+}
+
 int sm_code_of(const char *const *names, int count, const char *name)
 {
     for (int i = 1; i < count; i++)
@@ -133,7 +141,7 @@ static double num(const char *s)
 
 static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
 {
-    if (nf != 18)
+    if (nf != 20)
         return sm_error_set(err, SM_EPARSE, "offers: a row with %d columns", nf);
     int32_t packed[SM_MAX_REQUIREMENTS], taught[SM_MAX_REQUIREMENTS];
     int nr = parse_int_array(f[3], packed, SM_MAX_REQUIREMENTS),
@@ -181,6 +189,11 @@ static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
     o.duration_hours = (float)num(f[15]);
     o.cost = (float)num(f[16]);
     o.seats = (uint32_t)num(f[17]);
+    o.funding = (uint32_t)num(f[18]);
+    int32_t dates[SM_MAX_START_DATES];
+    int nd = parse_int_array(f[19], dates, SM_MAX_START_DATES);
+    o.start_dates = dates;
+    o.start_date_count = nd > 0 ? (size_t)nd : 0;
     int rc = sm_matcher_upsert_offer(g->m, &o, err);
     if (rc == SM_EINVAL) {
         /* A stored offer the index refuses (its skills left the taxonomy): skip it, say so. */
@@ -306,7 +319,8 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
         rc = copy_rows(c,
                        "COPY (SELECT id, kind, doc->>'title', skills, teaches, lat, lon, remote, "
                        "hours, valid_from, valid_through, occupation, flags, org_kind, "
-                       "contract_type, duration_hours, cost, seats FROM offers) TO STDOUT",
+                       "contract_type, duration_hours, cost, seats, funding, start_dates FROM "
+                       "offers) TO STDOUT",
                        g, offer_row, &g->offers_loaded, err);
     double t_off = now_s();
     if (rc == SM_OK)

@@ -40,7 +40,10 @@ extern const int sm_org_kind_count;
 extern const char *const sm_contract_types[];
 extern const int sm_contract_type_count;
 extern const char *const sm_evidence_names[];
+/* Funding schemes: bit i stands for sm_funding_names[i] (sql/002 knows the same order). */
 extern const char *const sm_funding_names[];
+/* The bit of a known scheme name, 0 for another name. */
+uint32_t sm_funding_bit(const char *name);
 int sm_code_of(const char *const *names, int count, const char *name);
 
 #endif

@@ -24,6 +24,23 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
 /* Matching (routes_match.c). */
 int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Gaps and training paths (routes_paths.c). */
+int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+
+/* A profile given in a request body, or read from the database, as the matcher takes it. */
+typedef struct sm_inline_profile {
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    size_t count;
+    sm_profile p;
+} sm_inline_profile;
+/* Reads {"skills":[…],"location":…,"radius_km":…,"constraints":…} (the field "profile")
+ * into ip, recording field errors. */
+void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_field_errors *fe);
+/* Loads the stored profile id, if rq's key may use it, into ip; 0, or -1 with resp filled
+ * (401 without a key, 403 for a training provider, 404 for another's or none). */
+int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const char *id,
+                           sm_inline_profile *ip, sm_response *resp);
 /* Taxonomy (routes_taxonomy.c). */
 int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_skill(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

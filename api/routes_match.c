@@ -13,14 +13,9 @@
 
 #define CONSENT_SHARE_CONTACT (1u << 8)
 
-typedef struct inline_profile {
-    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
-    size_t count;
-    sm_profile p;
-} inline_profile;
+typedef sm_inline_profile inline_profile;
 
-/* Reads {"skills":[…],"location":…,"radius_km":…,"constraints":…} at path into ip. */
-static void read_inline(sm_gen *g, json_t *obj, inline_profile *ip, sm_field_errors *fe)
+void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_field_errors *fe)
 {
     char path[64], p2[96];
     memset(ip, 0, sizeof *ip);
@@ -97,9 +92,8 @@ static void read_inline(sm_gen *g, json_t *obj, inline_profile *ip, sm_field_err
     ip->p.skill_count = ip->count;
 }
 
-/* Loads a stored profile rq may use into ip; 0, or -1 with resp filled. */
-static int load_stored(sm_service *s, sm_gen *g, const sm_request *rq, const char *id,
-                       inline_profile *ip, sm_response *resp)
+int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const char *id,
+                           sm_inline_profile *ip, sm_response *resp)
 {
     memset(ip, 0, sizeof *ip);
     if (!rq->who.key_id)
@@ -335,13 +329,13 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         return SM_ENOMEM;
     }
     if (inl && !pid)
-        read_inline(g, inl, ip, &fe);
+        sm_read_inline_profile(g, inl, ip, &fe);
     if (fe.count) {
         json_decref(body);
         free(ip);
         return sm_problem_fields(resp, 400, &fe);
     }
-    if (pid && load_stored(s, g, rq, pid, ip, resp) != 0) {
+    if (pid && sm_load_stored_profile(s, g, rq, pid, ip, resp) != 0) {
         json_decref(body);
         free(ip);
         return 0;

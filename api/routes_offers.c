@@ -190,6 +190,9 @@ typedef struct offer_in {
     uint32_t occupation_cid, seats;
     unsigned flags;
     uint8_t org_kind, contract_type;
+    uint32_t funding; /* the known schemes among "funding" */
+    int32_t start_dates[SM_MAX_START_DATES];
+    int nstart;
     char owner[208];
     int admin; /* the writer may change any organisation's offer */
 } offer_in;
@@ -410,16 +413,19 @@ static void read_training_fields(json_t *body, json_t *doc, offer_in *in, sm_fie
                     sm_field_error(fe, sm_path_index(p, sizeof p, "funding", i),
                                    "must be a scheme name (CPF, OPCO, France Travail, region, "
                                    "employer, PIC, AGEFIPH, self, or another name)");
-                else
+                else {
                     json_array_append(out, v);
+                    in->funding |= sm_funding_bit(json_string_value(v));
+                }
             }
             json_object_set_new(doc, "funding", out);
         }
     }
     json_t *dates = json_object_get(body, "start_dates");
     if (dates && !json_is_null(dates)) {
-        if (!json_is_array(dates) || json_array_size(dates) > 52)
-            sm_field_error(fe, "start_dates", "must be an array of at most 52 dates");
+        if (!json_is_array(dates) || json_array_size(dates) > SM_MAX_START_DATES)
+            sm_field_error(fe, "start_dates", "must be an array of at most %d dates",
+                           SM_MAX_START_DATES);
         else {
             json_t *out = json_array();
             json_array_foreach(dates, i, v) {
@@ -428,8 +434,10 @@ static void read_training_fields(json_t *body, json_t *doc, offer_in *in, sm_fie
                 if (!json_is_string(v) || sm_parse_date(json_string_value(v), &day) != 0)
                     sm_field_error(fe, sm_path_index(p, sizeof p, "start_dates", i),
                                    "must be a date YYYY-MM-DD");
-                else
+                else {
                     json_array_append(out, v);
+                    in->start_dates[in->nstart++] = day;
+                }
             }
             json_object_set_new(doc, "start_dates", out);
         }
@@ -797,8 +805,10 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
     offer_in *in = w->in;
     char skills[SM_MAX_REQUIREMENTS * 12 + 4], teaches[SM_MAX_REQUIREMENTS * 12 + 4];
     char lat[32], lon[32], hours[32], from[16], through[16], occ[16], flags[16], ok[8], ct[8],
-        dur[32], cost[32], seats[16], kind[4];
+        dur[32], cost[32], seats[16], kind[4], funding[16], dates[SM_MAX_START_DATES * 12 + 4];
     int_array_text(in->skills, in->nskills, skills, sizeof skills);
+    int_array_text(in->start_dates, in->nstart, dates, sizeof dates);
+    snprintf(funding, sizeof funding, "%u", in->funding);
     int_array_text(in->teaches, in->nteaches, teaches, sizeof teaches);
     snprintf(lat, sizeof lat, "%.7f", in->lat);
     snprintf(lon, sizeof lon, "%.7f", in->lon);
@@ -817,7 +827,7 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
                        teaches, in->located ? lat : NULL, in->located ? lon : NULL,
                        in->remote ? "t" : "f", hours, from, through,
                        in->occupation_cid ? occ : NULL, flags, ok, ct, dur, cost, seats,
-                       in->admin ? "t" : "f"};
+                       funding, dates, in->admin ? "t" : "f"};
     PGresult *r;
     int rc;
     /* The row and its change-feed entry in one statement (one round trip). */
@@ -825,21 +835,22 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
         rc = sm_db_exec(c,
                         "WITH o AS (INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, "
                         "lon, remote, hours, valid_from, valid_through, occupation, flags, "
-                        "org_kind, contract_type, duration_hours, cost, seats) VALUES ($1, $2, $3, "
-                        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) "
-                        "RETURNING id, kind) INSERT INTO changes (object, id, op, kind) SELECT "
-                        "'offer', id, 'upsert', kind FROM o RETURNING id",
-                        19, p, &r, err);
+                        "org_kind, contract_type, duration_hours, cost, seats, funding, "
+                        "start_dates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                        "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind) INSERT "
+                        "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
+                        "FROM o RETURNING id",
+                        21, p, &r, err);
     else
         rc = sm_db_exec(c,
                         "WITH o AS (UPDATE offers SET doc = $4, skills = $5, teaches = $6, lat = "
                         "$7, lon = $8, remote = $9, hours = $10, valid_from = $11, valid_through = "
                         "$12, occupation = $13, flags = $14, org_kind = $15, contract_type = $16, "
-                        "duration_hours = $17, cost = $18, seats = $19, updated_at = now() WHERE "
-                        "id = $1 AND kind = $2 AND (owner = $3 OR $20) RETURNING id, kind) INSERT "
-                        "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
-                        "FROM o RETURNING id",
-                        20, p, &r, err);
+                        "duration_hours = $17, cost = $18, seats = $19, funding = $20, "
+                        "start_dates = $21, updated_at = now() WHERE id = $1 AND kind = $2 AND "
+                        "(owner = $3 OR $22) RETURNING id, kind) INSERT INTO changes (object, id, "
+                        "op, kind) SELECT 'offer', id, 'upsert', kind FROM o RETURNING id",
+                        22, p, &r, err);
     if (rc != SM_OK)
         return rc;
     int n = PQntuples(r);
@@ -889,6 +900,9 @@ static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
     o.duration_hours = in->duration_hours;
     o.cost = in->cost;
     o.seats = in->seats;
+    o.funding = in->funding;
+    o.start_dates = in->start_dates;
+    o.start_date_count = (size_t)in->nstart;
     return sm_matcher_upsert_offer(g->m, &o, err);
 }
 

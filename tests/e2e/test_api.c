@@ -928,6 +928,12 @@ static void route_role_matrix(void)
     const char *person = "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"consent\":{"
                          "\"visible_to_organisations\":true}}";
     const char *inline_match = "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]}}";
+    char gaps_inline[256], gaps_stored[256];
+    snprintf(gaps_inline, sizeof gaps_inline,
+             "{\"profile\":{\"skills\":[{\"uri\":\"" S(10) "\"}]},\"target\":{\"offer_id\":\"%s\"}}",
+             offer);
+    snprintf(gaps_stored, sizeof gaps_stored,
+             "{\"profile_id\":\"%s\",\"target\":{\"offer_id\":\"%s\"}}", profile, offer);
     const struct {
         const char *method, *path, *body;
         int expect[ROLES]; /* none, admin, owner, other org, tp, seeker, other seeker */
@@ -951,6 +957,10 @@ static void route_role_matrix(void)
         {"DELETE", profile_path, NULL, {401, -1, -1, 404, 403, -1, 404}},
         {"POST", "/v1/match", inline_match, {200, 200, 200, 200, 200, 200, 200}},
         {"POST", "/v1/match", match_stored, {401, 200, 200, 404, 403, 200, 404}},
+        {"POST", "/v1/gaps", gaps_inline, {200, 200, 200, 200, 200, 200, 200}},
+        {"POST", "/v1/gaps", gaps_stored, {401, 200, 200, 404, 403, 200, 404}},
+        {"POST", "/v1/paths", gaps_inline, {200, 200, 200, 200, 200, 200, 200}},
+        {"POST", "/v1/paths", gaps_stored, {401, 200, 200, 404, 403, 200, 404}},
         {"GET", "/v1/skills?q=cash", NULL, {200, 200, 200, 200, 200, 200, 200}},
         {"GET", "/v1/skills/00000000-0000-4000-8000-000000000002", NULL,
          {200, 200, 200, 200, 200, 200, 200}},
@@ -1044,6 +1054,195 @@ static int closed_within(int fd, int ms)
 }
 
 /* The per-address connection limit and the idle timeout, on a second server set low. */
+/* ---- gaps and training paths, on data whose answers are known by construction ---------
+ * Skills 09 (Excel), 11 (show initiative) and 12 (management) have no close skill in the
+ * fixture and no other test's training teaches them. */
+
+#define TRAINING(title, teaches, prereqs, extra)                                                  \
+    "{\"kind\":\"training\",\"title\":\"" title "\",\"teaches\":[" teaches                          \
+    "],\"prerequisites\":[" prereqs "],\"location\":{\"lat\":48.86,\"lon\":2.34}" extra "}"
+#define TAUGHT(n, level) "{\"uri\":\"" S(n) "\",\"level\":" #level "}"
+
+static json_t *post_json(const char *path, const char *key, const char *body, int *status)
+{
+    reply r;
+    http(port, "POST", path, key, body, &r);
+    *status = r.status;
+    if (r.status != 200)
+        fprintf(stderr, "    %s: %d %s\n", path, r.status, r.body);
+    json_t *j = json_incref(r.json);
+    reply_free(&r);
+    return j;
+}
+
+/* The training ids of a path, in order, joined by "+". */
+static void path_titles(json_t *path, char *out, size_t cap, const char *const *ids,
+                        const char *const *names, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    json_t *steps = json_object_get(path, "steps");
+    for (size_t i = 0; i < json_array_size(steps); i++) {
+        const char *id = str_at(json_array_get(steps, i), "training_id");
+        const char *name = "?";
+        for (size_t k = 0; k < n; k++)
+            if (id && !strcmp(id, ids[k]))
+                name = names[k];
+        len += (size_t)snprintf(out + len, cap - len, i ? "+%s" : "%s", name);
+    }
+}
+
+static void gaps_and_training_paths(void)
+{
+    char both[40], excel[40], initiative[40], management[40], intensive[40];
+    char target[40], lead[40], junior[40];
+    CHECK_INT(create_offer(tp_key, TRAINING("both", TAUGHT(09, 3) "," TAUGHT(12, 3), "",
+                                            ",\"duration_hours\":80,\"cost\":0"), both), 201);
+    CHECK_INT(create_offer(tp_key, TRAINING("excel", TAUGHT(09, 3), "",
+                                            ",\"duration_hours\":50,\"cost\":0"), excel), 201);
+    CHECK_INT(create_offer(tp_key, TRAINING("initiative", TAUGHT(11, 2), "",
+                                            ",\"duration_hours\":35,\"cost\":0,\"start_dates\":"
+                                            "[\"2090-01-08\"]"), initiative), 201);
+    CHECK_INT(create_offer(tp_key, TRAINING("management", TAUGHT(12, 3), TAUGHT(11, 2),
+                                            ",\"duration_hours\":40,\"cost\":0"), management), 201);
+    CHECK_INT(create_offer(tp_key, TRAINING("intensive", TAUGHT(09, 4), "",
+                                            ",\"duration_hours\":14,\"cost\":450,\"funding\":"
+                                            "[\"OPCO\"]"), intensive), 201);
+    const char *ids[] = {both, excel, initiative, management, intensive};
+    const char *names[] = {"both", "excel", "initiative", "management", "intensive"};
+#define PARIS_JOB "{\"kind\":\"job\",\"title\":\"%s\",\"skills\":[%s],\"location\":{\"lat\":48.85,\"lon\":2.35}}"
+    char body[1024];
+    snprintf(body, sizeof body, PARIS_JOB, "Gestionnaire",
+             "{\"uri\":\"" S(10) "\"},{\"uri\":\"" S(09) "\"},{\"uri\":\"" S(12) "\"}");
+    CHECK_INT(create_offer(org_a, body, target), 201);
+    snprintf(body, sizeof body, PARIS_JOB, "Chef d'équipe",
+             "{\"uri\":\"" S(10) "\"},{\"uri\":\"" S(12) "\",\"level\":3}");
+    CHECK_INT(create_offer(org_a, body, lead), 201);
+    snprintf(body, sizeof body, PARIS_JOB, "Comptable junior",
+             "{\"uri\":\"" S(10) "\"},{\"uri\":\"" S(09) "\"}");
+    CHECK_INT(create_offer(org_a, body, junior), 201);
+    const char *person = "{\"skills\":[{\"uri\":\"" S(10) "\",\"level\":4}],\"location\":{"
+                         "\"lat\":48.85,\"lon\":2.35},\"radius_km\":30}";
+    int status;
+    char got[128];
+
+    /* Gaps: Excel and management, essential, each asked for by two offers nearby. */
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}}", person,
+             target);
+    json_t *j = post_json("/v1/gaps", NULL, body, &status);
+    CHECK_INT(status, 200);
+    json_t *gaps = json_object_get(j, "gaps");
+    CHECK_INT((long long)json_array_size(gaps), 2);
+    for (size_t i = 0; i < json_array_size(gaps); i++) {
+        json_t *g = json_array_get(gaps, i);
+        const char *uri = str_at(g, "uri");
+        CHECK(uri && (!strcmp(uri, S(09)) || !strcmp(uri, S(12))));
+        CHECK(json_is_true(json_object_get(g, "essential")));
+        CHECK_INT(json_integer_value(json_object_get(g, "offers_nearby")), 2);
+        CHECK(json_is_null(json_object_get(g, "closest")));
+    }
+    json_decref(j);
+    /* An occupation as target; the best offers as target. */
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"occupation\":\"http://data."
+             "europa.eu/esco/occupation/00000000-0000-4000-8000-000000000202\"}}", person);
+    j = post_json("/v1/gaps", NULL, body, &status);
+    CHECK_INT(status, 200);
+    CHECK_INT((long long)json_array_size(json_object_get(j, "gaps")), 5);
+    json_decref(j);
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"top_offers\":3}}", person);
+    j = post_json("/v1/gaps", NULL, body, &status);
+    CHECK_INT(status, 200);
+    CHECK(json_array_size(json_object_get(j, "gaps")) >= 2);
+    json_decref(j);
+
+    /* A gap exactly one training closes: "both" (80 h). Then, "both" set aside, intensive
+     * (14 h + 450 euros, counted 30 h) with initiative before management (119), then excel with
+     * them (125). */
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"},\"lang\":"
+             "\"en\"}", person, target);
+    j = post_json("/v1/paths", NULL, body, &status);
+    CHECK_INT(status, 200);
+    json_t *paths = json_object_get(j, "paths");
+    CHECK_INT((long long)json_array_size(paths), 3);
+    path_titles(json_array_get(paths, 0), got, sizeof got, ids, names, 5);
+    CHECK_STR(got, "both");
+    json_t *first = json_array_get(paths, 0);
+    CHECK_INT((long long)json_array_size(json_object_get(first, "remaining_gap")), 0);
+    CHECK(json_real_value(json_object_get(first, "total_hours")) == 80);
+    json_t *step = json_array_get(json_object_get(first, "steps"), 0);
+    CHECK_INT((long long)json_array_size(json_object_get(step, "covers")), 2);
+    CHECK_HAS(str_at(step, "explanation"), "Step 1: take “both” (80 h, free, 1 km away) to gain");
+    /* after it, the three offers asking for these skills are matched; none before */
+    json_t *unlocks = json_object_get(first, "unlocks");
+    CHECK_INT(json_integer_value(json_object_get(unlocks, "offers_before")), 0);
+    CHECK_INT(json_integer_value(json_object_get(unlocks, "offers")), 3);
+    CHECK_INT((long long)json_array_size(json_object_get(unlocks, "best")), 3);
+    path_titles(json_array_get(paths, 1), got, sizeof got, ids, names, 5);
+    CHECK(!strcmp(got, "intensive+initiative+management") ||
+          !strcmp(got, "initiative+intensive+management") ||
+          !strcmp(got, "initiative+management+intensive"));
+    CHECK(json_real_value(json_object_get(json_array_get(paths, 1), "total_cost")) == 450);
+    path_titles(json_array_get(paths, 2), got, sizeof got, ids, names, 5);
+    CHECK(strstr(got, "excel") && strstr(got, "initiative+") && strstr(got, "management"));
+    json_decref(j);
+
+    /* Prerequisites force an order: management needs initiative, whose one session is on
+     * 2090-01-08 (a week), so management starts when it ends. */
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}}", person,
+             lead);
+    j = post_json("/v1/paths", NULL, body, &status);
+    CHECK_INT(status, 200);
+    paths = json_object_get(j, "paths");
+    path_titles(json_array_get(paths, 0), got, sizeof got, ids, names, 5);
+    CHECK_STR(got, "initiative+management");
+    json_t *steps = json_object_get(json_array_get(paths, 0), "steps");
+    CHECK_STR(str_at(json_array_get(steps, 0), "start"), "2090-01-08");
+    CHECK_STR(str_at(json_array_get(steps, 1), "start"), "2090-01-15");
+    CHECK_STR(str_at(json_array_get(paths, 0), "earliest_finish"), "2090-01-23");
+    CHECK_HAS(str_at(json_array_get(steps, 0), "explanation"), "Étape 1 : suivre « initiative »");
+    json_decref(j);
+
+    /* A budget forces the cheaper path: intensive wins on time, excel within 300 euros;
+     * eligible for OPCO, intensive is free and wins again. */
+    const char *const variants[][2] = {
+        {"", "intensive"},
+        {",\"constraints\":{\"max_cost\":300}", "excel"},
+        {",\"constraints\":{\"max_cost\":300,\"funding\":[\"OPCO\"]}", "intensive"},
+        {",\"constraints\":{\"max_hours\":20,\"max_cost\":300}", ""},
+    };
+    for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
+        snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}%s}",
+                 person, junior, variants[v][0]);
+        j = post_json("/v1/paths", NULL, body, &status);
+        CHECK_INT(status, 200);
+        paths = json_object_get(j, "paths");
+        path_titles(json_array_get(paths, 0), got, sizeof got, ids, names, 5);
+        CHECK_STR(got, variants[v][1]);
+        json_decref(j);
+    }
+
+    /* Errors name the field. */
+    reply r;
+    http(port, "POST", "/v1/paths", NULL, "{\"profile\":{\"skills\":[]}}", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "\"target\"");
+    reply_free(&r);
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"nope\"}}", person);
+    http(port, "POST", "/v1/gaps", NULL, body, &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "target.offer_id");
+    reply_free(&r);
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"top_offers\":2},\"constraints\":"
+             "{\"funding\":[\"lottery\"]}}", person);
+    http(port, "POST", "/v1/paths", NULL, body, &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "constraints.funding[0]");
+    reply_free(&r);
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"top_offers\":2,\"occupation\":"
+             "\"x\"}}", person);
+    CHECK_INT(status_of("POST", "/v1/gaps", NULL, body), 400);
+}
+
 static void connection_limits(void)
 {
     int other;
@@ -1144,7 +1343,7 @@ int main(int argc, char **argv)
         T(key_revocation),       T(route_role_matrix),    T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
         T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
-        T(connection_limits),
+        T(connection_limits),    T(gaps_and_training_paths),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();
