@@ -180,7 +180,7 @@ int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *r
         return sm_problem(resp, 503, "too many queries at once");
     }
     sm_error err = {0, ""};
-    int n = sm_match_gaps(r, &q->profile.p, q->target, q->target_count, &err);
+    int n = sm_match_gaps(r, &q->profile.p, q->target, q->target_count, 1, &err);
     int rc;
     if (n < 0)
         rc = matcher_error(resp, n, &err);

@@ -2996,7 +2996,7 @@ static int check_profile_maybe_empty(const sm_matcher *m, const sm_profile *p, s
 }
 
 int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requirement *target,
-                  size_t target_count, sm_error *err)
+                  size_t target_count, int count_offers, sm_error *err)
 {
     sm_matcher *m = r->m;
     reset_results(r);
@@ -3060,7 +3060,7 @@ int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requir
         g->profile_level = close ? best_level : 0;
         g->closest = nearest ? nearest->via : SM_NO_CONCEPT;
         g->similarity = nearest ? nearest->sim : 0;
-        g->offers_nearby = offers_asking(r, q.skill, &pv, &box, today);
+        g->offers_nearby = count_offers ? offers_asking(r, q.skill, &pv, &box, today) : 0;
     }
     sm_epoch_leave(r->er);
     qsort(r->gaps, r->gap_count, sizeof *r->gaps, cmp_gap);
@@ -3113,11 +3113,43 @@ int sm_match_count_above(sm_match_reader *r, const sm_profile *profile,
             rc = heap_push(r, k, score, slot);
         }
     }
-    rc = explain_offers(r, &pv, today, opts, rc);
+    /* The kept offers, best first, with their ids, titles and scores only. */
+    sort_heap(r, rc);
+    for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
+        const offer_rec *o = slot_get(&m->offers, r->heap[i].slot);
+        if (!o)
+            continue;
+        if (sm_grow((void **)&r->results, &r->result_cap, r->result_count + 1,
+                    sizeof(sm_match_result)) != SM_OK ||
+            sm_grow((void **)&r->pend, &r->pend_cap, r->result_count + 1, sizeof(pending)) !=
+                SM_OK) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        sm_match_result *res = &r->results[r->result_count];
+        pending *pd = &r->pend[r->result_count];
+        memset(res, 0, sizeof *res);
+        res->score = r->heap[i].score;
+        res->distance_km = -1;
+        pd->id = add_text(r, o->id, strlen(o->id));
+        pd->title = o->title ? add_text(r, o->title, strlen(o->title)) : SIZE_MAX - 1;
+        pd->justification = add_text(r, "", 0);
+        pd->items = r->item_count;
+        pd->missing = r->missing_count;
+        if (pd->id == SIZE_MAX || pd->title == SIZE_MAX || pd->justification == SIZE_MAX)
+            rc = SM_ENOMEM;
+        else
+            r->result_count++;
+    }
     return finish_query(r, rc, err);
 }
 
-int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill, const sm_profile *profile,
+double sm_distance_km(double lat1, double lon1, double lat2, double lon2)
+{
+    return distance_km(lat1, lon1, lat2, lon2);
+}
+
+int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill,
                                 int (*fn)(void *arg, const sm_training_view *t), void *arg)
 {
     sm_matcher *m = r->m;
@@ -3133,14 +3165,11 @@ int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill, const sm_pro
             const offer_rec *o = slot_get(&m->offers, b->items[i].slot);
             if (!o || o->kind != SM_OFFER_TRAINING)
                 continue;
-            sm_training_view v = {o->id,          o->title,         o->teaches,
-                                  o->reqs,        o->teach_count,   o->req_count,
-                                  o->duration_hours, o->cost,       o->funding,
-                                  o->start_dates, o->start_count,   o->remote,
-                                  -1,             o->valid_from,    o->valid_through};
-            if (o->has_location && !o->remote && profile && profile->location.known)
-                v.distance_km =
-                    distance_km(profile->location.lat, profile->location.lon, o->lat, o->lon);
+            sm_training_view v = {o->id,          o->title,       o->teaches,       o->reqs,
+                                  o->teach_count, o->req_count,   o->duration_hours, o->cost,
+                                  o->funding,     o->start_dates, o->start_count,   o->remote,
+                                  o->has_location, o->lat,        o->lon,           o->valid_from,
+                                  o->valid_through};
             stop = fn(arg, &v);
         }
     }

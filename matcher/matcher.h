@@ -314,18 +314,19 @@ typedef struct sm_gap {
  * requirements the profile covers with neither the skill nor a close one
  * (similarity >= 0.5), or only below the required level (a claim without a
  * level is given the benefit of the doubt). Essential first, then the most
- * asked for nearby. Returns how many, or SM_EINVAL / SM_ENOMEM with err set.
+ * asked for nearby (offers_nearby is counted only when count_offers is set). Returns how many, or SM_EINVAL / SM_ENOMEM with err set.
  * Results stay valid until the next query on r.
  */
 int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requirement *target,
-                  size_t target_count, sm_error *err);
+                  size_t target_count, int count_offers, sm_error *err);
 const sm_gap *sm_match_gap_get(const sm_match_reader *r, size_t index);
 
 /*
  * Counts the open job offers the profile matches with a score of at least
  * threshold (filters and radius applied as in sm_match_offers), into *count,
- * and keeps the best opts->limit of them as results (sm_match_get). Returns
- * the number of results kept, or an error as sm_match_offers.
+ * and keeps the best opts->limit of them as results (sm_match_get: id,
+ * title and score only, without explanations). Returns the number of
+ * results kept, or an error as sm_match_offers.
  */
 int sm_match_count_above(sm_match_reader *r, const sm_profile *profile,
                          const sm_match_options *opts, double threshold, size_t *count,
@@ -340,17 +341,19 @@ typedef struct sm_training_view {
     uint32_t funding;
     const int32_t *start_dates; /* sorted; none: open entry */
     size_t start_date_count;
-    int remote;
-    double distance_km; /* from the profile; -1 when either has no location */
+    int remote, has_location;
+    double lat, lon;
     int32_t valid_from, valid_through;
 } sm_training_view;
 
+/* The great-circle distance the matcher uses (haversine, 6,371 km sphere). */
+double sm_distance_km(double lat1, double lon1, double lat2, double lon2);
+
 /*
- * Calls fn for each live training offer teaching skill (each once per call),
- * with its distance from profile; stops when fn returns non-zero and returns
- * that. Takes no lock.
+ * Calls fn for each live training offer teaching skill (each once per call);
+ * stops when fn returns non-zero and returns that. Takes no lock.
  */
-int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill, const sm_profile *profile,
+int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill,
                                 int (*fn)(void *arg, const sm_training_view *t), void *arg);
 
 /* The weight of a skill for its rarity: 1 for skills few occupations ask for, down to ~0.35. */

@@ -249,16 +249,33 @@ static void greedy(const sm_path_problem *p, sm_path *out)
     out->exact = 0;
 }
 
+/* The elements a state could still reach: every usable training whose prerequisites are
+ * reached (at the start or by another such training) and that fits the budgets left on its
+ * own, applied until nothing changes. An upper bound on any path from the state. */
+static sm_elems closure(const sm_path_problem *p, const sm_elems *set, double hours, double euros)
+{
+    sm_elems reach = *set;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t t = 0; t < p->training_count; t++) {
+            const sm_path_training *tr = &p->trainings[t];
+            if (!usable(p, t) || !subset(&tr->requires, &reach) || subset(&tr->teaches, &reach) ||
+                !within(p, hours + tr->hours, euros + tr->euros))
+                continue;
+            reach = united(&reach, &tr->teaches);
+            changed = 1;
+        }
+    }
+    return reach;
+}
+
 int sm_path_solve(const sm_path_problem *p, sm_path *out)
 {
     search s = {p, NULL, 0, 0, NULL, 0, 0, NULL, 0, p->max_hours >= 0 || p->max_euros >= 0};
     int rc = SM_OK, added;
     size_t max_labels = p->max_labels ? p->max_labels : SM_PATH_MAX_LABELS;
     /* The most goal weight any path could reach: a full cover stops the search. */
-    sm_elems reach = p->have;
-    for (size_t t = 0; t < p->training_count; t++)
-        if (usable(p, t))
-            reach = united(&reach, &p->trainings[t].teaches);
+    sm_elems reach = closure(p, &p->have, 0, 0);
     double reachable = weight_of(p, &reach);
     label start = {p->have, 0, 0, 0, weight_of(p, &p->have), UINT32_MAX, UINT32_MAX, 0, 0, 0};
     if ((rc = add_label(&s, &start, &added)) != SM_OK)
@@ -275,6 +292,16 @@ int sm_path_solve(const sm_path_problem *p, sm_path *out)
         }
         if (s.labels[l].steps >= SM_PATH_MAX_STEPS)
             continue;
+        /* Branch and bound: a state whose every continuation covers less than the best path
+         * so far, or as much for more (costs only grow), is not expanded. */
+        if (l != best) {
+            const label *inc = &s.labels[best], *cur = &s.labels[l];
+            sm_elems could = closure(p, &cur->set, cur->hours, cur->euros);
+            double most = weight_of(p, &could);
+            if (most < inc->covered - 1e-9 ||
+                (most <= inc->covered + 1e-9 && cur->cost >= inc->cost - 1e-9))
+                continue;
+        }
         for (size_t t = 0; t < p->training_count; t++) {
             const label *x = &s.labels[l];
             if (!extends(p, t, &x->set))
@@ -371,6 +398,8 @@ int sm_path_solve_many(const sm_path_problem *p, sm_path *out, size_t max)
             memcpy(ban, bans[found - 1], n + 1);
             ban[last->steps[j]] = 1;
             q.banned = ban;
+            /* alternatives need not be proven best: a smaller search each */
+            q.max_labels = p->max_labels ? p->max_labels : SM_PATH_MAX_LABELS / 10;
             sm_path alt;
             if ((rc = sm_path_solve(&q, &alt)) != SM_OK) {
                 sm_free(ban);

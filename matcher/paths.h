@@ -24,7 +24,7 @@
 /* What an hour of a person's time is worth against euros paid, in the cost of a path. */
 #define SM_PATH_EUROS_PER_HOUR 15.0
 /* Beyond this many labels, the exact search gives way to the greedy one. */
-#define SM_PATH_MAX_LABELS 200000
+#define SM_PATH_MAX_LABELS 50000
 
 typedef struct sm_elems {
     uint64_t w[SM_PATH_MAX_ELEMENTS / 64];

@@ -118,48 +118,69 @@ static void free_kept(kept *k)
     sm_free(k->dates);
 }
 
-/* Copies a training that passes the constraints into the batch. */
+static int cmp_kept_cost(const void *a, const void *b);
+
+/* Keeps a training that passes the constraints in the batch, if among the cheapest. */
 static int take_training(void *arg, const sm_training_view *t)
 {
     planner *pl = arg;
     const sm_path_constraints *c = pl->c;
-    if ((t->valid_through && pl->today > t->valid_through))
-        return 0;
-    if (c->remote_only && !t->remote)
-        return 0;
-    if (pl->distance_limit >= 0 && !t->remote && t->distance_km > pl->distance_limit)
-        return 0;
-    int32_t first = session_from(t->start_dates, t->start_date_count, pl->today);
-    if (!first || (c->start_before && first > c->start_before))
+    /* The cheap tests first: a popular skill has thousands of trainings. */
+    if ((t->valid_through && pl->today > t->valid_through) || (c->remote_only && !t->remote))
         return 0;
     uint32_t funded_by = t->funding & c->funding;
     double euros = funded_by ? 0 : t->cost;
     if ((c->max_hours >= 0 && t->duration_hours > c->max_hours) ||
         (c->max_cost >= 0 && euros > c->max_cost))
         return 0;
+    /* Only the SM_PLAN_PER_SKILL cheapest not kept yet are copied. */
+    double cost = sm_path_cost(t->duration_hours, euros);
+    size_t worst = 0;
+    if (pl->batch_count == SM_PLAN_PER_SKILL) {
+        for (size_t i = 1; i < pl->batch_count; i++)
+            if (cmp_kept_cost(&pl->batch[i], &pl->batch[worst]) > 0)
+                worst = i;
+        const kept *w = &pl->batch[worst];
+        double wc = sm_path_cost(w->hours, w->euros);
+        if (cost > wc || (cost == wc && strcmp(t->id, w->id) >= 0))
+            return 0;
+    }
     int level_ok = 0;
     for (size_t i = 0; i < t->teach_count; i++)
         level_ok |= t->teaches[i].skill == pl->gather_skill &&
                     reaches(t->teaches[i].level, pl->gather_level);
-    if (!level_ok)
+    int32_t first = session_from(t->start_dates, t->start_date_count, pl->today);
+    if (!level_ok || !first || (c->start_before && first > c->start_before))
         return 0;
-    if (sm_grow((void **)&pl->batch, &pl->batch_cap, pl->batch_count + 1, sizeof *pl->batch) !=
+    double km = -1;
+    if (t->has_location && !t->remote && pl->profile->location.known)
+        km = sm_distance_km(pl->profile->location.lat, pl->profile->location.lon, t->lat, t->lon);
+    if (pl->distance_limit >= 0 && !t->remote && km > pl->distance_limit)
+        return 0;
+    uint32_t existing;
+    if (sm_strmap_get(pl->ids, t->id, strlen(t->id), &existing))
+        return 0;
+    if (sm_grow((void **)&pl->batch, &pl->batch_cap, SM_PLAN_PER_SKILL, sizeof *pl->batch) !=
         SM_OK) {
         pl->rc = SM_ENOMEM;
         return 1;
     }
-    kept *k = &pl->batch[pl->batch_count];
+    kept *k;
+    if (pl->batch_count < SM_PLAN_PER_SKILL)
+        k = &pl->batch[pl->batch_count++];
+    else {
+        k = &pl->batch[worst];
+        free_kept(k);
+    }
     memset(k, 0, sizeof *k);
     k->id = sm_strndup(t->id, strlen(t->id));
     k->title = t->title ? sm_strndup(t->title, strlen(t->title)) : NULL;
     k->teaches = sm_malloc((t->teach_count + t->prerequisite_count + 1) * sizeof *k->teaches);
     k->dates = sm_malloc((t->start_date_count + 1) * sizeof *k->dates);
     if (!k->id || (t->title && !k->title) || !k->teaches || !k->dates) {
-        free_kept(k);
-        pl->rc = SM_ENOMEM;
+        pl->rc = SM_ENOMEM; /* the entry is freed with the batch */
         return 1;
     }
-    pl->batch_count++;
     memcpy(k->teaches, t->teaches, t->teach_count * sizeof *k->teaches);
     k->prereqs = k->teaches + t->teach_count;
     memcpy(k->prereqs, t->prerequisites, t->prerequisite_count * sizeof *k->prereqs);
@@ -172,7 +193,7 @@ static int take_training(void *arg, const sm_training_view *t)
     k->euros = euros;
     k->funded_by = funded_by;
     k->remote = t->remote;
-    k->km = t->distance_km;
+    k->km = km;
     return 0;
 }
 
@@ -192,17 +213,16 @@ static int gather(planner *pl, size_t e)
     pl->gather_skill = pl->elements[e].skill;
     pl->gather_level = pl->elements[e].level;
     pl->elements[e].gathered = 1;
-    sm_match_trainings_teaching(pl->r, pl->gather_skill, pl->profile, take_training, pl);
-    if (pl->rc != SM_OK)
+    sm_match_trainings_teaching(pl->r, pl->gather_skill, take_training, pl);
+    if (pl->rc != SM_OK) {
+        for (size_t j = 0; j < pl->batch_count; j++)
+            free_kept(&pl->batch[j]);
         return pl->rc;
+    }
     qsort(pl->batch, pl->batch_count, sizeof *pl->batch, cmp_kept_cost);
-    size_t taken = 0;
     for (size_t i = 0; i < pl->batch_count; i++) {
         kept *k = &pl->batch[i];
-        uint32_t existing;
-        int known = sm_strmap_get(pl->ids, k->id, strlen(k->id), &existing);
-        if (known || taken == SM_PLAN_PER_SKILL || pl->kept_count >= 4096) {
-            taken += known && taken < SM_PLAN_PER_SKILL;
+        if (pl->kept_count >= 4096) {
             free_kept(k);
             continue;
         }
@@ -214,7 +234,6 @@ static int gather(planner *pl, size_t e)
             return SM_ENOMEM;
         }
         pl->kept[pl->kept_count++] = *k;
-        taken++;
     }
     return SM_OK;
 }
@@ -491,7 +510,7 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
                    const sm_path_constraints *c, sm_plan **out, sm_error *err)
 {
     *out = NULL;
-    int gaps = sm_match_gaps(r, profile, target, target_count, err);
+    int gaps = sm_match_gaps(r, profile, target, target_count, 0, err);
     if (gaps < 0)
         return gaps;
     planner *pl = sm_calloc(1, sizeof *pl);

@@ -153,7 +153,7 @@ static void gaps_known_by_construction(void)
     sm_skill_claim claims[] = {{sk(SKILL(10)), 5, 0}, {sk(SKILL(12)), 2, 0}, {sk(SKILL(03)), 0, 0}};
     sm_profile p = person(claims, 3);
     sm_error err = {0, ""};
-    int n = sm_match_gaps(r, &p, target, 5, &err);
+    int n = sm_match_gaps(r, &p, target, 5, 1, &err);
     CHECK_INT(n, 3);
     const sm_gap *g0 = sm_match_gap_get(r, 0), *g1 = sm_match_gap_get(r, 1),
                  *g2 = sm_match_gap_get(r, 2);
@@ -174,14 +174,14 @@ static void gaps_known_by_construction(void)
     }
     /* Without a location, every offer asking for it counts. */
     p.location.known = 0;
-    CHECK_INT(sm_match_gaps(r, &p, target, 5, &err), 3);
+    CHECK_INT(sm_match_gaps(r, &p, target, 5, 1, &err), 3);
     CHECK_INT(sm_match_gap_get(r, 0)->offers_nearby, 3);
     /* No skills at all: everything is a gap. */
     sm_profile empty = person(NULL, 0);
-    CHECK_INT(sm_match_gaps(r, &empty, target, 5, &err), 4);
+    CHECK_INT(sm_match_gaps(r, &empty, target, 5, 1, &err), 4);
     /* A concept that is not a skill is refused, naming the item. */
     sm_requirement bad[] = {{UINT32_MAX - 1, 1, 0, 0}};
-    CHECK_INT(sm_match_gaps(r, &p, bad, 1, &err), SM_EINVAL);
+    CHECK_INT(sm_match_gaps(r, &p, bad, 1, 1, &err), SM_EINVAL);
     CHECK_HAS(err.message, "target[0]");
     teardown();
 }
