@@ -310,12 +310,13 @@ static json_t *render_path(sm_gen *g, const sm_plan *plan, const sm_plan_path *p
                                               rounded3(p->best[k].score)));
     size_t more = p->offers_after > plan->offers_now ? p->offers_after - plan->offers_now : 0;
     return json_pack(
-        "{s:o,s:f,s:f,s:f,s:o,s:o,s:o,s:{s:I,s:I,s:I,s:o},s:b}", "steps", steps, "total_hours",
+        "{s:o,s:f,s:f,s:f,s:o,s:o,s:o,s:f,s:{s:I,s:I,s:I,s:o},s:b}", "steps", steps, "total_hours",
         rounded(p->total_hours), "total_cost", rounded(p->total_cost), "total_price",
         rounded(p->total_price), "earliest_finish", date_or_null(p->finish, p->step_count > 0),
         "max_distance_km",
         p->max_distance_km >= 0 ? json_real(rounded(p->max_distance_km)) : json_null(),
-        "remaining_gap", remaining, "unlocks", "offers", (json_int_t)more, "offers_before",
+        "remaining_gap", remaining, "coverage", rounded3(p->coverage), "unlocks", "offers",
+        (json_int_t)more, "offers_before",
         (json_int_t)plan->offers_now, "offers_after", (json_int_t)p->offers_after, "best", best,
         "exact", p->exact);
 }

@@ -15,6 +15,8 @@
 #      similarity model on held-out occupations.
 #   5. the JSON API (bench/api_run.sh): start-up from PostgreSQL, POST /v1/match and
 #      POST /v1/offers under wrk, pgbench as the write peer.
+#   6. training paths and gaps (bench/path_speed): 1M job offers, 100,000
+#      trainings; peer: the same planner with the greedy search only.
 #   4. the matcher: ranking quality against Jaccard (held-out occupations),
 #      speed and memory at MATCH_OFFERS offers and profiles (default 1M),
 #      PostgreSQL computing the same ranking in SQL on the same data, and
@@ -193,6 +195,16 @@ $B/bench/match_dump "$ESCO" "$N" 200 "$out/xapian"
 echo '```'
 } >> "$report"
 rm -f "$out/xapian/offers.txt" "$out/xapian/queries.txt"
+# 6. Training paths and gaps.
+echo "== 6. training paths" >&2
+{
+echo
+echo "## Training paths and gaps, $N job offers and 100,000 trainings (bench/path_speed)"
+echo
+echo '```'
+$B/bench/path_speed "$ESCO" "$N" 100000 300
+echo '```'
+} >> "$report"
 # 5. The JSON API end to end (bench/api_run.sh writes bench/out/api.md).
 echo "== 5. the JSON API" >&2
 if bash bench/api_run.sh > /dev/null; then

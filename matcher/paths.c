@@ -399,7 +399,9 @@ int sm_path_solve_many(const sm_path_problem *p, sm_path *out, size_t max)
             ban[last->steps[j]] = 1;
             q.banned = ban;
             /* alternatives need not be proven best: a smaller search each */
-            q.max_labels = p->max_labels ? p->max_labels : SM_PATH_MAX_LABELS / 10;
+            q.max_labels = p->max_labels && p->max_labels < SM_PATH_MAX_LABELS / 10
+                               ? p->max_labels
+                               : SM_PATH_MAX_LABELS / 10;
             sm_path alt;
             if ((rc = sm_path_solve(&q, &alt)) != SM_OK) {
                 sm_free(ban);

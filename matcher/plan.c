@@ -376,6 +376,10 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
     if (!out->steps || !out->remaining)
         return SM_ENOMEM;
     out->exact = sol->exact;
+    double goal = 0;
+    for (size_t e = 0; e < pl->element_count; e++)
+        goal += pl->weight[e];
+    out->coverage = goal > 0 ? sol->covered / goal : 1;
     out->max_distance_km = -1;
     sm_elems reached = prob->have;
     int32_t ready = pl->today;
@@ -564,7 +568,7 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
     for (size_t t = 0; t < pl->kept_count; t++)
         plan->trainings_kept += !banned[t];
     sm_path_problem prob = {pl->element_count, pl->weight, {{0}}, tr, pl->kept_count,
-                            c->max_hours, c->max_cost, banned, 0};
+                            c->max_hours, c->max_cost, banned, c->max_labels};
     for (size_t e = 0; e < pl->element_count; e++)
         if (pl->weight[e] <= 0 && person_has(pl, pl->elements[e].skill, pl->elements[e].level))
             sm_elems_add(&prob.have, e);

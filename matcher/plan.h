@@ -28,6 +28,7 @@ typedef struct sm_path_constraints {
     double threshold;                 /* unlocks: the score an offer must reach; 0 = 0.5 */
     size_t best_count;                /* unlocks: offers listed; 0 = 3 */
     sm_lang lang;                     /* explanations */
+    size_t max_labels; /* the exact search's cap; 0 = SM_PATH_MAX_LABELS, 1 = greedy only */
 } sm_path_constraints;
 
 typedef struct sm_plan_step {
@@ -58,6 +59,7 @@ typedef struct sm_plan_path {
     size_t offers_after; /* offers matched at or above the threshold after the path */
     sm_plan_offer *best; /* the best of them not matched so before */
     size_t best_count;
+    double coverage; /* the gap weight it reaches, 0..1 (essential skills weigh 3, others 1) */
     int exact; /* 1: the best path there is among the trainings kept (paths.h) */
 } sm_plan_path;
 
