@@ -24,6 +24,10 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
 /* Matching (routes_match.c). */
 int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Skills demand (routes_demand.c). */
+int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* Gaps and training paths (routes_paths.c). */
 int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

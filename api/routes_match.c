@@ -6,6 +6,7 @@
 #include "api/jsonw.h"
 #include "api/records.h"
 #include "api/routes.h"
+#include "matcher/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,155 @@ static void pseudonym(const char *offer_id, const char *profile_id, char out[24]
              h[6], h[7]);
 }
 
+/* Whether rq's organisation may rank candidates for job offer id: 0 with c (a pooled
+ * connection, to give back), or -1 with the problem in resp. */
+static int own_job_offer(sm_service *s, const sm_request *rq, const char *id, PGconn **c,
+                         sm_response *resp)
+{
+    if (!sm_is_uuid(id))
+        return sm_problem(resp, 404, "no offer with this id"), -1;
+    sm_error err = {0, ""};
+    if (!(*c = sm_route_db(s, resp)))
+        return -1;
+    const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(*c, "SELECT kind FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
+                   &err)) {
+        sm_db_put(s->db, *c);
+        return sm_db_unavailable(resp, &err), -1;
+    }
+    int found = PQntuples(r) == 1, training = found && atoi(PQgetvalue(r, 0, 0)) == 1;
+    PQclear(r);
+    if (!found || training) {
+        sm_db_put(s->db, *c);
+        return sm_problem(resp, 404, found ? "candidates are ranked for job offers only"
+                                           : "no offer with this id"),
+               -1;
+    }
+    return 0;
+}
+
+/* The contact details of the candidates among ids that chose to share them (NULL when none
+ * or on an error: they are then shown pseudonymous). */
+static PGresult *shared_contacts(PGconn *c, const char *const *ids, size_t n)
+{
+    char list[SM_MATCH_MAX_LIMIT * 38 + 4];
+    size_t len = 0;
+    list[len++] = '{';
+    for (size_t i = 0; i < n && i < SM_MATCH_MAX_LIMIT; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, i ? ",%s" : "%s", ids[i]);
+    snprintf(list + len, sizeof list - len, "}");
+    const char *cp[] = {list};
+    PGresult *cr = NULL;
+    sm_error err;
+    if (!n || sm_db_exec(c,
+                         "SELECT id, consent, doc->'contact' FROM profiles WHERE id = "
+                         "ANY($1::uuid[])",
+                         1, cp, &cr, &err))
+        return NULL;
+    return cr;
+}
+
+/* Writes the candidate's name (pseudonym, or profile id and contact when shared) as the head
+ * of a result: "\"candidate\":…,". */
+static void candidate_head(jsonw *head, PGresult *cr, const char *offer_id,
+                           const char *profile_id)
+{
+    char name[24];
+    pseudonym(offer_id, profile_id, name);
+    jsonw_lit(head, "\"candidate\":");
+    w_str(head, name);
+    jsonw_lit(head, ",");
+    for (int k = 0; cr && k < PQntuples(cr); k++)
+        if (strcmp(PQgetvalue(cr, k, 0), profile_id) == 0 &&
+            ((unsigned)atoi(PQgetvalue(cr, k, 1)) & CONSENT_SHARE_CONTACT)) {
+            jsonw_lit(head, "\"profile_id\":");
+            w_str(head, profile_id);
+            json_t *contact = json_loads(PQgetvalue(cr, k, 2), JSON_DECODE_ANY, NULL);
+            char *text = contact ? json_dumps(contact, JSON_COMPACT) : NULL;
+            if (text) {
+                jsonw_lit(head, ",\"contact\":");
+                jsonw_lit(head, text);
+            }
+            free(text);
+            json_decref(contact);
+            jsonw_lit(head, ",");
+        }
+}
+
+int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
+        return 0;
+    const char *id = rq->params[0];
+    sm_field_errors fe = {0};
+    long long limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
+    long long max_hours = sm_query_int(rq, "max_hours", 1, 2000, 140, NULL, &fe);
+    if (fe.count)
+        return sm_problem_fields(resp, 400, &fe);
+    PGconn *c;
+    if (own_job_offer(s, rq, id, &c, resp) != 0)
+        return 0;
+    sm_match_reader *mr = sm_gen_reader(g);
+    if (!mr) {
+        sm_db_put(s->db, c);
+        resp->retry_after = 1;
+        return sm_problem(resp, 503, "too many queries at once");
+    }
+    sm_lang lang = sm_req_lang(rq, NULL);
+    sm_error err = {0, ""};
+    sm_near_list *list = NULL;
+    int rc = sm_match_near_candidates(mr, g->tx, id, (double)max_hours, (size_t)limit, lang,
+                                      &list, &err);
+    sm_gen_reader_put(g, mr);
+    if (rc == SM_ENOTFOUND || rc == SM_EINVAL)
+        rc = sm_problem(resp, 404, "no job offer with this id");
+    else if (rc == SM_OK) {
+        const char *ids[50] = {0};
+        for (size_t i = 0; i < list->count; i++)
+            ids[i] = list->items[i].profile_id;
+        PGresult *cr = shared_contacts(c, ids, list->count);
+        jsonw w = {0};
+        jsonw_lit(&w, "{\"results\":[");
+        for (size_t i = 0; i < list->count; i++) {
+            const sm_near_candidate *nc = &list->items[i];
+            jsonw_lit(&w, i ? ",{" : "{");
+            candidate_head(&w, cr, id, nc->profile_id);
+            w_num(&w, "\"score\":", nc->score);
+            jsonw_lit(&w, ",\"training\":{\"training_id\":");
+            w_str(&w, nc->training_id);
+            jsonw_lit(&w, ",\"title\":");
+            w_str(&w, nc->training_title ? nc->training_title : "");
+            w_num(&w, ",\"hours\":", nc->hours);
+            w_num(&w, ",\"price\":", nc->price);
+            if (nc->distance_km >= 0)
+                w_num(&w, ",\"distance_km\":", nc->distance_km);
+            else
+                jsonw_lit(&w, ",\"distance_km\":null");
+            jsonw_lit(&w, nc->remote ? ",\"remote\":true}" : ",\"remote\":false}");
+            jsonw_lit(&w, ",\"covers\":[");
+            for (size_t k = 0; k < nc->cover_count; k++) {
+                jsonw_lit(&w, k ? ",{\"uri\":" : "{\"uri\":");
+                w_str(&w, sm_taxonomy_uri(g->tx, nc->covers[k]));
+                jsonw_lit(&w, ",\"label\":");
+                w_str(&w, sm_taxonomy_label_any(g->tx, nc->covers[k], lang));
+                jsonw_lit(&w, "}");
+            }
+            jsonw_lit(&w, "],\"explanation\":");
+            w_str(&w, nc->explanation);
+            jsonw_lit(&w, "}");
+        }
+        jsonw_lit(&w, "],\"examined\":");
+        jsonw_uint(&w, list->examined);
+        jsonw_lit(&w, "}");
+        PQclear(cr);
+        rc = answer_results(resp, &w);
+    }
+    sm_near_list_free(list);
+    sm_db_put(s->db, c);
+    return rc;
+}
+
 int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
@@ -418,26 +568,10 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     long long limit = sm_query_int(rq, "limit", 1, SM_MATCH_MAX_LIMIT, 20, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
-    if (!sm_is_uuid(id))
-        return sm_problem(resp, 404, "no offer with this id");
     sm_error err = {0, ""};
-    PGconn *c = sm_route_db(s, resp);
-    if (!c)
+    PGconn *c;
+    if (own_job_offer(s, rq, id, &c, resp) != 0)
         return 0;
-    const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
-                   &err)) {
-        sm_db_put(s->db, c);
-        return sm_db_unavailable(resp, &err);
-    }
-    int found = PQntuples(r) == 1, training = found && atoi(PQgetvalue(r, 0, 0)) == 1;
-    PQclear(r);
-    if (!found || training) {
-        sm_db_put(s->db, c);
-        return sm_problem(resp, 404, found ? "candidates are ranked for job offers only"
-                                           : "no offer with this id");
-    }
     sm_match_reader *mr = sm_gen_reader(g);
     if (!mr) {
         sm_db_put(s->db, c);
@@ -457,20 +591,10 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         rc = n;
     else {
         /* Contact details only for those who chose to share them. */
-        char ids[SM_MATCH_MAX_LIMIT * 38 + 4];
-        size_t len = 0;
-        ids[len++] = '{';
+        const char *ids[SM_MATCH_MAX_LIMIT] = {0};
         for (int i = 0; i < n; i++)
-            len += (size_t)snprintf(ids + len, sizeof ids - len, i ? ",%s" : "%s",
-                                    sm_match_get(mr, (size_t)i)->id);
-        snprintf(ids + len, sizeof ids - len, "}");
-        const char *cp[] = {ids};
-        PGresult *cr = NULL;
-        if (n && sm_db_exec(c,
-                            "SELECT id, consent, doc->'contact' FROM profiles WHERE id = "
-                            "ANY($1::uuid[])",
-                            1, cp, &cr, &err))
-            cr = NULL;
+            ids[i] = sm_match_get(mr, (size_t)i)->id;
+        PGresult *cr = shared_contacts(c, ids, (size_t)n);
         const sm_match_result *order[SM_MATCH_MAX_LIMIT];
         for (int i = 0; i < n; i++)
             order[i] = sm_match_get(mr, (size_t)i);
@@ -478,31 +602,11 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         jsonw w = {0};
         jsonw_lit(&w, "{\"results\":[");
         for (int i = 0; i < n; i++) {
-            const sm_match_result *res = order[i];
-            char name[24];
-            pseudonym(id, res->id, name);
             jsonw head = {0};
-            jsonw_lit(&head, "\"candidate\":");
-            w_str(&head, name);
-            jsonw_lit(&head, ",");
-            for (int k = 0; cr && k < PQntuples(cr); k++)
-                if (strcmp(PQgetvalue(cr, k, 0), res->id) == 0 &&
-                    ((unsigned)atoi(PQgetvalue(cr, k, 1)) & CONSENT_SHARE_CONTACT)) {
-                    jsonw_lit(&head, "\"profile_id\":");
-                    w_str(&head, res->id);
-                    json_t *contact = json_loads(PQgetvalue(cr, k, 2), JSON_DECODE_ANY, NULL);
-                    char *text = contact ? json_dumps(contact, JSON_COMPACT) : NULL;
-                    if (text) {
-                        jsonw_lit(&head, ",\"contact\":");
-                        jsonw_lit(&head, text);
-                    }
-                    free(text);
-                    json_decref(contact);
-                    jsonw_lit(&head, ",");
-                }
+            candidate_head(&head, cr, id, order[i]->id);
             if (i)
                 jsonw_lit(&w, ",");
-            write_result(&w, g, res, opts.lang, head.failed ? "" : head.data);
+            write_result(&w, g, order[i], opts.lang, head.failed ? "" : head.data);
             jsonw_free(&head);
         }
         jsonw_lit(&w, "]}");

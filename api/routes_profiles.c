@@ -315,7 +315,7 @@ static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
     p.location.lon = in->lon;
     p.radius_km = in->radius_km;
     p.constraints = in->constraints;
-    p.consent = in->consent & SM_CONSENT_VISIBLE;
+    p.consent = in->consent & (SM_CONSENT_VISIBLE | SM_CONSENT_STATISTICS);
     return sm_matcher_upsert_profile(g->m, &p, err);
 }
 

@@ -28,7 +28,17 @@ struct sm_writer {
     /* Fault injection for the tests: the commit of this batch (1 = the first) fails, as a
      * commit the database refuses would ($SKILLMATCH_FAULT_COMMIT; 0 = never). */
     unsigned long long fault_commit, commits;
+    /* the demand worker (sm_matcher_demand_refresh in the background), and how often the
+     * week's demand counts are stored ($SKILLMATCH_DEMAND_SNAPSHOT_S, default an hour) */
+    pthread_t demand_thread;
+    int demand_started;
+    pthread_cond_t demand_wake;
+    double snapshot_every;
 };
+
+#define DEMAND_BATCH 32
+
+static void snapshot_demand(sm_writer *w);
 
 static double now_s(void)
 {
@@ -163,7 +173,7 @@ static void reload(sm_writer *w)
 static void *writer_main(void *arg)
 {
     sm_writer *w = arg;
-    double last_idle = now_s(), last_purge = 0;
+    double last_idle = now_s(), last_purge = 0, last_snapshot = -1e9;
     for (;;) {
         pthread_mutex_lock(&w->lock);
         while (!w->head && !w->stopping) {
@@ -222,9 +232,98 @@ static void *writer_main(void *arg)
             sm_gen *g = sm_service_acquire(w->s);
             sm_matcher_compact(g->m, COMPACT_BUDGET);
             sm_service_release(w->s, g);
+            if (t - last_snapshot >= w->snapshot_every && w->conn) {
+                last_snapshot = t;
+                snapshot_demand(w);
+            }
         }
     }
     return NULL;
+}
+
+/*
+ * The demand worker: re-evaluates which skills people are one or two away by, a batch at a
+ * time, resting three times as long as it worked (at least 0.2 s): a quarter of a core at
+ * most, so a million profiles take about two hours a sweep.
+ */
+static void *demand_main(void *arg)
+{
+    sm_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    while (!w->stopping) {
+        pthread_mutex_unlock(&w->lock);
+        double t0 = now_s();
+        sm_gen *g = sm_service_acquire(w->s);
+        sm_match_reader *r = sm_gen_reader(g);
+        if (r) {
+            sm_matcher_demand_refresh(r, DEMAND_BATCH);
+            sm_gen_reader_put(g, r);
+        }
+        sm_service_release(w->s, g);
+        double pause = 3 * (now_s() - t0);
+        pause = pause < 0.2 ? 0.2 : pause;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (time_t)pause;
+        until.tv_nsec += (long)((pause - (double)(time_t)pause) * 1e9);
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&w->lock);
+        if (!w->stopping)
+            pthread_cond_timedwait(&w->demand_wake, &w->lock, &until);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Stores this week's demand counts for every skill (one statement). */
+static void snapshot_demand(sm_writer *w)
+{
+    sm_gen *g = sm_service_acquire(w->s);
+    sm_match_reader *r = sm_gen_reader(g);
+    sm_error err;
+    sm_demand_query q = {0, 0, 0, 0, 0, SM_NO_CONCEPT, SIZE_MAX};
+    int n = r ? sm_match_demand(r, &q, NULL, &err) : -1;
+    size_t cap = n > 0 ? (size_t)n * 12 + 4 : 0;
+    char *cols[8] = {0};
+    int ok = n > 0;
+    for (int k = 0; k < 8 && ok; k++)
+        ok = (cols[k] = malloc(cap)) != NULL;
+    if (ok) {
+        size_t len[8] = {0};
+        for (int k = 0; k < 8; k++)
+            cols[k][len[k]++] = '{';
+        for (int i = 0; i < n; i++) {
+            const sm_demand_row *d = sm_match_demand_get(r, (size_t)i);
+            long long v[8] = {g->map.cid_of[d->skill], d->offers_essential, d->offers_optional,
+                              d->trainings, d->seats, d->profiles, d->one_away, d->two_away};
+            for (int k = 0; k < 8; k++)
+                len[k] += (size_t)snprintf(cols[k] + len[k], cap - len[k], i ? ",%lld" : "%lld",
+                                           v[k]);
+        }
+        for (int k = 0; k < 8; k++)
+            snprintf(cols[k] + len[k], cap - len[k], "}");
+        const char *p[8] = {cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7]};
+        if (sm_db_exec(w->conn,
+                       "INSERT INTO demand_weekly (week, cid, offers_essential, offers_optional, "
+                       "trainings, seats, profiles, one_away, two_away) SELECT date_trunc('week', "
+                       "now())::date, * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], "
+                       "$5::int[], $6::int[], $7::int[], $8::int[]) AS u(cid) WHERE cid > 0 ON "
+                       "CONFLICT (cid, week) DO UPDATE SET offers_essential = "
+                       "excluded.offers_essential, offers_optional = excluded.offers_optional, "
+                       "trainings = excluded.trainings, seats = excluded.seats, profiles = "
+                       "excluded.profiles, one_away = excluded.one_away, two_away = "
+                       "excluded.two_away, updated_at = now()",
+                       8, p, NULL, &err) != SM_OK)
+            fprintf(stderr, "skillmatch: storing the week's demand: %s\n", err.message);
+    }
+    for (int k = 0; k < 8; k++)
+        free(cols[k]);
+    if (r)
+        sm_gen_reader_put(g, r);
+    sm_service_release(w->s, g);
 }
 
 int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
@@ -238,9 +337,14 @@ int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->finished, NULL);
+    pthread_cond_init(&w->demand_wake, NULL);
+    const char *every = getenv("SKILLMATCH_DEMAND_SNAPSHOT_S");
+    w->snapshot_every = every && atof(every) > 0 ? atof(every) : 3600;
     int rc = ensure_conn(w, err);
     if (rc == SM_OK && pthread_create(&w->thread, NULL, writer_main, w) != 0)
         rc = sm_error_set(err, SM_ENOMEM, "writer: cannot start its thread");
+    if (rc == SM_OK && pthread_create(&w->demand_thread, NULL, demand_main, w) == 0)
+        w->demand_started = 1;
     if (rc != SM_OK) {
         if (w->conn)
             PQfinish(w->conn);
@@ -258,8 +362,12 @@ void sm_writer_stop(sm_writer *w)
     pthread_mutex_lock(&w->lock);
     w->stopping = 1;
     pthread_cond_signal(&w->work);
+    pthread_cond_signal(&w->demand_wake);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
+    if (w->demand_started)
+        pthread_join(w->demand_thread, NULL);
+    pthread_cond_destroy(&w->demand_wake);
     if (w->conn)
         PQfinish(w->conn);
     pthread_mutex_destroy(&w->lock);

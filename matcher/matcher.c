@@ -17,6 +17,7 @@
  *   (candidates query) give the same credits.
  */
 #include "matcher/matcher.h"
+#include "matcher/demand.h"
 #include "matcher/epoch.h"
 #include "taxonomy/alloc.h"
 #include "taxonomy/similarity.h"
@@ -398,6 +399,13 @@ struct sm_matcher {
     metas offer_metas;      /* per offer slot, written before the slot is published */
     slot_cells offer_cells; /* likewise */
     sm_similarity *own_sim; /* the model built by sm_matcher_new, freed with the matcher */
+    /* skills demand (demand.h), and per profile slot the skills it is one or two away by
+     * (under the demand lock) */
+    sm__demand *demand;
+    struct away_set **away;
+    size_t away_cap;
+    _Atomic uint32_t away_cursor;
+    size_t stat_profiles, away_count; /* under the demand lock */
 };
 
 static _Atomic(void *) *slot_ref(const slots *s, uint32_t slot)
@@ -847,6 +855,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
     m->job_gridded = sm_calloc(m->skill_space + 1, sizeof *m->job_gridded);
     m->training_lists = sm_calloc(m->skill_space + 1, sizeof *m->training_lists);
+    m->demand = sm__demand_new(m->skill_space);
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
@@ -857,7 +866,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->job_gridded ||
-        !m->training_lists || !m->profile_cells ||
+        !m->training_lists || !m->demand || !m->profile_cells ||
         !m->job_skill_postings || !m->profile_skill_postings || !m->job_skill_dead ||
         !m->profile_skill_dead || !m->rarity || build_neighbours(m, sim) != SM_OK) {
         sm_matcher_free(m);
@@ -891,6 +900,10 @@ void sm_matcher_free(sm_matcher *m)
         plist_free(&m->training_lists[skill]);
     sm_free(m->job_gridded);
     sm_free(m->training_lists);
+    sm__demand_free(m->demand);
+    for (size_t i = 0; i < m->away_cap; i++)
+        sm_free(m->away[i]);
+    sm_free(m->away);
     cellmaps_free(m->profile_cells, m->skill_space);
     sm_free(m->job_skill_postings);
     sm_free(m->profile_skill_postings);
@@ -1055,6 +1068,65 @@ static offer_rec *make_offer(const sm_matcher *m, const sm_offer *o)
     return r;
 }
 
+/* ---- demand counters (demand.h) ---------------------------------------------- */
+
+/* The skills a profile is one or two skills away from an offer by (sm_matcher_demand_refresh). */
+typedef struct away_set {
+    uint32_t cell;
+    uint16_t one, two; /* skills[0 .. one) one away, then two away */
+    uint32_t skills[];
+} away_set;
+
+static uint32_t demand_cell(int located, int remote, double lat, double lon)
+{
+    return located && !remote ? cell_of(lat, lon) : CELL_ANYWHERE;
+}
+
+/* An offer's counts, added (sign 1) or removed (-1); under the demand lock. */
+static void demand_offer(sm_matcher *m, const offer_rec *o, int32_t sign)
+{
+    uint32_t cell = demand_cell(o->has_location, o->remote, o->lat, o->lon);
+    if (o->kind == SM_OFFER_JOB)
+        for (uint32_t i = 0; i < o->req_count; i++)
+            sm__demand_add(m->demand, o->reqs[i].skill, cell,
+                           o->reqs[i].essential ? SM__D_ESSENTIAL : SM__D_OPTIONAL, sign);
+    else
+        for (uint32_t i = 0; i < o->teach_count; i++) {
+            sm__demand_add(m->demand, o->teaches[i].skill, cell, SM__D_TRAININGS, sign);
+            sm__demand_add(m->demand, o->teaches[i].skill, cell, SM__D_SEATS,
+                           sign * (int32_t)o->seats);
+        }
+}
+
+static void demand_profile(sm_matcher *m, const profile_rec *p, int32_t sign)
+{
+    if (!(p->consent & SM_CONSENT_STATISTICS))
+        return;
+    uint32_t cell = demand_cell(p->has_location, 0, p->lat, p->lon);
+    for (uint32_t i = 0; i < p->skill_count; i++)
+        sm__demand_add(m->demand, p->skills[i].skill, cell, SM__D_PROFILES, sign);
+    m->stat_profiles += (size_t)(ptrdiff_t)sign;
+}
+
+static void demand_away(sm_matcher *m, const away_set *a, int32_t sign)
+{
+    for (uint32_t i = 0; a && i < (uint32_t)a->one + a->two; i++)
+        sm__demand_add(m->demand, a->skills[i], a->cell, i < a->one ? SM__D_ONE_AWAY
+                                                                    : SM__D_TWO_AWAY,
+                       sign);
+}
+
+/* Drops a profile slot's away set from the counters; under the demand lock. */
+static void drop_away(sm_matcher *m, uint32_t slot)
+{
+    if (slot < m->away_cap && m->away[slot]) {
+        demand_away(m, m->away[slot], -1);
+        sm_free(m->away[slot]);
+        m->away[slot] = NULL;
+        m->away_count--;
+    }
+}
+
 /*
  * Writer: empties the slot that id maps to in ids and retires its record.
  * For offers, *kind receives the removed offer's kind (read before the
@@ -1082,6 +1154,15 @@ static int unlink_id(sm_matcher *m, sm_strmap *ids, slots *s, const char *id,
             m->profile_skill_dead[p->skills[i].skill]++;
     }
     atomic_store(ref, NULL);
+    /* The slot is empty before the demand lock: a refresh that takes it after sees so. */
+    sm__demand_write_lock(m->demand);
+    if (kind && old)
+        demand_offer(m, old, -1);
+    else if (old) {
+        demand_profile(m, old, -1);
+        drop_away(m, slot);
+    }
+    sm__demand_write_unlock(m->demand);
     sm_strmap_set(ids, id, strlen(id), TOMBSTONE);
     sm_epoch_retire(m->epoch, old, free_fn);
     return SM_OK;
@@ -1193,6 +1274,9 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     if (sm_strmap_put(m->offer_ids, r->id, strlen(r->id), slot, NULL) == 0)
         sm_strmap_set(m->offer_ids, r->id, strlen(r->id), slot);
     count_offer(m, r->kind, +1);
+    sm__demand_write_lock(m->demand);
+    demand_offer(m, r, +1);
+    sm__demand_write_unlock(m->demand);
     pthread_mutex_unlock(&m->writer);
     return SM_OK;
 }
@@ -1278,6 +1362,9 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     if (sm_strmap_put(m->profile_ids, r->id, strlen(r->id), slot, NULL) == 0)
         sm_strmap_set(m->profile_ids, r->id, strlen(r->id), slot);
     atomic_fetch_add(&m->profile_count, 1);
+    sm__demand_write_lock(m->demand);
+    demand_profile(m, r, +1);
+    sm__demand_write_unlock(m->demand);
     pthread_mutex_unlock(&m->writer);
     return SM_OK;
 }
@@ -1515,6 +1602,10 @@ struct sm_match_reader {
     float shares[SM_MAX_REQUIREMENTS];
     sm_gap *gaps; /* sm_match_gaps */
     size_t gap_count, gap_cap;
+    struct sm__demand_counts *dsum; /* sm_match_demand: per skill sums (skill_space) */
+    uint8_t *dwant;
+    sm_demand_row *drows;
+    size_t drow_count, drow_cap;
     const sm_profile *prepared; /* sm_match_prepare's profile, until the next query */
     unsigned prepared_disable;
 };
@@ -1537,7 +1628,7 @@ sm_match_reader *sm_match_reader_new(sm_matcher *m)
     return r;
 }
 
-const sm_matcher *sm_match_reader_matcher(const sm_match_reader *r)
+sm_matcher *sm_match_reader_matcher(const sm_match_reader *r)
 {
     return r->m;
 }
@@ -1567,6 +1658,9 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r->missing);
     sm_free(r->text);
     sm_free(r->gaps);
+    sm_free(r->dsum);
+    sm_free(r->dwant);
+    sm_free(r->drows);
     sm_free(r);
 }
 
@@ -2940,6 +3034,31 @@ int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement 
     return rc;
 }
 
+int sm_matcher_profile_copy(sm_matcher *m, const char *id, sm_profile *out,
+                            sm_skill_claim *claims)
+{
+    uint32_t slot;
+    int rc = SM_ENOTFOUND;
+    pthread_mutex_lock(&m->writer);
+    const profile_rec *p = sm_strmap_get(m->profile_ids, id, strlen(id), &slot) &&
+                                   slot != TOMBSTONE
+                               ? slot_get(&m->profiles, slot)
+                               : NULL;
+    if (p) {
+        memset(out, 0, sizeof *out);
+        memcpy(claims, p->skills, p->skill_count * sizeof *claims);
+        out->skills = claims;
+        out->skill_count = p->skill_count;
+        out->location = (sm_geo){p->lat, p->lon, p->has_location};
+        out->radius_km = p->radius_km;
+        out->constraints = p->constraints;
+        out->consent = p->consent;
+        rc = SM_OK;
+    }
+    pthread_mutex_unlock(&m->writer);
+    return rc;
+}
+
 /* How many open job offers the profile can reach ask for skill: its postings in the cells
  * the radius reaches, each admitted as a query would (date, radius). Without a radius, the
  * count the writer keeps (offers not deleted, expired ones included). */
@@ -3175,4 +3294,215 @@ int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill,
     }
     sm_epoch_leave(r->er);
     return stop;
+}
+
+/* ---- skills demand -------------------------------------------------------- */
+
+/* Adds skill to set (n entries) unless there. */
+static size_t add_unique(uint32_t *set, size_t n, uint32_t skill)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == skill)
+            return n;
+    set[n] = skill;
+    return n + 1;
+}
+
+size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget)
+{
+    sm_matcher *m = r->m;
+    size_t done = 0;
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    for (size_t step = 0; step < budget; step++) {
+        uint32_t count = atomic_load_explicit(&m->profiles.count, memory_order_acquire);
+        if (!count)
+            break;
+        if (step >= count)
+            break; /* each profile once a call at most */
+        uint32_t slot = atomic_fetch_add(&m->away_cursor, 1) % count;
+        /* A copy of the profile: the match below enters its own epoch. */
+        sm_epoch_enter(m->epoch, r->er);
+        const profile_rec *p = slot_get(&m->profiles, slot);
+        int wanted = p && (p->consent & SM_CONSENT_STATISTICS);
+        sm_profile pr;
+        memset(&pr, 0, sizeof pr);
+        if (wanted) {
+            pr.id = "";
+            pr.skill_count = p->skill_count;
+            memcpy(claims, p->skills, p->skill_count * sizeof *claims);
+            pr.skills = claims;
+            pr.location = (sm_geo){p->lat, p->lon, p->has_location};
+            pr.radius_km = p->radius_km;
+            pr.constraints = p->constraints;
+        }
+        sm_epoch_leave(r->er);
+        if (!wanted || !pr.skill_count)
+            continue;
+        sm_match_options opts = {SM_OFFER_JOB, SM_AWAY_OFFERS, 0, SM_LANG_EN, 0, NULL};
+        sm_error err;
+        int n = sm_match_offers(r, &pr, &opts, &err);
+        uint32_t one[SM_AWAY_OFFERS], two[2 * SM_AWAY_OFFERS];
+        size_t n1 = 0, n2 = 0;
+        for (int i = 0; i < n; i++) {
+            const sm_match_result *res = sm_match_get(r, (size_t)i);
+            size_t ess = 0;
+            if (!res)
+                continue;
+            while (ess < res->missing_count && res->missing[ess].essential)
+                ess++; /* missing lists essential ones first */
+            if (res->score >= SM_AWAY_THRESHOLD || ess == 0 || ess > 2)
+                continue;
+            if (ess == 1)
+                n1 = add_unique(one, n1, res->missing[0].skill);
+            else
+                for (size_t k = 0; k < 2; k++)
+                    n2 = add_unique(two, n2, res->missing[k].skill);
+        }
+        away_set *a = n >= 0 ? sm_malloc(sizeof *a + (n1 + n2 + 1) * sizeof(uint32_t)) : NULL;
+        if (a) {
+            a->cell = demand_cell(pr.location.known, 0, pr.location.lat, pr.location.lon);
+            a->one = (uint16_t)n1;
+            a->two = (uint16_t)n2;
+            memcpy(a->skills, one, n1 * sizeof *one);
+            memcpy(a->skills + n1, two, n2 * sizeof *two);
+        }
+        sm__demand_write_lock(m->demand);
+        /* Still the same record? (the writer empties a slot before taking this lock) */
+        int same = slot_get(&m->profiles, slot) == (const void *)p;
+        if (same && a && slot >= m->away_cap) {
+            size_t cap = m->away_cap;
+            if (sm_grow((void **)&m->away, &cap, (size_t)slot + 1, sizeof *m->away) == SM_OK) {
+                memset(m->away + m->away_cap, 0, (cap - m->away_cap) * sizeof *m->away);
+                m->away_cap = cap;
+            }
+        }
+        if (same && a && slot < m->away_cap) {
+            drop_away(m, slot);
+            m->away[slot] = a;
+            m->away_count++;
+            demand_away(m, a, +1);
+            a = NULL;
+            done++;
+        }
+        sm__demand_write_unlock(m->demand);
+        sm_free(a);
+    }
+    return done;
+}
+
+/* The runs of grid cells within radius_km of a point, row by row; NULL count 0 when the area
+ * is everywhere. Cells are kept when any point of them may be within the radius. */
+static size_t area_spans(const sm_demand_query *q, sm__cell_span *spans, size_t cap)
+{
+    cell_box b = radius_box(1, q->lat, q->lon, q->radius_km);
+    if (b.cy1 == UINT32_MAX)
+        return SIZE_MAX;
+    const double rad = 3.14159265358979323846 / 180.0;
+    size_t n = 0;
+    for (uint32_t row = b.cy0; row <= b.cy1 && n < cap; row++) {
+        double lat0 = row * CELL_DEG - 90.0;
+        double dlat = q->lat < lat0 ? lat0 - q->lat
+                      : q->lat > lat0 + CELL_DEG ? q->lat - lat0 - CELL_DEG
+                                                 : 0;
+        if (6371.0 * dlat * rad * (1 - 1e-9) > q->radius_km)
+            continue;
+        spans[n++] = (sm__cell_span){row * 1024u + b.cx0, row * 1024u + b.cx1};
+    }
+    return n;
+}
+
+static int cmp_demand_row(const void *a, const void *b)
+{
+    const sm_demand_row *x = a, *y = b;
+    if (x->unmet != y->unmet)
+        return x->unmet > y->unmet ? -1 : 1;
+    uint32_t dx = 2 * x->offers_essential + x->offers_optional,
+             dy = 2 * y->offers_essential + y->offers_optional;
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    return (x->skill > y->skill) - (x->skill < y->skill);
+}
+
+static uint32_t nonneg(int32_t v)
+{
+    return v > 0 ? (uint32_t)v : 0;
+}
+
+int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_status *status,
+                    sm_error *err)
+{
+    sm_matcher *m = r->m;
+    r->drow_count = 0;
+    size_t top = q->top ? q->top : 20;
+    if (top > 1000 && top != SIZE_MAX)
+        return sm_error_set(err, SM_EINVAL, "top: at most 1000");
+    if (q->located && (!(q->lat >= -90 && q->lat <= 90) || !(q->lon >= -180 && q->lon <= 180) ||
+                       !(q->radius_km > 0 && q->radius_km <= 1000)))
+        return sm_error_set(err, SM_EINVAL, "near: a point and a radius of 0 to 1000 km");
+    if (q->occupation != SM_NO_CONCEPT &&
+        (q->occupation >= m->skill_space ||
+         sm_taxonomy_type(m->tx, q->occupation) != SM_CT_OCCUPATION))
+        return sm_error_set(err, SM_EINVAL, "occupation: not an occupation concept");
+    if ((!r->dsum && !(r->dsum = sm_malloc(m->skill_space * sizeof *r->dsum))) ||
+        (!r->dwant && !(r->dwant = sm_malloc(m->skill_space + 1))))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    /* Which skills: a collection, an occupation's. */
+    for (uint32_t s = 0; s < m->skill_space; s++)
+        r->dwant[s] = is_skill(m, s) && (!q->collections ||
+                                         (sm_taxonomy_collections(m->tx, s) & q->collections));
+    if (q->occupation != SM_NO_CONCEPT) {
+        const sm_edge *e;
+        size_t n = sm_taxonomy_adjacent(m->tx, q->occupation, SM_ADJ_OCC_SKILLS, &e);
+        uint8_t *keep = sm_calloc(m->skill_space + 1, 1);
+        if (!keep)
+            return sm_error_set(err, SM_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            if (e[i].concept < m->skill_space)
+                keep[e[i].concept] = 1;
+        for (uint32_t s = 0; s < m->skill_space; s++)
+            r->dwant[s] &= keep[s];
+        sm_free(keep);
+    }
+    sm__cell_span spans[64];
+    size_t n_spans = q->located ? area_spans(q, spans, 64) : SIZE_MAX;
+    sm__demand_sum(m->demand, n_spans == SIZE_MAX ? NULL : spans,
+                   n_spans == SIZE_MAX ? 0 : n_spans, r->dwant, r->dsum);
+    for (uint32_t s = 0; s < m->skill_space; s++) {
+        const sm__demand_counts *c = &r->dsum[s];
+        if (!r->dwant[s] || (c->offers_essential <= 0 && c->offers_optional <= 0 &&
+                             c->trainings <= 0 && c->profiles <= 0))
+            continue;
+        if (sm_grow((void **)&r->drows, &r->drow_cap, r->drow_count + 1, sizeof *r->drows) !=
+            SM_OK)
+            return sm_error_set(err, SM_ENOMEM, "out of memory");
+        sm_demand_row *row = &r->drows[r->drow_count++];
+        *row = (sm_demand_row){s,
+                               nonneg(c->offers_essential),
+                               nonneg(c->offers_optional),
+                               nonneg(c->trainings),
+                               nonneg(c->seats),
+                               nonneg(c->profiles),
+                               nonneg(c->one_away),
+                               nonneg(c->two_away),
+                               0};
+        double demand = row->offers_essential + 0.5 * row->offers_optional,
+               supply = (double)row->profiles + row->seats;
+        row->unmet = demand > 0 ? demand * demand / (demand + supply) : 0;
+    }
+    qsort(r->drows, r->drow_count, sizeof *r->drows, cmp_demand_row);
+    if (r->drow_count > top)
+        r->drow_count = top;
+    if (status) {
+        sm__demand_write_lock(m->demand);
+        status->profiles = m->stat_profiles;
+        status->evaluated = m->away_count;
+        status->complete = sm__demand_complete(m->demand);
+        sm__demand_write_unlock(m->demand);
+    }
+    return (int)r->drow_count;
+}
+
+const sm_demand_row *sm_match_demand_get(const sm_match_reader *r, size_t index)
+{
+    return index < r->drow_count ? &r->drows[index] : NULL;
 }

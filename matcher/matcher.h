@@ -48,7 +48,10 @@ enum {
     SM_PROFILE_PART_TIME = 1 << 1, /* at most SM_PART_TIME_HOURS a week */
     SM_PROFILE_NO_CAR = 1 << 2
 };
-enum { SM_CONSENT_VISIBLE = 1 << 0 }; /* visible to inclusion organisations */
+enum {
+    SM_CONSENT_VISIBLE = 1 << 0,   /* visible to inclusion organisations */
+    SM_CONSENT_STATISTICS = 1 << 9 /* counted (never shown) in skills demand statistics */
+};
 
 #define SM_PART_TIME_HOURS 30.0f
 #define SM_MAX_REQUIREMENTS 64
@@ -227,7 +230,7 @@ size_t sm_matcher_compact(sm_matcher *m, size_t budget);
 /* A query context for one thread; NULL when out of memory or too many readers. */
 sm_match_reader *sm_match_reader_new(sm_matcher *m);
 /* The matcher a reader queries. */
-const sm_matcher *sm_match_reader_matcher(const sm_match_reader *r);
+sm_matcher *sm_match_reader_matcher(const sm_match_reader *r);
 void sm_match_reader_free(sm_match_reader *r);
 
 /*
@@ -297,6 +300,14 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
  */
 int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement *out);
 
+/*
+ * Copies the stored profile with this id into *out, its claims into claims
+ * (SM_MAX_PROFILE_SKILLS); out->id is NULL (the caller has it). Returns 0 or
+ * SM_ENOTFOUND. Briefly takes the writers' mutex.
+ */
+int sm_matcher_profile_copy(sm_matcher *m, const char *id, sm_profile *out,
+                            sm_skill_claim *claims);
+
 /* A skill a target asks for that the person lacks, or has below the level asked. */
 typedef struct sm_gap {
     uint32_t skill;
@@ -355,6 +366,58 @@ double sm_distance_km(double lat1, double lon1, double lat2, double lon2);
  */
 int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill,
                                 int (*fn)(void *arg, const sm_training_view *t), void *arg);
+
+/* ---- skills demand ---------------------------------------------------------- */
+
+/* An offer this many skills short at most, below this score, makes a person "one (or two)
+ * skill(s) away" by its missing essential skills. */
+#define SM_AWAY_THRESHOLD 0.5
+#define SM_AWAY_OFFERS 50 /* the person's best offers looked at */
+
+typedef struct sm_demand_query {
+    int located; /* 0: everywhere (remote and unlocated items included) */
+    double lat, lon, radius_km; /* the area: the grid cells within radius_km of the point */
+    unsigned collections; /* SM_COLL_* a skill must be in (any of them); 0 = any skill */
+    uint32_t occupation;  /* only the skills it asks for; SM_NO_CONCEPT = any */
+    size_t top;           /* rows, 1..1000 (0 = 20; SIZE_MAX = every skill counted) */
+} sm_demand_query;
+
+typedef struct sm_demand_row {
+    uint32_t skill;
+    uint32_t offers_essential, offers_optional; /* job offers asking for it */
+    uint32_t trainings, seats;                  /* training offers teaching it, their seats */
+    uint32_t profiles;           /* profiles having it (consented to statistics) */
+    uint32_t one_away, two_away; /* profiles one (two) skill(s) away from an offer through it */
+    double unmet; /* D^2 / (D + S): D = essential + optional / 2, S = profiles + seats */
+} sm_demand_row;
+
+typedef struct sm_demand_status {
+    size_t profiles;  /* profiles counted (consented to statistics) */
+    size_t evaluated; /* of them, those whose one/two-away skills are known */
+    int complete;     /* 0 when an allocation failure left some counts short */
+} sm_demand_status;
+
+/*
+ * The skills most in demand and least supplied in an area, from counters the
+ * writers keep up to date (no scan of offers or profiles): rows sorted by
+ * unmet demand, then demand. Counts are exact for offers, trainings and
+ * profiles as of the last change; expired offers count until deleted. The
+ * one/two-away counts come from sm_matcher_demand_refresh. Returns the number
+ * of rows (sm_match_demand_get), or SM_EINVAL / SM_ENOMEM with err set.
+ */
+int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_status *status,
+                    sm_error *err);
+const sm_demand_row *sm_match_demand_get(const sm_match_reader *r, size_t index);
+
+/*
+ * Evaluates the next budget profiles (round robin over those that consented
+ * to statistics): which skills each is one or two away by, among its
+ * SM_AWAY_OFFERS best offers scoring below SM_AWAY_THRESHOLD (their missing
+ * essential skills, when there are one or two), and updates the counters.
+ * A background thread calls it; uses r for the matching. Returns the
+ * profiles evaluated.
+ */
+size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget);
 
 /* The weight of a skill for its rarity: 1 for skills few occupations ask for, down to ~0.35. */
 float sm_matcher_rarity(const sm_matcher *m, uint32_t skill);

@@ -83,4 +83,37 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
                    const sm_path_constraints *c, sm_plan **out, sm_error *err);
 void sm_plan_free(sm_plan *plan);
 
+/* ---- candidates one short training away --------------------------------- */
+
+typedef struct sm_near_candidate {
+    char *profile_id;
+    double score; /* today's */
+    char *training_id, *training_title;
+    double hours, price, distance_km; /* distance -1: unknown or remote */
+    int remote;
+    uint32_t *covers; /* the offer's essential skills it teaches the person */
+    size_t cover_count;
+    char *explanation;
+} sm_near_candidate;
+
+typedef struct sm_near_list {
+    sm_near_candidate *items;
+    size_t count;
+    size_t examined; /* candidates looked at */
+} sm_near_list;
+
+/*
+ * Consenting candidates (visible to organisations) for the job offer with
+ * this id who lack some of its essential skills, and one training that
+ * teaches them all of those (at the levels asked, prerequisites met by what
+ * they have, at most max_hours, a session ahead, within their radius or
+ * remote): the cheapest such training each, best candidates first, up to
+ * limit. Looks at the offer's SM_MATCH_MAX_LIMIT best candidates. Returns 0
+ * and *out (free with sm_near_list_free), SM_ENOTFOUND, or SM_ENOMEM.
+ */
+int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const char *offer_id,
+                             double max_hours, size_t limit, sm_lang lang, sm_near_list **out,
+                             sm_error *err);
+void sm_near_list_free(sm_near_list *l);
+
 #endif

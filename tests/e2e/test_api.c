@@ -921,6 +921,8 @@ static void route_role_matrix(void)
     snprintf(offer_path, sizeof offer_path, "/v1/offers/%s", offer);
     snprintf(training_path, sizeof training_path, "/v1/offers/%s", training);
     snprintf(cand_path, sizeof cand_path, "/v1/offers/%s/candidates", offer);
+    char near_path[128];
+    snprintf(near_path, sizeof near_path, "/v1/offers/%s/near-candidates", offer);
     snprintf(profile_path, sizeof profile_path, "/v1/profiles/%s", profile);
     snprintf(export_path, sizeof export_path, "/v1/profiles/%s/export", profile);
     snprintf(match_stored, sizeof match_stored, "{\"profile_id\":\"%s\"}", profile);
@@ -967,6 +969,10 @@ static void route_role_matrix(void)
         {"POST", "/v1/extract", "{\"text\":\"operate cash register\"}",
          {200, 200, 200, 200, 200, 200, 200}},
         {"GET", "/v1/changes", NULL, {401, 200, 200, 200, 200, 403, 403}},
+        {"GET", "/v1/demand", NULL, {401, 200, 200, 200, 200, 403, 403}},
+        {"GET", "/v1/demand/history?skill=00000000-0000-4000-8000-000000000002", NULL,
+         {401, 200, 200, 200, 200, 403, 403}},
+        {"GET", near_path, NULL, {401, 200, 200, 404, 403, 403, 403}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         for (int role = 0; role < ROLES; role++) {
@@ -1243,6 +1249,152 @@ static void gaps_and_training_paths(void)
     CHECK_INT(status_of("POST", "/v1/gaps", NULL, body), 400);
 }
 
+/* ---- skills demand and candidates one training away, in Marseille (no other test's data
+ * is located there) ----------------------------------------------------------------------- */
+
+#define MARSEILLE "\"location\":{\"lat\":43.30,\"lon\":5.37}"
+
+static json_t *get_json(const char *path, const char *key, int *status)
+{
+    reply r;
+    http(port, "GET", path, key, NULL, &r);
+    *status = r.status;
+    if (r.status != 200)
+        fprintf(stderr, "    %s: %d %s\n", path, r.status, r.body);
+    json_t *j = json_incref(r.json);
+    reply_free(&r);
+    return j;
+}
+
+/* The row of a skill in a demand answer, or NULL. */
+static json_t *demand_row(json_t *j, const char *uri)
+{
+    json_t *rows = json_object_get(j, "skills");
+    for (size_t i = 0; i < json_array_size(rows); i++)
+        if (!strcmp(str_at(json_array_get(rows, i), "uri"), uri))
+            return json_array_get(rows, i);
+    return NULL;
+}
+
+static void demand_and_near_candidates(void)
+{
+    char job[3][40], optional_job[40], training[40];
+    const char *body_job = "{\"kind\":\"job\",\"title\":\"Chef d'équipe Marseille\",\"skills\":[{"
+                           "\"uri\":\"" S(10) "\"},{\"uri\":\"" S(12) "\"}]," MARSEILLE "}";
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(create_offer(org_a, body_job, job[i]), 201);
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Agent\",\"skills\":[{\"uri\":\"" S(
+                               10) "\"},{\"uri\":\"" S(12) "\",\"essential\":false}]," MARSEILLE "}",
+                           optional_job),
+              201);
+    CHECK_INT(create_offer(tp_key,
+                           "{\"kind\":\"training\",\"title\":\"Encadrer une équipe\",\"teaches\":[{"
+                           "\"uri\":\"" S(12) "\",\"level\":3}],\"duration_hours\":35,\"seats\":"
+                           "8," MARSEILLE "}",
+                           training),
+              201);
+    /* Six people with French only (one skill away from the three jobs), two with management,
+     * one with management who did not consent to statistics. */
+    const char *french = "{\"skills\":[{\"uri\":\"" S(10) "\"}]," MARSEILLE ",\"radius_km\":30,"
+                         "\"consent\":{\"visible_to_organisations\":true,\"statistics\":true}}";
+    const char *manager = "{\"skills\":[{\"uri\":\"" S(12) "\"}]," MARSEILLE ",\"radius_km\":30,"
+                          "\"consent\":{\"statistics\":true}}";
+    const char *private = "{\"skills\":[{\"uri\":\"" S(12) "\"}]," MARSEILLE ",\"radius_km\":30}";
+    for (int i = 0; i < 9; i++) {
+        reply r;
+        http(port, "POST", "/v1/profiles", org_a, i < 6 ? french : i < 8 ? manager : private, &r);
+        CHECK_INT(r.status, 201);
+        reply_free(&r);
+    }
+    const char *area = "/v1/demand?near=43.30,5.37&radius_km=30&top=50";
+    int status;
+    json_t *j = NULL, *row = NULL;
+    /* The one-skill-away counts come from the background sweep: a few seconds at most. */
+    for (int tries = 0; tries < 100; tries++) {
+        json_decref(j);
+        j = get_json(area, tp_key, &status);
+        row = demand_row(j, S(12));
+        if (row && json_integer_value(json_object_get(row, "one_skill_away")) >= 6)
+            break;
+        usleep(100000);
+    }
+    CHECK_INT(status, 200);
+    CHECK(row != NULL);
+    if (row) {
+        json_t *offers = json_object_get(row, "offers");
+        CHECK_INT(json_integer_value(json_object_get(offers, "essential")), 3);
+        CHECK_INT(json_integer_value(json_object_get(offers, "optional")), 1);
+        CHECK_INT(json_integer_value(json_object_get(row, "trainings")), 1);
+        CHECK_INT(json_integer_value(json_object_get(row, "seats")), 8);
+        /* two people have it: suppressed; six are one skill away */
+        CHECK(json_is_null(json_object_get(row, "profiles")));
+        CHECK_INT(json_integer_value(json_object_get(row, "one_skill_away")), 6);
+    }
+    row = demand_row(j, S(10));
+    CHECK(row && json_integer_value(json_object_get(row, "profiles")) == 6);
+    json_decref(j);
+    /* A deleted offer leaves the counts at once. */
+    char path[96];
+    snprintf(path, sizeof path, "/v1/offers/%s", job[2]);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+    j = get_json(area, org_a, &status);
+    row = demand_row(j, S(12));
+    CHECK(row && json_integer_value(json_object_get(json_object_get(row, "offers"),
+                                                    "essential")) == 2);
+    json_decref(j);
+    /* Far from Marseille, nothing of this. */
+    j = get_json("/v1/demand?near=50.63,3.06&radius_km=10", tp_key, &status);
+    CHECK(!demand_row(j, S(12)) ||
+          json_integer_value(json_object_get(json_object_get(demand_row(j, S(12)), "offers"),
+                                             "essential")) == 0);
+    json_decref(j);
+    /* The week's history, stored by the server every second in this test. */
+    int seen = 0;
+    for (int tries = 0; tries < 60 && !seen; tries++) {
+        j = get_json("/v1/demand/history?skill=00000000-0000-4000-8000-000000000012", tp_key,
+                     &status);
+        json_t *h = json_object_get(j, "history");
+        json_t *last = json_array_get(h, json_array_size(h) - 1);
+        seen = last && json_integer_value(json_object_get(json_object_get(last, "offers"),
+                                                          "essential")) >= 2;
+        json_decref(j);
+        if (!seen)
+            usleep(100000);
+    }
+    CHECK(seen);
+    /* Errors and roles. */
+    CHECK_INT(status_of("GET", "/v1/demand?near=abc", tp_key, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/demand?collection=cooking", tp_key, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/demand/history", tp_key, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/demand", NULL, NULL), 401);
+
+    /* Candidates one short training away: the French speakers, with the training. */
+    snprintf(path, sizeof path, "/v1/offers/%s/near-candidates?limit=3", job[0]);
+    j = get_json(path, org_a, &status);
+    CHECK_INT(status, 200);
+    json_t *results = json_object_get(j, "results");
+    CHECK_INT((long long)json_array_size(results), 3);
+    for (size_t i = 0; i < json_array_size(results); i++) {
+        json_t *res = json_array_get(results, i);
+        CHECK_STR(str_at(json_object_get(res, "training"), "training_id"), training);
+        json_t *covers = json_object_get(res, "covers");
+        CHECK(json_array_size(covers) == 1 &&
+              !strcmp(str_at(json_array_get(covers, 0), "uri"), S(12)));
+        CHECK_HAS(str_at(res, "explanation"), "Encadrer une équipe");
+        CHECK(!json_object_get(res, "profile_id")); /* pseudonymous */
+    }
+    json_decref(j);
+    /* Too short a training for anyone: none. */
+    snprintf(path, sizeof path, "/v1/offers/%s/near-candidates?max_hours=10", job[0]);
+    j = get_json(path, org_a, &status);
+    CHECK_INT((long long)json_array_size(json_object_get(j, "results")), 0);
+    json_decref(j);
+    CHECK_INT(status_of("GET", path, org_b, NULL), 404);
+    CHECK_INT(status_of("GET", path, tp_key, NULL), 403);
+    (void)optional_job;
+}
+
 static void connection_limits(void)
 {
     int other;
@@ -1322,6 +1474,7 @@ static void failed_commit_changes_nothing(void)
 
 int main(int argc, char **argv)
 {
+    setenv("SKILLMATCH_DEMAND_SNAPSHOT_S", "1", 1); /* the demand history test's week */
     int rc = setup();
     if (rc == 77) {
         printf("test_api: 0 passed, 0 failed, 1 skipped\n");
@@ -1343,7 +1496,7 @@ int main(int argc, char **argv)
         T(key_revocation),       T(route_role_matrix),    T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
         T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
-        T(connection_limits),    T(gaps_and_training_paths),
+        T(connection_limits),    T(gaps_and_training_paths), T(demand_and_near_candidates),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();

@@ -10,6 +10,8 @@
 #include "taxonomy/loader.h"
 #include "tests/unit/check.h"
 
+#include <math.h>
+
 #define SKILL(n) "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000000" #n
 #define TODAY 20000
 
@@ -327,5 +329,95 @@ static void a_budget_forces_the_cheaper_path(void)
     teardown();
 }
 
+static void add_person(const char *id, const sm_skill_claim *claims, size_t n, double lat,
+                       double lon, unsigned consent)
+{
+    sm_profile p;
+    memset(&p, 0, sizeof p);
+    p.id = id;
+    p.skills = claims;
+    p.skill_count = n;
+    p.location = (sm_geo){lat, lon, 1};
+    p.radius_km = 30;
+    p.consent = consent;
+    sm_error err = {0, ""};
+    CHECK_INT(sm_matcher_upsert_profile(m, &p, &err), SM_OK);
+}
+
+static const sm_demand_row *row_of(int n, uint32_t skill)
+{
+    for (int i = 0; i < n; i++)
+        if (sm_match_demand_get(r, (size_t)i)->skill == skill)
+            return sm_match_demand_get(r, (size_t)i);
+    return NULL;
+}
+
+/* Counters by construction in Paris and Lyon, kept up to date by changes; one skill away. */
+static void demand_counts(void)
+{
+    setup();
+    sm_requirement two[] = {{sk(SKILL(10)), 1, 0, 0}, {sk(SKILL(12)), 1, 0, 0}};
+    sm_requirement opt[] = {{sk(SKILL(10)), 1, 0, 0}, {sk(SKILL(12)), 0, 0, 0}};
+    add_job("paris-1", two, 2, 48.86, 2.34);
+    add_job("paris-2", two, 2, 48.80, 2.30);
+    add_job("paris-3", opt, 2, 48.85, 2.35);
+    add_job("lyon", two, 2, 45.76, 4.83);
+    training_spec t = {"T", {{sk(SKILL(12)), 0, 3, 0}}, {{0}}, 1, 0, 35, 0, 0, 0, 48.9, 2.3,
+                       {0}, 0};
+    add_training(&t);
+    sm_skill_claim french[] = {{sk(SKILL(10)), 0, 0}}, boss[] = {{sk(SKILL(12)), 0, 0}};
+    char id[16];
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "f%d", i);
+        add_person(id, french, 1, 48.85, 2.35, SM_CONSENT_STATISTICS);
+    }
+    add_person("b", boss, 1, 48.85, 2.35, SM_CONSENT_STATISTICS);
+    add_person("quiet", boss, 1, 48.85, 2.35, 0); /* no consent to statistics: not counted */
+    sm_demand_query paris = {1, 48.85, 2.35, 30, 0, SM_NO_CONCEPT, 50}, all = paris;
+    all.located = 0;
+    sm_demand_status st;
+    sm_error err = {0, ""};
+    int n = sm_match_demand(r, &paris, &st, &err);
+    const sm_demand_row *d = row_of(n, sk(SKILL(12)));
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_INT(d->offers_essential, 2);
+        CHECK_INT(d->offers_optional, 1);
+        CHECK_INT(d->trainings, 1);
+        CHECK_INT(d->profiles, 1);
+        CHECK_INT(d->one_away, 0); /* not evaluated yet */
+        /* D = 2.5, S = 1: 2.5^2 / 3.5 */
+        CHECK(fabs(d->unmet - 6.25 / 3.5) < 1e-9);
+    }
+    CHECK_INT(st.profiles, 4);
+    CHECK_INT(st.evaluated, 0);
+    n = sm_match_demand(r, &all, NULL, &err);
+    d = row_of(n, sk(SKILL(12)));
+    CHECK(d && d->offers_essential == 3);
+    /* One skill away: the three French speakers, by management, from the Paris offers. */
+    CHECK_INT(sm_matcher_demand_refresh(r, 100), 4);
+    n = sm_match_demand(r, &paris, &st, &err);
+    d = row_of(n, sk(SKILL(12)));
+    CHECK(d && d->one_away == 3 && d->two_away == 0);
+    CHECK_INT(st.evaluated, 4);
+    /* Changes move the counts at once. */
+    CHECK_INT(sm_matcher_delete_offer(m, "paris-1"), SM_OK);
+    CHECK_INT(sm_matcher_delete_profile(m, "f0"), SM_OK);
+    n = sm_match_demand(r, &paris, &st, &err);
+    d = row_of(n, sk(SKILL(12)));
+    CHECK(d && d->offers_essential == 1 && d->one_away == 2);
+    CHECK_INT(st.profiles, 3);
+    d = row_of(n, sk(SKILL(10)));
+    CHECK(d && d->profiles == 2);
+    /* A collection the skill is not in, an occupation that does not ask for it. */
+    paris.collections = SM_COLL_LANGUAGE;
+    n = sm_match_demand(r, &paris, NULL, &err);
+    CHECK(!row_of(n, sk(SKILL(12))));
+    paris.collections = 0;
+    paris.top = 5000;
+    CHECK_INT(sm_match_demand(r, &paris, NULL, &err), SM_EINVAL);
+    teardown();
+}
+
 SM_TEST_MAIN("test_plan", T(gaps_known_by_construction), T(one_training_closes_the_gap),
-             T(prerequisites_force_an_order), T(a_budget_forces_the_cheaper_path))
+             T(prerequisites_force_an_order), T(a_budget_forces_the_cheaper_path), T(demand_counts))

@@ -1,0 +1,65 @@
+/*
+ * demand.h: skills demand counters, internal to matcher/ (matcher.c keeps
+ * them up to date as offers, trainings and profiles change, and answers
+ * sm_match_demand from them).
+ *
+ * Per skill and grid cell (the matcher's 0.5-degree cells, CELL_ANYWHERE for
+ * remote and unlocated items): open job offers asking for the skill
+ * (essential, optional), training offers teaching it and their seats,
+ * profiles having it (those that consented to statistics), and profiles one
+ * or two skills away from an offer through it. Writers take the write lock
+ * for one record's changes; a query sums a few rows of cells under the read
+ * lock. An allocation failure leaves the counters short: sm__demand_complete
+ * then says 0 until the matcher is rebuilt.
+ */
+#ifndef SM_DEMAND_H
+#define SM_DEMAND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sm__demand sm__demand;
+
+typedef struct sm__demand_counts {
+    int32_t offers_essential, offers_optional;
+    int32_t trainings, seats;
+    int32_t profiles;
+    int32_t one_away, two_away;
+} sm__demand_counts;
+
+/* Which counter a change is to. */
+typedef enum sm__demand_field {
+    SM__D_ESSENTIAL,
+    SM__D_OPTIONAL,
+    SM__D_TRAININGS,
+    SM__D_SEATS,
+    SM__D_PROFILES,
+    SM__D_ONE_AWAY,
+    SM__D_TWO_AWAY
+} sm__demand_field;
+
+/* A run of cells of one grid row: row * 1024 + first ... row * 1024 + last. */
+typedef struct sm__cell_span {
+    uint32_t from, to;
+} sm__cell_span;
+
+sm__demand *sm__demand_new(size_t skill_space);
+void sm__demand_free(sm__demand *d);
+
+void sm__demand_write_lock(sm__demand *d);
+void sm__demand_write_unlock(sm__demand *d);
+/* Adds delta to a counter of (skill, cell); the write lock must be held. */
+void sm__demand_add(sm__demand *d, uint32_t skill, uint32_t cell, sm__demand_field field,
+                    int32_t delta);
+int sm__demand_complete(const sm__demand *d);
+
+/*
+ * Sums, for each skill with want[skill] set (all when want is NULL), its
+ * counters over the cells of spans (every cell, CELL_ANYWHERE included,
+ * when spans is NULL) into out[skill] (skill_space entries, zeroed first).
+ * Takes the read lock.
+ */
+void sm__demand_sum(sm__demand *d, const sm__cell_span *spans, size_t span_count,
+                    const uint8_t *want, sm__demand_counts *out);
+
+#endif
