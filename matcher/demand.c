@@ -2,7 +2,9 @@
  * demand.c: skills demand counters (see demand.h). Each skill has its cells'
  * counters in a vector sorted by cell number, and a total over all of them;
  * a row of cells is found by binary search, so a query over an area reads a
- * few runs per skill.
+ * few runs per skill. Writers only append to a log of changes; a flush (each
+ * query's, the demand worker's, or the writer's when the log is long) applies
+ * them, so an upsert pays no search.
  */
 #include "matcher/demand.h"
 
@@ -12,23 +14,39 @@
 #include <pthread.h>
 #include <string.h>
 
-typedef struct entry {
-    uint32_t cell;
-    sm__demand_counts c;
-} entry;
-
+/* A skill's cells, sorted, and their counters apart: a search reads only the cell numbers,
+ * sixteen to a cache line (an offer's upsert searches one per requirement). */
 typedef struct skill_cells {
-    entry *items;
+    uint32_t *cells;
+    sm__demand_counts *counts;
     size_t count, cap;
     sm__demand_counts total;
 } skill_cells;
 
+/* A change not applied yet. */
+typedef struct change {
+    uint32_t skill, cell;
+    int32_t delta;
+    uint8_t field;
+} change;
+
 struct sm__demand {
-    pthread_rwlock_t lock;
+    pthread_rwlock_t lock; /* the counters: written by flushes, read by sums */
     skill_cells *skills;
     size_t skill_space;
     int short_counts; /* an allocation failed: some counts are short */
+    /* Writers append changes to a log under log_lock (cheap: no search, sequential), and
+     * flushes apply them: writers never wait on the counters' searches. */
+    pthread_mutex_t log_lock;
+    change *log;
+    size_t log_count, log_cap;
+    pthread_mutex_t flush_lock; /* one flush at a time */
+    change *applying;
+    size_t applying_cap;
 };
+
+/* Past this many pending changes, the writer flushes them itself. */
+#define LOG_MAX (1u << 20)
 
 sm__demand *sm__demand_new(size_t skill_space)
 {
@@ -42,6 +60,8 @@ sm__demand *sm__demand_new(size_t skill_space)
     }
     d->skill_space = skill_space;
     pthread_rwlock_init(&d->lock, NULL);
+    pthread_mutex_init(&d->log_lock, NULL);
+    pthread_mutex_init(&d->flush_lock, NULL);
     return d;
 }
 
@@ -49,21 +69,30 @@ void sm__demand_free(sm__demand *d)
 {
     if (!d)
         return;
-    for (size_t s = 0; s < d->skill_space; s++)
-        sm_free(d->skills[s].items);
+    for (size_t s = 0; s < d->skill_space; s++) {
+        sm_free(d->skills[s].cells);
+        sm_free(d->skills[s].counts);
+    }
     sm_free(d->skills);
+    sm_free(d->log);
+    sm_free(d->applying);
     pthread_rwlock_destroy(&d->lock);
+    pthread_mutex_destroy(&d->log_lock);
+    pthread_mutex_destroy(&d->flush_lock);
     sm_free(d);
 }
 
 void sm__demand_write_lock(sm__demand *d)
 {
-    pthread_rwlock_wrlock(&d->lock);
+    pthread_mutex_lock(&d->log_lock);
 }
 
 void sm__demand_write_unlock(sm__demand *d)
 {
-    pthread_rwlock_unlock(&d->lock);
+    int full = d->log_count >= LOG_MAX;
+    pthread_mutex_unlock(&d->log_lock);
+    if (full)
+        sm__demand_flush(d);
 }
 
 int sm__demand_complete(const sm__demand *d)
@@ -76,7 +105,7 @@ static size_t lower_bound(const skill_cells *sc, uint32_t cell)
     size_t lo = 0, hi = sc->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (sc->items[mid].cell < cell)
+        if (sc->cells[mid] < cell)
             lo = mid + 1;
         else
             hi = mid;
@@ -101,20 +130,64 @@ void sm__demand_add(sm__demand *d, uint32_t skill, uint32_t cell, sm__demand_fie
 {
     if (skill >= d->skill_space || delta == 0)
         return;
+    if (sm_grow((void **)&d->log, &d->log_cap, d->log_count + 1, sizeof *d->log) != SM_OK) {
+        d->short_counts = 1;
+        return;
+    }
+    d->log[d->log_count++] = (change){skill, cell, delta, (uint8_t)field};
+}
+
+/* Applies one change to the counters; the counters' write lock is held. */
+static void apply(sm__demand *d, uint32_t skill, uint32_t cell, sm__demand_field field,
+                  int32_t delta)
+{
     skill_cells *sc = &d->skills[skill];
     size_t i = lower_bound(sc, cell);
-    if (i == sc->count || sc->items[i].cell != cell) {
-        if (sm_grow((void **)&sc->items, &sc->cap, sc->count + 1, sizeof *sc->items) != SM_OK) {
-            d->short_counts = 1;
-            return;
+    if (i == sc->count || sc->cells[i] != cell) {
+        if (sc->count == sc->cap) {
+            size_t cap = sc->cap ? sc->cap * 2 : 4;
+            uint32_t *cells = sm_realloc(sc->cells, cap * sizeof *cells);
+            if (cells)
+                sc->cells = cells;
+            sm__demand_counts *counts = cells ? sm_realloc(sc->counts, cap * sizeof *counts) : NULL;
+            if (!counts) {
+                d->short_counts = 1;
+                return;
+            }
+            sc->counts = counts;
+            sc->cap = cap;
         }
-        memmove(&sc->items[i + 1], &sc->items[i], (sc->count - i) * sizeof *sc->items);
-        memset(&sc->items[i], 0, sizeof sc->items[i]);
-        sc->items[i].cell = cell;
+        memmove(&sc->cells[i + 1], &sc->cells[i], (sc->count - i) * sizeof *sc->cells);
+        memmove(&sc->counts[i + 1], &sc->counts[i], (sc->count - i) * sizeof *sc->counts);
+        sc->cells[i] = cell;
+        memset(&sc->counts[i], 0, sizeof sc->counts[i]);
         sc->count++;
     }
-    bump(&sc->items[i].c, field, delta);
+    bump(&sc->counts[i], field, delta);
     bump(&sc->total, field, delta);
+}
+
+void sm__demand_flush(sm__demand *d)
+{
+    pthread_mutex_lock(&d->flush_lock);
+    /* Take the pending changes (swapping buffers), then apply them without the log's lock. */
+    pthread_mutex_lock(&d->log_lock);
+    change *pending = d->log;
+    size_t n = d->log_count, cap = d->log_cap;
+    d->log = d->applying;
+    d->log_cap = d->applying_cap;
+    d->log_count = 0;
+    pthread_mutex_unlock(&d->log_lock);
+    if (n) {
+        pthread_rwlock_wrlock(&d->lock);
+        for (size_t i = 0; i < n; i++)
+            apply(d, pending[i].skill, pending[i].cell, (sm__demand_field)pending[i].field,
+                  pending[i].delta);
+        pthread_rwlock_unlock(&d->lock);
+    }
+    d->applying = pending;
+    d->applying_cap = cap;
+    pthread_mutex_unlock(&d->flush_lock);
 }
 
 static void add_counts(sm__demand_counts *to, const sm__demand_counts *c)
@@ -132,6 +205,7 @@ void sm__demand_sum(sm__demand *d, const sm__cell_span *spans, size_t span_count
                     const uint8_t *want, sm__demand_counts *out)
 {
     memset(out, 0, d->skill_space * sizeof *out);
+    sm__demand_flush(d);
     pthread_rwlock_rdlock(&d->lock);
     for (size_t s = 0; s < d->skill_space; s++) {
         const skill_cells *sc = &d->skills[s];
@@ -143,8 +217,8 @@ void sm__demand_sum(sm__demand *d, const sm__cell_span *spans, size_t span_count
         }
         for (size_t k = 0; k < span_count; k++)
             for (size_t i = lower_bound(sc, spans[k].from);
-                 i < sc->count && sc->items[i].cell <= spans[k].to; i++)
-                add_counts(&out[s], &sc->items[i].c);
+                 i < sc->count && sc->cells[i] <= spans[k].to; i++)
+                add_counts(&out[s], &sc->counts[i]);
     }
     pthread_rwlock_unlock(&d->lock);
 }

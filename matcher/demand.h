@@ -7,9 +7,9 @@
  * remote and unlocated items): open job offers asking for the skill
  * (essential, optional), training offers teaching it and their seats,
  * profiles having it (those that consented to statistics), and profiles one
- * or two skills away from an offer through it. Writers take the write lock
- * for one record's changes; a query sums a few rows of cells under the read
- * lock. An allocation failure leaves the counters short: sm__demand_complete
+ * or two skills away from an offer through it. Writers log changes under
+ * the write lock; a query applies the log, then sums a few rows of cells
+ * under the counters' read lock. An allocation failure leaves the counters short: sm__demand_complete
  * then says 0 until the matcher is rebuilt.
  */
 #ifndef SM_DEMAND_H
@@ -46,11 +46,15 @@ typedef struct sm__cell_span {
 sm__demand *sm__demand_new(size_t skill_space);
 void sm__demand_free(sm__demand *d);
 
+/* Writers: the lock of the change log (taken for one record's changes; it also guards what
+ * the matcher keeps beside the counters). */
 void sm__demand_write_lock(sm__demand *d);
 void sm__demand_write_unlock(sm__demand *d);
-/* Adds delta to a counter of (skill, cell); the write lock must be held. */
+/* Logs delta to a counter of (skill, cell); the write lock must be held. */
 void sm__demand_add(sm__demand *d, uint32_t skill, uint32_t cell, sm__demand_field field,
                     int32_t delta);
+/* Applies the logged changes to the counters (sm__demand_sum does it first). */
+void sm__demand_flush(sm__demand *d);
 int sm__demand_complete(const sm__demand *d);
 
 /*

@@ -3313,6 +3313,7 @@ size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget)
     sm_matcher *m = r->m;
     size_t done = 0;
     sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    sm__demand_flush(m->demand); /* the writers' changes since the last call */
     for (size_t step = 0; step < budget; step++) {
         uint32_t count = atomic_load_explicit(&m->profiles.count, memory_order_acquire);
         if (!count)

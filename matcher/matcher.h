@@ -414,7 +414,8 @@ const sm_demand_row *sm_match_demand_get(const sm_match_reader *r, size_t index)
  * to statistics): which skills each is one or two away by, among its
  * SM_AWAY_OFFERS best offers scoring below SM_AWAY_THRESHOLD (their missing
  * essential skills, when there are one or two), and updates the counters.
- * A background thread calls it; uses r for the matching. Returns the
+ * A background thread calls it; uses r for the matching. It first applies
+ * the counters' changes the writers logged since the last call. Returns the
  * profiles evaluated.
  */
 size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget);
