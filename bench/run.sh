@@ -17,6 +17,8 @@
 #      POST /v1/offers under wrk, pgbench as the write peer.
 #   6. training paths and gaps (bench/path_speed): 1M job offers, 100,000
 #      trainings; peer: the same planner with the greedy search only.
+#      Skills demand (bench/demand_speed): 1M offers and profiles; peer:
+#      PostgreSQL counting the same from tables (run with the matcher's peer).
 #   4. the matcher: ranking quality against Jaccard (held-out occupations),
 #      speed and memory at MATCH_OFFERS offers and profiles (default 1M),
 #      PostgreSQL computing the same ranking in SQL on the same data, and
@@ -92,6 +94,14 @@ for _ in $(seq "$RUNS"); do
 done
 read -r pg_med pg_max < <(stats < "$out/pg.txt")
 pg_rows=$(psql -Atc "SELECT sum(n) FROM (SELECT count(*) n FROM t1 $(for k in $(seq 2 $i); do printf 'UNION ALL SELECT count(*) FROM t%d ' "$k"; done)) s")
+{
+echo
+echo "## Skills demand, $N job offers and $N profiles, beside PostgreSQL (bench/demand_speed)"
+echo
+echo '```'
+$B/bench/demand_speed "$ESCO" "$N" "$N" 200
+echo '```'
+} >> "$report"
 sql/pg-private.sh stop "$pgdir"
 trap - EXIT
 
@@ -180,6 +190,14 @@ echo "## PostgreSQL computing the same ranking, $N offers (bench/match_pg)"
 echo
 echo '```'
 $B/bench/match_pg "$ESCO" "$N" 40
+echo '```'
+} >> "$report"
+{
+echo
+echo "## Skills demand, $N job offers and $N profiles, beside PostgreSQL (bench/demand_speed)"
+echo
+echo '```'
+$B/bench/demand_speed "$ESCO" "$N" "$N" 200
 echo '```'
 } >> "$report"
 sql/pg-private.sh stop "$pgdir"
