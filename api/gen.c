@@ -247,6 +247,9 @@ static int build_indexes(sm_gen *g, sm_error *err)
 {
     if (sm_matcher_new(g->tx, &g->m) != SM_OK)
         return sm_error_set(err, SM_ENOMEM, "matcher: out of memory");
+    /* The demand counters are counted after the load, by the demand worker: start-up does
+     * not wait for them. */
+    sm_matcher_demand_defer(g->m);
     int rc = sm_extractor_new(g->tx, &g->ex, err);
     if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
         rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");

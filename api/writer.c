@@ -37,6 +37,7 @@ struct sm_writer {
 };
 
 #define DEMAND_BATCH 32
+#define DEMAND_CATCH_UP 20000 /* slots counted a turn after a load (a few ms) */
 
 static void snapshot_demand(sm_writer *w);
 
@@ -254,14 +255,17 @@ static void *demand_main(void *arg)
         pthread_mutex_unlock(&w->lock);
         double t0 = now_s();
         sm_gen *g = sm_service_acquire(w->s);
-        sm_match_reader *r = sm_gen_reader(g);
+        /* After a load, the counters first (a stretch of slots at a time, writes going on
+         * in between), then the sweep. */
+        int live = sm_matcher_demand_catch_up(g->m, DEMAND_CATCH_UP);
+        sm_match_reader *r = live ? sm_gen_reader(g) : NULL;
         if (r) {
             sm_matcher_demand_refresh(r, DEMAND_BATCH);
             sm_gen_reader_put(g, r);
         }
         sm_service_release(w->s, g);
-        double pause = 3 * (now_s() - t0);
-        pause = pause < 0.2 ? 0.2 : pause;
+        double pause = live ? 3 * (now_s() - t0) : 0.001;
+        pause = live && pause < 0.2 ? 0.2 : pause;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += (time_t)pause;

@@ -406,7 +406,27 @@ struct sm_matcher {
     size_t away_cap;
     _Atomic uint32_t away_cursor;
     size_t stat_profiles, away_count; /* under the demand lock */
+    /* A bulk load defers the counters (sm_matcher_demand_defer): the demand worker then
+     * counts the records slot by slot (sm_matcher_demand_catch_up); meanwhile a change is
+     * logged only for a slot already counted or added since (under the writers' mutex). */
+    _Atomic int demand_state; /* DEMAND_LIVE, DEMAND_DEFERRED, DEMAND_CATCHING_UP */
+    uint32_t demand_offer_end, demand_profile_end, demand_offer_at, demand_profile_at;
 };
+
+enum { DEMAND_LIVE = 0, DEMAND_DEFERRED, DEMAND_CATCHING_UP };
+
+/* Whether a change to a slot goes to the counters now (the writers' mutex is held). */
+static int demand_counts_slot(const sm_matcher *m, uint32_t slot, int offer)
+{
+    int state = atomic_load_explicit(&m->demand_state, memory_order_relaxed);
+    if (state == DEMAND_LIVE)
+        return 1;
+    if (state == DEMAND_DEFERRED)
+        return 0;
+    uint32_t end = offer ? m->demand_offer_end : m->demand_profile_end,
+             at = offer ? m->demand_offer_at : m->demand_profile_at;
+    return slot < at || slot >= end;
+}
 
 static _Atomic(void *) *slot_ref(const slots *s, uint32_t slot)
 {
@@ -1156,10 +1176,11 @@ static int unlink_id(sm_matcher *m, sm_strmap *ids, slots *s, const char *id,
     atomic_store(ref, NULL);
     /* The slot is empty before the demand lock: a refresh that takes it after sees so. */
     sm__demand_write_lock(m->demand);
-    if (kind && old)
+    if (kind && old && demand_counts_slot(m, slot, 1))
         demand_offer(m, old, -1);
-    else if (old) {
-        demand_profile(m, old, -1);
+    else if (old && !kind) {
+        if (demand_counts_slot(m, slot, 0))
+            demand_profile(m, old, -1);
         drop_away(m, slot);
     }
     sm__demand_write_unlock(m->demand);
@@ -1274,9 +1295,11 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
     if (sm_strmap_put(m->offer_ids, r->id, strlen(r->id), slot, NULL) == 0)
         sm_strmap_set(m->offer_ids, r->id, strlen(r->id), slot);
     count_offer(m, r->kind, +1);
-    sm__demand_write_lock(m->demand);
-    demand_offer(m, r, +1);
-    sm__demand_write_unlock(m->demand);
+    if (demand_counts_slot(m, slot, 1)) {
+        sm__demand_write_lock(m->demand);
+        demand_offer(m, r, +1);
+        sm__demand_write_unlock(m->demand);
+    }
     pthread_mutex_unlock(&m->writer);
     return SM_OK;
 }
@@ -1362,9 +1385,11 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     if (sm_strmap_put(m->profile_ids, r->id, strlen(r->id), slot, NULL) == 0)
         sm_strmap_set(m->profile_ids, r->id, strlen(r->id), slot);
     atomic_fetch_add(&m->profile_count, 1);
-    sm__demand_write_lock(m->demand);
-    demand_profile(m, r, +1);
-    sm__demand_write_unlock(m->demand);
+    if (demand_counts_slot(m, slot, 0)) {
+        sm__demand_write_lock(m->demand);
+        demand_profile(m, r, +1);
+        sm__demand_write_unlock(m->demand);
+    }
     pthread_mutex_unlock(&m->writer);
     return SM_OK;
 }
@@ -3308,6 +3333,49 @@ static size_t add_unique(uint32_t *set, size_t n, uint32_t skill)
     return n + 1;
 }
 
+void sm_matcher_demand_defer(sm_matcher *m)
+{
+    pthread_mutex_lock(&m->writer);
+    if (atomic_load(&m->demand_state) == DEMAND_LIVE)
+        atomic_store(&m->demand_state, DEMAND_DEFERRED);
+    pthread_mutex_unlock(&m->writer);
+}
+
+int sm_matcher_demand_catch_up(sm_matcher *m, size_t budget)
+{
+    pthread_mutex_lock(&m->writer);
+    int state = atomic_load(&m->demand_state);
+    if (state == DEMAND_DEFERRED) {
+        m->demand_offer_end = atomic_load(&m->offers.count);
+        m->demand_profile_end = atomic_load(&m->profiles.count);
+        m->demand_offer_at = m->demand_profile_at = 0;
+        atomic_store(&m->demand_state, state = DEMAND_CATCHING_UP);
+    }
+    if (state == DEMAND_CATCHING_UP) {
+        /* A stretch of slots under the writers' mutex: no record changes meanwhile, and the
+         * changes before and after it know which side of the cursor their slot is on. */
+        sm__demand_write_lock(m->demand);
+        for (size_t n = 0; n < budget && m->demand_offer_at < m->demand_offer_end; n++) {
+            const offer_rec *o = slot_get(&m->offers, m->demand_offer_at++);
+            if (o)
+                demand_offer(m, o, +1);
+        }
+        for (size_t n = 0; n < budget && m->demand_offer_at == m->demand_offer_end &&
+                           m->demand_profile_at < m->demand_profile_end;
+             n++) {
+            const profile_rec *p = slot_get(&m->profiles, m->demand_profile_at++);
+            if (p)
+                demand_profile(m, p, +1);
+        }
+        if (m->demand_offer_at == m->demand_offer_end &&
+            m->demand_profile_at == m->demand_profile_end)
+            atomic_store(&m->demand_state, state = DEMAND_LIVE);
+        sm__demand_write_unlock(m->demand);
+    }
+    pthread_mutex_unlock(&m->writer);
+    return state == DEMAND_LIVE;
+}
+
 size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget)
 {
     sm_matcher *m = r->m;
@@ -3497,7 +3565,8 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
         sm__demand_write_lock(m->demand);
         status->profiles = m->stat_profiles;
         status->evaluated = m->away_count;
-        status->complete = sm__demand_complete(m->demand);
+        status->complete = sm__demand_complete(m->demand) &&
+                           atomic_load(&m->demand_state) == DEMAND_LIVE;
         sm__demand_write_unlock(m->demand);
     }
     return (int)r->drow_count;

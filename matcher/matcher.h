@@ -394,7 +394,8 @@ typedef struct sm_demand_row {
 typedef struct sm_demand_status {
     size_t profiles;  /* profiles counted (consented to statistics) */
     size_t evaluated; /* of them, those whose one/two-away skills are known */
-    int complete;     /* 0 when an allocation failure left some counts short */
+    int complete;     /* 0 while a load's counts are being caught up, or when an allocation
+                       * failure left some counts short */
 } sm_demand_status;
 
 /*
@@ -419,6 +420,17 @@ const sm_demand_row *sm_match_demand_get(const sm_match_reader *r, size_t index)
  * profiles evaluated.
  */
 size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget);
+
+/*
+ * A bulk load (a server's start) calls sm_matcher_demand_defer first: upserts
+ * then leave the demand counters alone. sm_matcher_demand_catch_up counts up
+ * to budget offers and profiles a call (under the writers' mutex, briefly),
+ * changes made meanwhile counted correctly; it returns 1 once the counters
+ * are live (and at once when nothing was deferred). Until then
+ * sm_match_demand reports them incomplete.
+ */
+void sm_matcher_demand_defer(sm_matcher *m);
+int sm_matcher_demand_catch_up(sm_matcher *m, size_t budget);
 
 /* The weight of a skill for its rarity: 1 for skills few occupations ask for, down to ~0.35. */
 float sm_matcher_rarity(const sm_matcher *m, uint32_t skill);

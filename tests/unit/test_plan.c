@@ -419,5 +419,80 @@ static void demand_counts(void)
     teardown();
 }
 
+/* A load that defers the counters, caught up a few slots at a time while offers and profiles
+ * change, ends with the same counts as counting all along. */
+static void demand_catch_up_equals_live_counts(void)
+{
+    setup();
+    sm_matcher *live = m, *late;
+    CHECK_INT(sm_matcher_new(tx, &late), SM_OK);
+    sm_matcher_demand_defer(late);
+    sm_match_reader *lr = sm_match_reader_new(late);
+    uint32_t skills[] = {sk(SKILL(09)), sk(SKILL(10)), sk(SKILL(11)), sk(SKILL(12))};
+    uint64_t seed = 7;
+    char id[16];
+    int caught = 0;
+    for (int step = 0; step < 600; step++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t x = (uint32_t)(seed >> 33);
+        sm_matcher *both[2] = {live, late};
+        snprintf(id, sizeof id, "%c%u", x % 3 ? 'o' : 'p', x / 7 % 40);
+        double lat = 48.0 + (x / 300 % 5), lon = 2.0 + (x / 1500 % 5);
+        for (int k = 0; k < 2; k++) {
+            sm_error err = {0, ""};
+            if (x % 11 == 0) {
+                if (id[0] == 'o')
+                    sm_matcher_delete_offer(both[k], id);
+                else
+                    sm_matcher_delete_profile(both[k], id);
+            } else if (id[0] == 'o') {
+                sm_requirement req[] = {{skills[x % 4], (uint8_t)(x / 4 % 2), 0, 0},
+                                        {skills[(x + 1) % 4], 1, 0, 0}};
+                sm_offer o;
+                memset(&o, 0, sizeof o);
+                o.id = id;
+                o.kind = SM_OFFER_JOB;
+                o.requirements = req;
+                o.requirement_count = 2;
+                o.location = (sm_geo){lat, lon, 1};
+                o.occupation = SM_NO_CONCEPT;
+                CHECK_INT(sm_matcher_upsert_offer(both[k], &o, &err), SM_OK);
+            } else {
+                sm_skill_claim cl[] = {{skills[x % 4], 0, 0}};
+                sm_profile p;
+                memset(&p, 0, sizeof p);
+                p.id = id;
+                p.skills = cl;
+                p.skill_count = 1;
+                p.location = (sm_geo){lat, lon, 1};
+                p.consent = SM_CONSENT_STATISTICS;
+                CHECK_INT(sm_matcher_upsert_profile(both[k], &p, &err), SM_OK);
+            }
+        }
+        if (step >= 300 && !caught) /* the load is over: catch up, 7 slots a turn */
+            caught = sm_matcher_demand_catch_up(late, 7);
+    }
+    while (!caught)
+        caught = sm_matcher_demand_catch_up(late, 7);
+    sm_demand_query all = {0, 0, 0, 0, 0, SM_NO_CONCEPT, 50},
+                    area = {1, 50.0, 4.0, 150, 0, SM_NO_CONCEPT, 50};
+    for (int q = 0; q < 2; q++) {
+        sm_error err = {0, ""};
+        sm_demand_status s1, s2;
+        int n1 = sm_match_demand(r, q ? &area : &all, &s1, &err);
+        int n2 = sm_match_demand(lr, q ? &area : &all, &s2, &err);
+        CHECK_INT(n2, n1);
+        for (int i = 0; i < n1 && i < n2; i++)
+            CHECK(!memcmp(sm_match_demand_get(r, (size_t)i), sm_match_demand_get(lr, (size_t)i),
+                          sizeof(sm_demand_row)));
+        CHECK_INT(s2.profiles, s1.profiles);
+        CHECK(s2.complete && s1.complete);
+    }
+    sm_match_reader_free(lr);
+    sm_matcher_free(late);
+    teardown();
+}
+
 SM_TEST_MAIN("test_plan", T(gaps_known_by_construction), T(one_training_closes_the_gap),
-             T(prerequisites_force_an_order), T(a_budget_forces_the_cheaper_path), T(demand_counts))
+             T(prerequisites_force_an_order), T(a_budget_forces_the_cheaper_path), T(demand_counts),
+             T(demand_catch_up_equals_live_counts))
