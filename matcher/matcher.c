@@ -3558,7 +3558,8 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
                supply = (double)row->profiles + row->seats;
         row->unmet = demand > 0 ? demand * demand / (demand + supply) : 0;
     }
-    qsort(r->drows, r->drow_count, sizeof *r->drows, cmp_demand_row);
+    if (r->drow_count > 1)
+        qsort(r->drows, r->drow_count, sizeof *r->drows, cmp_demand_row);
     if (r->drow_count > top)
         r->drow_count = top;
     if (status) {

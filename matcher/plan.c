@@ -223,7 +223,8 @@ static int gather(planner *pl, size_t e)
             free_kept(&pl->batch[j]);
         return pl->rc;
     }
-    qsort(pl->batch, pl->batch_count, sizeof *pl->batch, cmp_kept_cost);
+    if (pl->batch_count > 1)
+        qsort(pl->batch, pl->batch_count, sizeof *pl->batch, cmp_kept_cost);
     for (size_t i = 0; i < pl->batch_count; i++) {
         kept *k = &pl->batch[i];
         if (pl->kept_count >= 4096) {

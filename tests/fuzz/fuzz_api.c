@@ -1,7 +1,7 @@
 /*
  * fuzz_api.c: libFuzzer target for the API's request bodies over the
  * built-in taxonomy, without a database: the first byte picks the route
- * (offer, profile, match, extract), the rest is the body. Whatever the
+ * (offer, profile, match, extract, gaps, paths), the rest is the body. Whatever the
  * bytes, the answer is a success or a problem+json 4xx whose `status`
  * matches, never a crash, never a 5xx.
  */
@@ -41,11 +41,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_response resp;
     memset(&resp, 0, sizeof resp);
     int rc = 0;
-    switch (data[0] % 4) {
+    switch (data[0] % 6) {
     case 0: sm_offer_check(g, &rq, &resp); break;
     case 1: sm_profile_check(g, &rq, &resp); break;
     case 2: rc = sm_route_match(NULL, g, &rq, &resp); break;
-    default: rc = sm_route_extract(NULL, g, &rq, &resp); break;
+    case 3: rc = sm_route_extract(NULL, g, &rq, &resp); break;
+    case 4: rc = sm_route_gaps(NULL, g, &rq, &resp); break;
+    default: rc = sm_route_paths(NULL, g, &rq, &resp); break;
     }
     if (rc != SM_OK && rc != SM_ENOMEM)
         abort();
