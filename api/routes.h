@@ -95,6 +95,9 @@ int sm_db_unavailable(sm_response *resp, const sm_error *err);
 /* SQL: a timestamptz column as an ISO 8601 UTC text, as the API shows times. */
 #define SM_SQL_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The 503 (Retry-After: 1) when every matcher reader is busy. */
+int sm_readers_busy(sm_response *resp);
+
 /* The role check shared by write routes: 403 problem unless rq's role is one of them. */
 int sm_require_role(const sm_request *rq, sm_response *resp, unsigned roles_mask);
 #define SM_ROLEBIT(r) (1u << (r))

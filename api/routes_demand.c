@@ -77,8 +77,7 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         return sm_problem_fields(resp, 400, &fe);
     sm_match_reader *r = sm_gen_reader(g);
     if (!r) {
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "too many queries at once");
+        return sm_readers_busy(resp);
     }
     sm_error err = {0, ""};
     sm_demand_status st;

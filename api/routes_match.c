@@ -214,6 +214,12 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
 
 static const char *const tier_names[] = {"exact", "close", "related"};
 
+int sm_readers_busy(sm_response *resp)
+{
+    resp->retry_after = 1;
+    return sm_problem(resp, 503, "too many queries at once");
+}
+
 
 static void w_str(jsonw *w, const char *s)
 {
@@ -351,8 +357,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     sm_match_reader *r = sm_gen_reader(g);
     if (!r) {
         free(ip);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "too many queries at once");
+        return sm_readers_busy(resp);
     }
     sm_error err = {0, ""};
     int n = sm_match_offers(r, &ip->p, &opts, &err);
@@ -502,8 +507,7 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
     sm_match_reader *mr = sm_gen_reader(g);
     if (!mr) {
         sm_db_put(s->db, c);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "too many queries at once");
+        return sm_readers_busy(resp);
     }
     sm_lang lang = sm_req_lang(rq, NULL);
     sm_error err = {0, ""};
@@ -575,8 +579,7 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     sm_match_reader *mr = sm_gen_reader(g);
     if (!mr) {
         sm_db_put(s->db, c);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "too many queries at once");
+        return sm_readers_busy(resp);
     }
     sm_match_options opts;
     memset(&opts, 0, sizeof opts);

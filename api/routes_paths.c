@@ -114,8 +114,7 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
         sm_match_reader *r = sm_gen_reader(g);
         if (!r) {
             json_decref(body);
-            resp->retry_after = 1;
-            sm_problem(resp, 503, "too many queries at once");
+            sm_readers_busy(resp);
             return NULL;
         }
         sm_match_options opts = {SM_OFFER_JOB, (size_t)top, 0, q->lang, 0, NULL};
@@ -176,8 +175,7 @@ int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *r
     if (!r) {
         json_decref(q->target_out);
         free(q);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "too many queries at once");
+        return sm_readers_busy(resp);
     }
     sm_error err = {0, ""};
     int n = sm_match_gaps(r, &q->profile.p, q->target, q->target_count, 1, &err);
@@ -350,8 +348,7 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     if (!r) {
         json_decref(q->target_out);
         free(q);
-        resp->retry_after = 1;
-        return sm_problem(resp, 503, "too many queries at once");
+        return sm_readers_busy(resp);
     }
     sm_error err = {0, ""};
     sm_plan *plan = NULL;

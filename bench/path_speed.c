@@ -19,22 +19,8 @@
  * Usage: path_speed ESCO_DIR [OFFERS [TRAININGS [QUERIES]]]
  */
 #include "bench/gen.h"
+#include "bench/util.h"
 #include "matcher/plan.h"
-
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void percentiles(const char *name, double *v, size_t n)
 {
