@@ -267,7 +267,7 @@ static sm_gen *gen_new(void)
      * accumulators, and more of them at once only evict each other from the caches
      * (bench/RESULTS.md: throughput and tail both better than one reader per connection). */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    g->reader_cap = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
+    g->pools[0].cap = g->pools[1].cap = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
     return g;
 }
 
@@ -357,8 +357,9 @@ void sm_gen_free(sm_gen *g)
 {
     if (!g)
         return;
-    for (unsigned i = 0; i < g->reader_made; i++)
-        sm_match_reader_free(g->readers[i]);
+    for (int p = 0; p < 2; p++)
+        for (unsigned i = 0; i < g->pools[p].made; i++)
+            sm_match_reader_free(g->pools[p].readers[i]);
     for (unsigned i = 0; i < g->extraction_made; i++)
         sm_extraction_free(g->extractions[i]);
     sm_skill_search_free(g->search);
@@ -371,24 +372,29 @@ void sm_gen_free(sm_gen *g)
     free(g);
 }
 
-/*
- * The pools: readers[0..reader_free) are free, readers[reader_free..reader_made) are
- * lent out (their order there does not matter). A new one is made while fewer than
- * 64 exist; beyond that callers wait.
- */
+/* Which pool the calling thread's readers come from (sm_gen_thread_slow). */
+static _Thread_local int slow_thread;
+
+void sm_gen_thread_slow(void)
+{
+    slow_thread = 1;
+}
+
+/* A new reader is made while fewer than the pool's cap exist; beyond that callers wait. */
 sm_match_reader *sm_gen_reader(sm_gen *g)
 {
+    sm_reader_pool *pool = &g->pools[slow_thread];
     pthread_mutex_lock(&g->pool_lock);
     sm_match_reader *r = NULL;
     for (;;) {
-        if (g->reader_free) {
-            r = g->readers[--g->reader_free];
+        if (pool->free) {
+            r = pool->readers[--pool->free];
             break;
         }
-        if (g->reader_made < g->reader_cap) {
+        if (pool->made < pool->cap) {
             r = sm_match_reader_new(g->m);
             if (r) /* lent out: it sits after the free ones (there are none) */
-                g->readers[g->reader_made++] = r;
+                pool->readers[pool->made++] = r;
             break;
         }
         pthread_cond_wait(&g->pool_freed, &g->pool_lock);
@@ -401,15 +407,16 @@ void sm_gen_reader_put(sm_gen *g, sm_match_reader *r)
 {
     if (!r)
         return;
+    sm_reader_pool *pool = &g->pools[slow_thread];
     pthread_mutex_lock(&g->pool_lock);
     /* Find r among the lent-out ones and swap it into the free part. */
-    for (unsigned i = g->reader_free; i < g->reader_made; i++)
-        if (g->readers[i] == r) {
-            g->readers[i] = g->readers[g->reader_free];
-            g->readers[g->reader_free++] = r;
+    for (unsigned i = pool->free; i < pool->made; i++)
+        if (pool->readers[i] == r) {
+            pool->readers[i] = pool->readers[pool->free];
+            pool->readers[pool->free++] = r;
             break;
         }
-    pthread_cond_signal(&g->pool_freed);
+    pthread_cond_broadcast(&g->pool_freed); /* two pools wait on it */
     pthread_mutex_unlock(&g->pool_lock);
 }
 

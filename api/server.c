@@ -477,6 +477,7 @@ typedef struct blocking {
 static void *blocking_main(void *arg)
 {
     blocking *b = arg;
+    sm_gen_thread_slow();
     for (;;) {
         pthread_mutex_lock(&b->lock);
         while (!b->head && !b->stopping)

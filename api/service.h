@@ -32,6 +32,13 @@ typedef struct sm_keys sm_keys;
 typedef struct sm_limits sm_limits;
 typedef struct sm_metrics sm_metrics;
 
+/* Matcher readers lent to requests: readers[0..free) are free, [free..made) lent out. */
+typedef struct sm_reader_pool {
+    sm_match_reader *readers[64];
+    unsigned free, made;
+    unsigned cap; /* made at most: the number of cores */
+} sm_reader_pool;
+
 typedef struct sm_gen {
     sm_taxonomy *tx;
     sm_concept_map map;
@@ -40,11 +47,13 @@ typedef struct sm_gen {
     sm_skill_search *search;
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_freed;
-    sm_match_reader *readers[64];
+    /* Two pools of readers: the HTTP workers' (quick queries answered inline) and the
+     * others' (blocking workers, background threads: stored profiles, candidates, gaps,
+     * paths, demand). A path's search never makes an HTTP worker wait for a reader. */
+    sm_reader_pool pools[2];
     sm_extraction *extractions[64];
-    unsigned reader_free, extraction_free; /* how many at the front of each array are free */
-    unsigned reader_made, extraction_made;
-    unsigned reader_cap; /* readers made at most: the number of cores */
+    unsigned extraction_free; /* how many at the front of the array are free */
+    unsigned extraction_made;
     size_t offers_loaded, profiles_loaded;
     double load_seconds;
     size_t refused; /* stored rows the index refused at load */
@@ -71,9 +80,13 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err);
  * id + 1 for each concept: for tests and fuzzing without a database. */
 int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err);
 void sm_gen_free(sm_gen *g);
-/* Per-request scratch from a generation's pools (waits when all are taken); NULL if none can be made. */
+/* Per-request scratch from a generation's pools (waits when all are taken); NULL if none can
+ * be made. A thread takes and gives back readers of its own pool (see sm_gen_thread_slow). */
 sm_match_reader *sm_gen_reader(sm_gen *g);
 void sm_gen_reader_put(sm_gen *g, sm_match_reader *r);
+/* Marks the calling thread as one that may wait (a blocking worker, a background thread):
+ * its readers come from the second pool. */
+void sm_gen_thread_slow(void);
 sm_extraction *sm_gen_extraction(sm_gen *g);
 void sm_gen_extraction_put(sm_gen *g, sm_extraction *x);
 

@@ -174,6 +174,7 @@ static void reload(sm_writer *w)
 static void *writer_main(void *arg)
 {
     sm_writer *w = arg;
+    sm_gen_thread_slow(); /* the weekly snapshot's reader */
     double last_idle = now_s(), last_purge = 0, last_snapshot = -1e9;
     for (;;) {
         pthread_mutex_lock(&w->lock);
@@ -250,6 +251,7 @@ static void *writer_main(void *arg)
 static void *demand_main(void *arg)
 {
     sm_writer *w = arg;
+    sm_gen_thread_slow();
     pthread_mutex_lock(&w->lock);
     while (!w->stopping) {
         pthread_mutex_unlock(&w->lock);
@@ -289,7 +291,10 @@ static void snapshot_demand(sm_writer *w)
     sm_match_reader *r = sm_gen_reader(g);
     sm_error err;
     sm_demand_query q = {0, 0, 0, 0, 0, SM_NO_CONCEPT, SIZE_MAX};
-    int n = r ? sm_match_demand(r, &q, NULL, &err) : -1;
+    sm_demand_status st;
+    int n = r ? sm_match_demand(r, &q, &st, &err) : -1;
+    if (n > 0 && !st.complete)
+        n = -1; /* still counting a load: the week's row waits for the next hour */
     size_t cap = n > 0 ? (size_t)n * 12 + 4 : 0;
     char *cols[8] = {0};
     int ok = n > 0;
