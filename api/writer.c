@@ -252,6 +252,8 @@ static void *demand_main(void *arg)
 {
     sm_writer *w = arg;
     sm_gen_thread_slow();
+    const sm_gen *counting = NULL, *counted = NULL;
+    double since = now_s();
     pthread_mutex_lock(&w->lock);
     while (!w->stopping) {
         pthread_mutex_unlock(&w->lock);
@@ -260,14 +262,22 @@ static void *demand_main(void *arg)
         /* After a load, the counters first (a stretch of slots at a time, writes going on
          * in between), then the sweep. */
         int live = sm_matcher_demand_catch_up(g->m, DEMAND_CATCH_UP);
+        if (live && g != counted) {
+            counted = g; /* the address only: this generation's counters are live */
+            fprintf(stderr, "skillmatch: skills demand counted in %.1f s\n", now_s() - since);
+        } else if (!live && g != counting) {
+            counting = g;
+            since = t0;
+        }
         sm_match_reader *r = live ? sm_gen_reader(g) : NULL;
         if (r) {
             sm_matcher_demand_refresh(r, DEMAND_BATCH);
             sm_gen_reader_put(g, r);
         }
         sm_service_release(w->s, g);
-        double pause = live ? 3 * (now_s() - t0) : 0.001;
-        pause = live && pause < 0.2 ? 0.2 : pause;
+        /* a quarter of a core at most, catching up or sweeping */
+        double pause = 3 * (now_s() - t0);
+        pause = live && pause < 0.2 ? 0.2 : pause < 0.001 ? 0.001 : pause;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += (time_t)pause;
