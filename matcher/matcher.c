@@ -2675,20 +2675,7 @@ typedef struct topk_ctx {
     const offer_view *ov;
     int32_t today;
     size_t k;
-    const cell_box *box; /* offers: the cells the radius reaches */
 } topk_ctx;
-
-/* Whether an offer in cell may be within reach of the box (NULL cell: not known). */
-__attribute__((unused)) static int in_box(const cell_box *b, const uint32_t *where)
-{
-    if (!where)
-        return 1;
-    uint32_t cell = *where;
-    if (cell == CELL_ANYWHERE || b->cy1 == UINT32_MAX)
-        return 1;
-    uint32_t cy = cell / 1024u, cx = cell % 1024u;
-    return cy >= b->cy0 && cy <= b->cy1 && cx >= b->cx0 && cx <= b->cx1;
-}
 
 static void prefetch_offer(void *arg, uint32_t slot, int step)
 {
@@ -2792,7 +2779,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         rc = accumulate_jobs(r, &pv, &box);
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
-        topk_ctx ctx = {r, &pv, NULL, today, k, &box};
+        topk_ctx ctx = {r, &pv, NULL, today, k};
         if (rc == SM_OK)
             rc = select_topk(r, k, consider_offer, prefetch_offer, &ctx);
     }
@@ -2910,7 +2897,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     }
     if (rc == SM_OK)
         rc = walk_blocks(r, count, e, 0);
-    topk_ctx ctx = {r, NULL, &ov, today, k, NULL};
+    topk_ctx ctx = {r, NULL, &ov, today, k};
     if (rc == SM_OK)
         rc = select_topk(r, k, consider_candidate, prefetch_candidate, &ctx);
     sort_heap(r, rc);
