@@ -2111,6 +2111,15 @@ static offer_view view_of_offer_rec(const offer_rec *o)
     return v;
 }
 
+/* A query's profile (and its filter) as scoring reads it. */
+static profile_view view_of_profile(const sm_profile *p, const sm_match_filter *filter)
+{
+    profile_view pv = {p->id ? p->id : "", p->skills,     p->skill_count, p->location.known != 0,
+                       p->location.lat,   p->location.lon, p->radius_km, p->constraints,
+                       filter};
+    return pv;
+}
+
 static profile_view view_of_profile_rec(const profile_rec *p)
 {
     profile_view v = {p->id,  p->skills, p->skill_count, p->has_location,
@@ -2747,15 +2756,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         return rc;
     size_t k = clamp_limit(opts->limit);
     int32_t today = opts->today ? opts->today : sm_today();
-    profile_view pv = {profile->id ? profile->id : "",
-                       profile->skills,
-                       profile->skill_count,
-                       profile->location.known != 0,
-                       profile->location.lat,
-                       profile->location.lon,
-                       profile->radius_km,
-                       profile->constraints,
-                       opts->filter};
+    profile_view pv = view_of_profile(profile, opts->filter);
     if ((rc = expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK)
         return sm_error_set(err, rc, "out of memory");
     sm_epoch_enter(m->epoch, r->er);
@@ -2982,15 +2983,7 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
     for (size_t i = 0; i < ov.teach_count; i++)
         if (ov.teaches[i].skill >= r->m->skill_space)
             return SM_EINVAL;
-    profile_view pv = {profile->id ? profile->id : "",
-                       profile->skills,
-                       profile->skill_count,
-                       profile->location.known != 0,
-                       profile->location.lat,
-                       profile->location.lon,
-                       profile->radius_km,
-                       profile->constraints,
-                       opts->filter};
+    profile_view pv = view_of_profile(profile, opts->filter);
     double factor, km;
     if (!admit(&ov, &pv, today, opts->disable, &factor, &km))
         return 0;
@@ -3108,14 +3101,6 @@ static int cmp_gap(const void *a, const void *b)
     if (x->offers_nearby != y->offers_nearby)
         return x->offers_nearby > y->offers_nearby ? -1 : 1;
     return (x->skill > y->skill) - (x->skill < y->skill);
-}
-
-static profile_view view_of_profile(const sm_profile *p, const sm_match_filter *filter)
-{
-    profile_view pv = {p->id ? p->id : "", p->skills,     p->skill_count, p->location.known != 0,
-                       p->location.lat,   p->location.lon, p->radius_km, p->constraints,
-                       filter};
-    return pv;
 }
 
 /* Checks a profile that may have no skills (gaps: everything is missing then). */

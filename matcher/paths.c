@@ -49,14 +49,6 @@ static double weight_of(const sm_path_problem *p, const sm_elems *s)
     return w;
 }
 
-static int subset(const sm_elems *a, const sm_elems *b)
-{
-    for (size_t i = 0; i < SM_PATH_MAX_ELEMENTS / 64; i++)
-        if (a->w[i] & ~b->w[i])
-            return 0;
-    return 1;
-}
-
 static sm_elems united(const sm_elems *a, const sm_elems *b)
 {
     sm_elems u;
@@ -212,7 +204,8 @@ static int within(const sm_path_problem *p, double hours, double euros)
 static int extends(const sm_path_problem *p, size_t t, const sm_elems *set)
 {
     const sm_path_training *tr = &p->trainings[t];
-    return usable(p, t) && subset(&tr->requires, set) && !subset(&tr->teaches, set);
+    return usable(p, t) && sm_elems_subset(&tr->requires, set) &&
+           !sm_elems_subset(&tr->teaches, set);
 }
 
 /* Greedy: each step, the usable training with the most new goal weight per cost. */
@@ -259,7 +252,8 @@ static sm_elems closure(const sm_path_problem *p, const sm_elems *set, double ho
         changed = 0;
         for (size_t t = 0; t < p->training_count; t++) {
             const sm_path_training *tr = &p->trainings[t];
-            if (!usable(p, t) || !subset(&tr->requires, &reach) || subset(&tr->teaches, &reach) ||
+            if (!usable(p, t) || !sm_elems_subset(&tr->requires, &reach) ||
+                sm_elems_subset(&tr->teaches, &reach) ||
                 !within(p, hours + tr->hours, euros + tr->euros))
                 continue;
             reach = united(&reach, &tr->teaches);
@@ -307,8 +301,16 @@ int sm_path_solve(const sm_path_problem *p, sm_path *out)
             if (!extends(p, t, &x->set))
                 continue;
             const sm_path_training *tr = &p->trainings[t];
-            label n = {united(&x->set, &tr->teaches), x->hours + tr->hours, x->euros + tr->euros,
-                       0, 0, l, UINT32_MAX, (uint16_t)t, (uint8_t)(x->steps + 1), 0};
+            label n = {united(&x->set, &tr->teaches),
+                       x->hours + tr->hours,
+                       x->euros + tr->euros,
+                       0,
+                       0,
+                       l,
+                       UINT32_MAX,
+                       (uint16_t)t,
+                       (uint8_t)(x->steps + 1),
+                       0};
             if (!within(p, n.hours, n.euros))
                 continue;
             n.cost = sm_path_cost(n.hours, n.euros);

@@ -39,21 +39,30 @@ static inline int sm_elems_has(const sm_elems *s, size_t e)
     return (int)(s->w[e / 64] >> (e % 64) & 1);
 }
 
+/* Whether every element of a is in b. */
+static inline int sm_elems_subset(const sm_elems *a, const sm_elems *b)
+{
+    for (size_t i = 0; i < SM_PATH_MAX_ELEMENTS / 64; i++)
+        if (a->w[i] & ~b->w[i])
+            return 0;
+    return 1;
+}
+
 typedef struct sm_path_training {
-    sm_elems teaches;  /* elements reached by completing it */
-    sm_elems requires; /* elements needed before it starts */
+    sm_elems teaches;    /* elements reached by completing it */
+    sm_elems requires;   /* elements needed before it starts */
     double hours, euros; /* euros: what the person pays (0 when funded) */
 } sm_path_training;
 
 typedef struct sm_path_problem {
-    size_t element_count;  /* <= SM_PATH_MAX_ELEMENTS */
-    const double *weight;  /* per element, > 0 for goal elements, 0 for the others */
-    sm_elems have;         /* reached at the start */
+    size_t element_count; /* <= SM_PATH_MAX_ELEMENTS */
+    const double *weight; /* per element, > 0 for goal elements, 0 for the others */
+    sm_elems have;        /* reached at the start */
     const sm_path_training *trainings;
     size_t training_count;
     double max_hours, max_euros; /* budgets for the whole path; < 0 = none */
-    const uint8_t *banned; /* per training, 1 = not to be used; NULL = none */
-    size_t max_labels;     /* 0 = SM_PATH_MAX_LABELS (tests lower it to reach the greedy search) */
+    const uint8_t *banned;       /* per training, 1 = not to be used; NULL = none */
+    size_t max_labels; /* 0 = SM_PATH_MAX_LABELS (tests lower it to reach the greedy search) */
 } sm_path_problem;
 
 typedef struct sm_path {

@@ -267,26 +267,18 @@ static void build_trainings(planner *pl, sm_path_training *tr, uint8_t *banned)
     }
 }
 
-static int subset_of(const sm_elems *a, const sm_elems *b)
-{
-    for (size_t i = 0; i < SM_PATH_MAX_ELEMENTS / 64; i++)
-        if (a->w[i] & ~b->w[i])
-            return 0;
-    return 1;
-}
-
 static void drop_dominated(planner *pl, const sm_path_training *tr, uint8_t *banned)
 {
     for (size_t a = 0; a < pl->kept_count; a++)
         for (size_t b = 0; b < pl->kept_count && !banned[a]; b++) {
             if (a == b || banned[b])
                 continue;
-            int no_worse = subset_of(&tr[a].teaches, &tr[b].teaches) &&
-                           subset_of(&tr[b].requires, &tr[a].requires) &&
+            int no_worse = sm_elems_subset(&tr[a].teaches, &tr[b].teaches) &&
+                           sm_elems_subset(&tr[b].requires, &tr[a].requires) &&
                            tr[b].hours <= tr[a].hours && tr[b].euros <= tr[a].euros;
             /* of two equal ones, the first kept (the cheaper or the smaller id) stays */
-            int equal = no_worse && subset_of(&tr[b].teaches, &tr[a].teaches) &&
-                        subset_of(&tr[a].requires, &tr[b].requires) &&
+            int equal = no_worse && sm_elems_subset(&tr[b].teaches, &tr[a].teaches) &&
+                        sm_elems_subset(&tr[a].requires, &tr[b].requires) &&
                         tr[a].hours == tr[b].hours && tr[a].euros == tr[b].euros;
             if (no_worse && (!equal || b < a))
                 banned[a] = 1;
@@ -340,7 +332,8 @@ static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path
     const char *title = k->title ? k->title : k->id;
     if (fr)
         snprintf(buf, size, "Étape %zu : suivre « %s » (%.0f h, %s%s) pour acquérir %s.", number,
-                 title, k->hours, money, where, st->cover_count ? skills : "ses prérequis suivants");
+                 title, k->hours, money, where,
+                 st->cover_count ? skills : "ses prérequis suivants");
     else
         snprintf(buf, size, "Step %zu: take “%s” (%.0f h, %s%s) to gain %s.", number, title,
                  k->hours, money, where, st->cover_count ? skills : "what the next steps need");
@@ -372,6 +365,15 @@ void sm_plan_free(sm_plan *plan)
     sm_free(plan);
 }
 
+/* Appends skill to the n skills of set unless it is there. */
+static void add_skill_once(uint32_t *set, size_t *n, uint32_t skill)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (set[i] == skill)
+            return;
+    set[(*n)++] = skill;
+}
+
 /* Fills a path's steps, schedule, totals and remaining gap from the solver's answer. */
 static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *prob,
                     const sm_path_training *tr, const sm_path *sol, sm_plan_path *out)
@@ -400,11 +402,7 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
             if (pl->weight[e] <= 0 || sm_elems_has(&reached, e) ||
                 !sm_elems_has(&tr[sol->steps[i]].teaches, e))
                 continue;
-            size_t j = 0;
-            while (j < st->cover_count && st->covers[j] != pl->elements[e].skill)
-                j++;
-            if (j == st->cover_count)
-                st->covers[st->cover_count++] = pl->elements[e].skill;
+            add_skill_once(st->covers, &st->cover_count, pl->elements[e].skill);
         }
         for (size_t w = 0; w < SM_PATH_MAX_ELEMENTS / 64; w++)
             reached.w[w] |= tr[sol->steps[i]].teaches.w[w];
@@ -433,11 +431,7 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
     for (size_t e = 0; e < pl->element_count; e++) {
         if (pl->weight[e] <= 0 || sm_elems_has(&reached, e))
             continue;
-        size_t j = 0;
-        while (j < out->remaining_count && out->remaining[j] != pl->elements[e].skill)
-            j++;
-        if (j == out->remaining_count)
-            out->remaining[out->remaining_count++] = pl->elements[e].skill;
+        add_skill_once(out->remaining, &out->remaining_count, pl->elements[e].skill);
     }
     return SM_OK;
 }
@@ -515,8 +509,8 @@ static int unlocks(planner *pl, sm_plan_path *p, sm_strmap *now_ids, double thre
 }
 
 int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *profile,
-                   const sm_requirement *target, size_t target_count,
-                   const sm_path_constraints *c, sm_plan **out, sm_error *err)
+                   const sm_requirement *target, size_t target_count, const sm_path_constraints *c,
+                   sm_plan **out, sm_error *err)
 {
     *out = NULL;
     int gaps = sm_match_gaps(r, profile, target, target_count, 0, err);
@@ -537,10 +531,9 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
     pl->profile = profile;
     pl->c = c;
     pl->today = c->today ? c->today : sm_today();
-    pl->distance_limit = c->max_distance_km >= 0 ? c->max_distance_km
-                         : profile->location.known && profile->radius_km > 0
-                             ? profile->radius_km
-                             : -1;
+    pl->distance_limit = c->max_distance_km >= 0                             ? c->max_distance_km
+                         : profile->location.known && profile->radius_km > 0 ? profile->radius_km
+                                                                             : -1;
     double threshold = c->threshold > 0 ? c->threshold : 0.5;
     size_t best_count = c->best_count ? c->best_count : 3;
     /* The gap's elements, then trainings and their prerequisites, rounds deep. */
@@ -554,7 +547,8 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
         size_t n = pl->element_count;
         for (size_t e = 0; e < n && rc == SM_OK; e++)
             if (!pl->elements[e].gathered &&
-                (pl->weight[e] > 0 || !person_has(pl, pl->elements[e].skill, pl->elements[e].level)))
+                (pl->weight[e] > 0 ||
+                 !person_has(pl, pl->elements[e].skill, pl->elements[e].level)))
                 rc = gather(pl, e);
         for (size_t t = 0; t < pl->kept_count; t++) /* their prerequisites become elements */
             for (size_t i = 0; i < pl->kept[t].prereq_count; i++)
@@ -572,8 +566,8 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
     drop_dominated(pl, tr, banned);
     for (size_t t = 0; t < pl->kept_count; t++)
         plan->trainings_kept += !banned[t];
-    sm_path_problem prob = {pl->element_count, pl->weight, {{0}}, tr, pl->kept_count,
-                            c->max_hours, c->max_cost, banned, c->max_labels};
+    sm_path_problem prob = {pl->element_count, pl->weight,  {{0}},  tr,           pl->kept_count,
+                            c->max_hours,      c->max_cost, banned, c->max_labels};
     for (size_t e = 0; e < pl->element_count; e++)
         if (pl->weight[e] <= 0 && person_has(pl, pl->elements[e].skill, pl->elements[e].level))
             sm_elems_add(&prob.have, e);
@@ -684,8 +678,9 @@ static int near_take(void *arg, const sm_training_view *t)
     }
     sm_free(f->id);
     sm_free(f->title);
-    *f = (near_finder){f->m, f->p, f->missing, f->missing_count, f->max_hours, f->today, f->rc,
-                       1, cost, t->duration_hours, t->cost, km, t->remote, id, title};
+    *f = (near_finder){f->m,      f->p, f->missing, f->missing_count,  f->max_hours, f->today,
+                       f->rc,     1,    cost,       t->duration_hours, t->cost,      km,
+                       t->remote, id,   title};
     return 0;
 }
 
@@ -719,8 +714,9 @@ int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const ch
     sm_requirement reqs[SM_MAX_REQUIREMENTS];
     int nreq = sm_matcher_offer_requirements(m, offer_id, reqs);
     if (nreq < 0)
-        return sm_error_set(err, nreq, nreq == SM_EINVAL ? "offer_id: a training offer"
-                                                         : "offer_id: no such offer");
+        return sm_error_set(err, nreq,
+                            nreq == SM_EINVAL ? "offer_id: a training offer"
+                                              : "offer_id: no such offer");
     sm_match_options opts = {SM_OFFER_JOB, SM_MATCH_MAX_LIMIT, 0, lang, 0, NULL};
     int n = sm_match_candidates(r, offer_id, &opts, err);
     if (n < 0)
@@ -759,8 +755,7 @@ int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const ch
         }
         if (k == 0)
             continue; /* has every essential skill already: a plain candidate */
-        near_finder f = {m, &p, missing, k, max_hours, today, SM_OK, 0, 0, 0, 0, -1, 0, NULL,
-                         NULL};
+        near_finder f = {m, &p, missing, k, max_hours, today, SM_OK, 0, 0, 0, 0, -1, 0, NULL, NULL};
         sm_match_trainings_teaching(r, missing[0].skill, near_take, &f);
         if (f.rc != SM_OK)
             rc = f.rc;
