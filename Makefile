@@ -93,6 +93,11 @@ $(B)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# The JSON writer's unit suite links its object from the server.
+$(B)/tests/test_jsonw: tests/unit/test_jsonw.c tests/unit/check.h $(B)/api/jsonw.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(B)/api/jsonw.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
 # End-to-end suites link the server's objects too (the route table, for the OpenAPI test).
 $(B)/tests/test_api: tests/e2e/test_api.c tests/e2e/http.h tests/unit/check.h $(API_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)

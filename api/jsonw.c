@@ -75,23 +75,58 @@ void jsonw_string(jsonw *w, const char *s, size_t len)
     jsonw_raw(w, "\"", 1);
 }
 
+/* Writes v's decimal digits: snprintf's format parsing cost more than the rest of a number
+ * (a match answer writes hundreds). */
+static size_t utoa(char *end, unsigned long long v)
+{
+    char *p = end;
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    return (size_t)(end - p);
+}
+
 void jsonw_uint(jsonw *w, unsigned long long v)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%llu", v);
-    jsonw_raw(w, buf, (size_t)n);
+    char buf[24];
+    size_t n = utoa(buf + sizeof buf, v);
+    jsonw_raw(w, buf + sizeof buf - n, n);
 }
 
 void jsonw_fixed(jsonw *w, double v, int decimals)
 {
+    static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     char buf[64];
     if (decimals < 0 || decimals > 6)
         decimals = 3;
-    int n = snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    /* Trim trailing zeros for compact output: 0.930 -> 0.93, 1.000 -> 1. */
-    while (n > 1 && decimals > 0 && buf[n - 1] == '0')
-        n--;
-    if (n > 1 && buf[n - 1] == '.')
-        n--;
-    jsonw_raw(w, buf, (size_t)n);
+    if (!(v > -1e12 && v < 1e12)) { /* huge, or not finite (NaN, infinities: never valid JSON) */
+        int n = snprintf(buf, sizeof buf, "%.*f", decimals, v == v && v - v == 0 ? v : 0.0);
+        while (n > 1 && decimals > 0 && buf[n - 1] == '0')
+            n--;
+        if (n > 1 && buf[n - 1] == '.')
+            n--;
+        jsonw_raw(w, buf, n > 0 ? (size_t)n : 0);
+        return;
+    }
+    /* Rounded half away from zero at the last decimal, then trailing zeros trimmed:
+     * 0.930 -> 0.93, 1.000 -> 1. */
+    int neg = v < 0;
+    unsigned long long q = (unsigned long long)((neg ? -v : v) * scale[decimals] + 0.5);
+    unsigned long long ip = q / (unsigned long long)scale[decimals],
+                       fp = q % (unsigned long long)scale[decimals];
+    char *end = buf + sizeof buf, *p = end;
+    int d = decimals;
+    while (d > 0 && fp % 10 == 0) { /* trailing zeros of the fraction */
+        fp /= 10;
+        d--;
+    }
+    if (d > 0) {
+        for (int i = 0; i < d; i++, fp /= 10)
+            *--p = (char)('0' + fp % 10);
+        *--p = '.';
+    }
+    p -= utoa(p, ip);
+    if (neg && q)
+        *--p = '-';
+    jsonw_raw(w, p, (size_t)(end - p));
 }
