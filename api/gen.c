@@ -8,6 +8,7 @@
 #include "api/search.h"
 #include "api/service.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,23 +107,111 @@ static int parse_int_array(const char *s, int32_t *out, int cap)
 }
 
 typedef int (*row_fn)(sm_gen *g, char **f, int nf, sm_error *err);
+/* The area cell of a row split into fields (sm_area_cell). */
+typedef uint32_t (*cell_fn)(char **f, int nf);
 
-static int copy_rows(PGconn *c, const char *sql, sm_gen *g, row_fn fn, size_t *rows, sm_error *err)
+/*
+ * A COPY's rows kept whole, then inserted in area order (sm_area_cell): the index gives the
+ * offers (or profiles) of one area neighbouring slots, so a located query works in compact
+ * ranges of per-slot state, and the inserts themselves run faster (bench/RESULTS.md).
+ */
+#define STASH_CHUNK ((size_t)32 << 20)
+
+typedef struct stash {
+    char **chunks;
+    size_t chunk_count, used; /* bytes used in the last chunk */
+    char **rows;              /* by arrival, each NUL-terminated */
+    uint64_t *order;          /* cell << 32 | arrival */
+    size_t n, cap;
+} stash;
+
+static void stash_free(stash *st)
+{
+    for (size_t i = 0; i < st->chunk_count; i++)
+        free(st->chunks[i]);
+    free(st->chunks);
+    free(st->rows);
+    free(st->order);
+    memset(st, 0, sizeof *st);
+}
+
+/* Copies a row (len bytes, no newline) into the stash; its cell is set after. */
+static int stash_add(stash *st, const char *row, size_t len)
+{
+    if (st->n == UINT32_MAX)
+        return SM_ENOMEM;
+    if (!st->chunk_count || st->used + len + 1 > STASH_CHUNK) {
+        size_t size = len + 1 > STASH_CHUNK ? len + 1 : STASH_CHUNK;
+        char **chunks = realloc(st->chunks, (st->chunk_count + 1) * sizeof *chunks);
+        if (!chunks)
+            return SM_ENOMEM;
+        st->chunks = chunks;
+        if (!(chunks[st->chunk_count] = malloc(size)))
+            return SM_ENOMEM;
+        st->chunk_count++;
+        st->used = 0;
+    }
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 4096;
+        char **rows = realloc(st->rows, cap * sizeof *rows);
+        if (rows)
+            st->rows = rows;
+        uint64_t *order = rows ? realloc(st->order, cap * sizeof *order) : NULL;
+        if (!order)
+            return SM_ENOMEM;
+        st->order = order;
+        st->cap = cap;
+    }
+    char *at = st->chunks[st->chunk_count - 1] + st->used;
+    memcpy(at, row, len);
+    at[len] = '\0';
+    st->used += len + 1;
+    st->rows[st->n] = at;
+    st->order[st->n] = st->n;
+    st->n++;
+    return SM_OK;
+}
+
+static void stash_set_cell(stash *st, uint32_t cell)
+{
+    st->order[st->n - 1] |= (uint64_t)cell << 32;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts the stash by area and hands each row to fn, split into fields, in that order. */
+static int stash_insert(stash *st, sm_gen *g, row_fn fn, size_t *rows, sm_error *err)
+{
+    qsort(st->order, st->n, sizeof *st->order, by_key);
+    char *fields[24];
+    int rc = SM_OK;
+    for (size_t i = 0; i < st->n && rc == SM_OK; i++) {
+        char *row = st->rows[(uint32_t)st->order[i]];
+        int nf = split_row(row, strlen(row), fields, 24);
+        rc = fn(g, fields, nf, err);
+        ++*rows;
+    }
+    return rc;
+}
+
+/* Streams a COPY TO STDOUT, each row (without its newline) to sink, until sink fails. */
+static int copy_rows(PGconn *c, const char *sql, int (*sink)(void *, char *, size_t), void *ctx,
+                     sm_error *err)
 {
     if (sm_db_exec(c, sql, 0, NULL, NULL, err))
         return SM_EIO;
     char *buf;
     int len, rc = SM_OK;
-    char *fields[24];
     while ((len = PQgetCopyData(c, &buf, 0)) > 0) {
-        if (rc == SM_OK) {
-            size_t l = (size_t)len;
-            if (l && buf[l - 1] == '\n')
-                l--;
-            int nf = split_row(buf, l, fields, 24);
-            rc = fn(g, fields, nf, err);
-            ++*rows;
-        }
+        size_t l = (size_t)len;
+        if (l && buf[l - 1] == '\n')
+            l--;
+        if (rc == SM_OK && (rc = sink(ctx, buf, l)) != SM_OK)
+            sm_error_set(err, rc, rc == SM_ENOMEM ? "out of memory" : "load stopped");
         PQfreemem(buf);
     }
     PGresult *r;
@@ -138,6 +227,7 @@ static double num(const char *s)
 {
     return s ? strtod(s, NULL) : 0;
 }
+
 
 static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
 {
@@ -204,6 +294,19 @@ static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
     return rc;
 }
 
+/* An offer row's area: lat, lon and remote are its fields 5 to 7. */
+static uint32_t offer_cell(char **f, int nf)
+{
+    return nf == 20 ? sm_area_cell(f[5] && f[6], f[7] && f[7][0] == 't', num(f[5]), num(f[6]))
+                    : UINT32_MAX;
+}
+
+/* A profile row's area: lat and lon are its fields 2 and 3. */
+static uint32_t profile_cell(char **f, int nf)
+{
+    return nf == 7 ? sm_area_cell(f[2] && f[3], 0, num(f[2]), num(f[3])) : UINT32_MAX;
+}
+
 static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
 {
     if (nf != 7)
@@ -239,6 +342,180 @@ static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
             fprintf(stderr, "skillmatch: profile %s not indexed: %s\n", f[0], err->message);
         return SM_OK;
     }
+    return rc;
+}
+
+/*
+ * Start-up streams both tables on a second thread while this one inserts: the rows come in
+ * chunks of CHUNK_ROWS, each sorted by area before it is inserted (within a chunk the objects
+ * of an area get neighbouring slots, which is what a query's locality needs), and at most
+ * CHUNKS_QUEUED wait, so memory stays bounded whatever the table's size.
+ */
+#define CHUNK_ROWS 131072u
+#define CHUNKS_QUEUED 3u
+
+enum { TABLE_OFFERS, TABLE_PROFILES, TABLES };
+
+static const char *const table_copy[TABLES] = {
+    "COPY (SELECT id, kind, doc->>'title', skills, teaches, lat, lon, remote, hours, "
+    "valid_from, valid_through, occupation, flags, org_kind, contract_type, duration_hours, "
+    "cost, seats, funding, start_dates FROM offers) TO STDOUT",
+    "COPY (SELECT id, skills, lat, lon, radius_km, constraints, consent FROM profiles) TO STDOUT"};
+static const cell_fn table_cell[TABLES] = {offer_cell, profile_cell};
+static const row_fn table_row[TABLES] = {offer_row, profile_row};
+
+typedef struct chunk {
+    stash rows;
+    int table;
+    struct chunk *next;
+} chunk;
+
+typedef struct loader {
+    PGconn *c;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    chunk *head, *tail, *filling;
+    unsigned queued;
+    int bounded; /* 0 when streaming on the inserting thread: nothing would empty the queue */
+    int done;    /* the streamer has queued its last chunk */
+    int stop;    /* inserting failed: the streamer drops the rest */
+    int table, rc;
+    sm_error err;
+    double streamed[TABLES]; /* when each table's last row arrived */
+    size_t chunk_rows;       /* CHUNK_ROWS, or SKILLMATCH_LOAD_CHUNK_ROWS (tests use a few) */
+} loader;
+
+static void chunk_free(chunk *ch)
+{
+    if (ch) {
+        stash_free(&ch->rows);
+        free(ch);
+    }
+}
+
+/* Queues the chunk being filled (waiting for room); SM_EIO once the inserter stopped. */
+static int queue_chunk(loader *l)
+{
+    chunk *ch = l->filling;
+    l->filling = NULL;
+    if (!ch)
+        return SM_OK;
+    pthread_mutex_lock(&l->lock);
+    while (l->bounded && l->queued >= CHUNKS_QUEUED && !l->stop)
+        pthread_cond_wait(&l->changed, &l->lock);
+    int stop = l->stop;
+    if (!stop) {
+        if (l->tail)
+            l->tail->next = ch;
+        else
+            l->head = ch;
+        l->tail = ch;
+        l->queued++;
+        pthread_cond_broadcast(&l->changed);
+    }
+    pthread_mutex_unlock(&l->lock);
+    if (stop)
+        chunk_free(ch);
+    return stop ? SM_EIO : SM_OK;
+}
+
+/* copy_rows' sink: the row kept as it came, then split in libpq's buffer for its cell. */
+static int stream_row(void *arg, char *row, size_t len)
+{
+    loader *l = arg;
+    if (!l->filling) {
+        if (!(l->filling = calloc(1, sizeof *l->filling)))
+            return SM_ENOMEM;
+        l->filling->table = l->table;
+    }
+    stash *st = &l->filling->rows;
+    if (stash_add(st, row, len) != SM_OK)
+        return SM_ENOMEM;
+    char *fields[24];
+    int nf = split_row(row, len, fields, 24);
+    stash_set_cell(st, table_cell[l->table](fields, nf));
+    return st->n < l->chunk_rows ? SM_OK : queue_chunk(l);
+}
+
+static void *stream_tables(void *arg)
+{
+    loader *l = arg;
+    int rc = SM_OK;
+    for (l->table = 0; l->table < TABLES && rc == SM_OK; l->table++) {
+        rc = copy_rows(l->c, table_copy[l->table], stream_row, l, &l->err);
+        if (rc == SM_OK)
+            rc = queue_chunk(l);
+        l->streamed[l->table] = now_s();
+    }
+    chunk_free(l->filling);
+    l->filling = NULL;
+    pthread_mutex_lock(&l->lock);
+    l->rc = rc;
+    l->done = 1;
+    pthread_cond_broadcast(&l->changed);
+    pthread_mutex_unlock(&l->lock);
+    return NULL;
+}
+
+/* The next queued chunk, or NULL once the streamer is done. */
+static chunk *next_chunk(loader *l)
+{
+    pthread_mutex_lock(&l->lock);
+    while (!l->head && !l->done)
+        pthread_cond_wait(&l->changed, &l->lock);
+    chunk *ch = l->head;
+    if (ch) {
+        if (!(l->head = ch->next))
+            l->tail = NULL;
+        l->queued--;
+        pthread_cond_broadcast(&l->changed);
+    }
+    pthread_mutex_unlock(&l->lock);
+    return ch;
+}
+
+/* Streams offers then profiles (one snapshot, already begun on c) and inserts them; *t_off
+ * receives when the last offer was inserted. */
+static int load_tables(sm_gen *g, PGconn *c, loader *l, double *t_off, sm_error *err)
+{
+    pthread_mutex_init(&l->lock, NULL);
+    pthread_cond_init(&l->changed, NULL);
+    l->c = c;
+    l->bounded = 1;
+    const char *rows = getenv("SKILLMATCH_LOAD_CHUNK_ROWS");
+    l->chunk_rows = rows && atoi(rows) > 0 ? (size_t)atoi(rows) : CHUNK_ROWS;
+    pthread_t streamer;
+    int threaded = pthread_create(&streamer, NULL, stream_tables, l) == 0;
+    if (!threaded) { /* no thread to spare: stream everything first */
+        l->bounded = 0;
+        stream_tables(l);
+    }
+    int rc = SM_OK;
+    size_t *loaded[TABLES] = {&g->offers_loaded, &g->profiles_loaded};
+    *t_off = 0;
+    for (chunk *ch; (ch = next_chunk(l)) != NULL; chunk_free(ch)) {
+        if (rc != SM_OK)
+            continue;
+        if (ch->table == TABLE_PROFILES && *t_off == 0)
+            *t_off = now_s();
+        if ((rc = stash_insert(&ch->rows, g, table_row[ch->table], loaded[ch->table], err)) !=
+            SM_OK) {
+            pthread_mutex_lock(&l->lock);
+            l->stop = 1;
+            pthread_cond_broadcast(&l->changed);
+            pthread_mutex_unlock(&l->lock);
+        }
+    }
+    if (threaded)
+        pthread_join(streamer, NULL);
+    if (*t_off == 0)
+        *t_off = now_s();
+    if (rc == SM_OK && l->rc != SM_OK) {
+        *err = l->err;
+        rc = l->rc;
+    }
+    pthread_cond_destroy(&l->changed);
+    pthread_mutex_destroy(&l->lock);
     return rc;
 }
 
@@ -318,28 +595,19 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
     /* One snapshot for offers and profiles. */
     if (rc == SM_OK)
         rc = sm_db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, err);
+    loader l = {0};
+    double t_off = t_idx;
     if (rc == SM_OK)
-        rc = copy_rows(c,
-                       "COPY (SELECT id, kind, doc->>'title', skills, teaches, lat, lon, remote, "
-                       "hours, valid_from, valid_through, occupation, flags, org_kind, "
-                       "contract_type, duration_hours, cost, seats, funding, start_dates FROM "
-                       "offers) TO STDOUT",
-                       g, offer_row, &g->offers_loaded, err);
-    double t_off = now_s();
-    if (rc == SM_OK)
-        rc = copy_rows(c,
-                       "COPY (SELECT id, skills, lat, lon, radius_km, constraints, consent FROM "
-                       "profiles) TO STDOUT",
-                       g, profile_row, &g->profiles_loaded, err);
+        rc = load_tables(g, c, &l, &t_off, err);
     if (rc == SM_OK && g->refused)
         fprintf(stderr, "skillmatch: %zu stored offers or profiles could not be indexed\n",
                 g->refused);
     if (rc == SM_OK)
         fprintf(stderr,
                 "skillmatch: loaded taxonomy %.2f s, matcher, extractor and search %.2f s, "
-                "%zu offers %.2f s, %zu profiles %.2f s\n",
-                t_tax - t0, t_idx - t_tax, g->offers_loaded, t_off - t_idx, g->profiles_loaded,
-                now_s() - t_off);
+                "%zu offers %.2f s (streamed in %.2f s), %zu profiles %.2f s\n",
+                t_tax - t0, t_idx - t_tax, g->offers_loaded, t_off - t_idx,
+                l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded, now_s() - t_off);
     if (PQtransactionStatus(c) != PQTRANS_IDLE) {
         sm_error ignored;
         sm_db_exec(c, "COMMIT", 0, NULL, NULL, &ignored);

@@ -1102,6 +1102,12 @@ static uint32_t demand_cell(int located, int remote, double lat, double lon)
     return located && !remote ? cell_of(lat, lon) : CELL_ANYWHERE;
 }
 
+uint32_t sm_area_cell(int located, int remote, double lat, double lon)
+{
+    return located && !remote && fabs(lat) <= 90 && fabs(lon) <= 180 ? cell_of(lat, lon)
+                                                                       : CELL_ANYWHERE;
+}
+
 /* An offer's counts, added (sign 1) or removed (-1); under the demand lock. */
 static void demand_offer(sm_matcher *m, const offer_rec *o, int32_t sign)
 {

@@ -780,7 +780,18 @@ static void reload_and_restart(void)
     http(port, "GET", "/ready", NULL, NULL, &r);
     long long jobs = json_integer_value(json_object_get(r.json, "job_offers"));
     long long profiles = json_integer_value(json_object_get(r.json, "profiles"));
+    long long offers = jobs + json_integer_value(json_object_get(r.json, "trainings"));
     reply_free(&r);
+    CHECK(offers > 8 && profiles > 8);
+    /* Start-up streams rows in chunks, each sorted by area before it is inserted: chunks of a
+     * few rows, dividing neither table, so that the restart below crosses chunk borders, ends
+     * each table with a partial chunk and makes the streamer wait for room. */
+    int chunk = 2;
+    while (offers % chunk == 0 || profiles % chunk == 0)
+        chunk++;
+    char chunk_rows[16];
+    snprintf(chunk_rows, sizeof chunk_rows, "%d", chunk);
+    setenv("SKILLMATCH_LOAD_CHUNK_ROWS", chunk_rows, 1);
     const char *q = "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(
         03) "\"}]},\"limit\":50}";
     http(port, "POST", "/v1/match", NULL, q, &r);
