@@ -121,11 +121,25 @@ typedef struct metas {
     _Atomic(void *) segs[META_SEGS]; /* of offer_meta */
 } metas;
 
-/* Per offer slot, its grid cell (CELL_ANYWHERE when remote or unlocated): four bytes a slot,
- * so that queries drop offers beyond the radius box without touching their meta. */
-typedef struct slot_cells {
-    _Atomic(void *) segs[META_SEGS]; /* of uint32_t */
-} slot_cells;
+/*
+ * Per offer slot, where it is as a point on the unit sphere, in 16-bit fixed point (8 bytes
+ * a slot, in slot order): top-k drops an offer beyond the radius, or whose distance already
+ * keeps it out, without touching its meta or record (the chord between two points is at most
+ * their great-circle distance, so the test below never drops an offer that could enter).
+ */
+typedef struct slot_point {
+    int16_t x, y, z;
+    uint16_t on_site; /* 0: remote or unlocated, never dropped here */
+} slot_point;
+#define POINT_UNIT 32767.0
+/* Rounding each coordinate moves a point by at most sqrt(3) / 2 / POINT_UNIT (2.7e-5) on the
+ * unit sphere: the chord is taken that much shorter. */
+#define POINT_SLACK 3e-5
+#define EARTH_KM 6371.0
+
+typedef struct slot_points {
+    _Atomic(void *) segs[META_SEGS]; /* of slot_point */
+} slot_points;
 
 typedef struct slots {
     _Atomic(_Atomic(void *) *) segs[MAX_SEGS];
@@ -397,7 +411,7 @@ struct sm_matcher {
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
-    slot_cells offer_cells; /* likewise */
+    slot_points offer_points; /* likewise */
     sm_similarity *own_sim; /* the model built by sm_matcher_new, freed with the matcher */
     /* skills demand (demand.h), and per profile slot the skills it is one or two away by
      * (under the demand lock) */
@@ -490,14 +504,37 @@ static const offer_meta *meta_get(metas *ms, uint32_t slot)
     return seg_entry(ms->segs, slot, sizeof(offer_meta));
 }
 
-static uint32_t *cell_for_write(slot_cells *sc, uint32_t slot)
+static slot_point *point_for_write(slot_points *sp, uint32_t slot)
 {
-    return seg_entry_for_write(sc->segs, slot, sizeof(uint32_t));
+    return seg_entry_for_write(sp->segs, slot, sizeof(slot_point));
 }
 
-__attribute__((unused)) static const uint32_t *cell_get(slot_cells *sc, uint32_t slot)
+static const slot_point *point_get(slot_points *sp, uint32_t slot)
 {
-    return seg_entry(sc->segs, slot, sizeof(uint32_t));
+    return seg_entry(sp->segs, slot, sizeof(slot_point));
+}
+
+/* The unit vector of a place. */
+static void unit_vector(double lat, double lon, double v[3])
+{
+    const double rad = 3.14159265358979323846 / 180.0;
+    v[0] = cos(lat * rad) * cos(lon * rad);
+    v[1] = cos(lat * rad) * sin(lon * rad);
+    v[2] = sin(lat * rad);
+}
+
+static slot_point point_of(int on_site, double lat, double lon)
+{
+    slot_point p = {0, 0, 0, 0};
+    if (!on_site)
+        return p;
+    double v[3];
+    unit_vector(lat, lon, v);
+    p.x = (int16_t)lrint(v[0] * POINT_UNIT);
+    p.y = (int16_t)lrint(v[1] * POINT_UNIT);
+    p.z = (int16_t)lrint(v[2] * POINT_UNIT);
+    p.on_site = 1;
+    return p;
 }
 
 static void slots_free(slots *s, void (*free_fn)(void *))
@@ -911,7 +948,7 @@ void sm_matcher_free(sm_matcher *m)
     slots_free(&m->trainings, NULL);
     for (int k = 0; k < META_SEGS; k++) {
         sm_free(atomic_load(&m->offer_metas.segs[k]));
-        sm_free(atomic_load(&m->offer_cells.segs[k]));
+        sm_free(atomic_load(&m->offer_points.segs[k]));
     }
     cellmaps_free(m->job_cells, m->skill_space);
     for (size_t skill = 0; m->job_gridded && skill < m->skill_space; skill++)
@@ -1240,9 +1277,9 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     pthread_mutex_lock(&m->writer);
     offer_meta *meta = meta_for_write(&m->offer_metas, atomic_load(&m->offers.count));
-    uint32_t *where = cell_for_write(&m->offer_cells, atomic_load(&m->offers.count));
+    slot_point *where = point_for_write(&m->offer_points, atomic_load(&m->offers.count));
     if (where)
-        *where = r->remote || !r->has_location ? CELL_ANYWHERE : cell_of(r->lat, r->lon);
+        *where = point_of(!r->remote && r->has_location, r->lat, r->lon);
     uint32_t slot = meta && where ? slot_append(&m->offers, r) : NO_SLOT;
     rc = slot == NO_SLOT ? SM_ENOMEM : SM_OK;
     if (rc == SM_OK) {
@@ -2617,9 +2654,16 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
  * its exact score when it can still enter. Slots that crossed the highest
  * level come first; once the heap is full and its weakest score reaches a
  * level, every slot left has a smaller bound and is skipped unseen.
+ * screen(slot, bound), when given, may say from compact per-slot state that a
+ * slot cannot enter; prefetch(slot, step) fetches ahead, step 0 furthest.
  */
-static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uint32_t, double),
-                       void (*prefetch)(void *, uint32_t, int), void *ctx)
+typedef struct topk_calls {
+    int (*consider)(void *, uint32_t, double);
+    int (*screen)(void *, uint32_t, double);
+    void (*prefetch)(void *, uint32_t, int);
+} topk_calls;
+
+static int select_topk(sm_match_reader *r, size_t k, const topk_calls *calls, void *ctx)
 {
     /* One pass finds each listed slot's band, a second moves the slots band by band, the highest
      * first: place p holds band BANDS - p, and band 0 (below HOT_FLOOR, never considered here)
@@ -2646,6 +2690,11 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
     float done_above = INFINITY; /* every slot whose float bound reaches this was considered */
     size_t end = start[BANDS];   /* the end of band 1 */
     uint32_t p = 0;
+    /* place[] is free now: it holds each slot's screen, taken 16 ahead (the heap's floor only
+     * rises, so a slot screened out then stays out). */
+    uint8_t *pass = place;
+    for (size_t i = 0; i < end && i < 16; i++)
+        pass[i] = !calls->screen || calls->screen(ctx, sorted[i], sorted_hb[i]);
     for (size_t i = 0;; i++) {
         /* At the end of a band (or of several, empty): stop once no slot below can enter. */
         for (; p < BANDS && i == start[p + 1]; p++) {
@@ -2656,14 +2705,23 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
         if (i >= end)
             break;
         /* When many slots tie on skills, filters and distance decide: their records are
-         * misses, fetched ahead in two steps (where a record is, then the record), for the
-         * slots that can still enter (the heap's floor only rises). */
-        if (i + 16 < end && could_enter(r, k, sorted_hb[i + 16], sorted[i + 16]))
-            prefetch(ctx, sorted[i + 16], 0);
-        if (i + 8 < end && could_enter(r, k, sorted_hb[i + 8], sorted[i + 8]))
-            prefetch(ctx, sorted[i + 8], 1);
+         * misses, fetched ahead in three steps (what screens them, then where a record is and
+         * its meta, then the record), for the slots that can still enter. */
+        if (i + 24 < end)
+            calls->prefetch(ctx, sorted[i + 24], 0);
+        if (i + 16 < end) {
+            size_t j = i + 16;
+            pass[j] = could_enter(r, k, sorted_hb[j], sorted[j]) &&
+                      (!calls->screen || calls->screen(ctx, sorted[j], sorted_hb[j]));
+            if (pass[j])
+                calls->prefetch(ctx, sorted[j], 1);
+        }
+        if (i + 8 < end && pass[i + 8] && could_enter(r, k, sorted_hb[i + 8], sorted[i + 8]))
+            calls->prefetch(ctx, sorted[i + 8], 2);
         double bound = sorted_hb[i];
-        int rc = could_enter(r, k, bound, sorted[i]) ? consider(ctx, sorted[i], bound) : SM_OK;
+        int rc = pass[i] && could_enter(r, k, bound, sorted[i])
+                     ? calls->consider(ctx, sorted[i], bound)
+                     : SM_OK;
         if (rc != SM_OK)
             return rc;
     }
@@ -2675,7 +2733,7 @@ static int select_topk(sm_match_reader *r, size_t k, int (*consider)(void *, uin
             continue;
         double bound = acc_bound(r, slot);
         int rc = (float)bound < done_above && could_enter(r, k, bound, slot)
-                     ? consider(ctx, slot, bound)
+                     ? calls->consider(ctx, slot, bound)
                      : SM_OK;
         if (rc != SM_OK)
             return rc;
@@ -2690,17 +2748,54 @@ typedef struct topk_ctx {
     const offer_view *ov;
     int32_t today;
     size_t k;
+    int located;   /* the profile has a location: screen_offer applies */
+    double at[3];  /* its unit vector */
+    double scale;  /* the distance at which the penalty is whole */
 } topk_ctx;
+
+static topk_ctx offers_ctx(sm_match_reader *r, const profile_view *pv, int32_t today, size_t k)
+{
+    topk_ctx c = {r, pv, NULL, today, k, pv->has_location, {0, 0, 0},
+                  pv->radius_km > 0 ? pv->radius_km : 50.0};
+    if (c.located)
+        unit_vector(pv->lat, pv->lon, c.at);
+    return c;
+}
 
 static void prefetch_offer(void *arg, uint32_t slot, int step)
 {
     topk_ctx *c = arg;
     if (step == 0) {
+        __builtin_prefetch(point_get(&c->r->m->offer_points, slot));
+    } else if (step == 1) {
         __builtin_prefetch(meta_get(&c->r->m->offer_metas, slot));
         __builtin_prefetch(slot_ref(&c->r->m->offers, slot));
     } else {
         __builtin_prefetch(slot_get(&c->r->m->offers, slot));
     }
+}
+
+/*
+ * Whether an on-site offer could still enter, as far as its distance says (admit's radius
+ * and penalty): the great-circle distance is at least the chord times the Earth's radius,
+ * and the chord between the rounded points is shortened by their rounding, so the distance
+ * used here is never more than admit's and the factor never less.
+ */
+static int screen_offer(void *arg, uint32_t slot, double bound)
+{
+    topk_ctx *c = arg;
+    const slot_point *pt = point_get(&c->r->m->offer_points, slot);
+    if (!c->located || !pt || !pt->on_site)
+        return 1;
+    double dx = pt->x / POINT_UNIT - c->at[0], dy = pt->y / POINT_UNIT - c->at[1],
+           dz = pt->z / POINT_UNIT - c->at[2];
+    double near_km = (sqrt(dx * dx + dy * dy + dz * dz) - POINT_SLACK) * EARTH_KM;
+    if (near_km <= 0)
+        return 1;
+    if (c->pv->radius_km > 0 && near_km > c->pv->radius_km)
+        return 0;
+    double factor = 1.0 - DISTANCE_PENALTY * (near_km < c->scale ? near_km / c->scale : 1.0);
+    return could_enter(c->r, c->k, bound * factor, slot);
 }
 
 static int consider_offer(void *arg, uint32_t slot, double bound)
@@ -2723,9 +2818,9 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
 static void prefetch_candidate(void *arg, uint32_t slot, int step)
 {
     topk_ctx *c = arg;
-    if (step == 0)
+    if (step == 1)
         __builtin_prefetch(slot_ref(&c->r->m->profiles, slot));
-    else
+    else if (step == 2)
         __builtin_prefetch(slot_get(&c->r->m->profiles, slot));
 }
 
@@ -2786,9 +2881,10 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         rc = accumulate_jobs(r, &pv, &box);
         /* Top-k: the bound bounds the final score (distance only lowers it); whatever can still
          * enter is scored exactly from its record. */
-        topk_ctx ctx = {r, &pv, NULL, today, k};
+        topk_ctx ctx = offers_ctx(r, &pv, today, k);
+        static const topk_calls calls = {consider_offer, screen_offer, prefetch_offer};
         if (rc == SM_OK)
-            rc = select_topk(r, k, consider_offer, prefetch_offer, &ctx);
+            rc = select_topk(r, k, &calls, &ctx);
     }
     rc = explain_offers(r, &pv, today, opts, rc);
     return finish_query(r, rc, err);
@@ -2904,9 +3000,10 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     }
     if (rc == SM_OK)
         rc = walk_blocks(r, count, e, 0);
-    topk_ctx ctx = {r, NULL, &ov, today, k};
+    topk_ctx ctx = {r, NULL, &ov, today, k, 0, {0, 0, 0}, 0};
+    static const topk_calls calls = {consider_candidate, NULL, prefetch_candidate};
     if (rc == SM_OK)
-        rc = select_topk(r, k, consider_candidate, prefetch_candidate, &ctx);
+        rc = select_topk(r, k, &calls, &ctx);
     sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
         const profile_rec *p = slot_get(&m->profiles, r->heap[i].slot);
