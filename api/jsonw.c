@@ -2,6 +2,7 @@
 #include "api/jsonw.h"
 #include "taxonomy/alloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,12 +32,48 @@ void jsonw_raw(jsonw *w, const char *s, size_t len)
     w->data[w->len] = '\0';
 }
 
+/*
+ * How many of s's first bytes need no escaping, eight at a time: a byte below 0x20, a quote
+ * or a backslash stops it (exact tests on whole words: (v - n) & ~v & 0x80.. is set when some
+ * byte is below n, for n <= 128). Labels and URIs rarely hold any, so most strings are one copy.
+ */
+static size_t plain_prefix(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v, q, b;
+        memcpy(&v, s + i, 8);
+        q = v ^ (ones * '"');
+        b = v ^ (ones * '\\');
+        if (((v - ones * 0x20) & ~v & highs) | ((q - ones) & ~q & highs) |
+            ((b - ones) & ~b & highs))
+            break;
+    }
+    while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 void jsonw_string(jsonw *w, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    jsonw_raw(w, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t run = plain_prefix(s, len);
+    if (w->failed)
+        return;
+    if (sm_grow((void **)&w->data, &w->cap, w->len + run + 3, 1) != 0) {
+        w->failed = 1;
+        return;
+    }
+    w->data[w->len] = '"';
+    memcpy(w->data + w->len + 1, s, run);
+    w->len += run + 1;
+    if (run == len) {
+        w->data[w->len++] = '"';
+        w->data[w->len] = '\0';
+        return;
+    }
+    for (size_t i = run; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;

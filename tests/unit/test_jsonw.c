@@ -98,4 +98,62 @@ static void uint_matches_printf(void)
     jsonw_free(&w);
 }
 
-SM_TEST_MAIN("test_jsonw", T(fixed_matches_printf), T(fixed_known_values), T(uint_matches_printf))
+/* The escaping the writer must produce, byte by byte. */
+static size_t reference_string(char *out, const char *s, size_t len)
+{
+    size_t n = 0;
+    out[n++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            n += (size_t)sprintf(out + n, "\\%c", c);
+        else if (c == '\n')
+            n += (size_t)sprintf(out + n, "\\n");
+        else if (c == '\r')
+            n += (size_t)sprintf(out + n, "\\r");
+        else if (c == '\t')
+            n += (size_t)sprintf(out + n, "\\t");
+        else if (c < 0x20)
+            n += (size_t)sprintf(out + n, "\\u%04x", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+    return n;
+}
+
+/* Strings of every length up to 40 with a byte to escape (or none) at each place, in text
+ * with UTF-8: the word-at-a-time scan must stop exactly where the byte-wise one would. */
+static void string_escapes_like_bytewise(void)
+{
+    jsonw w = {0};
+    const char specials[] = {'"', '\\', '\n', '\r', '\t', 0x01, 0x1f, 0};
+    const char *base = "Agent d\xe2\x80\x99" "entretien \xc3\xa9t\xc3\xa9 -- 0123456789abcdefghij";
+    char in[64], want[512];
+    int cases = 0;
+    for (size_t len = 0; len <= 40; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                memcpy(in, base, len);
+                if (at < len)
+                    in[at] = specials[k];
+                size_t n = reference_string(want, in, len);
+                jsonw_reset(&w);
+                jsonw_lit(&w, "x");
+                jsonw_string(&w, in, len);
+                if (w.len != n + 1 || memcmp(w.data + 1, want, n) != 0 || w.data[w.len] != '\0') {
+                    fprintf(stderr, "    length %zu, byte %d at %zu: %s, expected %s\n", len,
+                            specials[k], at, w.data + 1, want);
+                    CHECK(0);
+                    jsonw_free(&w);
+                    return;
+                }
+                cases++;
+            }
+    CHECK_INT(cases, 41 * 42 / 2 * 8);
+    jsonw_free(&w);
+}
+
+SM_TEST_MAIN("test_jsonw", T(fixed_matches_printf), T(fixed_known_values), T(uint_matches_printf),
+             T(string_escapes_like_bytewise))
