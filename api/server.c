@@ -4,8 +4,9 @@
  * Start-up: check the database (migrated, fsync and synchronous_commit on),
  * build the first generation from it (taxonomy, offers, profiles), start the
  * writer thread, then listen. libmicrohttpd runs one HTTP worker per core
- * (epoll). A request that only computes (matching an inline profile, the
- * taxonomy routes, health, metrics) is answered on its worker; any other
+ * (epoll). A request that only computes (the taxonomy routes, health,
+ * metrics) is answered on its worker, except matching an inline profile,
+ * which waits in one queue for a compute thread per core; any other
  * (writes, document reads, unknown keys, Idempotency-Key) is suspended and
  * handed to a pool of blocking workers, which may wait on PostgreSQL or on
  * the writer, then resume it with its answer (api/README.md says why).
@@ -466,6 +467,7 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
 
 typedef struct blocking {
     sm_service *s;
+    int fast; /* the compute pool: its threads take readers from the fast pool */
     pthread_mutex_t lock;
     pthread_cond_t work;
     conn_state *head, *tail;
@@ -477,7 +479,8 @@ typedef struct blocking {
 static void *blocking_main(void *arg)
 {
     blocking *b = arg;
-    sm_gen_thread_slow();
+    if (!b->fast)
+        sm_gen_thread_slow();
     for (;;) {
         pthread_mutex_lock(&b->lock);
         while (!b->head && !b->stopping)
@@ -511,6 +514,8 @@ static void blocking_submit(blocking *b, conn_state *cs)
 }
 
 static blocking *the_blocking; /* the server's, for handle() */
+/* The compute pool, one thread per core, when it started: inline matches queue there. */
+static blocking *the_compute;
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
@@ -557,16 +562,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return answer(conn, cs);
     if (atomic_load(&cs->state) == 1) /* still with a worker (a spurious call) */
         return MHD_YES;
+    blocking *to = the_blocking;
     if (runs_inline(s, conn, url, method, cs)) {
-        process(s, conn, url, method, cs);
-        return answer(conn, cs);
+        /* Matches, the costly inline work, wait in one queue for the compute threads: any
+         * free core takes the oldest, where each HTTP worker's own connections would wait
+         * behind its slowest query. */
+        if (!the_compute || cs->too_big || strcmp(url, "/v1/match") != 0) {
+            process(s, conn, url, method, cs);
+            return answer(conn, cs);
+        }
+        to = the_compute;
     }
     cs->conn = conn;
     cs->url = url;
     cs->method = method;
     atomic_store(&cs->state, 1);
     MHD_suspend_connection(conn);
-    blocking_submit(the_blocking, cs);
+    blocking_submit(to, cs);
     return MHD_YES;
 }
 
@@ -710,6 +722,21 @@ int sm_cmd_serve(int argc, char **argv)
     the_blocking = &b;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned http_workers = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
+    static blocking compute;
+    memset(&compute, 0, sizeof compute);
+    compute.s = &s;
+    compute.fast = 1;
+    pthread_mutex_init(&compute.lock, NULL);
+    pthread_cond_init(&compute.work, NULL);
+    /* SKILLMATCH_NO_COMPUTE=1 answers matches on the HTTP workers instead (the A/B in
+     * bench/RESULTS.md). */
+    const char *no_compute = getenv("SKILLMATCH_NO_COMPUTE");
+    for (; compute.started < (int)http_workers && !(no_compute && *no_compute == '1');
+         compute.started++)
+        if (pthread_create(&compute.threads[compute.started], NULL, blocking_main, &compute) != 0)
+            break;
+    if (compute.started)
+        the_compute = &compute;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
@@ -740,12 +767,15 @@ int sm_cmd_serve(int argc, char **argv)
     fprintf(stderr, "skillmatch: signal %d, stopping\n", sig);
     /* Stop taking connections, let the workers answer what they hold, then stop. */
     MHD_quiesce_daemon(d);
-    pthread_mutex_lock(&b.lock);
-    b.stopping = 1;
-    pthread_cond_broadcast(&b.work);
-    pthread_mutex_unlock(&b.lock);
-    for (int i = 0; i < b.started; i++)
-        pthread_join(b.threads[i], NULL);
+    blocking *pools[] = {&b, &compute};
+    for (int p = 0; p < 2; p++) {
+        pthread_mutex_lock(&pools[p]->lock);
+        pools[p]->stopping = 1;
+        pthread_cond_broadcast(&pools[p]->work);
+        pthread_mutex_unlock(&pools[p]->lock);
+        for (int i = 0; i < pools[p]->started; i++)
+            pthread_join(pools[p]->threads[i], NULL);
+    }
     MHD_stop_daemon(d);
     sm_writer_stop(s.writer);
     sm_service_release(&s, s.gen);
