@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# bench/api_ab.sh: two builds of the server side by side on the database `make bench-api` left
+# in bench/out/api (1M job offers, 1M profiles), alternating so that both see the same
+# machine: the shared machines drift by ±20% within minutes, so only ratios measured in one
+# sitting mean anything.
+#
+#   bench/api_ab.sh OLD_BINARY NEW_BINARY [ROUNDS [SECONDS]]
+#
+# Each round starts each binary in turn, times start-up until /ready, then runs wrk with
+# bench/wrk_post.lua and the 1,000 match bodies (16 connections, 2 threads, SECONDS, default
+# 20) and reads the server's CPU time from /proc. One line per run, then the medians.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 2 ] || { echo "usage: bench/api_ab.sh OLD_BINARY NEW_BINARY [ROUNDS [SECONDS]]" >&2; exit 2; }
+old=$1 new=$2 rounds=${3:-3} secs=${4:-20}
+out=bench/out/api
+[ -d "$out/pg" ] && [ -f "$out/match_bodies.txt" ] ||
+  { echo "api_ab: no benchmark database in $out: run make bench-api first" >&2; exit 1; }
+export SM_PG_PORT=5496
+sql/pg-private.sh start "$out/pg" >/dev/null
+eval "$(sql/pg-private.sh env "$out/pg")"
+export PGHOST PGPORT PGUSER
+db="host=$PGHOST port=$PGPORT user=$PGUSER dbname=skillmatch_bench"
+key=$(build/skillmatch keys create --org api-ab --role inclusion_org --rate-limit 10000000 \
+      --db "$db" | tail -n 1)
+listen=127.0.0.1:18080
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; sql/pg-private.sh stop "$out/pg" >/dev/null' EXIT
+run() { # binary label
+  local t0 t1 c0 c1 line
+  t0=$(date +%s.%N)
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$1" serve --listen "$listen" --db "$db" \
+    --per-ip-connections 256 2> "$out/ab_server.log" &
+  server=$!
+  until curl -fs "http://$listen/ready" >/dev/null 2>&1; do
+    kill -0 "$server" 2>/dev/null || { echo "api_ab: $1 stopped" >&2; cat "$out/ab_server.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  t1=$(date +%s.%N)
+  c0=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  line=$(BODIES=$out/match_bodies.txt KEY=$key wrk -t2 -c16 -d"${secs}s" --latency \
+         -s bench/wrk_post.lua "http://$listen/v1/match" | grep '^WRK')
+  c1=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  kill "$server"; wait "$server" 2>/dev/null || true; server=
+  printf '%s start_s=%.1f %s cores=%.2f\n' "$2" "$(echo "$t1 - $t0" | bc -l)" \
+    "$(echo "$line" | sed 's/^WRK //; s/requests=[0-9]* duration_s=[0-9.]* //')" \
+    "$(echo "($c1 - $c0) / 100 / $secs" | bc -l)"
+}
+results=$(mktemp)
+for i in $(seq "$rounds"); do
+  run "$old" old | tee -a "$results"
+  run "$new" new | tee -a "$results"
+done
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for who in old new; do
+  f() { grep "^$who " "$results" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p" | median; }
+  echo "median $who: start_s=$(f start_s) rps=$(f rps) p50_ms=$(f p50_ms) p99_ms=$(f p99_ms) cores=$(f cores)"
+done
+rm -f "$results"
