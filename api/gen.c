@@ -111,11 +111,12 @@ typedef int (*row_fn)(sm_gen *g, char **f, int nf, sm_error *err);
 typedef uint32_t (*cell_fn)(char **f, int nf);
 
 /*
- * A COPY's rows kept whole, then inserted in area order (sm_area_cell): the index gives the
- * offers (or profiles) of one area neighbouring slots, so a located query works in compact
- * ranges of per-slot state, and the inserts themselves run faster (bench/RESULTS.md).
+ * A chunk of a COPY's rows kept whole, then inserted in area order (sm_area_cell): the index
+ * gives the offers (or profiles) of one area neighbouring slots, so a located query works in
+ * compact ranges of per-slot state, and the inserts themselves run faster (bench/RESULTS.md).
+ * The text goes into blocks of STASH_CHUNK bytes.
  */
-#define STASH_CHUNK ((size_t)32 << 20)
+#define STASH_CHUNK ((size_t)8 << 20)
 
 typedef struct stash {
     char **chunks;
@@ -227,7 +228,6 @@ static double num(const char *s)
 {
     return s ? strtod(s, NULL) : 0;
 }
-
 
 static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
 {
