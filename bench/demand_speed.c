@@ -25,9 +25,10 @@
 #include <libpq-fe.h>
 #include <stdarg.h>
 
+/* The matcher's grid cell of a place (rows of 1,024 cells of half a degree). */
 static uint32_t cell_of(double lat, double lon)
 {
-    return (uint32_t)floor((lat + 90.0) / 0.5) * 1024u + (uint32_t)floor((lon + 180.0) / 0.5);
+    return sm_area_cell(1, 0, lat, lon);
 }
 
 /* The rows of grid cells the matcher sums for an area (matcher.c: radius_box, area_spans). */
@@ -155,22 +156,14 @@ int main(int argc, char **argv)
     double *up = malloc(n_offers * sizeof *up);
     for (size_t i = 0; i < n_offers; i++) {
         sm_requirement reqs[24];
-        size_t oi, n = make_offer(&r, reqs, &oi);
-        snprintf(id, sizeof id, "o%zu", i);
         sm_offer o;
-        memset(&o, 0, sizeof o);
-        o.id = id;
-        o.kind = SM_OFFER_JOB;
-        o.requirements = reqs;
-        o.requirement_count = n;
-        o.location = place(&r);
-        o.remote = rnd(&r, 20) == 0;
-        o.occupation = occs[oi].id;
+        gen_job_offer(&r, i, reqs, id, &o);
+        size_t n = o.requirement_count;
         double a = now();
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK)
             return 1;
         up[i] = now() - a;
-        uint32_t cell = o.remote ? UINT32_MAX : cell_of(o.location.lat, o.location.lon);
+        uint32_t cell = sm_area_cell(1, o.remote, o.location.lat, o.location.lon);
         for (size_t k = 0; k < n && !o.remote; k++)
             put(b, "%u\t%u\t%c\n", cell, reqs[k].skill, reqs[k].essential ? 't' : 'f');
     }

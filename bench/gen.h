@@ -161,6 +161,26 @@ static size_t make_claims(rng_t *r, sm_skill_claim *c, size_t want)
     return n;
 }
 
+/*
+ * A job offer as demand_speed and path_speed generate it: make_offer's requirements in reqs
+ * (room for 24), id "o<i>" in id (room for 32), the occupation's French label as its title,
+ * a place, 1 in 20 remote. Fields not named stay zero.
+ */
+static inline void gen_job_offer(rng_t *r, size_t i, sm_requirement *reqs, char *id, sm_offer *o)
+{
+    size_t oi, n = make_offer(r, reqs, &oi);
+    snprintf(id, 32, "o%zu", i);
+    memset(o, 0, sizeof *o);
+    o->id = id;
+    o->title = sm_taxonomy_label_any(tx, occs[oi].id, SM_LANG_FR);
+    o->kind = SM_OFFER_JOB;
+    o->requirements = reqs;
+    o->requirement_count = n;
+    o->location = place(r);
+    o->remote = rnd(r, 20) == 0;
+    o->occupation = occs[oi].id;
+}
+
 /* Reads the occupations of tx and prepares the Zipf popularity; r seeds the shuffle. */
 static void gen_setup(const sm_taxonomy *taxonomy, rng_t *r)
 {

@@ -51,19 +51,9 @@ int main(int argc, char **argv)
     double t0 = now();
     for (size_t i = 0; i < n_offers; i++) {
         sm_requirement reqs[24];
-        size_t oi, n = make_offer(&r, reqs, &oi);
-        snprintf(id, sizeof id, "o%zu", i);
         sm_offer o;
-        memset(&o, 0, sizeof o);
-        o.id = id;
-        o.title = sm_taxonomy_label_any(tx, occs[oi].id, SM_LANG_FR);
-        o.kind = SM_OFFER_JOB;
-        o.requirements = reqs;
-        o.requirement_count = n;
-        o.location = place(&r);
-        o.remote = rnd(&r, 20) == 0;
+        gen_job_offer(&r, i, reqs, id, &o);
         o.valid_through = TODAY + 60;
-        o.occupation = occs[oi].id;
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "path_speed: %s\n", err.message);
             return 1;
