@@ -4,6 +4,7 @@
  * and inserted into a new matcher; the per-thread scratch pools; the
  * vocabularies of records.h.
  */
+#include "api/jsonw.h"
 #include "api/records.h"
 #include "api/search.h"
 #include "api/service.h"
@@ -520,8 +521,36 @@ static int load_tables(sm_gen *g, PGconn *c, loader *l, double *t_off, sm_error 
 }
 
 /* The parts of a generation built from its taxonomy: matcher, extractor, search. */
+/* Escapes every concept's URI and labels once (sm_gen_concept_json). */
+static int build_concept_json(sm_gen *g)
+{
+    size_t n = sm_taxonomy_count(g->tx);
+    jsonw w = {0};
+    uint32_t *at = malloc((n * SM_CJ_EACH + 1) * sizeof *at);
+    if (!at)
+        return SM_ENOMEM;
+    for (uint32_t id = 0; id < n && !w.failed; id++)
+        for (unsigned what = 0; what < SM_CJ_EACH; what++) {
+            const char *s = what == SM_CJ_URI
+                                ? sm_taxonomy_uri(g->tx, id)
+                                : sm_taxonomy_label_any(g->tx, id, (sm_lang)(what - SM_CJ_LABEL));
+            at[(size_t)id * SM_CJ_EACH + what] = (uint32_t)w.len;
+            jsonw_string(&w, s, strlen(s));
+        }
+    if (w.failed || w.len > UINT32_MAX) {
+        free(at);
+        jsonw_free(&w);
+        return SM_ENOMEM;
+    }
+    at[n * SM_CJ_EACH] = (uint32_t)w.len;
+    g->cj = (sm_concept_json){w.data, at, n};
+    return SM_OK;
+}
+
 static int build_indexes(sm_gen *g, sm_error *err)
 {
+    if (build_concept_json(g) != SM_OK)
+        return sm_error_set(err, SM_ENOMEM, "concept labels: out of memory");
     if (sm_matcher_new(g->tx, &g->m) != SM_OK)
         return sm_error_set(err, SM_ENOMEM, "matcher: out of memory");
     /* The demand counters are counted after the load, by the demand worker: start-up does
@@ -631,6 +660,8 @@ void sm_gen_free(sm_gen *g)
     for (unsigned i = 0; i < g->extraction_made; i++)
         sm_extraction_free(g->extractions[i]);
     sm_skill_search_free(g->search);
+    free(g->cj.text);
+    free(g->cj.at);
     sm_extractor_free(g->ex);
     sm_matcher_free(g->m);
     sm_taxonomy_free(g->tx);

@@ -226,6 +226,14 @@ static void w_str(jsonw *w, const char *s)
     jsonw_string(w, s, strlen(s));
 }
 
+/* A concept's URI or label, escaped at load (sm_gen_concept_json). */
+static void w_concept(jsonw *w, const sm_gen *g, uint32_t id, unsigned what)
+{
+    size_t len;
+    const char *s = sm_gen_concept_json(g, id, what, &len);
+    jsonw_raw(w, s, len);
+}
+
 static void w_num(jsonw *w, const char *key, double v)
 {
     jsonw_lit(w, key);
@@ -257,13 +265,13 @@ static void write_result(jsonw *w, sm_gen *g, const sm_match_result *res, sm_lan
     for (size_t i = 0; i < res->matched_count; i++) {
         const sm_match_item *it = &res->matched[i];
         jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
-        w_str(w, sm_taxonomy_uri(g->tx, it->required));
+        w_concept(w, g, it->required, SM_CJ_URI);
         jsonw_lit(w, ",\"label\":");
-        w_str(w, sm_taxonomy_label_any(g->tx, it->required, lang));
+        w_concept(w, g, it->required, SM_CJ_LABEL + lang);
         jsonw_lit(w, it->essential ? ",\"essential\":true,\"via\":" : ",\"essential\":false,\"via\":");
-        w_str(w, sm_taxonomy_uri(g->tx, it->via));
+        w_concept(w, g, it->via, SM_CJ_URI);
         jsonw_lit(w, ",\"via_label\":");
-        w_str(w, sm_taxonomy_label_any(g->tx, it->via, lang));
+        w_concept(w, g, it->via, SM_CJ_LABEL + lang);
         jsonw_lit(w, ",\"tier\":");
         w_str(w, tier_names[it->tier < 3 ? it->tier : 2]);
         w_num(w, ",\"similarity\":", it->similarity);
@@ -275,9 +283,9 @@ static void write_result(jsonw *w, sm_gen *g, const sm_match_result *res, sm_lan
     for (size_t i = 0; i < res->missing_count; i++) {
         const sm_requirement *m = &res->missing[i];
         jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
-        w_str(w, sm_taxonomy_uri(g->tx, m->skill));
+        w_concept(w, g, m->skill, SM_CJ_URI);
         jsonw_lit(w, ",\"label\":");
-        w_str(w, sm_taxonomy_label_any(g->tx, m->skill, lang));
+        w_concept(w, g, m->skill, SM_CJ_LABEL + lang);
         jsonw_lit(w, m->essential ? ",\"essential\":true}" : ",\"essential\":false}");
     }
     jsonw_lit(w, "],\"justification\":");

@@ -41,6 +41,8 @@
 #define DEFAULT_KEY_RATE 1200   /* requests a minute per key */
 #define DEFAULT_ANON_RATE 300   /* requests a minute per address without a key */
 #define ANON_PROFILES_PER_HOUR 20
+/* Connections per HTTP worker up to which it waits with poll(2) rather than epoll(7). */
+#define POLL_MAX_CONNECTIONS 256u
 
 static const sm_route routes[] = {
     {"GET", "/health", sm_route_health, SM_ACCESS_PUBLIC, "health"},
@@ -737,8 +739,14 @@ int sm_cmd_serve(int argc, char **argv)
             break;
     if (compute.started)
         the_compute = &compute;
+    /* poll(2) while each worker has at most POLL_MAX_CONNECTIONS: epoll costs a suspended
+     * connection two epoll_ctl calls and a failed read (8.3 system calls a match against 6.3,
+     * api/README.md); its O(1) wait only pays with many connections per worker. */
+    unsigned poll_flag = (unsigned long)max_conn <= POLL_MAX_CONNECTIONS * http_workers
+                             ? MHD_USE_POLL
+                             : MHD_USE_EPOLL;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+        MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, http_workers, MHD_OPTION_CONNECTION_LIMIT,
