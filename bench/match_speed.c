@@ -225,6 +225,30 @@ int main(int argc, char **argv)
     run_queries(&w1);
     percentiles("offers_query", lat, n_queries);
     print_stats("offers_query", &w1.sum, n_queries);
+    /* The same queries accumulated one posting at a time, then sixteen at a time (AVX-512),
+     * in turn, five rounds each: medians of the rounds' p50 and p99, and their ratio, from
+     * one process (the machine drifts between runs more than the difference). */
+    if (sm_matcher_set_wide(m, 1)) {
+        double p50[2][5], p99[2][5];
+        for (int round = 0; round < 5; round++)
+            for (int wide = 0; wide < 2; wide++) {
+                sm_matcher_set_wide(m, wide);
+                worker w = {0, n_queries, lat, 0, {0}};
+                run_queries(&w);
+                qsort(lat, n_queries, sizeof *lat, cmp_double);
+                p50[wide][round] = lat[n_queries / 2] * 1e6;
+                p99[wide][round] = lat[n_queries * 99 / 100] * 1e6;
+            }
+        sm_matcher_set_wide(m, 1);
+        for (int wide = 0; wide < 2; wide++) {
+            qsort(p50[wide], 5, sizeof(double), cmp_double);
+            qsort(p99[wide], 5, sizeof(double), cmp_double);
+        }
+        printf("offers_query_scalar_p50_us=%.1f\noffers_query_scalar_p99_us=%.1f\n"
+               "offers_query_wide_p50_us=%.1f\noffers_query_wide_p99_us=%.1f\n"
+               "wide_speedup_p50=%.2f\n",
+               p50[0][2], p99[0][2], p50[1][2], p99[1][2], p50[0][2] / p50[1][2]);
+    }
     pthread_t th[2];
     worker w2[2] = {{0, n_queries, NULL, 0, {0}}, {n_queries / 2, n_queries, NULL, 0, {0}}};
     double s2 = now();

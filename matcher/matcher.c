@@ -24,6 +24,7 @@
 #include "taxonomy/strmap.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -408,6 +409,7 @@ struct sm_matcher {
     /* writer only: per skill, postings of emptied slots still in its lists (see compaction) */
     uint32_t *job_skill_dead, *profile_skill_dead;
     uint32_t grid_min_coarse_postings, grid_min_job_postings, grid_min_profile_postings;
+    int wide; /* job postings are accumulated sixteen at a time (accumulate_wide) */
     _Atomic size_t job_count, training_count, profile_count;
     _Atomic size_t bytes;
     metas offer_metas;      /* per offer slot, written before the slot is published */
@@ -921,6 +923,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->grid_min_coarse_postings = GRID_MIN_COARSE_JOB_POSTINGS;
     m->grid_min_job_postings = GRID_MIN_JOB_POSTINGS;
     m->grid_min_profile_postings = GRID_MIN_PROFILE_POSTINGS;
+    sm_matcher_set_wide(m, 1);
     m->rarity = sm_malloc((m->skill_space + 1) * sizeof(float));
     if (!m->epoch || !m->offer_ids || !m->profile_ids || !m->job_cells || !m->job_gridded ||
         !m->training_lists || !m->demand || !m->profile_cells ||
@@ -1827,6 +1830,88 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
            ((v & BOUND_MAX) * (v >> DEPTH_SHIFT) >= floor);
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SM_ACC_WIDE 1
+#include <immintrin.h>
+
+/*
+ * accumulate() for job postings, sixteen at a time with AVX-512 (gather, scatter, compress),
+ * when the CPU has it: the same additions in the same order, so the same accumulators and the
+ * same list of crossings. A list holds a slot once, so the sixteen slots differ; sixteen with
+ * two equal neighbours (which a list never holds) are left to the scalar loop, as is the tail.
+ * Returns how many postings it took.
+ */
+__attribute__((target("avx512f,popcnt"))) static uint32_t
+accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *items, uint32_t n,
+                uint32_t stamp, uint32_t floor, uint32_t credit)
+{
+    _Static_assert(sizeof(posting) == 8 && offsetof(posting, slot) == 0,
+                   "a posting is its slot, then its packed fields, in one 64-bit lane");
+    const __m512i v_stamp = _mm512_set1_epi32((int)stamp), v_max = _mm512_set1_epi32(ACC_MAX),
+                  v_bound = _mm512_set1_epi32(BOUND_MAX), v_floor = _mm512_set1_epi32((int)floor),
+                  q_share = _mm512_set1_epi64(0x3FFFFF), q_credit = _mm512_set1_epi64(credit),
+                  q_one = _mm512_set1_epi64(1);
+    size_t hn = *hn_io;
+    uint32_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        if (i + 48 <= n) /* the accumulators two rounds ahead */
+            for (uint32_t j = i + 32; j < i + 48; j++)
+                __builtin_prefetch(&acc[items[j].slot], 1);
+        __m512i q0 = _mm512_loadu_si512(items + i), q1 = _mm512_loadu_si512(items + i + 8);
+        __m512i sl = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(q0)),
+                                           _mm512_cvtepi64_epi32(q1), 1);
+        if (_mm512_mask_cmpeq_epi32_mask(0x7FFF, sl, _mm512_alignr_epi32(sl, sl, 1)))
+            break;
+        /* ADD(p) of accumulate(), in 64-bit lanes: (share x credit >> ACC_SHIFT) + 1 + the
+         * depth increment */
+        __m512i a[2];
+        for (int h = 0; h < 2; h++) {
+            __m512i packed = _mm512_srli_epi64(h ? q1 : q0, 32);
+            __m512i part = _mm512_srli_epi64(
+                _mm512_mul_epu32(_mm512_and_si512(packed, q_share), q_credit), ACC_SHIFT);
+            __m512i inc = _mm512_slli_epi64(_mm512_srli_epi64(packed, 26), DEPTH_SHIFT);
+            a[h] = _mm512_add_epi64(_mm512_add_epi64(part, q_one), inc);
+        }
+        __m512i add = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(a[0])),
+                                         _mm512_cvtepi64_epi32(a[1]), 1);
+        __m512i x = _mm512_xor_si512(_mm512_i32gather_epi32(sl, acc, 4), v_stamp);
+        __m512i old = _mm512_maskz_mov_epi32(_mm512_cmple_epu32_mask(x, v_max), x);
+        __m512i v = _mm512_add_epi32(old, add);
+        _mm512_i32scatter_epi32(acc, sl, _mm512_or_si512(v, v_stamp), 4);
+        __m512i was = _mm512_mullo_epi32(_mm512_and_si512(old, v_bound),
+                                         _mm512_srli_epi32(old, DEPTH_SHIFT)),
+                now = _mm512_mullo_epi32(_mm512_and_si512(v, v_bound),
+                                         _mm512_srli_epi32(v, DEPTH_SHIFT));
+        __mmask16 crossed =
+            _mm512_cmplt_epu32_mask(was, v_floor) & _mm512_cmpge_epu32_mask(now, v_floor);
+        /* sixteen written, the crossed ones first: hot has room (ensure_sl) */
+        _mm512_storeu_si512(hot + hn, _mm512_maskz_compress_epi32(crossed, sl));
+        hn += (size_t)__builtin_popcount(crossed);
+    }
+    *hn_io = hn;
+    return i;
+}
+
+static int wide_supported(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
+}
+#else
+#define SM_ACC_WIDE 0
+static int wide_supported(void)
+{
+    return 0;
+}
+#endif
+
+int sm_matcher_set_wide(sm_matcher *m, int on)
+{
+    const char *off = getenv("SKILLMATCH_NO_AVX512");
+    m->wide = on && wide_supported() && !(off && *off == '1');
+    return m->wide;
+}
+
 /*
  * The inner loop of every query: adds each posting's bound to its slot's
  * accumulator. offers: the add is the posting's share times table[0], the
@@ -1848,6 +1933,11 @@ static inline __attribute__((always_inline)) void accumulate(sm_match_reader *r,
     const uint32_t floor = (uint32_t)(HOT_FLOOR * ACC_UNIT) * DEPTH_FULL;
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
     const uint64_t credit = table[0];
+#if SM_ACC_WIDE
+    if (offers && r->m->wide)
+        i = accumulate_wide(acc, hot, &hn, items, n, stamp, floor, (uint32_t)credit);
+    ahead = ahead > i ? ahead : i;
+#endif
 #define ADD(p)                                                                                     \
     (offers ? ((uint32_t)(((uint64_t)P_SHARE(p) * credit) >> ACC_SHIFT) + 1) +                     \
                   (P_INC(p) << DEPTH_SHIFT)                                                        \

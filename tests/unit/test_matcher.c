@@ -890,11 +890,10 @@ static uint32_t draw_long_lists(void)
     return skills_for_long_lists[rnd(4) ? rnd(3) : rnd(12)];
 }
 
-/* Lists far longer than a block (many full blocks, tails grown by copy) give the same top-k. */
-static void long_lists_equal_brute_force(void)
+/* n offers of two to five of twelve skills close to each other, mostly the first three: lists
+ * of many full blocks. Replaces the offers array (the caller frees it). */
+static void make_long_list_offers(int n)
 {
-    setup(NULL);
-    enum { N = 20000 };
     /* Twelve skills close to each other: the skill with the most neighbours, and those. */
     uint32_t best = 0;
     size_t most = 0;
@@ -911,10 +910,9 @@ static void long_lists_equal_brute_force(void)
     CHECK(got >= 3);
     for (size_t i = 1 + (got < 11 ? got : 11); i < 12; i++)
         skills_for_long_lists[i] = skills_for_long_lists[i % (1 + got)];
-    ref_offer *saved = offers;
-    offers = calloc(N, sizeof *offers);
+    offers = calloc((size_t)n, sizeof *offers);
     sm_error err;
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < n; i++) {
         ref_offer *o = &offers[i];
         snprintf(o->id, sizeof o->id, "L%d", i);
         o->n = 2 + rnd(4);
@@ -926,6 +924,16 @@ static void long_lists_equal_brute_force(void)
         in.location = o->loc;
         CHECK_INT(sm_matcher_upsert_offer(m, &in, &err), SM_OK);
     }
+}
+
+/* Lists far longer than a block (many full blocks, tails grown by copy) give the same top-k. */
+static void long_lists_equal_brute_force(void)
+{
+    setup(NULL);
+    enum { N = 20000 };
+    ref_offer *saved = offers;
+    make_long_list_offers(N);
+    sm_error err;
     double *brute = malloc(N * sizeof *brute);
     sm_match_options opts = opts_default();
     for (int q = 0; q < 12; q++) {
@@ -946,6 +954,60 @@ static void long_lists_equal_brute_force(void)
     sm_match_last_stats(r, &st);
     CHECK(st.postings > 3 * 8192); /* the walk crossed whole blocks */
     free(brute);
+    free(offers);
+    offers = saved;
+    teardown();
+}
+
+/* Accumulating sixteen postings at a time (AVX-512) leaves the accumulators as one at a time
+ * does: the same postings walked, the same slots crossing, considered and scored, the same
+ * results and scores. (Results alone would not tell: a looser bound only costs time.) */
+static void wide_accumulation_equals_scalar(void)
+{
+    setup(NULL);
+    if (!sm_matcher_set_wide(m, 1)) {
+        teardown();
+        SKIP("this CPU has no AVX-512: queries accumulate one posting at a time");
+    }
+    ref_offer *saved = offers;
+    make_long_list_offers(20000);
+    sm_match_options opts = opts_default();
+    sm_error err;
+    for (int q = 0; q < 24; q++) {
+        ref_profile p = {.n = 1 + rnd(6), .loc = {45.5, 4.5, q % 2}, .radius = q % 3 ? 60 : 0};
+        snprintf(p.id, sizeof p.id, "w%d", q);
+        for (size_t j = 0; j < p.n; j++)
+            p.claims[j] =
+                (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9), (uint8_t)rnd(4)};
+        sm_profile in = person(p.id, p.claims, p.n);
+        in.location = p.loc;
+        in.radius_km = p.radius;
+        char ids[2][20][16];
+        double scores[2][20];
+        int counts[2];
+        sm_match_stats st[2];
+        for (int wide = 0; wide < 2; wide++) {
+            sm_matcher_set_wide(m, wide);
+            counts[wide] = sm_match_offers(r, &in, &opts, &err);
+            sm_match_last_stats(r, &st[wide]);
+            for (int i = 0; i < counts[wide] && i < 20; i++) {
+                const sm_match_result *res = sm_match_get(r, (size_t)i);
+                snprintf(ids[wide][i], sizeof ids[wide][i], "%s", res->id);
+                scores[wide][i] = res->score;
+            }
+        }
+        CHECK_INT(counts[1], counts[0]);
+        CHECK(counts[0] > 0);
+        CHECK(st[0].postings > 1000);
+        CHECK_INT(st[1].postings, st[0].postings);
+        CHECK_INT(st[1].crossed, st[0].crossed);
+        CHECK_INT(st[1].considered, st[0].considered);
+        CHECK_INT(st[1].exact, st[0].exact);
+        for (int i = 0; i < counts[0] && i < counts[1] && i < 20; i++) {
+            CHECK_STR(ids[1][i], ids[0][i]);
+            CHECK(scores[1][i] == scores[0][i]);
+        }
+    }
     free(offers);
     offers = saved;
     teardown();
@@ -986,4 +1048,5 @@ SM_TEST_MAIN("test_matcher", T(exact_skills_get_full_credit), T(neighbours_get_p
              T(store_life_cycle_and_explanations), T(bad_input_is_refused),
              T(candidates_need_consent), T(trainings_rank_by_reach_and_gain), T(grid_cell_borders),
              T(index_equals_brute_force), T(candidates_equal_brute_force),
-             T(long_lists_equal_brute_force), T(compaction_keeps_results))
+             T(long_lists_equal_brute_force), T(wide_accumulation_equals_scalar),
+             T(compaction_keeps_results))
