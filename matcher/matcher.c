@@ -1857,6 +1857,10 @@ accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *item
         if (i + 48 <= n) /* the accumulators two rounds ahead */
             for (uint32_t j = i + 32; j < i + 48; j++)
                 __builtin_prefetch(&acc[items[j].slot], 1);
+        if (i + 80 <= n) { /* and the postings four rounds ahead */
+            __builtin_prefetch(items + i + 64);
+            __builtin_prefetch(items + i + 72);
+        }
         __m512i q0 = _mm512_loadu_si512(items + i), q1 = _mm512_loadu_si512(items + i + 8);
         __m512i sl = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(q0)),
                                            _mm512_cvtepi64_epi32(q1), 1);
