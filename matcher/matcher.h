@@ -212,7 +212,7 @@ int sm_matcher_delete_profile(sm_matcher *m, const char *id);
 void sm_matcher_set_grid_min_postings(sm_matcher *m, uint32_t coarse, uint32_t postings);
 /* Whether queries accumulate job postings sixteen at a time with AVX-512 (on by default when
  * the CPU has it, unless SKILLMATCH_NO_AVX512=1): the same results either way, which tests
- * check by turning it off. Returns whether it is on. */
+ * check by turning it off. Not while queries run. Returns whether it is on. */
 int sm_matcher_set_wide(sm_matcher *m, int on);
 
 size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind);
