@@ -25,24 +25,19 @@ key=$(build/skillmatch keys create --org api-ab --role inclusion_org --rate-limi
       --db "$db" | tail -n 1)
 listen=127.0.0.1:18080
 server=
+. bench/server.sh
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; sql/pg-private.sh stop "$out/pg" >/dev/null' EXIT
 run() { # binary label
-  local t0 t1 c0 c1 line
-  t0=$(date +%s.%N)
-  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$1" serve --listen "$listen" --db "$db" \
-    --per-ip-connections 256 2> "$out/ab_server.log" &
-  server=$!
-  until curl -fs "http://$listen/ready" >/dev/null 2>&1; do
-    kill -0 "$server" 2>/dev/null || { echo "api_ab: $1 stopped" >&2; cat "$out/ab_server.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  t1=$(date +%s.%N)
+  local start c0 c1 line
+  : > "$out/ab_server.log"
+  start_server "$1" "$out/ab_server.log" > "$out/ab_start.txt" # not in a subshell: sets $server
+  start=$(cat "$out/ab_start.txt")
   c0=$(awk '{print $14 + $15}' "/proc/$server/stat")
   line=$(BODIES=$out/match_bodies.txt KEY=$key wrk -t2 -c16 -d"${secs}s" --latency \
          -s bench/wrk_post.lua "http://$listen/v1/match" | grep '^WRK')
   c1=$(awk '{print $14 + $15}' "/proc/$server/stat")
-  kill "$server"; wait "$server" 2>/dev/null || true; server=
-  printf '%s start_s=%.1f %s cores=%.2f\n' "$2" "$(echo "$t1 - $t0" | bc -l)" \
+  stop_server
+  printf '%s start_s=%.1f %s cores=%.2f\n' "$2" "$start" \
     "$(echo "$line" | sed 's/^WRK //; s/requests=[0-9]* duration_s=[0-9.]* //')" \
     "$(echo "($c1 - $c0) / 100 / $secs" | bc -l)"
 }

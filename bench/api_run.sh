@@ -44,25 +44,12 @@ echo "== api: storing $OFFERS offers and $PROFILES profiles" >&2
 build/bench/api_load "$ESCO" "$OFFERS" "$PROFILES" "$db" "$out"
 port=18080
 listen=127.0.0.1:$port
-start_server() {
-  local t0 t1
-  t0=$(date +%s.%N)
-  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 build/skillmatch serve --listen "$listen" --db "$db" \
-    --per-ip-connections 256 2>> "$out/server.log" &
-  server=$!
-  until curl -fs "http://$listen/ready" >/dev/null 2>&1; do
-    kill -0 "$server" 2>/dev/null || { echo "api bench: the server stopped" >&2; tail "$out/server.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
-}
-stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=; }
+. bench/server.sh
 : > "$out/server.log"
 : > "$out/startup.txt"
 echo "== api: start-up (3 runs)" >&2
 for run in 1 2 3; do
-  start_server >> "$out/startup.txt"
+  start_server build/skillmatch "$out/server.log" >> "$out/startup.txt"
   rss=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
   [ "$run" = 3 ] || stop_server
 done

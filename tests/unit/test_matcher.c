@@ -926,6 +926,21 @@ static void make_long_list_offers(int n)
     }
 }
 
+/* Query q over the long lists: 1 to most claims among their skills, located every other
+ * query, with a radius two queries in three; *p keeps it for ref_score. */
+static sm_profile long_list_profile(ref_profile *p, char prefix, int q, uint32_t most)
+{
+    *p = (ref_profile){.n = 1 + rnd(most), .loc = {45.5, 4.5, q % 2}, .radius = q % 3 ? 60 : 0};
+    snprintf(p->id, sizeof p->id, "%c%d", prefix, q);
+    for (size_t j = 0; j < p->n; j++)
+        p->claims[j] =
+            (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9), (uint8_t)rnd(4)};
+    sm_profile in = person(p->id, p->claims, p->n);
+    in.location = p->loc;
+    in.radius_km = p->radius;
+    return in;
+}
+
 /* Lists far longer than a block (many full blocks, tails grown by copy) give the same top-k. */
 static void long_lists_equal_brute_force(void)
 {
@@ -937,16 +952,10 @@ static void long_lists_equal_brute_force(void)
     double *brute = malloc(N * sizeof *brute);
     sm_match_options opts = opts_default();
     for (int q = 0; q < 12; q++) {
-        ref_profile p = {.n = 1 + rnd(4), .loc = {45.5, 4.5, q % 2}, .radius = q % 3 ? 60 : 0};
-        snprintf(p.id, sizeof p.id, "q%d", q);
-        for (size_t j = 0; j < p.n; j++)
-            p.claims[j] =
-                (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9), (uint8_t)rnd(4)};
+        ref_profile p;
+        sm_profile in = long_list_profile(&p, 'q', q, 4);
         for (int i = 0; i < N; i++)
             brute[i] = ref_score(&offers[i], &p);
-        sm_profile in = person(p.id, p.claims, p.n);
-        in.location = p.loc;
-        in.radius_km = p.radius;
         int count = sm_match_offers(r, &in, &opts, &err);
         check_topk(brute, N, 20, long_offer_id, count);
     }
@@ -974,14 +983,8 @@ static void wide_accumulation_equals_scalar(void)
     sm_match_options opts = opts_default();
     sm_error err;
     for (int q = 0; q < 24; q++) {
-        ref_profile p = {.n = 1 + rnd(6), .loc = {45.5, 4.5, q % 2}, .radius = q % 3 ? 60 : 0};
-        snprintf(p.id, sizeof p.id, "w%d", q);
-        for (size_t j = 0; j < p.n; j++)
-            p.claims[j] =
-                (sm_skill_claim){skills_for_long_lists[rnd(12)], (uint8_t)rnd(9), (uint8_t)rnd(4)};
-        sm_profile in = person(p.id, p.claims, p.n);
-        in.location = p.loc;
-        in.radius_km = p.radius;
+        ref_profile p;
+        sm_profile in = long_list_profile(&p, 'w', q, 6);
         char ids[2][20][16];
         double scores[2][20];
         int counts[2];
