@@ -24,13 +24,20 @@
 #include "taxonomy/strmap.h"
 
 #include <math.h>
-#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SM_ACC_WIDE 1 /* accumulate_wide, when the CPU has AVX-512 */
+#include <immintrin.h>
+#else
+#define SM_ACC_WIDE 0
+#endif
 
 #define SEG_BITS 16
 #define SEG_SIZE (1u << SEG_BITS)
@@ -1830,9 +1837,7 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
            ((v & BOUND_MAX) * (v >> DEPTH_SHIFT) >= floor);
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SM_ACC_WIDE 1
-#include <immintrin.h>
+#if SM_ACC_WIDE
 
 /*
  * accumulate() for job postings, sixteen at a time with AVX-512 (gather, scatter, compress),
@@ -1863,7 +1868,7 @@ accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *item
         }
         __m512i q0 = _mm512_loadu_si512(items + i), q1 = _mm512_loadu_si512(items + i + 8);
         __m512i sl = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(q0)),
-                                           _mm512_cvtepi64_epi32(q1), 1);
+                                        _mm512_cvtepi64_epi32(q1), 1);
         if (_mm512_mask_cmpeq_epi32_mask(0x7FFF, sl, _mm512_alignr_epi32(sl, sl, 1)))
             break;
         /* ADD(p) of accumulate(), in 64-bit lanes: (share x credit >> ACC_SHIFT) + 1 + the
@@ -1888,7 +1893,7 @@ accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *item
                                          _mm512_srli_epi32(v, DEPTH_SHIFT));
         __mmask16 crossed =
             _mm512_cmplt_epu32_mask(was, v_floor) & _mm512_cmpge_epu32_mask(now, v_floor);
-        /* sixteen written, the crossed ones first: hot has room (ensure_sl) */
+        /* sixteen written, the crossed ones first: hot has room (ensure_slots) */
         _mm512_storeu_si512(hot + hn, _mm512_maskz_compress_epi32(crossed, sl));
         hn += (size_t)__builtin_popcount(crossed);
     }
@@ -1902,7 +1907,6 @@ static int wide_supported(void)
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
 }
 #else
-#define SM_ACC_WIDE 0
 static int wide_supported(void)
 {
     return 0;
