@@ -520,7 +520,6 @@ static int load_tables(sm_gen *g, PGconn *c, loader *l, double *t_off, sm_error 
     return rc;
 }
 
-/* The parts of a generation built from its taxonomy: matcher, extractor, search. */
 /* Escapes every concept's URI and labels once (sm_gen_concept_json). */
 static int build_concept_json(sm_gen *g)
 {
@@ -547,6 +546,8 @@ static int build_concept_json(sm_gen *g)
     return SM_OK;
 }
 
+/* The parts of a generation built from its taxonomy: labels as JSON, matcher, extractor,
+ * search. */
 static int build_indexes(sm_gen *g, sm_error *err)
 {
     if (build_concept_json(g) != SM_OK)
