@@ -976,7 +976,7 @@ static void wide_accumulation_equals_scalar(void)
     setup(NULL);
     if (!sm_matcher_set_wide(m, 1)) {
         teardown();
-        SKIP("this CPU has no AVX-512: queries accumulate one posting at a time");
+        SKIP("no AVX-512 (the CPU lacks it, or SKILLMATCH_NO_AVX512=1): one posting at a time");
     }
     ref_offer *saved = offers;
     make_long_list_offers(20000);
