@@ -542,7 +542,7 @@ static int build_concept_json(sm_gen *g)
         return SM_ENOMEM;
     }
     at[n * SM_CJ_EACH] = (uint32_t)w.len;
-    g->cj = (sm_concept_json){w.data, at, n};
+    g->cj = (sm_concept_json){w.data, at};
     return SM_OK;
 }
 

@@ -46,7 +46,6 @@ enum { SM_CJ_URI = 0, SM_CJ_LABEL = 1, SM_CJ_EACH = 1 + SM_LANG_COUNT };
 typedef struct sm_concept_json {
     char *text;
     uint32_t *at;
-    size_t count; /* concepts */
 } sm_concept_json;
 
 typedef struct sm_gen {
