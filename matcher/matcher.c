@@ -223,6 +223,31 @@ static uint32_t quant_up(float x)
     return quant_at(x, QSCALE);
 }
 
+/*
+ * A job posting's add comes from an entry of its skill's table, per required level: the
+ * credit (24 bits, 1/QSCALE) and, above it, the weight in the depth of the claim that credit
+ * comes through (1/WEIGHT_SCALE): 1 for an exact or close claim, its similarity for a loosely
+ * related one, as drawn_total() counts it. The depth count grows by the posting's increment
+ * times that weight, rounded up: the depth counts each claim once, at its best weight, so the
+ * sum over the offer's requirements is at least what the exact score draws on.
+ */
+#define JOB_CREDIT_MASK 0xFFFFFFu
+#define WEIGHT_SHIFT 6
+#define WEIGHT_SCALE (1u << WEIGHT_SHIFT)
+#define JOB_ENTRY(credit, weight) ((credit) | quant_at((weight), (float)WEIGHT_SCALE) << 24)
+
+static float drawn_weight(float sim)
+{
+    return sim >= CLOSE_SIM ? 1.0f : sim;
+}
+
+static inline uint32_t job_add(posting p, uint32_t entry)
+{
+    uint32_t part = (uint32_t)(((uint64_t)P_SHARE(p) * (entry & JOB_CREDIT_MASK)) >> ACC_SHIFT);
+    uint32_t inc = (P_INC(p) * (entry >> 24) + WEIGHT_SCALE - 1) >> WEIGHT_SHIFT;
+    return part + 1 + (inc << DEPTH_SHIFT);
+}
+
 typedef struct block {
     _Atomic uint32_t count;
     /* the slot of the last posting appended, stored before count: at least items[count - 1]'s,
@@ -1848,14 +1873,18 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
  */
 __attribute__((target("avx512f,popcnt"))) static uint32_t
 accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *items, uint32_t n,
-                uint32_t stamp, uint32_t floor, uint32_t credit)
+                uint32_t stamp, uint32_t floor, const uint32_t *table)
 {
     _Static_assert(sizeof(posting) == 8 && offsetof(posting, slot) == 0,
                    "a posting is its slot, then its packed fields, in one 64-bit lane");
     const __m512i v_stamp = _mm512_set1_epi32((int)stamp), v_max = _mm512_set1_epi32(ACC_MAX),
                   v_bound = _mm512_set1_epi32(BOUND_MAX), v_floor = _mm512_set1_epi32((int)floor),
-                  q_share = _mm512_set1_epi64(0x3FFFFF), q_credit = _mm512_set1_epi64(credit),
-                  q_one = _mm512_set1_epi64(1);
+                  q_share = _mm512_set1_epi64(0x3FFFFF), q_level = _mm512_set1_epi64(15),
+                  q_credit = _mm512_set1_epi64(JOB_CREDIT_MASK),
+                  q_round = _mm512_set1_epi64(WEIGHT_SCALE - 1), q_one = _mm512_set1_epi64(1);
+    /* the table's entries (JOB_ENTRY), in 64-bit lanes: levels 0-7, then 8-15 */
+    const __m512i q_entry0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)table)),
+                  q_entry1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(table + 8)));
     size_t hn = *hn_io;
     uint32_t i = 0;
     for (; i + 16 <= n; i += 16) {
@@ -1871,14 +1900,22 @@ accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *item
                                         _mm512_cvtepi64_epi32(q1), 1);
         if (_mm512_mask_cmpeq_epi32_mask(0x7FFF, sl, _mm512_alignr_epi32(sl, sl, 1)))
             break;
-        /* ADD(p) of accumulate(), in 64-bit lanes: (share x credit >> ACC_SHIFT) + 1 + the
-         * depth increment */
+        /* job_add() in 64-bit lanes: (share x credit >> ACC_SHIFT) + 1 + the depth increment
+         * times the weight, rounded up, with credit and weight from the entry of the level */
         __m512i a[2];
         for (int h = 0; h < 2; h++) {
             __m512i packed = _mm512_srli_epi64(h ? q1 : q0, 32);
+            __m512i e = _mm512_permutex2var_epi64(
+                q_entry0, _mm512_and_si512(_mm512_srli_epi64(packed, 22), q_level), q_entry1);
             __m512i part = _mm512_srli_epi64(
-                _mm512_mul_epu32(_mm512_and_si512(packed, q_share), q_credit), ACC_SHIFT);
-            __m512i inc = _mm512_slli_epi64(_mm512_srli_epi64(packed, 26), DEPTH_SHIFT);
+                _mm512_mul_epu32(_mm512_and_si512(packed, q_share), _mm512_and_si512(e, q_credit)),
+                ACC_SHIFT);
+            __m512i inc = _mm512_slli_epi64(
+                _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(packed, 26),
+                                                                    _mm512_srli_epi64(e, 24)),
+                                                   q_round),
+                                  WEIGHT_SHIFT),
+                DEPTH_SHIFT);
             a[h] = _mm512_add_epi64(_mm512_add_epi64(part, q_one), inc);
         }
         __m512i add = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(a[0])),
@@ -1940,15 +1977,13 @@ static inline __attribute__((always_inline)) void accumulate(sm_match_reader *r,
     size_t hn = r->hot_count;
     const uint32_t floor = (uint32_t)(HOT_FLOOR * ACC_UNIT) * DEPTH_FULL;
     uint32_t i = 0, ahead = n > PREFETCH_AHEAD ? n - PREFETCH_AHEAD : 0;
-    const uint64_t credit = table[0];
 #if SM_ACC_WIDE
     if (offers && r->m->wide)
-        i = accumulate_wide(acc, hot, &hn, items, n, stamp, floor, (uint32_t)credit);
+        i = accumulate_wide(acc, hot, &hn, items, n, stamp, floor, table);
     ahead = ahead > i ? ahead : i;
 #endif
 #define ADD(p)                                                                                     \
-    (offers ? ((uint32_t)(((uint64_t)P_SHARE(p) * credit) >> ACC_SHIFT) + 1) +                     \
-                  (P_INC(p) << DEPTH_SHIFT)                                                        \
+    (offers ? job_add(p, table[P_LEVEL(p)])                                                        \
             : table[P_EVIDENCE(p) * 16 + P_LEVEL(p)])
     for (; i < ahead; i++) {
         __builtin_prefetch(&acc[items[i + PREFETCH_AHEAD].slot], 1);
@@ -2168,8 +2203,7 @@ typedef struct drawn {
 
 static size_t draw_on(drawn *d, size_t n, uint32_t via, float sim)
 {
-    if (sim >= CLOSE_SIM)
-        sim = 1.0f;
+    sim = drawn_weight(sim);
     for (size_t i = 0; i < n; i++)
         if (d[i].via == via) {
             if (sim > d[i].sim)
@@ -3006,6 +3040,33 @@ static int explain_offers(sm_match_reader *r, const profile_view *pv, int32_t to
 }
 
 /*
+ * A skill's table for job postings (JOB_ENTRY), per required level: what expanded_credit()
+ * gives each level, in one pass over the skill's claims. Levels above SM_MAX_LEVEL, which no
+ * requirement has, get the loosest entry.
+ */
+static void job_entries(const sm_match_reader *r, uint32_t skill, uint32_t entry[16])
+{
+    float best[SM_MAX_LEVEL + 1] = {0};
+    const cand *why[SM_MAX_LEVEL + 1] = {0};
+    if (r->xstamp[skill] == r->xepoch)
+        for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next) {
+            const cand *cd = &r->cands[i];
+            for (uint8_t need = 0; need <= SM_MAX_LEVEL; need++) {
+                float credit = cd->factor * level_factor(cd->level, need, 0);
+                if (credit > 0 && (!why[need] || better_claim(credit, cd->sim, cd->via, best[need],
+                                                              why[need]->sim, why[need]->via))) {
+                    best[need] = credit;
+                    why[need] = cd;
+                }
+            }
+        }
+    for (int need = 0; need < 16; need++)
+        entry[need] = need > SM_MAX_LEVEL ? JOB_ENTRY((uint32_t)QSCALE, 1.0f)
+                      : JOB_ENTRY(quant_up(best[need]),
+                                  why[need] ? drawn_weight(why[need]->sim) : 1.0f);
+}
+
+/*
  * Walks the postings of every skill the expanded profile covers, directly or through
  * neighbours, adding each job offer's bound; *box receives the grid cells the mobility
  * radius reaches (all of them without one).
@@ -3019,13 +3080,14 @@ static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box 
     *box = radius_box(pv->has_location, pv->lat, pv->lon, pv->radius_km);
     for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
         uint32_t skill = r->xskills[x];
-        /* The skill's best credit, quantised up: a required level can only lower it, so
-         * the bound holds; the exact score applies the level. */
-        const cand *why;
-        uint32_t credit_q = quant_up(expanded_credit(r, skill, 0, 0, &why)), at;
+        /* Per required level (a posting carries its requirement's): the exact score's credit
+         * for that requirement and the weight of the claim it comes through in the depth,
+         * both rounded up (JOB_ENTRY). */
+        uint32_t entry[16], at;
+        job_entries(r, skill, entry);
         if (x + 4 < r->xcount)
             prefetch_cells(&m->job_cells[r->xskills[x + 4]]);
-        if ((rc = keep_table(r, &credit_q, 1, &at)) != SM_OK)
+        if ((rc = keep_table(r, entry, 16, &at)) != SM_OK)
             break;
         if (box->cy1 == UINT32_MAX) /* no radius: the gridded list and CELL_ANYWHERE's */
             rc = gather_all(r, &m->job_gridded[skill], &m->job_cells[skill], at);
