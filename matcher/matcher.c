@@ -2095,6 +2095,11 @@ static inline __attribute__((always_inline)) int walk_blocks(sm_match_reader *r,
         const block *next = atomic_load_explicit(&b->next, memory_order_acquire);
         if (next && rc == SM_OK)
             rc = gather_block(r, next, table);
+        /* The header of the block six ahead again: the gather's fetch is long gone by then. */
+        if (i + 6 < r->block_count) {
+            __builtin_prefetch(r->blocks[i + 6].b);
+            __builtin_prefetch((const char *)r->blocks[i + 6].b + 64);
+        }
         const posting *items = b->items;
         /* A list is in slot order: postings newer than the query are at its end. */
         if (n && atomic_load_explicit(&b->last, memory_order_relaxed) >= count)
@@ -3085,6 +3090,9 @@ static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box 
          * both rounded up (JOB_ENTRY). */
         uint32_t entry[16], at;
         job_entries(r, skill, entry);
+        /* the skills' cell maps four ahead, and the pointers to them eight ahead */
+        if (x + 8 < r->xcount)
+            __builtin_prefetch(&m->job_cells[r->xskills[x + 8]]);
         if (x + 4 < r->xcount)
             prefetch_cells(&m->job_cells[r->xskills[x + 4]]);
         if ((rc = keep_table(r, entry, 16, &at)) != SM_OK)
