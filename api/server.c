@@ -469,6 +469,7 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
 typedef struct blocking {
     sm_service *s;
     int fast; /* the compute pool: its threads take readers from the fast pool */
+    int yield; /* its threads yield the core after each request (batch HTTP workers) */
     pthread_mutex_t lock;
     pthread_cond_t work;
     conn_state *head, *tail;
@@ -498,6 +499,10 @@ static void *blocking_main(void *arg)
         process(b->s, cs->conn, cs->url, cs->method, cs);
         atomic_store(&cs->state, 2);
         MHD_resume_connection(cs->conn);
+        /* A batch HTTP worker woken meanwhile (this resume, a new request) runs now, between
+         * two queries, rather than at the next scheduler tick (4 ms at HZ=250). */
+        if (b->yield)
+            sched_yield();
     }
 }
 
@@ -727,10 +732,18 @@ int sm_cmd_serve(int argc, char **argv)
     the_blocking = &b;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned http_workers = cpus < 2 ? 2 : cpus > 64 ? 64 : (unsigned)cpus;
+    /* The HTTP workers run under SCHED_BATCH (they inherit it from this thread, which takes
+     * it back once they started): a worker woken by a client or a resumed connection then
+     * does not preempt the compute thread on its core in the middle of a query, and the
+     * compute threads yield the core between queries, so that it runs then and handles
+     * everything pending at once (api/README.md). SKILLMATCH_NO_BATCH=1 turns both off. */
+    const char *no_batch = getenv("SKILLMATCH_NO_BATCH");
+    int batch = !(no_batch && *no_batch == '1');
     static blocking compute;
     memset(&compute, 0, sizeof compute);
     compute.s = &s;
     compute.fast = 1;
+    compute.yield = batch;
     pthread_mutex_init(&compute.lock, NULL);
     pthread_cond_init(&compute.work, NULL);
     /* SKILLMATCH_NO_COMPUTE=1 answers matches on the HTTP workers instead (the A/B in
@@ -746,15 +759,8 @@ int sm_cmd_serve(int argc, char **argv)
      * calls and a failed read (6.3 system calls a match against 8.3, api/README.md); not the
      * default until the connection-limit test's one failure under it is understood. */
     unsigned poll_flag = use_poll ? MHD_USE_POLL : MHD_USE_EPOLL;
-    /* The HTTP workers run under SCHED_BATCH (they inherit it from this thread, which takes
-     * it back after): a worker woken by a client or a resumed connection then waits for the
-     * compute thread on its core to end its time slice instead of preempting it, and handles
-     * everything pending when it runs. On this 2-core machine: 7 of 7 alternating runs gave
-     * more matches a second, 6 of 7 a lower p99 (api/README.md). SKILLMATCH_NO_BATCH=1 keeps
-     * them under SCHED_OTHER. */
-    const char *no_batch = getenv("SKILLMATCH_NO_BATCH");
     struct sched_param sp = {0};
-    int batch = !(no_batch && *no_batch == '1') && sched_setscheduler(0, SCHED_BATCH, &sp) == 0;
+    batch = batch && sched_setscheduler(0, SCHED_BATCH, &sp) == 0;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
