@@ -1959,9 +1959,8 @@ int sm_matcher_set_wide(sm_matcher *m, int on)
 
 /*
  * The inner loop of every query: adds each posting's bound to its slot's
- * accumulator. offers: the add is the posting's share times table[0], the
- * skill's best credit (an offer's adds cannot overflow the skills bound), and
- * the depth increment of the posting's divisor; else table[evidence * 16 +
+ * accumulator. offers: job_add() with table[level], the entry for the posting's
+ * required level (an offer's adds cannot overflow the skills bound); else table[evidence * 16 +
  * level], which carries the offer's depth increment too, each field
  * saturating (a profile may reach a requirement through several claims). Branch-free: a
  * branch on a loaded bound would, when mispredicted, throw away the loads in flight behind it; and
