@@ -348,7 +348,7 @@ static cell_box radius_box(int located, double lat, double lon, double radius_km
     return b;
 }
 
-/* The cells of a skill's map inside a box, row by row (binary search per row), then
+/* The cells of a skill's map inside a box, row by row (galloping from the last row's end), then
  * CELL_ANYWHERE: a popular skill has hundreds of cells and a query wants a few. */
 typedef struct cell_iter {
     const cellmap *cm;
@@ -363,6 +363,30 @@ static uint32_t cells_lower_bound(const cellmap *cm, uint32_t cell)
     uint32_t lo = 0, hi = cm->count;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
+        if (ids[mid] < cell)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* cells_lower_bound() knowing that every cell before lo is smaller: the next row of a box
+ * starts a few cells after where the last one ended, so gallop from there (a few probes in
+ * cache lines already read) rather than search the whole map again. */
+static uint32_t cells_lower_bound_from(const cellmap *cm, uint32_t lo, uint32_t cell)
+{
+    const uint32_t *ids = cell_ids(cm);
+    uint32_t hi = lo, step = 1;
+    while (hi < cm->count && ids[hi] < cell) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    if (hi > cm->count)
+        hi = cm->count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
         if (ids[mid] < cell)
             lo = mid + 1;
         else
@@ -393,7 +417,7 @@ static const cell_list *cell_next(cell_iter *it)
         uint32_t last = b->cy1 / div, x0 = b->cx0 / div, x1 = b->cx1 / div;
         while (it->row <= last) {
             if (!it->positioned) {
-                it->i = cells_lower_bound(cm, base | (it->row * 1024u + x0));
+                it->i = cells_lower_bound_from(cm, it->i, base | (it->row * 1024u + x0));
                 it->positioned = 1;
             }
             if (it->i < cm->count && cell_ids(cm)[it->i] <= (base | (it->row * 1024u + x1)))
