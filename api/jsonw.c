@@ -19,6 +19,12 @@ void jsonw_free(jsonw *w)
     w->len = w->cap = 0;
 }
 
+void jsonw_reserve(jsonw *w, size_t n)
+{
+    if (!w->failed && sm_grow((void **)&w->data, &w->cap, n, 1) != 0)
+        w->failed = 1;
+}
+
 void jsonw_raw(jsonw *w, const char *s, size_t len)
 {
     if (w->failed)

@@ -17,6 +17,8 @@ typedef struct jsonw {
 
 void jsonw_reset(jsonw *w);
 void jsonw_free(jsonw *w);
+/* Makes room for n bytes in all, so that a large answer is not grown by a dozen doublings. */
+void jsonw_reserve(jsonw *w, size_t n);
 void jsonw_raw(jsonw *w, const char *s, size_t len);
 /* Writes s as it is; inline, so that a literal's length is known when compiling. */
 static inline void jsonw_lit(jsonw *w, const char *s)

@@ -390,6 +390,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
             order[i] = sm_match_get(r, (size_t)i);
         qsort(order, (size_t)n, sizeof *order, cmp_results);
         jsonw w = {0};
+        jsonw_reserve(&w, 5120 * (size_t)n + 256); /* a result with its explanations: ~4 KB */
         jsonw_lit(&w, "{\"results\":[");
         for (int i = 0; i < n; i++) {
             jsonw head = {0};
