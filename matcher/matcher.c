@@ -357,18 +357,23 @@ typedef struct cell_iter {
     int positioned, coarse, anywhere_done;
 } cell_iter;
 
-static uint32_t cells_lower_bound(const cellmap *cm, uint32_t cell)
+/* The first of a map's cells [lo, hi) that is not below cell (hi when none). */
+static uint32_t cells_search(const cellmap *cm, uint32_t lo, uint32_t hi, uint32_t cell)
 {
     const uint32_t *ids = cell_ids(cm);
-    uint32_t lo = 0, hi = cm->count;
     while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
+        uint32_t mid = lo + (hi - lo) / 2;
         if (ids[mid] < cell)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+static uint32_t cells_lower_bound(const cellmap *cm, uint32_t cell)
+{
+    return cells_search(cm, 0, cm->count, cell);
 }
 
 /* cells_lower_bound() knowing that every cell before lo is smaller: the next row of a box
@@ -383,16 +388,7 @@ static uint32_t cells_lower_bound_from(const cellmap *cm, uint32_t lo, uint32_t 
         hi += step;
         step *= 2;
     }
-    if (hi > cm->count)
-        hi = cm->count;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < cell)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return cells_search(cm, lo, hi < cm->count ? hi : cm->count, cell);
 }
 
 /* A map's CELL_ANYWHERE list (the last, when there is one), or NULL. */
@@ -2201,6 +2197,18 @@ static inline int better_claim(float credit, float sim, uint32_t via, float best
     return via < best_via;
 }
 
+/* Keeps cd as *why, its credit at level need as *best, when it covers better than *why. */
+static inline void take_claim(const cand *cd, uint8_t need, unsigned disable, float *best,
+                              const cand **why)
+{
+    float credit = cd->factor * level_factor(cd->level, need, disable);
+    if (credit > 0 &&
+        (!*why || better_claim(credit, cd->sim, cd->via, *best, (*why)->sim, (*why)->via))) {
+        *best = credit;
+        *why = cd;
+    }
+}
+
 /* The best credit the expanded profile gives a skill required at level need. */
 static float expanded_credit(const sm_match_reader *r, uint32_t skill, uint8_t need,
                              unsigned disable, const cand **why)
@@ -2209,15 +2217,8 @@ static float expanded_credit(const sm_match_reader *r, uint32_t skill, uint8_t n
     *why = NULL;
     if (r->xstamp[skill] != r->xepoch)
         return 0;
-    for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next) {
-        const cand *cd = &r->cands[i];
-        float credit = cd->factor * level_factor(cd->level, need, disable);
-        if (credit > 0 &&
-            (!*why || better_claim(credit, cd->sim, cd->via, best, (*why)->sim, (*why)->via))) {
-            best = credit;
-            *why = cd;
-        }
-    }
+    for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next)
+        take_claim(&r->cands[i], need, disable, &best, why);
     return best;
 }
 
@@ -3077,17 +3078,9 @@ static void job_entries(const sm_match_reader *r, uint32_t skill, uint32_t entry
     float best[SM_MAX_LEVEL + 1] = {0};
     const cand *why[SM_MAX_LEVEL + 1] = {0};
     if (r->xstamp[skill] == r->xepoch)
-        for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next) {
-            const cand *cd = &r->cands[i];
-            for (uint8_t need = 0; need <= SM_MAX_LEVEL; need++) {
-                float credit = cd->factor * level_factor(cd->level, need, 0);
-                if (credit > 0 && (!why[need] || better_claim(credit, cd->sim, cd->via, best[need],
-                                                              why[need]->sim, why[need]->via))) {
-                    best[need] = credit;
-                    why[need] = cd;
-                }
-            }
-        }
+        for (uint32_t i = r->xfirst[skill]; i != UINT32_MAX; i = r->cands[i].next)
+            for (uint8_t need = 0; need <= SM_MAX_LEVEL; need++)
+                take_claim(&r->cands[i], need, 0, &best[need], &why[need]);
     for (int need = 0; need < 16; need++)
         entry[need] = need > SM_MAX_LEVEL ? JOB_ENTRY((uint32_t)QSCALE, 1.0f)
                       : JOB_ENTRY(quant_up(best[need]),
