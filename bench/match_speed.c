@@ -214,8 +214,12 @@ int main(int argc, char **argv)
     const char *tune = getenv("BENCH_TUNE_ROUNDS");
     for (int round = tune ? atoi(tune) : 0; round > 0; round--) {
         run_queries(&w1);
+        double mean = 0;
+        for (size_t i = 0; i < n_queries; i++)
+            mean += lat[i];
+        printf("round mean_us=%.1f ", mean / n_queries * 1e6);
         qsort(lat, n_queries, sizeof *lat, cmp_double);
-        printf("round p50_us=%.1f p90_us=%.1f p99_us=%.1f\n", lat[n_queries / 2] * 1e6,
+        printf("p50_us=%.1f p90_us=%.1f p99_us=%.1f\n", lat[n_queries / 2] * 1e6,
                lat[n_queries * 9 / 10] * 1e6, lat[n_queries * 99 / 100] * 1e6);
         print_stats("round", &w1.sum, n_queries);
         memset(&w1.sum, 0, sizeof w1.sum);

@@ -1702,6 +1702,8 @@ struct sm_match_reader {
     /* the blocks a query walks, gathered first (see walk_blocks), and their add tables */
     struct pending_block *blocks;
     size_t block_count, block_cap;
+    struct pending_list *lists; /* accumulate_jobs: the lists of the box's cells, then gathered */
+    size_t list_count, list_cap;
     uint32_t *tables;
     size_t table_count, table_cap;
     /* per skill: the profile's ways to cover it */
@@ -1769,6 +1771,7 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r->band_bounds);
     sm_free(r->band_place);
     sm_free(r->blocks);
+    sm_free(r->lists);
     sm_free(r->tables);
     sm_free(r->xstamp);
     sm_free(r->xfirst);
@@ -1843,12 +1846,15 @@ static uint32_t begin_accumulation(sm_match_reader *r, uint32_t count)
     r->hot_count = 0;
     r->block_count = 0;
     r->table_count = 0;
+    r->list_count = 0;
     memset(&r->stats, 0, sizeof r->stats);
     return next_acc_stamp(r);
 }
 
 /* Prefetch distance, in postings, for the accumulators of the postings ahead. */
 #define PREFETCH_AHEAD 12
+/* How many of a block's first postings the walk fetches four blocks ahead (walk_blocks). */
+#define BLOCK_HEAD_FETCH 136
 
 /* One posting: add carries a skills bound and a depth increment, as an accumulator holds them;
  * slot's grow by it (from 0 if the accumulator is stale), each field saturating when asked;
@@ -2060,25 +2066,54 @@ static int gather_list(sm_match_reader *r, const plist *l, uint32_t table)
     return b ? gather_block(r, b, table) : SM_OK;
 }
 
-/* Gathers a skill's list in each cell of box. */
-static int gather_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *box,
-                        uint32_t table)
+/*
+ * The lists of a query's cells are noted first, each list's head fetched as it is noted, and
+ * gathered once every skill's are noted, by when the heads have arrived: gathering each as it
+ * was found waited on every head in turn (a cell list is somewhere in its skill's cell map).
+ */
+typedef struct pending_list {
+    const plist *l;
+    uint32_t table;
+} pending_list;
+
+static int note_list(sm_match_reader *r, const plist *l, uint32_t table)
+{
+    if (sm_grow((void **)&r->lists, &r->list_cap, r->list_count + 1, sizeof *r->lists) != SM_OK)
+        return SM_ENOMEM;
+    __builtin_prefetch(&l->head);
+    r->lists[r->list_count++] = (pending_list){l, table};
+    return SM_OK;
+}
+
+/* Notes a skill's list in each cell of box. */
+static int note_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_box *box,
+                      uint32_t table)
 {
     cell_iter it = cells_in(atomic_load_explicit(map, memory_order_acquire), box);
     for (const cell_list *cl; (cl = cell_next(&it));)
-        if (gather_list(r, &cl->list, table) != SM_OK)
+        if (note_list(r, &cl->list, table) != SM_OK)
             return SM_ENOMEM;
     return SM_OK;
 }
 
-/* Gathers every posting of a skill's job lists: its gridded list and its CELL_ANYWHERE list. */
-static int gather_all(sm_match_reader *r, const plist *gridded, _Atomic(cellmap *) *map,
-                      uint32_t table)
+/* Notes every posting of a skill's job lists: its gridded list and its CELL_ANYWHERE list. */
+static int note_all(sm_match_reader *r, const plist *gridded, _Atomic(cellmap *) *map,
+                    uint32_t table)
 {
     const cell_list *anywhere = anywhere_list(atomic_load_explicit(map, memory_order_acquire));
-    if (gather_list(r, gridded, table) != SM_OK)
+    if (note_list(r, gridded, table) != SM_OK)
         return SM_ENOMEM;
-    return anywhere ? gather_list(r, &anywhere->list, table) : SM_OK;
+    return anywhere ? note_list(r, &anywhere->list, table) : SM_OK;
+}
+
+/* Gathers the noted lists' first blocks, in the order noted. */
+static int gather_lists(sm_match_reader *r)
+{
+    int rc = SM_OK;
+    for (size_t i = 0; i < r->list_count && rc == SM_OK; i++)
+        rc = gather_list(r, r->lists[i].l, r->lists[i].table);
+    r->list_count = 0;
+    return rc;
 }
 
 /* Fetches the cell map of a skill a few ahead of the one being gathered. */
@@ -2118,6 +2153,14 @@ static inline __attribute__((always_inline)) int walk_blocks(sm_match_reader *r,
         if (i + 6 < r->block_count) {
             __builtin_prefetch(r->blocks[i + 6].b);
             __builtin_prefetch((const char *)r->blocks[i + 6].b + 64);
+        }
+        /* The first postings of the block four ahead, whose header has arrived by now: the
+         * loop fetches its postings four rounds ahead, so a block's first lines were misses. */
+        if (i + 4 < r->block_count) {
+            const block *fb = r->blocks[i + 4].b;
+            uint32_t fn = atomic_load_explicit(&fb->count, memory_order_relaxed);
+            for (uint32_t j = 8; j < fn && j < BLOCK_HEAD_FETCH; j += 8)
+                __builtin_prefetch(fb->items + j);
         }
         const posting *items = b->items;
         /* A list is in slot order: postings newer than the query are at its end. */
@@ -3114,10 +3157,12 @@ static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box 
         if ((rc = keep_table(r, entry, 16, &at)) != SM_OK)
             break;
         if (box->cy1 == UINT32_MAX) /* no radius: the gridded list and CELL_ANYWHERE's */
-            rc = gather_all(r, &m->job_gridded[skill], &m->job_cells[skill], at);
+            rc = note_all(r, &m->job_gridded[skill], &m->job_cells[skill], at);
         else
-            rc = gather_skill(r, &m->job_cells[skill], box, at);
+            rc = note_skill(r, &m->job_cells[skill], box, at);
     }
+    if (rc == SM_OK)
+        rc = gather_lists(r);
     return rc == SM_OK ? walk_blocks(r, count, e, 1) : rc;
 }
 
@@ -3178,10 +3223,12 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
                         1 + (depth_inc(ov.req_count) << DEPTH_SHIFT);
             uint32_t at;
             if ((rc = keep_table(r, add, 4 * 16, &at)) != SM_OK ||
-                (rc = gather_skill(r, &m->profile_cells[skill], &box, at)) != SM_OK)
+                (rc = note_skill(r, &m->profile_cells[skill], &box, at)) != SM_OK)
                 break;
         }
     }
+    if (rc == SM_OK)
+        rc = gather_lists(r);
     if (rc == SM_OK)
         rc = walk_blocks(r, count, e, 0);
     topk_ctx ctx = {r, NULL, &ov, today, k, 0, {0, 0, 0}, 0};
