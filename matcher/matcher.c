@@ -2116,10 +2116,33 @@ static int gather_lists(sm_match_reader *r)
     return rc;
 }
 
-/* Fetches the cell map of a skill a few ahead of the one being gathered. */
-static void prefetch_cells(_Atomic(cellmap *) *map)
+/*
+ * Before a query looks up its skills' cells, it fetches what the lookups read, in three passes
+ * over the skills so that their misses overlap: the pointers to the cell maps, the maps'
+ * headers, then their cell numbers (all of a small map's; a larger one's middle and quarters,
+ * where its binary search starts). Looked up skill by skill, each lookup waited on each in turn.
+ */
+static void prefetch_maps(_Atomic(cellmap *) *maps, const uint32_t *skills, size_t n)
 {
-    __builtin_prefetch(atomic_load_explicit(map, memory_order_relaxed));
+    for (size_t x = 0; x < n; x++)
+        __builtin_prefetch(&maps[skills[x]]);
+    for (size_t x = 0; x < n; x++)
+        __builtin_prefetch(atomic_load_explicit(&maps[skills[x]], memory_order_relaxed));
+    for (size_t x = 0; x < n; x++) {
+        const cellmap *cm = atomic_load_explicit(&maps[skills[x]], memory_order_acquire);
+        uint32_t c = cm ? cm->count : 0;
+        if (!c)
+            continue;
+        const uint32_t *ids = cell_ids(cm);
+        if (c <= 64) {
+            for (uint32_t j = 0; j < c; j += 16)
+                __builtin_prefetch(ids + j);
+        } else {
+            __builtin_prefetch(ids + c / 4);
+            __builtin_prefetch(ids + c / 2);
+            __builtin_prefetch(ids + c / 4 * 3);
+        }
+    }
 }
 
 /* How many of a block's n postings (in slot order) have a slot below count. */
@@ -3142,6 +3165,7 @@ static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box 
     int rc = ensure_slots(r, count);
     uint32_t e = rc == SM_OK ? begin_accumulation(r, count) : 0;
     *box = radius_box(pv->has_location, pv->lat, pv->lon, pv->radius_km);
+    prefetch_maps(m->job_cells, r->xskills, r->xcount);
     for (size_t x = 0; x < r->xcount && rc == SM_OK; x++) {
         uint32_t skill = r->xskills[x];
         /* Per required level (a posting carries its requirement's): the exact score's credit
@@ -3149,11 +3173,6 @@ static int accumulate_jobs(sm_match_reader *r, const profile_view *pv, cell_box 
          * both rounded up (JOB_ENTRY). */
         uint32_t entry[16], at;
         job_entries(r, skill, entry);
-        /* the skills' cell maps four ahead, and the pointers to them eight ahead */
-        if (x + 8 < r->xcount)
-            __builtin_prefetch(&m->job_cells[r->xskills[x + 8]]);
-        if (x + 4 < r->xcount)
-            prefetch_cells(&m->job_cells[r->xskills[x + 4]]);
         if ((rc = keep_table(r, entry, 16, &at)) != SM_OK)
             break;
         if (box->cy1 == UINT32_MAX) /* no radius: the gridded list and CELL_ANYWHERE's */
