@@ -1897,17 +1897,73 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
  * two equal neighbours (which a list never holds) are left to the scalar loop, as is the tail.
  * Returns how many postings it took.
  */
+/* Sixteen postings (lanes in mask: the others are neither read nor written) at items: see
+ * accumulate_wide. Returns 0, having done nothing, when two neighbouring lanes hold one slot. */
+__attribute__((target("avx512f,popcnt"))) static inline __attribute__((always_inline)) int
+accumulate16(uint32_t *acc, uint32_t *hot, size_t *hn, const posting *items, __mmask16 mask,
+             __m512i v_stamp, __m512i v_floor, __m512i q_entry0, __m512i q_entry1)
+{
+    const __m512i v_max = _mm512_set1_epi32(ACC_MAX), v_bound = _mm512_set1_epi32(BOUND_MAX),
+                  q_share = _mm512_set1_epi64(0x3FFFFF), q_level = _mm512_set1_epi64(15),
+                  q_credit = _mm512_set1_epi64(JOB_CREDIT_MASK),
+                  q_round = _mm512_set1_epi64(WEIGHT_SCALE - 1), q_one = _mm512_set1_epi64(1);
+    __m512i q0 = _mm512_maskz_loadu_epi64((__mmask8)mask, items),
+            q1 = _mm512_maskz_loadu_epi64((__mmask8)(mask >> 8), items + 8);
+    __m512i sl = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(q0)),
+                                    _mm512_cvtepi64_epi32(q1), 1);
+    if (_mm512_mask_cmpeq_epi32_mask(mask >> 1, sl, _mm512_alignr_epi32(sl, sl, 1)))
+        return 0;
+    /* job_add() in 64-bit lanes: (share x credit >> ACC_SHIFT) + 1 + the depth increment
+     * times the weight, rounded up, with credit and weight from the entry of the level */
+    __m512i a[2];
+    for (int h = 0; h < 2; h++) {
+        __m512i packed = _mm512_srli_epi64(h ? q1 : q0, 32);
+        __m512i e = _mm512_permutex2var_epi64(
+            q_entry0, _mm512_and_si512(_mm512_srli_epi64(packed, 22), q_level), q_entry1);
+        __m512i part = _mm512_srli_epi64(
+            _mm512_mul_epu32(_mm512_and_si512(packed, q_share), _mm512_and_si512(e, q_credit)),
+            ACC_SHIFT);
+        __m512i inc = _mm512_slli_epi64(
+            _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(packed, 26),
+                                                                _mm512_srli_epi64(e, 24)),
+                                               q_round),
+                              WEIGHT_SHIFT),
+            DEPTH_SHIFT);
+        a[h] = _mm512_add_epi64(_mm512_add_epi64(part, q_one), inc);
+    }
+    __m512i add = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(a[0])),
+                                     _mm512_cvtepi64_epi32(a[1]), 1);
+    __m512i x = _mm512_xor_si512(
+        _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), mask, sl, acc, 4), v_stamp);
+    __m512i old = _mm512_maskz_mov_epi32(_mm512_cmple_epu32_mask(x, v_max), x);
+    __m512i v = _mm512_add_epi32(old, add);
+    _mm512_mask_i32scatter_epi32(acc, mask, sl, _mm512_or_si512(v, v_stamp), 4);
+    __m512i was = _mm512_mullo_epi32(_mm512_and_si512(old, v_bound),
+                                     _mm512_srli_epi32(old, DEPTH_SHIFT)),
+            now = _mm512_mullo_epi32(_mm512_and_si512(v, v_bound),
+                                     _mm512_srli_epi32(v, DEPTH_SHIFT));
+    __mmask16 crossed = mask & _mm512_cmplt_epu32_mask(was, v_floor) &
+                        _mm512_cmpge_epu32_mask(now, v_floor);
+    /* sixteen written, the crossed ones first: hot has room (ensure_slots) */
+    _mm512_storeu_si512(hot + *hn, _mm512_maskz_compress_epi32(crossed, sl));
+    *hn += (size_t)__builtin_popcount(crossed);
+    return 1;
+}
+
+/*
+ * accumulate() for job postings, sixteen at a time with AVX-512 (gather, scatter, compress),
+ * when the CPU has it, the last few with the lanes beyond them masked: the same additions in
+ * the same order, so the same accumulators and the same list of crossings. A list holds a slot
+ * once, so the sixteen slots differ; sixteen with two equal neighbours (which a list never
+ * holds) are left to the scalar loop, as is what follows them. Returns how many postings it took.
+ */
 __attribute__((target("avx512f,popcnt"))) static uint32_t
 accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *items, uint32_t n,
                 uint32_t stamp, uint32_t floor, const uint32_t *table)
 {
     _Static_assert(sizeof(posting) == 8 && offsetof(posting, slot) == 0,
                    "a posting is its slot, then its packed fields, in one 64-bit lane");
-    const __m512i v_stamp = _mm512_set1_epi32((int)stamp), v_max = _mm512_set1_epi32(ACC_MAX),
-                  v_bound = _mm512_set1_epi32(BOUND_MAX), v_floor = _mm512_set1_epi32((int)floor),
-                  q_share = _mm512_set1_epi64(0x3FFFFF), q_level = _mm512_set1_epi64(15),
-                  q_credit = _mm512_set1_epi64(JOB_CREDIT_MASK),
-                  q_round = _mm512_set1_epi64(WEIGHT_SCALE - 1), q_one = _mm512_set1_epi64(1);
+    const __m512i v_stamp = _mm512_set1_epi32((int)stamp), v_floor = _mm512_set1_epi32((int)floor);
     /* the table's entries (JOB_ENTRY), in 64-bit lanes: levels 0-7, then 8-15 */
     const __m512i q_entry0 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)table)),
                   q_entry1 = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const void *)(table + 8)));
@@ -1921,45 +1977,14 @@ accumulate_wide(uint32_t *acc, uint32_t *hot, size_t *hn_io, const posting *item
             __builtin_prefetch(items + i + 64);
             __builtin_prefetch(items + i + 72);
         }
-        __m512i q0 = _mm512_loadu_si512(items + i), q1 = _mm512_loadu_si512(items + i + 8);
-        __m512i sl = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(q0)),
-                                        _mm512_cvtepi64_epi32(q1), 1);
-        if (_mm512_mask_cmpeq_epi32_mask(0x7FFF, sl, _mm512_alignr_epi32(sl, sl, 1)))
+        if (!accumulate16(acc, hot, &hn, items + i, 0xFFFF, v_stamp, v_floor, q_entry0,
+                          q_entry1))
             break;
-        /* job_add() in 64-bit lanes: (share x credit >> ACC_SHIFT) + 1 + the depth increment
-         * times the weight, rounded up, with credit and weight from the entry of the level */
-        __m512i a[2];
-        for (int h = 0; h < 2; h++) {
-            __m512i packed = _mm512_srli_epi64(h ? q1 : q0, 32);
-            __m512i e = _mm512_permutex2var_epi64(
-                q_entry0, _mm512_and_si512(_mm512_srli_epi64(packed, 22), q_level), q_entry1);
-            __m512i part = _mm512_srli_epi64(
-                _mm512_mul_epu32(_mm512_and_si512(packed, q_share), _mm512_and_si512(e, q_credit)),
-                ACC_SHIFT);
-            __m512i inc = _mm512_slli_epi64(
-                _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(packed, 26),
-                                                                    _mm512_srli_epi64(e, 24)),
-                                                   q_round),
-                                  WEIGHT_SHIFT),
-                DEPTH_SHIFT);
-            a[h] = _mm512_add_epi64(_mm512_add_epi64(part, q_one), inc);
-        }
-        __m512i add = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(a[0])),
-                                         _mm512_cvtepi64_epi32(a[1]), 1);
-        __m512i x = _mm512_xor_si512(_mm512_i32gather_epi32(sl, acc, 4), v_stamp);
-        __m512i old = _mm512_maskz_mov_epi32(_mm512_cmple_epu32_mask(x, v_max), x);
-        __m512i v = _mm512_add_epi32(old, add);
-        _mm512_i32scatter_epi32(acc, sl, _mm512_or_si512(v, v_stamp), 4);
-        __m512i was = _mm512_mullo_epi32(_mm512_and_si512(old, v_bound),
-                                         _mm512_srli_epi32(old, DEPTH_SHIFT)),
-                now = _mm512_mullo_epi32(_mm512_and_si512(v, v_bound),
-                                         _mm512_srli_epi32(v, DEPTH_SHIFT));
-        __mmask16 crossed =
-            _mm512_cmplt_epu32_mask(was, v_floor) & _mm512_cmpge_epu32_mask(now, v_floor);
-        /* sixteen written, the crossed ones first: hot has room (ensure_slots) */
-        _mm512_storeu_si512(hot + hn, _mm512_maskz_compress_epi32(crossed, sl));
-        hn += (size_t)__builtin_popcount(crossed);
     }
+    if (i < n && n - i < 16 &&
+        accumulate16(acc, hot, &hn, items + i, (__mmask16)((1u << (n - i)) - 1), v_stamp,
+                     v_floor, q_entry0, q_entry1))
+        i = n;
     *hn_io = hn;
     return i;
 }
