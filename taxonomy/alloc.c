@@ -53,7 +53,7 @@ char *sm_strndup(const char *s, size_t len)
     return copy;
 }
 
-int sm_grow(void **items, size_t *cap, size_t need, size_t elem_size)
+int sm_grow_slow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)
         return SM_OK;

@@ -27,7 +27,13 @@ void sm_alloc_fail_after(long count);
 /*
  * Grows the array *items (of *cap elements of elem_size bytes) so that it
  * can hold at least need elements. Returns 0 or SM_ENOMEM (array untouched).
+ * Inline when there is room already, as on every call but a few: the query
+ * loops call it for each list and block they note.
  */
-int sm_grow(void **items, size_t *cap, size_t need, size_t elem_size);
+int sm_grow_slow(void **items, size_t *cap, size_t need, size_t elem_size);
+static inline int sm_grow(void **items, size_t *cap, size_t need, size_t elem_size)
+{
+    return need <= *cap ? 0 : sm_grow_slow(items, cap, need, elem_size);
+}
 
 #endif
