@@ -2915,6 +2915,39 @@ typedef struct topk_calls {
     void (*prefetch)(void *, uint32_t, int);
 } topk_calls;
 
+#if SM_ACC_WIDE
+/* next_stamped() sixteen accumulators at a time. */
+__attribute__((target("avx512f"))) static uint32_t next_stamped_wide(const uint32_t *acc,
+                                                                     uint32_t slot,
+                                                                     uint32_t count,
+                                                                     uint32_t stamp)
+{
+    const __m512i v_stamp = _mm512_set1_epi32((int)stamp), v_high = _mm512_set1_epi32(~ACC_MAX);
+    for (; slot + 16 <= count; slot += 16) {
+        __mmask16 hit = _mm512_cmpeq_epi32_mask(
+            _mm512_and_si512(_mm512_loadu_si512(acc + slot), v_high), v_stamp);
+        if (hit)
+            return slot + (uint32_t)__builtin_ctz(hit);
+    }
+    for (; slot < count && (acc[slot] & ~ACC_MAX) != stamp; slot++)
+        ;
+    return slot;
+}
+#endif
+
+/* The first slot from slot on whose accumulator this query wrote (its stamp), or count. */
+static uint32_t next_stamped(const sm_match_reader *r, uint32_t slot, uint32_t count,
+                             uint32_t stamp)
+{
+#if SM_ACC_WIDE
+    if (r->m->wide)
+        return next_stamped_wide(r->acc, slot, count, stamp);
+#endif
+    for (; slot < count && (r->acc[slot] & ~ACC_MAX) != stamp; slot++)
+        ;
+    return slot;
+}
+
 static int select_topk(sm_match_reader *r, size_t k, const topk_calls *calls, void *ctx)
 {
     /* One pass finds each listed slot's band, a second moves the slots band by band, the highest
@@ -2978,11 +3011,9 @@ static int select_topk(sm_match_reader *r, size_t k, const topk_calls *calls, vo
             return rc;
     }
     /* Rarely (the k-th score ends below the lowest band): every accumulator, in order. */
-    uint32_t stamp = r->epoch << STAMP_SHIFT;
+    uint32_t stamp = r->epoch << STAMP_SHIFT, count = (uint32_t)r->acc_count;
     r->stats.full_scan = 1;
-    for (uint32_t slot = 0; slot < r->acc_count; slot++) {
-        if ((r->acc[slot] & ~ACC_MAX) != stamp)
-            continue;
+    for (uint32_t slot = 0; (slot = next_stamped(r, slot, count, stamp)) < count; slot++) {
         double bound = acc_bound(r, slot);
         int rc = (float)bound < done_above && could_enter(r, k, bound, slot)
                      ? calls->consider(ctx, slot, bound)
