@@ -1890,13 +1890,6 @@ static inline __attribute__((always_inline)) void acc_step(uint32_t *acc, uint32
 
 #if SM_ACC_WIDE
 
-/*
- * accumulate() for job postings, sixteen at a time with AVX-512 (gather, scatter, compress),
- * when the CPU has it: the same additions in the same order, so the same accumulators and the
- * same list of crossings. A list holds a slot once, so the sixteen slots differ; sixteen with
- * two equal neighbours (which a list never holds) are left to the scalar loop, as is the tail.
- * Returns how many postings it took.
- */
 /* Sixteen postings (lanes in mask: the others are neither read nor written) at items: see
  * accumulate_wide. Returns 0, having done nothing, when two neighbouring lanes hold one slot. */
 __attribute__((target("avx512f,popcnt"))) static inline __attribute__((always_inline)) int
@@ -2121,7 +2114,8 @@ static int note_skill(sm_match_reader *r, _Atomic(cellmap *) *map, const cell_bo
     return SM_OK;
 }
 
-/* Notes every posting of a skill's job lists: its gridded list and its CELL_ANYWHERE list. */
+/* Notes the two job lists that hold all of a skill's postings: its gridded list and its
+ * CELL_ANYWHERE list. */
 static int note_all(sm_match_reader *r, const plist *gridded, _Atomic(cellmap *) *map,
                     uint32_t table)
 {
@@ -2916,7 +2910,8 @@ typedef struct topk_calls {
 } topk_calls;
 
 #if SM_ACC_WIDE
-/* next_stamped() sixteen accumulators at a time. */
+/* next_stamped() sixteen accumulators at a time: the first stamped slot, or where fewer than
+ * sixteen are left. */
 __attribute__((target("avx512f"))) static uint32_t next_stamped_wide(const uint32_t *acc,
                                                                      uint32_t slot,
                                                                      uint32_t count,
@@ -2929,8 +2924,6 @@ __attribute__((target("avx512f"))) static uint32_t next_stamped_wide(const uint3
         if (hit)
             return slot + (uint32_t)__builtin_ctz(hit);
     }
-    for (; slot < count && (acc[slot] & ~ACC_MAX) != stamp; slot++)
-        ;
     return slot;
 }
 #endif
@@ -2941,7 +2934,7 @@ static uint32_t next_stamped(const sm_match_reader *r, uint32_t slot, uint32_t c
 {
 #if SM_ACC_WIDE
     if (r->m->wide)
-        return next_stamped_wide(r->acc, slot, count, stamp);
+        slot = next_stamped_wide(r->acc, slot, count, stamp);
 #endif
     for (; slot < count && (r->acc[slot] & ~ACC_MAX) != stamp; slot++)
         ;
