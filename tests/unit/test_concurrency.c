@@ -3,12 +3,14 @@
  * upserts and deletes offers and profiles. `make test` also runs it built
  * with ThreadSanitizer (build-tsan/), which reports any data race.
  */
+#include "matcher/epoch.h"
 #include "matcher/matcher.h"
 #include "taxonomy/loader.h"
 #include "tests/unit/check.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 static sm_taxonomy *tx;
 static sm_matcher *m;
@@ -98,4 +100,48 @@ static void readers_and_a_writer(void)
     sm_taxonomy_free(tx);
 }
 
-SM_TEST_MAIN("test_concurrency", T(readers_and_a_writer))
+/* Retired memory waits for the readers that might see it, even across the writer's cached
+ * scans of the readers, and is freed a few at a time once they have left. */
+static int freed[600];
+static void mark_freed(void *p)
+{
+    freed[(int *)p - freed]++;
+}
+
+static void retired_memory_waits_for_readers(void)
+{
+    sm_epoch *e = sm_epoch_new();
+    sm_epoch_reader *rd = sm_epoch_register(e);
+    CHECK(e && rd);
+    memset(freed, 0, sizeof freed);
+    /* no reader inside: items are freed along the way, a few per retire */
+    for (int i = 0; i < 200; i++)
+        sm_epoch_retire(e, &freed[i], mark_freed);
+    int early = 0;
+    for (int i = 0; i < 100; i++)
+        early += freed[i];
+    CHECK(early == 100);
+    /* a reader enters after the writer's last scan, then sees item 300 */
+    sm_epoch_enter(e, rd);
+    sm_epoch_retire(e, &freed[300], mark_freed);
+    for (int i = 301; i < 500; i++)
+        sm_epoch_retire(e, &freed[i], mark_freed);
+    CHECK(freed[300] == 0);
+    for (int i = 301; i < 500; i++)
+        CHECK(freed[i] == 0);
+    sm_epoch_leave(rd);
+    for (int i = 500; i < 600; i++)
+        sm_epoch_retire(e, &freed[i], mark_freed);
+    CHECK(freed[300] == 1);
+    CHECK(freed[400] == 1);
+    sm_epoch_collect(e);
+    for (int i = 0; i < 600; i++)
+        if (i < 200 || i >= 300)
+            CHECK_INT(freed[i], 1);
+    sm_epoch_unregister(e, rd);
+    sm_epoch_free(e);
+    for (int i = 200; i < 300; i++)
+        CHECK_INT(freed[i], 0); /* never retired */
+}
+
+SM_TEST_MAIN("test_concurrency", T(readers_and_a_writer), T(retired_memory_waits_for_readers))
