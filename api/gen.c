@@ -610,6 +610,25 @@ int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err)
     return SM_OK;
 }
 
+/* Makes both pools' readers and sizes their arrays now, before the server is ready: made on
+ * first use, the first burst of requests waited on their allocation (bench/RESULTS.md, fifth
+ * pass). One that cannot be made now is made when first needed. */
+static void warm_readers(sm_gen *g)
+{
+    for (int p = 0; p < 2; p++) {
+        sm_reader_pool *pool = &g->pools[p];
+        while (pool->made < pool->cap && pool->free == pool->made) {
+            sm_match_reader *r = sm_match_reader_new(g->m);
+            if (!r || sm_match_reader_reserve(r) != SM_OK) {
+                sm_match_reader_free(r);
+                break;
+            }
+            pool->readers[pool->made++] = r;
+            pool->free++;
+        }
+    }
+}
+
 int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
 {
     double t0 = now_s();
@@ -646,6 +665,7 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
         sm_gen_free(g);
         return rc;
     }
+    warm_readers(g);
     g->load_seconds = now_s() - t0;
     *out = g;
     return SM_OK;

@@ -717,6 +717,11 @@ int sm_cmd_serve(int argc, char **argv)
         fprintf(stderr, "skillmatch serve: %s\n", err.message[0] ? err.message : "out of memory");
         return 1;
     }
+    /* The pool's connections are opened before the server is ready: opened on first use, the
+     * first burst of requests waited on PostgreSQL starting a backend for each (bench/RESULTS.md,
+     * fifth pass). One that cannot be opened now is opened when first needed. */
+    if (sm_db_warm(s.db, &err) != SM_OK)
+        fprintf(stderr, "skillmatch serve: %s (the pool opens the rest when needed)\n", err.message);
     static blocking b;
     memset(&b, 0, sizeof b);
     b.s = &s;

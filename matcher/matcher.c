@@ -1818,6 +1818,13 @@ static int ensure_slots(sm_match_reader *r, size_t count)
     return SM_OK;
 }
 
+int sm_match_reader_reserve(sm_match_reader *r)
+{
+    uint32_t offers = atomic_load_explicit(&r->m->offers.count, memory_order_acquire),
+             profiles = atomic_load_explicit(&r->m->profiles.count, memory_order_acquire);
+    return ensure_slots(r, offers > profiles ? offers : profiles);
+}
+
 static uint32_t next_stamp(uint32_t *epoch, uint32_t *stamps, size_t count)
 {
     if (++*epoch == 0) {

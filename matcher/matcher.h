@@ -233,6 +233,9 @@ size_t sm_matcher_compact(sm_matcher *m, size_t budget);
 
 /* A query context for one thread; NULL when out of memory or too many readers. */
 sm_match_reader *sm_match_reader_new(sm_matcher *m);
+/* Sizes the reader's per-slot arrays for the offers and profiles indexed now, as its first
+ * query would: a reader made ahead (a server's start-up) spares that query the allocation. */
+int sm_match_reader_reserve(sm_match_reader *r);
 /* The matcher a reader queries. */
 sm_matcher *sm_match_reader_matcher(const sm_match_reader *r);
 void sm_match_reader_free(sm_match_reader *r);

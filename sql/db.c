@@ -113,6 +113,25 @@ void sm_db_free(sm_db *db)
     sm_free(db);
 }
 
+int sm_db_warm(sm_db *db, sm_error *err)
+{
+    /* Each connection is held until all are open, so that each get takes another slot. */
+    PGconn **held = sm_calloc(db->size, sizeof *held);
+    if (!held)
+        return sm_error_set(err, SM_ENOMEM, "database: out of memory");
+    unsigned n = 0;
+    int rc = SM_OK;
+    while (n < db->size && rc == SM_OK)
+        if (!(held[n] = sm_db_get(db, 0, err)))
+            rc = SM_EIO;
+        else
+            n++;
+    while (n)
+        sm_db_put(db, held[--n]);
+    sm_free(held);
+    return rc;
+}
+
 PGconn *sm_db_get(sm_db *db, unsigned wait_ms, sm_error *err)
 {
     struct timespec until;

@@ -27,6 +27,10 @@ int sm_db_connect(const char *conninfo, PGconn **out, sm_error *err);
 /* A pool of up to size connections (opened when first needed). */
 int sm_db_open(const char *conninfo, unsigned size, sm_db **out, sm_error *err);
 void sm_db_free(sm_db *db);
+/* Opens every connection of the pool not open yet, so that the first requests do not wait
+ * on the database's start-up of a backend each. Returns 0, or SM_EIO (err naming why) with the
+ * rest left to be opened when first needed. */
+int sm_db_warm(sm_db *db, sm_error *err);
 /* A connection, waiting up to wait_ms for one; NULL with err set when none came or none connects. */
 PGconn *sm_db_get(sm_db *db, unsigned wait_ms, sm_error *err);
 /* Gives c back; a connection left inside a transaction or broken is reset first. */
