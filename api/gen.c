@@ -10,6 +10,7 @@
 #include "api/service.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,9 +566,11 @@ static int build_indexes(sm_gen *g, sm_error *err)
 
 static sm_gen *gen_new(void)
 {
+    static atomic_ulong serials;
     sm_gen *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
+    g->serial = atomic_fetch_add(&serials, 1) + 1;
     pthread_mutex_init(&g->pool_lock, NULL);
     pthread_cond_init(&g->pool_freed, NULL);
     /* As many queries at once as there are cores: each walks megabytes of postings and

@@ -1,11 +1,13 @@
 /* http.c: answers and field errors (see http.h). */
 #include "api/http.h"
+#include "api/messages.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *sm_req_header(const sm_request *rq, const char *name)
 {
@@ -40,50 +42,60 @@ void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *te
     resp->len = text ? strlen(text) : 0;
 }
 
+/* fmt's text in lang formatted with ap (a "%s" alone: its argument's text in lang). */
+static void format_in(char *out, size_t cap, const char *fmt, sm_lang lang, va_list ap)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    const char *text = strcmp(fmt, "%s") == 0 ? va_arg(ap, const char *) : fmt;
+    if (!text)
+        text = "";
+    /* A message the catalog lacks is shown in English, and said in the log (the end-to-end
+     * suite fails on such a line). */
+    if (lang == SM_LANG_FR && *text && !sm_msg_known(text))
+        fprintf(stderr, "skillmatch: no French text for \"%s\"\n", text);
+    if (text != fmt)
+        snprintf(out, cap, "%s", sm_msg(text, lang));
+    else
+        vsnprintf(out, cap, sm_msg(fmt, lang), ap);
+#pragma GCC diagnostic pop
+}
+
 void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...)
 {
     if (fe->count >= 50) /* enough to fix a body; the rest follow once these are */
         return;
-    char reason[256];
+    char reason[256], french[320];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    format_in(reason, sizeof reason, fmt, SM_LANG_EN, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    format_in(french, sizeof french, fmt, SM_LANG_FR, ap);
     va_end(ap);
     if (!fe->list)
         fe->list = json_array();
+    if (!fe->french)
+        fe->french = json_array();
     json_array_append_new(fe->list, json_pack("{s:s, s:s}", "field", field, "reason", reason));
+    json_array_append_new(fe->french, json_string(french));
     fe->count++;
 }
 
 void sm_field_errors_clear(sm_field_errors *fe)
 {
     json_decref(fe->list);
+    json_decref(fe->french);
     fe->list = NULL;
+    fe->french = NULL;
     fe->count = 0;
-}
-
-static const char *title_of(unsigned status)
-{
-    switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
-    }
 }
 
 static int problem_with(sm_response *resp, unsigned status, const char *detail, json_t *errors)
 {
     json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-                          title_of(status), "status", (int)status, "detail", detail);
+                          sm_msg_status_title(status, resp->lang), "status", (int)status,
+                          "detail", detail);
     if (p && errors)
         json_object_set_new(p, "errors", errors);
     else
@@ -98,27 +110,73 @@ int sm_problem(sm_response *resp, unsigned status, const char *fmt, ...)
     char detail[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    format_in(detail, sizeof detail, fmt, resp->lang, ap);
     va_end(ap);
     return problem_with(resp, status, detail, NULL);
 }
 
 int sm_problem_fields(sm_response *resp, unsigned status, sm_field_errors *fe)
 {
-    char detail[512] = "invalid request";
+    int fr = resp->lang == SM_LANG_FR;
+    /* The errors in the answer's language. */
+    for (size_t i = 0; fr && fe->list && i < json_array_size(fe->list); i++)
+        json_object_set(json_array_get(fe->list, i), "reason", json_array_get(fe->french, i));
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s", fr ? "requête invalide" : "invalid request");
     json_t *first = fe->list ? json_array_get(fe->list, 0) : NULL;
     if (first)
-        snprintf(detail, sizeof detail, "%s: %s",
+        snprintf(detail, sizeof detail, fr ? "%s : %s" : "%s: %s",
                  json_string_value(json_object_get(first, "field")),
                  json_string_value(json_object_get(first, "reason")));
     if (fe->count > 1) {
         size_t n = strlen(detail);
-        snprintf(detail + n, sizeof detail - n, " (and %zu more)", fe->count - 1);
+        snprintf(detail + n, sizeof detail - n, fr ? " (et %zu autre%s)" : " (and %zu more)",
+                 fe->count - 1, fe->count > 2 ? "s" : "");
     }
     json_t *list = fe->list;
     fe->list = NULL;
-    fe->count = 0;
+    sm_field_errors_clear(fe);
     return problem_with(resp, status, detail, list);
+}
+
+/*
+ * The language Accept-Language prefers among French and English: the one with the higher
+ * q-value, the first named on a tie ("*" stands for French); -1 when it names neither.
+ */
+static int accepted_lang(const char *al)
+{
+    double best_q = 0;
+    int best = -1;
+    while (al && *al) {
+        while (*al == ' ' || *al == ',')
+            al++;
+        const char *tag = al;
+        size_t n = strcspn(al, ",;");
+        al += n;
+        double q = 1;
+        while (*al == ';') {
+            al++;
+            while (*al == ' ')
+                al++;
+            if (al[0] == 'q' && al[1] == '=')
+                q = strtod(al + 2, NULL);
+            al += strcspn(al, ",;");
+        }
+        while (n && tag[n - 1] == ' ')
+            n--;
+        int lang = -1;
+        if (n >= 2 && strncasecmp(tag, "fr", 2) == 0 && (n == 2 || tag[2] == '-'))
+            lang = SM_LANG_FR;
+        else if (n >= 2 && strncasecmp(tag, "en", 2) == 0 && (n == 2 || tag[2] == '-'))
+            lang = SM_LANG_EN;
+        else if (n == 1 && tag[0] == '*')
+            lang = SM_LANG_FR;
+        if (lang >= 0 && q > best_q) {
+            best_q = q;
+            best = lang;
+        }
+    }
+    return best;
 }
 
 sm_lang sm_req_lang(const sm_request *rq, const char *body_lang)
@@ -126,14 +184,7 @@ sm_lang sm_req_lang(const sm_request *rq, const char *body_lang)
     const char *q = sm_req_query(rq, "lang");
     const char *v = body_lang ? body_lang : q;
     if (v)
-        return strncmp(v, "en", 2) == 0 ? SM_LANG_EN : SM_LANG_FR;
-    const char *al = sm_req_header(rq, "Accept-Language");
-    if (al) {
-        /* The first language named wins (weights are rarely used by our clients). */
-        while (*al == ' ')
-            al++;
-        if (strncmp(al, "en", 2) == 0)
-            return SM_LANG_EN;
-    }
-    return SM_LANG_FR;
+        return strcmp(v, "en") == 0 ? SM_LANG_EN : SM_LANG_FR;
+    int lang = accepted_lang(sm_req_header(rq, "Accept-Language"));
+    return lang == SM_LANG_EN ? SM_LANG_EN : SM_LANG_FR;
 }

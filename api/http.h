@@ -52,6 +52,7 @@ typedef struct sm_response {
     size_t len;
     char location[160];
     unsigned retry_after; /* seconds, for 429 and 503 */
+    sm_lang lang;         /* of problem titles and details: the request's (sm_req_lang) */
 } sm_response;
 
 /* The body is json's compact text (json is released). Returns 0 or SM_ENOMEM. */
@@ -61,24 +62,30 @@ void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *te
 
 /*
  * Field errors collected while validating a body: each is a path
- * ("skills[3].uri") and a reason ("unknown ESCO concept").
+ * ("skills[3].uri") and a reason ("unknown ESCO concept"), kept in English and French
+ * (api/messages.h); the answer shows the request's language.
  */
 typedef struct sm_field_errors {
     json_t *list; /* array of {"field":…,"reason":…}; NULL until the first */
+    json_t *french; /* the reasons in French, in the same order */
     size_t count;
 } sm_field_errors;
 
+/* Records an error; fmt is an English printf format of the catalog (its French text is
+ * formatted with the same arguments). */
 void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void sm_field_errors_clear(sm_field_errors *fe);
 
-/* A problem answer; detail is printf-style. */
+/* A problem answer in resp->lang; detail is an English printf format of the catalog. */
 int sm_problem(sm_response *resp, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* A 400 (or status) listing fe's errors; the detail is the first error. fe is cleared. */
+/* A 400 (or status) listing fe's errors in resp->lang; the detail is the first error. fe is
+ * cleared. */
 int sm_problem_fields(sm_response *resp, unsigned status, sm_field_errors *fe);
 
-/* The language of justifications and labels: ?lang=, else Accept-Language, else French. */
+/* The language of justifications, labels and errors: the body's "lang" (when given), else
+ * ?lang=, else the first of French and English that Accept-Language names, else French. */
 sm_lang sm_req_lang(const sm_request *rq, const char *body_lang);
 
 #endif

@@ -11,16 +11,27 @@
 
 #define CAP 65536 /* buckets; a power of two */
 #define MAX_FILL (CAP / 2)
+#define WCAP 8192 /* windows; a power of two */
+#define WMAX_FILL (WCAP / 2)
 
 typedef struct bucket {
     char key[64];
     double tokens, per_minute, at;
 } bucket;
 
+/* The times of the last events allowed under one key, oldest first from at[head]. */
+typedef struct window {
+    char key[64];
+    double at[SM_LIMITS_WINDOW_MAX];
+    unsigned count, head;
+} window;
+
 struct sm_limits {
     pthread_mutex_t lock;
     bucket *b;
     size_t count;
+    window *w;
+    size_t wcount;
 };
 
 static double now_s(void)
@@ -39,7 +50,9 @@ static double capacity(double per_minute)
 int sm_limits_new(sm_limits **out)
 {
     sm_limits *l = calloc(1, sizeof *l);
-    if (!l || !(l->b = calloc(CAP, sizeof *l->b))) {
+    if (!l || !(l->b = calloc(CAP, sizeof *l->b)) || !(l->w = calloc(WCAP, sizeof *l->w))) {
+        if (l)
+            free(l->b);
         free(l);
         return SM_ENOMEM;
     }
@@ -54,6 +67,7 @@ void sm_limits_free(sm_limits *l)
         return;
     pthread_mutex_destroy(&l->lock);
     free(l->b);
+    free(l->w);
     free(l);
 }
 
@@ -118,4 +132,75 @@ unsigned sm_limits_take(sm_limits *l, const char *key, double per_minute)
         wait = (unsigned)ceil((1 - b->tokens) * 60 / per_minute);
     pthread_mutex_unlock(&l->lock);
     return wait ? wait : 0;
+}
+
+/* Forgets the events of w older than since. */
+static void window_expire(window *w, double since)
+{
+    while (w->count && w->at[w->head] <= since) {
+        w->head = (w->head + 1) % SM_LIMITS_WINDOW_MAX;
+        w->count--;
+    }
+}
+
+/* Drops the windows with nothing left in them; rebuilds the table. */
+static void window_sweep(sm_limits *l, double since)
+{
+    window *old = l->w;
+    window *fresh = calloc(WCAP, sizeof *fresh);
+    if (!fresh)
+        return;
+    l->w = fresh;
+    l->wcount = 0;
+    for (size_t i = 0; i < WCAP; i++) {
+        if (!old[i].key[0])
+            continue;
+        window_expire(&old[i], since);
+        if (!old[i].count)
+            continue;
+        size_t j = XXH3_64bits(old[i].key, strlen(old[i].key)) & (WCAP - 1);
+        while (fresh[j].key[0])
+            j = (j + 1) & (WCAP - 1);
+        fresh[j] = old[i];
+        l->wcount++;
+    }
+    free(old);
+}
+
+unsigned sm_limits_window(sm_limits *l, const char *key, unsigned max, unsigned seconds)
+{
+    if (max < 1)
+        max = 1;
+    if (max > SM_LIMITS_WINDOW_MAX)
+        max = SM_LIMITS_WINDOW_MAX;
+    size_t len = strnlen(key, 63);
+    double t = now_s(), since = t - seconds;
+    pthread_mutex_lock(&l->lock);
+    if (l->wcount >= WMAX_FILL)
+        window_sweep(l, since);
+    size_t i = XXH3_64bits(key, len) & (WCAP - 1);
+    while (l->w[i].key[0] && strncmp(l->w[i].key, key, 63) != 0)
+        i = (i + 1) & (WCAP - 1);
+    window *w = &l->w[i];
+    if (!w->key[0]) {
+        if (l->wcount >= WMAX_FILL) {
+            pthread_mutex_unlock(&l->lock);
+            return 60; /* every window is in use: too many clients at once */
+        }
+        memcpy(w->key, key, len);
+        w->key[len] = '\0';
+        w->count = w->head = 0;
+        l->wcount++;
+    }
+    window_expire(w, since);
+    unsigned wait = 0;
+    if (w->count >= max) {
+        double until = w->at[w->head] + seconds - t;
+        wait = until < 1 ? 1 : (unsigned)ceil(until);
+    } else {
+        w->at[(w->head + w->count) % SM_LIMITS_WINDOW_MAX] = t;
+        w->count++;
+    }
+    pthread_mutex_unlock(&l->lock);
+    return wait;
 }

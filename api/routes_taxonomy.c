@@ -26,7 +26,7 @@ static json_t *ref(sm_gen *g, uint32_t id, sm_lang lang)
 int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)s;
-    const char *q = sm_req_query(rq, "q"), *lang_s = sm_req_query(rq, "lang");
+    const char *q = sm_req_query(rq, "q");
     sm_field_errors fe = {0};
     if (!q || !*q)
         sm_field_error(&fe, "q", "required: the beginning of a skill's name");
@@ -34,8 +34,6 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         sm_field_error(&fe, "q", "longer than 200 bytes");
     else if (!sm_utf8_valid(q, strlen(q), NULL))
         sm_field_error(&fe, "q", "invalid UTF-8");
-    if (lang_s && strcmp(lang_s, "fr") && strcmp(lang_s, "en"))
-        sm_field_error(&fe, "lang", "must be fr or en");
     long long limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);

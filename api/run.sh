@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# run.sh: what `make run` does once the binary is built.
+# run.sh: what `make run` does once the binary is built, and `make stop`.
 #
 # Without SKILLMATCH_DB it starts a private PostgreSQL (sql/pg-private.sh) in
 # the state directory: /var/lib/skillmatch as root (the cluster itself runs
 # as the unprivileged user "skillmatch"), else ~/.local/share/skillmatch.
-# Then: migrate, import the built-in taxonomy, create the demo keys once
-# (kept in STATE/demo-keys, mode 600, since only their hashes are stored),
-# serve on $LISTEN, load the demo offers, trainings and profiles once, and
-# print the keys. Ctrl-C stops the server (the database keeps running:
-# `sql/pg-private.sh stop STATE/pg` stops it).
+# Then: migrate; import the taxonomy: the ESCO export and the DigComp JSON-LD
+# of $SKILLMATCH_DATA (default ../shared/data) when they are there, and the
+# built-in set always; create the demo keys once (kept in STATE/demo-keys,
+# mode 600, since only their hashes are stored); serve on $LISTEN (its pid in
+# STATE/server.pid); load the demo offers, trainings and profiles once, and
+# print the keys. Ctrl-C stops the server; `make stop` (run.sh stop) stops
+# the server and the private PostgreSQL, as root or as a normal user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 listen=${LISTEN:-127.0.0.1:8080}
@@ -16,6 +18,23 @@ if [ "$(id -u)" = 0 ]; then
   state=${SKILLMATCH_STATE:-/var/lib/skillmatch}
 else
   state=${SKILLMATCH_STATE:-${XDG_DATA_HOME:-$HOME/.local/share}/skillmatch}
+fi
+if [ "${1:-}" = stop ]; then
+  stopped=0
+  if [ -s "$state/server.pid" ] && kill -0 "$(cat "$state/server.pid")" 2>/dev/null; then
+    kill "$(cat "$state/server.pid")"
+    for _ in $(seq 1 100); do kill -0 "$(cat "$state/server.pid")" 2>/dev/null || break; sleep 0.1; done
+    echo "skillmatch: server stopped"
+    stopped=1
+  fi
+  rm -f "$state/server.pid"
+  if [ -z "${SKILLMATCH_DB:-}" ] && [ -f "$state/pg/data/PG_VERSION" ]; then
+    SM_PG_PORT=${SM_PG_PORT:-5499} sql/pg-private.sh stop "$state/pg"
+    echo "skillmatch: PostgreSQL in $state/pg stopped"
+    stopped=1
+  fi
+  [ $stopped = 1 ] || echo "skillmatch: nothing of make run is running (state: $state)"
+  exit 0
 fi
 mkdir -p "$state"
 chmod 755 "$state"
@@ -33,6 +52,18 @@ else
   echo "skillmatch: private PostgreSQL in $state/pg"
 fi
 build/skillmatch migrate --db "$db"
+# The full taxonomy when the shared data is there (each import is idempotent), else the
+# built-in set alone.
+data=${SKILLMATCH_DATA:-../shared/data}
+if [ -d "$data/esco-1.1.1" ]; then
+  build/skillmatch import esco "$data/esco-1.1.1" --db "$db"
+else
+  echo "skillmatch: no ESCO export in $data (SKILLMATCH_DATA): the built-in taxonomy only"
+fi
+dc=$(ls "$data"/digcomp-3.0/*.jsonld 2>/dev/null | head -n 1 || true)
+if [ -n "$dc" ]; then
+  build/skillmatch import digcomp "$dc" --db "$db"
+fi
 build/skillmatch import builtin --db "$db"
 keys=$state/demo-keys
 if [ ! -s "$keys" ]; then
@@ -48,9 +79,14 @@ org_key=$(sed -n 's/^inclusion_org=//p' "$keys")
 tp_key=$(sed -n 's/^training_provider=//p' "$keys")
 admin_key=$(sed -n 's/^admin=//p' "$keys")
 
+if [ -s "$state/server.pid" ] && kill -0 "$(cat "$state/server.pid")" 2>/dev/null; then
+  echo "skillmatch: a server of make run is running already (pid $(cat "$state/server.pid")): make stop" >&2
+  exit 1
+fi
 build/skillmatch serve --listen "$listen" --db "$db" &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' INT TERM EXIT
+echo $server > "$state/server.pid"
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$state/server.pid"' INT TERM EXIT
 url=http://$listen
 for _ in $(seq 1 600); do
   curl -fs "$url/ready" >/dev/null 2>&1 && break

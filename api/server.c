@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -272,6 +273,18 @@ static int client_address(struct MHD_Connection *conn, char *out, size_t cap)
     return 0;
 }
 
+/* The key of an Authorization header "Bearer KEY" (the scheme in any case, RFC 9110 11.1),
+ * or NULL for another scheme. */
+static const char *bearer_token(const char *auth)
+{
+    if (strncasecmp(auth, "Bearer", 6) != 0 || auth[6] != ' ')
+        return NULL;
+    auth += 6;
+    while (*auth == ' ')
+        auth++;
+    return auth;
+}
+
 /*
  * Works out the answer to a request into cs (resp, allow, challenge, route): routing, the
  * key, rate limits, Idempotency-Key replay, the handler, metrics. It may block on
@@ -290,6 +303,7 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
     rq.body_len = cs->len;
     rq.conn = conn;
     rq.loopback = client_address(conn, rq.client, sizeof rq.client);
+    resp.lang = sm_req_lang(&rq, NULL);
     int stored = 0;
     rq.idem_stored = &stored;
     const char *allow = NULL;
@@ -323,15 +337,24 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
             sm_problem(&resp, 404, "no route for %.200s", url);
         goto send;
     }
+    /* One rule for ?lang= on every route: French or English, anything else refused. */
+    const char *lang_q = sm_req_query(&rq, "lang");
+    if (lang_q && strcmp(lang_q, "fr") && strcmp(lang_q, "en")) {
+        sm_field_errors fe = {0};
+        sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
+        sm_problem_fields(&resp, 400, &fe);
+        goto send;
+    }
     /* The key: required by some routes, checked whenever given. */
     const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     if (auth) {
-        if (strncmp(auth, "Bearer ", 7) != 0 || strlen(auth + 7) > 200) {
+        const char *token = bearer_token(auth);
+        if (!token || strlen(token) > 200) {
             challenge = 1;
             sm_problem(&resp, 401, "Authorization must be \"Bearer KEY\"");
             goto send;
         }
-        int rc = sm_keys_lookup(s->keys, s->db, auth + 7, strlen(auth + 7), &rq.who);
+        int rc = sm_keys_lookup(s->keys, s->db, token, strlen(token), &rq.who);
         if (rc == SM_EIO) {
             resp.retry_after = 1;
             sm_problem(&resp, 503, "keys cannot be checked now: the database is not reachable");
@@ -359,8 +382,10 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
     }
     unsigned wait = sm_limits_take(s->limits, bucket, rate);
     if (!wait && !rq.who.key_id && routes[route].handler == sm_route_profile_create) {
+        /* At most ANON_PROFILES_PER_HOUR in any hour (api/README.md): a counsellor's office
+         * creating more uses an organisation key. */
         snprintf(bucket, sizeof bucket, "p:%s", rq.client);
-        wait = sm_limits_take(s->limits, bucket, ANON_PROFILES_PER_HOUR / 60.0);
+        wait = sm_limits_window(s->limits, bucket, ANON_PROFILES_PER_HOUR, 3600);
     }
     if (wait) {
         resp.retry_after = wait;
@@ -397,8 +422,10 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
     int rc = routes[route].handler(s, g, &rq, &resp);
     sm_service_release(s, g);
     if (rc != SM_OK || !resp.status) {
+        sm_lang lang = resp.lang;
         free(resp.body);
         memset(&resp, 0, sizeof resp);
+        resp.lang = lang;
         if (rc == SM_ENOMEM) {
             resp.retry_after = 1;
             sm_problem(&resp, 503, "out of memory: retry later");
@@ -447,7 +474,8 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
     if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key"))
         return 0;
     const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
-    if (auth && strncmp(auth, "Bearer ", 7) == 0 && !sm_keys_cached(s->keys, auth + 7, strlen(auth + 7)))
+    const char *token = auth ? bearer_token(auth) : NULL;
+    if (token && !sm_keys_cached(s->keys, token, strlen(token)))
         return 0;
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (get && (!strcmp(url, "/health") || !strcmp(url, "/metrics") ||

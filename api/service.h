@@ -68,6 +68,7 @@ typedef struct sm_gen {
     double load_seconds;
     size_t refused; /* stored rows the index refused at load */
     int refs; /* under sm_service.gen_lock: holders, the service counting as one */
+    unsigned long serial; /* 1 for the first generation of the process, then 2, … */
 } sm_gen;
 
 typedef struct sm_service {

@@ -252,7 +252,7 @@ static void *demand_main(void *arg)
 {
     sm_writer *w = arg;
     sm_gen_thread_slow();
-    const sm_gen *counting = NULL, *counted = NULL;
+    unsigned long counting = 0, counted = 0; /* generations' serials */
     double since = now_s();
     pthread_mutex_lock(&w->lock);
     while (!w->stopping) {
@@ -261,13 +261,15 @@ static void *demand_main(void *arg)
         sm_gen *g = sm_service_acquire(w->s);
         /* After a load, the counters first (a stretch of slots at a time, writes going on
          * in between), then the sweep. */
-        int live = sm_matcher_demand_catch_up(g->m, DEMAND_CATCH_UP);
-        if (live && g != counted) {
-            counted = g; /* the address only: this generation's counters are live */
-            fprintf(stderr, "skillmatch: skills demand counted in %.1f s\n", now_s() - since);
-        } else if (!live && g != counting) {
-            counting = g;
+        /* A generation seen for the first time starts the clock of its counting. */
+        if (g->serial != counting && g->serial != counted) {
+            counting = g->serial;
             since = t0;
+        }
+        int live = sm_matcher_demand_catch_up(g->m, DEMAND_CATCH_UP);
+        if (live && g->serial != counted) {
+            counted = g->serial; /* this generation's counters are live */
+            fprintf(stderr, "skillmatch: skills demand counted in %.1f s\n", now_s() - since);
         }
         sm_match_reader *r = live ? sm_gen_reader(g) : NULL;
         if (r) {

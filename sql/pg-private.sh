@@ -2,7 +2,7 @@
 # pg-private.sh: a private PostgreSQL cluster for development, tests and benches.
 #
 #   sql/pg-private.sh start DIR   initialise (once) and start a cluster in DIR
-#   sql/pg-private.sh stop DIR    stop it
+#   sql/pg-private.sh stop DIR    stop it (an error when DIR holds no cluster)
 #   sql/pg-private.sh env DIR     print PGHOST/PGPORT/PGUSER/PGDATABASE lines to eval
 #
 # The cluster listens on a Unix socket inside DIR only (no TCP). PostgreSQL
@@ -15,6 +15,10 @@ dir=${2:-}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "pg-private: PostgreSQL server binaries not found (install postgresql)" >&2; exit 1; }
 port=${SM_PG_PORT:-5499}
+if [ "$cmd" = stop ] && [ ! -f "$dir/data/PG_VERSION" ]; then
+  echo "pg-private: no cluster in $dir (nothing to stop)" >&2
+  exit 1
+fi
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 if [ "$(id -u)" = 0 ]; then
@@ -38,8 +42,12 @@ case "$cmd" in
     fi
     ;;
   stop)
-    if [ -f "$data/PG_VERSION" ]; then
-      as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    # A cluster that is not running is stopped already; any other failure is reported.
+    if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      if ! out=$(cd / && as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop 2>&1); then
+        echo "pg-private: could not stop the cluster in $dir: $out" >&2
+        exit 1
+      fi
     fi
     ;;
   env)

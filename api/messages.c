@@ -1,0 +1,251 @@
+/*
+ * messages.c: the catalog of messages in French (see messages.h). Kept sorted by the
+ * English text, so that a lookup is a binary search; tests/unit/test_messages.c checks the
+ * order, that each French format has the English one's conversions, and that every message
+ * written by api/ is here.
+ */
+#include "api/messages.h"
+
+#include <string.h>
+
+typedef struct pair {
+    const char *en, *fr;
+} pair;
+
+static const pair catalog[] = {
+    {"%s answers %s only", "%s ne répond qu'à %s"},
+    {"/metrics answers local clients only (serve --metrics-public opens it)",
+     "/metrics ne répond qu'aux clients locaux (serve --metrics-public l'ouvre à tous)"},
+    {"Authorization must be \"Bearer KEY\"", "Authorization doit être \"Bearer CLÉ\""},
+    {"Idempotency-Key must be 1 to 200 characters",
+     "Idempotency-Key doit compter de 1 à 200 caractères"},
+    {"a %s key cannot do this", "une clé %s ne permet pas cette opération"},
+    {"a label alone is not a place: give lat and lon (the label is only shown)",
+     "un libellé seul n'est pas un lieu : donnez lat et lon (le libellé est seulement "
+     "affiché)"},
+    {"a training_provider key cannot use stored profiles",
+     "une clé training_provider ne peut pas utiliser de profil enregistré"},
+    {"at most %d skills", "%d compétences au plus"},
+    {"before valid_from", "antérieure à valid_from"},
+    {"candidates are ranked for job offers only",
+     "les candidats ne se classent que pour des offres d'emploi"},
+    {"empty, add at least one skill to get matches",
+     "vide : ajoutez au moins une compétence pour obtenir des résultats"},
+    {"empty: list at least one skill", "vide : indiquez au moins une compétence"},
+    {"give exactly one of offer_id, occupation and top_offers",
+     "donnez exactement un champ parmi offer_id, occupation et top_offers"},
+    {"give profile or profile_id, not both", "donnez profile ou profile_id, pas les deux"},
+    {"internal error (%s)", "erreur interne (%s)"},
+    {"invalid UTF-8", "UTF-8 invalide"},
+    {"invalid UTF-8 at byte %zu", "UTF-8 invalide à l'octet %zu"},
+    {"keys cannot be checked now: the database is not reachable",
+     "les clés ne peuvent pas être vérifiées : la base de données est injoignable"},
+    {"lat and lon look swapped: did you mean lat %g, lon %g?",
+     "lat et lon semblent inversées : vouliez-vous dire lat %g, lon %g ?"},
+    {"lat must be between -90 and 90 and lon between -180 and 180",
+     "lat doit être entre -90 et 90 et lon entre -180 et 180"},
+    {"listed twice", "indiquée deux fois"},
+    {"longer than %zu bytes", "plus long que %zu octets"},
+    {"longer than 200 bytes", "plus long que 200 octets"},
+    {"mine=true needs an API key", "mine=true demande une clé d'API"},
+    {"must be \"fr\" or \"en\"", "doit valoir \"fr\" ou \"en\""},
+    {"must be \"job\" or \"training\"", "doit valoir \"job\" ou \"training\""},
+    {"must be a DefinedTerm or text", "doit être un DefinedTerm ou du texte"},
+    {"must be a Place with geo.latitude and geo.longitude",
+     "doit être un Place avec geo.latitude et geo.longitude"},
+    {"must be a date YYYY-MM-DD", "doit être une date AAAA-MM-JJ"},
+    {"must be a number between %g and %g", "doit être un nombre entre %g et %g"},
+    {"must be a scheme name (CPF, OPCO, France Travail, region, employer, PIC, AGEFIPH, "
+     "self, or another name)",
+     "doit être le nom d'un financement (CPF, OPCO, France Travail, region, employer, PIC, "
+     "AGEFIPH, self, ou un autre nom)"},
+    {"must be a sequence number (0 or more)", "doit être un numéro de séquence (0 ou plus)"},
+    {"must be a string", "doit être une chaîne de caractères"},
+    {"must be a string (a concept URI)", "doit être une chaîne (l'URI d'un concept)"},
+    {"must be an array", "doit être un tableau"},
+    {"must be an array of at most %d dates", "doit être un tableau de %d dates au plus"},
+    {"must be an array of at most 16 scheme names",
+     "doit être un tableau de 16 noms de financement au plus"},
+    {"must be an array of names", "doit être un tableau de noms"},
+    {"must be an array of scheme names", "doit être un tableau de noms de financement"},
+    {"must be an array of {\"uri\":…,\"level\":…,\"evidence\":…}",
+     "doit être un tableau de {\"uri\":…,\"level\":…,\"evidence\":…}"},
+    {"must be an array of {\"uri\":…}", "doit être un tableau de {\"uri\":…}"},
+    {"must be an integer between %lld and %lld", "doit être un entier entre %lld et %lld"},
+    {"must be an integer from %lld to %lld", "doit être un entier de %lld à %lld"},
+    {"must be an object", "doit être un objet"},
+    {"must be an object of true/false fields", "doit être un objet de champs true/false"},
+    {"must be an object {\"lat\":…,\"lon\":…} (\"label\" optional)",
+     "doit être un objet {\"lat\":…,\"lon\":…} (\"label\" facultatif)"},
+    {"must be an object {\"name\":…,\"email\":…,\"phone\":…}",
+     "doit être un objet {\"name\":…,\"email\":…,\"phone\":…}"},
+    {"must be an object {\"name\":…,\"kind\":…}", "doit être un objet {\"name\":…,\"kind\":…}"},
+    {"must be an object {\"skills\":[…],…}", "doit être un objet {\"skills\":[…],…}"},
+    {"must be an object {\"type\":…,\"hours_per_week\":…}",
+     "doit être un objet {\"type\":…,\"hours_per_week\":…}"},
+    {"must be an object {\"uri\":…}", "doit être un objet {\"uri\":…}"},
+    {"must be declared, validated, assessed or certified",
+     "doit valoir declared, validated, assessed ou certified"},
+    {"must be digital, transversal, language, green or digcomp",
+     "doit valoir digital, transversal, language, green ou digcomp"},
+    {"must be en, fr or auto", "doit valoir en, fr ou auto"},
+    {"must be fr or en", "doit valoir fr ou en"},
+    {"must be job or training", "doit valoir job ou training"},
+    {"must be lat,lon (e.g. 50.63,3.06)", "doit être lat,lon (par exemple 50.63,3.06)"},
+    {"must be one of CDI, CDD, CDDI, PEC, apprenticeship, professionalisation, interim, "
+     "internship, civic_service, freelance",
+     "doit valoir CDI, CDD, CDDI, PEC, apprenticeship, professionalisation, interim, "
+     "internship, civic_service ou freelance"},
+    {"must be one of CPF, OPCO, France Travail, region, employer, PIC, AGEFIPH, self",
+     "doit valoir CPF, OPCO, France Travail, region, employer, PIC, AGEFIPH ou self"},
+    {"must be one of association, cooperative, mutual, foundation, social_enterprise, aci, "
+     "ei, etti, ai, adapted_enterprise, esat, public, company",
+     "doit valoir association, cooperative, mutual, foundation, social_enterprise, aci, ei, "
+     "etti, ai, adapted_enterprise, esat, public ou company"},
+    {"must be true or false", "doit valoir true ou false"},
+    {"must not be empty", "ne doit pas être vide"},
+    {"must not contain NUL characters", "ne doit pas contenir de caractère NUL"},
+    {"needs a location {\"lat\":…,\"lon\":…} to be a distance from",
+     "demande un lieu {\"lat\":…,\"lon\":…} d'où compter la distance"},
+    {"needs lat and lon", "demande lat et lon"},
+    {"needs lat and lon, both numbers", "demande lat et lon, deux nombres"},
+    {"needs latitude and longitude: an address alone is not a place",
+     "demande latitude et longitude : une adresse seule n'est pas un lieu"},
+    {"needs near=lat,lon", "demande near=lat,lon"},
+    {"no %s with this id", "aucun objet %s avec cet identifiant"},
+    {"no concept with this id: give the percent-encoded concept URI or the UUID that ends it",
+     "aucun concept avec cet identifiant : donnez l'URI du concept encodée en pourcentage "
+     "ou l'UUID qui la termine"},
+    {"no job offer with this id", "aucune offre d'emploi avec cet identifiant"},
+    {"no offer with this id", "aucune offre avec cet identifiant"},
+    {"no profile with this id", "aucun profil avec cet identifiant"},
+    {"no random bytes available", "aucun octet aléatoire disponible"},
+    {"no route for %.200s", "aucune route pour %.200s"},
+    {"no skill recognised in it: list the skills in \"%s\"",
+     "aucune compétence reconnue : indiquez les compétences dans \"%s\""},
+    {"not a cursor this service gave", "ce n'est pas un curseur donné par ce service"},
+    {"not a place field: a place is {\"lat\":…,\"lon\":…} (\"label\" optional, shown as "
+     "given)",
+     "pas un champ de lieu : un lieu est {\"lat\":…,\"lon\":…} (\"label\" facultatif, "
+     "affiché tel quel)"},
+    {"not a skill (%s)", "ce n'est pas une compétence (%s)"},
+    {"not a skill URI or id of the taxonomy",
+     "ce n'est pas l'URI ou l'identifiant d'une compétence de la taxonomie"},
+    {"not a skill concept", "ce n'est pas une compétence"},
+    {"not an occupation (%s)", "ce n'est pas un métier (%s)"},
+    {"not an occupation URI or id of the taxonomy",
+     "ce n'est pas l'URI ou l'identifiant d'un métier de la taxonomie"},
+    {"not stored in the database", "absent de la base de données"},
+    {"out of memory", "mémoire insuffisante"},
+    {"out of memory: retry later", "mémoire insuffisante : réessayez plus tard"},
+    {"outside the area skillmatch serves (Europe and the French overseas territories)",
+     "hors de la zone que sert skillmatch (l'Europe et les territoires français d'outre-mer)"},
+    {"profile_id needs an API key (or send the profile inline)",
+     "profile_id demande une clé d'API (ou envoyez le profil dans la requête)"},
+    {"required", "obligatoire"},
+    {"required (a JobPosting's title)", "obligatoire (le titre d'un JobPosting)"},
+    {"required (or profile_id)", "obligatoire (ou profile_id)"},
+    {"required when there is no description to extract from",
+     "obligatoire quand il n'y a pas de description d'où les extraire"},
+    {"required with the other", "obligatoire avec l'autre"},
+    {"required: a skill URI or id", "obligatoire : l'URI ou l'identifiant d'une compétence"},
+    {"required: the beginning of a skill's name", "obligatoire : le début du nom d'une compétence"},
+    {"required: {\"offer_id\":…}, {\"occupation\":URI} or {\"top_offers\":N}",
+     "obligatoire : {\"offer_id\":…}, {\"occupation\":URI} ou {\"top_offers\":N}"},
+    {"termCode: unknown ESCO concept", "termCode : concept ESCO inconnu"},
+    {"the JSON body nests deeper than %d levels", "le corps JSON imbrique plus de %d niveaux"},
+    {"the body is empty: a JSON object is expected",
+     "le corps est vide : un objet JSON est attendu"},
+    {"the body is larger than %u bytes", "le corps dépasse %u octets"},
+    {"the body is not valid JSON: %s (line %d, column %d)",
+     "le corps n'est pas du JSON valide : %s (ligne %d, colonne %d)"},
+    {"the body must be JSON (Content-Type: application/json)",
+     "le corps doit être du JSON (Content-Type: application/json)"},
+    {"the body must be a JSON object", "le corps doit être un objet JSON"},
+    {"the change was not saved: the database failed (%s)",
+     "la modification n'a pas été enregistrée : la base de données a échoué (%s)"},
+    {"the change was saved but could not be indexed (%s)",
+     "la modification est enregistrée mais n'a pas pu être indexée (%s)"},
+    {"the text could not be analysed (%s)", "le texte n'a pas pu être analysé (%s)"},
+    {"this API key is unknown or revoked", "cette clé d'API est inconnue ou révoquée"},
+    {"this Idempotency-Key was used for a different request",
+     "cette Idempotency-Key a servi à une autre requête"},
+    {"this route needs an API key: Authorization: Bearer KEY",
+     "cette route demande une clé d'API : Authorization: Bearer CLÉ"},
+    {"too many extractions at once", "trop d'extractions en même temps"},
+    {"too many queries at once", "trop de requêtes en même temps"},
+    {"too many requests: retry in %u s", "trop de requêtes : réessayez dans %u s"},
+    {"unknown ESCO concept", "concept ESCO inconnu"},
+    {"unknown field", "champ inconnu"},
+    {"unknown name", "nom inconnu"},
+};
+
+#define CATALOG_SIZE (sizeof catalog / sizeof *catalog)
+
+static const pair *find(const char *english)
+{
+    size_t lo = 0, hi = CATALOG_SIZE;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(catalog[mid].en, english);
+        if (c == 0)
+            return &catalog[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const char *sm_msg(const char *english, sm_lang lang)
+{
+    if (lang != SM_LANG_FR || !english)
+        return english;
+    const pair *p = find(english);
+    return p ? p->fr : english;
+}
+
+int sm_msg_known(const char *english)
+{
+    return english && find(english) != NULL;
+}
+
+size_t sm_msg_count(void)
+{
+    return CATALOG_SIZE;
+}
+
+void sm_msg_pair(size_t i, const char **english, const char **french)
+{
+    *english = i < CATALOG_SIZE ? catalog[i].en : NULL;
+    *french = i < CATALOG_SIZE ? catalog[i].fr : NULL;
+}
+
+const char *sm_msg_status_title(unsigned status, sm_lang lang)
+{
+    static const struct {
+        unsigned status;
+        const char *en, *fr;
+    } titles[] = {{400, "Bad Request", "Requête incorrecte"},
+                  {401, "Unauthorized", "Non authentifié"},
+                  {403, "Forbidden", "Interdit"},
+                  {404, "Not Found", "Introuvable"},
+                  {405, "Method Not Allowed", "Méthode non permise"},
+                  {408, "Request Timeout", "Délai de requête dépassé"},
+                  {409, "Conflict", "Conflit"},
+                  {412, "Precondition Failed", "Précondition non remplie"},
+                  {413, "Content Too Large", "Contenu trop volumineux"},
+                  {415, "Unsupported Media Type", "Type de contenu non pris en charge"},
+                  {422, "Unprocessable Content", "Contenu impossible à traiter"},
+                  {428, "Precondition Required", "Précondition requise"},
+                  {429, "Too Many Requests", "Trop de requêtes"},
+                  {500, "Internal Server Error", "Erreur interne du serveur"},
+                  {503, "Service Unavailable", "Service indisponible"}};
+    for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
+        if (titles[i].status == status)
+            return lang == SM_LANG_FR ? titles[i].fr : titles[i].en;
+    if (status >= 500)
+        return lang == SM_LANG_FR ? "Erreur du serveur" : "Server Error";
+    return lang == SM_LANG_FR ? "Erreur" : "Error";
+}
