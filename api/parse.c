@@ -209,6 +209,95 @@ int sm_get_date(json_t *obj, const char *path, const char *key, int32_t *out, sm
     return 1;
 }
 
+/*
+ * The area skillmatch serves, as boxes of (south, north, west, east): Europe, from the Canary
+ * Islands and the Azores to the Urals' foot and the North Cape, and the French overseas
+ * territories. A point outside is refused: most often it is a pair typed the wrong way round
+ * (a French town typed lon, lat lands in the Indian Ocean or Somalia).
+ */
+static const double served[][4] = {
+    {27.0, 81.5, -32.0, 46.0},      /* Europe, with the Canaries, the Azores and Cyprus */
+    {14.0, 18.5, -63.5, -60.5},     /* Guadeloupe, Martinique, Saint-Martin, Saint-Barthélemy */
+    {1.5, 6.5, -55.0, -51.0},       /* Guyane */
+    {-22.0, -20.5, 55.0, 56.0},     /* La Réunion */
+    {-13.3, -12.4, 44.8, 45.6},     /* Mayotte */
+    {46.5, 47.5, -57.0, -55.9},     /* Saint-Pierre-et-Miquelon */
+    {-23.0, -19.0, 163.0, 169.0},   /* Nouvelle-Calédonie */
+    {-28.5, -7.0, -155.0, -134.0},  /* Polynésie française */
+    {-14.6, -13.0, -178.5, -176.0}, /* Wallis-et-Futuna */
+};
+
+int sm_point_served(double lat, double lon)
+{
+    for (size_t i = 0; i < sizeof served / sizeof *served; i++)
+        if (lat >= served[i][0] && lat <= served[i][1] && lon >= served[i][2] &&
+            lon <= served[i][3])
+            return 1;
+    return 0;
+}
+
+int sm_check_point(double lat, double lon, const char *field, sm_field_errors *fe)
+{
+    int valid = lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
+    if (valid && sm_point_served(lat, lon))
+        return 1;
+    if (lon >= -90 && lon <= 90 && lat >= -180 && lat <= 180 && sm_point_served(lon, lat))
+        sm_field_error(fe, field, "lat and lon look swapped: did you mean lat %g, lon %g?", lon,
+                       lat);
+    else if (!valid)
+        sm_field_error(fe, field, "lat must be between -90 and 90 and lon between -180 and 180");
+    else
+        sm_field_error(fe, field,
+                       "outside the area skillmatch serves (Europe and the French overseas "
+                       "territories)");
+    return 0;
+}
+
+int sm_get_place(json_t *obj, const char *path, const char *key, sm_place_in *out,
+                 sm_field_errors *fe)
+{
+    char p[160], p2[200];
+    memset(out, 0, sizeof *out);
+    json_t *loc = json_object_get(obj, key);
+    sm_path(p, sizeof p, path, key);
+    if (!loc || json_is_null(loc))
+        return 0;
+    if (!json_is_object(loc)) {
+        sm_field_error(fe, p, "must be an object {\"lat\":…,\"lon\":…} (\"label\" optional)");
+        return 0;
+    }
+    out->given = 1;
+    const char *k;
+    json_t *v;
+    json_object_foreach(loc, k, v) {
+        if (strcmp(k, "lat") && strcmp(k, "lon") && strcmp(k, "label"))
+            sm_field_error(fe, sm_path(p2, sizeof p2, p, k),
+                           "not a place field: a place is {\"lat\":…,\"lon\":…} (\"label\" "
+                           "optional, shown as given)");
+    }
+    out->label = sm_get_string(loc, p, "label", 200, 0, fe);
+    json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+    int has_lat = lat && !json_is_null(lat), has_lon = lon && !json_is_null(lon);
+    if (!has_lat && !has_lon) {
+        sm_field_error(fe, p,
+                       out->label ? "a label alone is not a place: give lat and lon (the label is "
+                                    "only shown)"
+                                  : "needs lat and lon");
+        return 0;
+    }
+    if (!has_lat || !has_lon || !json_is_number(lat) || !json_is_number(lon)) {
+        sm_field_error(fe, p, "needs lat and lon, both numbers");
+        return 0;
+    }
+    double a = json_number_value(lat), b = json_number_value(lon);
+    if (!sm_check_point(a, b, p, fe))
+        return 0;
+    out->located = 1;
+    out->lat = a;
+    out->lon = b;
+    return 1;
+}
+
 void sm_check_keys(json_t *obj, const char *path, const char *const *allowed, sm_field_errors *fe)
 {
     const char *key;

@@ -40,6 +40,30 @@ void sm_format_date(int32_t days, char out[11]);
  */
 long long sm_query_int(const sm_request *rq, const char *name, long long lo, long long hi,
                        long long dflt, const char *reason, sm_field_errors *fe);
+/* A place: coordinates, and a label shown as given (never used to place it). */
+typedef struct sm_place_in {
+    int given; /* the field was there (an object) */
+    int located;
+    double lat, lon;
+    const char *label; /* NULL when none; owned by the JSON it was read from */
+} sm_place_in;
+
+/*
+ * Reads obj[key] ("location") into *out: absent or null gives nothing. Otherwise it must be
+ * {"lat":…,"lon":…} with an optional "label" (at most 200 bytes): lat and lon are checked
+ * as one point, once (both numbers; lat -90..90 and lon -180..180, in the area skillmatch
+ * serves: Europe and the French overseas territories; a pair that is valid once swapped is
+ * reported as swapped), and any other field, or a label without coordinates, is an error
+ * naming the field. Returns 1 when a point was read.
+ */
+int sm_get_place(json_t *obj, const char *path, const char *key, sm_place_in *out,
+                 sm_field_errors *fe);
+/* The point check of sm_get_place alone, recording the problem (if any) under field: 1 when
+ * the point is good. */
+int sm_check_point(double lat, double lon, const char *field, sm_field_errors *fe);
+/* Whether a point is in the area skillmatch serves. */
+int sm_point_served(double lat, double lon);
+
 /* Records an error for every key of obj not in allowed (NULL-terminated). */
 void sm_check_keys(json_t *obj, const char *path, const char *const *allowed, sm_field_errors *fe);
 /* path + "." + key, or path + "[i]" (into a buffer of the caller). */

@@ -44,9 +44,10 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         q.lat = strtod(near, &end);
         if (*end == ',')
             q.lon = strtod(end + 1, &end);
-        if (*end || !(q.lat >= -90 && q.lat <= 90) || !(q.lon >= -180 && q.lon <= 180) ||
-            !strchr(near, ','))
+        if (*end || end == near || !strchr(near, ','))
             sm_field_error(&fe, "near", "must be lat,lon (e.g. 50.63,3.06)");
+        else
+            sm_check_point(q.lat, q.lon, "near", &fe);
         q.located = 1;
     }
     long long radius = sm_query_int(rq, "radius_km", 1, 1000, 30, NULL, &fe);

@@ -54,25 +54,19 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_fi
         if (id != SM_NO_CONCEPT)
             ip->claims[ip->count++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)evidence};
     }
-    json_t *loc = json_object_get(obj, "location");
-    if (loc && !json_is_null(loc)) {
-        double lat = 0, lon = 0;
-        if (!json_is_object(loc))
-            sm_field_error(fe, "profile.location", "must be an object {\"lat\":…,\"lon\":…}");
-        else {
-            int a = sm_get_number(loc, "profile.location", "lat", -90, 90, &lat, fe);
-            int b = sm_get_number(loc, "profile.location", "lon", -180, 180, &lon, fe);
-            if (a != b)
-                sm_field_error(fe, a ? "profile.location.lon" : "profile.location.lat",
-                               "required with the other");
-            ip->p.location.known = a && b;
-            ip->p.location.lat = lat;
-            ip->p.location.lon = lon;
-        }
+    sm_place_in place;
+    if (sm_get_place(obj, "profile", "location", &place, fe)) {
+        ip->p.location.known = 1;
+        ip->p.location.lat = place.lat;
+        ip->p.location.lon = place.lon;
     }
     double radius = 0;
-    if (sm_get_number(obj, "profile", "radius_km", 0, 1000, &radius, fe))
+    if (sm_get_number(obj, "profile", "radius_km", 0, 1000, &radius, fe)) {
+        if (radius > 0 && !place.given)
+            sm_field_error(fe, "profile.radius_km",
+                           "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
         ip->p.radius_km = (float)radius;
+    }
     json_t *cons = json_object_get(obj, "constraints");
     if (cons && !json_is_null(cons)) {
         static const char *const ck[] = {"remote_only", "part_time", "no_car", NULL};
@@ -213,6 +207,10 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
 }
 
 static const char *const tier_names[] = {"exact", "close", "related"};
+static const char *const status_names[] = {"met", "under_level", "near", "missing"};
+static const char *const fit_names[] = {"good", "partial", "weak"};
+static const char *const reason_names[] = {"essential", "lacking",  "optional", "prerequisites",
+                                           "teaches",   "distance", "remote",   "place_unknown"};
 
 int sm_readers_busy(sm_response *resp)
 {
@@ -240,6 +238,85 @@ static void w_num(jsonw *w, const char *key, double v)
     jsonw_fixed(w, v, 3);
 }
 
+/* One required (or taught) skill and what it is to the person. */
+static void write_item(jsonw *w, sm_gen *g, const sm_match_item *it, sm_lang lang)
+{
+    jsonw_lit(w, "{\"uri\":");
+    w_concept(w, g, it->required, SM_CJ_URI);
+    jsonw_lit(w, ",\"label\":");
+    w_concept(w, g, it->required, SM_CJ_LABEL + lang);
+    jsonw_lit(w, it->essential ? ",\"essential\":true,\"status\":" : ",\"essential\":false,\"status\":");
+    w_str(w, status_names[it->status < 4 ? it->status : 3]);
+    if (it->via != SM_NO_CONCEPT) {
+        jsonw_lit(w, ",\"via\":");
+        w_concept(w, g, it->via, SM_CJ_URI);
+        jsonw_lit(w, ",\"via_label\":");
+        w_concept(w, g, it->via, SM_CJ_LABEL + lang);
+        jsonw_lit(w, ",\"tier\":");
+        w_str(w, tier_names[it->tier < 3 ? it->tier : 2]);
+        w_num(w, ",\"similarity\":", it->similarity);
+    } else
+        jsonw_lit(w, ",\"via\":null,\"via_label\":null,\"tier\":null,\"similarity\":null");
+    jsonw_lit(w, ",\"required_level\":");
+    jsonw_uint(w, it->required_level);
+    jsonw_lit(w, ",\"profile_level\":");
+    jsonw_uint(w, it->profile_level);
+    jsonw_lit(w, ",\"level_gap\":");
+    jsonw_uint(w, it->level_gap > 0 ? (unsigned long long)it->level_gap : 0);
+    jsonw_lit(w, "}");
+}
+
+static void write_items(jsonw *w, sm_gen *g, const char *key, const sm_match_item *items,
+                        size_t n, sm_lang lang)
+{
+    jsonw_lit(w, key);
+    jsonw_lit(w, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jsonw_lit(w, ",");
+        write_item(w, g, &items[i], lang);
+    }
+    jsonw_lit(w, "]");
+}
+
+/* The structured reasons the justification is rendered from (matcher/explain.c). */
+static void write_reasons(jsonw *w, sm_gen *g, const sm_match_result *res, sm_lang lang)
+{
+    jsonw_lit(w, ",\"reasons\":[");
+    for (size_t i = 0; i < res->reason_count; i++) {
+        const sm_reason *r = &res->reasons[i];
+        jsonw_lit(w, i ? ",{\"kind\":" : "{\"kind\":");
+        w_str(w, reason_names[r->kind < 8 ? r->kind : 0]);
+        switch (r->kind) {
+        case SM_REASON_DISTANCE:
+            w_num(w, ",\"km\":", r->km);
+            break;
+        case SM_REASON_REMOTE:
+            break;
+        case SM_REASON_PLACE_UNKNOWN:
+            jsonw_lit(w, r->place == SM_PLACE_OFFER_UNKNOWN ? ",\"whose\":\"offer\""
+                                                            : ",\"whose\":\"profile\"");
+            break;
+        default:
+            jsonw_lit(w, ",\"count\":");
+            jsonw_uint(w, r->count);
+            jsonw_lit(w, ",\"total\":");
+            jsonw_uint(w, r->total);
+            jsonw_lit(w, ",\"skills\":[");
+            for (size_t k = 0; k < r->item_count; k++) {
+                jsonw_lit(w, k ? ",{\"uri\":" : "{\"uri\":");
+                w_concept(w, g, r->items[k].required, SM_CJ_URI);
+                jsonw_lit(w, ",\"label\":");
+                w_concept(w, g, r->items[k].required, SM_CJ_LABEL + lang);
+                jsonw_lit(w, "}");
+            }
+            jsonw_lit(w, "]");
+        }
+        jsonw_lit(w, "}");
+    }
+    jsonw_lit(w, "]");
+}
+
 /*
  * One result as the API shows it, written directly (a match answers in volume: building it
  * as jansson objects cost as much CPU as the matching). head is written first, raw (the
@@ -251,44 +328,26 @@ static void write_result(jsonw *w, sm_gen *g, const sm_match_result *res, sm_lan
     jsonw_lit(w, "{");
     jsonw_lit(w, head);
     w_num(w, "\"score\":", res->score);
+    jsonw_lit(w, ",\"fit\":");
+    w_str(w, fit_names[res->fit < 3 ? res->fit : 2]);
     w_num(w, ",\"score_breakdown\":{\"skills\":", res->skills);
     w_num(w, ",\"essential_coverage\":", res->essential_coverage);
     w_num(w, ",\"optional_coverage\":", res->optional_coverage);
     w_num(w, ",\"distance_factor\":", res->distance_factor);
     w_num(w, ",\"depth\":", res->depth);
     w_num(w, ",\"skills_used\":", res->skills_used);
-    if (res->distance_km >= 0)
+    if (res->place == SM_PLACE_KNOWN && res->distance_km >= 0) {
         w_num(w, ",\"distance_km\":", res->distance_km);
-    else
-        jsonw_lit(w, ",\"distance_km\":null");
-    jsonw_lit(w, "},\"matched\":[");
-    for (size_t i = 0; i < res->matched_count; i++) {
-        const sm_match_item *it = &res->matched[i];
-        jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
-        w_concept(w, g, it->required, SM_CJ_URI);
-        jsonw_lit(w, ",\"label\":");
-        w_concept(w, g, it->required, SM_CJ_LABEL + lang);
-        jsonw_lit(w, it->essential ? ",\"essential\":true,\"via\":" : ",\"essential\":false,\"via\":");
-        w_concept(w, g, it->via, SM_CJ_URI);
-        jsonw_lit(w, ",\"via_label\":");
-        w_concept(w, g, it->via, SM_CJ_LABEL + lang);
-        jsonw_lit(w, ",\"tier\":");
-        w_str(w, tier_names[it->tier < 3 ? it->tier : 2]);
-        w_num(w, ",\"similarity\":", it->similarity);
-        jsonw_lit(w, ",\"level_gap\":");
-        jsonw_uint(w, it->level_gap > 0 ? (unsigned long long)it->level_gap : 0);
-        jsonw_lit(w, "}");
-    }
-    jsonw_lit(w, "],\"missing\":[");
-    for (size_t i = 0; i < res->missing_count; i++) {
-        const sm_requirement *m = &res->missing[i];
-        jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
-        w_concept(w, g, m->skill, SM_CJ_URI);
-        jsonw_lit(w, ",\"label\":");
-        w_concept(w, g, m->skill, SM_CJ_LABEL + lang);
-        jsonw_lit(w, m->essential ? ",\"essential\":true}" : ",\"essential\":false}");
-    }
-    jsonw_lit(w, "],\"justification\":");
+        jsonw_lit(w, ",\"distance_used\":true");
+    } else
+        jsonw_lit(w, ",\"distance_km\":null,\"distance_used\":false");
+    jsonw_lit(w, "}");
+    write_items(w, g, ",\"matched\":", res->matched, res->matched_count, lang);
+    write_items(w, g, ",\"missing\":", res->missing, res->missing_count, lang);
+    if (res->teach_count)
+        write_items(w, g, ",\"teaches\":", res->teaches, res->teach_count, lang);
+    write_reasons(w, g, res, lang);
+    jsonw_lit(w, ",\"justification\":");
     w_str(w, res->justification ? res->justification : "");
     jsonw_lit(w, "}");
 }
@@ -330,6 +389,8 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     const char *lang_s = sm_get_string(body, "", "lang", 2, 0, &fe);
     if (lang_s && strcmp(lang_s, "fr") && strcmp(lang_s, "en"))
         sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
+    else
+        resp->lang = sm_req_lang(rq, lang_s);
     sm_match_filter filter;
     read_filters(json_object_get(body, "filters"), &filter, &fe);
     json_t *inl = json_object_get(body, "profile");

@@ -270,33 +270,15 @@ static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_e
 
 static void read_location(json_t *body, json_t *doc, offer_in *in, sm_field_errors *fe)
 {
-    json_t *loc = json_object_get(body, "location");
-    if (!loc || json_is_null(loc))
+    sm_place_in place;
+    if (!sm_get_place(body, "", "location", &place, fe))
         return;
-    if (!json_is_object(loc)) {
-        sm_field_error(fe, "location", "must be an object {\"lat\":…,\"lon\":…,\"label\":…}");
-        return;
-    }
-    static const char *const keys[] = {"lat", "lon", "label", NULL};
-    sm_check_keys(loc, "location", keys, fe);
-    double lat = 0, lon = 0;
-    int has_lat = sm_get_number(loc, "location", "lat", -90, 90, &lat, fe);
-    int has_lon = sm_get_number(loc, "location", "lon", -180, 180, &lon, fe);
-    const char *label = sm_get_string(loc, "location", "label", 200, 0, fe);
-    if (has_lat != has_lon) {
-        sm_field_error(fe, has_lat ? "location.lon" : "location.lat", "required with the other");
-        return;
-    }
-    json_t *out = json_object();
-    if (has_lat) {
-        in->located = 1;
-        in->lat = lat;
-        in->lon = lon;
-        json_object_set_new(out, "lat", json_real(lat));
-        json_object_set_new(out, "lon", json_real(lon));
-    }
-    if (label)
-        json_object_set_new(out, "label", json_string(label));
+    in->located = 1;
+    in->lat = place.lat;
+    in->lon = place.lon;
+    json_t *out = json_pack("{s:f, s:f}", "lat", place.lat, "lon", place.lon);
+    if (place.label)
+        json_object_set_new(out, "label", json_string(place.label));
     json_object_set_new(doc, "location", out);
 }
 
@@ -640,22 +622,24 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_field_errors *fe, json
     if (json_is_array(loc))
         loc = json_array_get(loc, 0);
     if (json_is_object(loc)) {
-        json_t *geo = json_object_get(loc, "geo"), *out = json_object();
+        json_t *geo = json_object_get(loc, "geo");
         int ok1, ok2;
         double lat = number_or_string(json_object_get(geo, "latitude"), &ok1);
         double lon = number_or_string(json_object_get(geo, "longitude"), &ok2);
-        if (ok1 && ok2) {
-            json_object_set_new(out, "lat", json_real(lat));
-            json_object_set_new(out, "lon", json_real(lon));
-        }
         json_t *addr = json_object_get(loc, "address");
         const char *locality = json_is_object(addr)
                                    ? first_string(json_object_get(addr, "addressLocality"))
                                    : first_string(addr);
-        if (locality)
-            json_object_set_new(out, "label", json_string(locality));
-        json_object_set_new(body, "location", out);
-    }
+        if (ok1 && ok2) {
+            json_t *out = json_pack("{s:f, s:f}", "lat", lat, "lon", lon);
+            if (locality)
+                json_object_set_new(out, "label", json_string(locality));
+            json_object_set_new(body, "location", out);
+        } else
+            sm_field_error(fe, "jobLocation.geo",
+                           "needs latitude and longitude: an address alone is not a place");
+    } else if (loc && !json_is_null(loc))
+        sm_field_error(fe, "jobLocation", "must be a Place with geo.latitude and geo.longitude");
     const char *lt = first_string(json_object_get(jp, "jobLocationType"));
     if (lt && strcasecmp(lt, "TELECOMMUTE") == 0)
         json_object_set_new(body, "remote", json_true());

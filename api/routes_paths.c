@@ -62,7 +62,9 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
     const char *lang_s = sm_get_string(body, "", "lang", 2, 0, &fe);
     if (lang_s && strcmp(lang_s, "fr") && strcmp(lang_s, "en"))
         sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
-    q->lang = sm_req_lang(rq, lang_s);
+    else
+        resp->lang = sm_req_lang(rq, lang_s);
+    q->lang = resp->lang;
     json_t *inl = json_object_get(body, "profile");
     const char *pid = sm_get_string(body, "", "profile_id", 64, 0, &fe);
     if (inl && pid)
@@ -186,9 +188,11 @@ int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *r
         json_t *gaps = json_array();
         for (int i = 0; i < n; i++) {
             const sm_gap *gp = sm_match_gap_get(r, (size_t)i);
+            static const char *const statuses[] = {"met", "under_level", "near", "missing"};
             json_t *item = json_pack(
-                "{s:s,s:s,s:b,s:i,s:i,s:b,s:I}", "uri", sm_taxonomy_uri(g->tx, gp->skill), "label",
-                sm_taxonomy_label_any(g->tx, gp->skill, q->lang), "essential", gp->essential,
+                "{s:s,s:s,s:b,s:s,s:i,s:i,s:b,s:I}", "uri", sm_taxonomy_uri(g->tx, gp->skill),
+                "label", sm_taxonomy_label_any(g->tx, gp->skill, q->lang), "essential",
+                gp->essential, "status", statuses[gp->status < 4 ? gp->status : 3],
                 "required_level", gp->required_level, "profile_level", gp->profile_level,
                 "under_level", gp->under_level, "offers_nearby", (json_int_t)gp->offers_nearby);
             if (gp->closest != SM_NO_CONCEPT) {
@@ -280,27 +284,34 @@ static json_t *render_path(sm_gen *g, const sm_plan *plan, const sm_plan_path *p
     json_t *steps = json_array();
     for (size_t i = 0; i < p->step_count; i++) {
         const sm_plan_step *st = &p->steps[i];
-        json_t *covers = json_array(), *labels = json_array();
+        json_t *covers = json_array(), *labels = json_array(), *prepares = json_array();
         for (size_t k = 0; k < st->cover_count; k++) {
             json_array_append_new(covers, json_string(sm_taxonomy_uri(g->tx, st->covers[k])));
             json_array_append_new(labels,
                                   json_string(sm_taxonomy_label_any(g->tx, st->covers[k], lang)));
         }
-        json_array_append_new(
-            steps,
-            json_pack("{s:s,s:s?,s:o,s:o,s:s,s:f,s:f,s:f,s:o,s:o,s:o,s:b,s:o,s:b}", "training_id",
-                      st->training_id, "title", st->title, "covers", covers, "covers_labels",
-                      labels, "explanation", st->explanation, "hours", rounded(st->hours), "cost",
-                      rounded(st->cost), "price", rounded(st->price), "funded_by",
-                      funding_list(st->funded_by), "start", date_or_null(st->start, 1), "finish",
-                      date_or_null(st->finish, 1), "start_date_known", st->start_known,
-                      "distance_km",
-                      st->distance_km >= 0 ? json_real(rounded(st->distance_km)) : json_null(),
-                      "remote", st->remote));
+        for (size_t k = 0; k < st->prepare_count; k++)
+            json_array_append_new(prepares, skill_ref(g, st->prepares[k], lang));
+        json_t *step = json_pack(
+            "{s:s,s:s?,s:o,s:o,s:o,s:s,s:f,s:f,s:f,s:o,s:o,s:o,s:o,s:b,s:o,s:b}", "training_id",
+            st->training_id, "title", st->title, "covers", covers, "covers_labels", labels,
+            "prepares", prepares, "explanation", st->explanation, "hours", rounded(st->hours),
+            "cost", rounded(st->cost), "price", rounded(st->price), "funded_by",
+            funding_list(st->funded_by), "fundable_by", funding_list(st->fundable_by), "start",
+            date_or_null(st->start, 1), "finish", date_or_null(st->finish, 1), "start_date_known",
+            st->start_known, "distance_km",
+            st->distance_km >= 0 ? json_real(rounded(st->distance_km)) : json_null(), "remote",
+            st->remote);
+        json_object_set_new(step, "prepares_step",
+                            st->opens ? json_integer((json_int_t)st->opens) : json_null());
+        json_array_append_new(steps, step);
     }
     json_t *remaining = json_array();
-    for (size_t k = 0; k < p->remaining_count; k++)
-        json_array_append_new(remaining, json_string(sm_taxonomy_uri(g->tx, p->remaining[k])));
+    for (size_t k = 0; k < p->remaining_count; k++) {
+        json_t *ref = skill_ref(g, p->remaining[k], lang);
+        json_object_set_new(ref, "essential", json_boolean(p->remaining_essential[k]));
+        json_array_append_new(remaining, ref);
+    }
     json_t *best = json_array();
     for (size_t k = 0; k < p->best_count; k++)
         json_array_append_new(best, json_pack("{s:s,s:s?,s:f}", "offer_id", p->best[k].id,
@@ -317,6 +328,24 @@ static json_t *render_path(sm_gen *g, const sm_plan *plan, const sm_plan_path *p
         (json_int_t)more, "offers_before",
         (json_int_t)plan->offers_now, "offers_after", (json_int_t)p->offers_after, "best", best,
         "exact", p->exact);
+}
+
+/* Why there is no path: the reason, the trainings excluded by each constraint, a sentence. */
+static json_t *render_no_path(const sm_plan *plan)
+{
+    static const char *const reasons[] = {"", "no_gap", "no_training", "all_excluded",
+                                          "not_combinable"};
+    static const char *const why[] = {"usable", "expired",   "level", "remote_only",
+                                      "max_hours", "max_cost", "dates", "distance"};
+    json_t *excluded = json_object();
+    for (int k = 1; k < SM_PLAN_EXCLUDED_COUNT; k++)
+        if (plan->excluded[k])
+            json_object_set_new(excluded, why[k], json_integer((json_int_t)plan->excluded[k]));
+    return json_pack("{s:s,s:I,s:o,s:s}", "reason",
+                     reasons[plan->no_path >= 1 && plan->no_path <= 4 ? plan->no_path : 2],
+                     "usable", (json_int_t)plan->excluded[SM_PLAN_USABLE], "excluded", excluded,
+                     "explanation",
+                     plan->no_path_explanation ? plan->no_path_explanation : "");
 }
 
 int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
@@ -360,10 +389,13 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         json_t *paths = json_array();
         for (size_t i = 0; i < plan->path_count; i++)
             json_array_append_new(paths, render_path(g, plan, &plan->paths[i], q->lang));
-        rc = sm_resp_json(resp, 200,
-                          json_pack("{s:o,s:I,s:I,s:o}", "target", q->target_out, "gap_size",
-                                    (json_int_t)plan->gap_count, "trainings_considered",
-                                    (json_int_t)plan->trainings_kept, "paths", paths));
+        json_t *out = json_pack("{s:o,s:I,s:I,s:I,s:o}", "target", q->target_out, "gap_size",
+                                (json_int_t)plan->gap_count, "trainings_considered",
+                                (json_int_t)plan->trainings_kept, "trainings_teaching",
+                                (json_int_t)plan->trainings_teaching, "paths", paths);
+        json_object_set_new(out, "no_path",
+                            plan->path_count ? json_null() : render_no_path(plan));
+        rc = sm_resp_json(resp, 200, out);
         q->target_out = NULL;
     }
     sm_plan_free(plan);

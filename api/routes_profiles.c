@@ -147,34 +147,20 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
         json_object_set_new(in->doc, "skills", json_array());
     if (description)
         json_object_set_new(in->doc, "description", json_string(description));
-    json_t *loc = json_object_get(body, "location");
-    if (loc && !json_is_null(loc)) {
-        static const char *const keys[] = {"lat", "lon", "label", NULL};
-        if (!json_is_object(loc))
-            sm_field_error(&fe, "location", "must be an object {\"lat\":…,\"lon\":…,\"label\":…}");
-        else {
-            sm_check_keys(loc, "location", keys, &fe);
-            double lat = 0, lon = 0;
-            int a = sm_get_number(loc, "location", "lat", -90, 90, &lat, &fe);
-            int b = sm_get_number(loc, "location", "lon", -180, 180, &lon, &fe);
-            const char *label = sm_get_string(loc, "location", "label", 200, 0, &fe);
-            if (a != b)
-                sm_field_error(&fe, a ? "location.lon" : "location.lat", "required with the other");
-            json_t *o = json_object();
-            if (a && b) {
-                in->located = 1;
-                in->lat = lat;
-                in->lon = lon;
-                json_object_set_new(o, "lat", json_real(lat));
-                json_object_set_new(o, "lon", json_real(lon));
-            }
-            if (label)
-                json_object_set_new(o, "label", json_string(label));
-            json_object_set_new(in->doc, "location", o);
-        }
+    sm_place_in place;
+    if (sm_get_place(body, "", "location", &place, &fe)) {
+        in->located = 1;
+        in->lat = place.lat;
+        in->lon = place.lon;
+        json_t *o = json_pack("{s:f, s:f}", "lat", place.lat, "lon", place.lon);
+        if (place.label)
+            json_object_set_new(o, "label", json_string(place.label));
+        json_object_set_new(in->doc, "location", o);
     }
     double radius = 0;
     if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, &fe)) {
+        if (radius > 0 && !in->located && !place.given)
+            sm_field_error(&fe, "radius_km", "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
         in->radius_km = (float)radius;
         json_object_set_new(in->doc, "radius_km", json_real(radius));
     }

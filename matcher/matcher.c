@@ -19,6 +19,7 @@
 #include "matcher/matcher.h"
 #include "matcher/demand.h"
 #include "matcher/epoch.h"
+#include "matcher/explain.h"
 #include "taxonomy/alloc.h"
 #include "taxonomy/similarity.h"
 #include "taxonomy/strmap.h"
@@ -1681,7 +1682,10 @@ typedef struct hitem {
 /* Where a result's strings and lists live until they are fixed up. */
 typedef struct pending {
     size_t id, title, justification; /* offsets in text */
-    size_t items, missing;           /* offsets in items / missing */
+    size_t items;                    /* offset in items: matched, then missing, then teaches */
+    size_t matched, missing, teaches; /* how many of each */
+    int training;
+    int bare; /* id, title and score only (sm_match_count_above) */
 } pending;
 
 struct sm_match_reader {
@@ -1720,8 +1724,8 @@ struct sm_match_reader {
     size_t result_count, result_cap, pend_cap;
     sm_match_item *items;
     size_t item_count, item_cap;
-    sm_requirement *missing;
-    size_t missing_count, missing_cap;
+    sm_reason *reasons; /* SM__MAX_REASONS per result, made by fix_up */
+    size_t reason_cap;
     char *text;
     size_t text_len, text_cap;
     float shares[SM_MAX_REQUIREMENTS];
@@ -1781,7 +1785,7 @@ void sm_match_reader_free(sm_match_reader *r)
     sm_free(r->results);
     sm_free(r->pend);
     sm_free(r->items);
-    sm_free(r->missing);
+    sm_free(r->reasons);
     sm_free(r->text);
     sm_free(r->gaps);
     sm_free(r->dsum);
@@ -2521,8 +2525,14 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
               (f->require & ~o->flags & (SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA)) ||
               (f->remote_only && !o->remote)))
         return 0;
-    if (o->remote || !o->has_location || !p->has_location || (disable & SM_SCORE_NO_DISTANCE))
+    if (o->remote || (disable & SM_SCORE_NO_DISTANCE))
         return 1;
+    if (!o->has_location || !p->has_location) {
+        /* On site, with a place unknown on either side: counted as far as the scale, so that
+         * leaving a place out never ranks an offer (or a candidate) above a near one. */
+        *factor = 1.0 - DISTANCE_PENALTY;
+        return 1;
+    }
     double d = distance_km(p->lat, p->lon, o->lat, o->lon);
     *km = d;
     if (p->radius_km > 0 && d > p->radius_km)
@@ -2566,27 +2576,105 @@ static size_t add_text(sm_match_reader *r, const char *s, size_t len)
     return off;
 }
 
-static int cmp_missing(const void *a, const void *b)
-{
-    const sm_requirement *x = a, *y = b;
-    return (int)y->essential - (int)x->essential;
-}
-
 typedef struct scored {
     double skills, ess_cov, opt_cov;
     double used, depth; /* the skills drawn on and the depth factor */
-    size_t ess_total, ess_have, opt_total;
-    const char *best_label, *missing_label;
-    size_t missing_ess;
 } scored;
 
 /*
+ * What skill, asked at level need, is to the expanded profile in r: the one definition of
+ * sm_req_status (matcher.h). *why is the claim behind it: for met, the closest claim that
+ * meets it; under level, the close claim of the highest level; near, the most similar claim;
+ * missing, none.
+ */
+static uint8_t requirement_status(const sm_match_reader *r, uint32_t skill, uint8_t need,
+                                  const cand **why)
+{
+    const cand *met = NULL, *under = NULL, *nearest = NULL;
+    if (r->xstamp[skill] == r->xepoch)
+        for (uint32_t c = r->xfirst[skill]; c != UINT32_MAX; c = r->cands[c].next) {
+            const cand *cd = &r->cands[c];
+            if (cd->sim >= CLOSE_SIM) {
+                if (need == 0 || cd->level == 0 || cd->level >= need) {
+                    if (!met || better_claim(cd->sim, cd->sim, cd->via, met->sim, met->sim, met->via))
+                        met = cd;
+                } else if (!under || cd->level > under->level ||
+                           (cd->level == under->level &&
+                            better_claim(cd->sim, cd->sim, cd->via, under->sim, under->sim,
+                                         under->via)))
+                    under = cd;
+            }
+            if (!nearest ||
+                better_claim(cd->sim, cd->sim, cd->via, nearest->sim, nearest->sim, nearest->via))
+                nearest = cd;
+        }
+    *why = met ? met : under ? under : nearest;
+    return met ? SM_REQ_MET : under ? SM_REQ_UNDER_LEVEL : nearest ? SM_REQ_NEAR : SM_REQ_MISSING;
+}
+
+/* The item for a skill asked (or taught) at level need, essential or not, with credit. */
+static sm_match_item item_for(const sm_match_reader *r, uint32_t skill, uint8_t need,
+                              int essential, float credit)
+{
+    const cand *why;
+    sm_match_item it;
+    memset(&it, 0, sizeof it);
+    it.required = skill;
+    it.essential = essential != 0;
+    it.credit = credit;
+    it.required_level = need;
+    it.status = requirement_status(r, skill, need, &why);
+    it.via = why ? why->via : SM_NO_CONCEPT;
+    it.similarity = why ? why->sim : 0;
+    it.profile_level = why ? why->level : 0;
+    it.tier = !why                  ? SM_TIER_NONE
+              : why->via == skill   ? SM_TIER_EXACT
+              : why->sim >= CLOSE_SIM ? SM_TIER_CLOSE
+                                    : SM_TIER_RELATED;
+    it.level_gap = need && it.profile_level && need > it.profile_level ? need - it.profile_level : 0;
+    return it;
+}
+
+/*
+ * Appends items to r->items in the order a result lists them: first the ones for which
+ * first_if(item) holds, then the rest, each part essential first and otherwise in the
+ * offer's order. Returns how many of the first part, or SIZE_MAX when out of memory.
+ */
+static size_t append_items(sm_match_reader *r, const sm_match_item *items, size_t n,
+                           int (*first_if)(const sm_match_item *))
+{
+    if (sm_grow((void **)&r->items, &r->item_cap, r->item_count + n + 1, sizeof(sm_match_item)) !=
+        SM_OK)
+        return SIZE_MAX;
+    size_t firsts = 0;
+    for (int part = 0; part < 2; part++)
+        for (int ess = 1; ess >= 0; ess--)
+            for (size_t j = 0; j < n; j++)
+                if ((first_if(&items[j]) != 0) == (part == 0) && items[j].essential == ess) {
+                    r->items[r->item_count++] = items[j];
+                    firsts += part == 0;
+                }
+    return firsts;
+}
+
+static int is_met(const sm_match_item *it)
+{
+    return it->status == SM_REQ_MET;
+}
+
+static int is_lacked(const sm_match_item *it)
+{
+    return it->status != SM_REQ_MET;
+}
+
+/*
  * Scores the offer's requirements against the expanded profile in r (the
- * reference computation, also used for explanations). When result is not
- * NULL, appends the matched items and missing requirements to r's buffers.
+ * reference computation, also used for explanations). When pd is not NULL,
+ * appends the result's items to r->items: met requirements, then the others
+ * (pd->matched, pd->missing), then for a training what it teaches (pd->teaches).
  */
 static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned disable,
-                              sm_lang lang, scored *out, pending *pd)
+                              scored *out, pending *pd)
 {
     const sm_matcher *m = r->m;
     const float *shares = o->shares;
@@ -2596,12 +2684,9 @@ static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned 
     }
     memset(out, 0, sizeof *out);
     double ess_sum = 0, opt_sum = 0;
-    float best_ess = 0;
-    if (pd) {
-        pd->items = r->item_count;
-        pd->missing = r->missing_count;
-    }
+    size_t ess_total = 0, opt_total = 0;
     drawn d[SM_MAX_REQUIREMENTS];
+    sm_match_item items[SM_MAX_REQUIREMENTS];
     size_t nd = 0;
     for (size_t j = 0; j < o->req_count; j++) {
         const sm_requirement *q = &o->reqs[j];
@@ -2611,107 +2696,64 @@ static int score_requirements(sm_match_reader *r, const offer_view *o, unsigned 
         if (why)
             nd = draw_on(d, nd, why->via, why->sim);
         if (q->essential) {
-            out->ess_total++;
+            ess_total++;
             ess_sum += credit;
-            out->ess_have += credit >= 0.5f;
         } else {
-            out->opt_total++;
+            opt_total++;
             opt_sum += credit;
         }
-        if (!pd)
-            continue;
-        if (credit > 0 && why) {
-            if (sm_grow((void **)&r->items, &r->item_cap, r->item_count + 1,
-                        sizeof(sm_match_item)) != SM_OK)
-                return SM_ENOMEM;
-            sm_match_item *it = &r->items[r->item_count++];
-            it->required = q->skill;
-            it->via = why->via;
-            it->essential = q->essential != 0;
-            it->similarity = why->sim;
-            it->credit = credit;
-            it->tier = why->via == q->skill    ? SM_TIER_EXACT
-                       : why->sim >= CLOSE_SIM ? SM_TIER_CLOSE
-                                               : SM_TIER_RELATED;
-            it->level_gap = q->level > why->level && why->level ? q->level - why->level : 0;
-            if (q->essential && credit > best_ess) {
-                best_ess = credit;
-                out->best_label = sm_taxonomy_label_any(m->tx, q->skill, lang);
-            }
-        } else {
-            if (sm_grow((void **)&r->missing, &r->missing_cap, r->missing_count + 1,
-                        sizeof(sm_requirement)) != SM_OK)
-                return SM_ENOMEM;
-            r->missing[r->missing_count++] = *q;
-        }
+        if (pd)
+            items[j] = item_for(r, q->skill, q->level, q->essential, credit);
     }
     out->used = drawn_total(d, nd);
     out->depth = disable & SM_SCORE_NO_DEPTH ? 1.0 : depth_factor(out->used, o->req_count);
-    out->ess_cov = out->ess_total ? ess_sum / (double)out->ess_total : 1.0;
-    out->opt_cov = out->opt_total ? opt_sum / (double)out->opt_total : 1.0;
-    if (pd) {
-        size_t nm = r->missing_count - pd->missing;
-        if (nm > 1)
-            qsort(r->missing + pd->missing, nm, sizeof(sm_requirement), cmp_missing);
-        for (size_t k = pd->missing; k < r->missing_count; k++)
-            out->missing_ess += r->missing[k].essential != 0;
-        if (nm)
-            out->missing_label = sm_taxonomy_label_any(m->tx, r->missing[pd->missing].skill, lang);
-        if (!out->best_label && r->item_count > pd->items)
-            out->best_label = sm_taxonomy_label_any(m->tx, r->items[pd->items].required, lang);
+    out->ess_cov = ess_total ? ess_sum / (double)ess_total : 1.0;
+    out->opt_cov = opt_total ? opt_sum / (double)opt_total : 1.0;
+    if (!pd)
+        return SM_OK;
+    pd->items = r->item_count;
+    size_t met = append_items(r, items, o->req_count, is_met);
+    if (met == SIZE_MAX)
+        return SM_ENOMEM;
+    pd->matched = met;
+    pd->missing = o->req_count - met;
+    pd->teaches = 0;
+    if (o->kind == SM_OFFER_TRAINING) {
+        /* What it teaches, and what each taught skill is to the person: lacked ones first. */
+        for (size_t j = 0; j < o->teach_count; j++) {
+            const cand *why;
+            float have = expanded_credit(r, o->teaches[j].skill, o->teaches[j].level, disable,
+                                         &why);
+            items[j] = item_for(r, o->teaches[j].skill, o->teaches[j].level, 1, have);
+        }
+        if (append_items(r, items, o->teach_count, is_lacked) == SIZE_MAX)
+            return SM_ENOMEM;
+        pd->teaches = o->teach_count;
     }
     return SM_OK;
 }
 
-/* Writes the one-sentence justification. candidate: about a person, in the third person. */
-static void justify(char *buf, size_t size, const scored *s, size_t missing_count, double km,
-                    int remote, int candidate, sm_lang lang)
+/* Where the offer is for the person, as admit() saw it. */
+static uint8_t place_of(const offer_view *o, const profile_view *p, double km)
 {
-    size_t have = s->ess_total ? s->ess_have : 0, total = s->ess_total;
-    int n = 0;
-    if (lang == SM_LANG_FR) {
-        if (total)
-            n = snprintf(buf, size, "%s %zu des %zu compétences essentielles",
-                         candidate ? "A" : "Vous avez", have, total);
-        else
-            n = snprintf(buf, size, "%s des compétences demandées", candidate ? "A" : "Vous avez");
-        if (s->best_label && n < (int)size)
-            n += snprintf(buf + n, size - (size_t)n, ", dont « %s »", s->best_label);
-        if (s->missing_label && n < (int)size) {
-            n += snprintf(buf + n, size - (size_t)n, " ; il manque « %s »", s->missing_label);
-            if (missing_count > 1 && n < (int)size)
-                n += snprintf(buf + n, size - (size_t)n, " et %zu autre%s", missing_count - 1,
-                              missing_count > 2 ? "s" : "");
-        }
-        if (n < (int)size) {
-            if (remote)
-                n += snprintf(buf + n, size - (size_t)n, " ; en télétravail");
-            else if (km >= 0)
-                n += snprintf(buf + n, size - (size_t)n, " ; à %.0f km", km);
-        }
-    } else {
-        if (total)
-            n = snprintf(buf, size, "%s %zu of the %zu essential skills",
-                         candidate ? "Has" : "You have", have, total);
-        else
-            n = snprintf(buf, size, "%s some of the skills asked for",
-                         candidate ? "Has" : "You have");
-        if (s->best_label && n < (int)size)
-            n += snprintf(buf + n, size - (size_t)n, ", including \"%s\"", s->best_label);
-        if (s->missing_label && n < (int)size) {
-            n += snprintf(buf + n, size - (size_t)n, "; still missing \"%s\"", s->missing_label);
-            if (missing_count > 1 && n < (int)size)
-                n += snprintf(buf + n, size - (size_t)n, " and %zu more", missing_count - 1);
-        }
-        if (n < (int)size) {
-            if (remote)
-                n += snprintf(buf + n, size - (size_t)n, "; remote work");
-            else if (km >= 0)
-                n += snprintf(buf + n, size - (size_t)n, "; %.0f km away", km);
-        }
-    }
-    if (n >= 0 && (size_t)n + 1 < size)
-        snprintf(buf + n, size - (size_t)n, ".");
+    if (o->remote)
+        return SM_PLACE_REMOTE;
+    if (!o->has_location)
+        return SM_PLACE_OFFER_UNKNOWN;
+    if (!p->has_location)
+        return SM_PLACE_PROFILE_UNKNOWN;
+    return km >= 0 ? SM_PLACE_KNOWN : SM_PLACE_PROFILE_UNKNOWN;
+}
+
+/* Points res's lists at r's buffers (which must not move until the next fix-up). */
+static void point_lists(const sm_match_reader *r, sm_match_result *res, const pending *pd)
+{
+    res->matched = r->items + pd->items;
+    res->matched_count = pd->matched;
+    res->missing = r->items + pd->items + pd->matched;
+    res->missing_count = pd->missing;
+    res->teaches = r->items + pd->items + pd->matched + pd->missing;
+    res->teach_count = pd->teaches;
 }
 
 /* Appends a result for offer o and profile p (expanded in r) with its explanation. */
@@ -2725,50 +2767,62 @@ static int add_result(sm_match_reader *r, const offer_view *o, const profile_vie
     sm_match_result *res = &r->results[r->result_count];
     pending *pd = &r->pend[r->result_count];
     memset(res, 0, sizeof *res);
+    memset(pd, 0, sizeof *pd);
     scored s;
-    int rc = score_requirements(r, o, opts->disable, opts->lang, &s, pd);
+    int rc = score_requirements(r, o, opts->disable, &s, pd);
     if (rc != SM_OK)
         return rc;
-    const char *id = candidate ? p->id : o->id;
-    pd->id = add_text(r, id, strlen(id));
-    pd->title = o->title ? add_text(r, o->title, strlen(o->title)) : SIZE_MAX - 1;
-    char sentence[512];
-    justify(sentence, sizeof sentence, &s, r->missing_count - pd->missing, km, o->remote, candidate,
-            opts->lang);
-    pd->justification = add_text(r, sentence, strlen(sentence));
-    if (pd->id == SIZE_MAX || pd->title == SIZE_MAX || pd->justification == SIZE_MAX)
-        return SM_ENOMEM;
+    pd->training = o->kind == SM_OFFER_TRAINING;
     res->score = score;
     res->skills = s.skills;
     res->essential_coverage = s.ess_cov;
     res->optional_coverage = s.opt_cov;
-    res->depth = o->kind == SM_OFFER_TRAINING ? 1.0 : s.depth;
+    res->depth = pd->training ? 1.0 : s.depth;
     res->skills_used = s.used;
     res->distance_factor = factor;
     res->distance_km = km;
-    res->matched_count = r->item_count - pd->items;
-    res->missing_count = r->missing_count - pd->missing;
+    res->place = place_of(o, p, km);
+    point_lists(r, res, pd);
+    res->fit = sm__explain_fit(res, pd->training);
+    sm_reason reasons[SM__MAX_REASONS];
+    size_t nr = sm__explain_reasons(res, pd->training, reasons);
+    char sentence[1024];
+    sm__explain_sentence(r->m->tx, reasons, nr, candidate, opts->lang, sentence, sizeof sentence);
+    const char *id = candidate ? p->id : o->id;
+    pd->id = add_text(r, id, strlen(id));
+    pd->title = o->title ? add_text(r, o->title, strlen(o->title)) : SIZE_MAX - 1;
+    pd->justification = add_text(r, sentence, strlen(sentence));
+    if (pd->id == SIZE_MAX || pd->title == SIZE_MAX || pd->justification == SIZE_MAX)
+        return SM_ENOMEM;
     r->result_count++;
     return SM_OK;
 }
 
-/* Points results at their strings and lists once the buffers stop moving. */
-static void fix_up(sm_match_reader *r)
+/* Points results at their strings, lists and reasons once the buffers stop moving. */
+static int fix_up(sm_match_reader *r)
 {
+    if (r->result_count && sm_grow((void **)&r->reasons, &r->reason_cap,
+                                   r->result_count * SM__MAX_REASONS, sizeof(sm_reason)) != SM_OK)
+        return SM_ENOMEM;
     for (size_t i = 0; i < r->result_count; i++) {
         sm_match_result *res = &r->results[i];
         pending *pd = &r->pend[i];
         res->id = r->text + pd->id;
         res->title = pd->title == SIZE_MAX - 1 ? NULL : r->text + pd->title;
         res->justification = r->text + pd->justification;
-        res->matched = r->items + pd->items;
-        res->missing = r->missing + pd->missing;
+        point_lists(r, res, pd);
+        res->reasons = r->reasons + i * SM__MAX_REASONS;
+        res->reason_count =
+            pd->bare ? 0
+                                   : sm__explain_reasons(res, pd->training,
+                                                         r->reasons + i * SM__MAX_REASONS);
     }
+    return SM_OK;
 }
 
 static void reset_results(sm_match_reader *r)
 {
-    r->result_count = r->item_count = r->missing_count = r->text_len = 0;
+    r->result_count = r->item_count = r->text_len = 0;
     r->heap_count = 0;
     r->hot_count = 0;
     memset(&r->stats, 0, sizeof r->stats);
@@ -2849,11 +2903,12 @@ static void sort_heap(sm_match_reader *r, int rc)
 static int finish_query(sm_match_reader *r, int rc, sm_error *err)
 {
     sm_epoch_leave(r->er);
+    if (rc == SM_OK)
+        rc = fix_up(r);
     if (rc != SM_OK) {
         reset_results(r);
         return sm_error_set(err, rc, "%s", sm_strerror(rc));
     }
-    fix_up(r);
     return (int)r->result_count;
 }
 
@@ -2885,7 +2940,7 @@ static int check_profile(const sm_matcher *m, const sm_profile *p, sm_error *err
 static double training_score(sm_match_reader *r, const offer_view *o, unsigned disable)
 {
     scored s;
-    score_requirements(r, o, disable, SM_LANG_EN, &s, NULL);
+    score_requirements(r, o, disable, &s, NULL);
     double reach = o->req_count ? s.skills : 1.0;
     double gain = 0;
     for (size_t i = 0; i < o->teach_count; i++) {
@@ -3401,14 +3456,14 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
         *score = training_score(r, &ov, opts->disable) * factor;
     else {
         scored s;
-        if ((rc = score_requirements(r, &ov, opts->disable, opts->lang, &s, NULL)) != SM_OK)
+        if ((rc = score_requirements(r, &ov, opts->disable, &s, NULL)) != SM_OK)
             return rc;
         *score = s.skills * s.depth * factor;
     }
     if (result) {
-        if ((rc = add_result(r, &ov, &pv, *score, factor, km, opts, 0)) != SM_OK)
+        if ((rc = add_result(r, &ov, &pv, *score, factor, km, opts, 0)) != SM_OK ||
+            (rc = fix_up(r)) != SM_OK)
             return rc;
-        fix_up(r);
         *result = &r->results[0];
     }
     return 1;
@@ -3446,6 +3501,18 @@ int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement 
     }
     pthread_mutex_unlock(&m->writer);
     return rc;
+}
+
+int sm_matcher_claims_meet(const sm_matcher *m, const sm_skill_claim *claims, size_t n,
+                           uint32_t skill, uint8_t level)
+{
+    for (size_t i = 0; i < n; i++) {
+        const sm_skill_claim *cl = &claims[i];
+        if ((cl->level == 0 || level == 0 || cl->level >= level) &&
+            (cl->skill == skill || sm_matcher_similarity(m, cl->skill, skill) >= CLOSE_SIM))
+            return 1;
+    }
+    return 0;
 }
 
 int sm_matcher_profile_copy(sm_matcher *m, const char *id, sm_profile *out,
@@ -3555,36 +3622,20 @@ int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requir
                 q.level = target[j].level > q.level ? target[j].level : q.level;
                 q.essential |= target[j].essential;
             }
-        /* The person's claims reaching this skill: an exact or close one at the level asked
-         * covers it; one below it leaves an under-level gap; looser ones only say what is
-         * closest. */
-        int covered = 0, close = 0;
-        uint8_t best_level = 0;
-        const cand *nearest = NULL;
-        if (r->xstamp[q.skill] == r->xepoch)
-            for (uint32_t c = r->xfirst[q.skill]; c != UINT32_MAX; c = r->cands[c].next) {
-                const cand *cd = &r->cands[c];
-                if (cd->sim >= CLOSE_SIM) {
-                    close = 1;
-                    if (q.level == 0 || cd->level == 0 || cd->level >= q.level)
-                        covered = 1;
-                    else if (cd->level > best_level)
-                        best_level = cd->level;
-                }
-                if (!nearest || better_claim(cd->sim, cd->sim, cd->via, nearest->sim,
-                                             nearest->sim, nearest->via))
-                    nearest = cd;
-            }
-        if (covered)
+        /* The one definition (requirement_status): met requirements are no gap. */
+        const cand *why;
+        uint8_t status = requirement_status(r, q.skill, q.level, &why);
+        if (status == SM_REQ_MET)
             continue;
         sm_gap *g = &r->gaps[r->gap_count++];
         g->skill = q.skill;
         g->essential = q.essential != 0;
         g->required_level = q.level;
-        g->under_level = (uint8_t)close;
-        g->profile_level = close ? best_level : 0;
-        g->closest = nearest ? nearest->via : SM_NO_CONCEPT;
-        g->similarity = nearest ? nearest->sim : 0;
+        g->status = status;
+        g->under_level = status == SM_REQ_UNDER_LEVEL;
+        g->profile_level = status == SM_REQ_UNDER_LEVEL ? why->level : 0;
+        g->closest = why ? why->via : SM_NO_CONCEPT;
+        g->similarity = why ? why->sim : 0;
         g->offers_nearby = count_offers ? offers_asking(r, q.skill, &pv, &box, today) : 0;
     }
     sm_epoch_leave(r->er);
@@ -3654,13 +3705,14 @@ int sm_match_count_above(sm_match_reader *r, const sm_profile *profile,
         sm_match_result *res = &r->results[r->result_count];
         pending *pd = &r->pend[r->result_count];
         memset(res, 0, sizeof *res);
+        memset(pd, 0, sizeof *pd);
         res->score = r->heap[i].score;
         res->distance_km = -1;
+        pd->bare = 1;
         pd->id = add_text(r, o->id, strlen(o->id));
         pd->title = o->title ? add_text(r, o->title, strlen(o->title)) : SIZE_MAX - 1;
         pd->justification = add_text(r, "", 0);
         pd->items = r->item_count;
-        pd->missing = r->missing_count;
         if (pd->id == SIZE_MAX || pd->title == SIZE_MAX || pd->justification == SIZE_MAX)
             rc = SM_ENOMEM;
         else
@@ -3799,14 +3851,14 @@ size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget)
             if (!res)
                 continue;
             while (ess < res->missing_count && res->missing[ess].essential)
-                ess++; /* missing lists essential ones first */
+                ess++; /* missing lists essential ones first (lacked: under level, near too) */
             if (res->score >= SM_AWAY_THRESHOLD || ess == 0 || ess > 2)
                 continue;
             if (ess == 1)
-                n1 = add_unique(one, n1, res->missing[0].skill);
+                n1 = add_unique(one, n1, res->missing[0].required);
             else
                 for (size_t k = 0; k < 2; k++)
-                    n2 = add_unique(two, n2, res->missing[k].skill);
+                    n2 = add_unique(two, n2, res->missing[k].required);
         }
         away_set *a = n >= 0 ? sm_malloc(sizeof *a + (n1 + n2 + 1) * sizeof(uint32_t)) : NULL;
         if (a) {

@@ -127,15 +127,79 @@ enum {
  * it asks) is a full fit; one that draws on fewer is scaled down (matcher/README.md). */
 #define SM_DEPTH_SKILLS 5
 
-typedef enum sm_tier { SM_TIER_EXACT = 0, SM_TIER_CLOSE, SM_TIER_RELATED } sm_tier;
+typedef enum sm_tier { SM_TIER_EXACT = 0, SM_TIER_CLOSE, SM_TIER_RELATED, SM_TIER_NONE } sm_tier;
 
+/*
+ * What a skill an offer asks for (or a training teaches) is to a person: the one definition
+ * every answer uses (matcher/README.md, "Has it, close to it, lacks it").
+ * - met: the person has the skill, or a close one (similarity >= 0.5), at the level asked
+ *   (a level not stated on either side is given the benefit of the doubt): counted as had;
+ * - under_level: the person has it, or a close one, but below the level asked: lacked;
+ * - near: the person has only a loosely related skill (similarity 0.2 to 0.5): lacked,
+ *   shown as "close to" that skill;
+ * - missing: nothing related: lacked.
+ */
+typedef enum sm_req_status {
+    SM_REQ_MET = 0,
+    SM_REQ_UNDER_LEVEL,
+    SM_REQ_NEAR,
+    SM_REQ_MISSING
+} sm_req_status;
+
+/* One required (or taught) skill of a result and what it is to the person. */
 typedef struct sm_match_item {
     uint32_t required; /* the offer's skill */
-    uint32_t via;      /* the profile skill that gave the credit */
-    uint8_t essential, tier;
-    float similarity, credit;
-    int level_gap; /* required level minus the profile's, when positive */
+    uint32_t via;      /* the person's skill behind the status (SM_NO_CONCEPT: missing) */
+    uint8_t essential, tier, status; /* tier of via: exact, close, related (none: missing) */
+    uint8_t required_level, profile_level; /* asked (0: any); the person's in via (0: unstated) */
+    float similarity;  /* of via to the required skill (1: the same) */
+    float credit;      /* what the requirement adds to the skills score (its best claim's) */
+    int level_gap;     /* required_level - profile_level when both are stated and it is > 0 */
 } sm_match_item;
+
+/* Where the offer is, as the distance factor saw it. */
+typedef enum sm_place {
+    SM_PLACE_KNOWN = 0,    /* both places known: distance_km */
+    SM_PLACE_REMOTE,       /* remote work: distance does not apply */
+    SM_PLACE_OFFER_UNKNOWN, /* on site, the offer gives no place: counted as far (see admit) */
+    SM_PLACE_PROFILE_UNKNOWN /* the person gives no place: counted as far */
+} sm_place;
+
+/* A plain reading of a score (matcher/README.md): good when every essential requirement (or
+ * prerequisite) is met and the score is at least SM_FIT_GOOD, partial from SM_FIT_PARTIAL. */
+typedef enum sm_fit { SM_FIT_GOOD = 0, SM_FIT_PARTIAL, SM_FIT_WEAK } sm_fit;
+#define SM_FIT_GOOD_SCORE 0.5
+#define SM_FIT_PARTIAL_SCORE 0.25
+
+/*
+ * One reason of a result, in the order its sentence says them. items point into the
+ * result's lists (matched, missing or teaches).
+ * - essential: count of the total essential requirements are met; items: the met ones;
+ * - lacking: the count essential requirements lacked (under level, near, missing);
+ * - optional: count of the total optional requirements are met; items: the met ones;
+ * - prerequisites (trainings): count of total are met; items: those lacked;
+ * - teaches (trainings): items: the taught skills the person lacks (count), of total taught;
+ * - distance: km (rounded to the metre, as shown); remote; place_unknown (place: whose).
+ */
+typedef enum sm_reason_kind {
+    SM_REASON_ESSENTIAL = 0,
+    SM_REASON_LACKING,
+    SM_REASON_OPTIONAL,
+    SM_REASON_PREREQUISITES,
+    SM_REASON_TEACHES,
+    SM_REASON_DISTANCE,
+    SM_REASON_REMOTE,
+    SM_REASON_PLACE_UNKNOWN
+} sm_reason_kind;
+
+typedef struct sm_reason {
+    uint8_t kind;  /* an sm_reason_kind */
+    uint8_t place; /* place_unknown: SM_PLACE_OFFER_UNKNOWN or SM_PLACE_PROFILE_UNKNOWN */
+    uint32_t count, total;
+    double km;
+    const sm_match_item *items;
+    size_t item_count;
+} sm_reason;
 
 typedef struct sm_match_result {
     const char *id, *title; /* offer or profile id; title of the offer */
@@ -145,11 +209,17 @@ typedef struct sm_match_result {
     double depth;       /* the depth factor, 0..1 (1 for trainings) */
     double skills_used; /* the person's skills the offer draws on, each counted by its similarity */
     double distance_km; /* -1 when unknown or remote */
-    const sm_match_item *matched;
+    uint8_t place;      /* an sm_place */
+    uint8_t fit;        /* an sm_fit */
+    const sm_match_item *matched; /* met requirements (prerequisites), essential first */
     size_t matched_count;
-    const sm_requirement *missing; /* essential first */
+    const sm_match_item *missing; /* the others (under level, near, missing), essential first */
     size_t missing_count;
-    const char *justification;
+    const sm_match_item *teaches; /* trainings: the skills taught, and what each is to the person */
+    size_t teach_count;
+    const sm_reason *reasons; /* what justification says, as data */
+    size_t reason_count;
+    const char *justification; /* one sentence rendered from reasons (matcher/explain.c) */
 } sm_match_result;
 
 /*
@@ -308,6 +378,14 @@ int sm_match_score_prepared(sm_match_reader *r, const sm_offer *offer, const sm_
 int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement *out);
 
 /*
+ * Whether claims meet skill at level: the person has it, or a close one (similarity >= 0.5),
+ * at the level asked (a level unstated on either side given the benefit of the doubt). The
+ * met status of sm_req_status, for callers without an expanded profile (path planning).
+ */
+int sm_matcher_claims_meet(const sm_matcher *m, const sm_skill_claim *claims, size_t n,
+                           uint32_t skill, uint8_t level);
+
+/*
  * Copies the stored profile with this id into *out, its claims into claims
  * (SM_MAX_PROFILE_SKILLS); out->id is NULL (the caller has it). Returns 0 or
  * SM_ENOTFOUND. Briefly takes the writers' mutex.
@@ -315,13 +393,15 @@ int sm_matcher_offer_requirements(sm_matcher *m, const char *id, sm_requirement 
 int sm_matcher_profile_copy(sm_matcher *m, const char *id, sm_profile *out,
                             sm_skill_claim *claims);
 
-/* A skill a target asks for that the person lacks, or has below the level asked. */
+/* A skill a target asks for that the person lacks (sm_req_status other than met). */
 typedef struct sm_gap {
     uint32_t skill;
     uint8_t essential, required_level;
-    uint8_t profile_level; /* the person's level in it (or in a close skill); 0: missing */
+    uint8_t status;        /* SM_REQ_UNDER_LEVEL, SM_REQ_NEAR or SM_REQ_MISSING */
+    uint8_t profile_level; /* under level: the person's level in it (or in a close skill) */
     uint8_t under_level;   /* 1: the person has it, or a close skill, below required_level */
-    uint32_t closest;      /* missing: the person's most similar skill, SM_NO_CONCEPT if none */
+    uint32_t closest;      /* the person's skill behind the status (under level: the close one;
+                            * near: the most similar), SM_NO_CONCEPT when missing */
     float similarity;      /* of closest */
     uint32_t offers_nearby; /* open job offers within the person's radius asking for it */
 } sm_gap;
@@ -329,9 +409,8 @@ typedef struct sm_gap {
 /*
  * The gaps between a profile (which may have no skills) and a target's
  * requirements (duplicates merged: the highest level, essential if any is):
- * requirements the profile covers with neither the skill nor a close one
- * (similarity >= 0.5), or only below the required level (a claim without a
- * level is given the benefit of the doubt). Essential first, then the most
+ * every requirement whose sm_req_status is not met, the definition the match
+ * explanations use. Essential first, then the most
  * asked for nearby (offers_nearby is counted only when count_offers is set). Returns how many, or SM_EINVAL / SM_ENOMEM with err set.
  * Results stay valid until the next query on r.
  */

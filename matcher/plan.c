@@ -18,6 +18,7 @@
  */
 #include "matcher/plan.h"
 
+#include "matcher/explain.h"
 #include "matcher/paths.h"
 #include "taxonomy/alloc.h"
 #include "taxonomy/error.h"
@@ -39,7 +40,7 @@ typedef struct kept {
     sm_requirement *teaches, *prereqs; /* in the same allocation as the kept entry's copy */
     size_t teach_count, prereq_count;
     double hours, price, euros;
-    uint32_t funded_by;
+    uint32_t funded_by, funding; /* the person's schemes that fund it; every scheme it names */
     int32_t *dates;
     size_t date_count;
     int remote;
@@ -65,6 +66,10 @@ typedef struct planner {
     size_t batch_count, batch_cap;
     uint32_t gather_skill;
     uint8_t gather_level;
+    /* the trainings teaching a skill of the gap, each with why it cannot serve (0: it can) */
+    sm_strmap *seen;
+    size_t tally[SM_PLAN_EXCLUDED_COUNT]; /* how many by reason (0: usable) */
+    int noting; /* gathering a gap element: note what is seen */
     int rc;
 } planner;
 
@@ -73,16 +78,10 @@ static int reaches(uint8_t taught, uint8_t asked)
     return asked == 0 || (taught == 0 ? asked <= 2 : taught >= asked);
 }
 
-/* Whether the person's claims reach skill at level (see the top of the file). */
+/* Whether the person's claims reach skill at level: the met status (matcher.h). */
 static int claims_reach(const sm_matcher *m, const sm_profile *p, uint32_t skill, uint8_t level)
 {
-    for (size_t i = 0; i < p->skill_count; i++) {
-        const sm_skill_claim *cl = &p->skills[i];
-        if ((cl->level == 0 || level == 0 || cl->level >= level) &&
-            (cl->skill == skill || sm_matcher_similarity(m, cl->skill, skill) >= 0.5f))
-            return 1;
-    }
-    return 0;
+    return sm_matcher_claims_meet(m, p->skills, p->skill_count, skill, level);
 }
 
 static int person_has(const planner *pl, uint32_t skill, uint8_t level)
@@ -124,18 +123,71 @@ static void free_kept(kept *k)
 
 static int cmp_kept_cost(const void *a, const void *b);
 
+/*
+ * Why a training that teaches the skill being gathered cannot serve its element: 0 when it
+ * can (with what the person would pay, the schemes of theirs that fund it, its distance), else
+ * the first SM_PLAN_EXCLUDED_* reason, checked in that order.
+ */
+static int excluded_by(const planner *pl, const sm_training_view *t, double *euros,
+                       uint32_t *funded_by, double *km)
+{
+    const sm_path_constraints *c = pl->c;
+    if ((t->valid_through && pl->today > t->valid_through) ||
+        (t->valid_from && pl->today < t->valid_from && !t->start_date_count))
+        return SM_PLAN_EXCLUDED_EXPIRED;
+    int level_ok = 0;
+    for (size_t i = 0; i < t->teach_count; i++)
+        level_ok |= t->teaches[i].skill == pl->gather_skill &&
+                    reaches(t->teaches[i].level, pl->gather_level);
+    if (!level_ok)
+        return SM_PLAN_EXCLUDED_LEVEL;
+    if (c->remote_only && !t->remote)
+        return SM_PLAN_EXCLUDED_REMOTE;
+    *funded_by = t->funding & c->funding;
+    *euros = *funded_by ? 0 : t->cost;
+    if (c->max_hours >= 0 && t->duration_hours > c->max_hours)
+        return SM_PLAN_EXCLUDED_HOURS;
+    if (c->max_cost >= 0 && *euros > c->max_cost)
+        return SM_PLAN_EXCLUDED_COST;
+    int32_t first = session_from(t->start_dates, t->start_date_count, pl->today);
+    if (!first || (c->start_before && first > c->start_before))
+        return SM_PLAN_EXCLUDED_DATES;
+    *km = -1;
+    if (t->has_location && !t->remote && pl->profile->location.known)
+        *km = sm_distance_km(pl->profile->location.lat, pl->profile->location.lon, t->lat, t->lon);
+    if (pl->distance_limit >= 0 && !t->remote && (*km < 0 || *km > pl->distance_limit))
+        return SM_PLAN_EXCLUDED_DISTANCE;
+    return 0;
+}
+
+/* Notes, for a training teaching a skill of the gap, whether it can serve (reason 0) or why
+ * not; a training that can serve one element counts as usable. */
+static void note_training(planner *pl, const char *id, int reason)
+{
+    uint32_t was;
+    size_t len = strlen(id);
+    if (!sm_strmap_get(pl->seen, id, len, &was)) {
+        if (sm_strmap_put(pl->seen, id, len, (uint32_t)reason, NULL) < 0)
+            pl->rc = SM_ENOMEM;
+        else
+            pl->tally[reason]++;
+    } else if (was != 0 && (reason == 0 || (uint32_t)reason < was)) {
+        sm_strmap_set(pl->seen, id, len, (uint32_t)reason);
+        pl->tally[was]--;
+        pl->tally[reason]++;
+    }
+}
+
 /* Keeps a training that passes the constraints in the batch, if among the cheapest. */
 static int take_training(void *arg, const sm_training_view *t)
 {
     planner *pl = arg;
-    const sm_path_constraints *c = pl->c;
-    /* The cheap tests first: a popular skill has thousands of trainings. */
-    if ((t->valid_through && pl->today > t->valid_through) || (c->remote_only && !t->remote))
-        return 0;
-    uint32_t funded_by = t->funding & c->funding;
-    double euros = funded_by ? 0 : t->cost;
-    if ((c->max_hours >= 0 && t->duration_hours > c->max_hours) ||
-        (c->max_cost >= 0 && euros > c->max_cost))
+    double euros = 0, km = -1;
+    uint32_t funded_by = 0;
+    int why = excluded_by(pl, t, &euros, &funded_by, &km);
+    if (pl->noting)
+        note_training(pl, t->id, why);
+    if (why)
         return 0;
     /* Only the SM_PLAN_PER_SKILL cheapest not kept yet are copied. */
     double cost = sm_path_cost(t->duration_hours, euros);
@@ -149,18 +201,6 @@ static int take_training(void *arg, const sm_training_view *t)
         if (cost > wc || (cost == wc && strcmp(t->id, w->id) >= 0))
             return 0;
     }
-    int level_ok = 0;
-    for (size_t i = 0; i < t->teach_count; i++)
-        level_ok |= t->teaches[i].skill == pl->gather_skill &&
-                    reaches(t->teaches[i].level, pl->gather_level);
-    int32_t first = session_from(t->start_dates, t->start_date_count, pl->today);
-    if (!level_ok || !first || (c->start_before && first > c->start_before))
-        return 0;
-    double km = -1;
-    if (t->has_location && !t->remote && pl->profile->location.known)
-        km = sm_distance_km(pl->profile->location.lat, pl->profile->location.lon, t->lat, t->lon);
-    if (pl->distance_limit >= 0 && !t->remote && km > pl->distance_limit)
-        return 0;
     uint32_t existing;
     if (sm_strmap_get(pl->ids, t->id, strlen(t->id), &existing))
         return 0;
@@ -196,6 +236,7 @@ static int take_training(void *arg, const sm_training_view *t)
     k->price = t->cost;
     k->euros = euros;
     k->funded_by = funded_by;
+    k->funding = t->funding;
     k->remote = t->remote;
     k->km = km;
     return 0;
@@ -217,6 +258,7 @@ static int gather(planner *pl, size_t e)
     pl->gather_skill = pl->elements[e].skill;
     pl->gather_level = pl->elements[e].level;
     pl->elements[e].gathered = 1;
+    pl->noting = pl->weight[e] > 0;
     sm_match_trainings_teaching(pl->r, pl->gather_skill, take_training, pl);
     if (pl->rc != SM_OK) {
         for (size_t j = 0; j < pl->batch_count; j++)
@@ -290,53 +332,199 @@ static char *dup_text(const char *s)
     return sm_strndup(s, strlen(s));
 }
 
-/* "« a », « b » et « c »" (fr) or "“a”, “b” and “c”" (en). */
-static size_t skill_list(char *buf, size_t size, const sm_taxonomy *tx, const uint32_t *skills,
-                         size_t n, sm_lang lang)
+/* The names of the schemes in bits: "CPF ou OPCO" ("CPF or OPCO"). */
+static void scheme_names(char *buf, size_t size, const sm_path_constraints *c, uint32_t bits,
+                         int fr)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < n && len < size; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? (lang == SM_LANG_FR ? " et " : " and ") : ", ";
-        const char *label = sm_taxonomy_label_any(tx, skills[i], lang);
-        int w = snprintf(buf + len, size - len, lang == SM_LANG_FR ? "%s« %s »" : "%s“%s”", sep,
-                         label ? label : "?");
+    size_t len = 0, n = 0, total = 0;
+    buf[0] = '\0';
+    for (int b = 0; b < 32 && c->funding_names; b++)
+        total += (bits >> b & 1) && c->funding_names[b];
+    for (int b = 0; b < 32 && c->funding_names && len + 1 < size; b++) {
+        if (!(bits >> b & 1) || !c->funding_names[b])
+            continue;
+        const char *sep = n == 0 ? "" : n + 1 == total ? (fr ? " ou " : " or ") : ", ";
+        int w = snprintf(buf + len, size - len, "%s%s", sep, c->funding_names[b]);
         len += w > 0 ? (size_t)w : 0;
+        n++;
     }
-    return len < size ? len : size - 1;
+}
+
+/*
+ * What a step costs the person, in words: funded by one of their schemes, free, or its price
+ * with the schemes that can fund it (and, when the person named theirs and none applies,
+ * that it is theirs to pay).
+ */
+static void money_text(char *buf, size_t size, const sm_path_constraints *c, double price,
+                       uint32_t funded_by, uint32_t fundable_by, int fr)
+{
+    char names[160];
+    if (funded_by) {
+        scheme_names(names, sizeof names, c, funded_by, fr);
+        snprintf(buf, size, fr ? "financée par %s" : "funded by %s", names);
+    } else if (price <= 0)
+        snprintf(buf, size, "%s", fr ? "gratuite" : "free");
+    else {
+        scheme_names(names, sizeof names, c, fundable_by, fr);
+        if (c->funding && names[0])
+            snprintf(buf, size,
+                     fr ? "%.0f € à votre charge (finançable par %s, que vous n'avez pas indiqué)"
+                        : "€%.0f to pay (fundable by %s, which you did not list)",
+                     price, names);
+        else if (c->funding)
+            snprintf(buf, size, fr ? "%.0f € à votre charge" : "€%.0f to pay", price);
+        else if (names[0])
+            snprintf(buf, size, fr ? "%.0f €, finançable par %s" : "€%.0f, fundable by %s", price,
+                     names);
+        else
+            snprintf(buf, size, fr ? "%.0f €, sans financement connu" : "€%.0f, no known funding",
+                     price);
+    }
 }
 
 static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path_constraints *c,
                     size_t number, const kept *k, const sm_plan_step *st)
 {
-    char skills[600], money[160], where[64];
-    skill_list(skills, sizeof skills, tx, st->covers, st->cover_count, c->lang);
-    const char *scheme = NULL;
-    for (int b = 0; b < 32 && c->funding_names && st->funded_by; b++)
-        if (st->funded_by >> b & 1) {
-            scheme = c->funding_names[b];
-            break;
-        }
+    char skills[700], money[240], where[64];
     int fr = c->lang == SM_LANG_FR;
-    if (st->funded_by && scheme)
-        snprintf(money, sizeof money, fr ? "financée par %s" : "funded by %s", scheme);
-    else if (k->price <= 0)
-        snprintf(money, sizeof money, fr ? "gratuite" : "free");
-    else
-        snprintf(money, sizeof money, fr ? "%.0f € à votre charge" : "€%.0f to pay", k->price);
+    money_text(money, sizeof money, c, k->price, st->funded_by, st->fundable_by, fr);
     if (k->remote)
-        snprintf(where, sizeof where, fr ? ", à distance" : ", remote");
+        snprintf(where, sizeof where, "%s", fr ? ", à distance" : ", remote");
+    else if (k->km >= 0 && sm__explain_km(k->km) < 1)
+        snprintf(where, sizeof where, "%s", fr ? ", à moins d'1 km" : ", less than 1 km away");
     else if (k->km >= 0)
-        snprintf(where, sizeof where, fr ? ", à %.0f km" : ", %.0f km away", k->km);
+        snprintf(where, sizeof where, fr ? ", à %.0f km" : ", %.0f km away", sm__explain_km(k->km));
     else
         where[0] = '\0';
+    /* What the step is for: the gap's skills it reaches, then the prerequisites it gives to a
+     * later step; a step that does neither says what it teaches. */
+    size_t len = 0;
+    skills[0] = '\0';
+    if (st->cover_count)
+        len = sm__explain_list(tx, st->covers, st->cover_count, SIZE_MAX, c->lang, skills, len,
+                               sizeof skills);
+    if (st->prepare_count) {
+        if (len)
+            len += (size_t)snprintf(skills + len, sizeof skills - len, "%s",
+                                    fr ? ", et " : ", and ");
+        len = sm__explain_list(tx, st->prepares, st->prepare_count, SIZE_MAX, c->lang, skills,
+                               len < sizeof skills ? len : sizeof skills - 1, sizeof skills);
+        if (len < sizeof skills)
+            snprintf(skills + len, sizeof skills - len,
+                     fr ? ", prérequis de l'étape %zu" : ", needed for step %zu", st->opens);
+    }
+    if (!st->cover_count && !st->prepare_count) {
+        uint32_t taught[SM_MAX_REQUIREMENTS];
+        size_t n = k->teach_count < SM_MAX_REQUIREMENTS ? k->teach_count : SM_MAX_REQUIREMENTS;
+        for (size_t i = 0; i < n; i++)
+            taught[i] = k->teaches[i].skill;
+        sm__explain_list(tx, taught, n, 2, c->lang, skills, 0, sizeof skills);
+    }
     const char *title = k->title ? k->title : k->id;
     if (fr)
         snprintf(buf, size, "Étape %zu : suivre « %s » (%.0f h, %s%s) pour acquérir %s.", number,
-                 title, k->hours, money, where,
-                 st->cover_count ? skills : "ses prérequis suivants");
+                 title, k->hours, money, where, skills);
     else
         snprintf(buf, size, "Step %zu: take “%s” (%.0f h, %s%s) to gain %s.", number, title,
-                 k->hours, money, where, st->cover_count ? skills : "what the next steps need");
+                 k->hours, money, where, skills);
+}
+
+/* Why a plan has no path, in one sentence (plan->no_path, counts and the gap's skills). */
+static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
+                         const sm_path_constraints *c, const sm_plan *plan,
+                         const uint32_t *gap, size_t gap_count)
+{
+    int fr = c->lang == SM_LANG_FR;
+    char skills[700];
+    size_t len = 0;
+    switch (plan->no_path) {
+    case SM_PLAN_NO_GAP:
+        snprintf(buf, size, "%s",
+                 fr ? "Vous avez déjà toutes les compétences demandées : aucune formation n'est "
+                      "nécessaire."
+                    : "You already have every skill asked for: no training is needed.");
+        return;
+    case SM_PLAN_NO_TRAINING:
+        sm__explain_list(tx, gap, gap_count, 3, c->lang, skills, 0, sizeof skills);
+        snprintf(buf, size,
+                 fr ? "Aucune formation connue n'enseigne les compétences qui vous manquent "
+                      "(%s)."
+                    : "No known training teaches the skills you lack (%s).",
+                 skills);
+        return;
+    case SM_PLAN_NOT_COMBINABLE:
+        snprintf(buf, size,
+                 fr ? "%zu formation%s répond%s à vos critères, mais aucun parcours n'est "
+                      "possible : leurs prérequis ne peuvent pas être atteints, ou vos budgets "
+                      "ne permettent pas de les suivre."
+                    : "%zu training%s meet%s your constraints, but no path is possible: their "
+                      "prerequisites cannot be reached, or your budgets do not allow them.",
+                 plan->excluded[SM_PLAN_USABLE], plan->excluded[SM_PLAN_USABLE] > 1 ? "s" : "",
+                 fr ? (plan->excluded[SM_PLAN_USABLE] > 1 ? "ent" : "")
+                    : (plan->excluded[SM_PLAN_USABLE] > 1 ? "" : "s"));
+        return;
+    default:
+        break;
+    }
+    /* Every training teaching a skill of the gap is excluded: say by what, first reason. */
+    static const char *const fr_why[] = {"",
+                                         "ne sont plus ouvertes",
+                                         "n'atteignent pas le niveau demandé",
+                                         "ne sont pas à distance (remote_only)",
+                                         "durent plus que max_hours",
+                                         "coûteraient plus que max_cost",
+                                         "n'ont pas de session à temps (start_before)",
+                                         "sont trop loin ou sans lieu (max_distance_km)"};
+    static const char *const fr_why_one[] = {"",
+                                             "n'est plus ouverte",
+                                             "n'atteint pas le niveau demandé",
+                                             "n'est pas à distance (remote_only)",
+                                             "dure plus que max_hours",
+                                             "coûterait plus que max_cost",
+                                             "n'a pas de session à temps (start_before)",
+                                             "est trop loin ou sans lieu (max_distance_km)"};
+    static const char *const en_why[] = {"",
+                                         "are closed",
+                                         "do not reach the level asked",
+                                         "are not remote (remote_only)",
+                                         "last longer than max_hours",
+                                         "would cost more than max_cost",
+                                         "have no session in time (start_before)",
+                                         "are too far or give no place (max_distance_km)"};
+    static const char *const en_why_one[] = {"",
+                                             "is closed",
+                                             "does not reach the level asked",
+                                             "is not remote (remote_only)",
+                                             "lasts longer than max_hours",
+                                             "would cost more than max_cost",
+                                             "has no session in time (start_before)",
+                                             "is too far or gives no place (max_distance_km)"};
+    size_t t = plan->trainings_teaching;
+    if (t == 1)
+        len = (size_t)snprintf(skills, sizeof skills, "%s",
+                               fr ? "1 formation enseigne ces compétences, mais elle "
+                                  : "1 training teaches these skills, but it ");
+    else
+        len = (size_t)snprintf(skills, sizeof skills,
+                               fr ? "%zu formations enseignent ces compétences, mais "
+                                  : "%zu trainings teach these skills, but ",
+                               t);
+    int first = 1;
+    for (int k = 1; k < SM_PLAN_EXCLUDED_COUNT && len < sizeof skills; k++) {
+        size_t n = plan->excluded[k];
+        if (!n)
+            continue;
+        if (t == 1)
+            len += (size_t)snprintf(skills + len, sizeof skills - len, "%s",
+                                    fr ? fr_why_one[k] : en_why_one[k]);
+        else
+            len += (size_t)snprintf(skills + len, sizeof skills - len, "%s%zu %s",
+                                    first ? "" : ", ", n,
+                                    fr ? (n > 1 ? fr_why[k] : fr_why_one[k])
+                                       : (n > 1 ? en_why[k] : en_why_one[k]));
+        first = 0;
+    }
+    snprintf(buf, size, "%s.", skills);
 }
 
 static void free_path(sm_plan_path *p)
@@ -345,10 +533,12 @@ static void free_path(sm_plan_path *p)
         sm_free(p->steps[i].training_id);
         sm_free(p->steps[i].title);
         sm_free(p->steps[i].covers);
+        sm_free(p->steps[i].prepares);
         sm_free(p->steps[i].explanation);
     }
     sm_free(p->steps);
     sm_free(p->remaining);
+    sm_free(p->remaining_essential);
     for (size_t i = 0; i < p->best_count; i++) {
         sm_free(p->best[i].id);
         sm_free(p->best[i].title);
@@ -362,6 +552,7 @@ void sm_plan_free(sm_plan *plan)
         return;
     for (size_t i = 0; i < plan->path_count; i++)
         free_path(&plan->paths[i]);
+    sm_free(plan->no_path_explanation);
     sm_free(plan);
 }
 
@@ -380,7 +571,8 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
 {
     out->steps = sm_calloc(sol->step_count + 1, sizeof *out->steps);
     out->remaining = sm_calloc(pl->element_count + 1, sizeof *out->remaining);
-    if (!out->steps || !out->remaining)
+    out->remaining_essential = sm_calloc(pl->element_count + 1, 1);
+    if (!out->steps || !out->remaining || !out->remaining_essential)
         return SM_ENOMEM;
     out->exact = sol->exact;
     double goal = 0;
@@ -394,15 +586,26 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
         const kept *k = &pl->kept[sol->steps[i]];
         sm_plan_step *st = &out->steps[out->step_count++];
         st->covers = sm_calloc(pl->element_count + 1, sizeof *st->covers);
+        st->prepares = sm_calloc(pl->element_count + 1, sizeof *st->prepares);
         st->training_id = dup_text(k->id);
         st->title = k->title ? dup_text(k->title) : NULL;
-        if (!st->covers || !st->training_id || (k->title && !st->title))
+        if (!st->covers || !st->prepares || !st->training_id || (k->title && !st->title))
             return SM_ENOMEM;
         for (size_t e = 0; e < pl->element_count; e++) {
-            if (pl->weight[e] <= 0 || sm_elems_has(&reached, e) ||
-                !sm_elems_has(&tr[sol->steps[i]].teaches, e))
+            if (sm_elems_has(&reached, e) || !sm_elems_has(&tr[sol->steps[i]].teaches, e))
                 continue;
-            add_skill_once(st->covers, &st->cover_count, pl->elements[e].skill);
+            if (pl->weight[e] > 0) {
+                add_skill_once(st->covers, &st->cover_count, pl->elements[e].skill);
+                continue;
+            }
+            /* A prerequisite it gives: named when a later step needs it. */
+            for (size_t j = i + 1; j < sol->step_count; j++)
+                if (sm_elems_has(&tr[sol->steps[j]].requires, e)) {
+                    add_skill_once(st->prepares, &st->prepare_count, pl->elements[e].skill);
+                    if (!st->opens || j + 1 < st->opens)
+                        st->opens = j + 1;
+                    break;
+                }
         }
         for (size_t w = 0; w < SM_PATH_MAX_ELEMENTS / 64; w++)
             reached.w[w] |= tr[sol->steps[i]].teaches.w[w];
@@ -410,6 +613,7 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
         st->price = k->price;
         st->cost = k->euros;
         st->funded_by = k->funded_by;
+        st->fundable_by = k->funding;
         st->distance_km = k->km;
         st->remote = k->remote;
         int32_t start = session_from(k->dates, k->date_count, ready);
@@ -431,7 +635,10 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
     for (size_t e = 0; e < pl->element_count; e++) {
         if (pl->weight[e] <= 0 || sm_elems_has(&reached, e))
             continue;
+        size_t before = out->remaining_count;
         add_skill_once(out->remaining, &out->remaining_count, pl->elements[e].skill);
+        if (out->remaining_count > before)
+            out->remaining_essential[before] = pl->weight[e] >= 3.0;
     }
     return SM_OK;
 }
@@ -522,7 +729,8 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
     sm_path_training *tr = NULL;
     uint8_t *banned = NULL;
     int rc = SM_OK;
-    if (!pl || !plan || !now_ids || !(pl->ids = sm_strmap_new())) {
+    if (!pl || !plan || !now_ids || !(pl->ids = sm_strmap_new()) ||
+        !(pl->seen = sm_strmap_new())) {
         rc = SM_ENOMEM;
         goto done;
     }
@@ -584,6 +792,27 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
         if (sols[i].covered >= sols[0].covered - 1e-9)
             sols[complete++] = sols[i];
     found = complete;
+    plan->trainings_teaching = 0;
+    for (int k = 0; k < SM_PLAN_EXCLUDED_COUNT; k++) {
+        plan->excluded[k] = pl->tally[k];
+        plan->trainings_teaching += pl->tally[k];
+    }
+    if (!found) {
+        plan->no_path = gaps == 0                       ? SM_PLAN_NO_GAP
+                        : plan->trainings_teaching == 0 ? SM_PLAN_NO_TRAINING
+                        : pl->tally[SM_PLAN_USABLE] == 0 ? SM_PLAN_ALL_EXCLUDED
+                                                         : SM_PLAN_NOT_COMBINABLE;
+        uint32_t skills[SM_MAX_TARGET];
+        size_t n = 0;
+        for (int i = 0; i < gaps && n < SM_MAX_TARGET; i++)
+            skills[n++] = sm_match_gap_get(r, (size_t)i)->skill;
+        char sentence[1536];
+        no_path_text(sentence, sizeof sentence, tx, c, plan, skills, n);
+        if (!(plan->no_path_explanation = dup_text(sentence))) {
+            rc = SM_ENOMEM;
+            goto done;
+        }
+    }
     /* What the person matches today, then after each path. */
     if (profile->skill_count) {
         sm_match_options opts = {SM_OFFER_JOB, SM_MATCH_MAX_LIMIT, pl->today, c->lang, 0, NULL};
@@ -613,6 +842,7 @@ done:
         sm_free(pl->kept);
         sm_free(pl->batch);
         sm_strmap_free(pl->ids);
+        sm_strmap_free(pl->seen);
     }
     sm_free(pl);
     sm_free(tr);
@@ -781,8 +1011,8 @@ int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const ch
         }
         for (size_t j = 0; j < k; j++)
             c->covers[c->cover_count++] = missing[j].skill;
-        char skills[600], sentence[1024];
-        skill_list(skills, sizeof skills, tx, c->covers, c->cover_count, lang);
+        char skills[700], sentence[1024];
+        sm__explain_list(tx, c->covers, c->cover_count, SIZE_MAX, lang, skills, 0, sizeof skills);
         const char *title = f.title ? f.title : f.id;
         if (lang == SM_LANG_FR)
             snprintf(sentence, sizeof sentence,

@@ -35,8 +35,12 @@ typedef struct sm_plan_step {
     char *training_id, *title;
     uint32_t *covers; /* the gap's skills this step reaches (first) */
     size_t cover_count;
+    uint32_t *prepares; /* prerequisites of later steps this step reaches (first) */
+    size_t prepare_count;
+    size_t opens;       /* the first later step (1-based) that needs one of them; 0: none */
     double hours, price, cost; /* cost: what the person pays (0 when funded) */
     uint32_t funded_by;        /* the person's schemes that fund it */
+    uint32_t fundable_by;      /* every scheme the training names */
     int32_t start, finish;     /* days */
     int start_known;           /* 0: no session dated after the previous step ends */
     double distance_km;        /* -1 unknown */
@@ -49,12 +53,36 @@ typedef struct sm_plan_offer {
     double score;
 } sm_plan_offer;
 
+/* Why a training that teaches a skill of the gap cannot serve it, checked in this order. */
+enum {
+    SM_PLAN_USABLE = 0,
+    SM_PLAN_EXCLUDED_EXPIRED,  /* past its validity */
+    SM_PLAN_EXCLUDED_LEVEL,    /* teaches the skill below the level asked */
+    SM_PLAN_EXCLUDED_REMOTE,   /* on site, and the person asked remote only */
+    SM_PLAN_EXCLUDED_HOURS,    /* longer than max_hours */
+    SM_PLAN_EXCLUDED_COST,     /* the person would pay more than max_cost */
+    SM_PLAN_EXCLUDED_DATES,    /* no session ahead, or none starting by start_before */
+    SM_PLAN_EXCLUDED_DISTANCE, /* beyond the distance limit, or its place unknown */
+    SM_PLAN_EXCLUDED_COUNT
+};
+
+/* Why a plan has no path (SM_PLAN_PATH_FOUND when it has one). */
+enum {
+    SM_PLAN_PATH_FOUND = 0,
+    SM_PLAN_NO_GAP,           /* the person has every skill of the target */
+    SM_PLAN_NO_TRAINING,      /* no training teaches a skill of the gap */
+    SM_PLAN_ALL_EXCLUDED,     /* some do, the constraints exclude each (excluded[] says how) */
+    SM_PLAN_NOT_COMBINABLE    /* some pass, but none can start: their prerequisites cannot be
+                               * reached, or the budgets do not allow them together */
+};
+
 typedef struct sm_plan_path {
     sm_plan_step *steps;
     size_t step_count;
     double total_hours, total_cost, total_price, max_distance_km;
     int32_t finish; /* the earliest day the last step ends */
     uint32_t *remaining; /* gap skills no step reaches */
+    uint8_t *remaining_essential; /* whether each is essential */
     size_t remaining_count;
     size_t offers_after; /* offers matched at or above the threshold after the path */
     sm_plan_offer *best; /* the best of them not matched so before */
@@ -69,6 +97,10 @@ typedef struct sm_plan {
     size_t gap_count;        /* the gap's skills */
     size_t offers_now;       /* offers matched at or above the threshold today */
     size_t trainings_kept;   /* the trainings the solver chose among */
+    size_t trainings_teaching; /* distinct trainings teaching a skill of the gap */
+    size_t excluded[SM_PLAN_EXCLUDED_COUNT]; /* of them, by reason ([0]: usable) */
+    int no_path;             /* SM_PLAN_* when path_count is 0 */
+    char *no_path_explanation; /* one sentence saying why, when path_count is 0 */
 } sm_plan;
 
 /*
