@@ -3,6 +3,7 @@
 #   make              build build/skillmatch and build/libskillmatch.a
 #   make test         install what is missing, build (plain and sanitized), run every test
 #   make run          install what is missing, build, serve http://127.0.0.1:8080
+#   make stop         stop what make run started (the server and its private PostgreSQL)
 #   make bench        run the benchmarks, figures go to bench/out/
 #   make bench-api    the JSON API benchmarks only (bench/out/api.md)
 #   make deps         install the Debian 12 packages the project needs
@@ -53,7 +54,7 @@ API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all tests benches test run bench bench-api deps deps-run deps-test deps-bench fuzz clean format
+.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench fuzz clean format
 all: $(BIN) $(LIB)
 
 $(B)/%.o: %.c
@@ -98,8 +99,14 @@ $(B)/tests/test_jsonw: tests/unit/test_jsonw.c tests/unit/check.h $(B)/api/jsonw
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(B)/api/jsonw.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# So does the French catalog's (it reads api/'s sources too).
+$(B)/tests/test_messages: tests/unit/test_messages.c tests/unit/check.h $(B)/api/messages.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(B)/api/messages.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
 # End-to-end suites link the server's objects too (the route table, for the OpenAPI test).
-$(B)/tests/test_api: tests/e2e/test_api.c tests/e2e/http.h tests/unit/check.h $(API_LIB_OBJ) $(LIB)
+$(E2E_BIN): $(B)/tests/%: tests/e2e/%.c tests/e2e/http.h tests/e2e/harness.h tests/unit/check.h \
+            $(API_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(API_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
@@ -142,6 +149,9 @@ LISTEN ?= 127.0.0.1:8080
 run: deps-run
 	@$(MAKE) --no-print-directory all
 	@LISTEN=$(LISTEN) bash api/run.sh
+
+stop:
+	@bash api/run.sh stop
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory benches

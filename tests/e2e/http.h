@@ -48,6 +48,60 @@ static inline int test_free_port(void)
     return ntohs(a.sin_port);
 }
 
+/* The source address of the next requests ("127.0.0.2"…); NULL: the system's choice. Tests of
+ * per-address limits use their own address, so that the rest of the suite does not count. */
+static const char *http_source;
+
+/* "Name: value" lines of a header block as [[name, value], …] (the status line skipped). */
+static inline json_t *header_list(const char *block, int skip_first)
+{
+    json_t *list = json_array();
+    const char *line = block;
+    for (int first = 1; line && *line; first = 0) {
+        const char *end = strstr(line, "\r\n");
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        const char *colon = memchr(line, ':', len);
+        if (!(first && skip_first) && colon && len) {
+            const char *v = colon + 1;
+            while (*v == ' ')
+                v++;
+            json_array_append_new(list, json_pack("[s%, s%]", line, (size_t)(colon - line), v,
+                                                  (size_t)(line + len - v)));
+        }
+        line = end ? end + 2 : NULL;
+    }
+    return list;
+}
+
+/*
+ * With SM_CONTRACT_LOG set, every exchange is appended to that file as one JSON line (method,
+ * path, headers and bodies as sent and received) for tests/contract/validate-log.js, which
+ * checks it against api/openapi.json. A request the server refused (4xx) may break the
+ * document's request rules on purpose; any other may not.
+ */
+static inline void contract_log(const char *method, const char *path, const char *head,
+                                const char *body, size_t body_len, const reply *r)
+{
+    const char *file = getenv("SM_CONTRACT_LOG");
+    if (!file || !*file || !r->status)
+        return;
+    const char *crlf = strstr(head, "\r\n");
+    json_t *x = json_pack("{s:s, s:s, s:o, s:o, s:i, s:o, s:s, s:b}", "method", method, "path",
+                          path, "request_headers", header_list(crlf ? crlf + 2 : "", 0),
+                          "request_body", body ? json_stringn(body, body_len) : json_null(),
+                          "status", r->status, "response_headers", header_list(r->headers, 1),
+                          "response_body", r->body ? r->body : "", "expect_request_violation",
+                          r->status >= 400 && r->status < 500);
+    char *line = x ? json_dumps(x, JSON_COMPACT) : NULL;
+    json_decref(x);
+    FILE *f = line ? fopen(file, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", line);
+        fclose(f);
+    }
+    free(line);
+}
+
 /* One request; extra_headers is "Name: value\r\n"… or NULL. Returns 0, or -1 when no answer. */
 static inline int http_request(int port, const char *method, const char *path, const char *key,
                                const char *extra_headers, const char *body, size_t body_len,
@@ -56,6 +110,12 @@ static inline int http_request(int port, const char *method, const char *path, c
     memset(out, 0, sizeof *out);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a;
+    if (http_source) {
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        inet_pton(AF_INET, http_source, &a.sin_addr);
+        bind(fd, (struct sockaddr *)&a, sizeof a);
+    }
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((uint16_t)port);
@@ -105,6 +165,7 @@ static inline int http_request(int port, const char *method, const char *path, c
     out->body = strdup(end + 4);
     out->json = json_loads(out->body, JSON_DECODE_ANY, NULL);
     free(buf);
+    contract_log(method, path, head, body, body_len, out);
     return 0;
 }
 

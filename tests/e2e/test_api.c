@@ -9,191 +9,10 @@
  */
 #include "api/service.h"
 #include "taxonomy/loader.h"
-#include "tests/e2e/http.h"
-#include "tests/unit/check.h"
+#include "tests/e2e/harness.h"
 
 #include <poll.h>
 #include <stdarg.h>
-
-#define S(n) "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000000" #n
-#define OCC "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000201"
-
-static char pg_dir[256], conninfo[512];
-static int port;
-static pid_t server;
-static char admin_key[64], org_a[64], org_b[64], tp_key[64];
-static int ready_ok;
-
-/* ---- set-up --------------------------------------------------------------------------- */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int create_key(const char *org, const char *role, char *out, const char *extra)
-{
-    char cmd[1024], text[4096];
-    snprintf(cmd, sizeof cmd, "build/skillmatch keys create --org '%s' --role %s %s --db '%s'",
-             org, role, extra ? extra : "", conninfo);
-    if (run_capture(cmd, text, sizeof text) != 0)
-        return -1;
-    const char *line = last_line(text);
-    size_t n = strlen(line) < 63 ? strlen(line) : 63;
-    memcpy(out, line, n);
-    out[n] = '\0';
-    return strncmp(out, "smk_", 4) == 0 ? 0 : -1;
-}
-
-static void save_pid(pid_t pid)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s/server.pid", pg_dir);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fprintf(f, "%d\n", (int)pid);
-        fclose(f);
-    }
-}
-
-static pid_t start_server(const char *db)
-{
-    char listen[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    pid_t pid = fork();
-    if (pid == 0) {
-        char log[300];
-        snprintf(log, sizeof log, "%s/server.log", pg_dir);
-        if (!freopen(log, "a", stderr))
-            _exit(126);
-        execl("build/skillmatch", "skillmatch", "serve", "--listen", listen, "--db", db,
-              (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 300; i++) {
-        reply r;
-        if (http(port, "GET", "/ready", NULL, NULL, &r) == 0 && r.status == 200) {
-            reply_free(&r);
-            save_pid(pid);
-            return pid;
-        }
-        reply_free(&r);
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid)
-            return -1;
-        usleep(50000);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
-/* Stops the server whose pid was saved (a test that restarts it runs in a child process). */
-static void stop_server(void)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s/server.pid", pg_dir);
-    FILE *f = fopen(path, "r");
-    int pid = 0;
-    if (f) {
-        if (fscanf(f, "%d", &pid) != 1)
-            pid = 0;
-        fclose(f);
-    }
-    if (pid > 0) {
-        kill(pid, SIGTERM);
-        if (waitpid(pid, NULL, 0) != pid) /* not our child: wait until it is gone */
-            for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
-                usleep(50000);
-    }
-    unlink(path);
-    server = 0;
-}
-
-static int setup(void)
-{
-    if (sh("ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1") != 0) {
-        printf("  skip    every end-to-end test: PostgreSQL is not installed (make deps-test)\n");
-        return 77;
-    }
-    snprintf(pg_dir, sizeof pg_dir, "/tmp/skillmatch-e2e-%d", (int)getpid());
-    char env[1024];
-    if (sh("SM_PG_PORT=5433 sql/pg-private.sh start %s", pg_dir) != 0) {
-        fprintf(stderr, "setup: PostgreSQL did not start (see %s/server.log)\n", pg_dir);
-        return 1;
-    }
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "SM_PG_PORT=5433 sql/pg-private.sh env %s", pg_dir);
-    if (run_capture(cmd, env, sizeof env) != 0)
-        return 1;
-    char host[300], user[64];
-    int p;
-    if (sscanf(env, "PGHOST=%299s PGPORT=%d PGUSER=%63s", host, &p, user) != 3)
-        return 1;
-    snprintf(conninfo, sizeof conninfo, "host=%s port=%d user=%s dbname=postgres", host, p, user);
-    if (sh("build/skillmatch migrate --db '%s' >/dev/null", conninfo) ||
-        sh("build/skillmatch import esco tests/fixtures/esco --db '%s' >/dev/null", conninfo) ||
-        sh("build/skillmatch import builtin --db '%s' >/dev/null", conninfo) ||
-        create_key("Admin", "admin", admin_key, NULL) ||
-        create_key("Régie Nord", "inclusion_org", org_a, NULL) ||
-        create_key("Atelier Sud", "inclusion_org", org_b, NULL) ||
-        create_key("Formations Est", "training_provider", tp_key, NULL)) {
-        fprintf(stderr, "setup: the CLI failed\n");
-        return 1;
-    }
-    port = test_free_port();
-    server = start_server(conninfo);
-    if (server < 0) {
-        fprintf(stderr, "setup: the server did not become ready (see %s/server.log)\n", pg_dir);
-        return 1;
-    }
-    return 0;
-}
-
-static void teardown(void)
-{
-    stop_server();
-    sh("SM_PG_PORT=5433 sql/pg-private.sh stop %s", pg_dir);
-    sh("rm -rf %s", pg_dir);
-}
-
-/* ---- helpers --------------------------------------------------------------------------- */
-
-static const char *str_at(json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(j, key));
-}
-
-/* Creates a job offer as key; returns its id (static buffer per call site). */
-static int create_offer(const char *key, const char *body, char id[40])
-{
-    reply r;
-    http(port, "POST", "/v1/offers", key, body, &r);
-    int status = r.status;
-    if (status == 201)
-        snprintf(id, 40, "%s", str_at(r.json, "id"));
-    else
-        fprintf(stderr, "    create_offer: %d %s\n", r.status, r.body);
-    reply_free(&r);
-    return status;
-}
-
-static int status_of(const char *method, const char *path, const char *key, const char *body)
-{
-    reply r;
-    if (http(port, method, path, key, body, &r) != 0)
-        return -1;
-    int s = r.status;
-    reply_free(&r);
-    return s;
-}
 
 #define JOB(title, extra)                                                                          \
     "{\"kind\":\"job\",\"title\":\"" title "\",\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S( \
@@ -450,22 +269,36 @@ static void extraction_and_job_posting(void)
     reply_free(&r);
 }
 
+#define BAD_OFFER                                                                                  \
+    "{\"kind\":\"job\",\"title\":5,\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"http://"          \
+    "data.europa.eu/esco/skill/nope\"},{\"uri\":\"" OCC "\"}],\"location\":{\"lat\":91,"           \
+    "\"lon\":2},\"colour\":\"blue\"}"
+
 static void error_classes(void)
 {
     reply r;
-    http(port, "POST", "/v1/offers", org_a,
-         "{\"kind\":\"job\",\"title\":5,\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"http://"
-         "data.europa.eu/esco/skill/nope\"},{\"uri\":\"" OCC "\"}],\"location\":{\"lat\":91,"
-         "\"lon\":2},\"colour\":\"blue\"}",
-         &r);
+    http_request(port, "POST", "/v1/offers", org_a, "Accept-Language: en\r\n", BAD_OFFER,
+                 strlen(BAD_OFFER), &r);
     CHECK_INT(r.status, 400);
     CHECK_HAS(r.headers, "application/problem+json");
+    CHECK_HAS(r.body, "\"title\":\"Bad Request\"");
     CHECK_HAS(r.body, "\"field\":\"skills[1].uri\",\"reason\":\"unknown ESCO concept\"");
     CHECK_HAS(r.body, "\"field\":\"skills[2].uri\",\"reason\":\"not a skill (occupation)\"");
     CHECK_HAS(r.body, "\"field\":\"title\",\"reason\":\"must be a string\"");
-    CHECK_HAS(r.body, "\"field\":\"location.lat\"");
     CHECK_HAS(r.body, "\"field\":\"colour\",\"reason\":\"unknown field\"");
+    /* lat 91 is one error about the point, not two. */
+    CHECK_HAS(r.body, "{\"field\":\"location\",\"reason\":\"lat must be between -90 and 90 and "
+                      "lon between -180 and 180\"}");
+    CHECK(!strstr(r.body, "location.lat") && !strstr(r.body, "location.lon"));
     CHECK_INT(json_integer_value(json_object_get(r.json, "status")), 400);
+    reply_free(&r);
+    /* The same in French, which is the default; titles too. */
+    http(port, "POST", "/v1/offers", org_a, BAD_OFFER, &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "\"title\":\"Requête incorrecte\"");
+    CHECK_HAS(r.body, "\"field\":\"skills[1].uri\",\"reason\":\"concept ESCO inconnu\"");
+    CHECK_HAS(r.body, "\"field\":\"colour\",\"reason\":\"champ inconnu\"");
+    CHECK_HAS(r.body, "\"detail\":\"colour : champ inconnu (et 4 autres)\"");
     reply_free(&r);
     CHECK_INT(status_of("POST", "/v1/offers", org_a, "{\"kind\":\"job\"}"), 400);
     CHECK_INT(status_of("POST", "/v1/offers", org_a, "{not json"), 400);
@@ -482,9 +315,14 @@ static void error_classes(void)
         deep[n++] = ']';
     deep[n++] = '}';
     deep[n] = '\0';
-    http(port, "POST", "/v1/offers", org_a, deep, &r);
+    http_request(port, "POST", "/v1/offers", org_a, "Accept-Language: en-GB, fr;q=0.5\r\n", deep,
+                 strlen(deep), &r);
     CHECK_INT(r.status, 400);
     CHECK_HAS(r.body, "nests deeper");
+    reply_free(&r);
+    http_request(port, "POST", "/v1/offers", org_a, "Accept-Language: de-DE, fr;q=0.7, en;q=0.6\r\n",
+                 deep, strlen(deep), &r);
+    CHECK_HAS(r.body, "imbrique plus de 16 niveaux");
     reply_free(&r);
     size_t big = (1u << 20) + 10;
     char *huge = malloc(big + 1);
@@ -513,6 +351,89 @@ static void error_classes(void)
         reply_free(&t);
     }
     (void)fd_status;
+}
+
+/* What real people and counsellors send: places by name, swapped coordinates, a lower-case
+ * scheme, a language we do not speak. Each is a clear 4xx naming the field, or understood. */
+static void what_people_send(void)
+{
+    reply r;
+    static const struct {
+        const char *body, *field, *reason;
+    } places[] = {
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"label\":\"Roubaix\"},"
+         "\"radius_km\":15}}",
+         "profile.location", "a label alone is not a place"},
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"postcode\":\"59100\"}}}",
+         "profile.location.postcode", "not a place field"},
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"city\":\"Lille\","
+         "\"lat\":null}}}",
+         "profile.location.city", "not a place field"},
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":3.06,"
+         "\"lon\":50.63}}}",
+         "profile.location", "lat and lon look swapped: did you mean lat 50.63, lon 3.06?"},
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":14.69,"
+         "\"lon\":-17.44}}}",
+         "profile.location", "outside the area skillmatch serves"},
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"radius_km\":15}}",
+         "profile.radius_km", "needs a location"},
+    };
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
+        http_request(port, "POST", "/v1/match", NULL, "Accept-Language: en\r\n", places[i].body,
+                     strlen(places[i].body), &r);
+        CHECK_INT(r.status, 400);
+        json_t *first = json_array_get(json_object_get(r.json, "errors"), 0);
+        CHECK_STR(str_at(first, "field"), places[i].field);
+        CHECK_HAS(str_at(first, "reason"), places[i].reason);
+        reply_free(&r);
+    }
+    /* The same rule for stored offers and profiles, and for a JobPosting's address. */
+    CHECK_INT(status_of("POST", "/v1/offers", org_a,
+                        "{\"kind\":\"job\",\"title\":\"Ville seule\",\"skills\":[{\"uri\":\"" S(
+                            02) "\"}],\"location\":{\"label\":\"Roubaix\"}}"),
+              400);
+    CHECK_INT(status_of("POST", "/v1/profiles", org_a,
+                        "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"postcode\":\"59100\"}}"),
+              400);
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"@type\":\"JobPosting\",\"title\":\"Caissier\",\"skills\":\"operate cash register\","
+         "\"jobLocation\":{\"address\":{\"addressLocality\":\"Roubaix\"}}}",
+         &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "\"field\":\"jobLocation.geo\"");
+    reply_free(&r);
+    /* ?lang= is French or English on every route; anything else is a 400 naming it. */
+    static const char *const lang_paths[] = {"/v1/skills?q=tab&lang=de", "/v1/offers?lang=de",
+                                             "/health?lang=de", "/v1/demand?lang=de"};
+    for (size_t i = 0; i < 4; i++) {
+        http(port, "GET", lang_paths[i], tp_key, NULL, &r);
+        CHECK_INT(r.status, 400);
+        CHECK_HAS(r.body, "\"field\":\"lang\"");
+        reply_free(&r);
+    }
+    CHECK_INT(status_of("POST", "/v1/match?lang=de", NULL,
+                        "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]}}"),
+              400);
+    CHECK_INT(status_of("POST", "/v1/match", NULL,
+                        "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"lang\":\"de\"}"),
+              400);
+    http(port, "GET", "/v1/skills?q=tab&lang=en", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    /* The Bearer scheme in any case (RFC 9110). */
+    char auth[128];
+    snprintf(auth, sizeof auth, "Authorization: bearer %s\r\n", org_a);
+    http_request(port, "GET", "/v1/offers?mine=true&limit=1", NULL, auth, NULL, 0, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    snprintf(auth, sizeof auth, "Authorization: BEARER %s\r\n", org_a);
+    http_request(port, "GET", "/v1/offers?mine=true&limit=1", NULL, auth, NULL, 0, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    http_request(port, "GET", "/v1/offers?mine=true&limit=1", NULL, "Authorization: Basic eDp5\r\n",
+                 NULL, 0, &r);
+    CHECK_INT(r.status, 401);
+    reply_free(&r);
 }
 
 static void taxonomy_routes(void)
@@ -782,19 +703,32 @@ static void key_revocation(void)
 
 static void rate_limits(void)
 {
-    /* Anonymous profile creation: a small burst, then 429 with Retry-After. */
-    int limited = 0;
+    /* Anonymous profile creation, as api/README.md promises: 20 in any hour from an address
+     * (this one's own, so that the rest of the suite does not count), the 21st refused with
+     * a Retry-After that says when the first leaves the hour. */
+    http_source = "127.0.0.7";
     reply r;
-    for (int i = 0; i < 30 && !limited; i++) {
+    int created = 0;
+    for (int i = 0; i < 20; i++) {
         http(port, "POST", "/v1/profiles", NULL, "{\"skills\":[{\"uri\":\"" S(05) "\"}]}", &r);
-        if (r.status == 429) {
-            limited = 1;
-            CHECK_HAS(r.headers, "Retry-After: ");
-            CHECK_HAS(r.headers, "application/problem+json");
-        }
+        created += r.status == 201;
         reply_free(&r);
     }
-    CHECK(limited);
+    CHECK_INT(created, 20);
+    http(port, "POST", "/v1/profiles", NULL, "{\"skills\":[{\"uri\":\"" S(05) "\"}]}", &r);
+    CHECK_INT(r.status, 429);
+    CHECK_HAS(r.headers, "application/problem+json");
+    const char *after = strstr(r.headers, "Retry-After: ");
+    CHECK(after && atoi(after + 13) > 3000 && atoi(after + 13) <= 3600);
+    reply_free(&r);
+    /* Another address is not limited by it; an organisation key is not limited at all. */
+    http_source = "127.0.0.8";
+    CHECK_INT(status_of("POST", "/v1/profiles", NULL, "{\"skills\":[{\"uri\":\"" S(05) "\"}]}"),
+              201);
+    http_source = "127.0.0.7";
+    CHECK_INT(status_of("POST", "/v1/profiles", org_a, "{\"skills\":[{\"uri\":\"" S(05) "\"}]}"),
+              201);
+    http_source = NULL;
 }
 
 /* SIGHUP loads a new import (old URIs stay resolvable); a restart rebuilds the same index. */
@@ -830,6 +764,8 @@ static void reload_and_restart(void)
               0);
     CHECK_INT(sh("build/skillmatch import esco %s/esco2 --db '%s' >/dev/null", pg_dir, conninfo), 0);
     CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000099", NULL, NULL), 404);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     kill(server, SIGHUP);
     int status = 0;
     for (int i = 0; i < 100 && status != 200; i++) {
@@ -837,6 +773,22 @@ static void reload_and_restart(void)
         status = status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000099", NULL, NULL);
     }
     CHECK_INT(status, 200);
+    /* The log times the reload's demand counting from the reload, not from the start. */
+    char cmd[512], text[256];
+    snprintf(cmd, sizeof cmd,
+             "sed -n '/SIGHUP, reloading/,$p' %s/server.log | grep 'skills demand counted in' | "
+             "tail -n 1 | sed 's/.*counted in \\([0-9.]*\\) s.*/\\1/'",
+             pg_dir);
+    text[0] = '\0';
+    for (int i = 0; i < 100 && !text[0]; i++) {
+        run_capture(cmd, text, sizeof text);
+        if (!text[0])
+            usleep(100000);
+    }
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double since = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CHECK(text[0] && atof(text) <= since + 0.5);
     CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000011", NULL, NULL), 200);
     http(port, "POST", "/v1/match", NULL, q, &r);
     CHECK_STR(r.body, before);
@@ -1430,38 +1382,62 @@ static void demand_and_near_candidates(void)
     (void)optional_job;
 }
 
+/* Whether fd is still open and nothing came on it (a non-blocking look). */
+static int open_now(int fd)
+{
+    struct pollfd pfd = {fd, POLLIN, 0};
+    return poll(&pfd, 1, 0) == 0;
+}
+
 static void connection_limits(void)
 {
     int other;
-    const char *const low[4] = {"--per-ip-connections", "2", "--timeout", "3"};
+    const char *const low[4] = {"--per-ip-connections", "2", "--timeout", "6"};
     pid_t pid = start_second_server(&other, "limits.log", NULL, low);
     CHECK(pid > 0);
     if (pid <= 0)
         return;
-    usleep(200000); /* the readiness probes' connections are gone */
-    /* Two connections from one address are served; a third is closed at once. */
-    int a = connect_to(other), b = connect_to(other), c = connect_to(other);
-    CHECK(a >= 0 && b >= 0 && c >= 0);
-    CHECK(closed_within(c, 1000));
-    CHECK(!closed_within(a, 1000)); /* idle for less than its timeout */
+    /* Two connections from one address are served; a third is closed at once. The readiness
+     * probes' connections may still hold a slot for a moment under load: then one of the first
+     * two is the one closed, and the attempt is made again (bounded, never loosened). */
+    int a = -1, b = -1, c = -1, limited = 0;
+    for (int attempt = 0; attempt < 40 && !limited; attempt++) {
+        a = connect_to(other);
+        b = connect_to(other);
+        c = connect_to(other);
+        CHECK(a >= 0 && b >= 0 && c >= 0);
+        limited = closed_within(c, 5000) && open_now(a) && open_now(b);
+        if (!limited) {
+            close(a);
+            close(b);
+            close(c);
+            usleep(250000);
+        }
+    }
+    CHECK(limited);
     /* A request on an open connection is answered. */
     const char req[] = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
     char buf[256] = {0};
     CHECK(send(b, req, sizeof req - 1, 0) == (ssize_t)(sizeof req - 1));
     struct pollfd pfd = {b, POLLIN, 0};
-    CHECK(poll(&pfd, 1, 2000) == 1 && recv(b, buf, sizeof buf - 1, 0) > 0);
+    CHECK(poll(&pfd, 1, 10000) == 1 && recv(b, buf, sizeof buf - 1, 0) > 0);
     CHECK_HAS(buf, "200");
-    /* An idle connection is closed after its timeout (3 s). */
-    CHECK(closed_within(a, 5000));
+    /* The idle connection (open above, idle for less than its timeout) is closed after its
+     * timeout (6 s). */
+    CHECK(closed_within(a, 20000));
     close(a);
     close(b);
     close(c);
     /* Slots freed: a new connection is served again. */
-    usleep(200000);
     reply r;
-    CHECK_INT(http(other, "GET", "/health", NULL, NULL, &r), 0);
-    CHECK_INT(r.status, 200);
-    reply_free(&r);
+    int served = 0;
+    for (int i = 0; i < 40 && !served; i++) {
+        served = http(other, "GET", "/health", NULL, NULL, &r) == 0 && r.status == 200;
+        reply_free(&r);
+        if (!served)
+            usleep(250000);
+    }
+    CHECK(served);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     char text[1024];
@@ -1507,6 +1483,19 @@ static void failed_commit_changes_nothing(void)
     waitpid(pid, NULL, 0);
 }
 
+/* Every message the suite's requests were answered with had its French text (the server says
+ * in its log when one had not: api/http.c). Runs last. */
+static void every_message_had_french(void)
+{
+    char cmd[512], text[4096];
+    snprintf(cmd, sizeof cmd, "grep -h 'no French text' %s/*.log 2>/dev/null | sort -u | head -20",
+             pg_dir);
+    run_capture(cmd, text, sizeof text);
+    if (text[0])
+        fprintf(stderr, "%s", text);
+    CHECK(!text[0]);
+}
+
 int main(int argc, char **argv)
 {
     setenv("SKILLMATCH_DEMAND_SNAPSHOT_S", "1", 1); /* the demand history test's week */
@@ -1525,13 +1514,14 @@ int main(int argc, char **argv)
         T(service_routes),       T(openapi_matches_routes), T(stored_taxonomy_equals_files),
         T(offers_crud_and_roles), T(offer_list_pages),
         T(trainings),            T(extraction_and_job_posting),
-        T(error_classes),        T(taxonomy_routes),
+        T(error_classes),        T(what_people_send),     T(taxonomy_routes),
         T(profiles_and_roles),   T(match_filters_and_explanations),
         T(idempotency),          T(change_feed),
         T(key_revocation),       T(route_role_matrix),    T(rate_limits),
         T(reload_and_restart),   T(refuses_unmigrated_database),
         T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
         T(connection_limits),    T(gaps_and_training_paths), T(demand_and_near_candidates),
+        T(every_message_had_french),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();
