@@ -28,6 +28,8 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
 /* Skills demand (routes_demand.c). */
 int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* The demand test hook (SKILLMATCH_TEST_HOOKS=1 only; routes_demand.c). */
+int sm_route_demand_test_hook(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* Gaps and training paths (routes_paths.c). */
 int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

@@ -2,7 +2,10 @@
  * routes_demand.c: GET /v1/demand (the skills most asked for and least
  * supplied in an area) and GET /v1/demand/history (a skill's weeks), for
  * training providers, inclusion organisations and admins. Counts of people
- * below SM_SUPPRESS_BELOW are shown as null: a small group is never revealed.
+ * are published per grid cell (matcher.h: below 5 a cell counts 0, above it
+ * is rounded down to a multiple of 5) and an area's are sums of its cells';
+ * a sum of 0 is shown as null ("fewer than 5 in each cell"). The area is the
+ * cells the answer names. api/README.md, "Privacy", says what this resists.
  */
 #include "api/routes.h"
 
@@ -11,17 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SM_SUPPRESS_BELOW 5
+#define SM_SUPPRESS_BELOW SM_DEMAND_MIN_PEOPLE
 #define HISTORY_WEEKS 26
+#define MAX_CELLS_SHOWN 4096
 
 static const unsigned demand_roles = SM_ROLEBIT(SM_ROLE_ADMIN) |
                                      SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER);
 
-/* A count of people as shown: null from 1 to 4. */
+/* A count of people as shown, from published counts (already multiples of 5, or 0): null
+ * for 0, which stands for "fewer than 5" as well as for none. A count read from elsewhere (the
+ * status, stored history) is published here the same way. */
 static json_t *people(long long n)
 {
-    return n > 0 && n < SM_SUPPRESS_BELOW ? json_null() : json_integer(n);
+    long long shown = n < SM_DEMAND_MIN_PEOPLE ? 0 : n - n % SM_DEMAND_ROUND;
+    return shown ? json_integer(shown) : json_null();
 }
 
 static const struct {
@@ -37,7 +44,7 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
     if (sm_require_role(rq, resp, demand_roles))
         return 0;
     sm_field_errors fe = {0};
-    sm_demand_query q = {0, 0, 0, 0, 0, SM_NO_CONCEPT, 20};
+    sm_demand_query q = {0, 0, 0, 0, 0, SM_NO_CONCEPT, 20, 0};
     const char *near = sm_req_query(rq, "near");
     if (near) {
         char *end;
@@ -101,9 +108,24 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
                           people(d->two_away), "trainings", (json_int_t)d->trainings, "seats",
                           (json_int_t)d->seats, "unmet_demand", round(d->unmet * 100) / 100));
         }
-        json_t *area = q.located ? json_pack("{s:f,s:f,s:f}", "lat", q.lat, "lon", q.lon,
-                                             "radius_km", q.radius_km)
-                                 : json_null();
+        json_t *area = json_null();
+        if (q.located) {
+            sm_demand_cell *cells = malloc(MAX_CELLS_SHOWN * sizeof *cells);
+            size_t nc = cells ? sm_demand_area_cells(&q, cells, MAX_CELLS_SHOWN) : 0;
+            json_t *list = json_array();
+            for (size_t i = 0; i < nc && i < MAX_CELLS_SHOWN; i++) {
+                char id[32];
+                snprintf(id, sizeof id, "%u", cells[i].id);
+                json_array_append_new(
+                    list, json_pack("{s:s,s:f,s:f,s:f,s:f}", "id", id, "south", cells[i].south,
+                                    "west", cells[i].west, "north",
+                                    cells[i].south + SM_DEMAND_CELL_DEG, "east",
+                                    cells[i].west + SM_DEMAND_CELL_DEG));
+            }
+            free(cells);
+            area = json_pack("{s:f,s:f,s:f,s:o}", "lat", q.lat, "lon", q.lon, "radius_km",
+                             q.radius_km, "cells", list);
+        }
         rc = sm_resp_json(
             resp, 200,
             json_pack("{s:o,s:o,s:{s:o,s:o,s:b,s:i},s:o}", "area", area, "occupation",
@@ -167,4 +189,59 @@ int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
                         json_pack("{s:o,s:I,s:i,s:o}", "skill", sm_concept_ref(g, id, lang),
                                   "weeks", (json_int_t)weeks, "suppressed_below",
                                   SM_SUPPRESS_BELOW, "history", rows));
+}
+
+/*
+ * POST /v1/test/demand: a test hook, served only when the server runs with
+ * SKILLMATCH_TEST_HOOKS=1 (a 404 otherwise, as for any unknown route), and only to an admin
+ * key. It does at once what the background does in its own time, and answers when done:
+ * counts a load still being counted, re-evaluates every person's one/two-away skills
+ * ("sweep": true), and stores the demand as the week of "snapshot_week" (YYYY-MM-DD). The
+ * end-to-end privacy test uses it instead of sleeping. Not in the OpenAPI document.
+ */
+int sm_route_demand_test_hook(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    const char *hooks = getenv("SKILLMATCH_TEST_HOOKS");
+    if (!hooks || strcmp(hooks, "1") != 0)
+        return sm_problem(resp, 404, "no route for %.200s", rq->path);
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN)))
+        return 0;
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body)
+        return 0;
+    sm_field_errors fe = {0};
+    static const char *const keys[] = {"sweep", "snapshot_week", NULL};
+    sm_check_keys(body, "", keys, &fe);
+    int sweep = 0;
+    sm_get_bool(body, "", "sweep", &sweep, &fe);
+    int32_t day = 0;
+    int snapshot = sm_get_date(body, "", "snapshot_week", &day, &fe);
+    json_decref(body);
+    if (fe.count)
+        return sm_problem_fields(resp, 400, &fe);
+    while (!sm_matcher_demand_catch_up(g->m, 1u << 20))
+        ;
+    size_t swept = 0;
+    if (sweep) {
+        sm_match_reader *r = sm_gen_reader(g);
+        if (!r)
+            return sm_readers_busy(resp);
+        swept = sm_matcher_demand_refresh(r, SIZE_MAX); /* every slot once */
+        sm_gen_reader_put(g, r);
+    }
+    char week[11] = "";
+    if (snapshot) {
+        sm_format_date(day, week);
+        PGconn *c = sm_route_db(s, resp);
+        if (!c)
+            return 0;
+        sm_error err = {0, ""};
+        int rc = sm_demand_store_week(g, c, week, &err);
+        sm_db_put(s->db, c);
+        if (rc != SM_OK)
+            return sm_db_unavailable(resp, &err);
+    }
+    return sm_resp_json(resp, 200,
+                        json_pack("{s:I,s:s?}", "swept", (json_int_t)swept, "stored",
+                                  snapshot ? week : NULL));
 }

@@ -300,7 +300,7 @@ static json_t *render_path(sm_gen *g, const sm_plan *plan, const sm_plan_path *p
             funding_list(st->funded_by), "fundable_by", funding_list(st->fundable_by), "start",
             date_or_null(st->start, 1), "finish", date_or_null(st->finish, 1), "start_date_known",
             st->start_known, "distance_km",
-            st->distance_km >= 0 ? json_real(rounded(st->distance_km)) : json_null(), "remote",
+            st->distance_km >= 0 ? json_real(rounded3(st->distance_km)) : json_null(), "remote",
             st->remote);
         json_object_set_new(step, "prepares_step",
                             st->opens ? json_integer((json_int_t)st->opens) : json_null());

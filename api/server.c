@@ -71,6 +71,8 @@ static const sm_route routes[] = {
     {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get"},
     {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract"},
     {"GET", "/v1/changes", sm_route_changes, SM_ACCESS_KEY, "changes"},
+    /* Served with SKILLMATCH_TEST_HOOKS=1 only (a 404 otherwise); not documented. */
+    {"POST", "/v1/test/demand", sm_route_demand_test_hook, SM_ACCESS_KEY, "test.demand"},
 };
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)
 static const char *route_names[ROUTE_COUNT];

@@ -296,23 +296,23 @@ static void *demand_main(void *arg)
     return NULL;
 }
 
-/* Stores this week's demand counts for every skill (one statement). */
-static void snapshot_demand(sm_writer *w)
+int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err)
 {
-    sm_gen *g = sm_service_acquire(w->s);
     sm_match_reader *r = sm_gen_reader(g);
-    sm_error err;
-    sm_demand_query q = {0, 0, 0, 0, 0, SM_NO_CONCEPT, SIZE_MAX};
+    if (!r)
+        return sm_error_set(err, SM_ENOMEM, "no matcher reader");
+    sm_demand_query q = {0, 0, 0, 0, 0, SM_NO_CONCEPT, SIZE_MAX, 0}; /* people as published */
     sm_demand_status st;
-    int n = r ? sm_match_demand(r, &q, &st, &err) : -1;
+    int n = sm_match_demand(r, &q, &st, err);
+    int rc = n < 0 ? n : SM_OK;
     if (n > 0 && !st.complete)
-        n = -1; /* still counting a load: the week's row waits for the next hour */
+        rc = sm_error_set(err, SM_EAGAIN, "still counting a load");
     size_t cap = n > 0 ? (size_t)n * 12 + 4 : 0;
     char *cols[8] = {0};
-    int ok = n > 0;
-    for (int k = 0; k < 8 && ok; k++)
-        ok = (cols[k] = malloc(cap)) != NULL;
-    if (ok) {
+    for (int k = 0; k < 8 && rc == SM_OK && n > 0; k++)
+        if (!(cols[k] = malloc(cap)))
+            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+    if (rc == SM_OK && n > 0) {
         size_t len[8] = {0};
         for (int k = 0; k < 8; k++)
             cols[k][len[k]++] = '{';
@@ -326,24 +326,35 @@ static void snapshot_demand(sm_writer *w)
         }
         for (int k = 0; k < 8; k++)
             snprintf(cols[k] + len[k], cap - len[k], "}");
-        const char *p[8] = {cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7]};
-        if (sm_db_exec(w->conn,
-                       "INSERT INTO demand_weekly (week, cid, offers_essential, offers_optional, "
-                       "trainings, seats, profiles, one_away, two_away) SELECT date_trunc('week', "
-                       "now())::date, * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], "
-                       "$5::int[], $6::int[], $7::int[], $8::int[]) AS u(cid) WHERE cid > 0 ON "
-                       "CONFLICT (cid, week) DO UPDATE SET offers_essential = "
-                       "excluded.offers_essential, offers_optional = excluded.offers_optional, "
-                       "trainings = excluded.trainings, seats = excluded.seats, profiles = "
-                       "excluded.profiles, one_away = excluded.one_away, two_away = "
-                       "excluded.two_away, updated_at = now()",
-                       8, p, NULL, &err) != SM_OK)
-            fprintf(stderr, "skillmatch: storing the week's demand: %s\n", err.message);
+        const char *p[9] = {cols[0], cols[1], cols[2], cols[3], cols[4],
+                            cols[5], cols[6], cols[7], week};
+        rc = sm_db_exec(c,
+                        "INSERT INTO demand_weekly (week, cid, offers_essential, offers_optional, "
+                        "trainings, seats, profiles, one_away, two_away) SELECT date_trunc('week', "
+                        "coalesce($9::date, now()))::date, * FROM unnest($1::int[], $2::int[], "
+                        "$3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[]) AS "
+                        "u(cid) WHERE cid > 0 ON CONFLICT (cid, week) DO UPDATE SET "
+                        "offers_essential = excluded.offers_essential, offers_optional = "
+                        "excluded.offers_optional, trainings = excluded.trainings, seats = "
+                        "excluded.seats, profiles = excluded.profiles, one_away = "
+                        "excluded.one_away, two_away = excluded.two_away, updated_at = now()",
+                        9, p, NULL, err);
     }
     for (int k = 0; k < 8; k++)
         free(cols[k]);
-    if (r)
-        sm_gen_reader_put(g, r);
+    sm_gen_reader_put(g, r);
+    return rc;
+}
+
+/* Stores this week's demand counts for every skill (one statement), on the writer's
+ * connection. */
+static void snapshot_demand(sm_writer *w)
+{
+    sm_gen *g = sm_service_acquire(w->s);
+    sm_error err = {0, ""};
+    int rc = sm_demand_store_week(g, w->conn, NULL, &err);
+    if (rc != SM_OK && rc != SM_EAGAIN) /* a load still being counted waits for the next hour */
+        fprintf(stderr, "skillmatch: storing the week's demand: %s\n", err.message);
     sm_service_release(w->s, g);
 }
 

@@ -37,6 +37,12 @@ struct sm_write_op {
 };
 
 int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err);
+/*
+ * Stores the skills demand of g as the week of day week ("YYYY-MM-DD"; NULL: this week) in
+ * demand_weekly, every skill in one statement on c, people counts as published. Returns 0,
+ * SM_EAGAIN while a load is still being counted, or an error with err set.
+ */
+int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err);
 /* Stops the thread after the queued operations; NULL is a no-op. */
 void sm_writer_stop(sm_writer *w);
 /* Queues op and waits until it has been committed and applied, or failed. */

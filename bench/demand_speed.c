@@ -31,27 +31,6 @@ static uint32_t cell_of(double lat, double lon)
     return sm_area_cell(1, 0, lat, lon);
 }
 
-/* The rows of grid cells the matcher sums for an area (matcher.c: radius_box, area_spans). */
-static size_t spans_of(double lat, double lon, double radius, uint32_t *from, uint32_t *to)
-{
-    const double rad = 3.14159265358979323846 / 180.0;
-    double dlat = radius / 110.0 + 0.05, lat0 = lat - dlat, lat1 = lat + dlat;
-    double widest = fmax(fabs(lat0), fabs(lat1));
-    double dlon = radius / (110.0 * cos(widest * rad)) + 0.05;
-    uint32_t cy0 = cell_of(lat0, 0) / 1024, cy1 = cell_of(lat1, 0) / 1024,
-             cx0 = cell_of(0, lon - dlon) % 1024, cx1 = cell_of(0, lon + dlon) % 1024;
-    size_t n = 0;
-    for (uint32_t row = cy0; row <= cy1; row++) {
-        double r0 = row * 0.5 - 90.0;
-        double d = lat < r0 ? r0 - lat : lat > r0 + 0.5 ? lat - r0 - 0.5 : 0;
-        if (6371.0 * d * rad * (1 - 1e-9) > radius)
-            continue;
-        from[n] = row * 1024u + cx0;
-        to[n++] = row * 1024u + cx1;
-    }
-    return n;
-}
-
 static void exec(PGconn *c, const char *sql)
 {
     PGresult *res = PQexec(c, sql);
@@ -237,8 +216,9 @@ int main(int argc, char **argv)
     size_t agree = 0, compared = 0;
     for (size_t q = 0; q < n_queries; q++) {
         sm_geo g = place(&r);
+        /* People as counted: the peer counts them so (the API shows them published). */
         sm_demand_query dq = {1, g.lat, g.lon, 10 + rnd(&r, 91), q % 2 ? SM_COLL_DIGITAL : 0,
-                              SM_NO_CONCEPT, 20};
+                              SM_NO_CONCEPT, 20, 1};
         a = now();
         int n = sm_match_demand(rd, &dq, NULL, &err);
         ours[q] = now() - a;
@@ -246,14 +226,14 @@ int main(int argc, char **argv)
             return 1;
         if (!c)
             continue;
-        uint32_t from[64], to[64];
-        size_t ns = spans_of(dq.lat, dq.lon, dq.radius_km, from, to);
-        char cells[8192];
+        /* The same cells as the matcher's area (sm_demand_area_cells). */
+        sm_demand_cell area[1024];
+        size_t ns = sm_demand_area_cells(&dq, area, 1024);
+        char cells[16384];
         size_t len = 0;
         cells[len++] = '{';
-        for (size_t k = 0; k < ns; k++)
-            for (uint32_t cell = from[k]; cell <= to[k] && len < sizeof cells - 16; cell++)
-                len += (size_t)sprintf(cells + len, len > 1 ? ",%u" : "%u", cell);
+        for (size_t k = 0; k < ns && k < 1024 && len < sizeof cells - 16; k++)
+            len += (size_t)sprintf(cells + len, len > 1 ? ",%u" : "%u", area[k].id);
         strcpy(cells + len, "}");
         const char *params[] = {cells, q % 2 ? "1" : "0", q % 2 ? digital_list : "{}"};
         a = now();

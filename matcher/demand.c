@@ -7,6 +7,7 @@
  * them, so an upsert pays no search.
  */
 #include "matcher/demand.h"
+#include "matcher/matcher.h"
 
 #include "taxonomy/alloc.h"
 #include "taxonomy/error.h"
@@ -22,6 +23,7 @@ typedef struct skill_cells {
     sm__demand_counts *counts;
     size_t count, cap;
     sm__demand_counts total;
+    sm__demand_counts published; /* people fields: the sum of the cells' published counts */
 } skill_cells;
 
 /* A change not applied yet. */
@@ -115,16 +117,30 @@ static size_t lower_bound(const skill_cells *sc, uint32_t cell)
     return lo;
 }
 
+static int32_t *field_of(sm__demand_counts *c, sm__demand_field field)
+{
+    return field == SM__D_ESSENTIAL   ? &c->offers_essential
+           : field == SM__D_OPTIONAL  ? &c->offers_optional
+           : field == SM__D_TRAININGS ? &c->trainings
+           : field == SM__D_SEATS     ? &c->seats
+           : field == SM__D_PROFILES  ? &c->profiles
+           : field == SM__D_ONE_AWAY  ? &c->one_away
+                                      : &c->two_away;
+}
+
 static void bump(sm__demand_counts *c, sm__demand_field field, int32_t delta)
 {
-    int32_t *f = field == SM__D_ESSENTIAL   ? &c->offers_essential
-                 : field == SM__D_OPTIONAL  ? &c->offers_optional
-                 : field == SM__D_TRAININGS ? &c->trainings
-                 : field == SM__D_SEATS     ? &c->seats
-                 : field == SM__D_PROFILES  ? &c->profiles
-                 : field == SM__D_ONE_AWAY  ? &c->one_away
-                                            : &c->two_away;
-    *f += delta;
+    *field_of(c, field) += delta;
+}
+
+static int people_field(sm__demand_field field)
+{
+    return field == SM__D_PROFILES || field == SM__D_ONE_AWAY || field == SM__D_TWO_AWAY;
+}
+
+int32_t sm__demand_publish(int32_t people)
+{
+    return people < SM_DEMAND_MIN_PEOPLE ? 0 : people - people % SM_DEMAND_ROUND;
 }
 
 void sm__demand_add(sm__demand *d, uint32_t skill, uint32_t cell, sm__demand_field field,
@@ -165,8 +181,12 @@ static void apply(sm__demand *d, uint32_t skill, uint32_t cell, sm__demand_field
         memset(&sc->counts[i], 0, sizeof sc->counts[i]);
         sc->count++;
     }
+    int32_t before = *field_of(&sc->counts[i], field);
     bump(&sc->counts[i], field, delta);
     bump(&sc->total, field, delta);
+    if (people_field(field))
+        bump(&sc->published, field,
+             sm__demand_publish(before + delta) - sm__demand_publish(before));
 }
 
 static int cmp_change(const void *a, const void *b)
@@ -250,19 +270,20 @@ void sm__demand_flush(sm__demand *d)
     pthread_mutex_unlock(&d->flush_lock);
 }
 
-static void add_counts(sm__demand_counts *to, const sm__demand_counts *c)
+/* Adds c to to; people counts as published when published is set. */
+static void add_counts(sm__demand_counts *to, const sm__demand_counts *c, int published)
 {
     to->offers_essential += c->offers_essential;
     to->offers_optional += c->offers_optional;
     to->trainings += c->trainings;
     to->seats += c->seats;
-    to->profiles += c->profiles;
-    to->one_away += c->one_away;
-    to->two_away += c->two_away;
+    to->profiles += published ? sm__demand_publish(c->profiles) : c->profiles;
+    to->one_away += published ? sm__demand_publish(c->one_away) : c->one_away;
+    to->two_away += published ? sm__demand_publish(c->two_away) : c->two_away;
 }
 
 void sm__demand_sum(sm__demand *d, const sm__cell_span *spans, size_t span_count,
-                    const uint8_t *want, sm__demand_counts *out)
+                    const uint8_t *want, int published, sm__demand_counts *out)
 {
     memset(out, 0, d->skill_space * sizeof *out);
     sm__demand_flush(d);
@@ -273,12 +294,17 @@ void sm__demand_sum(sm__demand *d, const sm__cell_span *spans, size_t span_count
             continue;
         if (!spans) {
             out[s] = sc->total;
+            if (published) {
+                out[s].profiles = sc->published.profiles;
+                out[s].one_away = sc->published.one_away;
+                out[s].two_away = sc->published.two_away;
+            }
             continue;
         }
         for (size_t k = 0; k < span_count; k++)
             for (size_t i = lower_bound(sc, spans[k].from);
                  i < sc->count && sc->cells[i] <= spans[k].to; i++)
-                add_counts(&out[s], &sc->counts[i]);
+                add_counts(&out[s], &sc->counts[i], published);
     }
     pthread_rwlock_unlock(&d->lock);
 }

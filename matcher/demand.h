@@ -7,7 +7,9 @@
  * remote and unlocated items): open job offers asking for the skill
  * (essential, optional), training offers teaching it and their seats,
  * profiles having it (those that consented to statistics), and profiles one
- * or two skills away from an offer through it. Writers log changes under
+ * or two skills away from an offer through it. Each skill also keeps the sum
+ * of its cells' people counts as published, so that the whole country's are
+ * read at once. Writers log changes under
  * the write lock; a query applies the log, then sums a few rows of cells
  * under the counters' read lock. An allocation failure leaves the counters short: sm__demand_complete
  * then says 0 until the matcher is rebuilt.
@@ -61,9 +63,15 @@ int sm__demand_complete(const sm__demand *d);
  * Sums, for each skill with want[skill] set (all when want is NULL), its
  * counters over the cells of spans (every cell, CELL_ANYWHERE included,
  * when spans is NULL) into out[skill] (skill_space entries, zeroed first).
+ * With published set, each cell's people counts (profiles, one and two away)
+ * count as published (sm__demand_publish) before they are added: an area's
+ * count is then a sum of its cells' published counts, whatever the area.
  * Takes the read lock.
  */
 void sm__demand_sum(sm__demand *d, const sm__cell_span *spans, size_t span_count,
-                    const uint8_t *want, sm__demand_counts *out);
+                    const uint8_t *want, int published, sm__demand_counts *out);
+/* A cell's count of people as published: 0 below SM_DEMAND_MIN_PEOPLE, else rounded down to a
+ * multiple of SM_DEMAND_ROUND (matcher.h). */
+int32_t sm__demand_publish(int32_t people);
 
 #endif

@@ -358,8 +358,8 @@ void sm__explain_sentence(const sm_taxonomy *tx, const sm_reason *reasons, size_
         case SM_REASON_DISTANCE:
             if (r->km < 1)
                 put(&o, "%s", fr ? "à moins d'1 km" : "less than 1 km away");
-            else
-                put(&o, fr ? "à %.0f km" : "%.0f km away", r->km);
+            else /* to the nearest km, a half up (printf would round it to even) */
+                put(&o, fr ? "à %.0f km" : "%.0f km away", floor(r->km + 0.5));
             break;
         case SM_REASON_REMOTE:
             if (training)

@@ -3892,25 +3892,51 @@ size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget)
     return done;
 }
 
-/* The runs of grid cells within radius_km of a point, row by row; NULL count 0 when the area
- * is everywhere. Cells are kept when any point of them may be within the radius. */
-static size_t area_spans(const sm_demand_query *q, sm__cell_span *spans, size_t cap)
+/* The distance from a point to the nearest point of a grid cell (0 inside it): the cell's
+ * nearest latitude and longitude to the point, the longitude taken the short way round. */
+static double km_to_cell(double lat, double lon, double south, double west)
+{
+    double north = south + CELL_DEG, east = west + CELL_DEG;
+    double nlat = lat < south ? south : lat > north ? north : lat;
+    double nlon = lon < west ? west : lon > east ? east : lon;
+    return distance_km(lat, lon, nlat, nlon);
+}
+
+size_t sm_demand_area_cells(const sm_demand_query *q, sm_demand_cell *out, size_t cap)
 {
     cell_box b = radius_box(1, q->lat, q->lon, q->radius_km);
     if (b.cy1 == UINT32_MAX)
-        return SIZE_MAX;
-    const double rad = 3.14159265358979323846 / 180.0;
+        return 0;
     size_t n = 0;
-    for (uint32_t row = b.cy0; row <= b.cy1 && n < cap; row++) {
-        double lat0 = row * CELL_DEG - 90.0;
-        double dlat = q->lat < lat0 ? lat0 - q->lat
-                      : q->lat > lat0 + CELL_DEG ? q->lat - lat0 - CELL_DEG
-                                                 : 0;
-        if (6371.0 * dlat * rad * (1 - 1e-9) > q->radius_km)
-            continue;
-        spans[n++] = (sm__cell_span){row * 1024u + b.cx0, row * 1024u + b.cx1};
-    }
+    for (uint32_t row = b.cy0; row <= b.cy1; row++)
+        for (uint32_t col = b.cx0; col <= b.cx1; col++) {
+            double south = row * CELL_DEG - 90.0, west = col * CELL_DEG - 180.0;
+            if (km_to_cell(q->lat, q->lon, south, west) > q->radius_km)
+                continue;
+            if (n < cap)
+                out[n] = (sm_demand_cell){row * 1024u + col, south, west};
+            n++;
+        }
     return n;
+}
+
+/* The area's cells as runs of one row (the cells of a row within a radius are contiguous):
+ * returns how many, SIZE_MAX when the query is not located (every cell). */
+static size_t area_spans(const sm_demand_query *q, sm__cell_span *spans, size_t cap)
+{
+    if (!q->located)
+        return SIZE_MAX;
+    sm_demand_cell cells[4096];
+    size_t n = sm_demand_area_cells(q, cells, sizeof cells / sizeof *cells), k = 0;
+    if (n > sizeof cells / sizeof *cells)
+        n = sizeof cells / sizeof *cells;
+    for (size_t i = 0; i < n; i++) {
+        if (k && spans[k - 1].to + 1 == cells[i].id)
+            spans[k - 1].to = cells[i].id;
+        else if (k < cap)
+            spans[k++] = (sm__cell_span){cells[i].id, cells[i].id};
+    }
+    return k;
 }
 
 static int cmp_demand_row(const void *a, const void *b)
@@ -3965,14 +3991,17 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
             r->dwant[s] &= keep[s];
         sm_free(keep);
     }
-    sm__cell_span spans[64];
-    size_t n_spans = q->located ? area_spans(q, spans, 64) : SIZE_MAX;
+    sm__cell_span spans[256];
+    size_t n_spans = area_spans(q, spans, 256);
     sm__demand_sum(m->demand, n_spans == SIZE_MAX ? NULL : spans,
-                   n_spans == SIZE_MAX ? 0 : n_spans, r->dwant, r->dsum);
+                   n_spans == SIZE_MAX ? 0 : n_spans, r->dwant, !q->exact_people, r->dsum);
     for (uint32_t s = 0; s < m->skill_space; s++) {
         const sm__demand_counts *c = &r->dsum[s];
+        /* A row shows when something published is there: a skill that only people below the
+         * threshold have would otherwise show by its row. */
         if (!r->dwant[s] || (c->offers_essential <= 0 && c->offers_optional <= 0 &&
-                             c->trainings <= 0 && c->profiles <= 0))
+                             c->trainings <= 0 && c->profiles <= 0 && c->one_away <= 0 &&
+                             c->two_away <= 0))
             continue;
         if (sm_grow((void **)&r->drows, &r->drow_cap, r->drow_count + 1, sizeof *r->drows) !=
             SM_OK)

@@ -469,20 +469,46 @@ int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill,
 #define SM_AWAY_THRESHOLD 0.5
 #define SM_AWAY_OFFERS 50 /* the person's best offers looked at */
 
+/*
+ * Counts of people in skills demand are published per grid cell (the index's 0.5-degree cells,
+ * matcher/README.md): a cell's count below SM_DEMAND_MIN_PEOPLE counts 0, any other is rounded
+ * down to a multiple of SM_DEMAND_ROUND, and an area's count is the sum of its cells'. Every
+ * answer about people (an area's, the country's, the weekly history) is computed from these
+ * published counts only, so no combination of answers tells a cell's count below 5
+ * (api/README.md, "Privacy", says against whom and how far).
+ */
+#define SM_DEMAND_MIN_PEOPLE 5
+#define SM_DEMAND_ROUND 5
+
 typedef struct sm_demand_query {
     int located; /* 0: everywhere (remote and unlocated items included) */
-    double lat, lon, radius_km; /* the area: the grid cells within radius_km of the point */
+    double lat, lon, radius_km; /* the area: the grid cells that reach within radius_km */
     unsigned collections; /* SM_COLL_* a skill must be in (any of them); 0 = any skill */
     uint32_t occupation;  /* only the skills it asks for; SM_NO_CONCEPT = any */
     size_t top;           /* rows, 1..1000 (0 = 20; SIZE_MAX = every skill counted) */
+    int exact_people;     /* 1: people as counted (tests, benchmarks); 0: as published */
 } sm_demand_query;
+
+/* A grid cell of an area: its number and its south-west corner (SM_DEMAND_CELL_DEG wide). */
+#define SM_DEMAND_CELL_DEG 0.5
+typedef struct sm_demand_cell {
+    uint32_t id;
+    double south, west;
+} sm_demand_cell;
+
+/*
+ * The cells of a located query's area: every grid cell of which some point is within
+ * radius_km of (lat, lon), row by row, west to east (at most cap; returns how many there are).
+ * The area an answer counts is exactly these cells.
+ */
+size_t sm_demand_area_cells(const sm_demand_query *q, sm_demand_cell *out, size_t cap);
 
 typedef struct sm_demand_row {
     uint32_t skill;
     uint32_t offers_essential, offers_optional; /* job offers asking for it */
     uint32_t trainings, seats;                  /* training offers teaching it, their seats */
-    uint32_t profiles;           /* profiles having it (consented to statistics) */
-    uint32_t one_away, two_away; /* profiles one (two) skill(s) away from an offer through it */
+    uint32_t profiles;           /* profiles having it (consented to statistics), published */
+    uint32_t one_away, two_away; /* profiles one (two) skill(s) away through it, published */
     double unmet; /* D^2 / (D + S): D = essential + optional / 2, S = profiles + seats */
 } sm_demand_row;
 

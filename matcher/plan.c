@@ -392,8 +392,9 @@ static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path
         snprintf(where, sizeof where, "%s", fr ? ", à distance" : ", remote");
     else if (k->km >= 0 && sm__explain_km(k->km) < 1)
         snprintf(where, sizeof where, "%s", fr ? ", à moins d'1 km" : ", less than 1 km away");
-    else if (k->km >= 0)
-        snprintf(where, sizeof where, fr ? ", à %.0f km" : ", %.0f km away", sm__explain_km(k->km));
+    else if (k->km >= 0) /* as the answer shows it (3 decimals), to the nearest km, half up */
+        snprintf(where, sizeof where, fr ? ", à %.0f km" : ", %.0f km away",
+                 floor(sm__explain_km(k->km) + 0.5));
     else
         where[0] = '\0';
     /* What the step is for: the gap's skills it reaches, then the prerequisites it gives to a

@@ -21,7 +21,9 @@
     X(SM_ENOTFOUND, -5, "not found")                                                               \
     X(SM_ETOOBIG, -6, "input too large")                                                           \
     X(SM_EUTF8, -7, "invalid UTF-8")                                                               \
-    X(SM_ELIMIT, -8, "resource limit reached")
+    X(SM_ELIMIT, -8, "resource limit reached")                                                     \
+    X(SM_EAGAIN, -9, "not ready yet, try again")                                                   \
+    X(SM_ESTALE, -10, "changed since it was read")
 
 enum {
 #define SM__ENUM(name, value, text) name = value,

@@ -53,6 +53,8 @@ static void openapi_matches_routes(void)
     size_t count;
     const sm_route *routes = sm_routes(&count);
     for (size_t i = 0; i < count; i++) {
+        if (!strncmp(routes[i].name, "test.", 5))
+            continue; /* test hooks are not part of the API */
         json_t *ops = json_object_get(paths, routes[i].pattern);
         char m[16];
         size_t k;
@@ -1302,7 +1304,7 @@ static void demand_and_near_candidates(void)
         json_decref(j);
         j = get_json(area, tp_key, &status);
         row = demand_row(j, S(12));
-        if (row && json_integer_value(json_object_get(row, "one_skill_away")) >= 6)
+        if (row && json_integer_value(json_object_get(row, "one_skill_away")) >= 5)
             break;
         usleep(100000);
     }
@@ -1314,12 +1316,15 @@ static void demand_and_near_candidates(void)
         CHECK_INT(json_integer_value(json_object_get(offers, "optional")), 1);
         CHECK_INT(json_integer_value(json_object_get(row, "trainings")), 1);
         CHECK_INT(json_integer_value(json_object_get(row, "seats")), 8);
-        /* two people have it: suppressed; six are one skill away */
+        /* two people have it: suppressed; six are one skill away, shown rounded down to 5 */
         CHECK(json_is_null(json_object_get(row, "profiles")));
-        CHECK_INT(json_integer_value(json_object_get(row, "one_skill_away")), 6);
+        CHECK_INT(json_integer_value(json_object_get(row, "one_skill_away")), 5);
+        /* the area is the cells the answer names */
+        json_t *cells = json_object_get(json_object_get(j, "area"), "cells");
+        CHECK(json_array_size(cells) >= 1);
     }
     row = demand_row(j, S(10));
-    CHECK(row && json_integer_value(json_object_get(row, "profiles")) == 6);
+    CHECK(row && json_integer_value(json_object_get(row, "profiles")) == 5);
     json_decref(j);
     /* A deleted offer leaves the counts at once. */
     char path[96];

@@ -373,7 +373,7 @@ static void demand_counts(void)
     }
     add_person("b", boss, 1, 48.85, 2.35, SM_CONSENT_STATISTICS);
     add_person("quiet", boss, 1, 48.85, 2.35, 0); /* no consent to statistics: not counted */
-    sm_demand_query paris = {1, 48.85, 2.35, 30, 0, SM_NO_CONCEPT, 50}, all = paris;
+    sm_demand_query paris = {1, 48.85, 2.35, 30, 0, SM_NO_CONCEPT, 50, 1}, all = paris;
     all.located = 0;
     sm_demand_status st;
     sm_error err = {0, ""};
@@ -474,8 +474,8 @@ static void demand_catch_up_equals_live_counts(void)
     }
     while (!caught)
         caught = sm_matcher_demand_catch_up(late, 7);
-    sm_demand_query all = {0, 0, 0, 0, 0, SM_NO_CONCEPT, 50},
-                    area = {1, 50.0, 4.0, 150, 0, SM_NO_CONCEPT, 50};
+    sm_demand_query all = {0, 0, 0, 0, 0, SM_NO_CONCEPT, 50, 1},
+                    area = {1, 50.0, 4.0, 150, 0, SM_NO_CONCEPT, 50, 1};
     for (int q = 0; q < 2; q++) {
         sm_error err = {0, ""};
         sm_demand_status s1, s2;
