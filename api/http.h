@@ -51,6 +51,7 @@ typedef struct sm_response {
     char *body;       /* malloc'd, NUL-terminated; NULL: empty */
     size_t len;
     char location[160];
+    char etag[24];        /* an ETag header ("\"v3\""), or empty */
     unsigned retry_after; /* seconds, for 429 and 503 */
     sm_lang lang;         /* of problem titles and details: the request's (sm_req_lang) */
 } sm_response;

@@ -29,8 +29,14 @@ static const pair catalog[] = {
     {"before valid_from", "antérieure à valid_from"},
     {"candidates are ranked for job offers only",
      "les candidats ne se classent que pour des offres d'emploi"},
+    {"cannot change: delete the offer and post a new one",
+     "ne peut pas changer : supprimez l'offre et publiez-en une nouvelle"},
     {"empty, add at least one skill to get matches",
      "vide : ajoutez au moins une compétence pour obtenir des résultats"},
+    {"empty: add at least one skill (or a description to find them in) to get matches, gaps "
+     "and paths",
+     "vide : ajoutez au moins une compétence (ou une description où les trouver) pour "
+     "obtenir résultats, écarts et parcours"},
     {"empty: list at least one skill", "vide : indiquez au moins une compétence"},
     {"give exactly one of offer_id, occupation and top_offers",
      "donnez exactement un champ parmi offer_id, occupation et top_offers"},
@@ -48,6 +54,8 @@ static const pair catalog[] = {
     {"longer than %zu bytes", "plus long que %zu octets"},
     {"longer than 200 bytes", "plus long que 200 octets"},
     {"mine=true needs an API key", "mine=true demande une clé d'API"},
+    {"must be \"*\" or entity tags such as \"v3\"",
+     "doit valoir \"*\" ou des étiquettes d'entité comme \"v3\""},
     {"must be \"fr\" or \"en\"", "doit valoir \"fr\" ou \"en\""},
     {"must be \"job\" or \"training\"", "doit valoir \"job\" ou \"training\""},
     {"must be a DefinedTerm or text", "doit être un DefinedTerm ou du texte"},
@@ -118,11 +126,19 @@ static const pair catalog[] = {
      "ou l'UUID qui la termine"},
     {"no job offer with this id", "aucune offre d'emploi avec cet identifiant"},
     {"no offer with this id", "aucune offre avec cet identifiant"},
+    {"no place: distances cannot be used, and every on-site offer counts as far; add "
+     "{\"lat\":…,\"lon\":…}",
+     "pas de lieu : les distances ne peuvent pas servir, et toute offre sur place compte "
+     "comme éloignée ; ajoutez {\"lat\":…,\"lon\":…}"},
     {"no profile with this id", "aucun profil avec cet identifiant"},
     {"no random bytes available", "aucun octet aléatoire disponible"},
     {"no route for %.200s", "aucune route pour %.200s"},
     {"no skill recognised in it: list the skills in \"%s\"",
      "aucune compétence reconnue : indiquez les compétences dans \"%s\""},
+    {"no skills yet: matches, gaps and paths need at least one; add skills, or a "
+     "description to find them in",
+     "pas encore de compétences : résultats, écarts et parcours en demandent au moins une ; "
+     "ajoutez des compétences, ou une description où les trouver"},
     {"not a cursor this service gave", "ce n'est pas un curseur donné par ce service"},
     {"not a place field: a place is {\"lat\":…,\"lon\":…} (\"label\" optional, shown as "
      "given)",
@@ -161,11 +177,21 @@ static const pair catalog[] = {
      "le corps n'est pas du JSON valide : %s (ligne %d, colonne %d)"},
     {"the body must be JSON (Content-Type: application/json)",
      "le corps doit être du JSON (Content-Type: application/json)"},
+    {"the body must be a JSON Merge Patch (Content-Type: application/merge-patch+json)",
+     "le corps doit être un JSON Merge Patch (Content-Type: application/merge-patch+json)"},
     {"the body must be a JSON object", "le corps doit être un objet JSON"},
     {"the change was not saved: the database failed (%s)",
      "la modification n'a pas été enregistrée : la base de données a échoué (%s)"},
     {"the change was saved but could not be indexed (%s)",
      "la modification est enregistrée mais n'a pas pu être indexée (%s)"},
+    {"the offer changed since this version was read (If-Match): read it again, then send "
+     "the change",
+     "l'offre a changé depuis que cette version a été lue (If-Match) : relisez-la, puis "
+     "envoyez la modification"},
+    {"the profile changed since this version was read (If-Match): read it again, then send "
+     "the change",
+     "le profil a changé depuis que cette version a été lue (If-Match) : relisez-le, puis "
+     "envoyez la modification"},
     {"the text could not be analysed (%s)", "le texte n'a pas pu être analysé (%s)"},
     {"this API key is unknown or revoked", "cette clé d'API est inconnue ou révoquée"},
     {"this Idempotency-Key was used for a different request",

@@ -30,14 +30,117 @@ static int too_deep(const char *s, size_t len)
     return 0;
 }
 
+/* Whether Content-Type type (parameters after ';' ignored) is exactly name. */
+static int media_type_is(const char *type, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncasecmp(type, name, n) != 0)
+        return 0;
+    type += n;
+    while (*type == ' ')
+        type++;
+    return !*type || *type == ';';
+}
+
+static json_t *parse_json_object(const sm_request *rq, sm_response *resp);
+
 json_t *sm_parse_body(const sm_request *rq, sm_response *resp)
 {
     const char *type = sm_req_header(rq, "Content-Type");
-    if (type && strncasecmp(type, "application/json", 16) != 0 &&
-        strncasecmp(type, "application/ld+json", 19) != 0) {
+    if (type && !media_type_is(type, "application/json") &&
+        !media_type_is(type, "application/ld+json")) {
         sm_problem(resp, 415, "the body must be JSON (Content-Type: application/json)");
         return NULL;
     }
+    return parse_json_object(rq, resp);
+}
+
+json_t *sm_parse_patch_body(const sm_request *rq, sm_response *resp)
+{
+    const char *type = sm_req_header(rq, "Content-Type");
+    if (type && !media_type_is(type, "application/merge-patch+json") &&
+        !media_type_is(type, "application/json")) {
+        sm_problem(resp, 415,
+                   "the body must be a JSON Merge Patch (Content-Type: "
+                   "application/merge-patch+json)");
+        return NULL;
+    }
+    return parse_json_object(rq, resp);
+}
+
+json_t *sm_merge_patch(json_t *target, json_t *patch)
+{
+    if (!json_is_object(patch))
+        return json_deep_copy(patch);
+    json_t *out = json_is_object(target) ? json_deep_copy(target) : json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(patch, key, v) {
+        if (json_is_null(v))
+            json_object_del(out, key);
+        else
+            json_object_set_new(out, key, sm_merge_patch(json_object_get(out, key), v));
+    }
+    return out;
+}
+
+void sm_etag(long long version, char out[24])
+{
+    snprintf(out, 24, "\"v%lld\"", version);
+}
+
+int sm_if_match(const sm_request *rq, long long *versions, size_t cap, size_t *n, int *any,
+                sm_response *resp)
+{
+    const char *v = sm_req_header(rq, "If-Match");
+    *n = 0;
+    *any = 0;
+    if (!v)
+        return 0;
+    while (*v == ' ')
+        v++;
+    if (v[0] == '*' && !v[1 + strspn(v + 1, " ")]) {
+        *any = 1;
+        return 1;
+    }
+    while (*v) {
+        char *end;
+        if (v[0] == 'W' && v[1] == '/') { /* weak: never matches, but well formed */
+            const char *close = v[2] == '"' ? strchr(v + 3, '"') : NULL;
+            if (!close)
+                break;
+            v = close + 1;
+        } else if (v[0] == '"' && v[1] == 'v') {
+            long long version = strtoll(v + 2, &end, 10);
+            if (end == v + 2 || *end != '"' || version < 1)
+                break;
+            if (*n < cap)
+                versions[(*n)++] = version;
+            v = end + 1;
+        } else if (v[0] == '"') { /* another entity tag: well formed, never ours */
+            const char *close = strchr(v + 1, '"');
+            if (!close)
+                break;
+            v = close + 1;
+        } else
+            break;
+        v += strspn(v, " ");
+        if (*v == ',')
+            v += 1 + strspn(v + 1, " ");
+        else if (*v)
+            break;
+    }
+    if (*v) {
+        sm_field_errors fe = {0};
+        sm_field_error(&fe, "If-Match", "must be \"*\" or entity tags such as \"v3\"");
+        sm_problem_fields(resp, 400, &fe);
+        return -1;
+    }
+    return 1;
+}
+
+static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
+{
     if (!rq->body_len) {
         sm_problem(resp, 400, "the body is empty: a JSON object is expected");
         return NULL;

@@ -20,6 +20,24 @@
  */
 json_t *sm_parse_body(const sm_request *rq, sm_response *resp);
 
+/*
+ * Parses rq's body as a JSON Merge Patch (RFC 7396: Content-Type application/merge-patch+json,
+ * or application/json) that must be an object; NULL with the problem in resp otherwise.
+ */
+json_t *sm_parse_patch_body(const sm_request *rq, sm_response *resp);
+/* target with patch applied as RFC 7396 says (a new value; neither argument is changed). */
+json_t *sm_merge_patch(json_t *target, json_t *patch);
+
+/*
+ * The versions an If-Match header accepts: 0 when absent; 1 with *any set for "*"; 1 with
+ * versions[0..*n) for a list of our strong tags ("v3", "v4"); -1 with a 400 in resp for
+ * anything else (a weak tag never matches: RFC 9110 13.1.1).
+ */
+int sm_if_match(const sm_request *rq, long long *versions, size_t cap, size_t *n, int *any,
+                sm_response *resp);
+/* The ETag of a version, "\"v3\"". */
+void sm_etag(long long version, char out[24]);
+
 /* Field readers: *present tells whether the field was there (may be NULL).
  * On a wrong type or range they record an error and leave *out unchanged. */
 const char *sm_get_string(json_t *obj, const char *path, const char *key, size_t max_len,

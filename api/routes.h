@@ -13,12 +13,14 @@
 int sm_route_offer_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_offer_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_offer_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* Profiles (routes_profiles.c). */
 int sm_route_profile_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_profile_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_profile_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* Matching (routes_match.c). */
@@ -97,6 +99,8 @@ int sm_db_unavailable(sm_response *resp, const sm_error *err);
 /* SQL: a timestamptz column as an ISO 8601 UTC text, as the API shows times. */
 #define SM_SQL_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The 422 that match, gaps and paths answer alike for a profile without skills. */
+int sm_profile_without_skills(sm_response *resp);
 /* The 503 (Retry-After: 1) when every matcher reader is busy. */
 int sm_readers_busy(sm_response *resp);
 

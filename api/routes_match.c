@@ -212,6 +212,15 @@ static const char *const fit_names[] = {"good", "partial", "weak"};
 static const char *const reason_names[] = {"essential", "lacking",  "optional", "prerequisites",
                                            "teaches",   "distance", "remote",   "place_unknown"};
 
+int sm_profile_without_skills(sm_response *resp)
+{
+    sm_field_errors fe = {0};
+    sm_field_error(&fe, "profile.skills",
+                   "empty: add at least one skill (or a description to find them in) to get "
+                   "matches, gaps and paths");
+    return sm_problem_fields(resp, 422, &fe);
+}
+
 int sm_readers_busy(sm_response *resp)
 {
     resp->retry_after = 1;
@@ -415,6 +424,11 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         json_decref(body);
         free(ip);
         return 0;
+    }
+    if (!ip->p.skill_count) {
+        json_decref(body);
+        free(ip);
+        return sm_profile_without_skills(resp);
     }
     sm_match_options opts;
     memset(&opts, 0, sizeof opts);

@@ -139,8 +139,17 @@ void sm_idem_prepare(const sm_request *rq, sm_write_op *op, unsigned status, con
 
 int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
 {
+    int offer = strcmp(what, "offer") == 0;
     if (op->rc == SM_ENOTFOUND)
-        return sm_problem(resp, 404, "no %s with this id", what);
+        return offer ? sm_problem(resp, 404, "no offer with this id")
+                     : sm_problem(resp, 404, "no profile with this id");
+    if (op->rc == SM_ESTALE)
+        return offer ? sm_problem(resp, 412,
+                                  "the offer changed since this version was read (If-Match): "
+                                  "read it again, then send the change")
+                     : sm_problem(resp, 412,
+                                  "the profile changed since this version was read (If-Match): "
+                                  "read it again, then send the change");
     if (op->rc == SM_EINVAL)
         return sm_problem(resp, 409, "%s", op->err.message);
     if (op->committed) /* in the database, not in the index: a restart rebuilds it */
@@ -195,6 +204,12 @@ typedef struct offer_in {
     int nstart;
     char owner[208];
     int admin; /* the writer may change any organisation's offer */
+    /* If-Match: the versions a replace or delete may apply to (any: "*"; none given: any) */
+    long long if_versions[8];
+    size_t if_count;
+    int if_given, if_any;
+    long long version; /* the row's version once written */
+    int retry_on_stale; /* PATCH without If-Match: a concurrent change is merged with again */
 } offer_in;
 
 static const char *const job_fields[] = {
@@ -783,6 +798,38 @@ typedef struct offer_write {
     sm_offer_kind deleted_kind;
 } offer_write;
 
+/* The If-Match versions of in as a SQL array text ("{3,4}"), or NULL when any will do. */
+static const char *offer_if_versions(const offer_in *in, char *buf, size_t cap)
+{
+    if (!in->if_given || in->if_any)
+        return NULL;
+    size_t len = (size_t)snprintf(buf, cap, "{");
+    for (size_t i = 0; i < in->if_count && len + 24 < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", in->if_versions[i]);
+    snprintf(buf + len, cap - len, "}");
+    return buf;
+}
+
+/* After an UPDATE or DELETE that matched no row: SM_ESTALE when the offer is there for this
+ * writer, of its kind unless any_kind (its version did not match If-Match), else
+ * SM_ENOTFOUND. */
+static int offer_missing_or_stale(PGconn *c, const offer_in *in, int any_kind, sm_error *err)
+{
+    char kind[4];
+    snprintf(kind, sizeof kind, "%d", any_kind ? -1 : (int)in->kind);
+    const char *p[] = {in->id, in->owner, in->admin ? "t" : "f", kind};
+    PGresult *r;
+    /* An offer of the other kind is not this one (a PUT cannot change the kind). */
+    if (sm_db_exec(c,
+                   "SELECT 1 FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND (kind = $4 OR "
+                   "$4 = '-1')",
+                   4, p, &r, err))
+        return SM_EIO;
+    int there = PQntuples(r) == 1;
+    PQclear(r);
+    return there ? SM_ESTALE : SM_ENOTFOUND;
+}
+
 static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
 {
     offer_write *w = op->ctx;
@@ -812,6 +859,10 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
                        in->remote ? "t" : "f", hours, from, through,
                        in->occupation_cid ? occ : NULL, flags, ok, ct, dur, cost, seats,
                        funding, dates, in->admin ? "t" : "f"};
+    char versions[220];
+    const char *up[23];
+    memcpy(up, p, sizeof p);
+    up[22] = offer_if_versions(in, versions, sizeof versions);
     PGresult *r;
     int rc;
     /* The row and its change-feed entry in one statement (one round trip). */
@@ -821,9 +872,9 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
                         "lon, remote, hours, valid_from, valid_through, occupation, flags, "
                         "org_kind, contract_type, duration_hours, cost, seats, funding, "
                         "start_dates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                        "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind) INSERT "
-                        "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
-                        "FROM o RETURNING id",
+                        "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind, "
+                        "version), c AS (INSERT INTO changes (object, id, op, kind) SELECT "
+                        "'offer', id, 'upsert', kind FROM o) SELECT version FROM o",
                         21, p, &r, err);
     else
         rc = sm_db_exec(c,
@@ -831,15 +882,18 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
                         "$7, lon = $8, remote = $9, hours = $10, valid_from = $11, valid_through = "
                         "$12, occupation = $13, flags = $14, org_kind = $15, contract_type = $16, "
                         "duration_hours = $17, cost = $18, seats = $19, funding = $20, "
-                        "start_dates = $21, updated_at = now() WHERE id = $1 AND kind = $2 AND "
-                        "(owner = $3 OR $22) RETURNING id, kind) INSERT INTO changes (object, id, "
-                        "op, kind) SELECT 'offer', id, 'upsert', kind FROM o RETURNING id",
-                        22, p, &r, err);
+                        "start_dates = $21, updated_at = now(), version = version + 1 WHERE id = "
+                        "$1 AND kind = $2 AND (owner = $3 OR $22) AND ($23::bigint[] IS NULL OR "
+                        "version = ANY($23::bigint[])) RETURNING id, kind, version), c AS (INSERT "
+                        "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
+                        "FROM o) SELECT version FROM o",
+                        23, up, &r, err);
     if (rc != SM_OK)
         return rc;
     int n = PQntuples(r);
+    in->version = n == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
-    return n == 1 ? SM_OK : SM_ENOTFOUND;
+    return n == 1 ? SM_OK : offer_missing_or_stale(c, in, 0, err);
 }
 
 static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -912,37 +966,25 @@ static unsigned roles_for(sm_offer_kind kind)
            SM_ROLEBIT(kind == SM_OFFER_JOB ? SM_ROLE_INCLUSION_ORG : SM_ROLE_TRAINING_PROVIDER);
 }
 
-static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
-                       int replace)
+enum { CREATE, REPLACE, PATCH };
+
+/* One write of a validated offer: committed, answered. Returns 1 when a PATCH met a concurrent
+ * change and may be tried again, else 0 or an error. */
+static int offer_write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
+                            int mode, offer_in *in)
 {
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+    if (sm_require_role(rq, resp, roles_for(in->kind)))
         return 0;
-    if (replace && !sm_is_uuid(rq->params[0]))
-        return sm_problem(resp, 404, "no offer with this id");
-    offer_in *in = calloc(1, sizeof *in);
-    if (!in)
-        return SM_ENOMEM;
-    if (parse_offer(g, rq, resp, in) != 0) {
-        free(in);
-        return 0;
-    }
-    if (sm_require_role(rq, resp, roles_for(in->kind))) {
-        json_decref(in->doc);
-        free(in);
-        return 0;
-    }
-    if (replace)
+    if (mode != CREATE)
         snprintf(in->id, sizeof in->id, "%s", rq->params[0]);
-    else if (sm_uuid_generate(in->id) != SM_OK) {
-        json_decref(in->doc);
-        free(in);
+    else if (sm_uuid_generate(in->id) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
-    }
     snprintf(in->owner, sizeof in->owner, "%s", rq->who.org);
     in->admin = rq->who.role == SM_ROLE_ADMIN;
-    offer_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace, 0, SM_OFFER_JOB};
-    json_t *shown = render_offer(g, in->doc, in->id, in->owner, NULL, NULL, sm_req_lang(rq, NULL));
+    int replace = mode != CREATE;
+    offer_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace, 0,
+                     SM_OFFER_JOB};
+    json_t *shown = render_offer(g, in->doc, in->id, in->owner, NULL, NULL, resp->lang);
     unsigned status = replace ? 200 : 201;
     char *answer = json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(shown);
@@ -955,45 +997,166 @@ static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     int rc = SM_OK;
     if (!w.doc_text || !answer)
         rc = SM_ENOMEM;
-    else if (sm_writer_submit(s->writer, &op) != SM_OK)
-        sm_write_failed(resp, &op, "offer");
-    else {
+    else if (sm_writer_submit(s->writer, &op) != SM_OK) {
+        if (op.rc == SM_ESTALE && mode == PATCH && in->retry_on_stale)
+            rc = 1;
+        else
+            sm_write_failed(resp, &op, "offer");
+    } else {
         sm_resp_text(resp, status, NULL, answer);
         answer = NULL;
+        sm_etag(in->version ? in->version : 1, resp->etag);
         if (!replace)
             snprintf(resp->location, sizeof resp->location, "/v1/offers/%s", in->id);
     }
     free(answer);
     free(w.doc_text);
-    json_decref(in->doc);
+    return rc;
+}
+
+/* The stored document and version of an offer this key may change (PATCH merges into it):
+ * 0, or -1 with resp filled (404). */
+static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *resp,
+                              json_t **doc, long long *version)
+{
+    sm_error err = {0, ""};
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return -1;
+    const char *p[] = {rq->params[0], rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
+    PGresult *r;
+    int rc = sm_db_exec(c, "SELECT doc, version FROM offers WHERE id = $1 AND (owner = $2 OR $3)",
+                        3, p, &r, &err);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK)
+        return sm_db_unavailable(resp, &err), -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return sm_problem(resp, 404, "no offer with this id"), -1;
+    }
+    *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+    *version = atoll(PQgetvalue(r, 0, 1));
+    PQclear(r);
+    return *doc ? 0 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), -1);
+}
+
+static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
+                       int mode)
+{
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+        return 0;
+    if (mode != CREATE && !sm_is_uuid(rq->params[0]))
+        return sm_problem(resp, 404, "no offer with this id");
+    offer_in *in = calloc(1, sizeof *in);
+    if (!in)
+        return SM_ENOMEM;
+    int rc = SM_OK, given = 0, any = 0;
+    long long versions[8];
+    size_t count = 0;
+    if (mode != CREATE && (given = sm_if_match(rq, versions, 8, &count, &any, resp)) < 0)
+        goto done;
+    if (mode != PATCH) {
+        if (parse_offer(g, rq, resp, in) == 0) {
+            in->if_given = given;
+            in->if_any = any;
+            in->if_count = count;
+            memcpy(in->if_versions, versions, sizeof versions);
+            rc = offer_write_once(s, g, rq, resp, mode, in);
+            json_decref(in->doc);
+        }
+        goto done;
+    }
+    /* PATCH: the stored document, the patch merged in (RFC 7396), validated whole as a plain
+     * offer of the same kind, written only over the version read (412 for a client's stale
+     * If-Match; without one, a change made meanwhile is merged with again). */
+    json_t *patch = sm_parse_patch_body(rq, resp);
+    if (!patch)
+        goto done;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        json_t *doc;
+        long long version;
+        if (read_current_offer(s, rq, resp, &doc, &version) != 0)
+            break;
+        int accepted = !given || any;
+        for (size_t i = 0; i < count && !accepted; i++)
+            accepted = versions[i] == version;
+        if (!accepted) {
+            json_decref(doc);
+            sm_etag(version, resp->etag);
+            sm_problem(resp, 412,
+                       "the offer changed since this version was read (If-Match): read it again, "
+                       "then send the change");
+            break;
+        }
+        json_t *source = json_incref(json_object_get(doc, "source"));
+        json_object_del(doc, "source"); /* ours, not the client's: kept as it was */
+        json_t *merged = sm_merge_patch(doc, patch);
+        sm_field_errors fe = {0};
+        if (!json_equal(json_object_get(merged, "kind"), json_object_get(doc, "kind")))
+            sm_field_error(&fe, "kind", "cannot change: delete the offer and post a new one");
+        json_decref(doc);
+        memset(in, 0, sizeof *in);
+        if (!fe.count)
+            read_offer(g, merged, in, &fe);
+        json_decref(merged);
+        if (fe.count) {
+            json_decref(source);
+            json_decref(in->doc);
+            in->doc = NULL;
+            sm_problem_fields(resp, 400, &fe);
+            break;
+        }
+        if (source)
+            json_object_set_new(in->doc, "source", source);
+        in->if_given = 1;
+        in->if_count = 1;
+        in->if_versions[0] = version;
+        in->retry_on_stale = !given;
+        rc = offer_write_once(s, g, rq, resp, mode, in);
+        json_decref(in->doc);
+        if (rc != 1)
+            break;
+        rc = SM_OK;
+    }
+    json_decref(patch);
+done:
     free(in);
     return rc;
 }
 
 int sm_route_offer_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    return write_offer(s, g, rq, resp, 0);
+    return write_offer(s, g, rq, resp, CREATE);
 }
 
 int sm_route_offer_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    return write_offer(s, g, rq, resp, 1);
+    return write_offer(s, g, rq, resp, REPLACE);
+}
+
+int sm_route_offer_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    return write_offer(s, g, rq, resp, PATCH);
 }
 
 static int exec_offer_delete(PGconn *c, sm_write_op *op, sm_error *err)
 {
     offer_write *w = op->ctx;
-    const char *p[] = {w->in->id, w->in->owner, w->in->admin ? "t" : "f"};
+    char versions[220];
+    const char *p[] = {w->in->id, w->in->owner, w->in->admin ? "t" : "f",
+                       offer_if_versions(w->in, versions, sizeof versions)};
     PGresult *r;
     if (sm_db_exec(c,
-                   "WITH d AS (DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) RETURNING "
-                   "id, kind) INSERT INTO changes (object, id, op, kind) SELECT 'offer', id, "
-                   "'delete', kind FROM d RETURNING id",
-                   3, p, &r, err))
+                   "WITH d AS (DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND "
+                   "($4::bigint[] IS NULL OR version = ANY($4::bigint[])) RETURNING id, kind) "
+                   "INSERT INTO changes (object, id, op, kind) SELECT 'offer', id, 'delete', kind "
+                   "FROM d RETURNING id",
+                   4, p, &r, err))
         return SM_EIO;
     int n = PQntuples(r);
     PQclear(r);
-    return n == 1 ? SM_OK : SM_ENOTFOUND;
+    return n == 1 ? SM_OK : offer_missing_or_stale(c, w->in, 1, err);
 }
 
 static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -1034,6 +1197,10 @@ int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_res
     snprintf(in.id, sizeof in.id, "%s", rq->params[0]);
     snprintf(in.owner, sizeof in.owner, "%s", rq->who.org);
     in.admin = rq->who.role == SM_ROLE_ADMIN;
+    int given = sm_if_match(rq, in.if_versions, 8, &in.if_count, &in.if_any, resp);
+    if (given < 0)
+        return 0;
+    in.if_given = given;
     offer_write w = {&in, NULL, 0, 1, SM_OFFER_JOB};
     sm_write_op op;
     memset(&op, 0, sizeof op);
@@ -1059,7 +1226,8 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     const char *p[] = {rq->params[0]};
     PGresult *r;
     int rc = sm_db_exec(c,
-                        "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at") " FROM offers WHERE id = $1",
+                        "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
+                            "updated_at") ", version FROM offers WHERE id = $1",
                         1, p, &r, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
@@ -1071,7 +1239,8 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     }
     json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     json_t *out = render_offer(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-                               PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
+                               PQgetvalue(r, 0, 3), resp->lang);
+    sm_etag(atoll(PQgetvalue(r, 0, 4)), resp->etag);
     json_decref(doc);
     PQclear(r);
     return sm_resp_json(resp, 200, out);

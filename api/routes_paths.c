@@ -106,6 +106,11 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
         json_decref(body);
         return NULL;
     }
+    if (!q->profile.p.skill_count) {
+        json_decref(body);
+        sm_profile_without_skills(resp);
+        return NULL;
+    }
     if (occ != SM_NO_CONCEPT) {
         q->target_count = occupation_requirements(g, occ, q->target, SM_MAX_TARGET);
         q->target_out = json_pack("{s:o}", "occupation", sm_concept_ref(g, occ, q->lang));

@@ -10,6 +10,7 @@
  * answers about it, in one transaction, then from memory.
  */
 #include "api/keys_cache.h"
+#include "api/messages.h"
 #include "api/records.h"
 #include "api/routes.h"
 
@@ -29,9 +30,15 @@ typedef struct profile_in {
     char owner[208]; /* "" when the person created it */
     char key[SM_KEY_LEN + 1];
     long long key_id;
-    /* who may write it (PUT, DELETE): checked again in SQL */
+    /* who may write it (PUT, PATCH, DELETE): checked again in SQL */
     const char *org;
     int admin, seeker;
+    /* If-Match: the versions a replace or erase may apply to (any: "*"; none given: any) */
+    long long if_versions[8];
+    size_t if_count;
+    int if_given, if_any;
+    long long version; /* the row's version once written */
+    int retry_on_stale; /* PATCH without If-Match: a concurrent change is merged with again */
 } profile_in;
 
 static const char *const profile_fields[] = {"skills",      "description", "location",
@@ -114,22 +121,28 @@ static void read_flags(json_t *body, const char *name, const char *const *keys,
 #define CONSENT_SHARE_CONTACT (1u << 8)
 #define CONSENT_STATISTICS (1u << 9)
 
-/* Validates a profile body into in; 0, or -1 with resp filled. */
-static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, profile_in *in)
+/* Validates a profile given as JSON into in (in->doc set), recording field errors. */
+static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_errors *fe)
 {
-    json_t *body = sm_parse_body(rq, resp);
-    if (!body)
-        return -1;
-    sm_field_errors fe = {0};
     in->doc = json_object();
-    sm_check_keys(body, "", profile_fields, &fe);
+    sm_check_keys(body, "", profile_fields, fe);
     json_t *skills = json_object_get(body, "skills");
-    const char *description = sm_get_string(body, "", "description", 20000, 0, &fe);
-    if (skills && !json_is_null(skills))
-        read_claims(g, skills, in->doc, in, &fe);
-    else if (description && !fe.count) {
+    const char *description = sm_get_string(body, "", "description", 20000, 0, fe);
+    const char *lang = sm_get_string(body, "", "lang", 2, 0, fe);
+    if (lang && strcmp(lang, "fr") && strcmp(lang, "en")) {
+        sm_field_error(fe, "lang", "must be \"fr\" or \"en\"");
+        lang = NULL;
+    }
+    /* Skills listed are the person's; without any, those found in the description. */
+    if (skills && !json_is_null(skills) && (json_array_size(skills) || !description))
+        read_claims(g, skills, in->doc, in, fe);
+    else if (description && !fe->count) {
         /* The person's own words: the skills found are declared, and marked extracted. */
-        json_t *found = sm_extract_skills(g, description, SM_LANG_FR, 0, 30), *item;
+        json_t *found = sm_extract_skills(g, description, lang && !strcmp(lang, "en")
+                                                              ? SM_LANG_EN
+                                                              : SM_LANG_FR,
+                                          0, 30),
+               *item;
         json_t *norm = json_array();
         size_t i;
         json_array_foreach(found, i, item) {
@@ -143,12 +156,12 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
         }
         json_decref(found);
         json_object_set_new(in->doc, "skills", norm);
-    } else if (!fe.count)
+    } else if (!fe->count)
         json_object_set_new(in->doc, "skills", json_array());
     if (description)
         json_object_set_new(in->doc, "description", json_string(description));
     sm_place_in place;
-    if (sm_get_place(body, "", "location", &place, &fe)) {
+    if (sm_get_place(body, "", "location", &place, fe)) {
         in->located = 1;
         in->lat = place.lat;
         in->lon = place.lon;
@@ -158,9 +171,9 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
         json_object_set_new(in->doc, "location", o);
     }
     double radius = 0;
-    if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, &fe)) {
+    if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, fe)) {
         if (radius > 0 && !in->located && !place.given)
-            sm_field_error(&fe, "radius_km", "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
+            sm_field_error(fe, "radius_km", "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
         in->radius_km = (float)radius;
         json_object_set_new(in->doc, "radius_km", json_real(radius));
     }
@@ -168,7 +181,7 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
                                                "share_contact", NULL};
     static const unsigned consent_bits[] = {SM_CONSENT_VISIBLE, CONSENT_STATISTICS,
                                             CONSENT_SHARE_CONTACT};
-    read_flags(body, "consent", consent_keys, consent_bits, in->doc, &in->consent, &fe);
+    read_flags(body, "consent", consent_keys, consent_bits, in->doc, &in->consent, fe);
     if (!json_object_get(in->doc, "consent"))
         json_object_set_new(in->doc, "consent",
                             json_pack("{s:b, s:b, s:b}", "visible_to_organisations", 0,
@@ -177,28 +190,35 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
     static const unsigned constraint_bits[] = {SM_PROFILE_REMOTE_ONLY, SM_PROFILE_PART_TIME,
                                                SM_PROFILE_NO_CAR};
     read_flags(body, "constraints", constraint_keys, constraint_bits, in->doc, &in->constraints,
-               &fe);
+               fe);
     json_t *contact = json_object_get(body, "contact");
     if (contact && !json_is_null(contact)) {
         static const char *const keys[] = {"name", "email", "phone", NULL};
         if (!json_is_object(contact))
-            sm_field_error(&fe, "contact", "must be an object {\"name\":…,\"email\":…,\"phone\":…}");
+            sm_field_error(fe, "contact", "must be an object {\"name\":…,\"email\":…,\"phone\":…}");
         else {
-            sm_check_keys(contact, "contact", keys, &fe);
+            sm_check_keys(contact, "contact", keys, fe);
             json_t *o = json_object();
             for (size_t i = 0; keys[i]; i++) {
-                const char *v = sm_get_string(contact, "contact", keys[i], 200, 0, &fe);
+                const char *v = sm_get_string(contact, "contact", keys[i], 200, 0, fe);
                 if (v)
                     json_object_set_new(o, keys[i], json_string(v));
             }
             json_object_set_new(in->doc, "contact", o);
         }
     }
-    const char *lang = sm_get_string(body, "", "lang", 2, 0, &fe);
-    if (lang && strcmp(lang, "fr") && strcmp(lang, "en"))
-        sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
-    else if (lang)
+    if (lang)
         json_object_set_new(in->doc, "lang", json_string(lang));
+}
+
+/* Validates rq's body (a whole profile) into in; 0, or -1 with resp filled. */
+static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, profile_in *in)
+{
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body)
+        return -1;
+    sm_field_errors fe = {0};
+    profile_from_json(g, body, in, &fe);
     json_decref(body);
     if (fe.count) {
         json_decref(in->doc);
@@ -226,12 +246,38 @@ typedef struct profile_write {
     int replace;
 } profile_write;
 
+/* The If-Match versions of in as a SQL array text ("{3,4}"), or NULL when any will do. */
+static const char *if_versions(const profile_in *in, char *buf, size_t cap)
+{
+    if (!in->if_given || in->if_any)
+        return NULL;
+    size_t len = (size_t)snprintf(buf, cap, "{");
+    for (size_t i = 0; i < in->if_count && len + 24 < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", in->if_versions[i]);
+    snprintf(buf + len, cap - len, "}");
+    return buf;
+}
+
+/* After an UPDATE or DELETE that matched no row: SM_ESTALE when the row is there for this
+ * writer (its version did not match If-Match), else SM_ENOTFOUND. */
+static int missing_or_stale(PGconn *c, const profile_in *in, sm_error *err)
+{
+    const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c, "SELECT 1 FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
+                   err))
+        return SM_EIO;
+    int there = PQntuples(r) == 1;
+    PQclear(r);
+    return there ? SM_ESTALE : SM_ENOTFOUND;
+}
+
 static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
 {
     profile_write *w = op->ctx;
     profile_in *in = w->in;
     char skills[SM_MAX_PROFILE_SKILLS * 12 + 4], lat[32], lon[32], radius[32], cons[16],
-        consent[16];
+        consent[16], versions[220];
     size_t len = 0;
     skills[len++] = '{';
     for (int i = 0; i < in->nskills; i++)
@@ -244,29 +290,32 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
     snprintf(consent, sizeof consent, "%u", in->consent);
     const char *p[] = {in->id,  *in->owner ? in->owner : NULL, w->doc_text, skills,
                        in->located ? lat : NULL, in->located ? lon : NULL, radius, cons, consent,
-                       in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
+                       in->org ? in->org : "", in->admin || in->seeker ? "t" : "f",
+                       if_versions(in, versions, sizeof versions)};
     PGresult *r;
     int rc;
     if (!w->replace)
         rc = sm_db_exec(c,
                         "INSERT INTO profiles (id, owner, doc, skills, lat, lon, radius_km, "
                         "constraints, consent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                        "RETURNING id",
+                        "RETURNING version",
                         9, p, &r, err);
     else {
-        const char *up[] = {p[0], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10]};
+        const char *up[] = {p[0], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]};
         rc = sm_db_exec(c,
                         "UPDATE profiles SET doc = $2, skills = $3, lat = $4, lon = $5, "
-                        "radius_km = $6, constraints = $7, consent = $8, updated_at = now() "
-                        "WHERE id = $1 AND (owner = $9 OR $10) RETURNING id",
-                        10, up, &r, err);
+                        "radius_km = $6, constraints = $7, consent = $8, updated_at = now(), "
+                        "version = version + 1 WHERE id = $1 AND (owner = $9 OR $10) AND "
+                        "($11::bigint[] IS NULL OR version = ANY($11::bigint[])) RETURNING version",
+                        11, up, &r, err);
     }
     if (rc != SM_OK)
         return rc;
     int n = PQntuples(r);
+    in->version = n == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     if (n != 1)
-        return SM_ENOTFOUND;
+        return missing_or_stale(c, in, err);
     if (!w->replace) {
         char org[240];
         snprintf(org, sizeof org, "%s", *in->owner ? in->owner : "self");
@@ -332,29 +381,112 @@ static int may_touch(const sm_request *rq, sm_response *resp, const char *id)
     return 0;
 }
 
-static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
-                         int replace)
+/*
+ * What an answer adds to a profile for the person: skills found in the description that
+ * they did not list (suggested, never added: they confirm them by adding them), and what
+ * to add for matches to work (warnings), in lang.
+ */
+static void advise(sm_gen *g, json_t *shown, json_t *doc, sm_lang lang)
 {
-    if (replace && may_touch(rq, resp, rq->params[0]))
-        return 0;
-    if (!replace && rq->who.key_id &&
-        sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
-        return 0;
-    profile_in *in = calloc(1, sizeof *in);
-    if (!in)
-        return SM_ENOMEM;
-    if (parse_profile(g, rq, resp, in) != 0) {
-        free(in);
-        return 0;
+    json_t *skills = json_object_get(doc, "skills");
+    const char *description = json_string_value(json_object_get(doc, "description"));
+    json_t *suggested = json_array();
+    if (description) {
+        json_t *found = sm_extract_skills(g, description, lang, 0, 30), *item;
+        size_t i, k;
+        json_t *mine;
+        json_array_foreach(found, i, item) {
+            const char *uri = json_string_value(json_object_get(item, "uri"));
+            int listed = 0;
+            json_array_foreach(skills, k, mine) listed |=
+                !strcmp(json_string_value(json_object_get(mine, "uri")), uri);
+            uint32_t id = sm_gen_concept(g, uri);
+            if (listed || id == SM_NO_CONCEPT)
+                continue;
+            json_t *s = sm_concept_ref(g, id, lang);
+            json_object_set(s, "confidence", json_object_get(item, "confidence"));
+            json_array_append_new(suggested, s);
+        }
+        json_decref(found);
     }
-    if (replace)
-        snprintf(in->id, sizeof in->id, "%s", rq->params[0]);
-    else if (sm_uuid_generate(in->id) != SM_OK) {
-        json_decref(in->doc);
-        free(in);
+    json_object_set_new(shown, "suggested_skills", suggested);
+    json_t *warnings = json_array();
+    if (!json_array_size(skills))
+        json_array_append_new(
+            warnings,
+            json_pack("{s:s, s:s}", "field", "skills", "reason",
+                      sm_msg("no skills yet: matches, gaps and paths need at least one; add "
+                             "skills, or a description to find them in",
+                             lang)));
+    if (!json_is_object(json_object_get(doc, "location")))
+        json_array_append_new(
+            warnings,
+            json_pack("{s:s, s:s}", "field", "location", "reason",
+                      sm_msg("no place: distances cannot be used, and every on-site offer "
+                             "counts as far; add {\"lat\":…,\"lon\":…}",
+                             lang)));
+    json_object_set_new(shown, "warnings", warnings);
+}
+
+/* The fields a profile's owner edits: its stored document (what PATCH merges into). */
+static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, const char *id,
+                        json_t **doc, long long *version)
+{
+    sm_error err = {0, ""};
+    PGconn *c = sm_route_db(s, resp);
+    if (!c)
+        return -1;
+    const char *org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "";
+    const char *p[] = {id, org,
+                       rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
+    PGresult *r;
+    int rc = sm_db_exec(c,
+                        "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+                        3, p, &r, &err);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK)
+        return sm_db_unavailable(resp, &err), -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return sm_problem(resp, 404, "no profile with this id"), -1;
+    }
+    *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+    *version = atoll(PQgetvalue(r, 0, 1));
+    PQclear(r);
+    return *doc ? 0 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), -1);
+}
+
+/* Whether every skill of a stored list was found in a description (none listed by hand). */
+static int only_extracted(json_t *skills)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(skills, i, it) if (!json_is_true(json_object_get(it, "extracted"))) return 0;
+    return 1;
+}
+
+static int version_accepted(const profile_in *in, long long version)
+{
+    if (!in->if_given || in->if_any)
+        return 1;
+    for (size_t i = 0; i < in->if_count; i++)
+        if (in->if_versions[i] == version)
+            return 1;
+    return 0;
+}
+
+enum { CREATE, REPLACE, PATCH };
+
+/* One write (create, replace or merge): validated into in, committed, answered. Returns 1
+ * when a PATCH met a concurrent change and may be tried again, else 0 or an error. */
+static int write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
+                      int mode, profile_in *in)
+{
+    if (mode == CREATE && sm_uuid_generate(in->id) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
-    }
-    if (!replace && rq->who.key_id)
+    if (mode != CREATE)
+        snprintf(in->id, sizeof in->id, "%s", rq->params[0]);
+    if (mode == CREATE && rq->who.key_id)
         snprintf(in->owner, sizeof in->owner, "%s", rq->who.org);
     in->org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : NULL;
     in->admin = rq->who.role == SM_ROLE_ADMIN;
@@ -362,14 +494,14 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     /* The seeker key is made now, so that the answer, which carries it, can be stored for
      * an Idempotency-Key retry with the change (that copy is erased with the profile and
      * purged after a day: api/README.md). */
-    if (!replace && sm_key_generate(in->key) != SM_OK) {
-        json_decref(in->doc);
-        free(in);
+    if (mode == CREATE && sm_key_generate(in->key) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
-    }
+    int replace = mode != CREATE;
+    sm_lang lang = resp->lang;
     profile_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace};
-    json_t *shown = render_profile(g, in->doc, in->id, in->owner, NULL, NULL, sm_req_lang(rq, NULL));
-    if (!replace)
+    json_t *shown = render_profile(g, in->doc, in->id, in->owner, NULL, NULL, lang);
+    advise(g, shown, in->doc, lang);
+    if (mode == CREATE)
         json_object_set_new(shown, "seeker_key", json_string(in->key));
     unsigned status = replace ? 200 : 201;
     char *answer = json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12));
@@ -386,10 +518,13 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
         goto out;
     }
     if (sm_writer_submit(s->writer, &op) != SM_OK) {
-        sm_write_failed(resp, &op, "profile");
+        if (op.rc == SM_ESTALE && mode == PATCH && in->retry_on_stale)
+            rc = 1;
+        else
+            sm_write_failed(resp, &op, "profile");
         goto out;
     }
-    if (!replace) {
+    if (mode == CREATE) {
         sm_principal who;
         memset(&who, 0, sizeof who);
         who.key_id = in->key_id;
@@ -399,39 +534,133 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
         sm_keys_add(s->keys, in->key, SM_KEY_LEN, &who);
         snprintf(resp->location, sizeof resp->location, "/v1/profiles/%s", in->id);
     }
+    sm_etag(in->version ? in->version : 1, resp->etag);
     sm_resp_text(resp, status, NULL, answer);
     answer = NULL;
 out:
     json_decref(shown);
     free(answer);
     free(w.doc_text);
-    json_decref(in->doc);
+    return rc;
+}
+
+static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
+                         int mode)
+{
+    if (mode != CREATE && may_touch(rq, resp, rq->params[0]))
+        return 0;
+    if (mode == CREATE && rq->who.key_id &&
+        sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
+        return 0;
+    profile_in *in = calloc(1, sizeof *in);
+    if (!in)
+        return SM_ENOMEM;
+    int rc = SM_OK, given = 0;
+    long long client_versions[8];
+    size_t client_count = 0;
+    int client_any = 0;
+    if (mode != CREATE &&
+        (given = sm_if_match(rq, client_versions, 8, &client_count, &client_any, resp)) < 0)
+        goto done;
+    if (mode != PATCH) {
+        if (parse_profile(g, rq, resp, in) == 0) {
+            in->if_given = given;
+            in->if_any = client_any;
+            in->if_count = client_count;
+            memcpy(in->if_versions, client_versions, sizeof client_versions);
+            rc = write_once(s, g, rq, resp, mode, in);
+        }
+        json_decref(in->doc);
+        goto done;
+    }
+    /* PATCH: the stored document, the patch merged in (RFC 7396), validated whole, written
+     * only over the version read; a change made meanwhile by someone else either fails with
+     * 412 (when the client said If-Match) or is merged with again. */
+    json_t *patch = sm_parse_patch_body(rq, resp);
+    if (!patch)
+        goto done;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        json_t *doc;
+        long long version;
+        if (read_current(s, rq, resp, rq->params[0], &doc, &version) != 0)
+            break;
+        profile_in saved = {0};
+        saved.if_given = given;
+        saved.if_any = client_any;
+        saved.if_count = client_count;
+        memcpy(saved.if_versions, client_versions, sizeof client_versions);
+        if (!version_accepted(&saved, version)) {
+            json_decref(doc);
+            sm_etag(version, resp->etag);
+            sm_problem(resp, 412,
+                       "the profile changed since this version was read (If-Match): read it "
+                       "again, then send the change");
+            break;
+        }
+        /* Skills found in the old description follow a new one, unless the person listed
+         * skills of their own (or lists them in this patch). */
+        if (json_is_string(json_object_get(patch, "description")) &&
+            !json_object_get(patch, "skills") && only_extracted(json_object_get(doc, "skills")))
+            json_object_del(doc, "skills");
+        json_t *merged = sm_merge_patch(doc, patch);
+        json_decref(doc);
+        memset(in, 0, sizeof *in);
+        sm_field_errors fe = {0};
+        profile_from_json(g, merged, in, &fe);
+        json_decref(merged);
+        if (fe.count) {
+            json_decref(in->doc);
+            in->doc = NULL;
+            sm_problem_fields(resp, 400, &fe);
+            break;
+        }
+        in->if_given = 1;
+        in->if_count = 1;
+        in->if_versions[0] = version;
+        in->retry_on_stale = !given;
+        rc = write_once(s, g, rq, resp, mode, in);
+        json_decref(in->doc);
+        if (rc != 1)
+            break;
+        rc = SM_OK;
+    }
+    json_decref(patch);
+done:
     free(in);
     return rc;
 }
 
 int sm_route_profile_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    return write_profile(s, g, rq, resp, 0);
+    return write_profile(s, g, rq, resp, CREATE);
 }
 
 int sm_route_profile_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    return write_profile(s, g, rq, resp, 1);
+    return write_profile(s, g, rq, resp, REPLACE);
+}
+
+int sm_route_profile_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    return write_profile(s, g, rq, resp, PATCH);
 }
 
 static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
 {
     profile_in *in = ((profile_write *)op->ctx)->in;
-    const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
+    char versions[220];
+    const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f",
+                       if_versions(in, versions, sizeof versions)};
     PGresult *r;
-    if (sm_db_exec(c, "DELETE FROM profiles WHERE id = $1 AND (owner = $2 OR $3) RETURNING id", 3,
-                   p, &r, err))
+    if (sm_db_exec(c,
+                   "DELETE FROM profiles WHERE id = $1 AND (owner = $2 OR $3) AND ($4::bigint[] "
+                   "IS NULL OR version = ANY($4::bigint[])) RETURNING id",
+                   4, p, &r, err))
         return SM_EIO;
     int n = PQntuples(r);
     PQclear(r);
     if (n != 1)
-        return SM_ENOTFOUND;
+        return missing_or_stale(c, in, err);
     int rc = sm_db_exec(c, "DELETE FROM api_keys WHERE profile_id = $1", 1, p, NULL, err);
     if (rc == SM_OK)
         rc = sm_db_exec(c, "DELETE FROM idempotency WHERE profile_id = $1", 1, p, NULL, err);
@@ -460,6 +689,10 @@ int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     in.org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : NULL;
     in.admin = rq->who.role == SM_ROLE_ADMIN;
     in.seeker = rq->who.role == SM_ROLE_SEEKER;
+    int given = sm_if_match(rq, in.if_versions, 8, &in.if_count, &in.if_any, resp);
+    if (given < 0)
+        return 0;
+    in.if_given = given;
     profile_write w = {&in, NULL, 0};
     sm_write_op op;
     memset(&op, 0, sizeof op);
@@ -490,7 +723,7 @@ static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response 
     PGresult *r;
     if (sm_db_exec(c,
                    "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at")
-                   " FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+                   ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
                    3, p, &r, &err)) {
         sm_db_put(s->db, c);
         sm_db_unavailable(resp, &err);
@@ -515,7 +748,9 @@ int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     sm_db_put(s->db, c);
     json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     json_t *out = render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-                                 PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
+                                 PQgetvalue(r, 0, 3), resp->lang);
+    advise(g, out, doc, resp->lang);
+    sm_etag(atoll(PQgetvalue(r, 0, 4)), resp->etag);
     json_decref(doc);
     PQclear(r);
     return sm_resp_json(resp, 200, out);

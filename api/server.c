@@ -53,6 +53,7 @@ static const sm_route routes[] = {
     {"GET", "/v1/offers", sm_route_offer_list, SM_ACCESS_PUBLIC, "offers.list"},
     {"GET", "/v1/offers/{id}", sm_route_offer_get, SM_ACCESS_PUBLIC, "offers.get"},
     {"PUT", "/v1/offers/{id}", sm_route_offer_put, SM_ACCESS_KEY, "offers.put"},
+    {"PATCH", "/v1/offers/{id}", sm_route_offer_patch, SM_ACCESS_KEY, "offers.patch"},
     {"DELETE", "/v1/offers/{id}", sm_route_offer_delete, SM_ACCESS_KEY, "offers.delete"},
     {"GET", "/v1/offers/{id}/candidates", sm_route_candidates, SM_ACCESS_KEY, "offers.candidates"},
     {"GET", "/v1/offers/{id}/near-candidates", sm_route_near_candidates, SM_ACCESS_KEY,
@@ -60,6 +61,7 @@ static const sm_route routes[] = {
     {"POST", "/v1/profiles", sm_route_profile_create, SM_ACCESS_PUBLIC, "profiles.create"},
     {"GET", "/v1/profiles/{id}", sm_route_profile_get, SM_ACCESS_KEY, "profiles.get"},
     {"PUT", "/v1/profiles/{id}", sm_route_profile_put, SM_ACCESS_KEY, "profiles.put"},
+    {"PATCH", "/v1/profiles/{id}", sm_route_profile_patch, SM_ACCESS_KEY, "profiles.patch"},
     {"DELETE", "/v1/profiles/{id}", sm_route_profile_delete, SM_ACCESS_KEY, "profiles.delete"},
     {"GET", "/v1/profiles/{id}/export", sm_route_profile_export, SM_ACCESS_KEY, "profiles.export"},
     {"POST", "/v1/match", sm_route_match, SM_ACCESS_PUBLIC, "match"},
@@ -183,6 +185,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sm_response *r
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
+    if (resp->etag[0])
+        MHD_add_response_header(r, "ETag", resp->etag);
     if (resp->retry_after) {
         char v[16];
         snprintf(v, sizeof v, "%u", resp->retry_after);
@@ -229,8 +233,18 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
     PQfreemem(stored);
     if (!same)
         sm_problem(resp, 422, "this Idempotency-Key was used for a different request");
-    else
-        sm_resp_text(resp, (unsigned)atoi(PQgetvalue(r, 0, 1)), NULL, strdup(PQgetvalue(r, 0, 2)));
+    else {
+        unsigned status = (unsigned)atoi(PQgetvalue(r, 0, 1));
+        sm_resp_text(resp, status, NULL, strdup(PQgetvalue(r, 0, 2)));
+        /* A creation answers with where the created object is, the replay too. */
+        json_t *kept = status == 201 ? json_loads(PQgetvalue(r, 0, 2), 0, NULL) : NULL;
+        const char *id = json_string_value(json_object_get(kept, "id"));
+        if (id && sm_is_uuid(id)) {
+            snprintf(resp->location, sizeof resp->location, "%s/%s", rq->path, id);
+            sm_etag(1, resp->etag);
+        }
+        json_decref(kept);
+    }
     PQclear(r);
     return 1;
 }

@@ -88,7 +88,7 @@ static int exec_ops(sm_writer *w, sm_write_op *batch, int safe, sm_error *err)
         op->rc = op->exec(w->conn, op, &op->err);
         if (op->rc == SM_OK && op->idem_key)
             op->rc = store_idempotency(w->conn, op, &op->err);
-        if (op->rc == SM_OK || op->rc == SM_ENOTFOUND) {
+        if (op->rc == SM_OK || op->rc == SM_ENOTFOUND || op->rc == SM_ESTALE) {
             if (safe)
                 sm_db_exec(w->conn, "RELEASE SAVEPOINT op", 0, NULL, NULL, &ignored);
             continue;

@@ -18,6 +18,21 @@
     "{\"kind\":\"job\",\"title\":\"" title "\",\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S( \
         03) "\",\"essential\":false}],\"location\":{\"lat\":48.85,\"lon\":2.35}" extra "}"
 
+/* The value of a header in a reply ("" when absent). */
+static const char *header_value(const reply *r, const char *name, char *out, size_t cap)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\r\n%s: ", name);
+    const char *at = strcasestr(r->headers, key);
+    out[0] = '\0';
+    if (at) {
+        at += strlen(key);
+        size_t n = strcspn(at, "\r\n");
+        snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), at);
+    }
+    return out;
+}
+
 /* ---- tests ---------------------------------------------------------------------------- */
 
 static void service_routes(void)
@@ -305,7 +320,7 @@ static void error_classes(void)
     CHECK_INT(status_of("POST", "/v1/offers", org_a, "{\"kind\":\"job\"}"), 400);
     CHECK_INT(status_of("POST", "/v1/offers", org_a, "{not json"), 400);
     CHECK_INT(status_of("POST", "/v1/offers", org_a, "[1,2]"), 400);
-    CHECK_INT(status_of("POST", "/v1/match", NULL, "{\"profile\":{\"skills\":[]}}"), 400);
+    CHECK_INT(status_of("POST", "/v1/match", NULL, "{\"profile\":{\"skills\":[]}}"), 422);
     CHECK_INT(status_of("POST", "/v1/match", NULL, "{\"profile\":{\"skills\":\"x\"}}"), 400);
     /* Nesting and size limits. */
     char deep[512];
@@ -436,6 +451,162 @@ static void what_people_send(void)
                  NULL, 0, &r);
     CHECK_INT(r.status, 401);
     reply_free(&r);
+}
+
+/* PATCH with JSON Merge Patch, ETag and If-Match; what a profile from {} is told; the 422
+ * that match, gaps and paths answer alike for it. */
+static void patch_versions_and_advice(void)
+{
+    reply r;
+    char etag[64], path[96], key[96], hdr[256];
+    http(port, "POST", "/v1/profiles", org_a, "{}", &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v1\"");
+    json_t *warnings = json_object_get(r.json, "warnings");
+    CHECK_INT(json_array_size(warnings), 2);
+    CHECK_STR(str_at(json_array_get(warnings, 0), "field"), "skills");
+    CHECK_STR(str_at(json_array_get(warnings, 1), "field"), "location");
+    char id[40];
+    snprintf(id, sizeof id, "%s", str_at(r.json, "id"));
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    /* Match, gaps and paths: the same 422 naming the same field. */
+    char body[256];
+    char *detail = NULL;
+    static const char *const routes[] = {"/v1/match", "/v1/gaps", "/v1/paths"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(body, sizeof body, "{\"profile_id\":\"%s\"%s}", id,
+                 i ? ",\"target\":{\"top_offers\":3}" : "");
+        http(port, "POST", routes[i], org_a, body, &r);
+        CHECK_INT(r.status, 422);
+        CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+                  "profile.skills");
+        if (!detail)
+            detail = strdup(str_at(r.json, "detail"));
+        else
+            CHECK_STR(str_at(r.json, "detail"), detail);
+        reply_free(&r);
+    }
+    snprintf(body, sizeof body, "{\"profile\":{\"skills\":[]},\"target\":{\"top_offers\":3}}");
+    CHECK_INT(status_of("POST", "/v1/gaps", NULL, body), 422);
+    CHECK_INT(status_of("POST", "/v1/paths", NULL, body), 422);
+    /* A merge patch over the version read: the skills stay, the place is added. */
+    snprintf(hdr, sizeof hdr, "Content-Type: application/merge-patch+json\r\nIf-Match: \"v1\"\r\n");
+    const char *patch = "{\"location\":{\"lat\":50.63,\"lon\":3.06,\"label\":\"Lille\"},"
+                        "\"radius_km\":25,\"skills\":[{\"uri\":\"" S(02) "\"}]}";
+    http_request(port, "PATCH", path, org_a, hdr, patch, strlen(patch), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v2\"");
+    CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 1);
+    CHECK_INT(json_array_size(json_object_get(r.json, "warnings")), 0);
+    reply_free(&r);
+    /* A stale tag: 412, nothing changed; a weak tag never matches; a malformed one is a 400. */
+    const char *again = "{\"radius_km\":5}";
+    http_request(port, "PATCH", path, org_a, hdr, again, strlen(again), &r);
+    CHECK_INT(r.status, 412);
+    reply_free(&r);
+    http_request(port, "PATCH", path, org_a,
+                 "Content-Type: application/merge-patch+json\r\nIf-Match: W/\"v2\"\r\n", again,
+                 strlen(again), &r);
+    CHECK_INT(r.status, 412);
+    reply_free(&r);
+    http_request(port, "PATCH", path, org_a,
+                 "Content-Type: application/merge-patch+json\r\nIf-Match: v2\r\n", again,
+                 strlen(again), &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "If-Match");
+    reply_free(&r);
+    http_request(port, "PATCH", path, org_a, "Content-Type: text/plain\r\n", again, strlen(again),
+                 &r);
+    CHECK_INT(r.status, 415);
+    reply_free(&r);
+    http(port, "GET", path, org_a, NULL, &r);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v2\"");
+    CHECK(json_real_value(json_object_get(r.json, "radius_km")) == 25);
+    reply_free(&r);
+    /* null removes a field; without If-Match the change applies to the current version. */
+    http_request(port, "PATCH", path, org_a, "Content-Type: application/merge-patch+json\r\n",
+                 "{\"radius_km\":null,\"location\":{\"label\":null}}", strlen("{\"radius_km\":null,\"location\":{\"label\":null}}"), &r);
+    CHECK_INT(r.status, 200);
+    CHECK(!json_object_get(r.json, "radius_km"));
+    CHECK(!json_object_get(json_object_get(r.json, "location"), "label"));
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v3\"");
+    reply_free(&r);
+    /* A patch that breaks the profile names the field, and changes nothing. */
+    http_request(port, "PATCH", path, org_a, "Content-Type: application/merge-patch+json\r\n",
+                 "{\"location\":{\"lat\":null}}", strlen("{\"location\":{\"lat\":null}}"), &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "\"field\":\"location\"");
+    reply_free(&r);
+    /* PUT and DELETE honour If-Match too. */
+    snprintf(hdr, sizeof hdr, "If-Match: \"v2\"\r\n");
+    const char *whole = "{\"skills\":[{\"uri\":\"" S(02) "\"}]}";
+    http_request(port, "PUT", path, org_a, hdr, whole, strlen(whole), &r);
+    CHECK_INT(r.status, 412);
+    reply_free(&r);
+    http_request(port, "DELETE", path, org_a, hdr, NULL, 0, &r);
+    CHECK_INT(r.status, 412);
+    reply_free(&r);
+    snprintf(hdr, sizeof hdr, "If-Match: \"v1\", \"v3\"\r\n");
+    http_request(port, "PUT", path, org_a, hdr, whole, strlen(whole), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v4\"");
+    reply_free(&r);
+    /* Skills found in a description the person did not list are suggested, never added. */
+    const char *told = "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"description\":\"Je sais utiliser un "
+                       "tableur et parler français\"}";
+    http(port, "POST", "/v1/profiles", org_a, told, &r);
+    CHECK_INT(r.status, 201);
+    CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 1);
+    json_t *suggested = json_object_get(r.json, "suggested_skills");
+    CHECK(json_array_size(suggested) >= 1);
+    int listed_again = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(suggested, i, it) listed_again |= !strcmp(str_at(it, "uri"), S(02));
+    CHECK(!listed_again);
+    snprintf(key, sizeof key, "/v1/profiles/%s", str_at(r.json, "id"));
+    reply_free(&r);
+    /* A profile of its description only: a new description brings its own skills. */
+    http(port, "POST", "/v1/profiles", org_a, "{\"description\":\"Je sais utiliser un tableur\"}",
+         &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "skills"), 0), "uri"), S(01));
+    snprintf(key, sizeof key, "/v1/profiles/%s", str_at(r.json, "id"));
+    reply_free(&r);
+    http_request(port, "PATCH", key, org_a, "Content-Type: application/merge-patch+json\r\n",
+                 "{\"description\":\"Je parle français\"}", strlen("{\"description\":\"Je parle français\"}"), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "skills"), 0), "uri"), S(10));
+    CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 1);
+    reply_free(&r);
+    /* Offers: a patch keeps what it does not name; the kind cannot change. */
+    char offer[40], opath[96];
+    CHECK_INT(create_offer(org_a, JOB("Vendeur", ""), offer), 201);
+    snprintf(opath, sizeof opath, "/v1/offers/%s", offer);
+    http_request(port, "PATCH", opath, org_a, "Content-Type: application/merge-patch+json\r\n",
+                 "{\"title\":\"Vendeur confirmé\"}", strlen("{\"title\":\"Vendeur confirmé\"}"), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(r.json, "title"), "Vendeur confirmé");
+    CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 2);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v2\"");
+    reply_free(&r);
+    http_request(port, "PATCH", opath, org_a, "Content-Type: application/merge-patch+json\r\n",
+                 "{\"kind\":\"training\"}", strlen("{\"kind\":\"training\"}"), &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "\"field\":\"kind\"");
+    reply_free(&r);
+    http_request(port, "PATCH", opath, org_b, "Content-Type: application/merge-patch+json\r\n",
+                 "{\"title\":\"Pris\"}", strlen("{\"title\":\"Pris\"}"), &r);
+    CHECK_INT(r.status, 404);
+    reply_free(&r);
+    http_request(port, "DELETE", opath, org_a, "If-Match: \"v1\"\r\n", NULL, 0, &r);
+    CHECK_INT(r.status, 412);
+    reply_free(&r);
+    http_request(port, "DELETE", opath, org_a, "If-Match: *\r\n", NULL, 0, &r);
+    CHECK_INT(r.status, 204);
+    reply_free(&r);
+    free(detail);
 }
 
 static void taxonomy_routes(void)
@@ -645,6 +816,10 @@ static void idempotency(void)
     CHECK_INT(r1.status, 201);
     CHECK_INT(r2.status, 201);
     CHECK_STR(str_at(r1.json, "id"), str_at(r2.json, "id"));
+    /* The replay says where the offer is, as the first answer did. */
+    char l1[128], l2[128];
+    CHECK(*header_value(&r1, "Location", l1, sizeof l1));
+    CHECK_STR(header_value(&r2, "Location", l2, sizeof l2), l1);
     const char *other = JOB("Autre", "");
     http_request(port, "POST", "/v1/offers", org_a, "Idempotency-Key: offer-42\r\n", other,
                  strlen(other), &r3);
@@ -1519,7 +1694,8 @@ int main(int argc, char **argv)
         T(service_routes),       T(openapi_matches_routes), T(stored_taxonomy_equals_files),
         T(offers_crud_and_roles), T(offer_list_pages),
         T(trainings),            T(extraction_and_job_posting),
-        T(error_classes),        T(what_people_send),     T(taxonomy_routes),
+        T(error_classes),        T(what_people_send),     T(patch_versions_and_advice),
+        T(taxonomy_routes),
         T(profiles_and_roles),   T(match_filters_and_explanations),
         T(idempotency),          T(change_feed),
         T(key_revocation),       T(route_role_matrix),    T(rate_limits),

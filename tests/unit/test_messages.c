@@ -2,7 +2,7 @@
  * test_messages.c: the French catalog of the API's messages (api/messages.c): sorted for its
  * binary search, each French format with the English one's conversions in the same order
  * (so that both can be given the same arguments), and every message that api/ writes with
- * sm_field_error or sm_problem present in it (found by reading the sources).
+ * sm_field_error, sm_problem or sm_msg present in it (found by reading the sources).
  */
 #include "api/messages.h"
 #include "tests/unit/check.h"
@@ -91,14 +91,15 @@ static void read_literals(const char **p, char *out, size_t cap)
 static int check_source(const char *name, const char *text)
 {
     int missing = 0;
-    static const char *const calls[] = {"sm_field_error(", "sm_problem(", NULL};
+    static const char *const calls[] = {"sm_field_error(", "sm_problem(", "sm_msg(", NULL};
+    static const int before[] = {2, 2, 0}; /* commas before the message */
     for (size_t c = 0; calls[c]; c++) {
         for (const char *p = strstr(text, calls[c]); p; p = strstr(p + 1, calls[c])) {
             if (p > text && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z')))
                 continue; /* another function's name ends so */
             const char *q = p + strlen(calls[c]);
             int depth = 1, commas = 0;
-            while (*q && depth > 0 && commas < 2) {
+            while (*q && depth > 0 && commas < before[c]) {
                 if (*q == '"') {
                     q++;
                     while (*q && *q != '"')
@@ -112,7 +113,7 @@ static int check_source(const char *name, const char *text)
                 if (*q)
                     q++;
             }
-            if (commas < 2)
+            if (commas < before[c])
                 continue; /* the declaration, or a call through a variable */
             /* The argument: literals, possibly both sides of cond ? "a" : "b". */
             depth = 1;
