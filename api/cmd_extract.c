@@ -5,6 +5,11 @@
  *   {"skills":[{"uri":…,"label":…,"matched":…,"confidence":0.93,"spans":[[12,27]]}]}
  * An empty line gives {"skills":[]}; invalid UTF-8 gives
  * {"skills":[],"error":"invalid UTF-8 at byte N"}.
+ *
+ * --lang en|fr reads the text in that language, the other's labels as a fallback (as the API
+ * does); without it (or with auto) both at once, as this interface always did.
+ * --min-confidence drops results below it; 0 by default, since scripts rank what it gives
+ * (the API, which answers people, drops below SM_EXTRACT_MIN_CONFIDENCE by default).
  */
 #include "api/cli.h"
 #include "api/jsonw.h"
@@ -15,13 +20,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void write_results(jsonw *w, const sm_taxonomy *tx, const sm_extraction *x)
+static void write_results(jsonw *w, const sm_taxonomy *tx, const sm_extraction *x,
+                          double min_confidence)
 {
     jsonw_lit(w, "{\"skills\":[");
-    for (size_t i = 0; i < sm_extraction_count(x); i++) {
+    for (size_t i = 0, shown = 0; i < sm_extraction_count(x); i++) {
         const sm_extracted *r = sm_extraction_get(x, i);
+        if (sm_extract_shown(r->confidence) < min_confidence)
+            continue;
         const char *label = sm_taxonomy_label_any(tx, r->concept, (sm_lang)r->lang);
-        jsonw_lit(w, i ? ",{\"uri\":" : "{\"uri\":");
+        jsonw_lit(w, shown++ ? ",{\"uri\":" : "{\"uri\":");
         const char *uri = sm_taxonomy_uri(tx, r->concept);
         jsonw_string(w, uri, strlen(uri));
         jsonw_lit(w, ",\"label\":");
@@ -48,6 +56,7 @@ int sm_cmd_extract(int argc, char **argv)
     sm_load_options opts = {NULL, NULL};
     unsigned lang_mask = SM_LANG_MASK_ALL;
     long limit = 10;
+    double min_confidence = 0;
     for (int i = 0; i < argc; i++) {
         int missing, taken = sm_cli_taxonomy_option("extract", argc, argv, &i, &opts);
         const char *v;
@@ -64,6 +73,15 @@ int sm_cmd_extract(int argc, char **argv)
                 lang_mask = SM_LANG_MASK_ALL;
             else {
                 fprintf(stderr, "skillmatch extract: --lang must be en, fr or auto, not '%s'\n", v);
+                return 2;
+            }
+        } else if ((v = sm_cli_value("--min-confidence", argc, argv, &i, &missing))) {
+            char *end;
+            min_confidence = strtod(v, &end);
+            if (*v == '\0' || *end != '\0' || !(min_confidence >= 0 && min_confidence <= 1)) {
+                fprintf(stderr, "skillmatch extract: --min-confidence must be a number from 0 to "
+                                "1, not '%s'\n",
+                        v);
                 return 2;
             }
         } else if ((v = sm_cli_value("--limit", argc, argv, &i, &missing))) {
@@ -115,9 +133,13 @@ int sm_cmd_extract(int argc, char **argv)
         if (len && line[len - 1] == '\r')
             len--;
         jsonw_reset(&w);
-        int rc = sm_extract(x, line, len, lang_mask, (size_t)limit);
+        int rc = lang_mask == SM_LANG_MASK_ALL
+                     ? sm_extract(x, line, len, lang_mask, (size_t)limit)
+                     : sm_extract_in(x, line, len,
+                                     lang_mask == SM_LANG_MASK_EN ? SM_LANG_EN : SM_LANG_FR, 1,
+                                     (size_t)limit);
         if (rc >= 0)
-            write_results(&w, tx, x);
+            write_results(&w, tx, x, min_confidence);
         else if (rc == SM_EUTF8) {
             char msg[96];
             snprintf(msg, sizeof msg, "{\"skills\":[],\"error\":\"invalid UTF-8 at byte %zu\"}\n",

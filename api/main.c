@@ -24,6 +24,7 @@ static void usage(FILE *out)
                  "  keys     create --org NAME --role admin|inclusion_org|training_provider\n"
                  "           | list | revoke ID [--db CONNINFO]   manage API keys\n"
                  "  extract  [--esco DIR] [--digcomp FILE] [--lang en|fr|auto] [--limit N]\n"
+                 "           [--min-confidence X]\n"
                  "           read one text per line on stdin, write one JSON object per line\n"
                  "  taxonomy [--esco DIR] [--digcomp FILE] [--skill URI]\n"
                  "           load a taxonomy and print its statistics (or one skill) as JSON\n"

@@ -94,9 +94,6 @@ void sm_label_skills(sm_gen *g, json_t *doc, sm_lang lang)
     }
 }
 
-/* Extraction keeps literal mentions at or above this confidence (taxonomy/README.md). */
-#define EXTRACT_MIN_CONFIDENCE 0.45f
-
 json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_level_field,
                           size_t limit)
 {
@@ -108,17 +105,17 @@ json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_le
         json_decref(out);
         return NULL;
     }
-    (void)lang; /* both languages: people mix them, and labels exist in both */
-    int n = sm_extract(x, text, strlen(text), SM_LANG_MASK_ALL, limit);
+    /* The text's language is the request's: its labels first, the other's as a fallback. */
+    int n = sm_extract_in(x, text, strlen(text), lang, 1, limit);
     for (int i = 0; i < n; i++) {
         const sm_extracted *e = sm_extraction_get(x, (size_t)i);
-        if (!e->literal || e->confidence < EXTRACT_MIN_CONFIDENCE ||
+        if (sm_extract_shown(e->confidence) < SM_EXTRACT_MIN_CONFIDENCE ||
             !sm_concept_is_skill(sm_taxonomy_type(g->tx, e->concept)))
             continue;
         json_array_append_new(out, json_pack("{s:s, s:b, s:b, s:f}", "uri",
                                              sm_taxonomy_uri(g->tx, e->concept), "essential", 1,
                                              "extracted", 1, "confidence",
-                                             (double)(int)(e->confidence * 1000 + 0.5) / 1000));
+                                             sm_extract_shown(e->confidence)));
     }
     sm_gen_extraction_put(g, x);
     return out;
@@ -210,6 +207,7 @@ typedef struct offer_in {
     int if_given, if_any;
     long long version; /* the row's version once written */
     int retry_on_stale; /* PATCH without If-Match: a concurrent change is merged with again */
+    sm_lang request_lang; /* of the text to extract skills from, when the body says none */
 } offer_in;
 
 static const char *const job_fields[] = {
@@ -484,7 +482,9 @@ static void read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *f
         if (!description)
             sm_field_error(fe, list, "required when there is no description to extract from");
         else if (!fe->count) {
-            json_t *found = sm_extract_skills(g, description, SM_LANG_FR, 0, 30);
+            json_t *found = sm_extract_skills(
+                g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->request_lang, 0,
+                30);
             json_t *norm = json_array(), *item;
             size_t i;
             json_array_foreach(found, i, item) {
@@ -725,6 +725,7 @@ static int is_job_posting(json_t *body)
 static int parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer_in *in)
 {
     memset(in, 0, sizeof *in);
+    in->request_lang = resp->lang;
     json_t *body = sm_parse_body(rq, resp);
     if (!body)
         return -1;
@@ -1097,6 +1098,7 @@ static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
             sm_field_error(&fe, "kind", "cannot change: delete the offer and post a new one");
         json_decref(doc);
         memset(in, 0, sizeof *in);
+        in->request_lang = resp->lang;
         if (!fe.count)
             read_offer(g, merged, in, &fe);
         json_decref(merged);

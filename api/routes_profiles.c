@@ -39,6 +39,7 @@ typedef struct profile_in {
     int if_given, if_any;
     long long version; /* the row's version once written */
     int retry_on_stale; /* PATCH without If-Match: a concurrent change is merged with again */
+    sm_lang request_lang; /* of a description, when the body says none */
 } profile_in;
 
 static const char *const profile_fields[] = {"skills",      "description", "location",
@@ -138,9 +139,10 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
         read_claims(g, skills, in->doc, in, fe);
     else if (description && !fe->count) {
         /* The person's own words: the skills found are declared, and marked extracted. */
-        json_t *found = sm_extract_skills(g, description, lang && !strcmp(lang, "en")
-                                                              ? SM_LANG_EN
-                                                              : SM_LANG_FR,
+        json_t *found = sm_extract_skills(g, description,
+                                          !lang                  ? in->request_lang
+                                          : !strcmp(lang, "en") ? SM_LANG_EN
+                                                                 : SM_LANG_FR,
                                           0, 30),
                *item;
         json_t *norm = json_array();
@@ -218,6 +220,7 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
     if (!body)
         return -1;
     sm_field_errors fe = {0};
+    in->request_lang = resp->lang;
     profile_from_json(g, body, in, &fe);
     json_decref(body);
     if (fe.count) {
@@ -605,6 +608,7 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
         json_t *merged = sm_merge_patch(doc, patch);
         json_decref(doc);
         memset(in, 0, sizeof *in);
+        in->request_lang = resp->lang;
         sm_field_errors fe = {0};
         profile_from_json(g, merged, in, &fe);
         json_decref(merged);

@@ -128,19 +128,20 @@ int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     if (!body)
         return 0;
     sm_field_errors fe = {0};
-    static const char *const keys[] = {"text", "lang", "limit", NULL};
+    static const char *const keys[] = {"text", "lang", "limit", "min_confidence", NULL};
     sm_check_keys(body, "", keys, &fe);
     const char *text = sm_get_string(body, "", "text", 100000, 1, &fe);
     const char *lang = sm_get_string(body, "", "lang", 4, 0, &fe);
-    unsigned mask = SM_LANG_MASK_ALL;
-    if (lang && !strcmp(lang, "en"))
-        mask = SM_LANG_MASK_EN;
-    else if (lang && !strcmp(lang, "fr"))
-        mask = SM_LANG_MASK_FR;
-    else if (lang && strcmp(lang, "auto"))
+    /* The text is read in the request's language (lang, else ?lang=, else Accept-Language),
+     * never guessed; "auto" is that too. The other language's labels are a fallback. */
+    if (lang && strcmp(lang, "en") && strcmp(lang, "fr") && strcmp(lang, "auto"))
         sm_field_error(&fe, "lang", "must be en, fr or auto");
+    else if (lang && strcmp(lang, "auto"))
+        resp->lang = sm_req_lang(rq, lang);
     long long limit = 10;
     sm_get_int(body, "", "limit", 1, 100, &limit, &fe);
+    double min_confidence = SM_EXTRACT_MIN_CONFIDENCE;
+    sm_get_number(body, "", "min_confidence", 0, 1, &min_confidence, &fe);
     if (fe.count) {
         json_decref(body);
         return sm_problem_fields(resp, 400, &fe);
@@ -151,7 +152,8 @@ int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
         resp->retry_after = 1;
         return sm_problem(resp, 503, "too many extractions at once");
     }
-    int n = sm_extract(x, text, strlen(text), mask, (size_t)limit);
+    /* Enough candidates that min_confidence, not the limit, decides what is dropped. */
+    int n = sm_extract_in(x, text, strlen(text), resp->lang, 1, (size_t)limit * 4);
     int rc = SM_OK;
     if (n == SM_EUTF8) {
         sm_field_error(&fe, "text", "invalid UTF-8 at byte %zu", sm_extraction_error_offset(x));
@@ -160,21 +162,27 @@ int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
         rc = sm_problem(resp, 422, "the text could not be analysed (%s)", sm_strerror(n));
     else {
         json_t *skills = json_array();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && (long long)json_array_size(skills) < limit; i++) {
             const sm_extracted *e = sm_extraction_get(x, (size_t)i);
+            if (sm_extract_shown(e->confidence) < min_confidence)
+                continue;
             json_t *spans = json_array();
             for (size_t k = 0; k < e->span_count; k++)
                 json_array_append_new(spans, json_pack("[i, i]", (int)e->spans[k].start,
                                                        (int)e->spans[k].end));
-            json_array_append_new(
-                skills, json_pack("{s:s, s:s, s:s%, s:f, s:o}", "uri",
-                                  sm_taxonomy_uri(g->tx, e->concept), "label",
-                                  sm_taxonomy_label_any(g->tx, e->concept, (sm_lang)e->lang),
-                                  "matched", e->matched, e->matched_len, "confidence",
-                                  (double)(long long)(e->confidence * 1000 + 0.5) / 1000, "spans",
-                                  spans));
+            json_t *item = json_pack(
+                "{s:s, s:s, s:s%, s:s, s:f, s:o}", "uri", sm_taxonomy_uri(g->tx, e->concept),
+                "label", sm_taxonomy_label_any(g->tx, e->concept, resp->lang), "matched",
+                e->matched, e->matched_len, "matched_lang", sm_lang_code((sm_lang)e->lang),
+                "confidence", sm_extract_shown(e->confidence), "spans",
+                spans);
+            if (e->other_lang)
+                json_object_set_new(item, "other_language", json_true());
+            json_array_append_new(skills, item);
         }
-        rc = sm_resp_json(resp, 200, json_pack("{s:o}", "skills", skills));
+        rc = sm_resp_json(resp, 200,
+                          json_pack("{s:o, s:s, s:f}", "skills", skills, "lang",
+                                    sm_lang_code(resp->lang), "min_confidence", min_confidence));
     }
     sm_gen_extraction_put(g, x);
     json_decref(body);

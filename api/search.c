@@ -165,8 +165,17 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
     for (size_t i = 0; i < take; i++) {
         const entry *e = &s->entries[first + i];
         sm_label l = sm_taxonomy_label_at(s->tx, e->label);
-        double rank = (e->text != e->start) * 1000.0 + (l.kind != SM_LABEL_PREFERRED) * 500.0 +
-                      (l.lang != lang_pref) * 200.0 + e->length;
+        /* Tiers: the whole label; whole words of a preferred label, then of a synonym; then a
+         * word's beginning, preferred before synonym ("caisse" finds "tenir une caisse"
+         * before "… aux caisses automatiques"). Within one: at the label's start, in the
+         * asked language, shorter. */
+        char after = s->pool[e->text + n];
+        int whole = after == ' ' || after == '\0';
+        int exact = whole && e->text == e->start && e->length == n;
+        int preferred = l.kind == SM_LABEL_PREFERRED;
+        int tier = exact ? 0 : whole ? (preferred ? 1 : 2) : (preferred ? 3 : 4);
+        double rank = tier * 10000.0 + (e->text != e->start) * 1000.0 +
+                      (l.lang != lang_pref) * 500.0 + e->length;
         c[i] = (cand){l.concept, e->label, rank};
     }
     qsort(c, take, sizeof *c, cmp_cand);

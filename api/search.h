@@ -5,9 +5,10 @@
  * competences), in both languages, is folded (lower case, no accents) and
  * indexed at each word start, sorted; a query is folded the same way and
  * found by binary search as a prefix of a label or of one of its words. The
- * best concepts come first: a label starting with the query before one
- * containing it, a preferred label before a synonym, the query's language
- * first, then shorter labels. Read-only once built; shared by threads.
+ * best concepts come first: a label equal to the query, then labels where the
+ * query is whole words (a preferred label before a synonym), then labels where
+ * it only begins a word; within each, at the label's start first, the query's
+ * language first, then shorter labels. Read-only once built; shared by threads.
  */
 #ifndef SM_SEARCH_H
 #define SM_SEARCH_H

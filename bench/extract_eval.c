@@ -2,15 +2,22 @@
  * extract_eval.c: extraction quality on the gold set (tests/fixtures/gold),
  * ours against a plain literal-label baseline.
  *
- * Usage: extract_eval ESCO_DIR [GOLD_TSV]
+ * Usage: extract_eval ESCO_DIR [GOLD_TSV [VALIDATION_DIR]]
  * Prints, per split (dev, test = held out, all) and language, precision@1
  * (the first result is one of the gold skills) and recall@5 (share of gold
- * skills among the first five), as a Markdown table.
+ * skills among the first five), as a Markdown table. Then, for the default
+ * min_confidence of the API (the threshold below which results are dropped),
+ * the share of results that are noise (not gold) and the gold found, at each
+ * threshold, extracting in the sentence's language with the other as a
+ * fallback (as the API does): on the tuning sentences (our dev split and the
+ * shared validation split, skill-extraction-validation/, when present) and
+ * on our held-out test split, which only reports.
  *
  * The baseline is what a simple implementation does: every ESCO label
  * (preferred and alternative, both languages) searched as a case- and
  * accent-insensitive substring at word boundaries; longer labels first.
  */
+#include "taxonomy/csv.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/loader.h"
 
@@ -18,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_GOLD 8
-#define MAX_LINES 512
+#define MAX_GOLD 16
+#define MAX_LINES 1024
 
 typedef struct sentence {
     char split[8], lang[4];
@@ -91,10 +98,103 @@ static void score(scores *sc, const sentence *s, const char **ranked, int n)
     sc->n++;
 }
 
+/*
+ * Reads the shared validation split (CSV: sentence, span, sub_span, label = an ESCO preferred
+ * label in English) into ss from count on, as English "val" sentences; returns the new count.
+ */
+static int read_validation(const char *dir, const sm_taxonomy *tx, sentence *ss, int count)
+{
+    static const char *const files[] = {"tech_validation_annotations.csv",
+                                        "house_validation_annotations.csv"};
+    for (int fi = 0; fi < 2; fi++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, files[fi]);
+        sm_csv *csv;
+        sm_error err;
+        if (sm_csv_open_file(&csv, path, &err) != SM_OK)
+            continue;
+        static const char *const names[] = {"sentence", "label", NULL};
+        int idx[2];
+        if (sm_csv_require(csv, names, idx, &err) != SM_OK) {
+            sm_csv_free(csv);
+            continue;
+        }
+        while (sm_csv_next(csv, &err) == 1 && count < MAX_LINES) {
+            sm_str text = sm_csv_field(csv, idx[0]), label = sm_csv_field(csv, idx[1]);
+            sentence *s = count && ss[count - 1].split[0] == 'v' &&
+                                  strlen(ss[count - 1].text) == text.len &&
+                                  !memcmp(ss[count - 1].text, text.ptr, text.len)
+                              ? &ss[count - 1]
+                              : NULL;
+            if (!s) {
+                s = &ss[count++];
+                snprintf(s->split, sizeof s->split, "val");
+                snprintf(s->lang, sizeof s->lang, "en");
+                s->text = strndup(text.ptr, text.len);
+            }
+            /* The preferred English label's concept: ESCO 1.1.0 labels, a few changed since. */
+            char l[512];
+            snprintf(l, sizeof l, "%.*s", (int)label.len, label.ptr);
+            for (size_t i = 0; i < sm_taxonomy_label_total(tx) && s->gold_count < MAX_GOLD; i++) {
+                sm_label lb = sm_taxonomy_label_at(tx, i);
+                if (lb.lang == SM_LANG_EN && lb.kind == SM_LABEL_PREFERRED &&
+                    strcmp(lb.text, l) == 0) {
+                    s->gold[s->gold_count++] = strdup(sm_taxonomy_uri(tx, lb.concept));
+                    break;
+                }
+            }
+        }
+        sm_csv_free(csv);
+    }
+    return count;
+}
+
+/* Noise and found gold at each threshold, per group of sentences: our dev split and the
+ * shared validation split (for tuning), our test split (held out, reported only). */
+static void thresholds(sm_extraction *x, const sm_taxonomy *tx, const sentence *ss, int count)
+{
+    static const double ts[] = {0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8};
+    enum { NT = sizeof ts / sizeof *ts, NG = 3 };
+    static const char *const groups[NG] = {"dev (tuning)", "validation (tuning)",
+                                           "test (held out)"};
+    double kept[NG][NT] = {{0}}, hits[NG][NT] = {{0}}, gold[NG] = {0};
+    int sentences[NG] = {0};
+    for (int i = 0; i < count; i++) {
+        const sentence *s = &ss[i];
+        if (!s->gold_count)
+            continue;
+        int g = !strcmp(s->split, "dev") ? 0 : !strcmp(s->split, "val") ? 1 : 2;
+        sentences[g]++;
+        gold[g] += s->gold_count;
+        int n = sm_extract_in(x, s->text, strlen(s->text),
+                              strcmp(s->lang, "fr") == 0 ? SM_LANG_FR : SM_LANG_EN, 1, 10);
+        for (int k = 0; k < n; k++) {
+            const sm_extracted *e = sm_extraction_get(x, (size_t)k);
+            int good = is_gold(s, sm_taxonomy_uri(tx, e->concept));
+            for (int t = 0; t < NT; t++)
+                if (e->confidence >= ts[t]) {
+                    kept[g][t]++;
+                    hits[g][t] += good;
+                }
+        }
+    }
+    for (int g = 0; g < NG; g++) {
+        if (!sentences[g])
+            continue;
+        printf("\n%s: %d sentences, %.0f gold skills\n\n| min_confidence | results | noise | "
+               "gold found |\n|---:|---:|---:|---:|\n",
+               groups[g], sentences[g], gold[g]);
+        for (int t = 0; t < NT; t++)
+            printf("| %.2f | %.0f | %.0f%% | %.0f%% |\n", ts[t], kept[g][t],
+                   kept[g][t] ? 100 * (1 - hits[g][t] / kept[g][t]) : 0,
+                   gold[g] ? 100 * hits[g][t] / gold[g] : 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: extract_eval ESCO_DIR [GOLD_TSV]\n");
+        fprintf(stderr, "usage: extract_eval ESCO_DIR [GOLD_TSV [VALIDATION_DIR]]\n");
         return 2;
     }
     const char *gold_path = argc > 2 ? argv[2] : "tests/fixtures/gold/extraction.tsv";
@@ -206,5 +306,8 @@ int main(int argc, char **argv)
             printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.2f |\n", splits[a], langs[b], o->n,
                    o->p1 / o->n, o->r5 / o->n, l->p1 / l->n, l->r5 / l->n);
         }
+    const char *val = argc > 3 ? argv[3] : NULL;
+    int all = val ? read_validation(val, tx, ss, count) : count;
+    thresholds(x, tx, ss, all);
     return 0;
 }

@@ -612,6 +612,7 @@ typedef struct result {
     uint32_t concept;
     float confidence, best;
     uint8_t lang, literal;
+    uint8_t other_lang; /* found only through a label of a language other than the one asked */
     uint32_t matched_start, matched_end; /* literal: byte range of the best match */
     uint32_t text_off, text_len;         /* fallback: joined tokens in x->text */
     uint32_t first_span, span_count;
@@ -790,10 +791,40 @@ static float kind_factor(uint8_t kind)
     }
 }
 
-static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask)
+/*
+ * Whether text token i is weak: one or two characters, or digits only. A pronoun or verb
+ * form ("j'ai"), a number ("3 ans"), a letter ("B") names no skill by itself: a weak token
+ * counts only inside a longer label ("permis B", "CACES 3"), or alone when it is written as
+ * an acronym of two or more capitals and the label is exactly it ("UX", "IA").
+ */
+static int weak_token(const sm_extraction *x, size_t i)
+{
+    const tok *t = &x->toks[i];
+    size_t len = t->end - t->start, digits = 0;
+    for (size_t k = 0; k < len; k++)
+        digits += x->input[t->start + k] >= '0' && x->input[t->start + k] <= '9';
+    return digits == len || len <= 2;
+}
+
+static int acronym(const sm_extraction *x, size_t i)
+{
+    const tok *t = &x->toks[i];
+    size_t len = t->end - t->start;
+    for (size_t k = 0; k < len; k++)
+        if (x->input[t->start + k] < 'A' || x->input[t->start + k] > 'Z')
+            return 0;
+    return len >= 2;
+}
+
+/*
+ * The longest-match scan over labels of lang_mask. A second pass (other set) scans the tokens
+ * the first left, with the other languages' labels: what it adds is marked other_lang, a
+ * little less confident.
+ */
+static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask, int other)
 {
     const sm_extractor *ex = x->ex;
-    size_t cand_count = 0;
+    size_t cand_count = 0, before = x->result_count;
     for (size_t i = 0; i < n; i++) {
         if (x->ids[i] == UNKNOWN_TOKEN)
             continue;
@@ -811,6 +842,12 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask)
         }
         if (best_phrase == UINT32_MAX)
             continue;
+        /* A label made only of weak tokens: an acronym alone at most. */
+        int strong = 0;
+        for (size_t k = i; k < best_end && !strong; k++)
+            strong = !weak_token(x, k);
+        if (!strong && !(best_end == i + 1 && acronym(x, i)))
+            continue;
         if (sm_grow((void **)&x->cands, &x->cand_cap, cand_count + 1, sizeof(candidate)) != SM_OK)
             return SM_ENOMEM;
         candidate *c = &x->cands[cand_count++];
@@ -820,7 +857,7 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask)
     }
     if (cand_count)
         qsort(x->cands, cand_count, sizeof(candidate), cmp_candidate);
-    if (n)
+    if (n && !other)
         memset(x->taken, 0, n);
     for (size_t k = 0; k < cand_count; k++) {
         candidate *c = &x->cands[k];
@@ -851,11 +888,13 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask)
             if (!((lang_mask >> en->lang) & 1))
                 continue;
             float conf = kind_factor(en->kind) * generic * ambiguous *
-                         (en->exact == text_exact ? 1.0f : 0.93f);
+                         (en->exact == text_exact ? 1.0f : 0.93f) * (other ? 0.85f : 1.0f);
             uint32_t index;
             result *r = slot_for(x, en->concept, &index);
             if (!r)
                 return SM_ENOMEM;
+            if (index >= before)
+                r->other_lang = (uint8_t)other;
             if (conf > r->best) {
                 r->best = conf;
                 r->lang = en->lang;
@@ -963,7 +1002,7 @@ static int fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wante
     double query_desc = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t t = x->ids[i];
-        if (t == UNKNOWN_TOKEN)
+        if (t == UNKNOWN_TOKEN || weak_token(x, i)) /* a number or a letter is no evidence */
             continue;
         float w = x->taken[i] ? 0.5f : 1.0f;
         if (x->token_stamp[t] != x->epoch) {
@@ -1113,7 +1152,24 @@ static int cmp_span_rec(const void *pa, const void *pb)
     return a->span.end < b->span.end ? -1 : a->span.end > b->span.end;
 }
 
+static int extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mask,
+                   unsigned other_mask, size_t limit);
+
 int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mask, size_t limit)
+{
+    lang_mask &= SM_LANG_MASK_ALL;
+    return extract(x, text, len, lang_mask ? lang_mask : SM_LANG_MASK_ALL, 0, limit);
+}
+
+int sm_extract_in(sm_extraction *x, const char *text, size_t len, sm_lang lang, int other_langs,
+                  size_t limit)
+{
+    unsigned mask = 1u << lang;
+    return extract(x, text, len, mask, other_langs ? SM_LANG_MASK_ALL & ~mask : 0, limit);
+}
+
+static int extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mask,
+                   unsigned other_mask, size_t limit)
 {
     const sm_extractor *ex = x->ex;
     x->result_count = x->span_rec_count = x->text_len = x->out_count = 0;
@@ -1123,9 +1179,6 @@ int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mas
         limit = 1;
     if (limit > SM_EXTRACT_MAX_LIMIT)
         limit = SM_EXTRACT_MAX_LIMIT;
-    lang_mask &= SM_LANG_MASK_ALL;
-    if (!lang_mask)
-        lang_mask = SM_LANG_MASK_ALL;
     if (len > UINT32_MAX)
         return SM_ETOOBIG;
     if (!sm_utf8_valid(text, len, &x->error_offset))
@@ -1160,7 +1213,9 @@ int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mas
     for (size_t i = 0; i < n; i++)
         x->ids[i] = x->toks[i].id;
 
-    int rc = literal_matches(x, n, lang_mask);
+    int rc = literal_matches(x, n, lang_mask, 0);
+    if (rc == SM_OK && other_mask)
+        rc = literal_matches(x, n, other_mask, 1);
     if (rc != SM_OK)
         return rc;
     size_t literal = x->result_count;
@@ -1213,6 +1268,7 @@ int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mas
         o->confidence = r->confidence;
         o->lang = r->lang;
         o->literal = r->literal;
+        o->other_lang = r->other_lang;
         const char *base = r->literal ? text : x->text;
         o->matched = base + r->matched_start;
         o->matched_len = r->matched_end - r->matched_start;

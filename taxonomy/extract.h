@@ -15,7 +15,9 @@
  * and English stop words (d', l', de, of, the...) are skipped on both sides.
  *
  * Results: literal matches first found by a longest-match scan (the longest
- * label wins where matches overlap), confidence from the label kind, whether
+ * label wins where matches overlap; a weak token, of one or two characters or
+ * digits only, names nothing by itself: only inside a longer label, or as an
+ * acronym of capitals that is the label), confidence from the label kind, whether
  * the surface matched exactly or through stemming, how generic a one-word
  * label is and how ambiguous the label is. When fewer than `limit` concepts
  * appear literally, the rest are filled with candidates ranked by weighted
@@ -36,6 +38,17 @@ enum { SM_LANG_MASK_EN = 1 << SM_LANG_EN, SM_LANG_MASK_FR = 1 << SM_LANG_FR, SM_
 
 /* The most results one call returns. */
 #define SM_EXTRACT_MAX_LIMIT 1000
+/*
+ * The confidence below which the API drops results by default (min_confidence), and profiles
+ * and offers built from text keep none: where noise stops falling on the tuning sentences
+ * (bench/extract_eval: our dev split and the shared validation split; RESULTS.md).
+ */
+#define SM_EXTRACT_MIN_CONFIDENCE 0.45
+/* A confidence as answers show it (3 decimals), which min_confidence is compared with. */
+static inline double sm_extract_shown(float confidence)
+{
+    return (double)(long long)((double)confidence * 1000 + 0.5) / 1000;
+}
 
 typedef struct sm_span {
     uint32_t start, end; /* half-open UTF-8 byte range in the input */
@@ -46,6 +59,7 @@ typedef struct sm_extracted {
     float confidence;    /* in [0, 1] */
     uint8_t lang;        /* language of the label that matched */
     uint8_t literal;     /* 1: a label appeared in the text; 0: lexical evidence only */
+    uint8_t other_lang;  /* 1: found only through a label of a language other than the one asked */
     const char *matched; /* the text found (not NUL-terminated), see matched_len */
     size_t matched_len;
     const sm_span *spans;
@@ -75,6 +89,14 @@ void sm_extraction_free(sm_extraction *x);
  * the next call on x.
  */
 int sm_extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mask, size_t limit);
+/*
+ * As sm_extract, in one language: the labels of lang first (literal matches, then lexical
+ * evidence); with other_langs, the other languages' labels are then looked for, literally,
+ * in what lang's left, and what they add is marked other_lang (an English tool name in a
+ * French CV), a little less confident. The text's language is never guessed.
+ */
+int sm_extract_in(sm_extraction *x, const char *text, size_t len, sm_lang lang, int other_langs,
+                  size_t limit);
 size_t sm_extraction_count(const sm_extraction *x);
 const sm_extracted *sm_extraction_get(const sm_extraction *x, size_t index);
 size_t sm_extraction_error_offset(const sm_extraction *x);

@@ -295,7 +295,65 @@ static void extraction_survives_allocation_failures(void)
     sm_taxonomy_free(tx);
 }
 
-SM_TEST_MAIN("test_extract", T(french_literal_with_accents_and_apostrophes),
+/* A pronoun, a number, a letter names no skill by itself, in any language or mode; inside a
+ * longer label or as an acronym it still counts. */
+static void weak_tokens_name_nothing_alone(void)
+{
+    setup("tests/fixtures/esco");
+    static const char *const texts[] = {"J'ai", "j'ai 3 ans d'expérience", "3", "B", "permis B",
+                                        "AI", "ai", "I", "2 ou 3 jours"};
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        for (int mode = 0; mode < 3; mode++) {
+            int n = mode == 0 ? sm_extract(x, texts[t], strlen(texts[t]), SM_LANG_MASK_ALL, 20)
+                              : sm_extract_in(x, texts[t], strlen(texts[t]),
+                                              mode == 1 ? SM_LANG_FR : SM_LANG_EN, 1, 20);
+            for (int i = 0; i < n; i++) {
+                const sm_extracted *e = sm_extraction_get(x, (size_t)i);
+                /* what matched is more than a weak token, or an acronym in capitals */
+                int weak = e->matched_len <= 2 || strspn(e->matched, "0123456789") == e->matched_len;
+                int upper = e->matched_len >= 2 && strspn(e->matched, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+                                                       e->matched_len;
+                if (weak && !upper)
+                    fprintf(stderr, "    \"%s\" gave \"%.*s\" (%s)\n", texts[t],
+                            (int)e->matched_len, e->matched, sm_taxonomy_uri(tx, e->concept));
+                CHECK(!weak || upper);
+            }
+        }
+    }
+    /* "J'ai tenu une caisse": the till, not artificial intelligence. */
+    int n = sm_extract_in(x, "J'ai tenu une caisse", 21, SM_LANG_FR, 1, 10);
+    CHECK(n >= 1);
+    CHECK(rank_of("generative-ai") < 0);
+    teardown();
+}
+
+/* The text is read in the language asked; the other's labels come after, marked, and are
+ * shown with the asked language's label by callers. */
+static void the_language_asked_first(void)
+{
+    setup("tests/fixtures/esco");
+    const char *text = "I use a smartphone every day";
+    int n = sm_extract_in(x, text, strlen(text), SM_LANG_FR, 1, 10);
+    const sm_extracted *e = result_for("smartphone-use");
+    CHECK(n >= 1 && e != NULL);
+    if (e) {
+        CHECK_INT(e->other_lang, 1);
+        CHECK_INT(e->lang, SM_LANG_EN);
+        CHECK(e->confidence < 0.95f); /* less sure than a label of the language asked */
+    }
+    /* Without the fallback, a French reading of an English text finds no literal label. */
+    sm_extract_in(x, text, strlen(text), SM_LANG_FR, 0, 10);
+    e = result_for("smartphone-use");
+    CHECK(!e || !e->literal);
+    /* In English it is the language asked. */
+    sm_extract_in(x, text, strlen(text), SM_LANG_EN, 1, 10);
+    e = result_for("smartphone-use");
+    CHECK(e && !e->other_lang && e->lang == SM_LANG_EN);
+    teardown();
+}
+
+SM_TEST_MAIN("test_extract", T(weak_tokens_name_nothing_alone), T(the_language_asked_first),
+             T(french_literal_with_accents_and_apostrophes),
              T(plurals_and_inflections), T(hyphens_and_slashes), T(longest_match_wins),
              T(generic_single_words_are_down_weighted), T(fallback_fills_the_list),
              T(language_filter), T(empty_huge_and_invalid_input), T(limits_are_clamped),
