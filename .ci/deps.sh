@@ -8,7 +8,8 @@ what=${1:-test}
 pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-dev libxxhash-dev libpq-dev libssl-dev"
 case "$what" in
   build) ;;
-  run|test) pkgs="$pkgs postgresql curl ca-certificates" ;;
+  run) pkgs="$pkgs postgresql curl ca-certificates" ;;
+  test) pkgs="$pkgs postgresql curl ca-certificates" ;;
   bench) pkgs="$pkgs postgresql curl ca-certificates bc python3 python3-xapian wrk" ;;
   *) echo "deps.sh: unknown target '$what' (build|test|run|bench)" >&2; exit 2 ;;
 esac
@@ -18,7 +19,24 @@ for p in $pkgs; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
+# The contract check of make test runs on Node.js (tests/contract): Debian's nodejs and npm
+# when no node is installed (a machine may have its own, newer one).
+if [ "$what" = test ] && ! command -v node >/dev/null 2>&1; then
+  missing="$missing nodejs npm"
+fi
+contract() {
+  if [ "$what" = test ]; then
+    dir=$(dirname "$0")/../tests/contract
+    if [ ! -f "$dir/node_modules/.installed" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.installed" ]; then
+      echo "skillmatch: installing the contract check's npm packages (tests/contract)"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
+    fi
+  fi
+}
+if [ -z "$missing" ]; then
+  contract
+  exit 0
+fi
 cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
 echo "skillmatch: missing Debian packages:$missing"
 if [ "$(id -u)" = 0 ]; then
@@ -31,3 +49,4 @@ else
   echo "  $cmd" >&2
   exit 1
 fi
+contract

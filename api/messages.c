@@ -160,6 +160,8 @@ static const pair catalog[] = {
      "profile_id demande une clé d'API (ou envoyez le profil dans la requête)"},
     {"required", "obligatoire"},
     {"required (a JobPosting's title)", "obligatoire (le titre d'un JobPosting)"},
+    {"required (or a description to find them in)",
+     "obligatoire (ou une description où les trouver)"},
     {"required (or profile_id)", "obligatoire (ou profile_id)"},
     {"required when there is no description to extract from",
      "obligatoire quand il n'y a pas de description d'où les extraire"},

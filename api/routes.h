@@ -41,10 +41,13 @@ typedef struct sm_inline_profile {
     sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
     size_t count;
     sm_profile p;
+    sm_lang request_lang; /* of a description, when the profile says no lang */
 } sm_inline_profile;
-/* Reads {"skills":[…],"location":…,"radius_km":…,"constraints":…} (the field "profile")
- * into ip, recording field errors. */
-void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_field_errors *fe);
+/* Reads {"skills":[…] or "description":…,"location":…,"radius_km":…,"constraints":…} (the
+ * field "profile") into ip, recording field errors; a description without skills gives the
+ * skills found in it, read in lang_asked unless the profile says its lang. */
+void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_lang lang_asked,
+                            sm_field_errors *fe);
 /* Loads the stored profile id, if rq's key may use it, into ip; 0, or -1 with resp filled
  * (401 without a key, 403 for a training provider, 404 for another's or none). */
 int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const char *id,

@@ -16,28 +16,53 @@
 
 typedef sm_inline_profile inline_profile;
 
-void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_field_errors *fe)
+void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_lang lang_asked,
+                            sm_field_errors *fe)
 {
     char path[64], p2[96];
     memset(ip, 0, sizeof *ip);
+    ip->request_lang = lang_asked;
     ip->p.id = "";
     if (!json_is_object(obj)) {
         sm_field_error(fe, "profile", "must be an object {\"skills\":[…],…}");
         return;
     }
     static const char *const keys[] = {"skills", "location", "radius_km", "constraints", "lang",
-                                       "description", "consent", NULL};
+                                       "description", NULL};
     sm_check_keys(obj, "profile", keys, fe);
     json_t *skills = json_object_get(obj, "skills"), *item;
-    if (!json_is_array(skills)) {
-        sm_field_error(fe, "profile.skills", skills ? "must be an array" : "required");
-        return;
+    const char *description = sm_get_string(obj, "profile", "description", 20000, 0, fe);
+    const char *lang = sm_get_string(obj, "profile", "lang", 2, 0, fe);
+    if (lang && strcmp(lang, "fr") && strcmp(lang, "en")) {
+        sm_field_error(fe, "profile.lang", "must be \"fr\" or \"en\"");
+        lang = NULL;
     }
-    if (json_array_size(skills) > SM_MAX_PROFILE_SKILLS) {
-        sm_field_error(fe, "profile.skills", "at most %d skills", SM_MAX_PROFILE_SKILLS);
+    if ((!skills || json_is_null(skills) || (json_is_array(skills) && !json_array_size(skills))) &&
+        description) {
+        /* The person's own words, as for a stored profile: the skills found in them. */
+        json_t *found = sm_extract_skills(g, description,
+                                          !lang                  ? ip->request_lang
+                                          : !strcmp(lang, "en") ? SM_LANG_EN
+                                                                 : SM_LANG_FR,
+                                          0, 30);
+        size_t i;
+        json_array_foreach(found, i, item) {
+            uint32_t id = sm_gen_concept(g, json_string_value(json_object_get(item, "uri")));
+            if (id != SM_NO_CONCEPT && ip->count < SM_MAX_PROFILE_SKILLS)
+                ip->claims[ip->count++] = (sm_skill_claim){id, 0, SM_EVIDENCE_DECLARED};
+        }
+        json_decref(found);
+        skills = NULL;
+    } else if (!json_is_array(skills)) {
+        sm_field_error(fe, "profile.skills",
+                       skills ? "must be an array" : "required (or a description to find them in)");
         return;
     }
     size_t i;
+    if (skills && json_array_size(skills) > SM_MAX_PROFILE_SKILLS) {
+        sm_field_error(fe, "profile.skills", "at most %d skills", SM_MAX_PROFILE_SKILLS);
+        return;
+    }
     json_array_foreach(skills, i, item) {
         sm_path_index(path, sizeof path, "profile.skills", i);
         if (!json_is_object(item)) {
@@ -414,7 +439,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         return SM_ENOMEM;
     }
     if (inl && !pid)
-        sm_read_inline_profile(g, inl, ip, &fe);
+        sm_read_inline_profile(g, inl, ip, resp->lang, &fe);
     if (fe.count) {
         json_decref(body);
         free(ip);

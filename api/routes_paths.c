@@ -72,7 +72,7 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
     else if (!inl && !pid)
         sm_field_error(&fe, "profile", "required (or profile_id)");
     else if (inl)
-        sm_read_inline_profile(g, inl, &q->profile, &fe);
+        sm_read_inline_profile(g, inl, &q->profile, resp->lang, &fe);
     json_t *target = json_object_get(body, "target");
     static const char *const tkeys[] = {"offer_id", "occupation", "top_offers", NULL};
     const char *offer_id = NULL;

@@ -35,9 +35,50 @@ run_suite_args() {
     failed=$((failed + 1))
   fi
 }
+# The end-to-end suites record their exchanges for the contract check below.
+export SM_CONTRACT_LOG=$PWD/$plain/contract.jsonl
+rm -f "$SM_CONTRACT_LOG"
 for t in "$plain"/tests/test_*; do
   [ -x "$t" ] && run_suite "$t" "$(basename "$t")"
 done
+unset SM_CONTRACT_LOG
+
+# The contract: api/openapi.json lints clean (Redocly, recommended rules), and every exchange
+# recorded above agrees with it (Prism's validator: tests/contract/validate-log.js).
+contract() {
+  local dir=tests/contract p=0 f=0 s=0 out
+  echo "== contract (api/openapi.json)"
+  if ! command -v node >/dev/null 2>&1 || [ ! -x "$dir/node_modules/.bin/redocly" ]; then
+    echo "  skip    openapi_lints_clean, exchanges_agree_with_openapi: Node.js or the tools of"
+    echo "          tests/contract are missing (make deps-test installs them)"
+    s=2
+  else
+    if out=$("$dir/node_modules/.bin/redocly" lint api/openapi.json --extends=recommended \
+               --format=stylish 2>&1); then
+      echo "  ok      openapi_lints_clean"
+      p=$((p + 1))
+    else
+      printf '%s\n' "$out" | tail -n 30
+      echo "  FAIL    openapi_lints_clean"
+      f=$((f + 1))
+    fi
+    if [ ! -s "$plain/contract.jsonl" ]; then
+      echo "  FAIL    exchanges_agree_with_openapi: no exchange was recorded"
+      f=$((f + 1))
+    elif out=$(node "$dir/validate-log.js" api/openapi.json "$plain/contract.jsonl" 2>&1); then
+      printf '%s\n' "$out" | tail -n 1 | sed 's/^/    /'
+      echo "  ok      exchanges_agree_with_openapi"
+      p=$((p + 1))
+    else
+      printf '%s\n' "$out" | grep -v '"expected":true' | head -n 40
+      echo "  FAIL    exchanges_agree_with_openapi"
+      f=$((f + 1))
+    fi
+  fi
+  echo "contract: $p passed, $f failed, $s skipped"
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+}
+contract
 if [ -n "$san" ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -79,12 +79,18 @@ static inline json_t *header_list(const char *block, int skip_first)
  * checks it against api/openapi.json. A request the server refused (4xx) may break the
  * document's request rules on purpose; any other may not.
  */
+/* Logs one exchange in this many (a suite sending thousands of the same requests samples them). */
+static unsigned http_log_every;
+
 static inline void contract_log(const char *method, const char *path, const char *head,
                                 const char *body, size_t body_len, const reply *r)
 {
+    static unsigned seen;
     const char *file = getenv("SM_CONTRACT_LOG");
     if (!file || !*file || !r->status || !strncmp(path, "/v1/test/", 9))
         return; /* test hooks are not part of the API */
+    if (http_log_every > 1 && seen++ % http_log_every)
+        return;
     const char *crlf = strstr(head, "\r\n");
     json_t *x = json_pack("{s:s, s:s, s:o, s:o, s:i, s:o, s:s, s:b}", "method", method, "path",
                           path, "request_headers", header_list(crlf ? crlf + 2 : "", 0),
@@ -129,9 +135,11 @@ static inline int http_request(int port, const char *method, const char *path, c
                      "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s%s",
                      method, path, key ? "Authorization: Bearer " : "", key ? key : "",
                      key ? "\r\n" : "", extra_headers ? extra_headers : "");
+    /* JSON unless the caller says what it sends. */
+    if (body && !(extra_headers && strcasestr(extra_headers, "Content-Type:")))
+        n += snprintf(head + n, sizeof head - (size_t)n, "Content-Type: application/json\r\n");
     if (body)
-        n += snprintf(head + n, sizeof head - (size_t)n,
-                      "Content-Type: application/json\r\nContent-Length: %zu\r\n", body_len);
+        n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", body_len);
     n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
     ssize_t w = write(fd, head, (size_t)n);
     size_t sent = 0;
