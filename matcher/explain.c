@@ -127,6 +127,14 @@ size_t sm__explain_list(const sm_taxonomy *tx, const uint32_t *skills, size_t co
     out o = {buf, len, size};
     int fr = lang == SM_LANG_FR;
     size_t shown = count < named ? count : named;
+    /* Names that would not fit whole (with room for "et 99 autres.") are counted instead. */
+    size_t room = 0, fits = 0;
+    for (; fits < shown; fits++) {
+        room += strlen(label(tx, skills[fits], lang)) + 8;
+        if (len + room + 24 >= size)
+            break;
+    }
+    shown = fits;
     for (size_t i = 0; i < shown; i++) {
         if (i)
             put(&o, "%s", i + 1 == shown && shown == count ? (fr ? " et " : " and ") : ", ");

@@ -385,7 +385,7 @@ static void money_text(char *buf, size_t size, const sm_path_constraints *c, dou
 static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path_constraints *c,
                     size_t number, const kept *k, const sm_plan_step *st)
 {
-    char skills[700], money[240], where[64];
+    char skills[2048], money[240], where[64];
     int fr = c->lang == SM_LANG_FR;
     money_text(money, sizeof money, c, k->price, st->funded_by, st->fundable_by, fr);
     if (k->remote)
@@ -436,7 +436,7 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                          const uint32_t *gap, size_t gap_count)
 {
     int fr = c->lang == SM_LANG_FR;
-    char skills[700];
+    char skills[2048];
     size_t len = 0;
     switch (plan->no_path) {
     case SM_PLAN_NO_GAP:
@@ -622,7 +622,7 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
         st->start = start ? start : ready;
         st->finish = st->start + (int32_t)ceil(k->hours / SM_PLAN_HOURS_PER_WEEK * 7.0);
         ready = st->finish;
-        char sentence[1024];
+        char sentence[4096];
         explain(sentence, sizeof sentence, tx, pl->c, i + 1, k, st);
         if (!(st->explanation = dup_text(sentence)))
             return SM_ENOMEM;
@@ -807,7 +807,7 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
         size_t n = 0;
         for (int i = 0; i < gaps && n < SM_MAX_TARGET; i++)
             skills[n++] = sm_match_gap_get(r, (size_t)i)->skill;
-        char sentence[1536];
+        char sentence[4096];
         no_path_text(sentence, sizeof sentence, tx, c, plan, skills, n);
         if (!(plan->no_path_explanation = dup_text(sentence))) {
             rc = SM_ENOMEM;
@@ -1012,7 +1012,7 @@ int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const ch
         }
         for (size_t j = 0; j < k; j++)
             c->covers[c->cover_count++] = missing[j].skill;
-        char skills[700], sentence[1024];
+        char skills[2048], sentence[4096];
         sm__explain_list(tx, c->covers, c->cover_count, SIZE_MAX, lang, skills, 0, sizeof skills);
         const char *title = f.title ? f.title : f.id;
         if (lang == SM_LANG_FR)

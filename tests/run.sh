@@ -83,7 +83,7 @@ if [ -n "$san" ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   for t in "$san"/tests/test_*; do
-    case "$(basename "$t")" in test_cli|test_api|test_full_data|test_concurrency) continue ;; esac
+    case "$(basename "$t")" in test_cli|test_api|test_truth|test_full_data|test_concurrency) continue ;; esac
     [ -x "$t" ] && run_suite "$t" "$(basename "$t") [address,undefined]"
   done
   # The committed fuzz corpora, replayed under the sanitizers.
