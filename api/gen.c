@@ -9,6 +9,7 @@
 #include "api/search.h"
 #include "api/service.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,11 +32,64 @@ const char *const sm_evidence_names[] = {"declared", "validated", "assessed", "c
 const char *const sm_funding_names[] = {"CPF", "OPCO", "France Travail", "region", "employer",
                                         "PIC", "AGEFIPH", "self", NULL};
 
+/* name folded for comparison into out: ASCII letters and digits in lower case, the accented
+ * letters of French as their base letter, everything else left out. */
+static void fold_name(const char *name, char *out, size_t cap)
+{
+    static const char from[] = "àâäáçéèêëîïíôöóùûüúÿñ", to[] = "aaaaceeeeiiiooouuuuyn";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && n + 1 < cap; p++) {
+        if (*p < 0x80) {
+            if (isalnum(*p))
+                out[n++] = (char)tolower(*p);
+            continue;
+        }
+        if ((*p == 0xc3 || *p == 0xc5) && p[1]) { /* a two-byte letter of Latin-1 */
+            unsigned char lower = *p == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e ? p[1] + 0x20 : p[1];
+            for (size_t k = 0; k + 1 < sizeof from; k += 2)
+                if ((unsigned char)from[k] == 0xc3 && (unsigned char)from[k + 1] == lower) {
+                    out[n++] = to[k / 2];
+                    break;
+                }
+            p++;
+        }
+    }
+    out[n] = '\0';
+}
+
 uint32_t sm_funding_bit(const char *name)
 {
-    for (int i = 0; name && sm_funding_names[i]; i++)
-        if (strcmp(sm_funding_names[i], name) == 0)
-            return 1u << i;
+    /* Each scheme's bit, then the names it goes by, folded. */
+    static const struct {
+        int bit;
+        const char *folded;
+    } names[] = {
+        {0, "cpf"},
+        {0, "comptepersonneldeformation"},
+        {0, "moncompteformation"},
+        {1, "opco"},
+        {2, "francetravail"},
+        {2, "poleemploi"},
+        {3, "region"},
+        {3, "laregion"},
+        {3, "conseilregional"},
+        {4, "employer"},
+        {4, "employeur"},
+        {5, "pic"},
+        {5, "plandinvestissementdanslescompetences"},
+        {6, "agefiph"},
+        {7, "self"},
+        {7, "autofinancement"},
+        {7, "selffunded"},
+        {7, "financementpersonnel"},
+    };
+    char folded[128];
+    if (!name)
+        return 0;
+    fold_name(name, folded, sizeof folded);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(names[i].folded, folded))
+            return 1u << names[i].bit;
     return 0;
 }
 

@@ -20,12 +20,25 @@ static const pair catalog[] = {
     {"Idempotency-Key must be 1 to 200 characters",
      "Idempotency-Key doit compter de 1 à 200 caractères"},
     {"a %s key cannot do this", "une clé %s ne permet pas cette opération"},
+    {"a DefinedTerm needs an ESCO termCode or a name",
+     "un DefinedTerm demande un termCode ESCO ou un nom"},
+    {"a NUL character", "un caractère NUL"},
+    {"a key appears twice in one object", "une clé apparaît deux fois dans un même objet"},
     {"a label alone is not a place: give lat and lon (the label is only shown)",
      "un libellé seul n'est pas un lieu : donnez lat et lon (le libellé est seulement "
      "affiché)"},
+    {"a number is too large", "un nombre est trop grand"},
     {"a training_provider key cannot use stored profiles",
      "une clé training_provider ne peut pas utiliser de profil enregistré"},
+    {"already past: no session can start by then",
+     "déjà passée : aucune session ne peut commencer d'ici là"},
+    {"already past: the offer is in no match, candidate search, path or demand count until "
+     "the date is changed",
+     "déjà passée : l'offre n'apparaît dans aucune correspondance, recherche de candidats, "
+     "parcours ni décompte de la demande tant que la date n'est pas changée"},
     {"at most %d skills", "%d compétences au plus"},
+    {"at most 2 decimals", "au plus 2 décimales"},
+    {"at most 2 decimals (cents)", "au plus 2 décimales (centimes)"},
     {"before valid_from", "antérieure à valid_from"},
     {"candidates are ranked for job offers only",
      "les candidats ne se classent que pour des offres d'emploi"},
@@ -41,9 +54,12 @@ static const pair catalog[] = {
     {"give exactly one of offer_id, occupation and top_offers",
      "donnez exactement un champ parmi offer_id, occupation et top_offers"},
     {"give profile or profile_id, not both", "donnez profile ou profile_id, pas les deux"},
+    {"given more than once", "donné plus d'une fois"},
     {"internal error (%s)", "erreur interne (%s)"},
     {"invalid UTF-8", "UTF-8 invalide"},
     {"invalid UTF-8 at byte %zu", "UTF-8 invalide à l'octet %zu"},
+    {"invalid syntax", "syntaxe invalide"},
+    {"it ends too early", "il s'arrête trop tôt"},
     {"keys cannot be checked now: the database is not reachable",
      "les clés ne peuvent pas être vérifiées : la base de données est injoignable"},
     {"lat and lon look swapped: did you mean lat %g, lon %g?",
@@ -120,12 +136,21 @@ static const pair catalog[] = {
     {"needs latitude and longitude: an address alone is not a place",
      "demande latitude et longitude : une adresse seule n'est pas un lieu"},
     {"needs near=lat,lon", "demande near=lat,lon"},
+    {"neither a schema.org employment type (FULL_TIME, PART_TIME, TEMPORARY, CONTRACTOR, "
+     "INTERN, VOLUNTEER, PER_DIEM, OTHER) nor a contract type",
+     "ni un type d'emploi schema.org (FULL_TIME, PART_TIME, TEMPORARY, CONTRACTOR, INTERN, "
+     "VOLUNTEER, PER_DIEM, OTHER) ni un type de contrat"},
+    {"nested too deeply", "imbriqué trop profondément"},
     {"no %s with this id", "aucun objet %s avec cet identifiant"},
     {"no concept with this id: give the percent-encoded concept URI or the UUID that ends it",
      "aucun concept avec cet identifiant : donnez l'URI du concept encodée en pourcentage "
      "ou l'UUID qui la termine"},
     {"no job offer with this id", "aucune offre d'emploi avec cet identifiant"},
     {"no offer with this id", "aucune offre avec cet identifiant"},
+    {"no place, and not remote: people who give a distance never see it as near; add "
+     "{\"lat\":…,\"lon\":…} or \"remote\": true",
+     "pas de lieu, et pas à distance : les personnes qui indiquent une distance ne la "
+     "verront jamais comme proche ; ajoutez {\"lat\":…,\"lon\":…} ou \"remote\": true"},
     {"no place: distances cannot be used, and every on-site offer counts as far; add "
      "{\"lat\":…,\"lon\":…}",
      "pas de lieu : les distances ne peuvent pas servir, et toute offre sur place compte "
@@ -133,6 +158,8 @@ static const pair catalog[] = {
     {"no profile with this id", "aucun profil avec cet identifiant"},
     {"no random bytes available", "aucun octet aléatoire disponible"},
     {"no route for %.200s", "aucune route pour %.200s"},
+    {"no skill found in this text: give a DefinedTerm with an ESCO termCode",
+     "aucune compétence trouvée dans ce texte : donnez un DefinedTerm avec un termCode ESCO"},
     {"no skill recognised in it: list the skills in \"%s\"",
      "aucune compétence reconnue : indiquez les compétences dans \"%s\""},
     {"no skills yet: matches, gaps and paths need at least one; add skills, or a "
@@ -140,10 +167,16 @@ static const pair catalog[] = {
      "pas encore de compétences : résultats, écarts et parcours en demandent au moins une ; "
      "ajoutez des compétences, ou une description où les trouver"},
     {"not a cursor this service gave", "ce n'est pas un curseur donné par ce service"},
+    {"not a parameter of this route", "pas un paramètre de cette route"},
     {"not a place field: a place is {\"lat\":…,\"lon\":…} (\"label\" optional, shown as "
      "given)",
      "pas un champ de lieu : un lieu est {\"lat\":…,\"lon\":…} (\"label\" facultatif, "
      "affiché tel quel)"},
+    {"not a scheme skillmatch knows (CPF, OPCO, France Travail, region, employer, PIC, "
+     "AGEFIPH, self): shown with the training, but training paths cannot count it",
+     "pas un dispositif que skillmatch connaît (CPF, OPCO, France Travail, region, "
+     "employer, PIC, AGEFIPH, self) : affiché avec la formation, mais les parcours de "
+     "formation ne peuvent pas le compter"},
     {"not a skill (%s)", "ce n'est pas une compétence (%s)"},
     {"not a skill URI or id of the taxonomy",
      "ce n'est pas l'URI ou l'identifiant d'une compétence de la taxonomie"},
@@ -170,6 +203,7 @@ static const pair catalog[] = {
     {"required: the beginning of a skill's name", "obligatoire : le début du nom d'une compétence"},
     {"required: {\"offer_id\":…}, {\"occupation\":URI} or {\"top_offers\":N}",
      "obligatoire : {\"offer_id\":…}, {\"occupation\":URI} ou {\"top_offers\":N}"},
+    {"something follows the JSON value", "quelque chose suit la valeur JSON"},
     {"termCode: unknown ESCO concept", "termCode : concept ESCO inconnu"},
     {"the JSON body nests deeper than %d levels", "le corps JSON imbrique plus de %d niveaux"},
     {"the body is empty: a JSON object is expected",
@@ -190,10 +224,16 @@ static const pair catalog[] = {
      "the change",
      "l'offre a changé depuis que cette version a été lue (If-Match) : relisez-la, puis "
      "envoyez la modification"},
+    {"the offer kept changing while this change was merged in: send it again",
+     "l'offre a changé sans cesse pendant que cette modification y était fusionnée : "
+     "envoyez-la de nouveau"},
     {"the profile changed since this version was read (If-Match): read it again, then send "
      "the change",
      "le profil a changé depuis que cette version a été lue (If-Match) : relisez-le, puis "
      "envoyez la modification"},
+    {"the profile kept changing while this change was merged in: send it again",
+     "le profil a changé sans cesse pendant que cette modification y était fusionnée : "
+     "envoyez-la de nouveau"},
     {"the text could not be analysed (%s)", "le texte n'a pas pu être analysé (%s)"},
     {"this API key is unknown or revoked", "cette clé d'API est inconnue ou révoquée"},
     {"this Idempotency-Key was used for a different request",

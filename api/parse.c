@@ -1,6 +1,8 @@
 /* parse.c: bodies and field readers (see parse.h). */
 #include "api/parse.h"
 
+#include "api/messages.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -66,6 +68,23 @@ json_t *sm_parse_patch_body(const sm_request *rq, sm_response *resp)
         return NULL;
     }
     return parse_json_object(rq, resp);
+}
+
+void sm_body_lang(const sm_request *rq, json_t *body, sm_response *resp)
+{
+    const char *lang = json_string_value(json_object_get(body, "lang"));
+    if (lang && (!strcmp(lang, "fr") || !strcmp(lang, "en")))
+        resp->lang = sm_req_lang(rq, lang);
+}
+
+int sm_patch_busy(sm_response *resp, int offer)
+{
+    resp->retry_after = 1;
+    if (offer)
+        return sm_problem(resp, 503,
+                          "the offer kept changing while this change was merged in: send it again");
+    return sm_problem(resp, 503,
+                      "the profile kept changing while this change was merged in: send it again");
 }
 
 json_t *sm_merge_patch(json_t *target, json_t *patch)
@@ -152,8 +171,21 @@ static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
     json_error_t e;
     json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &e);
     if (!j) {
-        sm_problem(resp, 400, "the body is not valid JSON: %s (line %d, column %d)", e.text,
-                   e.line, e.column);
+        /* The parser's own words are English only: what went wrong in ours, in both. */
+        const char *what;
+        switch (json_error_code(&e)) {
+        case json_error_premature_end_of_input: what = "it ends too early"; break;
+        case json_error_end_of_input_expected: what = "something follows the JSON value"; break;
+        case json_error_invalid_utf8: what = "invalid UTF-8"; break;
+        case json_error_duplicate_key: what = "a key appears twice in one object"; break;
+        case json_error_numeric_overflow: what = "a number is too large"; break;
+        case json_error_null_character:
+        case json_error_null_byte_in_key: what = "a NUL character"; break;
+        case json_error_stack_overflow: what = "nested too deeply"; break;
+        default: what = "invalid syntax"; break;
+        }
+        sm_problem(resp, 400, "the body is not valid JSON: %s (line %d, column %d)",
+                   sm_msg(what, resp->lang), e.line, e.column);
         return NULL;
     }
     if (!json_is_object(j)) {

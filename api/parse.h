@@ -20,11 +20,33 @@
  */
 json_t *sm_parse_body(const sm_request *rq, sm_response *resp);
 
+/* Whether v has at most two decimals (hours, euros). */
+static inline int sm_hundredths(double v)
+{
+    double c = v * 100.0;
+    return c - (double)(long long)c < 1e-6 || (double)(long long)c + 1 - c < 1e-6;
+}
+
+/*
+ * The request's language when the body names one ("lang": "fr" or "en"; the field's own
+ * validation stays with the route): resp->lang follows it, as sm_req_lang's one rule says.
+ */
+void sm_body_lang(const sm_request *rq, json_t *body, sm_response *resp);
+
 /*
  * Parses rq's body as a JSON Merge Patch (RFC 7396: Content-Type application/merge-patch+json,
  * or application/json) that must be an object; NULL with the problem in resp otherwise.
  */
 json_t *sm_parse_patch_body(const sm_request *rq, sm_response *resp);
+/*
+ * A PATCH without If-Match is merged over the version it read and written only over that
+ * version; when someone else wrote meanwhile it reads and merges again. Each round lets at
+ * least one of the writers through (one writer thread), so this many rounds outlast any
+ * burst short of a flood; past them the answer is sm_patch_busy's 503.
+ */
+#define SM_PATCH_ROUNDS 64
+/* 503 with Retry-After: 1, saying that the offer (else the profile) kept changing. */
+int sm_patch_busy(sm_response *resp, int offer);
 /* target with patch applied as RFC 7396 says (a new value; neither argument is changed). */
 json_t *sm_merge_patch(json_t *target, json_t *patch);
 

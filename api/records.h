@@ -42,7 +42,12 @@ extern const int sm_contract_type_count;
 extern const char *const sm_evidence_names[];
 /* Funding schemes: bit i stands for sm_funding_names[i] (sql/002 knows the same order). */
 extern const char *const sm_funding_names[];
-/* The bit of a known scheme name, 0 for another name. */
+/*
+ * The bit of a known scheme, 0 for another name. A scheme is recognised however it is written:
+ * case, accents, spaces, hyphens and dots aside ("cpf", "C.P.F."), and by its other names
+ * ("Pôle emploi" is France Travail, "Région" region, "employeur" employer, "autofinancement"
+ * self, "compte personnel de formation" CPF).
+ */
 uint32_t sm_funding_bit(const char *name);
 int sm_code_of(const char *const *names, int count, const char *name);
 

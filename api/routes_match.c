@@ -427,6 +427,8 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         resp->lang = sm_req_lang(rq, lang_s);
     sm_match_filter filter;
     read_filters(json_object_get(body, "filters"), &filter, &fe);
+    int filter_given = filter.org_kinds || filter.contract_types || filter.max_hours > 0 ||
+                       filter.require || filter.remote_only;
     json_t *inl = json_object_get(body, "profile");
     const char *pid = sm_get_string(body, "", "profile_id", 64, 0, &fe);
     if (inl && pid)
@@ -504,7 +506,18 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
             write_result(&w, g, order[i], opts.lang, head.failed ? "" : head.data);
             jsonw_free(&head);
         }
-        jsonw_lit(&w, "]}");
+        jsonw_lit(&w, "]");
+        /* Fewer results than asked, with filters: how many offers sharing a skill with the
+         * person the filters left out (exact then: every such offer was read), so that an
+         * empty answer says why. */
+        sm_match_stats st;
+        sm_match_last_stats(r, &st);
+        if ((size_t)n < opts.limit && filter_given) {
+            char t[48];
+            snprintf(t, sizeof t, ",\"filtered_out\":%zu", st.filtered);
+            jsonw_lit(&w, t);
+        }
+        jsonw_lit(&w, "}");
         rc = answer_results(resp, &w);
     }
     sm_gen_reader_put(g, r);
@@ -512,14 +525,16 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     return rc;
 }
 
-/* The name an organisation sees for a candidate who did not share contact details:
- * stable for one offer, different across offers (so offers cannot be joined up). */
-static void pseudonym(const char *offer_id, const char *profile_id, char out[24])
+/* The name an organisation sees for a candidate who did not share contact details: stable
+ * for one offer, different across offers, keyed with the server's secret (sql/005), so that
+ * knowing a profile id does not tell which pseudonym is that person's. */
+static void pseudonym(const sm_service *s, const char *offer_id, const char *profile_id,
+                      char out[24])
 {
     char buf[80];
     unsigned char h[32];
     snprintf(buf, sizeof buf, "%s:%s", offer_id, profile_id);
-    sm_key_hash(buf, strlen(buf), h);
+    sm_keyed_hash(s->pseudonym_key, buf, strlen(buf), h);
     snprintf(out, 24, "cand_%02x%02x%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
              h[6], h[7]);
 }
@@ -575,11 +590,11 @@ static PGresult *shared_contacts(PGconn *c, const char *const *ids, size_t n)
 
 /* Writes the candidate's name (pseudonym, or profile id and contact when shared) as the head
  * of a result: "\"candidate\":…,". */
-static void candidate_head(jsonw *head, PGresult *cr, const char *offer_id,
+static void candidate_head(const sm_service *s, jsonw *head, PGresult *cr, const char *offer_id,
                            const char *profile_id)
 {
     char name[24];
-    pseudonym(offer_id, profile_id, name);
+    pseudonym(s, offer_id, profile_id, name);
     jsonw_lit(head, "\"candidate\":");
     w_str(head, name);
     jsonw_lit(head, ",");
@@ -636,7 +651,7 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
         for (size_t i = 0; i < list->count; i++) {
             const sm_near_candidate *nc = &list->items[i];
             jsonw_lit(&w, i ? ",{" : "{");
-            candidate_head(&w, cr, id, nc->profile_id);
+            candidate_head(s, &w, cr, id, nc->profile_id);
             w_num(&w, "\"score\":", nc->score);
             jsonw_lit(&w, ",\"training\":{\"training_id\":");
             w_str(&w, nc->training_id);
@@ -715,7 +730,7 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         jsonw_lit(&w, "{\"results\":[");
         for (int i = 0; i < n; i++) {
             jsonw head = {0};
-            candidate_head(&head, cr, id, order[i]->id);
+            candidate_head(s, &head, cr, id, order[i]->id);
             if (i)
                 jsonw_lit(&w, ",");
             write_result(&w, g, order[i], opts.lang, head.failed ? "" : head.data);

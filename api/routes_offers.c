@@ -9,6 +9,7 @@
  * commits. The stored document is the normalised body; labels are added
  * when it is shown, in the reader's language.
  */
+#include "api/messages.h"
 #include "api/records.h"
 #include "api/routes.h"
 
@@ -140,6 +141,8 @@ int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
     if (op->rc == SM_ENOTFOUND)
         return offer ? sm_problem(resp, 404, "no offer with this id")
                      : sm_problem(resp, 404, "no profile with this id");
+    if (op->rc == SM_ESTALE && op->current_version)
+        sm_etag(op->current_version, resp->etag);
     if (op->rc == SM_ESTALE)
         return offer ? sm_problem(resp, 412,
                                   "the offer changed since this version was read (If-Match): "
@@ -381,12 +384,18 @@ static void read_ess_fields(json_t *body, json_t *doc, offer_in *in, sm_field_er
 
 static void read_training_fields(json_t *body, json_t *doc, offer_in *in, sm_field_errors *fe)
 {
+    /* Hours and euros to the hundredth, as answers and sentences show them: more decimals
+     * would be shown otherwise than they were given. */
     double d = 0;
     if (sm_get_number(body, "", "duration_hours", 0, 10000, &d, fe)) {
+        if (!sm_hundredths(d))
+            sm_field_error(fe, "duration_hours", "at most 2 decimals");
         in->duration_hours = (float)d;
         json_object_set_new(doc, "duration_hours", json_real(d));
     }
     if (sm_get_number(body, "", "cost", 0, 1000000, &d, fe)) {
+        if (!sm_hundredths(d))
+            sm_field_error(fe, "cost", "at most 2 decimals (cents)");
         in->cost = (float)d;
         json_object_set_new(doc, "cost", json_real(d));
     }
@@ -549,9 +558,9 @@ static char *strip_html(const char *s)
         }
         static const struct {
             const char *entity, *text;
-        } ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
-                    {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}, {"&eacute;", "é"},
-                    {"&egrave;", "è"}, {"&agrave;", "à"}, {"&ccedil;", "ç"}};
+        } ents[] = {{"&amp;", "&"},    {"&lt;", "<"},    {"&gt;", ">"},     {"&quot;", "\""},
+                    {"&apos;", "'"},   {"&nbsp;", " "},  {"&eacute;", "é"}, {"&egrave;", "è"},
+                    {"&agrave;", "à"}, {"&ccedil;", "ç"}};
         int replaced = 0;
         for (size_t e = 0; e < sizeof ents / sizeof *ents && s[i] == '&'; e++) {
             size_t el = strlen(ents[e].entity);
@@ -564,10 +573,44 @@ static char *strip_html(const char *s)
                 break;
             }
         }
+        /* &#233; and &#xE9;: the character, in UTF-8 (never longer than the reference). */
+        if (!replaced && s[i] == '&' && s[i + 1] == '#') {
+            int hex = s[i + 2] == 'x' || s[i + 2] == 'X';
+            char *end;
+            unsigned long c = strtoul(s + i + 2 + hex, &end, hex ? 16 : 10);
+            if (end > s + i + 2 + hex && *end == ';' && c >= 0x20 && c <= 0x10FFFF &&
+                !(c >= 0xD800 && c <= 0xDFFF)) {
+                if (c < 0x80)
+                    *w++ = (char)c;
+                else if (c < 0x800) {
+                    *w++ = (char)(0xC0 | c >> 6);
+                    *w++ = (char)(0x80 | (c & 0x3F));
+                } else if (c < 0x10000) {
+                    *w++ = (char)(0xE0 | c >> 12);
+                    *w++ = (char)(0x80 | (c >> 6 & 0x3F));
+                    *w++ = (char)(0x80 | (c & 0x3F));
+                } else {
+                    *w++ = (char)(0xF0 | c >> 18);
+                    *w++ = (char)(0x80 | (c >> 12 & 0x3F));
+                    *w++ = (char)(0x80 | (c >> 6 & 0x3F));
+                    *w++ = (char)(0x80 | (c & 0x3F));
+                }
+                i = (size_t)(end - s);
+                replaced = 1;
+            }
+        }
         if (!replaced)
             *w++ = s[i];
     }
     *w = '\0';
+    /* The spaces tags leave: runs as one, none at either end. */
+    char *r = out, *d = out;
+    for (; *r; r++)
+        if (!(isspace((unsigned char)*r) && (d == out || d[-1] == ' ')))
+            *d++ = isspace((unsigned char)*r) ? ' ' : *r;
+    while (d > out && d[-1] == ' ')
+        d--;
+    *d = '\0';
     return out;
 }
 
@@ -594,10 +637,16 @@ static double number_or_string(json_t *v, int *ok)
 }
 
 /* Maps a JobPosting into the plain offer body it stands for (a new object); errors in fe. */
-static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_field_errors *fe, json_t **free_text)
+/*
+ * A JobPosting as our plain offer: nothing it says is dropped without a word. Its
+ * employmentType (one or a list) gives the first contract type that maps; a value neither
+ * schema.org's nor ours is an error. Its skills are DefinedTerms with an ESCO termCode, or
+ * text (a string, or a term's name): each text is read in lang for the skills it names, and
+ * one that names none is an error (the poster can code it). The description is kept as given.
+ */
+static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_errors *fe)
 {
     json_t *body = json_pack("{s:s}", "kind", "job");
-    *free_text = json_array();
     const char *title = first_string(json_object_get(jp, "title"));
     if (!title)
         sm_field_error(fe, "title", "required (a JobPosting's title)");
@@ -613,21 +662,45 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_field_errors *fe, json
     const char *through = first_string(json_object_get(jp, "validThrough"));
     if (through)
         json_object_set_new(body, "valid_through", json_stringn(through, strlen(through) >= 10 ? 10 : strlen(through)));
-    /* Contract: our names pass through; schema.org's employment types map where they can. */
-    json_t *et = json_object_get(jp, "employmentType");
-    const char *type = first_string(et);
-    if (type) {
+    /* Contract: our names pass through; schema.org's employment types map where they can (a
+     * working time or "other" says no contract type). */
+    json_t *et = json_object_get(jp, "employmentType"), *one;
+    if (et && !json_is_array(et)) {
+        json_t *list = json_array();
+        json_array_append(list, et);
+        et = list;
+    } else
+        json_incref(et);
+    size_t k;
+    const char *contract = NULL;
+    json_array_foreach(et, k, one) {
         static const struct {
             const char *from, *to;
-        } map[] = {{"TEMPORARY", "CDD"},  {"INTERN", "internship"}, {"VOLUNTEER", "civic_service"},
-                   {"CONTRACTOR", "freelance"}, {"FULL_TIME", NULL}, {"PART_TIME", NULL}};
-        const char *to = sm_code_of(sm_contract_types, sm_contract_type_count, type) ? type : NULL;
-        for (size_t i = 0; i < sizeof map / sizeof *map && !to; i++)
-            if (strcasecmp(type, map[i].from) == 0)
+        } map[] = {
+            {"TEMPORARY", "CDD"},        {"INTERN", "internship"}, {"VOLUNTEER", "civic_service"},
+            {"CONTRACTOR", "freelance"}, {"FULL_TIME", NULL},      {"PART_TIME", NULL},
+            {"PER_DIEM", NULL},          {"OTHER", NULL}};
+        const char *type = json_string_value(one), *to = NULL;
+        int known = type && sm_code_of(sm_contract_types, sm_contract_type_count, type);
+        if (known)
+            to = type;
+        for (size_t i = 0; type && i < sizeof map / sizeof *map && !known; i++)
+            if (strcasecmp(type, map[i].from) == 0) {
+                known = 1;
                 to = map[i].to;
-        if (to)
-            json_object_set_new(body, "contract", json_pack("{s:s}", "type", to));
+            }
+        if (!known) {
+            char p[48];
+            sm_field_error(fe, sm_path_index(p, sizeof p, "employmentType", k),
+                           "neither a schema.org employment type (FULL_TIME, PART_TIME, "
+                           "TEMPORARY, CONTRACTOR, INTERN, VOLUNTEER, PER_DIEM, OTHER) nor a "
+                           "contract type");
+        } else if (to && !contract)
+            contract = to;
     }
+    json_decref(et);
+    if (contract)
+        json_object_set_new(body, "contract", json_pack("{s:s}", "type", contract));
     json_t *org = json_object_get(jp, "hiringOrganization");
     const char *org_name = json_is_object(org) ? first_string(json_object_get(org, "name"))
                                                : first_string(org);
@@ -673,42 +746,61 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_field_errors *fe, json
         if (id != SM_NO_CONCEPT && sm_taxonomy_type(g->tx, id) == SM_CT_OCCUPATION)
             json_object_set_new(body, "occupation", json_string(sm_taxonomy_uri(g->tx, id)));
     }
-    /* Skills: DefinedTerms with an ESCO termCode, or free text to extract from. */
+    /* Skills: DefinedTerms with an ESCO termCode, or text to read skills from. */
     json_t *skills = json_object_get(jp, "skills"), *item;
     if (skills && !json_is_array(skills)) {
-        json_t *one = json_array();
-        json_array_append(one, skills);
-        skills = one;
+        json_t *list = json_array();
+        json_array_append(list, skills);
+        skills = list;
     } else
         json_incref(skills);
     json_t *list = json_array();
     size_t i;
     json_array_foreach(skills, i, item) {
         char p[48];
-        if (json_is_string(item)) {
-            json_array_append(*free_text, item);
-            continue;
-        }
-        if (!json_is_object(item)) {
+        const char *text = json_is_string(item)   ? json_string_value(item)
+                           : json_is_object(item) ? first_string(json_object_get(item, "name"))
+                                                  : NULL;
+        const char *code =
+            json_is_object(item) ? first_string(json_object_get(item, "termCode")) : NULL;
+        uint32_t id = code ? sm_gen_concept(g, code) : SM_NO_CONCEPT;
+        if (!json_is_string(item) && !json_is_object(item))
             sm_field_error(fe, sm_path_index(p, sizeof p, "skills", i),
                            "must be a DefinedTerm or text");
-            continue;
-        }
-        const char *code = first_string(json_object_get(item, "termCode"));
-        uint32_t id = code ? sm_gen_concept(g, code) : SM_NO_CONCEPT;
-        if (id != SM_NO_CONCEPT && sm_concept_is_skill(sm_taxonomy_type(g->tx, id)))
+        else if (id != SM_NO_CONCEPT && sm_concept_is_skill(sm_taxonomy_type(g->tx, id)))
             json_array_append_new(list, json_pack("{s:s}", "uri", sm_taxonomy_uri(g->tx, id)));
         else if (code && strncmp(code, "http://data.europa.eu/esco/", 27) == 0)
             sm_field_error(fe, sm_path_index(p, sizeof p, "skills", i),
                            "termCode: unknown ESCO concept");
-        else if (first_string(json_object_get(item, "name")))
-            json_array_append(*free_text, json_object_get(item, "name"));
+        else if (text) {
+            json_t *found = sm_extract_skills(g, text, lang, 0, 5), *f;
+            size_t j;
+            if (!json_array_size(found))
+                sm_field_error(fe, sm_path_index(p, sizeof p, "skills", i),
+                               "no skill found in this text: give a DefinedTerm with an ESCO "
+                               "termCode");
+            json_array_foreach(found, j, f) json_object_del(f, "confidence");
+            json_array_extend(list, found);
+            json_decref(found);
+        } else
+            sm_field_error(fe, sm_path_index(p, sizeof p, "skills", i),
+                           "a DefinedTerm needs an ESCO termCode or a name");
     }
     json_decref(skills);
-    if (json_array_size(list))
-        json_object_set_new(body, "skills", list);
+    /* The same skill named twice (coded and in words) is asked once. */
+    json_t *unique = json_array(), *u;
+    json_array_foreach(list, i, item) {
+        int dup = 0;
+        json_array_foreach(unique, k, u) dup |=
+            json_equal(json_object_get(u, "uri"), json_object_get(item, "uri"));
+        if (!dup)
+            json_array_append(unique, item);
+    }
+    json_decref(list);
+    if (json_array_size(unique))
+        json_object_set_new(body, "skills", unique);
     else
-        json_decref(list);
+        json_decref(unique);
     return body;
 }
 
@@ -725,32 +817,14 @@ static int is_job_posting(json_t *body)
 static int parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer_in *in)
 {
     memset(in, 0, sizeof *in);
-    in->request_lang = resp->lang;
     json_t *body = sm_parse_body(rq, resp);
     if (!body)
         return -1;
+    sm_body_lang(rq, body, resp);
+    in->request_lang = resp->lang;
     sm_field_errors fe = {0};
     if (is_job_posting(body)) {
-        json_t *free_text;
-        json_t *plain = from_job_posting(g, body, &fe, &free_text);
-        /* Free-text skills join the description for extraction when no term was coded. */
-        if (!json_object_get(plain, "skills") && json_array_size(free_text)) {
-            const char *d = json_string_value(json_object_get(plain, "description"));
-            size_t cap = (d ? strlen(d) : 0) + 1;
-            json_t *t;
-            size_t i;
-            json_array_foreach(free_text, i, t) cap += json_string_length(t) + 2;
-            char *text = malloc(cap), *w = text;
-            if (text) {
-                w += sprintf(w, "%s", d ? d : "");
-                json_array_foreach(free_text, i, t) w += sprintf(w, ". %s", json_string_value(t));
-                if (strlen(text) > MAX_DESCRIPTION)
-                    text[MAX_DESCRIPTION] = '\0';
-                json_object_set_new(plain, "description", json_string(text));
-                free(text);
-            }
-        }
-        json_decref(free_text);
+        json_t *plain = from_job_posting(g, body, resp->lang, &fe);
         json_decref(body);
         body = plain;
         if (!fe.count)
@@ -814,7 +888,8 @@ static const char *offer_if_versions(const offer_in *in, char *buf, size_t cap)
 /* After an UPDATE or DELETE that matched no row: SM_ESTALE when the offer is there for this
  * writer, of its kind unless any_kind (its version did not match If-Match), else
  * SM_ENOTFOUND. */
-static int offer_missing_or_stale(PGconn *c, const offer_in *in, int any_kind, sm_error *err)
+static int offer_missing_or_stale(PGconn *c, const offer_in *in, int any_kind, sm_write_op *op,
+                                  sm_error *err)
 {
     char kind[4];
     snprintf(kind, sizeof kind, "%d", any_kind ? -1 : (int)in->kind);
@@ -822,11 +897,13 @@ static int offer_missing_or_stale(PGconn *c, const offer_in *in, int any_kind, s
     PGresult *r;
     /* An offer of the other kind is not this one (a PUT cannot change the kind). */
     if (sm_db_exec(c,
-                   "SELECT 1 FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND (kind = $4 OR "
-                   "$4 = '-1')",
+                   "SELECT version FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND (kind = "
+                   "$4 OR $4 = '-1')",
                    4, p, &r, err))
         return SM_EIO;
     int there = PQntuples(r) == 1;
+    if (there) /* the 412 carries the version there is, as PATCH's does */
+        op->current_version = atoll(PQgetvalue(r, 0, 0));
     PQclear(r);
     return there ? SM_ESTALE : SM_ENOTFOUND;
 }
@@ -894,7 +971,7 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
     int n = PQntuples(r);
     in->version = n == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
-    return n == 1 ? SM_OK : offer_missing_or_stale(c, in, 0, err);
+    return n == 1 ? SM_OK : offer_missing_or_stale(c, in, 0, op, err);
 }
 
 static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -961,6 +1038,49 @@ static json_t *render_offer(sm_gen *g, json_t *doc, const char *id, const char *
     return out;
 }
 
+/*
+ * What an answer to the offer's owner adds: what keeps the offer from being found as they
+ * meant it (warnings, in lang): a closing date already past, a job with no place that is not
+ * remote, funding names skillmatch does not know (kept and shown, never counted by paths).
+ */
+static void advise_offer(json_t *shown, json_t *doc, sm_lang lang)
+{
+    json_t *warnings = json_array();
+    sm_field_errors ignored = {0};
+    int32_t through = 0;
+    if (sm_get_date(doc, "", "valid_through", &through, &ignored) && through < sm_today())
+        json_array_append_new(
+            warnings, json_pack("{s:s, s:s}", "field", "valid_through", "reason",
+                                sm_msg("already past: the offer is in no match, candidate search, "
+                                       "path or demand count until the date is changed",
+                                       lang)));
+    const char *kind = json_string_value(json_object_get(doc, "kind"));
+    if (kind && !strcmp(kind, "job") && !json_is_object(json_object_get(doc, "location")) &&
+        !json_is_true(json_object_get(doc, "remote")))
+        json_array_append_new(
+            warnings, json_pack("{s:s, s:s}", "field", "location", "reason",
+                                sm_msg("no place, and not remote: people who give a distance "
+                                       "never see it as near; add {\"lat\":…,\"lon\":…} or "
+                                       "\"remote\": true",
+                                       lang)));
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(doc, "funding"), i, v) {
+        if (sm_funding_bit(json_string_value(v)))
+            continue;
+        char field[48];
+        json_array_append_new(
+            warnings,
+            json_pack("{s:s, s:s}", "field", sm_path_index(field, sizeof field, "funding", i),
+                      "reason",
+                      sm_msg("not a scheme skillmatch knows (CPF, OPCO, France Travail, region, "
+                             "employer, PIC, AGEFIPH, self): shown with the training, but "
+                             "training paths cannot count it",
+                             lang)));
+    }
+    json_object_set_new(shown, "warnings", warnings);
+}
+
 static unsigned roles_for(sm_offer_kind kind)
 {
     return SM_ROLEBIT(SM_ROLE_ADMIN) |
@@ -986,6 +1106,7 @@ static int offer_write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     offer_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace, 0,
                      SM_OFFER_JOB};
     json_t *shown = render_offer(g, in->doc, in->id, in->owner, NULL, NULL, resp->lang);
+    advise_offer(shown, in->doc, resp->lang);
     unsigned status = replace ? 200 : 201;
     char *answer = json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(shown);
@@ -1017,6 +1138,27 @@ static int offer_write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
 
 /* The stored document and version of an offer this key may change (PATCH merges into it):
  * 0, or -1 with resp filled (404). */
+/* Whether rq's key has the wrong role for the kind of the offer it changes (a 403 in resp, as
+ * for every write of that kind: offers are public, so the 403 tells nothing new). */
+static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *resp)
+{
+    if (rq->who.role == SM_ROLE_ADMIN)
+        return 0;
+    sm_error err = {0, ""};
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    PGresult *r = NULL;
+    const char *p[] = {rq->params[0]};
+    if (!c || sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1", 1, p, &r, &err)) {
+        sm_db_put(s->db, c);
+        return sm_db_unavailable(resp, &err), 1;
+    }
+    sm_db_put(s->db, c);
+    int kind = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return kind >= 0 &&
+           sm_require_role(rq, resp, roles_for(kind == 1 ? SM_OFFER_TRAINING : SM_OFFER_JOB));
+}
+
 static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *resp,
                               json_t **doc, long long *version)
 {
@@ -1071,10 +1213,17 @@ static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     /* PATCH: the stored document, the patch merged in (RFC 7396), validated whole as a plain
      * offer of the same kind, written only over the version read (412 for a client's stale
      * If-Match; without one, a change made meanwhile is merged with again). */
+    if (offer_role_refused(s, rq, resp))
+        goto done;
     json_t *patch = sm_parse_patch_body(rq, resp);
     if (!patch)
         goto done;
-    for (int attempt = 0; attempt < 4; attempt++) {
+    sm_body_lang(rq, patch, resp);
+    for (int round = 0;; round++) {
+        if (round == SM_PATCH_ROUNDS) {
+            rc = sm_patch_busy(resp, 1);
+            break;
+        }
         json_t *doc;
         long long version;
         if (read_current_offer(s, rq, resp, &doc, &version) != 0)
@@ -1158,7 +1307,7 @@ static int exec_offer_delete(PGconn *c, sm_write_op *op, sm_error *err)
         return SM_EIO;
     int n = PQntuples(r);
     PQclear(r);
-    return n == 1 ? SM_OK : offer_missing_or_stale(c, w->in, 1, err);
+    return n == 1 ? SM_OK : offer_missing_or_stale(c, w->in, 1, op, err);
 }
 
 static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -1177,23 +1326,8 @@ int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_res
         return 0;
     if (!sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
-    /* Offers are public: a key of the wrong role for this offer's kind learns nothing by a 403. */
-    if (rq->who.role != SM_ROLE_ADMIN) {
-        sm_error err = {0, ""};
-        PGconn *c = sm_db_get(s->db, 2000, &err);
-        PGresult *r = NULL;
-        const char *p[] = {rq->params[0]};
-        if (!c || sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1", 1, p, &r, &err)) {
-            sm_db_put(s->db, c);
-            return sm_db_unavailable(resp, &err);
-        }
-        sm_db_put(s->db, c);
-        int kind = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
-        PQclear(r);
-        if (kind >= 0 &&
-            sm_require_role(rq, resp, roles_for(kind == 1 ? SM_OFFER_TRAINING : SM_OFFER_JOB)))
-            return 0;
-    }
+    if (offer_role_refused(s, rq, resp))
+        return 0;
     offer_in in;
     memset(&in, 0, sizeof in);
     snprintf(in.id, sizeof in.id, "%s", rq->params[0]);
@@ -1242,6 +1376,9 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     json_t *out = render_offer(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
                                PQgetvalue(r, 0, 3), resp->lang);
+    if (rq->who.role == SM_ROLE_ADMIN ||
+        (rq->who.key_id && !strcmp(rq->who.org, PQgetvalue(r, 0, 1))))
+        advise_offer(out, doc, resp->lang); /* for the owner only */
     sm_etag(atoll(PQgetvalue(r, 0, 4)), resp->etag);
     json_decref(doc);
     PQclear(r);

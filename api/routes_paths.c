@@ -24,15 +24,23 @@ typedef struct gap_request {
 } gap_request;
 
 /* The requirements of an occupation: its essential and optional skills, no level. */
-static size_t occupation_requirements(sm_gen *g, uint32_t occ, sm_requirement *out, size_t cap)
+/* An occupation's skills as requirements: the essential ones first, then the optional ones,
+ * at most cap; *left_out says how many did not fit (none with ESCO 1.1.1, see SM_MAX_TARGET). */
+static size_t occupation_requirements(sm_gen *g, uint32_t occ, sm_requirement *out, size_t cap,
+                                      size_t *left_out)
 {
     const sm_edge *e;
     size_t n = sm_taxonomy_adjacent(g->tx, occ, SM_ADJ_OCC_SKILLS, &e), kept = 0;
-    for (size_t i = 0; i < n && kept < cap; i++)
-        if (sm_concept_is_skill(sm_taxonomy_type(g->tx, e[i].concept)))
-            out[kept++] = (sm_requirement){e[i].concept,
-                                           (uint8_t)(e[i].relation == SM_REL_OCC_ESSENTIAL), 0,
-                                           0};
+    *left_out = 0;
+    for (int essential = 1; essential >= 0; essential--)
+        for (size_t i = 0; i < n; i++)
+            if ((e[i].relation == SM_REL_OCC_ESSENTIAL) == essential &&
+                sm_concept_is_skill(sm_taxonomy_type(g->tx, e[i].concept))) {
+                if (kept < cap)
+                    out[kept++] = (sm_requirement){e[i].concept, (uint8_t)essential, 0, 0};
+                else
+                    (*left_out)++;
+            }
     return kept;
 }
 
@@ -112,8 +120,12 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
         return NULL;
     }
     if (occ != SM_NO_CONCEPT) {
-        q->target_count = occupation_requirements(g, occ, q->target, SM_MAX_TARGET);
+        size_t left_out;
+        q->target_count = occupation_requirements(g, occ, q->target, SM_MAX_TARGET, &left_out);
         q->target_out = json_pack("{s:o}", "occupation", sm_concept_ref(g, occ, q->lang));
+        if (left_out) /* optional skills past SM_MAX_TARGET: said, never silently dropped */
+            json_object_set_new(q->target_out, "optional_skills_left_out",
+                                json_integer((json_int_t)left_out));
     } else if (offer_id)
         q->target_out = json_pack("{s:s}", "offer_id", offer_id);
     else {
@@ -236,7 +248,10 @@ static void read_constraints(json_t *obj, sm_path_constraints *c, sm_field_error
     sm_get_number(obj, "constraints", "max_cost", 0, 1e7, &c->max_cost, fe);
     sm_get_number(obj, "constraints", "max_distance_km", 0, 20000, &c->max_distance_km, fe);
     sm_get_bool(obj, "constraints", "remote_only", &c->remote_only, fe);
-    sm_get_date(obj, "constraints", "start_before", &c->start_before, fe);
+    if (sm_get_date(obj, "constraints", "start_before", &c->start_before, fe) &&
+        c->start_before < sm_today())
+        sm_field_error(fe, "constraints.start_before",
+                       "already past: no session can start by then");
     json_t *funding = json_object_get(obj, "funding"), *v;
     size_t i;
     if (funding && !json_is_null(funding)) {

@@ -220,6 +220,7 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
     if (!body)
         return -1;
     sm_field_errors fe = {0};
+    sm_body_lang(rq, body, resp);
     in->request_lang = resp->lang;
     profile_from_json(g, body, in, &fe);
     json_decref(body);
@@ -263,14 +264,16 @@ static const char *if_versions(const profile_in *in, char *buf, size_t cap)
 
 /* After an UPDATE or DELETE that matched no row: SM_ESTALE when the row is there for this
  * writer (its version did not match If-Match), else SM_ENOTFOUND. */
-static int missing_or_stale(PGconn *c, const profile_in *in, sm_error *err)
+static int missing_or_stale(PGconn *c, const profile_in *in, sm_write_op *op, sm_error *err)
 {
     const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
     PGresult *r;
-    if (sm_db_exec(c, "SELECT 1 FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
+    if (sm_db_exec(c, "SELECT version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
                    err))
         return SM_EIO;
     int there = PQntuples(r) == 1;
+    if (there) /* the 412 carries the version there is */
+        op->current_version = atoll(PQgetvalue(r, 0, 0));
     PQclear(r);
     return there ? SM_ESTALE : SM_ENOTFOUND;
 }
@@ -318,7 +321,7 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
     in->version = n == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
     if (n != 1)
-        return missing_or_stale(c, in, err);
+        return missing_or_stale(c, in, op, err);
     if (!w->replace) {
         char org[240];
         snprintf(org, sizeof org, "%s", *in->owner ? in->owner : "self");
@@ -582,7 +585,12 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     json_t *patch = sm_parse_patch_body(rq, resp);
     if (!patch)
         goto done;
-    for (int attempt = 0; attempt < 4; attempt++) {
+    sm_body_lang(rq, patch, resp);
+    for (int round = 0;; round++) {
+        if (round == SM_PATCH_ROUNDS) {
+            rc = sm_patch_busy(resp, 0);
+            break;
+        }
         json_t *doc;
         long long version;
         if (read_current(s, rq, resp, rq->params[0], &doc, &version) != 0)
@@ -664,7 +672,7 @@ static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
     int n = PQntuples(r);
     PQclear(r);
     if (n != 1)
-        return missing_or_stale(c, in, err);
+        return missing_or_stale(c, in, op, err);
     int rc = sm_db_exec(c, "DELETE FROM api_keys WHERE profile_id = $1", 1, p, NULL, err);
     if (rc == SM_OK)
         rc = sm_db_exec(c, "DELETE FROM idempotency WHERE profile_id = $1", 1, p, NULL, err);

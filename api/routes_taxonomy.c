@@ -39,7 +39,8 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         return sm_problem_fields(resp, 400, &fe);
     sm_lang lang = sm_req_lang(rq, NULL);
     sm_search_hit hits[50];
-    size_t n = sm_skill_search_find(g->search, q, strlen(q), lang, hits, (size_t)limit);
+    size_t total = 0;
+    size_t n = sm_skill_search_find(g->search, q, strlen(q), lang, hits, (size_t)limit, &total);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = ref(g, hits[i].concept, lang);
@@ -51,27 +52,31 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         json_object_set_new(o, "matched_lang", json_string(sm_lang_code((sm_lang)l.lang)));
         json_array_append_new(items, o);
     }
-    return sm_resp_json(resp, 200,
-                        json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)n,
-                                  "next_cursor"));
+    return sm_resp_json(
+        resp, 200,
+        json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)total, "next_cursor"));
 }
 
-static json_t *neighbours(sm_gen *g, uint32_t id, sm_adjacency adj, sm_lang lang, size_t cap)
+/* Every concept id is linked to by adj, essential ones first where links have a kind (the
+ * largest list in ESCO 1.1.1 is an occupation's 340 skills: nothing is cut). */
+static json_t *neighbours(sm_gen *g, uint32_t id, sm_adjacency adj, sm_lang lang)
 {
     json_t *list = json_array();
     const sm_edge *e;
     size_t n = sm_taxonomy_adjacent(g->tx, id, adj, &e);
-    for (size_t i = 0; i < n && i < cap; i++) {
-        json_t *o = ref(g, e[i].concept, lang);
-        if (adj == SM_ADJ_RELATED || adj == SM_ADJ_OCC_SKILLS || adj == SM_ADJ_SKILL_OCCS)
-            json_object_set_new(
-                o, "relation",
-                json_string(e[i].relation == SM_REL_SKILL_ESSENTIAL ||
-                                    e[i].relation == SM_REL_OCC_ESSENTIAL
-                                ? "essential"
-                                : "optional"));
-        json_array_append_new(list, o);
-    }
+    int kinds = adj == SM_ADJ_RELATED || adj == SM_ADJ_OCC_SKILLS || adj == SM_ADJ_SKILL_OCCS;
+    for (int pass = 0; pass < (kinds ? 2 : 1); pass++)
+        for (size_t i = 0; i < n; i++) {
+            int essential =
+                e[i].relation == SM_REL_SKILL_ESSENTIAL || e[i].relation == SM_REL_OCC_ESSENTIAL;
+            if (kinds && essential != (pass == 0))
+                continue;
+            json_t *o = ref(g, e[i].concept, lang);
+            if (kinds)
+                json_object_set_new(o, "relation",
+                                    json_string(essential ? "essential" : "optional"));
+            json_array_append_new(list, o);
+        }
     return list;
 }
 
@@ -110,14 +115,14 @@ int sm_route_skill(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
                                   sm_taxonomy_description(g->tx, id, SM_LANG_FR)));
     if (*sm_taxonomy_code(g->tx, id))
         json_object_set_new(o, "code", json_string(sm_taxonomy_code(g->tx, id)));
-    json_object_set_new(o, "broader", neighbours(g, id, SM_ADJ_BROADER, lang, 50));
-    json_object_set_new(o, "narrower", neighbours(g, id, SM_ADJ_NARROWER, lang, 200));
-    json_object_set_new(o, "related", neighbours(g, id, SM_ADJ_RELATED, lang, 100));
-    json_object_set_new(o, "digcomp", neighbours(g, id, SM_ADJ_DIGCOMP, lang, 50));
+    json_object_set_new(o, "broader", neighbours(g, id, SM_ADJ_BROADER, lang));
+    json_object_set_new(o, "narrower", neighbours(g, id, SM_ADJ_NARROWER, lang));
+    json_object_set_new(o, "related", neighbours(g, id, SM_ADJ_RELATED, lang));
+    json_object_set_new(o, "digcomp", neighbours(g, id, SM_ADJ_DIGCOMP, lang));
     if (sm_taxonomy_type(g->tx, id) == SM_CT_OCCUPATION)
-        json_object_set_new(o, "skills", neighbours(g, id, SM_ADJ_OCC_SKILLS, lang, 300));
+        json_object_set_new(o, "skills", neighbours(g, id, SM_ADJ_OCC_SKILLS, lang));
     else
-        json_object_set_new(o, "occupations", neighbours(g, id, SM_ADJ_SKILL_OCCS, lang, 100));
+        json_object_set_new(o, "occupations", neighbours(g, id, SM_ADJ_SKILL_OCCS, lang));
     return sm_resp_json(resp, 200, o);
 }
 

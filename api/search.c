@@ -128,9 +128,11 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len, sm_lang lang_pref,
-                       sm_search_hit *hits, size_t limit)
+                            sm_search_hit *hits, size_t limit, size_t *total)
 {
     char folded[256];
+    if (total)
+        *total = 0;
     if (len > 200)
         len = 200;
     if (!sm_utf8_valid(q, len, NULL) || !limit)
@@ -156,12 +158,16 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
         else
             hi = mid;
     }
-    size_t last = lo;
-    /* Rank at most a few thousand entries (a one-letter query matches many). */
-    size_t take = last - first > 4000 ? 4000 : last - first;
+    size_t take = lo - first;
+    size_t concepts = sm_taxonomy_count(s->tx);
     cand *c = sm_malloc((take ? take : 1) * sizeof *c);
-    if (!c)
+    uint8_t *seen_concept = sm_calloc(concepts / 8 + 1, 1);
+    if (!c || !seen_concept) {
+        sm_free(c);
+        sm_free(seen_concept);
         return 0;
+    }
+    size_t distinct = 0;
     for (size_t i = 0; i < take; i++) {
         const entry *e = &s->entries[first + i];
         sm_label l = sm_taxonomy_label_at(s->tx, e->label);
@@ -177,7 +183,16 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
         double rank = tier * 10000.0 + (e->text != e->start) * 1000.0 +
                       (l.lang != lang_pref) * 500.0 + e->length;
         c[i] = (cand){l.concept, e->label, rank};
+        if (!(seen_concept[l.concept / 8] >> (l.concept % 8) & 1)) {
+            seen_concept[l.concept / 8] |= (uint8_t)(1u << (l.concept % 8));
+            distinct++;
+        }
     }
+    sm_free(seen_concept);
+    if (total)
+        *total = distinct;
+    /* Every matching entry is ranked (a one-letter query over the whole of ESCO sorts some
+     * tens of thousands: bench/RESULTS.md), then the best limit distinct concepts taken. */
     qsort(c, take, sizeof *c, cmp_cand);
     size_t out = 0;
     for (size_t i = 0; i < take && out < limit; i++) {

@@ -28,11 +28,13 @@ typedef struct sm_search_hit {
 int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out);
 void sm_skill_search_free(sm_skill_search *s);
 /*
- * Up to limit distinct concepts whose label matches q (UTF-8, at most 200
- * bytes are used). lang_pref orders labels of that language first. Returns
- * the number of hits; 0 for a query without letters or digits.
+ * The best limit distinct concepts whose label matches q (UTF-8, at most 200
+ * bytes are used), every match ranked. lang_pref orders labels of that
+ * language first. Returns the number of hits, and in *total (unless NULL)
+ * how many distinct concepts match in all; 0 for a query without letters or
+ * digits.
  */
 size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len, sm_lang lang_pref,
-                       sm_search_hit *hits, size_t limit);
+                            sm_search_hit *hits, size_t limit, size_t *total);
 
 #endif

@@ -45,36 +45,41 @@
 #define ANON_PROFILES_PER_HOUR 20
 
 static const sm_route routes[] = {
-    {"GET", "/health", sm_route_health, SM_ACCESS_PUBLIC, "health"},
-    {"GET", "/ready", sm_route_ready, SM_ACCESS_PUBLIC, "ready"},
-    {"GET", "/metrics", sm_route_metrics, SM_ACCESS_PUBLIC, "metrics"},
-    {"GET", "/v1/openapi.json", sm_route_openapi, SM_ACCESS_PUBLIC, "openapi"},
-    {"POST", "/v1/offers", sm_route_offer_create, SM_ACCESS_KEY, "offers.create"},
-    {"GET", "/v1/offers", sm_route_offer_list, SM_ACCESS_PUBLIC, "offers.list"},
-    {"GET", "/v1/offers/{id}", sm_route_offer_get, SM_ACCESS_PUBLIC, "offers.get"},
-    {"PUT", "/v1/offers/{id}", sm_route_offer_put, SM_ACCESS_KEY, "offers.put"},
-    {"PATCH", "/v1/offers/{id}", sm_route_offer_patch, SM_ACCESS_KEY, "offers.patch"},
-    {"DELETE", "/v1/offers/{id}", sm_route_offer_delete, SM_ACCESS_KEY, "offers.delete"},
-    {"GET", "/v1/offers/{id}/candidates", sm_route_candidates, SM_ACCESS_KEY, "offers.candidates"},
+    {"GET", "/health", sm_route_health, SM_ACCESS_PUBLIC, "health", ""},
+    {"GET", "/ready", sm_route_ready, SM_ACCESS_PUBLIC, "ready", ""},
+    {"GET", "/metrics", sm_route_metrics, SM_ACCESS_PUBLIC, "metrics", ""},
+    {"GET", "/v1/openapi.json", sm_route_openapi, SM_ACCESS_PUBLIC, "openapi", ""},
+    {"POST", "/v1/offers", sm_route_offer_create, SM_ACCESS_KEY, "offers.create", ""},
+    {"GET", "/v1/offers", sm_route_offer_list, SM_ACCESS_PUBLIC, "offers.list",
+     "kind cursor mine limit"},
+    {"GET", "/v1/offers/{id}", sm_route_offer_get, SM_ACCESS_PUBLIC, "offers.get", ""},
+    {"PUT", "/v1/offers/{id}", sm_route_offer_put, SM_ACCESS_KEY, "offers.put", ""},
+    {"PATCH", "/v1/offers/{id}", sm_route_offer_patch, SM_ACCESS_KEY, "offers.patch", ""},
+    {"DELETE", "/v1/offers/{id}", sm_route_offer_delete, SM_ACCESS_KEY, "offers.delete", ""},
+    {"GET", "/v1/offers/{id}/candidates", sm_route_candidates, SM_ACCESS_KEY, "offers.candidates",
+     "limit"},
     {"GET", "/v1/offers/{id}/near-candidates", sm_route_near_candidates, SM_ACCESS_KEY,
-     "offers.near_candidates"},
-    {"POST", "/v1/profiles", sm_route_profile_create, SM_ACCESS_PUBLIC, "profiles.create"},
-    {"GET", "/v1/profiles/{id}", sm_route_profile_get, SM_ACCESS_KEY, "profiles.get"},
-    {"PUT", "/v1/profiles/{id}", sm_route_profile_put, SM_ACCESS_KEY, "profiles.put"},
-    {"PATCH", "/v1/profiles/{id}", sm_route_profile_patch, SM_ACCESS_KEY, "profiles.patch"},
-    {"DELETE", "/v1/profiles/{id}", sm_route_profile_delete, SM_ACCESS_KEY, "profiles.delete"},
-    {"GET", "/v1/profiles/{id}/export", sm_route_profile_export, SM_ACCESS_KEY, "profiles.export"},
-    {"POST", "/v1/match", sm_route_match, SM_ACCESS_PUBLIC, "match"},
-    {"POST", "/v1/gaps", sm_route_gaps, SM_ACCESS_PUBLIC, "gaps"},
-    {"POST", "/v1/paths", sm_route_paths, SM_ACCESS_PUBLIC, "paths"},
-    {"GET", "/v1/demand", sm_route_demand, SM_ACCESS_KEY, "demand"},
-    {"GET", "/v1/demand/history", sm_route_demand_history, SM_ACCESS_KEY, "demand.history"},
-    {"GET", "/v1/skills", sm_route_skills, SM_ACCESS_PUBLIC, "skills.search"},
-    {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get"},
-    {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract"},
-    {"GET", "/v1/changes", sm_route_changes, SM_ACCESS_KEY, "changes"},
+     "offers.near_candidates", "max_hours limit"},
+    {"POST", "/v1/profiles", sm_route_profile_create, SM_ACCESS_PUBLIC, "profiles.create", ""},
+    {"GET", "/v1/profiles/{id}", sm_route_profile_get, SM_ACCESS_KEY, "profiles.get", ""},
+    {"PUT", "/v1/profiles/{id}", sm_route_profile_put, SM_ACCESS_KEY, "profiles.put", ""},
+    {"PATCH", "/v1/profiles/{id}", sm_route_profile_patch, SM_ACCESS_KEY, "profiles.patch", ""},
+    {"DELETE", "/v1/profiles/{id}", sm_route_profile_delete, SM_ACCESS_KEY, "profiles.delete", ""},
+    {"GET", "/v1/profiles/{id}/export", sm_route_profile_export, SM_ACCESS_KEY, "profiles.export",
+     ""},
+    {"POST", "/v1/match", sm_route_match, SM_ACCESS_PUBLIC, "match", ""},
+    {"POST", "/v1/gaps", sm_route_gaps, SM_ACCESS_PUBLIC, "gaps", ""},
+    {"POST", "/v1/paths", sm_route_paths, SM_ACCESS_PUBLIC, "paths", ""},
+    {"GET", "/v1/demand", sm_route_demand, SM_ACCESS_KEY, "demand",
+     "near radius_km collection occupation top"},
+    {"GET", "/v1/demand/history", sm_route_demand_history, SM_ACCESS_KEY, "demand.history",
+     "skill weeks"},
+    {"GET", "/v1/skills", sm_route_skills, SM_ACCESS_PUBLIC, "skills.search", "q limit"},
+    {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get", ""},
+    {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract", ""},
+    {"GET", "/v1/changes", sm_route_changes, SM_ACCESS_KEY, "changes", "since limit"},
     /* Served with SKILLMATCH_TEST_HOOKS=1 only (a 404 otherwise); not documented. */
-    {"POST", "/v1/test/demand", sm_route_demand_test_hook, SM_ACCESS_KEY, "test.demand"},
+    {"POST", "/v1/test/demand", sm_route_demand_test_hook, SM_ACCESS_KEY, "test.demand", ""},
 };
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)
 static const char *route_names[ROUTE_COUNT];
@@ -301,6 +306,41 @@ static const char *bearer_token(const char *auth)
     return auth;
 }
 
+/* The query parameters of a request against its route's list (MHD_get_connection_values). */
+typedef struct query_check {
+    const char *allowed; /* space-separated */
+    sm_field_errors *fe;
+    const char *seen[16];
+    size_t seen_count;
+} query_check;
+
+static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    (void)kind;
+    (void)value;
+    query_check *qc = cls;
+    size_t n = strlen(key);
+    int known = !strcmp(key, "lang");
+    for (const char *a = qc->allowed; !known && *a;) {
+        size_t len = strcspn(a, " ");
+        known = len == n && !strncmp(a, key, n);
+        a += len + (a[len] == ' ');
+    }
+    char field[80];
+    snprintf(field, sizeof field, "%.64s", key);
+    int twice = 0;
+    for (size_t i = 0; i < qc->seen_count && !twice; i++)
+        twice = !strcmp(qc->seen[i], key);
+    if (!known)
+        sm_field_error(qc->fe, field, "not a parameter of this route");
+    else if (twice)
+        sm_field_error(qc->fe, field, "given more than once");
+    else if (qc->seen_count < 16)
+        qc->seen[qc->seen_count++] = key;
+    return qc->fe->count < 8 ? MHD_YES : MHD_NO;
+}
+
 /*
  * Works out the answer to a request into cs (resp, allow, challenge, route): routing, the
  * key, rate limits, Idempotency-Key replay, the handler, metrics. It may block on
@@ -353,12 +393,17 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
             sm_problem(&resp, 404, "no route for %.200s", url);
         goto send;
     }
-    /* One rule for ?lang= on every route: French or English, anything else refused. */
+    /* One rule for ?lang= on every route: French or English, anything else refused. Every
+     * other query parameter is one the route reads, given once: a misspelt one ("radius=5")
+     * would otherwise be ignored without a word. */
+    sm_field_errors qfe = {0};
     const char *lang_q = sm_req_query(&rq, "lang");
-    if (lang_q && strcmp(lang_q, "fr") && strcmp(lang_q, "en")) {
-        sm_field_errors fe = {0};
-        sm_field_error(&fe, "lang", "must be \"fr\" or \"en\"");
-        sm_problem_fields(&resp, 400, &fe);
+    if (lang_q && strcmp(lang_q, "fr") && strcmp(lang_q, "en"))
+        sm_field_error(&qfe, "lang", "must be \"fr\" or \"en\"");
+    query_check qc = {routes[route].query, &qfe, {NULL}, 0};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
+    if (qfe.count) {
+        sm_problem_fields(&resp, 400, &qfe);
         goto send;
     }
     /* The key: required by some routes, checked whenever given. */
@@ -743,6 +788,7 @@ int sm_cmd_serve(int argc, char **argv)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (sm_db_connect(s.conninfo, &c, &err) != SM_OK || sm_db_check_serving(c, &err) != SM_OK ||
+        sm_secret_read(c, "pseudonyms", s.pseudonym_key, &err) != SM_OK ||
         sm_gen_load(c, &g, &err) != SM_OK) {
         fprintf(stderr, "skillmatch serve: %s\n", err.message);
         if (c)

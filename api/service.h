@@ -83,6 +83,7 @@ typedef struct sm_service {
     atomic_int ready;  /* 1 once the index is loaded */
     atomic_int reload; /* SIGHUP asked for a new generation */
     int metrics_public; /* /metrics answers every client, not only loopback */
+    unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
 } sm_service;
 
 /* Builds a generation from the database (taxonomy, offers, profiles). */
@@ -129,7 +130,8 @@ typedef struct sm_route {
     const char *method, *pattern; /* pattern segments "{id}" capture */
     sm_handler handler;
     sm_access access;
-    const char *name; /* for metrics */
+    const char *name;  /* for metrics */
+    const char *query; /* the query parameters it reads, space-separated (lang: every route) */
 } sm_route;
 const sm_route *sm_routes(size_t *count);
 /* The OpenAPI 3.1 document (static text). */

@@ -31,6 +31,7 @@ struct sm_write_op {
     /* Filled by the writer. */
     int rc;
     int committed; /* the database holds the change */
+    long long current_version; /* exec's: the row's version when it failed with SM_ESTALE */
     sm_error err;
     int done;
     sm_write_op *next;

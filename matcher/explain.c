@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Lacked skills named in a sentence; the rest are counted ("and 2 more"). */
@@ -22,6 +23,18 @@
 double sm__explain_km(double km)
 {
     return km < 0 ? km : round(km * 1000.0) / 1000.0;
+}
+
+void sm__explain_amount(char *buf, size_t size, double v, int money, sm_lang lang)
+{
+    long long cents = llround(v * 100.0);
+    char mark = lang == SM_LANG_FR ? ',' : '.';
+    if (cents % 100 == 0)
+        snprintf(buf, size, "%lld", cents / 100);
+    else if (money || cents % 10)
+        snprintf(buf, size, "%lld%c%02lld", cents / 100, mark, llabs(cents % 100));
+    else
+        snprintf(buf, size, "%lld%c%lld", cents / 100, mark, llabs(cents % 100) / 10);
 }
 
 static int lacked(const sm_match_item *it)

@@ -28,6 +28,13 @@ uint8_t sm__explain_fit(const sm_match_result *res, int training);
 double sm__explain_km(double km);
 
 /*
+ * An amount as the answers show it (hours and euros are shown to the cent, half away from
+ * zero), in words of lang: whole, "450"; else hours with the decimals they have ("10,5" in
+ * French, "10.5" in English), money with two ("450,50", "450.50"). Writes into buf.
+ */
+void sm__explain_amount(char *buf, size_t size, double v, int money, sm_lang lang);
+
+/*
  * Writes the sentence for reasons into buf (size bytes, always terminated): the clauses of
  * the reasons joined by "; ", ending with a full stop. candidate: about a person seen by an
  * organisation (third person), else to the person.

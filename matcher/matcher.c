@@ -101,6 +101,7 @@ typedef struct offer_rec {
     sm_requirement *teaches;
     uint32_t funding, start_count;
     int32_t *start_dates; /* sorted */
+    uint8_t in_demand;    /* its counts are in the demand counters (under the demand lock) */
 } offer_rec;
 
 typedef struct profile_rec {
@@ -479,6 +480,7 @@ struct sm_matcher {
      * counts the records slot by slot (sm_matcher_demand_catch_up); meanwhile a change is
      * logged only for a slot already counted or added since (under the writers' mutex). */
     _Atomic int demand_state; /* DEMAND_LIVE, DEMAND_DEFERRED, DEMAND_CATCHING_UP */
+    _Atomic int32_t demand_day; /* the day sm_matcher_demand_expire last looked at */
     uint32_t demand_offer_end, demand_profile_end, demand_offer_at, demand_profile_at;
 };
 
@@ -967,7 +969,7 @@ int sm_matcher_new_with_similarity(const sm_taxonomy *tx, const sm_similarity *s
     m->job_cells = sm_calloc(m->skill_space + 1, sizeof *m->job_cells);
     m->job_gridded = sm_calloc(m->skill_space + 1, sizeof *m->job_gridded);
     m->training_lists = sm_calloc(m->skill_space + 1, sizeof *m->training_lists);
-    m->demand = sm__demand_new(m->skill_space);
+    m->demand = sm__demand_new(m->skill_space + 1); /* + PEOPLE(m) */
     m->profile_cells = sm_calloc(m->skill_space + 1, sizeof *m->profile_cells);
     m->job_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->job_skill_postings);
     m->profile_skill_postings = sm_calloc(m->skill_space + 1, sizeof *m->profile_skill_postings);
@@ -1201,9 +1203,25 @@ uint32_t sm_area_cell(int located, int remote, double lat, double lon)
                                                                        : CELL_ANYWHERE;
 }
 
-/* An offer's counts, added (sign 1) or removed (-1); under the demand lock. */
-static void demand_offer(sm_matcher *m, const offer_rec *o, int32_t sign)
+/* The demand counters' row that counts people whatever their skills (in its profiles field,
+ * and those evaluated in its one_away field): the status of an area sums its cells. */
+#define PEOPLE(m) ((uint32_t)(m)->skill_space)
+
+/* Whether an offer counts in demand on day today: until its closing date (an offer not open
+ * yet is demand to come). */
+static int demand_open(const offer_rec *o, int32_t today)
 {
+    return !o->valid_through || o->valid_through >= today;
+}
+
+/* An offer's counts, added (sign 1: when it is open, sm_matcher_demand_expire) or removed (-1:
+ * when they were added); under the demand lock, which also guards in_demand (a field no
+ * reader reads: set on a published record). */
+static void demand_offer(sm_matcher *m, offer_rec *o, int32_t sign)
+{
+    if (sign > 0 ? !demand_open(o, sm_today()) : !o->in_demand)
+        return;
+    o->in_demand = sign > 0;
     uint32_t cell = demand_cell(o->has_location, o->remote, o->lat, o->lon);
     if (o->kind == SM_OFFER_JOB)
         for (uint32_t i = 0; i < o->req_count; i++)
@@ -1224,6 +1242,7 @@ static void demand_profile(sm_matcher *m, const profile_rec *p, int32_t sign)
     uint32_t cell = demand_cell(p->has_location, 0, p->lat, p->lon);
     for (uint32_t i = 0; i < p->skill_count; i++)
         sm__demand_add(m->demand, p->skills[i].skill, cell, SM__D_PROFILES, sign);
+    sm__demand_add(m->demand, PEOPLE(m), cell, SM__D_PROFILES, sign);
     m->stat_profiles += (size_t)(ptrdiff_t)sign;
 }
 
@@ -1233,6 +1252,8 @@ static void demand_away(sm_matcher *m, const away_set *a, int32_t sign)
         sm__demand_add(m->demand, a->skills[i], a->cell, i < a->one ? SM__D_ONE_AWAY
                                                                     : SM__D_TWO_AWAY,
                        sign);
+    if (a)
+        sm__demand_add(m->demand, PEOPLE(m), a->cell, SM__D_ONE_AWAY, sign); /* evaluated */
 }
 
 /* Drops a profile slot's away set from the counters; under the demand lock. */
@@ -1449,8 +1470,13 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
         memcpy(r->skills, p->skills, p->skill_count * sizeof *r->skills);
     r->skill_count = (uint32_t)p->skill_count;
     r->has_location = p->location.known != 0;
-    r->lat = p->location.lat;
-    r->lon = p->location.lon;
+    /* The centre of the place's square. SM_PLACE_SQUARE_* divide CELL_DEG (25 and 20 squares
+     * to a cell's side): the square lies in the place's own grid cell, and demand counts the
+     * person where they are. */
+    r->lat =
+        -90.0 + (floor((p->location.lat + 90.0) / SM_PLACE_SQUARE_LAT) + 0.5) * SM_PLACE_SQUARE_LAT;
+    r->lon = -180.0 +
+             (floor((p->location.lon + 180.0) / SM_PLACE_SQUARE_LON) + 0.5) * SM_PLACE_SQUARE_LON;
     r->radius_km = p->radius_km;
     r->constraints = p->constraints;
     r->consent = p->consent;
@@ -2499,6 +2525,24 @@ static double profile_skills(sm_match_reader *r, const offer_view *o, const prof
     return sum * depth_factor(drawn_total(d, nd), o->req_count);
 }
 
+/* Whether the offer is open on day today (between its dates). */
+static int open_on(const offer_view *o, int32_t today)
+{
+    return !(o->valid_through && today > o->valid_through) &&
+           !(o->valid_from && today < o->valid_from);
+}
+
+/* Whether a query's filters leave the offer out. */
+static int filtered(const offer_view *o, const sm_match_filter *f)
+{
+    return f && ((f->org_kinds && !(o->org_kind < 32 && (f->org_kinds >> o->org_kind & 1))) ||
+                 (f->contract_types &&
+                  !(o->contract_type < 32 && (f->contract_types >> o->contract_type & 1))) ||
+                 (f->max_hours > 0 && !(o->hours > 0 && o->hours <= f->max_hours)) ||
+                 (f->require & ~o->flags & (SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA)) ||
+                 (f->remote_only && !o->remote));
+}
+
 /*
  * Whether the offer may be shown to the profile, and the distance factor:
  * 0 when filtered out (expired, not yet open, beyond the radius, a
@@ -2509,7 +2553,7 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
 {
     *factor = 1.0;
     *km = -1;
-    if ((o->valid_through && today > o->valid_through) || (o->valid_from && today < o->valid_from))
+    if (!open_on(o, today))
         return 0;
     if ((p->constraints & SM_PROFILE_REMOTE_ONLY) && !o->remote)
         return 0;
@@ -2517,13 +2561,7 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
         return 0;
     if ((p->constraints & SM_PROFILE_NO_CAR) && (o->flags & SM_OFFER_REQUIRES_CAR))
         return 0;
-    const sm_match_filter *f = p->filter;
-    if (f && ((f->org_kinds && !(o->org_kind < 32 && (f->org_kinds >> o->org_kind & 1))) ||
-              (f->contract_types &&
-               !(o->contract_type < 32 && (f->contract_types >> o->contract_type & 1))) ||
-              (f->max_hours > 0 && !(o->hours > 0 && o->hours <= f->max_hours)) ||
-              (f->require & ~o->flags & (SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA)) ||
-              (f->remote_only && !o->remote)))
+    if (filtered(o, p->filter))
         return 0;
     if (o->remote || (disable & SM_SCORE_NO_DISTANCE))
         return 1;
@@ -2542,12 +2580,9 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
     return 1;
 }
 
-/* admit() from an offer's packed meta; 0 also when the offer is gone. */
-static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t today, double *factor,
-                      double *km)
+/* What filtering reads of an offer, from its packed meta. */
+static offer_view view_of_meta(const offer_meta *meta)
 {
-    if (!meta || !atomic_load_explicit(&meta->alive, memory_order_acquire))
-        return 0;
     offer_view v;
     memset(&v, 0, sizeof v);
     v.remote = (meta->flags & META_REMOTE) != 0;
@@ -2562,6 +2597,16 @@ static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t tod
     v.hours = meta->hours;
     v.valid_from = meta->valid_from;
     v.valid_through = meta->valid_through;
+    return v;
+}
+
+/* admit() from an offer's packed meta; 0 also when the offer is gone. */
+static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t today, double *factor,
+                      double *km)
+{
+    if (!meta || !atomic_load_explicit(&meta->alive, memory_order_acquire))
+        return 0;
+    offer_view v = view_of_meta(meta);
     return admit(&v, p, today, 0, factor, km);
 }
 
@@ -3142,8 +3187,15 @@ static int consider_offer(void *arg, uint32_t slot, double bound)
     sm_match_reader *r = c->r;
     r->stats.considered++;
     double factor, km;
-    if (!admit_meta(meta_get(&r->m->offer_metas, slot), c->pv, c->today, &factor, &km) ||
-        !could_enter(r, c->k, bound * factor, slot))
+    const offer_meta *meta = meta_get(&r->m->offer_metas, slot);
+    if (!admit_meta(meta, c->pv, c->today, &factor, &km)) {
+        if (c->pv->filter && meta && atomic_load_explicit(&meta->alive, memory_order_acquire)) {
+            offer_view v = view_of_meta(meta);
+            r->stats.filtered += filtered(&v, c->pv->filter) && open_on(&v, c->today);
+        }
+        return SM_OK;
+    }
+    if (!could_enter(r, c->k, bound * factor, slot))
         return SM_OK;
     const offer_rec *o = slot_get(&r->m->offers, slot);
     if (!o)
@@ -3208,8 +3260,11 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
                 continue;
             offer_view ov = view_of_offer_rec(o);
             double factor, km;
-            if (!admit(&ov, &pv, today, 0, &factor, &km))
+            if (!admit(&ov, &pv, today, 0, &factor, &km)) {
+                r->stats.filtered += filtered(&ov, pv.filter) && open_on(&ov, today) &&
+                                     training_score(r, &ov, 0) > 0;
                 continue;
+            }
             double score = training_score(r, &ov, 0) * factor;
             if (score > 0)
                 rc = heap_push(r, k, score, slot);
@@ -3789,7 +3844,7 @@ int sm_matcher_demand_catch_up(sm_matcher *m, size_t budget)
          * changes before and after it know which side of the cursor their slot is on. */
         sm__demand_write_lock(m->demand);
         for (size_t n = 0; n < budget && m->demand_offer_at < m->demand_offer_end; n++) {
-            const offer_rec *o = slot_get(&m->offers, m->demand_offer_at++);
+            offer_rec *o = slot_get(&m->offers, m->demand_offer_at++);
             if (o)
                 demand_offer(m, o, +1);
         }
@@ -3809,10 +3864,28 @@ int sm_matcher_demand_catch_up(sm_matcher *m, size_t budget)
     return state == DEMAND_LIVE;
 }
 
+void sm_matcher_demand_expire(sm_matcher *m, int32_t today)
+{
+    if (atomic_load_explicit(&m->demand_day, memory_order_relaxed) == today)
+        return;
+    pthread_mutex_lock(&m->writer);
+    sm__demand_write_lock(m->demand);
+    uint32_t count = atomic_load(&m->offers.count);
+    for (uint32_t slot = 0; slot < count; slot++) {
+        offer_rec *o = slot_get(&m->offers, slot);
+        if (o && o->in_demand && !demand_open(o, today))
+            demand_offer(m, o, -1);
+    }
+    atomic_store(&m->demand_day, today);
+    sm__demand_write_unlock(m->demand);
+    pthread_mutex_unlock(&m->writer);
+}
+
 size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget)
 {
     sm_matcher *m = r->m;
     size_t done = 0;
+    sm_matcher_demand_expire(m, sm_today());
     sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
     sm__demand_flush(m->demand); /* the writers' changes since the last call */
     for (size_t step = 0; step < budget; step++) {
@@ -3971,7 +4044,7 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
         (q->occupation >= m->skill_space ||
          sm_taxonomy_type(m->tx, q->occupation) != SM_CT_OCCUPATION))
         return sm_error_set(err, SM_EINVAL, "occupation: not an occupation concept");
-    if ((!r->dsum && !(r->dsum = sm_malloc(m->skill_space * sizeof *r->dsum))) ||
+    if ((!r->dsum && !(r->dsum = sm_malloc((m->skill_space + 1) * sizeof *r->dsum))) ||
         (!r->dwant && !(r->dwant = sm_malloc(m->skill_space + 1))))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     /* Which skills: a collection, an occupation's. */
@@ -3991,6 +4064,7 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
             r->dwant[s] &= keep[s];
         sm_free(keep);
     }
+    r->dwant[PEOPLE(m)] = status != NULL; /* the people of the area, for its status */
     sm__cell_span spans[256];
     size_t n_spans = area_spans(q, spans, 256);
     sm__demand_sum(m->demand, n_spans == SIZE_MAX ? NULL : spans,
@@ -4025,9 +4099,10 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
     if (r->drow_count > top)
         r->drow_count = top;
     if (status) {
+        /* The area's people, summed from its cells as every people count is (published). */
+        status->profiles = nonneg(r->dsum[PEOPLE(m)].profiles);
+        status->evaluated = nonneg(r->dsum[PEOPLE(m)].one_away);
         sm__demand_write_lock(m->demand);
-        status->profiles = m->stat_profiles;
-        status->evaluated = m->away_count;
         status->complete = sm__demand_complete(m->demand) &&
                            atomic_load(&m->demand_state) == DEMAND_LIVE;
         sm__demand_write_unlock(m->demand);

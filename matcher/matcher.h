@@ -59,7 +59,9 @@ enum {
 #define SM_MAX_LEVEL 8
 #define SM_MATCH_MAX_LIMIT 200
 #define SM_MAX_START_DATES 52
-#define SM_MAX_TARGET 256 /* requirements a gap or path target may list (several offers') */
+/* Requirements a gap or path target may list: every skill of the largest ESCO occupation (340
+ * in ESCO 1.1.1), or SM_MAX_REQUIREMENTS of each of 20 offers. */
+#define SM_MAX_TARGET 1280
 
 /* A required (or taught) skill. level: minimum DigComp-style level 1..8, 0 = any. */
 typedef struct sm_requirement {
@@ -269,6 +271,16 @@ void sm_matcher_free(sm_matcher *m);
 int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *offer, sm_error *err);
 /* Removes the offer; SM_ENOTFOUND when there is none. */
 int sm_matcher_delete_offer(sm_matcher *m, const char *id);
+/*
+ * Adds or replaces a stored profile, for candidate searches, near-candidates and demand. Of
+ * its place the matcher keeps only the centre of the square of SM_PLACE_SQUARE_LAT by
+ * SM_PLACE_SQUARE_LON degrees (about 2.2 by 1.8 km in France) holding it, squares aligned on
+ * the grid's cells: what an organisation is shown (distance, score) then cannot place the
+ * person more finely, however many offers it posts around them (api/README.md, "Privacy").
+ * The person's own queries read their place from the store, exact.
+ */
+#define SM_PLACE_SQUARE_LAT 0.02
+#define SM_PLACE_SQUARE_LON 0.025
 int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *profile, sm_error *err);
 int sm_matcher_delete_profile(sm_matcher *m, const char *id);
 
@@ -335,6 +347,8 @@ typedef struct sm_match_stats {
     size_t crossed;    /* slots whose bound reached the lowest top-k band */
     size_t considered; /* slots whose bound could still enter the top-k: filters read */
     size_t exact;      /* slots scored exactly from their records */
+    size_t filtered;   /* considered offers the query's filters left out (every one that shares
+                        * a skill with the profile when fewer results than asked came back) */
     int full_scan;     /* 1 when top-k had to read every accumulator (a low k-th score) */
 } sm_match_stats;
 void sm_match_last_stats(const sm_match_reader *r, sm_match_stats *out);
@@ -513,8 +527,9 @@ typedef struct sm_demand_row {
 } sm_demand_row;
 
 typedef struct sm_demand_status {
-    size_t profiles;  /* profiles counted (consented to statistics) */
-    size_t evaluated; /* of them, those whose one/two-away skills are known */
+    size_t profiles;  /* profiles counted in the area (consented to statistics), summed from
+                       * its cells as every people count is (published unless exact_people) */
+    size_t evaluated; /* of them, those whose one/two-away skills are known (the same way) */
     int complete;     /* 0 while a load's counts are being caught up, or when an allocation
                        * failure left some counts short */
 } sm_demand_status;
@@ -537,10 +552,17 @@ const sm_demand_row *sm_match_demand_get(const sm_match_reader *r, size_t index)
  * SM_AWAY_OFFERS best offers scoring below SM_AWAY_THRESHOLD (their missing
  * essential skills, when there are one or two), and updates the counters.
  * A background thread calls it; uses r for the matching. It first applies
- * the counters' changes the writers logged since the last call. Returns the
- * profiles evaluated.
+ * the counters' changes the writers logged since the last call, and
+ * sm_matcher_demand_expire for today. Returns the profiles evaluated.
  */
 size_t sm_matcher_demand_refresh(sm_match_reader *r, size_t budget);
+/*
+ * Offers count in demand until their closing date (valid_through): an upsert
+ * of one already closed adds nothing, and on the first call of a new day this
+ * takes out those that closed since (one pass over the offers; later calls
+ * that day return at once).
+ */
+void sm_matcher_demand_expire(sm_matcher *m, int32_t today);
 
 /*
  * A bulk load (a server's start) calls sm_matcher_demand_defer first: upserts

@@ -358,7 +358,8 @@ static void scheme_names(char *buf, size_t size, const sm_path_constraints *c, u
 static void money_text(char *buf, size_t size, const sm_path_constraints *c, double price,
                        uint32_t funded_by, uint32_t fundable_by, int fr)
 {
-    char names[160];
+    char names[160], amount[32];
+    sm__explain_amount(amount, sizeof amount, price, 1, c->lang);
     if (funded_by) {
         scheme_names(names, sizeof names, c, funded_by, fr);
         snprintf(buf, size, fr ? "financée par %s" : "funded by %s", names);
@@ -368,17 +369,17 @@ static void money_text(char *buf, size_t size, const sm_path_constraints *c, dou
         scheme_names(names, sizeof names, c, fundable_by, fr);
         if (c->funding && names[0])
             snprintf(buf, size,
-                     fr ? "%.0f € à votre charge (finançable par %s, que vous n'avez pas indiqué)"
-                        : "€%.0f to pay (fundable by %s, which you did not list)",
-                     price, names);
+                     fr ? "%s € à votre charge (finançable par %s, que vous n'avez pas indiqué)"
+                        : "€%s to pay (fundable by %s, which you did not list)",
+                     amount, names);
         else if (c->funding)
-            snprintf(buf, size, fr ? "%.0f € à votre charge" : "€%.0f to pay", price);
+            snprintf(buf, size, fr ? "%s € à votre charge" : "€%s to pay", amount);
         else if (names[0])
-            snprintf(buf, size, fr ? "%.0f €, finançable par %s" : "€%.0f, fundable by %s", price,
+            snprintf(buf, size, fr ? "%s €, finançable par %s" : "€%s, fundable by %s", amount,
                      names);
         else
-            snprintf(buf, size, fr ? "%.0f €, sans financement connu" : "€%.0f, no known funding",
-                     price);
+            snprintf(buf, size, fr ? "%s €, sans financement connu" : "€%s, no known funding",
+                     amount);
     }
 }
 
@@ -422,12 +423,14 @@ static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path
         sm__explain_list(tx, taught, n, 2, c->lang, skills, 0, sizeof skills);
     }
     const char *title = k->title ? k->title : k->id;
+    char hours[32];
+    sm__explain_amount(hours, sizeof hours, k->hours, 0, c->lang);
     if (fr)
-        snprintf(buf, size, "Étape %zu : suivre « %s » (%.0f h, %s%s) pour acquérir %s.", number,
-                 title, k->hours, money, where, skills);
+        snprintf(buf, size, "Étape %zu : suivre « %s » (%s h, %s%s) pour acquérir %s.", number,
+                 title, hours, money, where, skills);
     else
-        snprintf(buf, size, "Step %zu: take “%s” (%.0f h, %s%s) to gain %s.", number, title,
-                 k->hours, money, where, skills);
+        snprintf(buf, size, "Step %zu: take “%s” (%s h, %s%s) to gain %s.", number, title, hours,
+                 money, where, skills);
 }
 
 /* Why a plan has no path, in one sentence (plan->no_path, counts and the gap's skills). */
@@ -475,7 +478,7 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                                          "durent plus que max_hours",
                                          "coûteraient plus que max_cost",
                                          "n'ont pas de session à temps (start_before)",
-                                         "sont trop loin ou sans lieu (max_distance_km)"};
+                                         "sont trop loin ou sans lieu"};
     static const char *const fr_why_one[] = {"",
                                              "n'est plus ouverte",
                                              "n'atteint pas le niveau demandé",
@@ -483,7 +486,7 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                                              "dure plus que max_hours",
                                              "coûterait plus que max_cost",
                                              "n'a pas de session à temps (start_before)",
-                                             "est trop loin ou sans lieu (max_distance_km)"};
+                                             "est trop loin ou sans lieu"};
     static const char *const en_why[] = {"",
                                          "are closed",
                                          "do not reach the level asked",
@@ -491,7 +494,7 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                                          "last longer than max_hours",
                                          "would cost more than max_cost",
                                          "have no session in time (start_before)",
-                                         "are too far or give no place (max_distance_km)"};
+                                         "are too far or give no place"};
     static const char *const en_why_one[] = {"",
                                              "is closed",
                                              "does not reach the level asked",
@@ -499,7 +502,7 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                                              "lasts longer than max_hours",
                                              "would cost more than max_cost",
                                              "has no session in time (start_before)",
-                                             "is too far or gives no place (max_distance_km)"};
+                                             "is too far or gives no place"};
     size_t t = plan->trainings_teaching;
     if (t == 1)
         len = (size_t)snprintf(skills, sizeof skills, "%s",
@@ -523,6 +526,12 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                                     first ? "" : ", ", n,
                                     fr ? (n > 1 ? fr_why[k] : fr_why_one[k])
                                        : (n > 1 ? en_why[k] : en_why_one[k]));
+        /* The distance limit is the one asked, else the profile's radius. */
+        if (k == SM_PLAN_EXCLUDED_DISTANCE && len < sizeof skills)
+            len += (size_t)snprintf(skills + len, sizeof skills - len, "%s",
+                                    c->max_distance_km >= 0 ? " (max_distance_km)"
+                                    : fr                    ? " (radius_km du profil)"
+                                                            : " (the profile's radius_km)");
         first = 0;
     }
     snprintf(buf, size, "%s.", skills);
@@ -1015,16 +1024,18 @@ int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const ch
         char skills[2048], sentence[4096];
         sm__explain_list(tx, c->covers, c->cover_count, SIZE_MAX, lang, skills, 0, sizeof skills);
         const char *title = f.title ? f.title : f.id;
+        char hours[32];
+        sm__explain_amount(hours, sizeof hours, f.hours, 0, lang);
         if (lang == SM_LANG_FR)
             snprintf(sentence, sizeof sentence,
-                     "Après « %s » (%.0f h), aurait toutes les compétences essentielles de "
-                     "l'offre : il lui manque %s.",
-                     title, f.hours, skills);
+                     "Il manque à cette personne %s, que « %s » (%s h) enseigne : après cette "
+                     "formation, elle aurait toutes les compétences essentielles de l'offre.",
+                     skills, title, hours);
         else
             snprintf(sentence, sizeof sentence,
-                     "After “%s” (%.0f h), would have every essential skill of the offer: "
-                     "lacks %s.",
-                     title, f.hours, skills);
+                     "Lacks %s, which “%s” (%s h) teaches: after it, would have every essential "
+                     "skill of the offer.",
+                     skills, title, hours);
         if (!(c->explanation = dup_text(sentence)))
             rc = SM_ENOMEM;
     }

@@ -3,6 +3,7 @@
 #include "sql/db.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,37 @@ void sm_key_hash(const char *key, size_t len, unsigned char hash[32])
 {
     unsigned int n = 32;
     EVP_Digest(key, len, hash, &n, EVP_sha256(), NULL);
+}
+
+void sm_keyed_hash(const unsigned char secret[32], const char *msg, size_t len,
+                   unsigned char hash[32])
+{
+    unsigned int n = 32;
+    HMAC(EVP_sha256(), secret, 32, (const unsigned char *)msg, len, hash, &n);
+}
+
+int sm_secret_read(PGconn *c, const char *name, unsigned char out[32], sm_error *err)
+{
+    const char *p[] = {name};
+    PGresult *r;
+    int lengths[] = {0}, formats[] = {0};
+    if (sm_db_exec_bin(c, "SELECT value FROM server_secrets WHERE name = $1", 1, p, lengths,
+                       formats, &r, err))
+        return SM_EIO;
+    int rc = SM_OK;
+    size_t n = 0;
+    unsigned char *v =
+        PQntuples(r) == 1 ? PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &n) : NULL;
+    if (v && n == 32)
+        memcpy(out, v, 32);
+    else
+        rc = sm_error_set(err, SM_ENOTFOUND,
+                          "the server secret %s is missing: run `skillmatch "
+                          "migrate`",
+                          name);
+    PQfreemem(v);
+    PQclear(r);
+    return rc;
 }
 
 int sm_uuid_generate(char out[37])

@@ -30,6 +30,11 @@ sm_role sm_role_parse(const char *name);
 int sm_key_generate(char out[SM_KEY_LEN + 1]);
 /* SHA-256 of the len bytes at key. */
 void sm_key_hash(const char *key, size_t len, unsigned char hash[32]);
+/* HMAC-SHA-256 of the len bytes at msg under a 32-byte secret (sm_secret_read). */
+void sm_keyed_hash(const unsigned char secret[32], const char *msg, size_t len,
+                   unsigned char hash[32]);
+/* The server secret called name (sql/005_server_secrets.sql); SM_ENOTFOUND when absent. */
+int sm_secret_read(PGconn *c, const char *name, unsigned char out[32], sm_error *err);
 /* 16 random bytes as a version-4 UUID in text (36 chars + NUL). */
 int sm_uuid_generate(char out[37]);
 /* Random bytes; SM_EIO when none. */

@@ -42,6 +42,7 @@ typedef struct entry {
     uint32_t concept, next;
     uint64_t exact; /* hash of the label's folded, unstemmed tokens */
     uint8_t lang, kind;
+    uint8_t short_acronym; /* the label is one word of 2 or 3 capitals ("IDE", "SQL", "UX") */
 } entry;
 
 typedef struct lab {
@@ -88,7 +89,8 @@ static const char *const stopwords[] = {
     "those", "its", "their", "our", "your", "we", "you", "they", "he", "she", "his", "her", "my",
     "me", "us", "them", "not", "no", "but", "if", "than", "so", "such", "also", "via", "per", "etc",
     "eg", "ie", "will", "can", "may", "must", "should", "would", "have", "has", "had", "do", "does",
-    "who", "which", "what", "when", "where", "how", "all", "any", "some", "s",
+    "did", "done", "doing", "having", "who", "which", "what", "when", "where", "how", "all", "any",
+    "some", "s",
     /* French (folded: no accents) */
     "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "au", "aux", "en",
     "dans", "sur", "pour", "par", "avec", "sans", "ce", "cet", "cette", "ces", "son", "sa", "ses",
@@ -278,9 +280,32 @@ static int add_entry(sm_extractor *ex, const uint32_t *ids, size_t n, uint32_t c
     e->lang = lang;
     e->kind = kind;
     e->exact = exact;
+    e->short_acronym = 0;
     e->next = ex->phrase_head[phrase];
     ex->phrase_head[phrase] = (uint32_t)ex->entry_count++;
     return SM_OK;
+}
+
+/* Whether len bytes at s are 2 or 3 capital letters (A to Z). */
+static int short_acronym_text(const char *s, size_t len)
+{
+    if (len < 2 || len > 3)
+        return 0;
+    for (size_t k = 0; k < len; k++)
+        if (s[k] < 'A' || s[k] > 'Z')
+            return 0;
+    return 1;
+}
+
+/* Marks the entry of a one-token label (token id) for concept in lang as a short acronym. */
+static void mark_short_acronym(sm_extractor *ex, uint32_t id, uint32_t concept, uint8_t lang)
+{
+    uint32_t phrase;
+    if (!sm_strmap_get(ex->phrases, &id, sizeof id, &phrase) || phrase == PREFIX_ONLY)
+        return;
+    for (uint32_t e = ex->phrase_head[phrase]; e != UINT32_MAX; e = ex->entries[e].next)
+        if (ex->entries[e].concept == concept && ex->entries[e].lang == lang)
+            ex->entries[e].short_acronym = 1;
 }
 
 static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
@@ -299,6 +324,10 @@ static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
                        exact_hash(toks, (size_t)n));
     if (rc != SM_OK)
         return rc;
+    /* A short acronym names its concept only where its very letters are written: a word that
+     * merely stems to them is another word ("idée" stems to "ide", not "IDE"). */
+    if (n == 1 && short_acronym_text(label.text + toks[0].start, toks[0].end - toks[0].start))
+        mark_short_acronym(ex, ids[0], label.concept, label.lang);
 
     /* Variant: "e-mail" also as "email". */
     int hyphen = 0;
@@ -868,13 +897,14 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask, int o
             continue;
         /* How many concepts share this label in the wanted languages. */
         unsigned ambiguity = 0;
+        uint32_t len = c->end - c->start;
+        uint64_t text_exact = exact_hash(x->toks + c->start, len);
         for (uint32_t e = ex->phrase_head[c->phrase]; e != UINT32_MAX; e = ex->entries[e].next)
-            ambiguity += (lang_mask >> ex->entries[e].lang) & 1;
+            ambiguity += ((lang_mask >> ex->entries[e].lang) & 1) &&
+                         (!ex->entries[e].short_acronym || ex->entries[e].exact == text_exact);
         if (ambiguity == 0)
             continue;
         memset(x->taken + c->start, 1, c->end - c->start);
-        uint32_t len = c->end - c->start;
-        uint64_t text_exact = exact_hash(x->toks + c->start, len);
         float generic = 1.0f;
         if (len == 1)
             generic =
@@ -885,7 +915,7 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask, int o
         uint32_t start = x->toks[c->start].start, end = x->toks[c->end - 1].end;
         for (uint32_t e = ex->phrase_head[c->phrase]; e != UINT32_MAX; e = ex->entries[e].next) {
             const entry *en = &ex->entries[e];
-            if (!((lang_mask >> en->lang) & 1))
+            if (!((lang_mask >> en->lang) & 1) || (en->short_acronym && en->exact != text_exact))
                 continue;
             float conf = kind_factor(en->kind) * generic * ambiguous *
                          (en->exact == text_exact ? 1.0f : 0.93f) * (other ? 0.85f : 1.0f);

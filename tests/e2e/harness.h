@@ -169,6 +169,37 @@ static inline const char *str_at(json_t *j, const char *key)
     return json_string_value(json_object_get(j, key));
 }
 
+/* The value of a header in a reply ("" when absent). */
+static inline const char *header_value(const reply *r, const char *name, char *out, size_t cap)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\r\n%s: ", name);
+    const char *at = strcasestr(r->headers, key);
+    out[0] = '\0';
+    if (at) {
+        at += strlen(key);
+        size_t n = strcspn(at, "\r\n");
+        snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), at);
+    }
+    return out;
+}
+
+/* The value of a /metrics sample ("skillmatch_profiles"), -1 when absent. */
+static inline long long metric(const char *sample)
+{
+    reply r;
+    long long v = -1;
+    if (http(port, "GET", "/metrics", NULL, NULL, &r) == 0 && r.status == 200) {
+        char key[128];
+        snprintf(key, sizeof key, "\n%s ", sample);
+        const char *at = strstr(r.body, key);
+        if (at)
+            v = atoll(at + strlen(key));
+    }
+    reply_free(&r);
+    return v;
+}
+
 /* Creates a job offer as key; returns its id (static buffer per call site). */
 static inline int create_offer(const char *key, const char *body, char id[40])
 {

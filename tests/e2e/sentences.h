@@ -46,6 +46,23 @@ static inline void sb_quote(sb *b, int fr, const char *label)
     sb_put(b, fr ? "« %s »" : "“%s”", label);
 }
 
+/* An amount as a sentence says it, from the value the answer shows: whole, "450"; else hours
+ * with their decimals ("10,5") and money with two ("450,50"); a decimal comma in French. */
+static inline void sb_amount(sb *b, double v, int money, int fr)
+{
+    char t[64];
+    snprintf(t, sizeof t, "%.2f", v);
+    char *dot = strchr(t, '.');
+    if (dot && !strcmp(dot, ".00"))
+        *dot = '\0';
+    else if (dot) {
+        if (!money && dot[2] == '0')
+            dot[2] = '\0';
+        *dot = fr ? ',' : '.';
+    }
+    sb_put(b, "%s", t);
+}
+
 /* "« A », « B » et 2 autres" over labels, at most named of them. */
 static inline void sb_list(sb *b, int fr, const char *const *labels, size_t n, size_t named)
 {

@@ -18,21 +18,6 @@
     "{\"kind\":\"job\",\"title\":\"" title "\",\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S( \
         03) "\",\"essential\":false}],\"location\":{\"lat\":48.85,\"lon\":2.35}" extra "}"
 
-/* The value of a header in a reply ("" when absent). */
-static const char *header_value(const reply *r, const char *name, char *out, size_t cap)
-{
-    char key[64];
-    snprintf(key, sizeof key, "\r\n%s: ", name);
-    const char *at = strcasestr(r->headers, key);
-    out[0] = '\0';
-    if (at) {
-        at += strlen(key);
-        size_t n = strcspn(at, "\r\n");
-        snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), at);
-    }
-    return out;
-}
-
 /* ---- tests ---------------------------------------------------------------------------- */
 
 static void service_routes(void)
@@ -275,6 +260,28 @@ static void extraction_and_job_posting(void)
     CHECK_STR(str_at(json_object_get(r.json, "contract"), "type"), "CDDI");
     CHECK_STR(str_at(r.json, "occupation"), OCC);
     CHECK_STR(str_at(r.json, "valid_through"), "2030-12-31");
+    /* The coded skill and the one named in words: both kept; the description as given. */
+    CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 2);
+    CHECK_STR(str_at(r.json, "description"), "Mise en rayon & caisse");
+    reply_free(&r);
+    /* employmentType as a list: the first contract type that maps; an unknown value is named. */
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"@type\":\"JobPosting\",\"title\":\"Caissier\",\"employmentType\":[\"PART_TIME\","
+         "\"TEMPORARY\"],\"skills\":[{\"@type\":\"DefinedTerm\",\"termCode\":\"" S(08) "\"}]}",
+         &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(json_object_get(r.json, "contract"), "type"), "CDD");
+    reply_free(&r);
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"@type\":\"JobPosting\",\"title\":\"Caissier\",\"employmentType\":[\"PART_TIME\","
+         "\"SEASONAL\"],\"skills\":[\"zzz qqq\",{\"@type\":\"DefinedTerm\",\"termCode\":\"" S(
+             08) "\"}]}",
+         &r);
+    CHECK_INT(r.status, 400);
+    json_t *errs = json_object_get(r.json, "errors");
+    CHECK_INT(json_array_size(errs), 2);
+    CHECK_STR(str_at(json_array_get(errs, 0), "field"), "employmentType[1]");
+    CHECK_STR(str_at(json_array_get(errs, 1), "field"), "skills[0]");
     reply_free(&r);
     /* A JobPosting with only free-text skills: extracted. */
     http(port, "POST", "/v1/offers", org_a,
@@ -962,7 +969,7 @@ static void reload_and_restart(void)
     reply r;
     http(port, "GET", "/ready", NULL, NULL, &r);
     long long jobs = json_integer_value(json_object_get(r.json, "job_offers"));
-    long long profiles = json_integer_value(json_object_get(r.json, "profiles"));
+    long long profiles = metric("skillmatch_profiles");
     long long offers = jobs + json_integer_value(json_object_get(r.json, "trainings"));
     reply_free(&r);
     CHECK(offers > 8 && profiles > 8);
@@ -1024,7 +1031,7 @@ static void reload_and_restart(void)
     CHECK(server > 0);
     http(port, "GET", "/ready", NULL, NULL, &r);
     CHECK_INT(json_integer_value(json_object_get(r.json, "job_offers")), jobs);
-    CHECK_INT(json_integer_value(json_object_get(r.json, "profiles")), profiles);
+    CHECK_INT(metric("skillmatch_profiles"), profiles);
     reply_free(&r);
     http(port, "POST", "/v1/match", admin_key, q, &r); /* a key: the suite has used the address's rate */
     CHECK_STR(r.body, before);

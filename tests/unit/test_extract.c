@@ -327,6 +327,31 @@ static void weak_tokens_name_nothing_alone(void)
     teardown();
 }
 
+/* A short acronym is named by its very letters, never by a word that stems to them: "sums" is
+ * not the spreadsheet function SUM, "entes" not the school platform ENT (the words a stemmer
+ * brings to an acronym's letters: "idée" to IDE in ESCO). Past forms of "do" are stop words. */
+static void short_acronyms_need_their_letters(void)
+{
+    setup(NULL);
+    static const struct {
+        const char *text, *not_this;
+        sm_lang lang;
+    } cases[] = {{"I paid the sums due on time", "spreadsheet-formulas", SM_LANG_EN},
+                 {"les entes du verger", "school-platforms", SM_LANG_FR}};
+    for (size_t c = 0; c < 2; c++) {
+        sm_extract_in(x, cases[c].text, strlen(cases[c].text), cases[c].lang, 1, 10);
+        int r = rank_of(cases[c].not_this);
+        CHECK(r < 0 || sm_extract_shown(sm_extraction_get(x, (size_t)r)->confidence) <
+                           SM_EXTRACT_MIN_CONFIDENCE);
+    }
+    /* The letters themselves still name it, in capitals or not. */
+    sm_extract_in(x, "formules Excel comme SUM", 24, SM_LANG_FR, 1, 10);
+    CHECK(rank_of("spreadsheet-formulas") >= 0);
+    sm_extract_in(x, "un ent scolaire", 15, SM_LANG_FR, 1, 10);
+    CHECK(rank_of("school-platforms") >= 0);
+    teardown();
+}
+
 /* The text is read in the language asked; the other's labels come after, marked, and are
  * shown with the asked language's label by callers. */
 static void the_language_asked_first(void)
@@ -352,9 +377,10 @@ static void the_language_asked_first(void)
     teardown();
 }
 
-SM_TEST_MAIN("test_extract", T(weak_tokens_name_nothing_alone), T(the_language_asked_first),
-             T(french_literal_with_accents_and_apostrophes),
-             T(plurals_and_inflections), T(hyphens_and_slashes), T(longest_match_wins),
+SM_TEST_MAIN("test_extract", T(weak_tokens_name_nothing_alone),
+             T(short_acronyms_need_their_letters), T(the_language_asked_first),
+             T(french_literal_with_accents_and_apostrophes), T(plurals_and_inflections),
+             T(hyphens_and_slashes), T(longest_match_wins),
              T(generic_single_words_are_down_weighted), T(fallback_fills_the_list),
              T(language_filter), T(empty_huge_and_invalid_input), T(limits_are_clamped),
              T(spans_point_at_the_text), T(extraction_survives_allocation_failures))

@@ -99,6 +99,24 @@ static void acceptance_sentences(void)
             fprintf(stderr, "    %s: %s at rank %d\n", cases[i].text, cases[i].uri, rank);
         CHECK(rank >= 0 && rank <= cases[i].max_rank);
     }
+    /* Everyday sentences a person writes name nothing at the API's threshold (what a new user
+     * met: "did" was DID, direct inward dialling; "idée" stemmed to IDE). */
+    static const struct {
+        const char *text;
+        sm_lang lang;
+    } plain[] = {{"I did the cleaning and I did the shopping for my neighbour.", SM_LANG_EN},
+                 {"J ai une idée de métier : travailler dans le commerce.", SM_LANG_FR}};
+    for (size_t i = 0; i < 2; i++) {
+        int n = sm_extract_in(x, plain[i].text, strlen(plain[i].text), plain[i].lang, 1, 10);
+        for (int k = 0; k < n; k++) {
+            const sm_extracted *e = sm_extraction_get(x, (size_t)k);
+            if (sm_extract_shown(e->confidence) < SM_EXTRACT_MIN_CONFIDENCE)
+                continue;
+            fprintf(stderr, "    \"%s\" named \"%.*s\" as %s\n", plain[i].text, (int)e->matched_len,
+                    e->matched, sm_taxonomy_uri(tx, e->concept));
+            CHECK(0);
+        }
+    }
     sm_extraction_free(x);
     sm_extractor_free(ex);
     sm_taxonomy_free(tx);
@@ -127,6 +145,31 @@ static void matcher_neighbours_mutual_and_capped(void)
     CHECK(longest <= 40);
     CHECK(pairs > 100000);
     CHECK_INT(asymmetric, 0);
+    /* Every occupation's skills fit a gap target whole (the largest has 340): none is cut. */
+    size_t largest = 0;
+    uint32_t largest_occ = 0;
+    for (uint32_t c = 0; c < sm_taxonomy_count(tx); c++) {
+        const sm_edge *e;
+        size_t n = sm_taxonomy_type(tx, c) == SM_CT_OCCUPATION
+                       ? sm_taxonomy_adjacent(tx, c, SM_ADJ_OCC_SKILLS, &e)
+                       : 0;
+        if (n > largest) {
+            largest = n;
+            largest_occ = c;
+        }
+    }
+    CHECK(largest >= 300 && largest <= SM_MAX_TARGET);
+    sm_requirement *target = calloc(largest, sizeof *target);
+    const sm_edge *e;
+    size_t n = sm_taxonomy_adjacent(tx, largest_occ, SM_ADJ_OCC_SKILLS, &e);
+    for (size_t i = 0; i < n; i++)
+        target[i] = (sm_requirement){e[i].concept, e[i].relation == SM_REL_OCC_ESSENTIAL, 0, 0};
+    sm_match_reader *r = sm_match_reader_new(m);
+    sm_profile nobody = {0};
+    nobody.id = "";
+    CHECK_INT(sm_match_gaps(r, &nobody, target, n, 0, &err), (int)n);
+    sm_match_reader_free(r);
+    free(target);
     sm_matcher_free(m);
     sm_taxonomy_free(tx);
 }

@@ -419,6 +419,52 @@ static void demand_counts(void)
     teardown();
 }
 
+/* Offers count in demand until their closing date: one already closed adds nothing, and one
+ * that closes leaves the counts on the next day's pass. */
+static void closed_offers_leave_demand(void)
+{
+    setup();
+    sm_requirement two[] = {{sk(SKILL(10)), 1, 0, 0}};
+    int32_t today = sm_today();
+    sm_offer o;
+    memset(&o, 0, sizeof o);
+    o.title = "x";
+    o.kind = SM_OFFER_JOB;
+    o.requirements = two;
+    o.requirement_count = 1;
+    o.occupation = SM_NO_CONCEPT;
+    o.location = (sm_geo){48.85, 2.35, 1};
+    sm_error err = {0, ""};
+    static const char *const ids[] = {"closed", "today", "tomorrow", "open"};
+    const int32_t through[] = {today - 1, today, today + 1, 0};
+    for (int i = 0; i < 4; i++) {
+        o.id = ids[i];
+        o.valid_through = through[i];
+        CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
+    }
+    sm_demand_query paris = {1, 48.85, 2.35, 30, 0, SM_NO_CONCEPT, 50, 1};
+    int n = sm_match_demand(r, &paris, NULL, &err);
+    const sm_demand_row *d = row_of(n, sk(SKILL(10)));
+    CHECK(d && d->offers_essential == 3);
+    sm_matcher_demand_expire(m, today + 1);
+    n = sm_match_demand(r, &paris, NULL, &err);
+    d = row_of(n, sk(SKILL(10)));
+    CHECK(d && d->offers_essential == 2);
+    sm_matcher_demand_expire(m, today + 2);
+    n = sm_match_demand(r, &paris, NULL, &err);
+    d = row_of(n, sk(SKILL(10)));
+    CHECK(d && d->offers_essential == 1);
+    /* A closed offer given a new date counts again; deleted, it leaves nothing behind. */
+    o.id = "closed";
+    o.valid_through = today + 30;
+    CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
+    CHECK_INT(sm_matcher_delete_offer(m, "today"), SM_OK);
+    n = sm_match_demand(r, &paris, NULL, &err);
+    d = row_of(n, sk(SKILL(10)));
+    CHECK(d && d->offers_essential == 2);
+    teardown();
+}
+
 /* A load that defers the counters, caught up a few slots at a time while offers and profiles
  * change, ends with the same counts as counting all along. */
 static void demand_catch_up_equals_live_counts(void)
@@ -495,4 +541,4 @@ static void demand_catch_up_equals_live_counts(void)
 
 SM_TEST_MAIN("test_plan", T(gaps_known_by_construction), T(one_training_closes_the_gap),
              T(prerequisites_force_an_order), T(a_budget_forces_the_cheaper_path), T(demand_counts),
-             T(demand_catch_up_equals_live_counts))
+             T(closed_offers_leave_demand), T(demand_catch_up_equals_live_counts))

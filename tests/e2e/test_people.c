@@ -1,0 +1,557 @@
+/*
+ * test_people.c: what people and organisations send, and what they are told, end to end (the
+ * real server on a private PostgreSQL, tests/e2e/harness.h). Each test is a point a new user
+ * met: simultaneous edits of one record, the language of a write, the numbers in a sentence,
+ * funding schemes by other names, expired offers, JobPosting items, filters and parameters that
+ * do not apply. Nothing a person sends is dropped without a word.
+ */
+#include "tests/e2e/harness.h"
+
+#include <math.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+
+#define MERGE "Content-Type: application/merge-patch+json\r\n"
+
+/* ---- simultaneous edits ------------------------------------------------------------------ */
+
+typedef struct patcher {
+    const char *path, *key;
+    int n, status;
+    char body[256];
+} patcher;
+
+static void *patch_once(void *arg)
+{
+    patcher *p = arg;
+    reply r;
+    snprintf(p->body, sizeof p->body, "{\"title\":\"Vendeur %d\"}", p->n);
+    if (strstr(p->path, "/profiles/"))
+        snprintf(p->body, sizeof p->body, "{\"radius_km\":%d}", 10 + p->n);
+    http_request(port, "PATCH", p->path, p->key, MERGE, p->body, strlen(p->body), &r);
+    p->status = r.status;
+    if (r.status != 200)
+        fprintf(stderr, "    PATCH %d: %d %s\n", p->n, r.status, r.body);
+    reply_free(&r);
+    return NULL;
+}
+
+/* Twelve people change one record at once, without If-Match: each change is applied over the
+ * one before it (200), never a 500, and the version counts them all. */
+static void simultaneous_patches_all_apply(void)
+{
+    char offer[40], opath[96], ppath[96], etag[64];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Vendeur\",\"skills\":[{\"uri\":\"" S(
+                               02) "\"}],\"location\":{\"lat\":48.85,\"lon\":2.35}}",
+                           offer),
+              201);
+    snprintf(opath, sizeof opath, "/v1/offers/%s", offer);
+    reply r;
+    http(port, "POST", "/v1/profiles", org_a,
+         "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":48.85,\"lon\":2.35}}", &r);
+    CHECK_INT(r.status, 201);
+    snprintf(ppath, sizeof ppath, "/v1/profiles/%s", str_at(r.json, "id"));
+    reply_free(&r);
+    enum { N = 12 };
+    const char *paths[2] = {opath, ppath};
+    for (int k = 0; k < 2; k++) {
+        patcher ps[N];
+        pthread_t th[N];
+        for (int i = 0; i < N; i++) {
+            ps[i] = (patcher){paths[k], org_a, i, 0, ""};
+            pthread_create(&th[i], NULL, patch_once, &ps[i]);
+        }
+        int ok = 0;
+        for (int i = 0; i < N; i++) {
+            pthread_join(th[i], NULL);
+            ok += ps[i].status == 200;
+        }
+        CHECK_INT(ok, N);
+        http(port, "GET", paths[k], org_a, NULL, &r);
+        CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v13\"");
+        reply_free(&r);
+    }
+}
+
+/* ---- what an organisation learns of a candidate ------------------------------------------ */
+
+/* The result for the candidate whose pseudonym or id is name, in an answer of candidates. */
+static json_t *result_of(json_t *answer, const char *name)
+{
+    size_t i;
+    json_t *res;
+    json_array_foreach(json_object_get(answer, "results"), i,
+                       res) if (!strcmp(str_at(res, "candidate") ? str_at(res, "candidate") : "",
+                                        name)) return res;
+    return NULL;
+}
+
+/* An organisation that posts offers around a candidate learns the distance to each: it must not
+ * be able to place the person more finely than a square of about 2 km (the matcher keeps the
+ * square's centre), nor recognise their pseudonym from a profile id it once knew (the names are
+ * keyed with the server's secret). Two people in one square, 1.5 km apart, answer the same. */
+static void candidates_cannot_be_placed(void)
+{
+    /* A square of 0.02 by 0.025 degrees: its south-west corner at 50.62, 3.05. */
+    static const double at[2][2] = {{50.6215, 3.0515}, {50.6350, 3.0720}};
+    char ids[2][40];
+    for (int k = 0; k < 2; k++) {
+        char body[256];
+        snprintf(
+            body, sizeof body,
+            "{\"skills\":[{\"uri\":\"" S(05) "\"}],\"location\":{\"lat\":%.4f,\"lon\":%.4f},"
+                                             "\"consent\":{\"visible_to_organisations\":true}}",
+            at[k][0], at[k][1]);
+        reply r;
+        http(port, "POST", "/v1/profiles", org_a, body, &r);
+        CHECK_INT(r.status, 201);
+        snprintf(ids[k], sizeof ids[k], "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+        reply_free(&r);
+    }
+    static const double offer_at[3][2] = {{50.64, 3.07}, {50.58, 2.98}, {50.70, 3.12}};
+    char seen[3][2][24];
+    for (int o = 0; o < 3; o++) {
+        char id[40], body[256], path[160];
+        snprintf(body, sizeof body,
+                 "{\"kind\":\"job\",\"title\":\"Trilatération %d\",\"skills\":[{\"uri\":\"" S(
+                     05) "\"}],\"location\":{\"lat\":%.2f,\"lon\":%.2f}}",
+                 o, offer_at[o][0], offer_at[o][1]);
+        CHECK_INT(create_offer(org_a, body, id), 201);
+        snprintf(path, sizeof path, "/v1/offers/%s/candidates?limit=50", id);
+        reply r;
+        http(port, "GET", path, org_a, NULL, &r);
+        CHECK_INT(r.status, 200);
+        json_t *res[2];
+        for (int k = 0; k < 2; k++) {
+            /* The unkeyed hash a curious organisation would try: not the pseudonym. */
+            char buf[128], guess[24];
+            unsigned char h[32];
+            unsigned n = 32;
+            snprintf(buf, sizeof buf, "%s:%s", id, ids[k]);
+            EVP_Digest(buf, strlen(buf), h, &n, EVP_sha256(), NULL);
+            snprintf(guess, sizeof guess, "cand_%02x%02x%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2],
+                     h[3], h[4], h[5], h[6], h[7]);
+            CHECK(!result_of(r.json, guess));
+            res[k] = NULL;
+        }
+        /* Both people are there, with the same distance and score. */
+        size_t i, found = 0;
+        json_t *it;
+        json_array_foreach(json_object_get(r.json, "results"), i, it) if (found < 2) res[found++] =
+            it;
+        CHECK_INT(found, 2);
+        if (found == 2) {
+            json_t *b0 = json_object_get(res[0], "score_breakdown"),
+                   *b1 = json_object_get(res[1], "score_breakdown");
+            CHECK(json_number_value(json_object_get(b0, "distance_km")) ==
+                  json_number_value(json_object_get(b1, "distance_km")));
+            CHECK(json_number_value(json_object_get(res[0], "score")) ==
+                  json_number_value(json_object_get(res[1], "score")));
+            CHECK_STR(str_at(res[0], "justification"), str_at(res[1], "justification"));
+            for (int k = 0; k < 2; k++)
+                snprintf(seen[o][k], sizeof seen[o][k], "%s", str_at(res[k], "candidate"));
+        }
+        reply_free(&r);
+        /* The same names when asked again. */
+        http(port, "GET", path, org_a, NULL, &r);
+        for (int k = 0; k < 2; k++)
+            CHECK(result_of(r.json, seen[o][k]) != NULL);
+        reply_free(&r);
+    }
+    /* Different names on each offer. */
+    for (int k = 0; k < 2; k++)
+        CHECK(strcmp(seen[0][k], seen[1][k]) && strcmp(seen[0][k], seen[2][k]) &&
+              strcmp(seen[0][k], seen[1][1 - k]));
+    for (int k = 0; k < 2; k++) {
+        char path[96];
+        snprintf(path, sizeof path, "/v1/profiles/%s", ids[k]);
+        CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+    }
+}
+
+/* Organisations and training providers cannot count the people who come and go: the change
+ * feed numbers offers on their own (no gap for a profile written meanwhile), and /ready,
+ * open to all, does not count profiles. */
+static void profile_activity_does_not_show(void)
+{
+    reply r;
+    const char *keys[] = {org_b, tp_key};
+    long long last[2];
+    for (int k = 0; k < 2; k++) {
+        http(port, "GET", "/v1/changes?since=0&limit=1000", keys[k], NULL, &r);
+        CHECK_INT(r.status, 200);
+        last[k] = json_integer_value(json_object_get(r.json, "last_seq"));
+        reply_free(&r);
+    }
+    http(port, "GET", "/ready", NULL, NULL, &r);
+    char *ready = strdup(r.body);
+    CHECK(!json_object_get(r.json, "profiles"));
+    reply_free(&r);
+    /* People come and go. */
+    for (int i = 0; i < 3; i++) {
+        http(port, "POST", "/v1/profiles", i ? org_a : NULL,
+             "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"consent\":{\"statistics\":true}}", &r);
+        CHECK_INT(r.status, 201);
+        char path[96];
+        snprintf(path, sizeof path, "/v1/profiles/%s", str_at(r.json, "id"));
+        if (i == 2)
+            CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+        reply_free(&r);
+    }
+    http(port, "GET", "/ready", NULL, NULL, &r);
+    CHECK_STR(r.body, ready);
+    reply_free(&r);
+    free(ready);
+    /* The next offer is the next number, for both readers. */
+    char id[40];
+    CHECK_INT(create_offer(org_b,
+                           "{\"kind\":\"job\",\"title\":\"Flux\",\"skills\":[{\"uri\":\"" S(
+                               02) "\"}],\"location\":{\"lat\":48.85,\"lon\":2.35}}",
+                           id),
+              201);
+    for (int k = 0; k < 2; k++) {
+        char path[96];
+        snprintf(path, sizeof path, "/v1/changes?since=%lld", last[k]);
+        http(port, "GET", path, keys[k], NULL, &r);
+        json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+        CHECK_STR(str_at(first, "id"), id);
+        CHECK_INT(json_integer_value(json_object_get(first, "seq")), last[k] + 1);
+        reply_free(&r);
+    }
+}
+
+/* ---- the language of a write ------------------------------------------------------------ */
+
+/* A write's body says its language ("lang"): its errors, labels and warnings are in it, as on
+ * every other route; ?lang and Accept-Language come after it. */
+static void writes_answer_in_the_body_language(void)
+{
+    reply r;
+    http(port, "POST", "/v1/profiles", org_a, "{\"skills\":[{\"uri\":\"nope\"}],\"lang\":\"en\"}",
+         &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(r.json, "title"), "Bad Request");
+    reply_free(&r);
+    http(port, "POST", "/v1/offers?lang=fr", org_a,
+         "{\"kind\":\"job\",\"title\":\"x\",\"skills\":[{\"uri\":\"nope\"}],\"lang\":\"en\"}", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(r.json, "title"), "Bad Request");
+    reply_free(&r);
+    /* A creation in English: English labels and warnings. */
+    http(port, "POST", "/v1/profiles", org_a,
+         "{\"skills\":[{\"uri\":\"urn:skillmatch:skill:smartphone-use\"}],\"lang\":\"en\"}", &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "skills"), 0), "label"),
+              "use a smartphone");
+    const char *warning = str_at(json_array_get(json_object_get(r.json, "warnings"), 0), "reason");
+    CHECK(warning && !strncmp(warning, "no place", 8));
+    char path[96], body[256];
+    snprintf(path, sizeof path, "/v1/profiles/%s", str_at(r.json, "id"));
+    reply_free(&r);
+    /* A patch in French of the same profile: the answer follows the patch. */
+    snprintf(body, sizeof body, "{\"radius_km\":-1,\"lang\":\"fr\"}");
+    http_request(port, "PATCH", path, org_a, MERGE "Accept-Language: en\r\n", body, strlen(body),
+                 &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(r.json, "title"), "Requête incorrecte");
+    reply_free(&r);
+}
+
+/* ---- what an organisation is told ------------------------------------------------------- */
+
+/* The demand row of a skill in an answer, NULL when absent. */
+static json_t *demand_row(json_t *answer, const char *uri)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(
+        json_object_get(answer, "skills"), i,
+        row) if (!strcmp(str_at(row, "uri") ? str_at(row, "uri") : "", uri)) return row;
+    return NULL;
+}
+
+/* A closing date already past: the offer is created (the organisation may be closing it), the
+ * answer says it will be found nowhere, and demand does not count it. */
+static void closed_offers_are_told_and_not_counted(void)
+{
+    const char *where = "\"location\":{\"lat\":47.22,\"lon\":-1.55}"; /* Nantes */
+    char body[512], open_id[40];
+    snprintf(body, sizeof body,
+             "{\"kind\":\"job\",\"title\":\"Ouverte\",\"skills\":[{\"uri\":\"" S(07) "\"}],%s}",
+             where);
+    CHECK_INT(create_offer(org_a, body, open_id), 201);
+    snprintf(body, sizeof body,
+             "{\"kind\":\"job\",\"title\":\"Close\",\"skills\":[{\"uri\":\"" S(
+                 07) "\"}],%s,"
+                     "\"valid_through\":\"2020-01-01\"}",
+             where);
+    reply r;
+    http(port, "POST", "/v1/offers?lang=en", org_a, body, &r);
+    CHECK_INT(r.status, 201);
+    json_t *w = json_array_get(json_object_get(r.json, "warnings"), 0);
+    CHECK_STR(str_at(w, "field"), "valid_through");
+    CHECK(str_at(w, "reason") && strstr(str_at(w, "reason"), "already past"));
+    char path[96];
+    snprintf(path, sizeof path, "/v1/offers/%s", str_at(r.json, "id"));
+    reply_free(&r);
+    /* The owner reads the warning again; anyone else reads the offer only. */
+    http(port, "GET", path, org_a, NULL, &r);
+    CHECK_INT(json_array_size(json_object_get(r.json, "warnings")), 1);
+    reply_free(&r);
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK(!json_object_get(r.json, "warnings"));
+    reply_free(&r);
+    http(port, "GET", "/v1/demand?near=47.22,-1.55&radius_km=10&top=100", tp_key, NULL, &r);
+    json_t *row = demand_row(r.json, S(07));
+    CHECK(row &&
+          json_integer_value(json_object_get(json_object_get(row, "offers"), "essential")) == 1);
+    reply_free(&r);
+    /* A job with no place and not remote is told so. */
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":\"Nulle part\",\"skills\":[{\"uri\":\"" S(07) "\"}]}", &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "warnings"), 0), "field"), "location");
+    reply_free(&r);
+}
+
+/* Funding schemes however a provider writes them; a name skillmatch does not know is kept
+ * and the provider is told paths cannot count it. Hours and euros to the cent, shown as
+ * given in the sentences. */
+static void trainings_keep_what_providers_write(void)
+{
+    reply r;
+    http(port, "POST", "/v1/offers", tp_key,
+         "{\"kind\":\"training\",\"title\":\"Caisse\",\"teaches\":[{\"uri\":\"" S(
+             07) "\"}],"
+                 "\"duration_hours\":10.5,\"cost\":450.5,\"funding\":[\"cpf\",\"Pôle emploi\","
+                 "\"Fonds Solidaire du Nord\"],\"remote\":true}",
+         &r);
+    CHECK_INT(r.status, 201);
+    json_t *w = json_object_get(r.json, "warnings");
+    CHECK_INT(json_array_size(w), 1);
+    CHECK_STR(str_at(json_array_get(w, 0), "field"), "funding[2]");
+    CHECK_INT(json_array_size(json_object_get(r.json, "funding")), 3);
+    reply_free(&r);
+    /* A person with France Travail: the training is funded; with nothing named, fundable. */
+    char job[40], ask[512], plain[512];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Caissier\",\"skills\":[{\"uri\":\"" S(
+                               07) "\"}],\"remote\":true}",
+                           job),
+              201);
+    snprintf(ask, sizeof ask,
+             "{\"profile\":{\"skills\":[{\"uri\":\"" S(
+                 05) "\"}]},\"target\":{\"offer_id\":\"%s\"},"
+                     "\"constraints\":{\"funding\":[\"france travail\"]}}",
+             job);
+    snprintf(plain, sizeof plain,
+             "{\"profile\":{\"skills\":[{\"uri\":\"" S(05) "\"}]},\"target\":{\"offer_id\":\"%s\"},"
+                                                           "\"lang\":\"en\"}",
+             job);
+    http(port, "POST", "/v1/paths", NULL, ask, &r);
+    CHECK_INT(r.status, 200);
+    json_t *step = json_array_get(
+        json_object_get(json_array_get(json_object_get(r.json, "paths"), 0), "steps"), 0);
+    json_t *funded = json_object_get(step, "funded_by");
+    CHECK(json_array_size(funded) == 1 &&
+          !strcmp(json_string_value(json_array_get(funded, 0)), "France Travail"));
+    CHECK_HAS(str_at(step, "explanation") ? str_at(step, "explanation") : "", "(10,5 h, financée");
+    reply_free(&r);
+    http(port, "POST", "/v1/paths", NULL, plain, &r);
+    step = json_array_get(
+        json_object_get(json_array_get(json_object_get(r.json, "paths"), 0), "steps"), 0);
+    CHECK_INT(json_array_size(json_object_get(step, "fundable_by")), 2);
+    CHECK_HAS(str_at(step, "explanation") ? str_at(step, "explanation") : "",
+              "(10.5 h, €450.50, fundable by CPF or France Travail");
+    reply_free(&r);
+    /* More decimals than shown are refused, naming the field. */
+    http(port, "POST", "/v1/offers", tp_key,
+         "{\"kind\":\"training\",\"title\":\"x\",\"teaches\":[{\"uri\":\"" S(07) "\"}],"
+                                                                                 "\"cost\":10.123}",
+         &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "cost");
+    reply_free(&r);
+}
+
+/* Filters that leave every offer out: the empty answer says how many they left out. */
+static void empty_answers_say_why(void)
+{
+    char id[40];
+    CHECK_INT(
+        create_offer(tp_key,
+                     "{\"kind\":\"training\",\"title\":\"Tableur\",\"teaches\":[{\"uri\":\"" S(
+                         01) "\"}],\"remote\":true}",
+                     id),
+        201);
+    reply r;
+#define ASK "{\"profile\":{\"skills\":[{\"uri\":\"" S(01) "\"}]},\"kind\":\"training\"%s}"
+    char body[512];
+    snprintf(body, sizeof body, ASK, ",\"filters\":{\"contract_types\":[\"CDI\"]}");
+    http(port, "POST", "/v1/match", NULL, body, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(json_object_get(r.json, "results")), 0);
+    CHECK(json_integer_value(json_object_get(r.json, "filtered_out")) >= 1);
+    reply_free(&r);
+    snprintf(body, sizeof body, ASK, "");
+    http(port, "POST", "/v1/match", NULL, body, &r);
+    CHECK(json_array_size(json_object_get(r.json, "results")) >= 1);
+    CHECK(!json_object_get(r.json, "filtered_out"));
+    reply_free(&r);
+}
+
+/* A misspelt or repeated query parameter is named, never ignored. */
+static void query_parameters_are_checked(void)
+{
+    static const struct {
+        const char *path, *field;
+    } cases[] = {
+        {"/v1/demand?near=47.22,-1.55&radius=5", "radius"},
+        {"/v1/demand?near=47.22,-1.55&rayon_km=5", "rayon_km"},
+        {"/v1/demand/history?skill=" S(07) "&near=47.22,-1.55", "near"},
+        {"/v1/offers?foo=1", "foo"},
+        {"/v1/offers?limit=1&limit=2", "limit"},
+        {"/v1/skills?q=caisse&lang=en&lang=fr", "lang"},
+        {"/health?x=1", "x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        reply r;
+        http(port, "GET", cases[i].path, tp_key, NULL, &r);
+        CHECK_INT(r.status, 400);
+        CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+                  cases[i].field);
+        reply_free(&r);
+    }
+    CHECK_INT(status_of("GET", "/v1/offers?kind=job&limit=2&lang=en", NULL, NULL), 200);
+}
+
+/* Small things a second look found, each one told the same way everywhere. */
+static void answers_agree_with_each_other(void)
+{
+    reply r;
+    char id[40], path[96], etag[64];
+    /* A 412 carries the version there is, on PUT as on PATCH. */
+    const char *job = "{\"kind\":\"job\",\"title\":\"Vendeur\",\"skills\":[{\"uri\":\"" S(
+        02) "\"}],\"location\":{\"lat\":48.85,\"lon\":2.35}}";
+    CHECK_INT(create_offer(org_a, job, id), 201);
+    snprintf(path, sizeof path, "/v1/offers/%s", id);
+    CHECK_INT(status_of("PUT", path, org_a, job), 200);
+    http_request(port, "PUT", path, org_a, "If-Match: \"v1\"\r\n", job, strlen(job), &r);
+    CHECK_INT(r.status, 412);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v2\"");
+    reply_free(&r);
+    http_request(port, "DELETE", path, org_a, "If-Match: \"v1\"\r\n", NULL, 0, &r);
+    CHECK_INT(r.status, 412);
+    CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v2\"");
+    reply_free(&r);
+    /* A key of the wrong role for a job offer: 403 on PATCH as on PUT and DELETE. */
+    http_request(port, "PATCH", path, tp_key, MERGE, "{\"title\":\"x\"}", 13, &r);
+    CHECK_INT(r.status, 403);
+    reply_free(&r);
+    CHECK_INT(status_of("DELETE", path, tp_key, NULL), 403);
+    /* A body that is not JSON: the reason in the request's language, no English in French. */
+    http(port, "POST", "/v1/match", NULL, "{\"profile\":", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(r.json, "detail"),
+              "le corps n'est pas du JSON valide : il s'arrête trop tôt (ligne 1, colonne 11)");
+    reply_free(&r);
+    /* A start date already past cannot be met: said at once. */
+    http(port, "POST", "/v1/paths", NULL,
+         "{\"profile\":{\"skills\":[{\"uri\":\"" S(
+             05) "\"}]},\"target\":{\"top_offers\":1},"
+                 "\"constraints\":{\"start_before\":\"2020-01-01\"}}",
+         &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+              "constraints.start_before");
+    reply_free(&r);
+    /* Autocomplete's total counts every concept that matches, not the page. */
+    http(port, "GET", "/v1/skills?q=u&limit=1", NULL, NULL, &r);
+    CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
+    CHECK(json_integer_value(json_object_get(r.json, "total")) > 1);
+    reply_free(&r);
+}
+
+/* No path because every training is too far: the sentence names the limit that applied, the
+ * profile's radius when the request gave none. */
+static void no_path_names_the_limit_used(void)
+{
+    char job[40], training[40];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Magasinier\",\"skills\":[{\"uri\":\"" S(
+                               09) "\"}],\"remote\":true}",
+                           job),
+              201);
+    CHECK_INT(create_offer(tp_key,
+                           "{\"kind\":\"training\",\"title\":\"Loin\",\"teaches\":[{\"uri\":\"" S(
+                               09) "\"}],\"location\":{\"lat\":43.30,\"lon\":5.37}}",
+                           training),
+              201);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"profile\":{\"skills\":[{\"uri\":\"" S(
+                 05) "\"}],\"location\":{\"lat\":50.63,"
+                     "\"lon\":3.06},\"radius_km\":20},\"target\":{\"offer_id\":\"%s\"}}",
+             job);
+    reply r;
+    http(port, "POST", "/v1/paths", NULL, body, &r);
+    CHECK_INT(r.status, 200);
+    const char *why = str_at(json_object_get(r.json, "no_path"), "explanation");
+    CHECK_HAS(why ? why : "", "(radius_km du profil)");
+    reply_free(&r);
+}
+
+/* The status of a demand answer is its area's: people counted there, not everywhere. */
+static void demand_status_is_the_area(void)
+{
+    for (int i = 0; i < 5; i++) {
+        reply r;
+        http(port, "POST", "/v1/profiles", org_a,
+             "{\"skills\":[{\"uri\":\"" S(08) "\"}],\"location\":{\"lat\":47.21,\"lon\":-1.56},"
+                                              "\"consent\":{\"statistics\":true}}",
+             &r);
+        CHECK_INT(r.status, 201);
+        reply_free(&r);
+    }
+    reply r;
+    http(port, "GET", "/v1/demand?near=47.22,-1.55&radius_km=10", tp_key, NULL, &r);
+    json_t *st = json_object_get(r.json, "status");
+    CHECK(json_integer_value(json_object_get(st, "profiles_counted")) >= 5);
+    reply_free(&r);
+    http(port, "GET", "/v1/demand?near=48.57,7.75&radius_km=1", tp_key, NULL, &r); /* Strasbourg */
+    st = json_object_get(r.json, "status");
+    CHECK(json_is_null(json_object_get(st, "profiles_counted")));
+    reply_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    int rc = setup();
+    if (rc == 77) {
+        printf("test_people: 0 passed, 0 failed, 1 skipped\n");
+        return 0;
+    }
+    if (rc != 0) {
+        teardown();
+        printf("test_people: 0 passed, 1 failed, 0 skipped\n");
+        return 1;
+    }
+    ready_ok = 1;
+    static const sm_test tests[] = {
+        T(simultaneous_patches_all_apply),
+        T(writes_answer_in_the_body_language),
+        T(candidates_cannot_be_placed),
+        T(profile_activity_does_not_show),
+        T(closed_offers_are_told_and_not_counted),
+        T(trainings_keep_what_providers_write),
+        T(demand_status_is_the_area),
+        T(empty_answers_say_why),
+        T(query_parameters_are_checked),
+        T(answers_agree_with_each_other),
+        T(no_path_names_the_limit_used),
+    };
+    rc = sm_test_main("test_people", tests, sizeof tests / sizeof *tests, argc, argv);
+    teardown();
+    return rc;
+}
