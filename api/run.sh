@@ -21,9 +21,10 @@ else
 fi
 if [ "${1:-}" = stop ]; then
   stopped=0
-  if [ -s "$state/server.pid" ] && kill -0 "$(cat "$state/server.pid")" 2>/dev/null; then
-    kill "$(cat "$state/server.pid")"
-    for _ in $(seq 1 100); do kill -0 "$(cat "$state/server.pid")" 2>/dev/null || break; sleep 0.1; done
+  pid=$(cat "$state/server.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     echo "skillmatch: server stopped"
     stopped=1
   fi
