@@ -103,7 +103,8 @@ int main(int argc, char **argv)
     double *plat = malloc(n_queries * sizeof *plat), *glat = malloc(n_queries * sizeof *glat),
            *qlat = malloc(n_queries * sizeof *qlat), saved = 0;
     size_t compared = 0, exact_better = 0, greedy_better = 0;
-    size_t paths = 0, steps = 0, gap = 0, kept = 0, exact = 0, covered = 0, unlocked = 0;
+    size_t nearby = 0, paths = 0, steps = 0, gap = 0, kept = 0, exact = 0, covered = 0,
+           unlocked = 0;
     for (size_t q = 0; q < n_queries; q++) {
         sm_skill_claim claims[10];
         size_t n = make_claims(&r, claims, 10);
@@ -127,6 +128,8 @@ int main(int argc, char **argv)
         double a = now();
         int g = sm_match_gaps(rd, &p, target, (size_t)nt, 1, &err);
         glat[q] = now() - a;
+        for (int i = 0; i < g; i++) /* what the gaps counted: the same in every build */
+            nearby += sm_match_gap_get(rd, (size_t)i)->offers_nearby;
         sm_plan *plan = NULL;
         a = now();
         if (g < 0 || sm_match_paths(rd, t, &p, target, (size_t)nt, &c, &plan, &err) != SM_OK) {
@@ -171,6 +174,7 @@ int main(int argc, char **argv)
     percentiles("path", plat, n_queries);
     percentiles("path_greedy_only", qlat, n_queries);
     percentiles("gaps", glat, n_queries);
+    printf("gaps_offers_nearby_sum=%zu\n", nearby);
     printf("compared_with_greedy=%zu\nexact_better_share=%.3f\ngreedy_better_share=%.3f\n"
            "exact_cost_saving_mean=%.3f\n",
            compared, compared ? (double)exact_better / (double)compared : 0,

@@ -2526,14 +2526,15 @@ static double profile_skills(sm_match_reader *r, const offer_view *o, const prof
 }
 
 /* Whether the offer is open on day today (between its dates). */
-static int open_on(const offer_view *o, int32_t today)
+static inline __attribute__((always_inline)) int open_on(const offer_view *o, int32_t today)
 {
     return !(o->valid_through && today > o->valid_through) &&
            !(o->valid_from && today < o->valid_from);
 }
 
 /* Whether a query's filters leave the offer out. */
-static int filtered(const offer_view *o, const sm_match_filter *f)
+static inline __attribute__((always_inline)) int filtered(const offer_view *o,
+                                                          const sm_match_filter *f)
 {
     return f && ((f->org_kinds && !(o->org_kind < 32 && (f->org_kinds >> o->org_kind & 1))) ||
                  (f->contract_types &&
@@ -2546,10 +2547,12 @@ static int filtered(const offer_view *o, const sm_match_filter *f)
 /*
  * Whether the offer may be shown to the profile, and the distance factor:
  * 0 when filtered out (expired, not yet open, beyond the radius, a
- * constraint), else 1 with *factor and *km set.
+ * constraint), else 1 with *factor and *km set. Inlined with what it calls: it runs once per
+ * posting where gaps count offers nearby, and a call there cost gaps 14% (bench/RESULTS.md).
  */
-static int admit(const offer_view *o, const profile_view *p, int32_t today, unsigned disable,
-                 double *factor, double *km)
+static inline __attribute__((always_inline)) int admit(const offer_view *o, const profile_view *p,
+                                                       int32_t today, unsigned disable,
+                                                       double *factor, double *km)
 {
     *factor = 1.0;
     *km = -1;
@@ -2581,7 +2584,7 @@ static int admit(const offer_view *o, const profile_view *p, int32_t today, unsi
 }
 
 /* What filtering reads of an offer, from its packed meta. */
-static offer_view view_of_meta(const offer_meta *meta)
+static inline __attribute__((always_inline)) offer_view view_of_meta(const offer_meta *meta)
 {
     offer_view v;
     memset(&v, 0, sizeof v);
@@ -2601,8 +2604,8 @@ static offer_view view_of_meta(const offer_meta *meta)
 }
 
 /* admit() from an offer's packed meta; 0 also when the offer is gone. */
-static int admit_meta(const offer_meta *meta, const profile_view *p, int32_t today, double *factor,
-                      double *km)
+static inline __attribute__((always_inline)) int
+admit_meta(const offer_meta *meta, const profile_view *p, int32_t today, double *factor, double *km)
 {
     if (!meta || !atomic_load_explicit(&meta->alive, memory_order_acquire))
         return 0;
