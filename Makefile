@@ -34,7 +34,7 @@ CFLAGS   += -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) -pthread \
 LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lxxhash -lm
 
-TAX_SRC  := $(wildcard taxonomy/*.c)
+TAX_SRC  := $(wildcard taxonomy/base/*.c) $(wildcard taxonomy/*.c)
 MATCH_SRC:= $(wildcard matcher/*.c)
 SQL_SRC  := $(wildcard sql/*.c)
 API_SRC  := $(wildcard api/*.c)

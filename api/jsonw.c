@@ -1,6 +1,6 @@
 /* jsonw.c: the JSON writer (see jsonw.h). */
 #include "api/jsonw.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* limits.c: token buckets (see limits.h) in an open-addressing table under one mutex. */
 #include "api/limits.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/error.h"
 
 #include <math.h>
 #include <pthread.h>

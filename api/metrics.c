@@ -1,6 +1,6 @@
 /* metrics.c: lock-free counters (relaxed atomics) per route and status (see metrics.h). */
 #include "api/metrics.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/error.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

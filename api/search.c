@@ -4,7 +4,7 @@
  * from there, so all entries starting with a query form one range.
  */
 #include "api/search.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,8 +9,8 @@
 #include "matcher/demand.h"
 #include "matcher/matcher.h"
 
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
 
 #include <pthread.h>
 #include <stdlib.h>

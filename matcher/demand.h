@@ -1,5 +1,5 @@
 /*
- * demand.h: skills demand counters, internal to matcher/ (matcher.c keeps
+ * demand.h: skills demand counters, internal to matcher/ (demand_index.c keeps
  * them up to date as offers, trainings and profiles change, and answers
  * sm_match_demand from them).
  *
@@ -11,8 +11,8 @@
  * of its cells' people counts as published, so that the whole country's are
  * read at once. Writers log changes under
  * the write lock; a query applies the log, then sums a few rows of cells
- * under the counters' read lock. An allocation failure leaves the counters short: sm__demand_complete
- * then says 0 until the matcher is rebuilt.
+ * under the counters' read lock. An allocation failure leaves the counters short:
+ * sm__demand_complete then says 0 until the matcher is rebuilt.
  */
 #ifndef SM_DEMAND_H
 #define SM_DEMAND_H

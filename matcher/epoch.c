@@ -7,8 +7,8 @@
  * readers started after the item was unlinked.
  */
 #include "matcher/epoch.h"
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
 
 #include <sched.h>
 #include <string.h>

@@ -15,8 +15,8 @@
  */
 #include "matcher/paths.h"
 
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
 
 #include <string.h>
 

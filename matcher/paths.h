@@ -2,7 +2,7 @@
  * paths.h: the training path solver, on an abstract problem: elements (a
  * skill at a level) to reach, trainings that reach some elements and need
  * others first, each with a cost in hours and euros, and budgets. No index,
- * no taxonomy: matcher.c builds the problem from its offers and profiles.
+ * no taxonomy: plan.c builds the problem from its offers and profiles.
  *
  * A path is an ordered list of distinct trainings, each of which has its
  * prerequisites reached (at the start or by an earlier step) when it starts.

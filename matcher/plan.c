@@ -20,9 +20,9 @@
 
 #include "matcher/explain.h"
 #include "matcher/paths.h"
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
-#include "taxonomy/strmap.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
+#include "taxonomy/base/strmap.h"
 
 #include <math.h>
 #include <stdio.h>

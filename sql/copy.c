@@ -1,6 +1,6 @@
 /* copy.c: COPY FROM STDIN in text format (see copy.h). */
 #include "sql/copy.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
 #include <string.h>

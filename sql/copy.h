@@ -10,7 +10,7 @@
 #ifndef SM_COPY_H
 #define SM_COPY_H
 
-#include "taxonomy/error.h"
+#include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
 #include <stddef.h>

@@ -7,7 +7,7 @@
  * base names are the versions recorded in schema_migrations.
  */
 #include "sql/db.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -11,7 +11,7 @@
 #ifndef SM_DB_H
 #define SM_DB_H
 
-#include "taxonomy/error.h"
+#include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 #ifndef SM_KEYS_H
 #define SM_KEYS_H
 
-#include "taxonomy/error.h"
+#include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
 #include <stddef.h>

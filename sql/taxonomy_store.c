@@ -6,7 +6,7 @@
 #include "sql/taxonomy_store.h"
 #include "sql/copy.h"
 #include "sql/db.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * field, which is why it can be done in place.
  */
 #include "taxonomy/csv.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -12,8 +12,8 @@
 #ifndef SM_CSV_H
 #define SM_CSV_H
 
-#include "taxonomy/error.h"
-#include "taxonomy/str.h"
+#include "taxonomy/base/error.h"
+#include "taxonomy/base/str.h"
 
 #include <stddef.h>
 

@@ -8,7 +8,7 @@
  * skipped. jansson allocates through our seam (sm_json_use_allocator).
  */
 #include "taxonomy/digcomp.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -15,8 +15,8 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "taxonomy/extract.h"
-#include "taxonomy/alloc.h"
-#include "taxonomy/strmap.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/strmap.h"
 
 #include <math.h>
 #include <pcre2.h>

@@ -8,7 +8,7 @@
  * combine().
  */
 #include "taxonomy/similarity.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -9,9 +9,9 @@
  * array of count + 1 entries into an edge array (CSR).
  */
 #include "taxonomy/taxonomy.h"
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/strmap.h"
 #include "taxonomy/similarity.h"
-#include "taxonomy/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,8 +17,8 @@
 #ifndef SM_TAXONOMY_H
 #define SM_TAXONOMY_H
 
-#include "taxonomy/error.h"
-#include "taxonomy/str.h"
+#include "taxonomy/base/error.h"
+#include "taxonomy/base/str.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* test_csv.c: the RFC 4180 reader, its edge cases and its error messages. */
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/csv.h"
 #include "tests/unit/check.h"
 

@@ -3,7 +3,7 @@
  * taxonomy plus the ESCO fixture: accents, case, apostrophes, hyphens,
  * plurals, overlaps, generic words, lexical fallback, limits and bad input.
  */
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/loader.h"
 #include "tests/unit/check.h"

@@ -5,8 +5,8 @@
  * order, a budget forces the cheaper path, alternatives differ.
  */
 #include "matcher/paths.h"
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
 #include "tests/unit/check.h"
 
 #include <math.h>

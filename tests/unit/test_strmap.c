@@ -1,7 +1,7 @@
 /* test_strmap.c: the seeded hash table, including many colliding keys. */
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
-#include "taxonomy/strmap.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
+#include "taxonomy/base/strmap.h"
 #include "tests/unit/check.h"
 
 static void put_get_and_duplicates(void)

@@ -2,7 +2,7 @@
  * test_taxonomy.c: the concept store, the ESCO, DigComp and built-in
  * importers on our fixtures, their error messages, and the similarity model.
  */
-#include "taxonomy/alloc.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/builtin.h"
 #include "taxonomy/digcomp.h"
 #include "taxonomy/esco.h"

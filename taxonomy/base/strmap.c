@@ -6,9 +6,9 @@
  * empty slot). Each slot caches the full 64-bit hash so most mismatches cost
  * no memcmp. Key bytes live in arena chunks that are never reallocated.
  */
-#include "taxonomy/strmap.h"
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/strmap.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
 
 #include <string.h>
 #include <sys/random.h>

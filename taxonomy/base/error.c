@@ -1,5 +1,5 @@
 /* error.c: the error-code table and sm_error helpers (see error.h). */
-#include "taxonomy/error.h"
+#include "taxonomy/base/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

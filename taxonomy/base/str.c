@@ -4,7 +4,7 @@
  * punctuation seen in job ads; other scripts keep their code points, lower
  * cased where they are ASCII-compatible.
  */
-#include "taxonomy/str.h"
+#include "taxonomy/base/str.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* alloc.c: the allocator seam with its failure-injection hook (see alloc.h). */
-#include "taxonomy/alloc.h"
-#include "taxonomy/error.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/error.h"
 
 #include <stdint.h>
 #include <stdlib.h>
