@@ -7,6 +7,7 @@
 #   make bench        run the benchmarks, figures go to bench/out/
 #   make bench-api    the JSON API benchmarks only (bench/out/api.md)
 #   make deps         install the Debian 12 packages the project needs
+#   make lint         format (clang-format 14), layers (tests/lint/layers.sh), cppcheck
 #   make SANITIZE=address,undefined   build everything with sanitizers (in build-san/)
 #   make fuzz         build the libFuzzer targets with clang (in build-fuzz/)
 
@@ -54,7 +55,7 @@ API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench fuzz clean format
+.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz clean format
 all: $(BIN) $(LIB)
 
 $(B)/%.o: %.c
@@ -137,6 +138,8 @@ deps-run:
 	@sh .ci/deps.sh run
 deps-bench:
 	@sh .ci/deps.sh bench
+deps-lint:
+	@sh .ci/deps.sh lint
 
 # make test: the plain build runs every suite (unit, CLI, server, full data);
 # the sanitizer build runs the unit suites again under ASan and UBSan.
@@ -153,6 +156,10 @@ run: deps-run
 
 stop:
 	@bash api/run.sh stop
+
+lint: deps-lint
+	@$(MAKE) --no-print-directory all
+	@bash tests/lint/run.sh $(B)
 
 bench: deps-bench
 	@$(MAKE) --no-print-directory benches
@@ -176,7 +183,7 @@ fuzz:
 	    build-fuzz/libskillmatch.a $(LDLIBS) -pthread -o build-fuzz/fuzz/$$n || exit 1; done
 
 format:
-	clang-format -i $(wildcard */*.c */*.h tests/*/*.c tests/*/*.h)
+	clang-format -i $$(git ls-files -co --exclude-standard '*.c' '*.h' | grep -v node_modules)
 
 clean:
 	rm -rf build build-san build-fuzz

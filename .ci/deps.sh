@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages skillmatch needs, and only those missing.
 # As root it runs apt-get directly; otherwise through sudo when it exists;
 # otherwise it prints the exact command to run and exits 1.
-# Usage: .ci/deps.sh [build|test|run|bench]   (default: test)
+# Usage: .ci/deps.sh [build|test|run|bench|lint]   (default: test)
 set -eu
 what=${1:-test}
 pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-dev libxxhash-dev libpq-dev libssl-dev"
@@ -10,6 +10,7 @@ case "$what" in
   build) ;;
   run) pkgs="$pkgs postgresql curl ca-certificates" ;;
   test) pkgs="$pkgs postgresql curl ca-certificates" ;;
+  lint) pkgs="$pkgs clang-format cppcheck" ;;
   bench) pkgs="$pkgs postgresql curl ca-certificates bc python3 python3-xapian wrk" ;;
   *) echo "deps.sh: unknown target '$what' (build|test|run|bench)" >&2; exit 2 ;;
 esac

@@ -64,6 +64,6 @@ if ! out=$(tsort "$deps" 2>&1 >/dev/null) || [ -n "$out" ]; then
   bad=1
 fi
 if [ $bad = 0 ]; then
-  echo "layers: $(echo "$files" | wc -w) files, $includes includes, none upward; $(wc -l < "$deps") dependencies between source files, no cycle"
+  echo "$(echo "$files" | wc -w) files, $includes includes, none upward; $(wc -l < "$deps") dependencies between source files, no cycle"
 fi
 exit $bad
