@@ -66,8 +66,7 @@ int sm_cmd_migrate(int argc, char **argv)
         fprintf(stderr, "skillmatch migrate: %s\n", err.message);
         return 1;
     }
-    printf("migrate: %d applied, %d known, schema up to date\n", applied,
-           sm_db_migration_count());
+    printf("migrate: %d applied, %d known, schema up to date\n", applied, sm_db_migration_count());
     return 0;
 }
 
@@ -80,8 +79,7 @@ int sm_cmd_import(int argc, char **argv)
             return 2;
         if (t)
             continue;
-        if (argv[i][0] == '-' || (what && path) ||
-            (what && strcmp(what, "builtin") == 0)) {
+        if (argv[i][0] == '-' || (what && path) || (what && strcmp(what, "builtin") == 0)) {
             fprintf(stderr, "skillmatch import: unexpected argument '%s'\n", argv[i]);
             return 2;
         }
@@ -93,7 +91,8 @@ int sm_cmd_import(int argc, char **argv)
     int is_esco = what && strcmp(what, "esco") == 0, is_dc = what && strcmp(what, "digcomp") == 0,
         is_builtin = what && strcmp(what, "builtin") == 0;
     if (!(is_esco || is_dc || is_builtin) || ((is_esco || is_dc) && !path)) {
-        fprintf(stderr, "usage: skillmatch import esco DIR | digcomp FILE | builtin [--db CONNINFO]\n");
+        fprintf(stderr,
+                "usage: skillmatch import esco DIR | digcomp FILE | builtin [--db CONNINFO]\n");
         return 2;
     }
     sm_taxonomy *tx = sm_taxonomy_new();
@@ -111,10 +110,9 @@ int sm_cmd_import(int argc, char **argv)
         if (sm_db_exec(c, "SELECT uri FROM concepts", 0, NULL, &known, &err) == SM_OK) {
             for (int i = 0; i < PQntuples(known) && rc == SM_OK; i++) {
                 uint32_t id;
-                rc = sm_taxonomy_intern(tx,
-                                        sm_str_make(PQgetvalue(known, i, 0),
-                                                    (size_t)PQgetlength(known, i, 0)),
-                                        SM_CT_UNKNOWN, &id);
+                rc = sm_taxonomy_intern(
+                    tx, sm_str_make(PQgetvalue(known, i, 0), (size_t)PQgetlength(known, i, 0)),
+                    SM_CT_UNKNOWN, &id);
             }
             PQclear(known);
         } else if (!strstr(err.message, "concepts")) /* not migrated: said below */
@@ -179,7 +177,8 @@ static int keys_create(PGconn *c, int argc, char **argv)
     char *end = NULL;
     long rate = limit ? strtol(limit, &end, 10) : 0;
     if (limit && (*end || rate < 1 || rate > 10000000)) {
-        fprintf(stderr, "skillmatch keys create: --rate-limit must be 1..10000000 requests a minute\n");
+        fprintf(stderr,
+                "skillmatch keys create: --rate-limit must be 1..10000000 requests a minute\n");
         return 2;
     }
     char key[SM_KEY_LEN + 1];
@@ -211,7 +210,8 @@ static int keys_list(PGconn *c)
            "organisation");
     for (int i = 0; i < PQntuples(r); i++)
         printf("%-6s %-18s %-20s %-10s %-20s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-               PQgetvalue(r, i, 5), strcmp(PQgetvalue(r, i, 4), "0") ? PQgetvalue(r, i, 4) : "default",
+               PQgetvalue(r, i, 5),
+               strcmp(PQgetvalue(r, i, 4), "0") ? PQgetvalue(r, i, 4) : "default",
                *PQgetvalue(r, i, 6) ? PQgetvalue(r, i, 6) : "-", PQgetvalue(r, i, 2));
     PQclear(r);
     return 0;

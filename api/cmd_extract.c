@@ -79,8 +79,9 @@ int sm_cmd_extract(int argc, char **argv)
             char *end;
             min_confidence = strtod(v, &end);
             if (*v == '\0' || *end != '\0' || !(min_confidence >= 0 && min_confidence <= 1)) {
-                fprintf(stderr, "skillmatch extract: --min-confidence must be a number from 0 to "
-                                "1, not '%s'\n",
+                fprintf(stderr,
+                        "skillmatch extract: --min-confidence must be a number from 0 to "
+                        "1, not '%s'\n",
                         v);
                 return 2;
             }

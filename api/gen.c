@@ -2,7 +2,8 @@
  * gen.c: building a generation from PostgreSQL (see service.h): the
  * taxonomy, then every offer and profile streamed with COPY ... TO STDOUT
  * and inserted into a new matcher; the per-thread scratch pools; the
- * vocabularies of records.h.
+ * vocabularies of records.h; and the current generation's reference count (acquired by
+ * each request, swapped by the writer's reload).
  */
 #include "api/jsonw.h"
 #include "api/records.h"
@@ -18,19 +19,27 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const sm_org_kinds[] = {"",    "association", "cooperative", "mutual",
-                                    "foundation", "social_enterprise", "aci", "ei",
-                                    "etti", "ai", "adapted_enterprise", "esat", "public",
-                                    "company", NULL};
+const char *const sm_org_kinds[] = {
+    "",       "association", "cooperative", "mutual", "foundation",         "social_enterprise",
+    "aci",    "ei",          "etti",        "ai",     "adapted_enterprise", "esat",
+    "public", "company",     NULL};
 const int sm_org_kind_count = 14;
-const char *const sm_contract_types[] = {"",          "CDI",          "CDD",
-                                         "CDDI",      "PEC",          "apprenticeship",
-                                         "professionalisation", "interim", "internship",
-                                         "civic_service", "freelance", NULL};
+const char *const sm_contract_types[] = {"",
+                                         "CDI",
+                                         "CDD",
+                                         "CDDI",
+                                         "PEC",
+                                         "apprenticeship",
+                                         "professionalisation",
+                                         "interim",
+                                         "internship",
+                                         "civic_service",
+                                         "freelance",
+                                         NULL};
 const int sm_contract_type_count = 11;
 const char *const sm_evidence_names[] = {"declared", "validated", "assessed", "certified", NULL};
-const char *const sm_funding_names[] = {"CPF", "OPCO", "France Travail", "region", "employer",
-                                        "PIC", "AGEFIPH", "self", NULL};
+const char *const sm_funding_names[] = {"CPF", "OPCO",    "France Travail", "region", "employer",
+                                        "PIC", "AGEFIPH", "self",           NULL};
 
 /* name folded for comparison into out: ASCII letters and digits in lower case, the accented
  * letters of French as their base letter, everything else left out. */
@@ -864,4 +873,35 @@ uint32_t sm_gen_concept(const sm_gen *g, const char *s)
             return id;
     }
     return SM_NO_CONCEPT;
+}
+
+/* ---- the current generation: held by each request, swapped by a reload ---- */
+
+sm_gen *sm_service_acquire(sm_service *s)
+{
+    pthread_mutex_lock(&s->gen_lock);
+    sm_gen *g = s->gen;
+    g->refs++;
+    pthread_mutex_unlock(&s->gen_lock);
+    return g;
+}
+
+void sm_service_release(sm_service *s, sm_gen *g)
+{
+    pthread_mutex_lock(&s->gen_lock);
+    int last = --g->refs == 0;
+    pthread_mutex_unlock(&s->gen_lock);
+    if (last)
+        sm_gen_free(g);
+}
+
+void sm_service_swap(sm_service *s, sm_gen *g)
+{
+    pthread_mutex_lock(&s->gen_lock);
+    sm_gen *old = s->gen;
+    g->refs = 1;
+    s->gen = g;
+    pthread_mutex_unlock(&s->gen_lock);
+    if (old)
+        sm_service_release(s, old);
 }

@@ -93,9 +93,9 @@ void sm_field_errors_clear(sm_field_errors *fe)
 
 static int problem_with(sm_response *resp, unsigned status, const char *detail, json_t *errors)
 {
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-                          sm_msg_status_title(status, resp->lang), "status", (int)status,
-                          "detail", detail);
+    json_t *p =
+        json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+                  sm_msg_status_title(status, resp->lang), "status", (int)status, "detail", detail);
     if (p && errors)
         json_object_set_new(p, "errors", errors);
     else

@@ -20,20 +20,20 @@
 typedef struct sm_principal {
     long long key_id; /* 0: no key */
     sm_role role;
-    char org[208];        /* the key's organisation */
-    char profile_id[40];  /* seeker keys: the profile they are bound to */
-    int rate_limit;       /* requests a minute, 0: default */
+    char org[208];       /* the key's organisation */
+    char profile_id[40]; /* seeker keys: the profile they are bound to */
+    int rate_limit;      /* requests a minute, 0: default */
 } sm_principal;
 
 typedef struct sm_request {
-    const char *method, *path;   /* path without the query string */
-    const char *body;            /* NUL-terminated; "" when none */
+    const char *method, *path; /* path without the query string */
+    const char *body;          /* NUL-terminated; "" when none */
     size_t body_len;
-    char client[64];             /* the peer's address */
+    char client[64]; /* the peer's address */
     int loopback;
     sm_principal who;
-    const char *params[8];       /* captured path segments ({id}) */
-    void *conn;                  /* for header and query lookups */
+    const char *params[8]; /* captured path segments ({id}) */
+    void *conn;            /* for header and query lookups */
     /* Idempotency-Key of a POST: the key, who it belongs to, the request's SHA-256; a write
      * route that stores its answer with its change sets *idem_stored. */
     const char *idem_key;
@@ -67,7 +67,7 @@ void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *te
  * (api/messages.h); the answer shows the request's language.
  */
 typedef struct sm_field_errors {
-    json_t *list; /* array of {"field":…,"reason":…}; NULL until the first */
+    json_t *list;   /* array of {"field":…,"reason":…}; NULL until the first */
     json_t *french; /* the reasons in French, in the same order */
     size_t count;
 } sm_field_errors;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05,   0.1,   0.25,   0.5,   1,    2.5};
+                                0.05,   0.1,   0.25,   0.5,   1,    2.5};
 #define NB (sizeof bounds / sizeof *bounds)
 #define STATUSES 600
 
@@ -72,8 +72,8 @@ void sm_metrics_write(sm_metrics *m, jsonw *out)
                    "# TYPE skillmatch_http_requests_total counter\n");
     for (size_t i = 0; i <= m->count; i++)
         for (unsigned s = 0; s < STATUSES; s++) {
-            unsigned long long n = atomic_load_explicit(&m->routes[i].by_status[s],
-                                                        memory_order_relaxed);
+            unsigned long long n =
+                atomic_load_explicit(&m->routes[i].by_status[s], memory_order_relaxed);
             if (!n)
                 continue;
             snprintf(line, sizeof line,

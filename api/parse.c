@@ -5,8 +5,8 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -153,7 +153,7 @@ int sm_if_match(const sm_request *rq, long long *versions, size_t cap, size_t *n
         sm_field_errors fe = {0};
         sm_field_error(&fe, "If-Match", "must be \"*\" or entity tags such as \"v3\"");
         sm_problem_fields(resp, 400, &fe);
-        return -1;
+        return SM_EANSWERED;
     }
     return 1;
 }
@@ -256,8 +256,8 @@ int sm_get_bool(json_t *obj, const char *path, const char *key, int *out, sm_fie
     return 1;
 }
 
-int sm_get_number(json_t *obj, const char *path, const char *key, double lo, double hi,
-                  double *out, sm_field_errors *fe)
+int sm_get_number(json_t *obj, const char *path, const char *key, double lo, double hi, double *out,
+                  sm_field_errors *fe)
 {
     char p[160];
     json_t *v = json_object_get(obj, key);
@@ -281,8 +281,8 @@ int sm_get_int(json_t *obj, const char *path, const char *key, long long lo, lon
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        sm_field_error(fe, sm_path(p, sizeof p, path, key), "must be an integer between %lld and %lld",
-                       lo, hi);
+        sm_field_error(fe, sm_path(p, sizeof p, path, key),
+                       "must be an integer between %lld and %lld", lo, hi);
         return 0;
     }
     *out = json_integer_value(v);
@@ -305,12 +305,12 @@ int sm_parse_date(const char *s, int32_t *days)
     int y, m, d, n = 0;
     if (!s || strlen(s) < 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
         (s[10] && s[10] != 'T' && s[10] != ' '))
-        return -1;
+        return SM_EINVAL;
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (y < 1970 || y > 2200 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
         (m == 2 && d == 29 && !leap))
-        return -1;
+        return SM_EINVAL;
     *days = days_from_civil(y, m, d);
     return 0;
 }

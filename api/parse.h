@@ -52,7 +52,7 @@ json_t *sm_merge_patch(json_t *target, json_t *patch);
 
 /*
  * The versions an If-Match header accepts: 0 when absent; 1 with *any set for "*"; 1 with
- * versions[0..*n) for a list of our strong tags ("v3", "v4"); -1 with a 400 in resp for
+ * versions[0..*n) for a list of our strong tags ("v3", "v4"); SM_EANSWERED with a 400 in resp for
  * anything else (a weak tag never matches: RFC 9110 13.1.1).
  */
 int sm_if_match(const sm_request *rq, long long *versions, size_t cap, size_t *n, int *any,
@@ -65,13 +65,13 @@ void sm_etag(long long version, char out[24]);
 const char *sm_get_string(json_t *obj, const char *path, const char *key, size_t max_len,
                           int required, sm_field_errors *fe);
 int sm_get_bool(json_t *obj, const char *path, const char *key, int *out, sm_field_errors *fe);
-int sm_get_number(json_t *obj, const char *path, const char *key, double lo, double hi,
-                  double *out, sm_field_errors *fe);
+int sm_get_number(json_t *obj, const char *path, const char *key, double lo, double hi, double *out,
+                  sm_field_errors *fe);
 int sm_get_int(json_t *obj, const char *path, const char *key, long long lo, long long hi,
                long long *out, sm_field_errors *fe);
 /* A date "YYYY-MM-DD" (a longer ISO date-time is cut to its date) as days since 1970. */
-int sm_get_date(json_t *obj, const char *path, const char *key, int32_t *out,
-                sm_field_errors *fe);
+int sm_get_date(json_t *obj, const char *path, const char *key, int32_t *out, sm_field_errors *fe);
+/* The same of a string: SM_OK, or SM_EINVAL for anything but such a date. */
 int sm_parse_date(const char *s, int32_t *days);
 void sm_format_date(int32_t days, char out[11]);
 /*

@@ -18,8 +18,7 @@
 #define HISTORY_WEEKS 26
 #define MAX_CELLS_SHOWN 4096
 
-static const unsigned demand_roles = SM_ROLEBIT(SM_ROLE_ADMIN) |
-                                     SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+static const unsigned demand_roles = SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER);
 
 /* A count of people as shown, from published counts (already multiples of 5, or 0): null
@@ -34,8 +33,10 @@ static json_t *people(long long n)
 static const struct {
     const char *name;
     unsigned bit;
-} collections[] = {{"digital", SM_COLL_DIGITAL},     {"transversal", SM_COLL_TRANSVERSAL},
-                   {"language", SM_COLL_LANGUAGE},   {"green", SM_COLL_GREEN},
+} collections[] = {{"digital", SM_COLL_DIGITAL},
+                   {"transversal", SM_COLL_TRANSVERSAL},
+                   {"language", SM_COLL_LANGUAGE},
+                   {"green", SM_COLL_GREEN},
                    {"digcomp", SM_COLL_DIGCOMP}};
 
 int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
@@ -98,15 +99,14 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         for (int i = 0; i < n; i++) {
             const sm_demand_row *d = sm_match_demand_get(r, (size_t)i);
             json_array_append_new(
-                rows,
-                json_pack("{s:s,s:s,s:{s:I,s:I},s:o,s:o,s:o,s:I,s:I,s:f}", "uri",
-                          sm_taxonomy_uri(g->tx, d->skill), "label",
-                          sm_taxonomy_label_any(g->tx, d->skill, lang), "offers", "essential",
-                          (json_int_t)d->offers_essential, "optional",
-                          (json_int_t)d->offers_optional, "profiles", people(d->profiles),
-                          "one_skill_away", people(d->one_away), "two_skills_away",
-                          people(d->two_away), "trainings", (json_int_t)d->trainings, "seats",
-                          (json_int_t)d->seats, "unmet_demand", round(d->unmet * 100) / 100));
+                rows, json_pack("{s:s,s:s,s:{s:I,s:I},s:o,s:o,s:o,s:I,s:I,s:f}", "uri",
+                                sm_taxonomy_uri(g->tx, d->skill), "label",
+                                sm_taxonomy_label_any(g->tx, d->skill, lang), "offers", "essential",
+                                (json_int_t)d->offers_essential, "optional",
+                                (json_int_t)d->offers_optional, "profiles", people(d->profiles),
+                                "one_skill_away", people(d->one_away), "two_skills_away",
+                                people(d->two_away), "trainings", (json_int_t)d->trainings, "seats",
+                                (json_int_t)d->seats, "unmet_demand", round(d->unmet * 100) / 100));
         }
         json_t *area = json_null();
         if (q.located) {
@@ -116,11 +116,10 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
             for (size_t i = 0; i < nc && i < MAX_CELLS_SHOWN; i++) {
                 char id[32];
                 snprintf(id, sizeof id, "%u", cells[i].id);
-                json_array_append_new(
-                    list, json_pack("{s:s,s:f,s:f,s:f,s:f}", "id", id, "south", cells[i].south,
-                                    "west", cells[i].west, "north",
-                                    cells[i].south + SM_DEMAND_CELL_DEG, "east",
-                                    cells[i].west + SM_DEMAND_CELL_DEG));
+                json_array_append_new(list, json_pack("{s:s,s:f,s:f,s:f,s:f}", "id", id, "south",
+                                                      cells[i].south, "west", cells[i].west,
+                                                      "north", cells[i].south + SM_DEMAND_CELL_DEG,
+                                                      "east", cells[i].west + SM_DEMAND_CELL_DEG));
             }
             free(cells);
             area = json_pack("{s:f,s:f,s:f,s:o}", "lat", q.lat, "lon", q.lon, "radius_km",
@@ -162,12 +161,13 @@ int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     const char *p[] = {cid, w};
     PGresult *res;
     sm_error err = {0, ""};
-    int rc = sm_db_exec(c,
-                        "SELECT to_char(week, 'YYYY-MM-DD'), offers_essential, offers_optional, "
-                        "trainings, seats, profiles, one_away, two_away FROM demand_weekly WHERE "
-                        "cid = $1 AND week > (date_trunc('week', now()) - ($2 || ' weeks')::interval) "
-                        "ORDER BY week",
-                        2, p, &res, &err);
+    int rc =
+        sm_db_exec(c,
+                   "SELECT to_char(week, 'YYYY-MM-DD'), offers_essential, offers_optional, "
+                   "trainings, seats, profiles, one_away, two_away FROM demand_weekly WHERE "
+                   "cid = $1 AND week > (date_trunc('week', now()) - ($2 || ' weeks')::interval) "
+                   "ORDER BY week",
+                   2, p, &res, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK)
         return sm_db_unavailable(resp, &err);
@@ -177,18 +177,18 @@ int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         for (int k = 0; k < 7; k++)
             v[k] = atoll(PQgetvalue(res, i, k + 1));
         json_array_append_new(
-            rows, json_pack("{s:s,s:{s:I,s:I},s:I,s:I,s:o,s:o,s:o}", "week",
-                            PQgetvalue(res, i, 0), "offers", "essential", (json_int_t)v[0],
-                            "optional", (json_int_t)v[1], "trainings", (json_int_t)v[2], "seats",
-                            (json_int_t)v[3], "profiles", people(v[4]), "one_skill_away",
-                            people(v[5]), "two_skills_away", people(v[6])));
+            rows, json_pack("{s:s,s:{s:I,s:I},s:I,s:I,s:o,s:o,s:o}", "week", PQgetvalue(res, i, 0),
+                            "offers", "essential", (json_int_t)v[0], "optional", (json_int_t)v[1],
+                            "trainings", (json_int_t)v[2], "seats", (json_int_t)v[3], "profiles",
+                            people(v[4]), "one_skill_away", people(v[5]), "two_skills_away",
+                            people(v[6])));
     }
     PQclear(res);
     sm_lang lang = sm_req_lang(rq, NULL);
     return sm_resp_json(resp, 200,
                         json_pack("{s:o,s:I,s:i,s:o}", "skill", sm_concept_ref(g, id, lang),
-                                  "weeks", (json_int_t)weeks, "suppressed_below",
-                                  SM_SUPPRESS_BELOW, "history", rows));
+                                  "weeks", (json_int_t)weeks, "suppressed_below", SM_SUPPRESS_BELOW,
+                                  "history", rows));
 }
 
 /*
@@ -241,7 +241,7 @@ int sm_route_demand_test_hook(sm_service *s, sm_gen *g, const sm_request *rq, sm
         if (rc != SM_OK)
             return sm_db_unavailable(resp, &err);
     }
-    return sm_resp_json(resp, 200,
-                        json_pack("{s:I,s:s?}", "swept", (json_int_t)swept, "stored",
-                                  snapshot ? week : NULL));
+    return sm_resp_json(
+        resp, 200,
+        json_pack("{s:I,s:s?}", "swept", (json_int_t)swept, "stored", snapshot ? week : NULL));
 }

@@ -27,8 +27,8 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_la
         sm_field_error(fe, "profile", "must be an object {\"skills\":[…],…}");
         return;
     }
-    static const char *const keys[] = {"skills", "location", "radius_km", "constraints", "lang",
-                                       "description", NULL};
+    static const char *const keys[] = {"skills", "location",    "radius_km", "constraints",
+                                       "lang",   "description", NULL};
     sm_check_keys(obj, "profile", keys, fe);
     json_t *skills = json_object_get(obj, "skills"), *item;
     const char *description = sm_get_string(obj, "profile", "description", 20000, 0, fe);
@@ -41,9 +41,9 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_la
         description) {
         /* The person's own words, as for a stored profile: the skills found in them. */
         json_t *found = sm_extract_skills(g, description,
-                                          !lang                  ? ip->request_lang
+                                          !lang                 ? ip->request_lang
                                           : !strcmp(lang, "en") ? SM_LANG_EN
-                                                                 : SM_LANG_FR,
+                                                                : SM_LANG_FR,
                                           0, 30);
         size_t i;
         json_array_foreach(found, i, item) {
@@ -122,13 +122,14 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
     int admin = rq->who.role == SM_ROLE_ADMIN;
     int seeker = rq->who.role == SM_ROLE_SEEKER && strcmp(rq->who.profile_id, id) == 0;
     if (rq->who.role == SM_ROLE_TRAINING_PROVIDER)
-        return sm_problem(resp, 403, "a training_provider key cannot use stored profiles"), -1;
+        return sm_problem(resp, 403, "a training_provider key cannot use stored profiles"),
+               SM_EANSWERED;
     if (!sm_is_uuid(id) || (rq->who.role == SM_ROLE_SEEKER && !seeker))
-        return sm_problem(resp, 404, "no profile with this id"), -1;
+        return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
     sm_error err = {0, ""};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
-        return -1;
+        return SM_EANSWERED;
     const char *p[] = {id, rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "",
                        admin || seeker ? "t" : "f"};
     PGresult *r;
@@ -138,11 +139,11 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
                         3, p, &r, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        return sm_db_unavailable(resp, &err), -1;
+        return sm_db_unavailable(resp, &err), SM_EANSWERED;
     }
     if (PQntuples(r) != 1) {
         PQclear(r);
-        return sm_problem(resp, 404, "no profile with this id"), -1;
+        return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
     }
     const char *arr = PQgetvalue(r, 0, 0);
     if (*arr == '{')
@@ -180,9 +181,13 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
         sm_field_error(fe, "filters", "must be an object");
         return;
     }
-    static const char *const keys[] = {"organisation_kinds", "contract_types",
-                                       "max_hours_per_week", "support_provided",
-                                       "no_diploma_required", "remote", NULL};
+    static const char *const keys[] = {"organisation_kinds",
+                                       "contract_types",
+                                       "max_hours_per_week",
+                                       "support_provided",
+                                       "no_diploma_required",
+                                       "remote",
+                                       NULL};
     sm_check_keys(f, "filters", keys, fe);
     static const struct {
         const char *key;
@@ -252,7 +257,6 @@ int sm_readers_busy(sm_response *resp)
     return sm_problem(resp, 503, "too many queries at once");
 }
 
-
 static void w_str(jsonw *w, const char *s)
 {
     jsonw_string(w, s, strlen(s));
@@ -279,7 +283,8 @@ static void write_item(jsonw *w, sm_gen *g, const sm_match_item *it, sm_lang lan
     w_concept(w, g, it->required, SM_CJ_URI);
     jsonw_lit(w, ",\"label\":");
     w_concept(w, g, it->required, SM_CJ_LABEL + lang);
-    jsonw_lit(w, it->essential ? ",\"essential\":true,\"status\":" : ",\"essential\":false,\"status\":");
+    jsonw_lit(w, it->essential ? ",\"essential\":true,\"status\":"
+                               : ",\"essential\":false,\"status\":");
     w_str(w, status_names[it->status < 4 ? it->status : 3]);
     if (it->via != SM_NO_CONCEPT) {
         jsonw_lit(w, ",\"via\":");
@@ -300,8 +305,8 @@ static void write_item(jsonw *w, sm_gen *g, const sm_match_item *it, sm_lang lan
     jsonw_lit(w, "}");
 }
 
-static void write_items(jsonw *w, sm_gen *g, const char *key, const sm_match_item *items,
-                        size_t n, sm_lang lang)
+static void write_items(jsonw *w, sm_gen *g, const char *key, const sm_match_item *items, size_t n,
+                        sm_lang lang)
 {
     jsonw_lit(w, key);
     jsonw_lit(w, "[");
@@ -322,11 +327,8 @@ static void write_reasons(jsonw *w, sm_gen *g, const sm_match_result *res, sm_la
         jsonw_lit(w, i ? ",{\"kind\":" : "{\"kind\":");
         w_str(w, reason_names[r->kind < 8 ? r->kind : 0]);
         switch (r->kind) {
-        case SM_REASON_DISTANCE:
-            w_num(w, ",\"km\":", r->km);
-            break;
-        case SM_REASON_REMOTE:
-            break;
+        case SM_REASON_DISTANCE: w_num(w, ",\"km\":", r->km); break;
+        case SM_REASON_REMOTE: break;
         case SM_REASON_PLACE_UNKNOWN:
             jsonw_lit(w, r->place == SM_PLACE_OFFER_UNKNOWN ? ",\"whose\":\"offer\""
                                                             : ",\"whose\":\"profile\"");
@@ -412,8 +414,8 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     if (!body)
         return 0;
     sm_field_errors fe = {0};
-    static const char *const keys[] = {"profile", "profile_id", "kind", "limit", "filters",
-                                       "lang", NULL};
+    static const char *const keys[] = {"profile", "profile_id", "kind", "limit",
+                                       "filters", "lang",       NULL};
     sm_check_keys(body, "", keys, &fe);
     const char *kind = sm_get_string(body, "", "kind", 20, 0, &fe);
     if (kind && strcmp(kind, "job") && strcmp(kind, "training"))
@@ -545,23 +547,24 @@ static int own_job_offer(sm_service *s, const sm_request *rq, const char *id, PG
                          sm_response *resp)
 {
     if (!sm_is_uuid(id))
-        return sm_problem(resp, 404, "no offer with this id"), -1;
+        return sm_problem(resp, 404, "no offer with this id"), SM_EANSWERED;
     sm_error err = {0, ""};
     if (!(*c = sm_route_db(s, resp)))
-        return -1;
+        return SM_EANSWERED;
     const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
     PGresult *r;
     if (sm_db_exec(*c, "SELECT kind FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
                    &err)) {
         sm_db_put(s->db, *c);
-        return sm_db_unavailable(resp, &err), -1;
+        return sm_db_unavailable(resp, &err), SM_EANSWERED;
     }
     int found = PQntuples(r) == 1, training = found && atoi(PQgetvalue(r, 0, 0)) == 1;
     PQclear(r);
     if (!found || training) {
         sm_db_put(s->db, *c);
-        return sm_problem(resp, 404, found ? "candidates are ranked for job offers only"
-                                           : "no offer with this id"),
+        return sm_problem(resp, 404,
+                          found ? "candidates are ranked for job offers only"
+                                : "no offer with this id"),
                -1;
     }
     return 0;
@@ -636,8 +639,8 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
     sm_lang lang = sm_req_lang(rq, NULL);
     sm_error err = {0, ""};
     sm_near_list *list = NULL;
-    int rc = sm_match_near_candidates(mr, g->tx, id, (double)max_hours, (size_t)limit, lang,
-                                      &list, &err);
+    int rc = sm_match_near_candidates(mr, g->tx, id, (double)max_hours, (size_t)limit, lang, &list,
+                                      &err);
     sm_gen_reader_put(g, mr);
     if (rc == SM_ENOTFOUND || rc == SM_EINVAL)
         rc = sm_problem(resp, 404, "no job offer with this id");

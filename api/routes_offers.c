@@ -79,8 +79,8 @@ void sm_label_skills(sm_gen *g, json_t *doc, sm_lang lang)
         size_t i;
         json_array_foreach(arr, i, item) {
             json_t *uri = json_object_get(item, "uri");
-            uint32_t id = json_is_string(uri) ? sm_gen_concept(g, json_string_value(uri))
-                                              : SM_NO_CONCEPT;
+            uint32_t id =
+                json_is_string(uri) ? sm_gen_concept(g, json_string_value(uri)) : SM_NO_CONCEPT;
             if (id != SM_NO_CONCEPT)
                 json_object_set_new(item, "label",
                                     json_string(sm_taxonomy_label_any(g->tx, id, lang)));
@@ -180,7 +180,7 @@ int sm_require_role(const sm_request *rq, sm_response *resp, unsigned roles_mask
     if (SM_ROLEBIT(rq->who.role) & roles_mask)
         return 0;
     sm_problem(resp, 403, "a %s key cannot do this", sm_role_name(rq->who.role));
-    return -1;
+    return SM_EANSWERED;
 }
 
 /* ---- the offer body ---------------------------------------------------------- */
@@ -208,21 +208,49 @@ typedef struct offer_in {
     long long if_versions[8];
     size_t if_count;
     int if_given, if_any;
-    long long version; /* the row's version once written */
-    int retry_on_stale; /* PATCH without If-Match: a concurrent change is merged with again */
+    long long version;    /* the row's version once written */
+    int retry_on_stale;   /* PATCH without If-Match: a concurrent change is merged with again */
     sm_lang request_lang; /* of the text to extract skills from, when the body says none */
 } offer_in;
 
-static const char *const job_fields[] = {
-    "kind",     "title",    "description",      "skills",           "location",
-    "organisation", "contract", "support_provided", "no_diploma_required", "valid_from",
-    "valid_through", "remote", "requires_car",    "occupation",       "lang",
-    "url",      NULL};
-static const char *const training_fields[] = {
-    "kind",     "title",       "description", "teaches",    "prerequisites", "location",
-    "organisation", "duration_hours", "cost", "funding", "remote", "start_dates",
-    "seats",    "valid_from",  "valid_through", "lang", "url",     "contract",
-    "support_provided", "no_diploma_required", NULL};
+static const char *const job_fields[] = {"kind",
+                                         "title",
+                                         "description",
+                                         "skills",
+                                         "location",
+                                         "organisation",
+                                         "contract",
+                                         "support_provided",
+                                         "no_diploma_required",
+                                         "valid_from",
+                                         "valid_through",
+                                         "remote",
+                                         "requires_car",
+                                         "occupation",
+                                         "lang",
+                                         "url",
+                                         NULL};
+static const char *const training_fields[] = {"kind",
+                                              "title",
+                                              "description",
+                                              "teaches",
+                                              "prerequisites",
+                                              "location",
+                                              "organisation",
+                                              "duration_hours",
+                                              "cost",
+                                              "funding",
+                                              "remote",
+                                              "start_dates",
+                                              "seats",
+                                              "valid_from",
+                                              "valid_through",
+                                              "lang",
+                                              "url",
+                                              "contract",
+                                              "support_provided",
+                                              "no_diploma_required",
+                                              NULL};
 
 /* Reads a list of skill references into doc (normalised) and packed. */
 static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_essential,
@@ -248,7 +276,7 @@ static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_e
             sm_field_error(fe, path, "must be an object {\"uri\":…}");
             continue;
         }
-        static const char *const with_ess[] = {"uri", "essential", "level", "extracted",
+        static const char *const with_ess[] = {"uri",   "essential",  "level", "extracted",
                                                "label", "confidence", NULL};
         static const char *const without[] = {"uri", "level", "label", NULL};
         sm_check_keys(item, path, with_essential ? with_ess : without, fe);
@@ -333,7 +361,8 @@ static void read_ess_fields(json_t *body, json_t *doc, offer_in *in, sm_field_er
             sm_check_keys(contract, "contract", keys, fe);
             const char *type = sm_get_string(contract, "contract", "type", 40, 0, fe);
             double hours = 0;
-            int has_hours = sm_get_number(contract, "contract", "hours_per_week", 1, 60, &hours, fe);
+            int has_hours =
+                sm_get_number(contract, "contract", "hours_per_week", 1, 60, &hours, fe);
             json_t *o = json_object();
             if (type) {
                 in->contract_type =
@@ -492,8 +521,7 @@ static void read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *f
             sm_field_error(fe, list, "required when there is no description to extract from");
         else if (!fe->count) {
             json_t *found = sm_extract_skills(
-                g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->request_lang, 0,
-                30);
+                g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->request_lang, 0, 30);
             json_t *norm = json_array(), *item;
             size_t i;
             json_array_foreach(found, i, item) {
@@ -661,7 +689,8 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_er
     }
     const char *through = first_string(json_object_get(jp, "validThrough"));
     if (through)
-        json_object_set_new(body, "valid_through", json_stringn(through, strlen(through) >= 10 ? 10 : strlen(through)));
+        json_object_set_new(body, "valid_through",
+                            json_stringn(through, strlen(through) >= 10 ? 10 : strlen(through)));
     /* Contract: our names pass through; schema.org's employment types map where they can (a
      * working time or "other" says no contract type). */
     json_t *et = json_object_get(jp, "employmentType"), *one;
@@ -702,8 +731,8 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_er
     if (contract)
         json_object_set_new(body, "contract", json_pack("{s:s}", "type", contract));
     json_t *org = json_object_get(jp, "hiringOrganization");
-    const char *org_name = json_is_object(org) ? first_string(json_object_get(org, "name"))
-                                               : first_string(org);
+    const char *org_name =
+        json_is_object(org) ? first_string(json_object_get(org, "name")) : first_string(org);
     if (org_name)
         json_object_set_new(body, "organisation", json_pack("{s:s}", "name", org_name));
     json_t *loc = json_object_get(jp, "jobLocation");
@@ -779,7 +808,8 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_er
                 sm_field_error(fe, sm_path_index(p, sizeof p, "skills", i),
                                "no skill found in this text: give a DefinedTerm with an ESCO "
                                "termCode");
-            json_array_foreach(found, j, f) json_object_del(f, "confidence");
+            json_array_foreach(found, j, f)
+                json_object_del(f, "confidence");
             json_array_extend(list, found);
             json_decref(found);
         } else
@@ -791,8 +821,8 @@ static json_t *from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_er
     json_t *unique = json_array(), *u;
     json_array_foreach(list, i, item) {
         int dup = 0;
-        json_array_foreach(unique, k, u) dup |=
-            json_equal(json_object_get(u, "uri"), json_object_get(item, "uri"));
+        json_array_foreach(unique, k, u)
+            dup |= json_equal(json_object_get(u, "uri"), json_object_get(item, "uri"));
         if (!dup)
             json_array_append(unique, item);
     }
@@ -819,7 +849,7 @@ static int parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer
     memset(in, 0, sizeof *in);
     json_t *body = sm_parse_body(rq, resp);
     if (!body)
-        return -1;
+        return SM_EANSWERED;
     sm_body_lang(rq, body, resp);
     in->request_lang = resp->lang;
     sm_field_errors fe = {0};
@@ -838,7 +868,7 @@ static int parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer
         json_decref(in->doc);
         in->doc = NULL;
         sm_problem_fields(resp, 400, &fe);
-        return -1;
+        return SM_EANSWERED;
     }
     return 0;
 }
@@ -847,7 +877,7 @@ int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     offer_in *in = calloc(1, sizeof *in);
     if (!in)
-        return sm_problem(resp, 503, "out of memory"), -1;
+        return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
     int rc = parse_offer(g, rq, resp, in);
     json_decref(in->doc);
     free(in);
@@ -932,11 +962,28 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
     snprintf(cost, sizeof cost, "%g", in->cost);
     snprintf(seats, sizeof seats, "%u", in->seats);
     snprintf(kind, sizeof kind, "%d", in->kind);
-    const char *p[] = {in->id,  kind,    in->owner, w->doc_text, skills,
-                       teaches, in->located ? lat : NULL, in->located ? lon : NULL,
-                       in->remote ? "t" : "f", hours, from, through,
-                       in->occupation_cid ? occ : NULL, flags, ok, ct, dur, cost, seats,
-                       funding, dates, in->admin ? "t" : "f"};
+    const char *p[] = {in->id,
+                       kind,
+                       in->owner,
+                       w->doc_text,
+                       skills,
+                       teaches,
+                       in->located ? lat : NULL,
+                       in->located ? lon : NULL,
+                       in->remote ? "t" : "f",
+                       hours,
+                       from,
+                       through,
+                       in->occupation_cid ? occ : NULL,
+                       flags,
+                       ok,
+                       ct,
+                       dur,
+                       cost,
+                       seats,
+                       funding,
+                       dates,
+                       in->admin ? "t" : "f"};
     char versions[220];
     const char *up[23];
     memcpy(up, p, sizeof p);
@@ -945,15 +992,16 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
     int rc;
     /* The row and its change-feed entry in one statement (one round trip). */
     if (!w->replace)
-        rc = sm_db_exec(c,
-                        "WITH o AS (INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, "
-                        "lon, remote, hours, valid_from, valid_through, occupation, flags, "
-                        "org_kind, contract_type, duration_hours, cost, seats, funding, "
-                        "start_dates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                        "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind, "
-                        "version), c AS (INSERT INTO changes (object, id, op, kind) SELECT "
-                        "'offer', id, 'upsert', kind FROM o) SELECT version FROM o",
-                        21, p, &r, err);
+        rc =
+            sm_db_exec(c,
+                       "WITH o AS (INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, "
+                       "lon, remote, hours, valid_from, valid_through, occupation, flags, "
+                       "org_kind, contract_type, duration_hours, cost, seats, funding, "
+                       "start_dates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                       "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind, "
+                       "version), c AS (INSERT INTO changes (object, id, op, kind) SELECT "
+                       "'offer', id, 'upsert', kind FROM o) SELECT version FROM o",
+                       21, p, &r, err);
     else
         rc = sm_db_exec(c,
                         "WITH o AS (UPDATE offers SET doc = $4, skills = $5, teaches = $6, lat = "
@@ -1159,23 +1207,23 @@ static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *
            sm_require_role(rq, resp, roles_for(kind == 1 ? SM_OFFER_TRAINING : SM_OFFER_JOB));
 }
 
-static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *resp,
-                              json_t **doc, long long *version)
+static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *resp, json_t **doc,
+                              long long *version)
 {
     sm_error err = {0, ""};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
-        return -1;
+        return SM_EANSWERED;
     const char *p[] = {rq->params[0], rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
     PGresult *r;
     int rc = sm_db_exec(c, "SELECT doc, version FROM offers WHERE id = $1 AND (owner = $2 OR $3)",
                         3, p, &r, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK)
-        return sm_db_unavailable(resp, &err), -1;
+        return sm_db_unavailable(resp, &err), SM_EANSWERED;
     if (PQntuples(r) != 1) {
         PQclear(r);
-        return sm_problem(resp, 404, "no offer with this id"), -1;
+        return sm_problem(resp, 404, "no offer with this id"), SM_EANSWERED;
     }
     *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     *version = atoll(PQgetvalue(r, 0, 1));
@@ -1183,11 +1231,11 @@ static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *
     return *doc ? 0 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), -1);
 }
 
-static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
-                       int mode)
+static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp, int mode)
 {
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+    if (sm_require_role(rq, resp,
+                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                            SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
         return 0;
     if (mode != CREATE && !sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
@@ -1321,8 +1369,9 @@ static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)
 int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)g;
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+    if (sm_require_role(rq, resp,
+                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                            SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
         return 0;
     if (!sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
@@ -1413,11 +1462,13 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     if (!c)
         return 0;
     PGresult *r, *t = NULL;
-    int rc = sm_db_exec(c,
-                        "SELECT id, doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at") " FROM offers WHERE ($1::smallint "
-                        "IS NULL OR kind = $1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text "
-                        "IS NULL OR owner = $3) ORDER BY id LIMIT $4",
-                        4, p, &r, &err);
+    int rc = sm_db_exec(
+        c,
+        "SELECT id, doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
+            "updated_at") " FROM offers WHERE ($1::smallint "
+                          "IS NULL OR kind = $1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text "
+                          "IS NULL OR owner = $3) ORDER BY id LIMIT $4",
+        4, p, &r, &err);
     /* The total: the index counts offers by kind; an owner's share needs the database. */
     size_t total = 0;
     if (rc == SM_OK && only_mine) {

@@ -88,8 +88,9 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
     long long top = 0;
     if (!json_is_object(target))
         sm_field_error(&fe, "target",
-                       target ? "must be an object" : "required: {\"offer_id\":…}, "
-                                                      "{\"occupation\":URI} or {\"top_offers\":N}");
+                       target ? "must be an object"
+                              : "required: {\"offer_id\":…}, "
+                                "{\"occupation\":URI} or {\"top_offers\":N}");
     else {
         sm_check_keys(target, "target", tkeys, &fe);
         offer_id = sm_get_string(target, "target", "offer_id", 64, 0, &fe);
@@ -147,7 +148,8 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
         sm_gen_reader_put(g, r);
         size_t i;
         json_t *v;
-        json_array_foreach(ids, i, v) add_offer_target(g, q, json_string_value(v));
+        json_array_foreach(ids, i, v)
+            add_offer_target(g, q, json_string_value(v));
         q->target_out = json_pack("{s:I,s:o}", "top_offers", (json_int_t)top, "offer_ids", ids);
     }
     return body;
@@ -172,7 +174,8 @@ static int matcher_error(sm_response *resp, int rc, const sm_error *err)
     char *colon = strchr(field, ':');
     if (colon) {
         *colon = '\0';
-        sm_field_error(&fe, field, "%s", err->message + (colon - field) + (colon[1] == ' ' ? 2 : 1));
+        sm_field_error(&fe, field, "%s",
+                       err->message + (colon - field) + (colon[1] == ' ' ? 2 : 1));
     } else
         sm_field_error(&fe, "profile", "%s", err->message);
     return sm_problem_fields(resp, 400, &fe);
@@ -241,8 +244,8 @@ static void read_constraints(json_t *obj, sm_path_constraints *c, sm_field_error
         sm_field_error(fe, "constraints", "must be an object");
         return;
     }
-    static const char *const keys[] = {"max_hours", "max_cost", "max_distance_km", "remote_only",
-                                       "funding", "start_before", NULL};
+    static const char *const keys[] = {
+        "max_hours", "max_cost", "max_distance_km", "remote_only", "funding", "start_before", NULL};
     sm_check_keys(obj, "constraints", keys, fe);
     sm_get_number(obj, "constraints", "max_hours", 0, 100000, &c->max_hours, fe);
     sm_get_number(obj, "constraints", "max_cost", 0, 1e7, &c->max_cost, fe);
@@ -334,20 +337,18 @@ static json_t *render_path(sm_gen *g, const sm_plan *plan, const sm_plan_path *p
     }
     json_t *best = json_array();
     for (size_t k = 0; k < p->best_count; k++)
-        json_array_append_new(best, json_pack("{s:s,s:s?,s:f}", "offer_id", p->best[k].id,
-                                              "title", p->best[k].title, "score",
-                                              rounded3(p->best[k].score)));
+        json_array_append_new(best,
+                              json_pack("{s:s,s:s?,s:f}", "offer_id", p->best[k].id, "title",
+                                        p->best[k].title, "score", rounded3(p->best[k].score)));
     size_t more = p->offers_after > plan->offers_now ? p->offers_after - plan->offers_now : 0;
-    return json_pack(
-        "{s:o,s:f,s:f,s:f,s:o,s:o,s:o,s:f,s:{s:I,s:I,s:I,s:o},s:b}", "steps", steps, "total_hours",
-        rounded(p->total_hours), "total_cost", rounded(p->total_cost), "total_price",
-        rounded(p->total_price), "earliest_finish", date_or_null(p->finish, p->step_count > 0),
-        "max_distance_km",
-        p->max_distance_km >= 0 ? json_real(rounded(p->max_distance_km)) : json_null(),
-        "remaining_gap", remaining, "coverage", rounded3(p->coverage), "unlocks", "offers",
-        (json_int_t)more, "offers_before",
-        (json_int_t)plan->offers_now, "offers_after", (json_int_t)p->offers_after, "best", best,
-        "exact", p->exact);
+    return json_pack("{s:o,s:f,s:f,s:f,s:o,s:o,s:o,s:f,s:{s:I,s:I,s:I,s:o},s:b}", "steps", steps,
+                     "total_hours", rounded(p->total_hours), "total_cost", rounded(p->total_cost),
+                     "total_price", rounded(p->total_price), "earliest_finish",
+                     date_or_null(p->finish, p->step_count > 0), "max_distance_km",
+                     p->max_distance_km >= 0 ? json_real(rounded(p->max_distance_km)) : json_null(),
+                     "remaining_gap", remaining, "coverage", rounded3(p->coverage), "unlocks",
+                     "offers", (json_int_t)more, "offers_before", (json_int_t)plan->offers_now,
+                     "offers_after", (json_int_t)p->offers_after, "best", best, "exact", p->exact);
 }
 
 /* Why there is no path: the reason, the trainings excluded by each constraint, a sentence. */
@@ -355,7 +356,7 @@ static json_t *render_no_path(const sm_plan *plan)
 {
     static const char *const reasons[] = {"", "no_gap", "no_training", "all_excluded",
                                           "not_combinable"};
-    static const char *const why[] = {"usable", "expired",   "level", "remote_only",
+    static const char *const why[] = {"usable",    "expired",  "level", "remote_only",
                                       "max_hours", "max_cost", "dates", "distance"};
     json_t *excluded = json_object();
     for (int k = 1; k < SM_PLAN_EXCLUDED_COUNT; k++)
@@ -364,14 +365,13 @@ static json_t *render_no_path(const sm_plan *plan)
     return json_pack("{s:s,s:I,s:o,s:s}", "reason",
                      reasons[plan->no_path >= 1 && plan->no_path <= 4 ? plan->no_path : 2],
                      "usable", (json_int_t)plan->excluded[SM_PLAN_USABLE], "excluded", excluded,
-                     "explanation",
-                     plan->no_path_explanation ? plan->no_path_explanation : "");
+                     "explanation", plan->no_path_explanation ? plan->no_path_explanation : "");
 }
 
 int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    static const char *const keys[] = {"profile", "profile_id", "target", "lang", "constraints",
-                                       "unlock_threshold", NULL};
+    static const char *const keys[] = {"profile",     "profile_id",       "target", "lang",
+                                       "constraints", "unlock_threshold", NULL};
     gap_request *q = calloc(1, sizeof *q);
     if (!q)
         return SM_ENOMEM;
@@ -413,8 +413,7 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
                                 (json_int_t)plan->gap_count, "trainings_considered",
                                 (json_int_t)plan->trainings_kept, "trainings_teaching",
                                 (json_int_t)plan->trainings_teaching, "paths", paths);
-        json_object_set_new(out, "no_path",
-                            plan->path_count ? json_null() : render_no_path(plan));
+        json_object_set_new(out, "no_path", plan->path_count ? json_null() : render_no_path(plan));
         rc = sm_resp_json(resp, 200, out);
         q->target_out = NULL;
     }

@@ -37,14 +37,14 @@ typedef struct profile_in {
     long long if_versions[8];
     size_t if_count;
     int if_given, if_any;
-    long long version; /* the row's version once written */
-    int retry_on_stale; /* PATCH without If-Match: a concurrent change is merged with again */
+    long long version;    /* the row's version once written */
+    int retry_on_stale;   /* PATCH without If-Match: a concurrent change is merged with again */
     sm_lang request_lang; /* of a description, when the body says none */
 } profile_in;
 
-static const char *const profile_fields[] = {"skills",      "description", "location",
-                                             "radius_km",   "consent",     "constraints",
-                                             "contact",     "lang",        NULL};
+static const char *const profile_fields[] = {"skills",    "description", "location",
+                                             "radius_km", "consent",     "constraints",
+                                             "contact",   "lang",        NULL};
 
 static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_field_errors *fe)
 {
@@ -65,8 +65,8 @@ static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_
             sm_field_error(fe, path, "must be an object {\"uri\":…}");
             continue;
         }
-        static const char *const keys[] = {"uri", "level", "evidence", "label", "extracted",
-                                           "confidence", NULL};
+        static const char *const keys[] = {"uri",       "level",      "evidence", "label",
+                                           "extracted", "confidence", NULL};
         sm_check_keys(item, path, keys, fe);
         uint32_t id = sm_resolve_concept(g, json_object_get(item, "uri"),
                                          sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
@@ -140,9 +140,9 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
     else if (description && !fe->count) {
         /* The person's own words: the skills found are declared, and marked extracted. */
         json_t *found = sm_extract_skills(g, description,
-                                          !lang                  ? in->request_lang
+                                          !lang                 ? in->request_lang
                                           : !strcmp(lang, "en") ? SM_LANG_EN
-                                                                 : SM_LANG_FR,
+                                                                : SM_LANG_FR,
                                           0, 30),
                *item;
         json_t *norm = json_array();
@@ -152,9 +152,9 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
             if (id == SM_NO_CONCEPT || !g->map.cid_of[id] || in->nskills >= SM_MAX_PROFILE_SKILLS)
                 continue;
             in->skills[in->nskills++] = sm_pack_claim(g->map.cid_of[id], 0, 0);
-            json_array_append_new(norm, json_pack("{s:s, s:s, s:b}", "uri",
-                                                  sm_taxonomy_uri(g->tx, id), "evidence",
-                                                  "declared", "extracted", 1));
+            json_array_append_new(norm,
+                                  json_pack("{s:s, s:s, s:b}", "uri", sm_taxonomy_uri(g->tx, id),
+                                            "evidence", "declared", "extracted", 1));
         }
         json_decref(found);
         json_object_set_new(in->doc, "skills", norm);
@@ -175,7 +175,8 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
     double radius = 0;
     if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, fe)) {
         if (radius > 0 && !in->located && !place.given)
-            sm_field_error(fe, "radius_km", "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
+            sm_field_error(fe, "radius_km",
+                           "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
         in->radius_km = (float)radius;
         json_object_set_new(in->doc, "radius_km", json_real(radius));
     }
@@ -218,7 +219,7 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
 {
     json_t *body = sm_parse_body(rq, resp);
     if (!body)
-        return -1;
+        return SM_EANSWERED;
     sm_field_errors fe = {0};
     sm_body_lang(rq, body, resp);
     in->request_lang = resp->lang;
@@ -228,7 +229,7 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
         json_decref(in->doc);
         in->doc = NULL;
         sm_problem_fields(resp, 400, &fe);
-        return -1;
+        return SM_EANSWERED;
     }
     return 0;
 }
@@ -237,7 +238,7 @@ int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     profile_in *in = calloc(1, sizeof *in);
     if (!in)
-        return sm_problem(resp, 503, "out of memory"), -1;
+        return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
     int rc = parse_profile(g, rq, resp, in);
     json_decref(in->doc);
     free(in);
@@ -294,9 +295,17 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
     snprintf(radius, sizeof radius, "%g", in->radius_km);
     snprintf(cons, sizeof cons, "%u", in->constraints);
     snprintf(consent, sizeof consent, "%u", in->consent);
-    const char *p[] = {in->id,  *in->owner ? in->owner : NULL, w->doc_text, skills,
-                       in->located ? lat : NULL, in->located ? lon : NULL, radius, cons, consent,
-                       in->org ? in->org : "", in->admin || in->seeker ? "t" : "f",
+    const char *p[] = {in->id,
+                       *in->owner ? in->owner : NULL,
+                       w->doc_text,
+                       skills,
+                       in->located ? lat : NULL,
+                       in->located ? lon : NULL,
+                       radius,
+                       cons,
+                       consent,
+                       in->org ? in->org : "",
+                       in->admin || in->seeker ? "t" : "f",
                        if_versions(in, versions, sizeof versions)};
     PGresult *r;
     int rc;
@@ -329,8 +338,7 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
             return rc;
     }
     const char *cp[] = {in->id};
-    return sm_db_exec(c,
-                      "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'upsert')", 1,
+    return sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'upsert')", 1,
                       cp, NULL, err);
 }
 
@@ -377,12 +385,13 @@ static json_t *render_profile(sm_gen *g, json_t *doc, const char *id, const char
 /* Whether rq may touch profile id at all (seekers: only theirs). -1: resp holds the 403/404. */
 static int may_touch(const sm_request *rq, sm_response *resp, const char *id)
 {
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                                      SM_ROLEBIT(SM_ROLE_SEEKER)))
-        return -1;
+    if (sm_require_role(rq, resp,
+                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                            SM_ROLEBIT(SM_ROLE_SEEKER)))
+        return SM_EANSWERED;
     if (!sm_is_uuid(id) || (rq->who.role == SM_ROLE_SEEKER && strcmp(rq->who.profile_id, id))) {
         sm_problem(resp, 404, "no profile with this id");
-        return -1;
+        return SM_EANSWERED;
     }
     return 0;
 }
@@ -404,8 +413,8 @@ static void advise(sm_gen *g, json_t *shown, json_t *doc, sm_lang lang)
         json_array_foreach(found, i, item) {
             const char *uri = json_string_value(json_object_get(item, "uri"));
             int listed = 0;
-            json_array_foreach(skills, k, mine) listed |=
-                !strcmp(json_string_value(json_object_get(mine, "uri")), uri);
+            json_array_foreach(skills, k, mine)
+                listed |= !strcmp(json_string_value(json_object_get(mine, "uri")), uri);
             uint32_t id = sm_gen_concept(g, uri);
             if (listed || id == SM_NO_CONCEPT)
                 continue;
@@ -441,20 +450,19 @@ static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, 
     sm_error err = {0, ""};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
-        return -1;
+        return SM_EANSWERED;
     const char *org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "";
     const char *p[] = {id, org,
                        rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
     PGresult *r;
-    int rc = sm_db_exec(c,
-                        "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+    int rc = sm_db_exec(c, "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
                         3, p, &r, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK)
-        return sm_db_unavailable(resp, &err), -1;
+        return sm_db_unavailable(resp, &err), SM_EANSWERED;
     if (PQntuples(r) != 1) {
         PQclear(r);
-        return sm_problem(resp, 404, "no profile with this id"), -1;
+        return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
     }
     *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     *version = atoll(PQgetvalue(r, 0, 1));
@@ -467,7 +475,9 @@ static int only_extracted(json_t *skills)
 {
     size_t i;
     json_t *it;
-    json_array_foreach(skills, i, it) if (!json_is_true(json_object_get(it, "extracted"))) return 0;
+    json_array_foreach(skills, i, it)
+        if (!json_is_true(json_object_get(it, "extracted")))
+            return 0;
     return 1;
 }
 
@@ -485,8 +495,8 @@ enum { CREATE, REPLACE, PATCH };
 
 /* One write (create, replace or merge): validated into in, committed, answered. Returns 1
  * when a PATCH met a concurrent change and may be tried again, else 0 or an error. */
-static int write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
-                      int mode, profile_in *in)
+static int write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp, int mode,
+                      profile_in *in)
 {
     if (mode == CREATE && sm_uuid_generate(in->id) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
@@ -734,8 +744,8 @@ static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response 
                        rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
     PGresult *r;
     if (sm_db_exec(c,
-                   "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at")
-                   ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+                   "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
+                       "updated_at") ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
                    3, p, &r, &err)) {
         sm_db_put(s->db, c);
         sm_db_unavailable(resp, &err);
@@ -775,17 +785,18 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     if (!r)
         return 0;
     json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    json_t *profile = render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1),
-                                     PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
+    json_t *profile =
+        render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
+                       PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
     json_decref(doc);
     PQclear(r);
     const char *p[] = {rq->params[0]};
     sm_error err = {0, ""};
     json_t *keys = json_array(), *changes = json_array();
     int rc = sm_db_exec(c,
-                        "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE("
-                        SM_SQL_UTC("revoked_at") ", '') FROM api_keys WHERE profile_id = $1 "
-                        "ORDER BY id",
+                        "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE(" SM_SQL_UTC(
+                            "revoked_at") ", '') FROM api_keys WHERE profile_id = $1 "
+                                          "ORDER BY id",
                         1, p, &r, &err);
     for (int i = 0; rc == SM_OK && i < PQntuples(r); i++) {
         json_t *k = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)atoll(PQgetvalue(r, i, 0)),
@@ -798,14 +809,13 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         PQclear(r);
     if (rc == SM_OK)
         rc = sm_db_exec(c,
-                        "SELECT seq, op, " SM_SQL_UTC("at")
-                        " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
+                        "SELECT seq, op, " SM_SQL_UTC(
+                            "at") " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
                         1, p, &r, &err);
     for (int i = 0; rc == SM_OK && i < PQntuples(r); i++)
-        json_array_append_new(changes,
-                              json_pack("{s:I, s:s, s:s}", "seq",
-                                        (json_int_t)atoll(PQgetvalue(r, i, 0)), "op",
-                                        PQgetvalue(r, i, 1), "at", PQgetvalue(r, i, 2)));
+        json_array_append_new(changes, json_pack("{s:I, s:s, s:s}", "seq",
+                                                 (json_int_t)atoll(PQgetvalue(r, i, 0)), "op",
+                                                 PQgetvalue(r, i, 1), "at", PQgetvalue(r, i, 2)));
     if (rc == SM_OK)
         PQclear(r);
     sm_db_put(s->db, c);

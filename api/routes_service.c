@@ -36,8 +36,8 @@ int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     }
     if (!db_ok || !atomic_load(&s->ready)) {
         resp->retry_after = 2;
-        return sm_problem(resp, 503, "%s", !db_ok ? "the database is not reachable"
-                                                  : "the index is still loading");
+        return sm_problem(resp, 503, "%s",
+                          !db_ok ? "the database is not reachable" : "the index is still loading");
     }
     /* Offers are public; how many people have a profile is not (each creation and erasure
      * would show as one more or one fewer): /metrics, local by default, counts them. */
@@ -51,12 +51,13 @@ int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
 int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)g;
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                                      SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+    if (sm_require_role(rq, resp,
+                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                            SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
         return 0;
     sm_field_errors fe = {0};
-    long long since = sm_query_int(rq, "since", 0, INT64_MAX, 0,
-                                   "must be a sequence number (0 or more)", &fe);
+    long long since =
+        sm_query_int(rq, "since", 0, INT64_MAX, 0, "must be a sequence number (0 or more)", &fe);
     long long limit = sm_query_int(rq, "limit", 1, 1000, 100, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
@@ -92,17 +93,17 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     json_t *items = json_array();
     int rows = PQntuples(r), shown = rows > limit ? (int)limit : rows;
     for (int i = 0; i < shown; i++) {
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq",
-                              (json_int_t)atoll(PQgetvalue(r, i, 0)), "object", PQgetvalue(r, i, 1),
-                              "id", PQgetvalue(r, i, 2), "op", PQgetvalue(r, i, 3), "at",
-                              PQgetvalue(r, i, 5));
+        json_t *o =
+            json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq", (json_int_t)atoll(PQgetvalue(r, i, 0)),
+                      "object", PQgetvalue(r, i, 1), "id", PQgetvalue(r, i, 2), "op",
+                      PQgetvalue(r, i, 3), "at", PQgetvalue(r, i, 5));
         if (!PQgetisnull(r, i, 4))
             json_object_set_new(o, "kind",
                                 json_string(atoi(PQgetvalue(r, i, 4)) == 1 ? "training" : "job"));
         json_array_append_new(items, o);
     }
-    json_t *out = json_pack("{s:o, s:I}", "items", items, "total",
-                            (json_int_t)atoll(PQgetvalue(t, 0, 0)));
+    json_t *out =
+        json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)atoll(PQgetvalue(t, 0, 0)));
     json_object_set_new(out, "next_cursor",
                         rows > limit ? json_string(PQgetvalue(r, shown - 1, 0)) : json_null());
     json_object_set_new(out, "last_seq",
@@ -128,8 +129,9 @@ int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     if (!rq->loopback && !s->metrics_public)
-        return sm_problem(resp, 403, "/metrics answers local clients only (serve --metrics-public "
-                                     "opens it)");
+        return sm_problem(resp, 403,
+                          "/metrics answers local clients only (serve --metrics-public "
+                          "opens it)");
     jsonw w = {0};
     sm_metrics_write(s->metrics, &w);
     char line[1024];

@@ -173,14 +173,13 @@ int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
                 continue;
             json_t *spans = json_array();
             for (size_t k = 0; k < e->span_count; k++)
-                json_array_append_new(spans, json_pack("[i, i]", (int)e->spans[k].start,
-                                                       (int)e->spans[k].end));
+                json_array_append_new(
+                    spans, json_pack("[i, i]", (int)e->spans[k].start, (int)e->spans[k].end));
             json_t *item = json_pack(
                 "{s:s, s:s, s:s%, s:s, s:f, s:o}", "uri", sm_taxonomy_uri(g->tx, e->concept),
                 "label", sm_taxonomy_label_any(g->tx, e->concept, resp->lang), "matched",
                 e->matched, e->matched_len, "matched_lang", sm_lang_code((sm_lang)e->lang),
-                "confidence", sm_extract_shown(e->confidence), "spans",
-                spans);
+                "confidence", sm_extract_shown(e->confidence), "spans", spans);
             if (e->other_lang)
                 json_object_set_new(item, "other_language", json_true());
             json_array_append_new(skills, item);

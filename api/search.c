@@ -91,8 +91,8 @@ int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out)
             if (sm_grow((void **)&s->entries, &entry_cap, s->count + 1, sizeof(entry)) != SM_OK)
                 rc = SM_ENOMEM;
             else
-                s->entries[s->count++] =
-                    (entry){start + (uint32_t)k, (uint32_t)i, start, (uint16_t)(n > 65535 ? 65535 : n)};
+                s->entries[s->count++] = (entry){start + (uint32_t)k, (uint32_t)i, start,
+                                                 (uint16_t)(n > 65535 ? 65535 : n)};
         }
     }
     if (rc != SM_OK) {
@@ -198,7 +198,7 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
     for (size_t i = 0; i < take && out < limit; i++) {
         int seen = 0;
         for (size_t j = 0; j < out && !seen; j++)
-            seen = hits[j].concept == c[i].concept;
+        seen = hits[j].concept == c[i].concept;
         if (!seen)
             hits[out++] = (sm_search_hit){c[i].concept, c[i].label};
     }

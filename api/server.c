@@ -31,17 +31,17 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_BODY (1u << 20)
-#define DEFAULT_KEY_RATE 1200   /* requests a minute per key */
-#define DEFAULT_ANON_RATE 300   /* requests a minute per address without a key */
+#define DEFAULT_KEY_RATE 1200 /* requests a minute per key */
+#define DEFAULT_ANON_RATE 300 /* requests a minute per address without a key */
 #define ANON_PROFILES_PER_HOUR 20
 
 static const sm_route routes[] = {
@@ -88,37 +88,6 @@ const sm_route *sm_routes(size_t *count)
 {
     *count = ROUTE_COUNT;
     return routes;
-}
-
-/* ---- generations ------------------------------------------------------------ */
-
-sm_gen *sm_service_acquire(sm_service *s)
-{
-    pthread_mutex_lock(&s->gen_lock);
-    sm_gen *g = s->gen;
-    g->refs++;
-    pthread_mutex_unlock(&s->gen_lock);
-    return g;
-}
-
-void sm_service_release(sm_service *s, sm_gen *g)
-{
-    pthread_mutex_lock(&s->gen_lock);
-    int last = --g->refs == 0;
-    pthread_mutex_unlock(&s->gen_lock);
-    if (last)
-        sm_gen_free(g);
-}
-
-void sm_service_swap(sm_service *s, sm_gen *g)
-{
-    pthread_mutex_lock(&s->gen_lock);
-    sm_gen *old = s->gen;
-    g->refs = 1;
-    s->gen = g;
-    pthread_mutex_unlock(&s->gen_lock);
-    if (old)
-        sm_service_release(s, old);
 }
 
 /* ---- one request ------------------------------------------------------------- */
@@ -346,8 +315,8 @@ static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const
  * key, rate limits, Idempotency-Key replay, the handler, metrics. It may block on
  * PostgreSQL, so it runs on an HTTP worker only for requests that cannot (runs_inline).
  */
-static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
-                    const char *method, conn_state *cs)
+static void process(sm_service *s, struct MHD_Connection *conn, const char *url, const char *method,
+                    conn_state *cs)
 {
     sm_request rq;
     memset(&rq, 0, sizeof rq);
@@ -482,6 +451,15 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
     sm_gen *g = sm_service_acquire(s);
     int rc = routes[route].handler(s, g, &rq, &resp);
     sm_service_release(s, g);
+    /* One convention: SM_OK with an answer, SM_EANSWERED with a refusal already in resp, or a
+     * failure (SM_ENOMEM: 503, anything else: 500). A refusal (4xx) a handler made before
+     * failing stands: it is what the client must fix first. */
+    if (rc == SM_EANSWERED || (rc != SM_OK && resp.status >= 400 && resp.status < 500)) {
+        if (rc != SM_EANSWERED)
+            fprintf(stderr, "skillmatch: %s answered %u, then failed: %s\n", routes[route].name,
+                    resp.status, sm_strerror(rc));
+        rc = resp.status ? SM_OK : rc;
+    }
     if (rc != SM_OK || !resp.status) {
         sm_lang lang = resp.lang;
         free(resp.body);
@@ -539,9 +517,9 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
     if (token && !sm_keys_cached(s->keys, token, strlen(token)))
         return 0;
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (get && (!strcmp(url, "/health") || !strcmp(url, "/metrics") ||
-                !strcmp(url, "/v1/openapi.json") || !strcmp(url, "/v1/skills") ||
-                !strncmp(url, "/v1/skills/", 11)))
+    if (get &&
+        (!strcmp(url, "/health") || !strcmp(url, "/metrics") || !strcmp(url, "/v1/openapi.json") ||
+         !strcmp(url, "/v1/skills") || !strncmp(url, "/v1/skills/", 11)))
         return 1;
     if (!strcmp(method, "POST") && !strcmp(url, "/v1/extract"))
         return 1;
@@ -557,7 +535,7 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
 
 typedef struct blocking {
     sm_service *s;
-    int fast; /* the compute pool: its threads take readers from the fast pool */
+    int fast;  /* the compute pool: its threads take readers from the fast pool */
     int yield; /* its threads yield the core after each request (batch HTTP workers) */
     pthread_mutex_t lock;
     pthread_cond_t work;
@@ -811,7 +789,8 @@ int sm_cmd_serve(int argc, char **argv)
      * first burst of requests waited on PostgreSQL starting a backend for each (bench/RESULTS.md,
      * fifth pass). One that cannot be opened now is opened when first needed. */
     if (sm_db_warm(s.db, &err) != SM_OK)
-        fprintf(stderr, "skillmatch serve: %s (the pool opens the rest when needed)\n", err.message);
+        fprintf(stderr, "skillmatch serve: %s (the pool opens the rest when needed)\n",
+                err.message);
     static blocking b;
     memset(&b, 0, sizeof b);
     b.s = &s;
@@ -857,13 +836,12 @@ int sm_cmd_serve(int argc, char **argv)
     struct sched_param sp = {0};
     batch = batch && sched_setscheduler(0, SCHED_BATCH, &sp) == 0;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_ALLOW_SUSPEND_RESUME |
-            MHD_USE_ERROR_LOG,
+        MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
         0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, http_workers, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, http_workers, MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
     if (batch)
         sched_setscheduler(0, SCHED_OTHER, &sp);
     if (!d) {

@@ -66,8 +66,8 @@ typedef struct sm_gen {
     unsigned extraction_made;
     size_t offers_loaded, profiles_loaded;
     double load_seconds;
-    size_t refused; /* stored rows the index refused at load */
-    int refs; /* under sm_service.gen_lock: holders, the service counting as one */
+    size_t refused;       /* stored rows the index refused at load */
+    int refs;             /* under sm_service.gen_lock: holders, the service counting as one */
     unsigned long serial; /* 1 for the first generation of the process, then 2, … */
 } sm_gen;
 
@@ -80,9 +80,9 @@ typedef struct sm_service {
     sm_metrics *metrics;
     pthread_mutex_t gen_lock;
     sm_gen *gen;
-    atomic_int ready;  /* 1 once the index is loaded */
-    atomic_int reload; /* SIGHUP asked for a new generation */
-    int metrics_public; /* /metrics answers every client, not only loopback */
+    atomic_int ready;                /* 1 once the index is loaded */
+    atomic_int reload;               /* SIGHUP asked for a new generation */
+    int metrics_public;              /* /metrics answers every client, not only loopback */
     unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
 } sm_service;
 
@@ -117,10 +117,11 @@ void sm_service_release(sm_service *s, sm_gen *g);
 /* Makes g current (taking the service's hold on it) and releases the previous one. */
 void sm_service_swap(sm_service *s, sm_gen *g);
 
-/* A concept id from a URI or the UUID that ends it (percent-decoded already); SM_NO_CONCEPT if unknown. */
+/* A concept id from a URI or the UUID that ends it (percent-decoded already); SM_NO_CONCEPT if
+ * unknown. */
 uint32_t sm_gen_concept(const sm_gen *g, const char *uri_or_uuid);
 
-/* The routes (routes.c) and their table, for the server and the OpenAPI test. */
+/* The routes (routes_*.c) and their table (server.c), for the server and the OpenAPI test. */
 typedef int (*sm_handler)(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 typedef enum sm_access {
     SM_ACCESS_PUBLIC = 0, /* no key needed (a key, when given, is still checked) */

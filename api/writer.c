@@ -62,8 +62,12 @@ static int store_idempotency(PGconn *c, sm_write_op *op, sm_error *err)
 {
     char status[8];
     snprintf(status, sizeof status, "%u", op->idem_status);
-    const char *p[] = {op->idem_scope, op->idem_key, (const char *)op->idem_hash, status,
-                       op->idem_body ? op->idem_body : "", op->idem_profile};
+    const char *p[] = {op->idem_scope,
+                       op->idem_key,
+                       (const char *)op->idem_hash,
+                       status,
+                       op->idem_body ? op->idem_body : "",
+                       op->idem_profile};
     int lengths[] = {0, 0, 32, 0, 0, 0}, formats[] = {0, 0, 1, 0, 0, 0};
     return sm_db_exec_bin(c,
                           "INSERT INTO idempotency (scope, key, request, status, body, profile_id) "
@@ -149,8 +153,9 @@ static void run_batch(sm_writer *w, sm_write_op *batch)
         op->committed = 1;
         w->ops++;
         if (op->apply && (op->rc = op->apply(g, op, &op->err)) != SM_OK)
-            fprintf(stderr, "skillmatch: a committed change could not enter the index (%s); "
-                            "restart to rebuild it\n",
+            fprintf(stderr,
+                    "skillmatch: a committed change could not enter the index (%s); "
+                    "restart to rebuild it\n",
                     op->err.message);
     }
     sm_service_release(w->s, g);
@@ -318,11 +323,17 @@ int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err)
             cols[k][len[k]++] = '{';
         for (int i = 0; i < n; i++) {
             const sm_demand_row *d = sm_match_demand_get(r, (size_t)i);
-            long long v[8] = {g->map.cid_of[d->skill], d->offers_essential, d->offers_optional,
-                              d->trainings, d->seats, d->profiles, d->one_away, d->two_away};
+            long long v[8] = {g->map.cid_of[d->skill],
+                              d->offers_essential,
+                              d->offers_optional,
+                              d->trainings,
+                              d->seats,
+                              d->profiles,
+                              d->one_away,
+                              d->two_away};
             for (int k = 0; k < 8; k++)
-                len[k] += (size_t)snprintf(cols[k] + len[k], cap - len[k], i ? ",%lld" : "%lld",
-                                           v[k]);
+                len[k] +=
+                    (size_t)snprintf(cols[k] + len[k], cap - len[k], i ? ",%lld" : "%lld", v[k]);
         }
         for (int k = 0; k < 8; k++)
             snprintf(cols[k] + len[k], cap - len[k], "}");

@@ -30,7 +30,7 @@ struct sm_write_op {
     const char *idem_body;
     /* Filled by the writer. */
     int rc;
-    int committed; /* the database holds the change */
+    int committed;             /* the database holds the change */
     long long current_version; /* exec's: the row's version when it failed with SM_ESTALE */
     sm_error err;
     int done;

@@ -98,7 +98,8 @@ int main(int argc, char **argv)
         sm_geo g = place(&r);
         int remote = rnd(&r, 20) == 0;
         int through = rnd(&r, 33) == 0 ? today - 1 - (int32_t)rnd(&r, 100) : today + 60;
-        snprintf(buf, sizeof buf, "%08zx-0000-4000-8000-%012zx", i >> 32, (size_t)(i & 0xffffffffffffULL));
+        snprintf(buf, sizeof buf, "%08zx-0000-4000-8000-%012zx", i >> 32,
+                 (size_t)(i & 0xffffffffffffULL));
         sm_copy_str(&cp, buf);
         sm_copy_int(&cp, 0);
         sm_copy_str(&cp, "bench");
@@ -125,8 +126,9 @@ int main(int argc, char **argv)
         sm_copy_row_end(&cp);
     }
     if (sm_copy_end(&cp, &err) ||
-        sm_db_exec(c, "COPY profiles (id, owner, doc, skills, lat, lon, radius_km, constraints, "
-                      "consent) FROM STDIN",
+        sm_db_exec(c,
+                   "COPY profiles (id, owner, doc, skills, lat, lon, radius_km, constraints, "
+                   "consent) FROM STDIN",
                    0, NULL, NULL, &err))
         return fail(c, "profiles", &err);
     sm_copy_begin(&cp, c);
@@ -138,7 +140,8 @@ int main(int argc, char **argv)
             if (cid_of[cl[k].skill])
                 packed[kept++] = pack_claim(&cl[k]);
         sm_geo g = place(&r);
-        snprintf(buf, sizeof buf, "%08zx-0000-4000-9000-%012zx", i >> 32, (size_t)(i & 0xffffffffffffULL));
+        snprintf(buf, sizeof buf, "%08zx-0000-4000-9000-%012zx", i >> 32,
+                 (size_t)(i & 0xffffffffffffULL));
         sm_copy_str(&cp, buf);
         sm_copy_str(&cp, "bench");
         sm_copy_str(&cp, "{\"skills\":[]}");
@@ -187,8 +190,9 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < n; k++)
             fprintf(f, "%s{\"uri\":\"%s\",\"essential\":%s}", k ? "," : "",
                     sm_taxonomy_uri(t, reqs[k].skill), reqs[k].essential ? "true" : "false");
-        fprintf(f, "],\"location\":{\"lat\":%.4f,\"lon\":%.4f},\"contract\":{\"type\":\"CDDI\","
-                   "\"hours_per_week\":26},\"support_provided\":true}\n",
+        fprintf(f,
+                "],\"location\":{\"lat\":%.4f,\"lon\":%.4f},\"contract\":{\"type\":\"CDDI\","
+                "\"hours_per_week\":26},\"support_provided\":true}\n",
                 g.lat, g.lon);
     }
     if (f)

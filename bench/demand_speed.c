@@ -180,7 +180,12 @@ int main(int argc, char **argv)
         sm_skill_claim cl[10];
         size_t n = make_claims(&r, cl, 10);
         snprintf(id, sizeof id, "p%zu", i);
-        sm_profile p = {id, cl, n, place(&r), (float)(10 + rnd(&r, 90)), 0,
+        sm_profile p = {id,
+                        cl,
+                        n,
+                        place(&r),
+                        (float)(10 + rnd(&r, 90)),
+                        0,
                         rnd(&r, 10) < 7 ? SM_CONSENT_STATISTICS : 0};
         if (sm_matcher_upsert_profile(m, &p, &err) != SM_OK)
             return 1;
@@ -217,8 +222,8 @@ int main(int argc, char **argv)
     for (size_t q = 0; q < n_queries; q++) {
         sm_geo g = place(&r);
         /* People as counted: the peer counts them so (the API shows them published). */
-        sm_demand_query dq = {1, g.lat, g.lon, 10 + rnd(&r, 91), q % 2 ? SM_COLL_DIGITAL : 0,
-                              SM_NO_CONCEPT, 20, 1};
+        sm_demand_query dq = {
+            1, g.lat, g.lon, 10 + rnd(&r, 91), q % 2 ? SM_COLL_DIGITAL : 0, SM_NO_CONCEPT, 20, 1};
         a = now();
         int n = sm_match_demand(rd, &dq, NULL, &err);
         ours[q] = now() - a;

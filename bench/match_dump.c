@@ -42,7 +42,8 @@ int main(int argc, char **argv)
         size_t oi, n = make_offer(&r, reqs, &oi);
         snprintf(id, sizeof id, "o%zu", i);
         sm_offer o = {id, NULL, NULL, NULL, SM_OFFER_JOB, reqs, n, NULL, 0, place(&r),
-                      0,  35,   0,    0,    occs[oi].id,  0,    0, 0,    0, 0, 0, 0, NULL, 0};
+                      0,  35,   0,    0,    occs[oi].id,  0,    0, 0,    0, 0,
+                      0,  0,    NULL, 0};
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_dump: %s\n", err.message);
             return 1;

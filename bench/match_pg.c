@@ -152,9 +152,10 @@ int main(int argc, char **argv)
         g->through = rnd(&r, 33) == 0 ? TODAY - 1 - (int32_t)rnd(&r, 100) : TODAY + 60;
         snprintf(id, sizeof id, "o%zu", i);
         snprintf(title, sizeof title, "%s", sm_taxonomy_label_any(t, occs[g->oi].id, SM_LANG_FR));
-        sm_offer o = {id,     title,     NULL, NULL, SM_OFFER_JOB, g->reqs,        g->n, NULL, 0,
-                      g->loc, g->remote, 35,   0,    g->through,   occs[g->oi].id, 0,    0,    0,
-                      0,      0,         0, 0, NULL, 0};
+        sm_offer o = {
+            id,        title, NULL, NULL,       SM_OFFER_JOB,   g->reqs, g->n, NULL, 0, g->loc,
+            g->remote, 35,    0,    g->through, occs[g->oi].id, 0,       0,    0,    0, 0,
+            0,         0,     NULL, 0};
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_pg: %s\n", err.message);
             return 1;

@@ -164,7 +164,10 @@ int main(int argc, char **argv)
                       0,
                       0,
                       0,
-                      0, 0, NULL, 0};
+                      0,
+                      0,
+                      NULL,
+                      0};
         double a = now();
         if (sm_matcher_upsert_offer(m, &o, &err) != SM_OK) {
             fprintf(stderr, "match_speed: %s\n", err.message);
@@ -323,7 +326,10 @@ int main(int argc, char **argv)
                       0,
                       0,
                       0,
-                      0, 0, NULL, 0};
+                      0,
+                      0,
+                      NULL,
+                      0};
         double u0 = now();
         if (i % 4 == 3) {
             sm_matcher_delete_offer(m, id);

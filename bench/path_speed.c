@@ -29,8 +29,8 @@ static void percentiles(const char *name, double *v, size_t n)
            v[n * 99 / 100] * 1e3, name, v[n - 1] * 1e3);
 }
 
-static const char *const schemes[] = {"CPF", "OPCO", "France Travail", "region", "employer",
-                                      "PIC", "AGEFIPH", "self", NULL};
+static const char *const schemes[] = {"CPF", "OPCO",    "France Travail", "region", "employer",
+                                      "PIC", "AGEFIPH", "self",           NULL};
 
 int main(int argc, char **argv)
 {
@@ -147,7 +147,8 @@ int main(int argc, char **argv)
         qlat[q] = now() - a;
         if (plan->path_count && quick->path_count) {
             const sm_plan_path *e = &plan->paths[0], *g2 = &quick->paths[0];
-            double ce = e->total_hours + e->total_cost / 15, cg = g2->total_hours + g2->total_cost / 15;
+            double ce = e->total_hours + e->total_cost / 15,
+                   cg = g2->total_hours + g2->total_cost / 15;
             double ve = e->coverage, vg = g2->coverage;
             compared++;
             if (ve > vg + 1e-9 || (ve > vg - 1e-9 && ce < cg - 1e-6)) {
@@ -181,12 +182,12 @@ int main(int argc, char **argv)
            compared ? (double)greedy_better / (double)compared : 0,
            exact_better ? saved / (double)exact_better : 0);
     double nq = (double)n_queries;
-    printf("gap_skills_mean=%.1f\ntrainings_considered_mean=%.1f\npaths_mean=%.2f\n"
-           "best_path_steps_mean=%.2f\nbest_path_exact_share=%.3f\nbest_path_covers_all_share=%.3f\n"
-           "offers_unlocked_mean=%.1f\n",
-           (double)gap / nq, (double)kept / nq, (double)paths / nq,
-           paths ? (double)steps / nq : 0, (double)exact / nq, (double)covered / nq,
-           (double)unlocked / nq);
+    printf(
+        "gap_skills_mean=%.1f\ntrainings_considered_mean=%.1f\npaths_mean=%.2f\n"
+        "best_path_steps_mean=%.2f\nbest_path_exact_share=%.3f\nbest_path_covers_all_share=%.3f\n"
+        "offers_unlocked_mean=%.1f\n",
+        (double)gap / nq, (double)kept / nq, (double)paths / nq, paths ? (double)steps / nq : 0,
+        (double)exact / nq, (double)covered / nq, (double)unlocked / nq);
     sm_match_reader_free(rd);
     sm_matcher_free(m);
     sm_taxonomy_free(t);

@@ -59,34 +59,33 @@ size_t sm__explain_reasons(const sm_match_result *res, int training, sm_reason *
     }
     if (training) {
         /* Prerequisites are all essential: the lacked ones are named. */
-        out[n++] = (sm_reason){SM_REASON_PREREQUISITES, 0, ess_met, ess_total, 0,
-                               res->missing, ess_lacked};
+        out[n++] = (sm_reason){
+            SM_REASON_PREREQUISITES, 0, ess_met, ess_total, 0, res->missing, ess_lacked};
         uint32_t fresh = 0;
         for (size_t i = 0; i < res->teach_count; i++)
             fresh += lacked(&res->teaches[i]);
         /* teaches lists the taught skills the person lacks first (add_result sorts them). */
-        out[n++] = (sm_reason){SM_REASON_TEACHES, 0, fresh, (uint32_t)res->teach_count, 0,
-                               res->teaches, fresh};
+        out[n++] = (sm_reason){SM_REASON_TEACHES, 0,    fresh, (uint32_t)res->teach_count, 0,
+                               res->teaches,      fresh};
     } else {
-        out[n++] = (sm_reason){SM_REASON_ESSENTIAL, 0, ess_met, ess_total, 0, res->matched, ess_met};
+        out[n++] =
+            (sm_reason){SM_REASON_ESSENTIAL, 0, ess_met, ess_total, 0, res->matched, ess_met};
         if (ess_lacked)
-            out[n++] = (sm_reason){SM_REASON_LACKING, 0, ess_lacked, ess_total, 0, res->missing,
-                                   ess_lacked};
+            out[n++] = (sm_reason){SM_REASON_LACKING, 0,         ess_lacked, ess_total, 0,
+                                   res->missing,      ess_lacked};
         if (opt_total)
-            out[n++] = (sm_reason){SM_REASON_OPTIONAL, 0, opt_met, opt_total, 0,
+            out[n++] = (sm_reason){SM_REASON_OPTIONAL,     0,      opt_met, opt_total, 0,
                                    res->matched + ess_met, opt_met};
     }
     switch (res->place) {
     case SM_PLACE_KNOWN:
-        out[n++] = (sm_reason){SM_REASON_DISTANCE, SM_PLACE_KNOWN, 0, 0,
-                               sm__explain_km(res->distance_km), NULL, 0};
+        out[n++] = (sm_reason){
+            SM_REASON_DISTANCE, SM_PLACE_KNOWN, 0, 0, sm__explain_km(res->distance_km), NULL, 0};
         break;
     case SM_PLACE_REMOTE:
         out[n++] = (sm_reason){SM_REASON_REMOTE, SM_PLACE_REMOTE, 0, 0, 0, NULL, 0};
         break;
-    default:
-        out[n++] = (sm_reason){SM_REASON_PLACE_UNKNOWN, res->place, 0, 0, 0, NULL, 0};
-        break;
+    default: out[n++] = (sm_reason){SM_REASON_PLACE_UNKNOWN, res->place, 0, 0, 0, NULL, 0}; break;
     }
     return n;
 }
@@ -173,8 +172,9 @@ static void lacked_item(out *o, const sm_taxonomy *tx, const sm_match_item *it, 
     if (it->status == SM_REQ_NEAR) {
         put(o, "%s", fr ? " (proche de " : " (close to ");
         quoted(o, tx, it->via, lang);
-        put(o, "%s", fr ? (candidate ? ", que la personne a)" : ", que vous avez)")
-                        : (candidate ? ", which they have)" : ", which you have)"));
+        put(o, "%s",
+            fr ? (candidate ? ", que la personne a)" : ", que vous avez)")
+               : (candidate ? ", which they have)" : ", which you have)"));
     } else if (it->status == SM_REQ_UNDER_LEVEL) {
         if (fr)
             put(o, " (niveau %u demandé, %s le niveau %u)", it->required_level,
@@ -207,8 +207,9 @@ static void lacked_list(out *o, const sm_taxonomy *tx, const sm_reason *r, int c
         }
         put(o, "%s", fr ? " (proches de " : " (both close to ");
         quoted(o, tx, r->items[0].via, lang);
-        put(o, "%s", fr ? (candidate ? ", que la personne a)" : ", que vous avez)")
-                        : (candidate ? ", which they have)" : ", which you have)"));
+        put(o, "%s",
+            fr ? (candidate ? ", que la personne a)" : ", que vous avez)")
+               : (candidate ? ", which they have)" : ", which you have)"));
         if (more && fr)
             put(o, ", ainsi que %zu autre%s", more, more > 1 ? "s" : "");
         else if (more)
@@ -334,13 +335,12 @@ void sm__explain_sentence(const sm_taxonomy *tx, const sm_reason *reasons, size_
                 essential_en(&o, tx, r, candidate);
             break;
         case SM_REASON_LACKING:
-            put(&o, "%s", fr ? (candidate ? "il lui manque " : "il vous manque ")
-                             : (candidate ? "lacks " : "you lack "));
+            put(&o, "%s",
+                fr ? (candidate ? "il lui manque " : "il vous manque ")
+                   : (candidate ? "lacks " : "you lack "));
             lacked_list(&o, tx, r, candidate, lang);
             break;
-        case SM_REASON_OPTIONAL:
-            share(&o, r, candidate, lang, 0, 0);
-            break;
+        case SM_REASON_OPTIONAL: share(&o, r, candidate, lang, 0, 0); break;
         case SM_REASON_PREREQUISITES:
             if (r->total == 0)
                 put(&o, "%s", fr ? "Aucun prérequis" : "No prerequisite");
@@ -354,14 +354,16 @@ void sm__explain_sentence(const sm_taxonomy *tx, const sm_reason *reasons, size_
             break;
         case SM_REASON_TEACHES:
             if (r->total == 0)
-                put(&o, "%s", fr ? "elle n'enseigne aucune compétence indiquée"
-                                 : "it names no skill it teaches");
+                put(&o, "%s",
+                    fr ? "elle n'enseigne aucune compétence indiquée"
+                       : "it names no skill it teaches");
             else if (r->count == 0)
-                put(&o, "%s", fr ? "vous avez déjà ce qu'elle enseigne"
-                                 : "you already have what it teaches");
+                put(&o, "%s",
+                    fr ? "vous avez déjà ce qu'elle enseigne" : "you already have what it teaches");
             else {
                 uint32_t skills[SM_MAX_REQUIREMENTS];
-                size_t n = r->item_count < SM_MAX_REQUIREMENTS ? r->item_count : SM_MAX_REQUIREMENTS;
+                size_t n =
+                    r->item_count < SM_MAX_REQUIREMENTS ? r->item_count : SM_MAX_REQUIREMENTS;
                 for (size_t k = 0; k < n; k++)
                     skills[k] = r->items[k].required;
                 put(&o, "%s", fr ? "vous y apprendriez " : "you would learn ");
@@ -390,17 +392,21 @@ void sm__explain_sentence(const sm_taxonomy *tx, const sm_reason *reasons, size_
             break;
         case SM_REASON_PLACE_UNKNOWN:
             if (r->place == SM_PLACE_OFFER_UNKNOWN && training)
-                put(&o, "%s", fr ? "lieu de la formation non indiqué, compté comme éloigné"
-                                 : "the training gives no place: counted as far");
+                put(&o, "%s",
+                    fr ? "lieu de la formation non indiqué, compté comme éloigné"
+                       : "the training gives no place: counted as far");
             else if (r->place == SM_PLACE_OFFER_UNKNOWN)
-                put(&o, "%s", fr ? "lieu de l'offre non indiqué, compté comme éloigné"
-                                 : "the offer gives no place: counted as far");
+                put(&o, "%s",
+                    fr ? "lieu de l'offre non indiqué, compté comme éloigné"
+                       : "the offer gives no place: counted as far");
             else if (fr)
-                put(&o, "%s", candidate ? "la personne n'indique pas de lieu, compté comme éloigné"
-                                        : "vous n'indiquez pas de lieu, compté comme éloigné");
+                put(&o, "%s",
+                    candidate ? "la personne n'indique pas de lieu, compté comme éloigné"
+                              : "vous n'indiquez pas de lieu, compté comme éloigné");
             else
-                put(&o, "%s", candidate ? "they give no place: counted as far"
-                                        : "you give no place: counted as far");
+                put(&o, "%s",
+                    candidate ? "they give no place: counted as far"
+                              : "you give no place: counted as far");
             break;
         }
     }

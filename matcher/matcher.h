@@ -40,8 +40,8 @@ typedef enum sm_evidence {
 
 enum {
     SM_OFFER_REQUIRES_CAR = 1 << 0,
-    SM_OFFER_SUPPORT = 1 << 1,    /* socio-professional support comes with the job */
-    SM_OFFER_NO_DIPLOMA = 1 << 2  /* open without diploma or experience */
+    SM_OFFER_SUPPORT = 1 << 1,   /* socio-professional support comes with the job */
+    SM_OFFER_NO_DIPLOMA = 1 << 2 /* open without diploma or experience */
 };
 enum {
     SM_PROFILE_REMOTE_ONLY = 1 << 0,
@@ -99,9 +99,9 @@ typedef struct sm_offer {
     uint8_t org_kind, contract_type;   /* the caller's codes 1..31 (filters), 0 = not stated */
     float duration_hours, cost;        /* training */
     uint32_t seats;                    /* training */
-    uint32_t funding;                  /* training: the schemes that fund it, bits the caller names */
-    const int32_t *start_dates;        /* training: days; none = open entry (starts any day) */
-    size_t start_date_count;           /* <= SM_MAX_START_DATES */
+    uint32_t funding;           /* training: the schemes that fund it, bits the caller names */
+    const int32_t *start_dates; /* training: days; none = open entry (starts any day) */
+    size_t start_date_count;    /* <= SM_MAX_START_DATES */
 } sm_offer;
 
 typedef struct sm_profile {
@@ -152,18 +152,18 @@ typedef enum sm_req_status {
 typedef struct sm_match_item {
     uint32_t required; /* the offer's skill */
     uint32_t via;      /* the person's skill behind the status (SM_NO_CONCEPT: missing) */
-    uint8_t essential, tier, status; /* tier of via: exact, close, related (none: missing) */
+    uint8_t essential, tier, status;       /* tier of via: exact, close, related (none: missing) */
     uint8_t required_level, profile_level; /* asked (0: any); the person's in via (0: unstated) */
-    float similarity;  /* of via to the required skill (1: the same) */
-    float credit;      /* what the requirement adds to the skills score (its best claim's) */
-    int level_gap;     /* required_level - profile_level when both are stated and it is > 0 */
+    float similarity;                      /* of via to the required skill (1: the same) */
+    float credit;  /* what the requirement adds to the skills score (its best claim's) */
+    int level_gap; /* required_level - profile_level when both are stated and it is > 0 */
 } sm_match_item;
 
 /* Where the offer is, as the distance factor saw it. */
 typedef enum sm_place {
-    SM_PLACE_KNOWN = 0,    /* both places known: distance_km */
-    SM_PLACE_REMOTE,       /* remote work: distance does not apply */
-    SM_PLACE_OFFER_UNKNOWN, /* on site, the offer gives no place: counted as far (see admit) */
+    SM_PLACE_KNOWN = 0,      /* both places known: distance_km */
+    SM_PLACE_REMOTE,         /* remote work: distance does not apply */
+    SM_PLACE_OFFER_UNKNOWN,  /* on site, the offer gives no place: counted as far (see admit) */
     SM_PLACE_PROFILE_UNKNOWN /* the person gives no place: counted as far */
 } sm_place;
 
@@ -239,10 +239,10 @@ typedef struct sm_match_filter {
 
 typedef struct sm_match_options {
     sm_offer_kind kind;
-    size_t limit;     /* clamped to 1..SM_MATCH_MAX_LIMIT; 0 means 20 */
-    int32_t today;    /* days since 1970-01-01; 0 = the current date */
-    sm_lang lang;     /* language of justifications and labels */
-    unsigned disable; /* SM_SCORE_* (brute-force scoring only) */
+    size_t limit;                  /* clamped to 1..SM_MATCH_MAX_LIMIT; 0 means 20 */
+    int32_t today;                 /* days since 1970-01-01; 0 = the current date */
+    sm_lang lang;                  /* language of justifications and labels */
+    unsigned disable;              /* SM_SCORE_* (brute-force scoring only) */
     const sm_match_filter *filter; /* offers only; NULL = none */
 } sm_match_options;
 
@@ -404,19 +404,18 @@ int sm_matcher_claims_meet(const sm_matcher *m, const sm_skill_claim *claims, si
  * (SM_MAX_PROFILE_SKILLS); out->id is NULL (the caller has it). Returns 0 or
  * SM_ENOTFOUND. Briefly takes the writers' mutex.
  */
-int sm_matcher_profile_copy(sm_matcher *m, const char *id, sm_profile *out,
-                            sm_skill_claim *claims);
+int sm_matcher_profile_copy(sm_matcher *m, const char *id, sm_profile *out, sm_skill_claim *claims);
 
 /* A skill a target asks for that the person lacks (sm_req_status other than met). */
 typedef struct sm_gap {
     uint32_t skill;
     uint8_t essential, required_level;
-    uint8_t status;        /* SM_REQ_UNDER_LEVEL, SM_REQ_NEAR or SM_REQ_MISSING */
-    uint8_t profile_level; /* under level: the person's level in it (or in a close skill) */
-    uint8_t under_level;   /* 1: the person has it, or a close skill, below required_level */
-    uint32_t closest;      /* the person's skill behind the status (under level: the close one;
-                            * near: the most similar), SM_NO_CONCEPT when missing */
-    float similarity;      /* of closest */
+    uint8_t status;         /* SM_REQ_UNDER_LEVEL, SM_REQ_NEAR or SM_REQ_MISSING */
+    uint8_t profile_level;  /* under level: the person's level in it (or in a close skill) */
+    uint8_t under_level;    /* 1: the person has it, or a close skill, below required_level */
+    uint32_t closest;       /* the person's skill behind the status (under level: the close one;
+                             * near: the most similar), SM_NO_CONCEPT when missing */
+    float similarity;       /* of closest */
     uint32_t offers_nearby; /* open job offers within the person's radius asking for it */
 } sm_gap;
 
@@ -425,8 +424,8 @@ typedef struct sm_gap {
  * requirements (duplicates merged: the highest level, essential if any is):
  * every requirement whose sm_req_status is not met, the definition the match
  * explanations use. Essential first, then the most
- * asked for nearby (offers_nearby is counted only when count_offers is set). Returns how many, or SM_EINVAL / SM_ENOMEM with err set.
- * Results stay valid until the next query on r.
+ * asked for nearby (offers_nearby is counted only when count_offers is set). Returns how many, or
+ * SM_EINVAL / SM_ENOMEM with err set. Results stay valid until the next query on r.
  */
 int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requirement *target,
                   size_t target_count, int count_offers, sm_error *err);
@@ -495,12 +494,12 @@ int sm_match_trainings_teaching(sm_match_reader *r, uint32_t skill,
 #define SM_DEMAND_ROUND 5
 
 typedef struct sm_demand_query {
-    int located; /* 0: everywhere (remote and unlocated items included) */
+    int located;                /* 0: everywhere (remote and unlocated items included) */
     double lat, lon, radius_km; /* the area: the grid cells that reach within radius_km */
-    unsigned collections; /* SM_COLL_* a skill must be in (any of them); 0 = any skill */
-    uint32_t occupation;  /* only the skills it asks for; SM_NO_CONCEPT = any */
-    size_t top;           /* rows, 1..1000 (0 = 20; SIZE_MAX = every skill counted) */
-    int exact_people;     /* 1: people as counted (tests, benchmarks); 0: as published */
+    unsigned collections;       /* SM_COLL_* a skill must be in (any of them); 0 = any skill */
+    uint32_t occupation;        /* only the skills it asks for; SM_NO_CONCEPT = any */
+    size_t top;                 /* rows, 1..1000 (0 = 20; SIZE_MAX = every skill counted) */
+    int exact_people;           /* 1: people as counted (tests, benchmarks); 0: as published */
 } sm_demand_query;
 
 /* A grid cell of an area: its number and its south-west corner (SM_DEMAND_CELL_DEG wide). */

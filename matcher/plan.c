@@ -69,7 +69,7 @@ typedef struct planner {
     /* the trainings teaching a skill of the gap, each with why it cannot serve (0: it can) */
     sm_strmap *seen;
     size_t tally[SM_PLAN_EXCLUDED_COUNT]; /* how many by reason (0: usable) */
-    int noting; /* gathering a gap element: note what is seen */
+    int noting;                           /* gathering a gap element: note what is seen */
     int rc;
 } planner;
 
@@ -407,8 +407,8 @@ static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path
                                sizeof skills);
     if (st->prepare_count) {
         if (len)
-            len += (size_t)snprintf(skills + len, sizeof skills - len, "%s",
-                                    fr ? ", et " : ", and ");
+            len +=
+                (size_t)snprintf(skills + len, sizeof skills - len, "%s", fr ? ", et " : ", and ");
         len = sm__explain_list(tx, st->prepares, st->prepare_count, SIZE_MAX, c->lang, skills,
                                len < sizeof skills ? len : sizeof skills - 1, sizeof skills);
         if (len < sizeof skills)
@@ -435,8 +435,8 @@ static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path
 
 /* Why a plan has no path, in one sentence (plan->no_path, counts and the gap's skills). */
 static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
-                         const sm_path_constraints *c, const sm_plan *plan,
-                         const uint32_t *gap, size_t gap_count)
+                         const sm_path_constraints *c, const sm_plan *plan, const uint32_t *gap,
+                         size_t gap_count)
 {
     int fr = c->lang == SM_LANG_FR;
     char skills[2048];
@@ -467,8 +467,7 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
                  fr ? (plan->excluded[SM_PLAN_USABLE] > 1 ? "ent" : "")
                     : (plan->excluded[SM_PLAN_USABLE] > 1 ? "" : "s"));
         return;
-    default:
-        break;
+    default: break;
     }
     /* Every training teaching a skill of the gap is excluded: say by what, first reason. */
     static const char *const fr_why[] = {"",
@@ -522,10 +521,9 @@ static void no_path_text(char *buf, size_t size, const sm_taxonomy *tx,
             len += (size_t)snprintf(skills + len, sizeof skills - len, "%s",
                                     fr ? fr_why_one[k] : en_why_one[k]);
         else
-            len += (size_t)snprintf(skills + len, sizeof skills - len, "%s%zu %s",
-                                    first ? "" : ", ", n,
-                                    fr ? (n > 1 ? fr_why[k] : fr_why_one[k])
-                                       : (n > 1 ? en_why[k] : en_why_one[k]));
+            len += (size_t)snprintf(
+                skills + len, sizeof skills - len, "%s%zu %s", first ? "" : ", ", n,
+                fr ? (n > 1 ? fr_why[k] : fr_why_one[k]) : (n > 1 ? en_why[k] : en_why_one[k]));
         /* The distance limit is the one asked, else the profile's radius. */
         if (k == SM_PLAN_EXCLUDED_DISTANCE && len < sizeof skills)
             len += (size_t)snprintf(skills + len, sizeof skills - len, "%s",
@@ -739,8 +737,7 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
     sm_path_training *tr = NULL;
     uint8_t *banned = NULL;
     int rc = SM_OK;
-    if (!pl || !plan || !now_ids || !(pl->ids = sm_strmap_new()) ||
-        !(pl->seen = sm_strmap_new())) {
+    if (!pl || !plan || !now_ids || !(pl->ids = sm_strmap_new()) || !(pl->seen = sm_strmap_new())) {
         rc = SM_ENOMEM;
         goto done;
     }
@@ -808,8 +805,8 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
         plan->trainings_teaching += pl->tally[k];
     }
     if (!found) {
-        plan->no_path = gaps == 0                       ? SM_PLAN_NO_GAP
-                        : plan->trainings_teaching == 0 ? SM_PLAN_NO_TRAINING
+        plan->no_path = gaps == 0                        ? SM_PLAN_NO_GAP
+                        : plan->trainings_teaching == 0  ? SM_PLAN_NO_TRAINING
                         : pl->tally[SM_PLAN_USABLE] == 0 ? SM_PLAN_ALL_EXCLUDED
                                                          : SM_PLAN_NOT_COMBINABLE;
         uint32_t skills[SM_MAX_TARGET];

@@ -37,7 +37,7 @@ typedef struct sm_plan_step {
     size_t cover_count;
     uint32_t *prepares; /* prerequisites of later steps this step reaches (first) */
     size_t prepare_count;
-    size_t opens;       /* the first later step (1-based) that needs one of them; 0: none */
+    size_t opens;              /* the first later step (1-based) that needs one of them; 0: none */
     double hours, price, cost; /* cost: what the person pays (0 when funded) */
     uint32_t funded_by;        /* the person's schemes that fund it */
     uint32_t fundable_by;      /* every scheme the training names */
@@ -69,38 +69,38 @@ enum {
 /* Why a plan has no path (SM_PLAN_PATH_FOUND when it has one). */
 enum {
     SM_PLAN_PATH_FOUND = 0,
-    SM_PLAN_NO_GAP,           /* the person has every skill of the target */
-    SM_PLAN_NO_TRAINING,      /* no training teaches a skill of the gap */
-    SM_PLAN_ALL_EXCLUDED,     /* some do, the constraints exclude each (excluded[] says how) */
-    SM_PLAN_NOT_COMBINABLE    /* some pass, but none can start: their prerequisites cannot be
-                               * reached, or the budgets do not allow them together */
+    SM_PLAN_NO_GAP,        /* the person has every skill of the target */
+    SM_PLAN_NO_TRAINING,   /* no training teaches a skill of the gap */
+    SM_PLAN_ALL_EXCLUDED,  /* some do, the constraints exclude each (excluded[] says how) */
+    SM_PLAN_NOT_COMBINABLE /* some pass, but none can start: their prerequisites cannot be
+                            * reached, or the budgets do not allow them together */
 };
 
 typedef struct sm_plan_path {
     sm_plan_step *steps;
     size_t step_count;
     double total_hours, total_cost, total_price, max_distance_km;
-    int32_t finish; /* the earliest day the last step ends */
-    uint32_t *remaining; /* gap skills no step reaches */
+    int32_t finish;               /* the earliest day the last step ends */
+    uint32_t *remaining;          /* gap skills no step reaches */
     uint8_t *remaining_essential; /* whether each is essential */
     size_t remaining_count;
     size_t offers_after; /* offers matched at or above the threshold after the path */
     sm_plan_offer *best; /* the best of them not matched so before */
     size_t best_count;
     double coverage; /* the gap weight it reaches, 0..1 (essential skills weigh 3, others 1) */
-    int exact; /* 1: the best path there is among the trainings kept (paths.h) */
+    int exact;       /* 1: the best path there is among the trainings kept (paths.h) */
 } sm_plan_path;
 
 typedef struct sm_plan {
     sm_plan_path paths[3];
     size_t path_count;
-    size_t gap_count;        /* the gap's skills */
-    size_t offers_now;       /* offers matched at or above the threshold today */
-    size_t trainings_kept;   /* the trainings the solver chose among */
-    size_t trainings_teaching; /* distinct trainings teaching a skill of the gap */
+    size_t gap_count;                        /* the gap's skills */
+    size_t offers_now;                       /* offers matched at or above the threshold today */
+    size_t trainings_kept;                   /* the trainings the solver chose among */
+    size_t trainings_teaching;               /* distinct trainings teaching a skill of the gap */
     size_t excluded[SM_PLAN_EXCLUDED_COUNT]; /* of them, by reason ([0]: usable) */
-    int no_path;             /* SM_PLAN_* when path_count is 0 */
-    char *no_path_explanation; /* one sentence saying why, when path_count is 0 */
+    int no_path;                             /* SM_PLAN_* when path_count is 0 */
+    char *no_path_explanation;               /* one sentence saying why, when path_count is 0 */
 } sm_plan;
 
 /*
@@ -111,8 +111,8 @@ typedef struct sm_plan {
  * is no gap).
  */
 int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *profile,
-                   const sm_requirement *target, size_t target_count,
-                   const sm_path_constraints *c, sm_plan **out, sm_error *err);
+                   const sm_requirement *target, size_t target_count, const sm_path_constraints *c,
+                   sm_plan **out, sm_error *err);
 void sm_plan_free(sm_plan *plan);
 
 /* ---- candidates one short training away --------------------------------- */

@@ -18,7 +18,8 @@
 
 typedef struct sm_db sm_db;
 
-/* The connection string: conninfo when not NULL, else $SKILLMATCH_DB, else "" (libpq's PG* variables). */
+/* The connection string: conninfo when not NULL, else $SKILLMATCH_DB, else "" (libpq's PG*
+ * variables). */
 const char *sm_db_conninfo(const char *conninfo);
 
 /* Opens one connection (UTF-8, UTC). Returns 0, or SM_EIO with err naming why. */
@@ -31,7 +32,8 @@ void sm_db_free(sm_db *db);
  * on the database's start-up of a backend each. Returns 0, or SM_EIO (err naming why) with the
  * rest left to be opened when first needed. */
 int sm_db_warm(sm_db *db, sm_error *err);
-/* A connection, waiting up to wait_ms for one; NULL with err set when none came or none connects. */
+/* A connection, waiting up to wait_ms for one; NULL with err set when none came or none connects.
+ */
 PGconn *sm_db_get(sm_db *db, unsigned wait_ms, sm_error *err);
 /* Gives c back; a connection left inside a transaction or broken is reset first. */
 void sm_db_put(sm_db *db, PGconn *c);

@@ -42,8 +42,8 @@ int sm_key_generate(char out[SM_KEY_LEN + 1])
     /* 32 bytes = 256 bits: 43 base64url characters (the last holds 4 bits). */
     for (int i = 0; i < 43; i++) {
         int bit = i * 6, byte = bit / 8, shift = bit % 8;
-        unsigned v = ((unsigned)raw[byte] << 8 | (byte + 1 < 33 ? raw[byte + 1] : 0)) >>
-                     (10 - shift);
+        unsigned v =
+            ((unsigned)raw[byte] << 8 | (byte + 1 < 33 ? raw[byte + 1] : 0)) >> (10 - shift);
         out[4 + i] = alphabet[v & 63];
     }
     out[SM_KEY_LEN] = '\0';
@@ -100,16 +100,16 @@ int sm_uuid_generate(char out[37])
     return SM_OK;
 }
 
-int sm_key_create(PGconn *c, const char *org, sm_role role, const char *profile_id,
-                  int rate_limit, char key_out[SM_KEY_LEN + 1], long long *id, sm_error *err)
+int sm_key_create(PGconn *c, const char *org, sm_role role, const char *profile_id, int rate_limit,
+                  char key_out[SM_KEY_LEN + 1], long long *id, sm_error *err)
 {
     if (sm_key_generate(key_out) != SM_OK)
         return sm_error_set(err, SM_EIO, "keys: no random bytes available");
     return sm_key_store(c, key_out, org, role, profile_id, rate_limit, id, err);
 }
 
-int sm_key_store(PGconn *c, const char *key, const char *org, sm_role role,
-                 const char *profile_id, int rate_limit, long long *id, sm_error *err)
+int sm_key_store(PGconn *c, const char *key, const char *org, sm_role role, const char *profile_id,
+                 int rate_limit, long long *id, sm_error *err)
 {
     unsigned char hash[32];
     sm_key_hash(key, strlen(key), hash);

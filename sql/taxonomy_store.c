@@ -169,9 +169,9 @@ int sm_store_import_taxonomy(PGconn *c, const char *source, const char *detail,
         char count[32];
         snprintf(count, sizeof count, "%zu", *concepts);
         const char *p[] = {source, detail, count};
-        rc = sm_db_exec(c,
-                        "INSERT INTO taxonomy_imports (source, detail, concepts) VALUES ($1, $2, $3)",
-                        3, p, NULL, err);
+        rc = sm_db_exec(
+            c, "INSERT INTO taxonomy_imports (source, detail, concepts) VALUES ($1, $2, $3)", 3, p,
+            NULL, err);
     }
     if (rc == SM_OK)
         rc = sm_db_exec(c, "COMMIT", 0, NULL, NULL, err);
@@ -275,8 +275,8 @@ static int load_labels(PGconn *c, sm_taxonomy *tx, const sm_concept_map *map, sm
 {
     PGresult *r;
     if (sm_db_exec(c,
-                   "SELECT cid, lang, kind, text, " SOURCE_ORDER " FROM concept_labels ORDER BY "
-                   SOURCE_ORDER,
+                   "SELECT cid, lang, kind, text, " SOURCE_ORDER
+                   " FROM concept_labels ORDER BY " SOURCE_ORDER,
                    0, NULL, &r, err))
         return SM_EIO;
     size_t n = sm_taxonomy_count(tx);
@@ -308,8 +308,7 @@ static int load_labels(PGconn *c, sm_taxonomy *tx, const sm_concept_map *map, sm
 static int load_relations(PGconn *c, sm_taxonomy *tx, const sm_concept_map *map, sm_error *err)
 {
     PGresult *r;
-    if (sm_db_exec(c, "SELECT from_cid, to_cid, relation FROM concept_relations", 0, NULL, &r,
-                   err))
+    if (sm_db_exec(c, "SELECT from_cid, to_cid, relation FROM concept_relations", 0, NULL, &r, err))
         return SM_EIO;
     int rc = SM_OK;
     for (int row = 0; row < PQntuples(r) && rc == SM_OK; row++) {
@@ -326,14 +325,15 @@ static int load_levels_and_statements(PGconn *c, sm_taxonomy *tx, const sm_conce
                                       sm_error *err)
 {
     PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT level, name, name_fr, description FROM taxonomy_levels ORDER BY " SOURCE_ORDER,
-                   0, NULL, &r, err))
+    if (sm_db_exec(
+            c,
+            "SELECT level, name, name_fr, description FROM taxonomy_levels ORDER BY " SOURCE_ORDER,
+            0, NULL, &r, err))
         return SM_EIO;
     int rc = SM_OK;
     for (int row = 0; row < PQntuples(r) && rc == SM_OK; row++)
-        rc = sm_taxonomy_set_level(tx, (int)u32_of(r, row, 0), str_of(r, row, 1),
-                                   str_of(r, row, 2), str_of(r, row, 3));
+        rc = sm_taxonomy_set_level(tx, (int)u32_of(r, row, 0), str_of(r, row, 1), str_of(r, row, 2),
+                                   str_of(r, row, 3));
     PQclear(r);
     if (rc != SM_OK)
         return sm_error_set(err, rc, "taxonomy: %s while loading levels", sm_strerror(rc));

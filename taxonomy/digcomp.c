@@ -58,8 +58,7 @@ static int load_graph(sm_taxonomy *tx, const char *name, json_t *root, sm_error 
     json_t *node;
     /* Two passes: areas first, so competences can point at them. */
     for (int pass = 0; pass < 2; pass++) {
-        json_array_foreach(graph, index, node)
-        {
+        json_array_foreach(graph, index, node) {
             sm_str type = jstr(node, "@type"), id = jstr(node, "@id");
             int rc = SM_OK;
             uint32_t cid;

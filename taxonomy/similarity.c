@@ -461,3 +461,20 @@ const char *sm_sim_via_name(sm_sim_via via)
     }
     return "none";
 }
+
+/* The taxonomy's finalize (taxonomy.h): its indexes, then its similarity model on them. */
+int sm_taxonomy_finalize(sm_taxonomy *tx)
+{
+    int rc = sm__taxonomy_index(tx);
+    if (rc != SM_OK)
+        return rc;
+    sm_sim_params params;
+    sm_sim_params_default(&params);
+    sm_similarity *sim = NULL;
+    if ((rc = sm_similarity_build(tx, &params, &sim)) != SM_OK) {
+        sm__taxonomy_unindex(tx);
+        return rc;
+    }
+    sm__taxonomy_attach_similarity(tx, sim, sm_similarity_free, sm_similarity_memory);
+    return SM_OK;
+}

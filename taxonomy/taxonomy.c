@@ -11,7 +11,6 @@
 #include "taxonomy/taxonomy.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/strmap.h"
-#include "taxonomy/similarity.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +63,11 @@ struct sm_taxonomy {
     size_t statement_count, statements_cap;
     raw_level levels[9];
     sm_level level_view[9];
+    /* the similarity model, attached by sm_taxonomy_finalize (similarity.c) with its own
+     * destructor and size, so this file does not call the model's code */
     sm_similarity *similarity;
+    void (*similarity_free)(sm_similarity *);
+    size_t (*similarity_memory)(const sm_similarity *);
     int finalized;
 };
 
@@ -118,7 +121,8 @@ static void free_derived(sm_taxonomy *tx)
     }
     sm_free(tx->label_offsets);
     tx->label_offsets = NULL;
-    sm_similarity_free(tx->similarity);
+    if (tx->similarity)
+        tx->similarity_free(tx->similarity);
     tx->similarity = NULL;
 }
 
@@ -483,7 +487,7 @@ static int finalize_edges(sm_taxonomy *tx)
     return SM_OK;
 }
 
-int sm_taxonomy_finalize(sm_taxonomy *tx)
+int sm__taxonomy_index(sm_taxonomy *tx)
 {
     touch(tx);
     int rc = finalize_labels(tx);
@@ -498,15 +502,27 @@ int sm_taxonomy_finalize(sm_taxonomy *tx)
             v->description = str_at(tx, tx->levels[l].description);
         }
         tx->finalized = 1;
-        sm_sim_params params;
-        sm_sim_params_default(&params);
-        rc = sm_similarity_build(tx, &params, &tx->similarity);
     }
-    if (rc != SM_OK) {
-        tx->finalized = 1; /* let touch() restore the raw state */
-        touch(tx);
-    }
+    if (rc != SM_OK)
+        sm__taxonomy_unindex(tx);
     return rc;
+}
+
+void sm__taxonomy_unindex(sm_taxonomy *tx)
+{
+    tx->finalized = 1; /* let touch() restore the raw state */
+    touch(tx);
+}
+
+void sm__taxonomy_attach_similarity(sm_taxonomy *tx, sm_similarity *sim,
+                                    void (*free_fn)(sm_similarity *),
+                                    size_t (*memory_fn)(const sm_similarity *))
+{
+    if (tx->similarity)
+        tx->similarity_free(tx->similarity);
+    tx->similarity = sim;
+    tx->similarity_free = free_fn;
+    tx->similarity_memory = memory_fn;
 }
 
 /* ---- read access ------------------------------------------------------- */
@@ -658,7 +674,7 @@ size_t sm_taxonomy_memory(const sm_taxonomy *tx)
             bytes += (tx->count + 2) * sizeof(uint32_t);
             bytes += tx->adj[a].offsets ? tx->adj[a].offsets[tx->count] * sizeof(sm_edge) : 0;
         }
-        bytes += sm_similarity_memory(tx->similarity);
+        bytes += tx->similarity ? tx->similarity_memory(tx->similarity) : 0;
     }
     return bytes;
 }

@@ -147,9 +147,19 @@ int sm_taxonomy_add_statement(sm_taxonomy *tx, uint32_t competence, sm_str band,
 /*
  * Sorts and deduplicates labels and edges, builds the adjacency lists and
  * the similarity model. Errors: SM_ENOMEM (the taxonomy stays usable as
- * before the call).
+ * before the call). Defined in similarity.c, which builds the model on the
+ * indexes sm__taxonomy_index makes here.
  */
 int sm_taxonomy_finalize(sm_taxonomy *tx);
+
+/* For similarity.c only: the indexes of finalize without the model (SM_OK or SM_ENOMEM, the
+ * taxonomy then as before); undoing them; attaching the model, which the taxonomy then owns
+ * and frees with free_fn (any model attached before is freed). */
+int sm__taxonomy_index(sm_taxonomy *tx);
+void sm__taxonomy_unindex(sm_taxonomy *tx);
+void sm__taxonomy_attach_similarity(sm_taxonomy *tx, sm_similarity *sim,
+                                    void (*free_fn)(sm_similarity *),
+                                    size_t (*memory_fn)(const sm_similarity *));
 
 /* Read access (valid ids only; after finalize for labels and adjacency). */
 size_t sm_taxonomy_count(const sm_taxonomy *tx);

@@ -7,13 +7,16 @@
 #include <string.h>
 
 static long fail_countdown = -1;
+static long failed; /* allocations refused since the last sm_alloc_fail_after */
 
 static int should_fail(void)
 {
     if (fail_countdown < 0)
         return 0;
-    if (fail_countdown == 0)
+    if (fail_countdown == 0) {
+        failed++;
         return 1;
+    }
     fail_countdown--;
     return 0;
 }
@@ -21,6 +24,12 @@ static int should_fail(void)
 void sm_alloc_fail_after(long count)
 {
     fail_countdown = count;
+    failed = 0;
+}
+
+long sm_alloc_failed(void)
+{
+    return failed;
 }
 
 void *sm_malloc(size_t size)

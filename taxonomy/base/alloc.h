@@ -23,6 +23,9 @@ char *sm_strndup(const char *s, size_t len);
  * Not thread-safe; tests only.
  */
 void sm_alloc_fail_after(long count);
+/* Test hook: how many allocations failed since the last sm_alloc_fail_after, so that a test
+ * stepping N up knows when the operation it injects into stopped meeting the failure. */
+long sm_alloc_failed(void);
 
 /*
  * Grows the array *items (of *cap elements of elem_size bytes) so that it

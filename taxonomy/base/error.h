@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+/* SM_EANSWERED is the HTTP layer's: a helper has put its answer (a refusal) in the response,
+ * and its caller hands that answer back as it is (api/server.c keeps it). */
 #define SM_ERRNO_MAP(X)                                                                            \
     X(SM_OK, 0, "success")                                                                         \
     X(SM_ENOMEM, -1, "out of memory")                                                              \
@@ -23,7 +25,8 @@
     X(SM_EUTF8, -7, "invalid UTF-8")                                                               \
     X(SM_ELIMIT, -8, "resource limit reached")                                                     \
     X(SM_EAGAIN, -9, "not ready yet, try again")                                                   \
-    X(SM_ESTALE, -10, "changed since it was read")
+    X(SM_ESTALE, -10, "changed since it was read")                                                 \
+    X(SM_EANSWERED, -11, "answered already")
 
 enum {
 #define SM__ENUM(name, value, text) name = value,

@@ -39,8 +39,8 @@ static inline int sh(const char *fmt, ...)
 static inline int create_key(const char *org, const char *role, char *out, const char *extra)
 {
     char cmd[1024], text[4096];
-    snprintf(cmd, sizeof cmd, "build/skillmatch keys create --org '%s' --role %s %s --db '%s'",
-             org, role, extra ? extra : "", conninfo);
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys create --org '%s' --role %s %s --db '%s'", org,
+             role, extra ? extra : "", conninfo);
     if (run_capture(cmd, text, sizeof text) != 0)
         return -1;
     const char *line = last_line(text);

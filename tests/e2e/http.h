@@ -23,7 +23,7 @@
 typedef struct reply {
     int status;
     char headers[4096];
-    char *body; /* NUL-terminated */
+    char *body;   /* NUL-terminated */
     json_t *json; /* NULL when the body is not JSON */
 } reply;
 
@@ -132,9 +132,9 @@ static inline int http_request(int port, const char *method, const char *path, c
     }
     char head[8192];
     int n = snprintf(head, sizeof head,
-                     "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s%s",
-                     method, path, key ? "Authorization: Bearer " : "", key ? key : "",
-                     key ? "\r\n" : "", extra_headers ? extra_headers : "");
+                     "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n%s%s%s%s", method,
+                     path, key ? "Authorization: Bearer " : "", key ? key : "", key ? "\r\n" : "",
+                     extra_headers ? extra_headers : "");
     /* JSON unless the caller says what it sends. */
     if (body && !(extra_headers && strcasestr(extra_headers, "Content-Type:")))
         n += snprintf(head + n, sizeof head - (size_t)n, "Content-Type: application/json\r\n");

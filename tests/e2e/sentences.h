@@ -184,8 +184,9 @@ static inline void sb_place(sb *b, int fr, int cand, int training, const char *p
         else
             sb_put(b, fr ? "à %.0f km" : "%.0f km away", floor(km + 0.5)); /* half up */
     } else if (!strcmp(place, "remote"))
-        sb_put(b, "%s", training ? (fr ? "à distance" : "distance learning")
-                                 : (fr ? "en télétravail" : "remote work"));
+        sb_put(b, "%s",
+               training ? (fr ? "à distance" : "distance learning")
+                        : (fr ? "en télétravail" : "remote work"));
     else if (!strcmp(place, "offer_unknown"))
         sb_put(b, "%s",
                training ? (fr ? "lieu de la formation non indiqué, compté comme éloigné"
@@ -193,19 +194,20 @@ static inline void sb_place(sb *b, int fr, int cand, int training, const char *p
                         : (fr ? "lieu de l'offre non indiqué, compté comme éloigné"
                               : "the offer gives no place: counted as far"));
     else if (fr)
-        sb_put(b, "%s", cand ? "la personne n'indique pas de lieu, compté comme éloigné"
-                             : "vous n'indiquez pas de lieu, compté comme éloigné");
+        sb_put(b, "%s",
+               cand ? "la personne n'indique pas de lieu, compté comme éloigné"
+                    : "vous n'indiquez pas de lieu, compté comme éloigné");
     else
-        sb_put(b, "%s", cand ? "they give no place: counted as far"
-                             : "you give no place: counted as far");
+        sb_put(b, "%s",
+               cand ? "they give no place: counted as far" : "you give no place: counted as far");
 }
 
 /*
  * The sentence a match or candidate result must carry, from its lists (place: "km",
  * "remote", "offer_unknown" or "profile_unknown", as the test knows it; km as shown).
  */
-static inline void expected_sentence(json_t *res, int fr, int cand, int training,
-                                     const char *place, sb *b)
+static inline void expected_sentence(json_t *res, int fr, int cand, int training, const char *place,
+                                     sb *b)
 {
     json_t *matched = json_object_get(res, "matched"), *missing = json_object_get(res, "missing");
     json_t *ess_met[64], *ess_lacked[64];
@@ -243,14 +245,16 @@ static inline void expected_sentence(json_t *res, int fr, int cand, int training
         json_t *teaches = json_object_get(res, "teaches");
         const char *fresh[64];
         size_t n_fresh = 0, n_taught = json_array_size(teaches);
-        json_array_foreach(teaches, i, it) if (strcmp(js(it, "status"), "met") && n_fresh < 64)
-            fresh[n_fresh++] = js(it, "label");
+        json_array_foreach(teaches, i, it)
+            if (strcmp(js(it, "status"), "met") && n_fresh < 64)
+                fresh[n_fresh++] = js(it, "label");
         if (n_taught == 0)
-            sb_put(b, "%s", fr ? "elle n'enseigne aucune compétence indiquée"
-                               : "it names no skill it teaches");
+            sb_put(b, "%s",
+                   fr ? "elle n'enseigne aucune compétence indiquée"
+                      : "it names no skill it teaches");
         else if (n_fresh == 0)
-            sb_put(b, "%s", fr ? "vous avez déjà ce qu'elle enseigne"
-                               : "you already have what it teaches");
+            sb_put(b, "%s",
+                   fr ? "vous avez déjà ce qu'elle enseigne" : "you already have what it teaches");
         else {
             sb_put(b, "%s", fr ? "vous y apprendriez " : "you would learn ");
             sb_list(b, fr, fresh, n_fresh, 2);
@@ -267,36 +271,43 @@ static inline void expected_sentence(json_t *res, int fr, int cand, int training
         const char *have = fr ? (cand ? "A" : "Vous avez") : (cand ? "Has" : "You have");
         const char *none = fr ? (cand ? "N'a" : "Vous n'avez") : NULL;
         if (total == 0)
-            sb_put(b, "%s", fr ? "Cette offre ne demande pas de compétence essentielle"
-                               : "This offer asks for no essential skill");
+            sb_put(b, "%s",
+                   fr ? "Cette offre ne demande pas de compétence essentielle"
+                      : "This offer asks for no essential skill");
         else if (n_ess_met == total && total == 1) {
-            sb_put(b, fr ? "%s la compétence essentielle demandée : "
-                         : "%s the essential skill asked for: ",
+            sb_put(b,
+                   fr ? "%s la compétence essentielle demandée : "
+                      : "%s the essential skill asked for: ",
                    have);
             sb_quote(b, fr, js(ess_met[0], "label"));
         } else if (n_ess_met == total && total == 2 && !fr)
             sb_put(b, "%s both essential skills asked for", have);
         else if (n_ess_met == total)
-            sb_put(b, fr ? "%s les %zu compétences essentielles demandées"
-                         : "%s all %zu essential skills asked for",
+            sb_put(b,
+                   fr ? "%s les %zu compétences essentielles demandées"
+                      : "%s all %zu essential skills asked for",
                    have, total);
         else if (n_ess_met == 0 && total == 1)
-            sb_put(b, fr ? "%s pas la compétence essentielle demandée"
-                         : "%s the essential skill asked for",
+            sb_put(b,
+                   fr ? "%s pas la compétence essentielle demandée"
+                      : "%s the essential skill asked for",
                    fr ? none : (cand ? "Lacks" : "You lack"));
         else if (n_ess_met == 0)
-            sb_put(b, fr ? "%s aucune des %zu compétences essentielles demandées"
-                         : "%s none of the %zu essential skills asked for",
+            sb_put(b,
+                   fr ? "%s aucune des %zu compétences essentielles demandées"
+                      : "%s none of the %zu essential skills asked for",
                    fr ? none : have, total);
         else {
-            sb_put(b, fr ? "%s %zu des %zu compétences essentielles, dont "
-                         : "%s %zu of the %zu essential skills, including ",
+            sb_put(b,
+                   fr ? "%s %zu des %zu compétences essentielles, dont "
+                      : "%s %zu of the %zu essential skills, including ",
                    have, n_ess_met, total);
             sb_quote(b, fr, js(ess_met[0], "label"));
         }
         if (n_ess_lacked) {
             sb_put(b, "%s%s", sep,
-                   fr ? (cand ? "il lui manque " : "il vous manque ") : (cand ? "lacks " : "you lack "));
+                   fr ? (cand ? "il lui manque " : "il vous manque ")
+                      : (cand ? "lacks " : "you lack "));
             sb_lacked(b, fr, cand, ess_lacked, n_ess_lacked);
         }
         if (opt_total) {
@@ -305,8 +316,8 @@ static inline void expected_sentence(json_t *res, int fr, int cand, int training
         }
     }
     sb_put(b, "%s", sep);
-    double km = json_number_value(
-        json_object_get(json_object_get(res, "score_breakdown"), "distance_km"));
+    double km =
+        json_number_value(json_object_get(json_object_get(res, "score_breakdown"), "distance_km"));
     sb_place(b, fr, cand, training, place, km);
     sb_put(b, ".");
 }

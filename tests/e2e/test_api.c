@@ -119,7 +119,8 @@ static void stored_taxonomy_equals_files(void)
     if (!files || !stored)
         return;
     CHECK_INT((long long)sm_taxonomy_count(stored), (long long)sm_taxonomy_count(files));
-    CHECK_INT((long long)sm_taxonomy_label_total(stored), (long long)sm_taxonomy_label_total(files));
+    CHECK_INT((long long)sm_taxonomy_label_total(stored),
+              (long long)sm_taxonomy_label_total(files));
     for (int rel = 0; rel < SM_REL__COUNT; rel++)
         CHECK_INT((long long)sm_taxonomy_edge_count(stored, (sm_relation)rel),
                   (long long)sm_taxonomy_edge_count(files, (sm_relation)rel));
@@ -204,11 +205,15 @@ static void offer_list_pages(void)
 static void trainings(void)
 {
     const char *training =
-        "{\"kind\":\"training\",\"title\":\"Caisse et relation client\",\"teaches\":[{\"uri\":\"" S(
-            02) "\",\"level\":3},{\"uri\":\"" S(13) "\"}],\"prerequisites\":[{\"uri\":\"" S(
-            10) "\"}],\"duration_hours\":70,\"cost\":0,\"funding\":[\"CPF\",\"region\"],"
-                "\"remote\":false,\"start_dates\":[\"2027-01-11\"],\"location\":{\"lat\":48.85,"
-                "\"lon\":2.35}}";
+        "{\"kind\":\"training\",\"title\":\"Caisse et relation "
+        "client\",\"teaches\":[{\"uri\":\"" S(02) "\",\"level\":3},{\"uri\":\"" S(
+            13) "\"}],\"prerequisites\":[{\"uri\":\"" S(10) "\"}],\"duration_hours\":70,"
+                                                            "\"cost\":0,\"funding\":[\"CPF\","
+                                                            "\"region\"],"
+                                                            "\"remote\":false,\"start_dates\":["
+                                                            "\"2027-01-11\"],\"location\":{"
+                                                            "\"lat\":48.85,"
+                                                            "\"lon\":2.35}}";
     char id[40];
     CHECK_INT(status_of("POST", "/v1/offers", org_a, training), 403);
     CHECK_INT(create_offer(tp_key, training, id), 201);
@@ -294,9 +299,10 @@ static void extraction_and_job_posting(void)
 }
 
 #define BAD_OFFER                                                                                  \
-    "{\"kind\":\"job\",\"title\":5,\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"http://"          \
-    "data.europa.eu/esco/skill/nope\"},{\"uri\":\"" OCC "\"}],\"location\":{\"lat\":91,"           \
-    "\"lon\":2},\"colour\":\"blue\"}"
+    "{\"kind\":\"job\",\"title\":5,\"skills\":[{\"uri\":\"" S(                                     \
+        02) "\"},{\"uri\":\"http://"                                                               \
+            "data.europa.eu/esco/skill/nope\"},{\"uri\":\"" OCC "\"}],\"location\":{\"lat\":91,"   \
+            "\"lon\":2},\"colour\":\"blue\"}"
 
 static void error_classes(void)
 {
@@ -344,8 +350,8 @@ static void error_classes(void)
     CHECK_INT(r.status, 400);
     CHECK_HAS(r.body, "nests deeper");
     reply_free(&r);
-    http_request(port, "POST", "/v1/offers", org_a, "Accept-Language: de-DE, fr;q=0.7, en;q=0.6\r\n",
-                 deep, strlen(deep), &r);
+    http_request(port, "POST", "/v1/offers", org_a,
+                 "Accept-Language: de-DE, fr;q=0.7, en;q=0.6\r\n", deep, strlen(deep), &r);
     CHECK_HAS(r.body, "imbrique plus de 16 niveaux");
     reply_free(&r);
     size_t big = (1u << 20) + 10;
@@ -358,8 +364,8 @@ static void error_classes(void)
     CHECK_INT(r.status, 413);
     reply_free(&r);
     free(huge);
-    http_request(port, "POST", "/v1/extract", NULL, "Content-Type: text/plain\r\nContent-Length: 2\r\n",
-                 NULL, 0, &r);
+    http_request(port, "POST", "/v1/extract", NULL,
+                 "Content-Type: text/plain\r\nContent-Length: 2\r\n", NULL, 0, &r);
     reply_free(&r);
     CHECK_INT(status_of("GET", "/v1/nothing", NULL, NULL), 404);
     http(port, "PATCH", "/v1/offers", NULL, NULL, &r);
@@ -381,18 +387,19 @@ static void what_people_send(void)
         const char *body, *field, *reason;
     } places[] = {
         {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"label\":\"Roubaix\"},"
-         "\"radius_km\":15}}",
+                                                       "\"radius_km\":15}}",
          "profile.location", "a label alone is not a place"},
-        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"postcode\":\"59100\"}}}",
+        {"{\"profile\":{\"skills\":[{\"uri\":\"" S(
+             02) "\"}],\"location\":{\"postcode\":\"59100\"}}}",
          "profile.location.postcode", "not a place field"},
         {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"city\":\"Lille\","
-         "\"lat\":null}}}",
+                                                       "\"lat\":null}}}",
          "profile.location.city", "not a place field"},
         {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":3.06,"
-         "\"lon\":50.63}}}",
+                                                       "\"lon\":50.63}}}",
          "profile.location", "lat and lon look swapped: did you mean lat 50.63, lon 3.06?"},
         {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":14.69,"
-         "\"lon\":-17.44}}}",
+                                                       "\"lon\":-17.44}}}",
          "profile.location", "outside the area skillmatch serves"},
         {"{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"radius_km\":15}}",
          "profile.radius_km", "needs a location"},
@@ -411,9 +418,10 @@ static void what_people_send(void)
                         "{\"kind\":\"job\",\"title\":\"Ville seule\",\"skills\":[{\"uri\":\"" S(
                             02) "\"}],\"location\":{\"label\":\"Roubaix\"}}"),
               400);
-    CHECK_INT(status_of("POST", "/v1/profiles", org_a,
-                        "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"postcode\":\"59100\"}}"),
-              400);
+    CHECK_INT(
+        status_of("POST", "/v1/profiles", org_a,
+                  "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"postcode\":\"59100\"}}"),
+        400);
     http(port, "POST", "/v1/offers", org_a,
          "{\"@type\":\"JobPosting\",\"title\":\"Caissier\",\"skills\":\"operate cash register\","
          "\"jobLocation\":{\"address\":{\"addressLocality\":\"Roubaix\"}}}",
@@ -528,7 +536,8 @@ static void patch_versions_and_advice(void)
     reply_free(&r);
     /* null removes a field; without If-Match the change applies to the current version. */
     http_request(port, "PATCH", path, org_a, "Content-Type: application/merge-patch+json\r\n",
-                 "{\"radius_km\":null,\"location\":{\"label\":null}}", strlen("{\"radius_km\":null,\"location\":{\"label\":null}}"), &r);
+                 "{\"radius_km\":null,\"location\":{\"label\":null}}",
+                 strlen("{\"radius_km\":null,\"location\":{\"label\":null}}"), &r);
     CHECK_INT(r.status, 200);
     CHECK(!json_object_get(r.json, "radius_km"));
     CHECK(!json_object_get(json_object_get(r.json, "location"), "label"));
@@ -555,8 +564,9 @@ static void patch_versions_and_advice(void)
     CHECK_STR(header_value(&r, "ETag", etag, sizeof etag), "\"v4\"");
     reply_free(&r);
     /* Skills found in a description the person did not list are suggested, never added. */
-    const char *told = "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"description\":\"Je sais utiliser un "
-                       "tableur et parler français\"}";
+    const char *told =
+        "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"description\":\"Je sais utiliser un "
+                                         "tableur et parler français\"}";
     http(port, "POST", "/v1/profiles", org_a, told, &r);
     CHECK_INT(r.status, 201);
     CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 1);
@@ -565,7 +575,8 @@ static void patch_versions_and_advice(void)
     int listed_again = 0;
     size_t i;
     json_t *it;
-    json_array_foreach(suggested, i, it) listed_again |= !strcmp(str_at(it, "uri"), S(02));
+    json_array_foreach(suggested, i, it)
+        listed_again |= !strcmp(str_at(it, "uri"), S(02));
     CHECK(!listed_again);
     snprintf(key, sizeof key, "/v1/profiles/%s", str_at(r.json, "id"));
     reply_free(&r);
@@ -577,7 +588,8 @@ static void patch_versions_and_advice(void)
     snprintf(key, sizeof key, "/v1/profiles/%s", str_at(r.json, "id"));
     reply_free(&r);
     http_request(port, "PATCH", key, org_a, "Content-Type: application/merge-patch+json\r\n",
-                 "{\"description\":\"Je parle français\"}", strlen("{\"description\":\"Je parle français\"}"), &r);
+                 "{\"description\":\"Je parle français\"}",
+                 strlen("{\"description\":\"Je parle français\"}"), &r);
     CHECK_INT(r.status, 200);
     CHECK_STR(str_at(json_array_get(json_object_get(r.json, "skills"), 0), "uri"), S(10));
     CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 1);
@@ -587,7 +599,8 @@ static void patch_versions_and_advice(void)
     CHECK_INT(create_offer(org_a, JOB("Vendeur", ""), offer), 201);
     snprintf(opath, sizeof opath, "/v1/offers/%s", offer);
     http_request(port, "PATCH", opath, org_a, "Content-Type: application/merge-patch+json\r\n",
-                 "{\"title\":\"Vendeur confirmé\"}", strlen("{\"title\":\"Vendeur confirmé\"}"), &r);
+                 "{\"title\":\"Vendeur confirmé\"}", strlen("{\"title\":\"Vendeur confirmé\"}"),
+                 &r);
     CHECK_INT(r.status, 200);
     CHECK_STR(str_at(r.json, "title"), "Vendeur confirmé");
     CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 2);
@@ -632,9 +645,8 @@ static void taxonomy_routes(void)
     json_array_foreach(items, i, item) {
         CHECK(str_at(item, "uri") != NULL);
         const char *label = str_at(item, "label");
-        int whole = label && (strstr(label, "caisse ") || (strlen(label) >= 6 &&
-                                                           !strcmp(label + strlen(label) - 6,
-                                                                   "caisse")));
+        int whole = label && (strstr(label, "caisse ") ||
+                              (strlen(label) >= 6 && !strcmp(label + strlen(label) - 6, "caisse")));
         if (!whole)
             seen_partial = 1;
         CHECK(whole || seen_partial); /* no whole-word label after a partial one */
@@ -667,8 +679,8 @@ static void taxonomy_routes(void)
     CHECK_INT(status_of("POST", "/v1/extract", NULL, "{\"text\":\"x\",\"lang\":\"de\"}"), 400);
     /* Pronouns, numbers and letters find nothing; the request's language labels what is found;
      * min_confidence drops what is below it (0.45 by default). */
-    http(port, "POST", "/v1/extract", NULL, "{\"text\":\"J'ai 3 ans, permis B\",\"min_confidence\":0}",
-         &r);
+    http(port, "POST", "/v1/extract", NULL,
+         "{\"text\":\"J'ai 3 ans, permis B\",\"min_confidence\":0}", &r);
     CHECK_INT(r.status, 200);
     json_array_foreach(json_object_get(r.json, "skills"), i, item) {
         const char *m = str_at(item, "matched");
@@ -676,12 +688,13 @@ static void taxonomy_routes(void)
     }
     reply_free(&r);
     http_request(port, "POST", "/v1/extract", NULL, "Accept-Language: en\r\n",
-                 "{\"text\":\"Je sais tenir une caisse\",\"min_confidence\":0}", strlen("{\"text\":\"Je sais tenir une caisse\",\"min_confidence\":0}"), &r);
+                 "{\"text\":\"Je sais tenir une caisse\",\"min_confidence\":0}",
+                 strlen("{\"text\":\"Je sais tenir une caisse\",\"min_confidence\":0}"), &r);
     CHECK_INT(r.status, 200);
     CHECK_STR(str_at(r.json, "lang"), "en");
     reply_free(&r);
-    http(port, "POST", "/v1/extract", NULL, "{\"text\":\"Je sais tenir une caisse\",\"lang\":\"fr\"}",
-         &r);
+    http(port, "POST", "/v1/extract", NULL,
+         "{\"text\":\"Je sais tenir une caisse\",\"lang\":\"fr\"}", &r);
     CHECK_INT(r.status, 200);
     json_t *first = json_array_get(json_object_get(r.json, "skills"), 0);
     CHECK_STR(str_at(first, "matched_lang"), "fr");
@@ -707,12 +720,13 @@ static char profile_id[40], seeker[64];
 static void profiles_and_roles(void)
 {
     reply r;
-    http(port, "POST", "/v1/profiles", org_a,
-         "{\"skills\":[{\"uri\":\"" S(02) "\",\"level\":3,\"evidence\":\"validated\"},{\"uri\":\"" S(
-             03) "\"}],\"location\":{\"lat\":48.86,\"lon\":2.36,\"label\":\"Paris\"},"
-                 "\"radius_km\":20,\"consent\":{\"visible_to_organisations\":true},\"contact\":{"
-                 "\"name\":\"Awa D.\"}}",
-         &r);
+    http(
+        port, "POST", "/v1/profiles", org_a,
+        "{\"skills\":[{\"uri\":\"" S(02) "\",\"level\":3,\"evidence\":\"validated\"},{\"uri\":\"" S(
+            03) "\"}],\"location\":{\"lat\":48.86,\"lon\":2.36,\"label\":\"Paris\"},"
+                "\"radius_km\":20,\"consent\":{\"visible_to_organisations\":true},\"contact\":{"
+                "\"name\":\"Awa D.\"}}",
+        &r);
     CHECK_INT(r.status, 201);
     snprintf(profile_id, sizeof profile_id, "%s", str_at(r.json, "id"));
     snprintf(seeker, sizeof seeker, "%s", str_at(r.json, "seeker_key"));
@@ -748,13 +762,17 @@ static void profiles_and_roles(void)
     CHECK_INT(status_of("PUT", path, seeker,
                         "{\"skills\":[{\"uri\":\"" S(02) "\",\"level\":4},{\"uri\":\"" S(
                             03) "\"},{\"uri\":\"" S(07) "\"}],\"location\":{\"lat\":48.86,\"lon\":"
-                                "2.36},\"radius_km\":20,\"consent\":{\"visible_to_organisations\":"
-                                "true,\"share_contact\":true},\"contact\":{\"name\":\"Awa D.\"}}"),
+                                                        "2.36},\"radius_km\":20,\"consent\":{"
+                                                        "\"visible_to_organisations\":"
+                                                        "true,\"share_contact\":true},\"contact\":{"
+                                                        "\"name\":\"Awa D.\"}}"),
               200);
     http(port, "GET", export_path, seeker, NULL, &r);
     CHECK_INT(r.status, 200);
     CHECK_STR(str_at(r.json, "format"), "skillmatch-profile-export/1");
-    CHECK_INT((long long)json_array_size(json_object_get(json_object_get(r.json, "profile"), "skills")), 3);
+    CHECK_INT(
+        (long long)json_array_size(json_object_get(json_object_get(r.json, "profile"), "skills")),
+        3);
     CHECK(json_array_size(json_object_get(r.json, "keys")) == 1);
     CHECK(json_array_size(json_object_get(r.json, "changes")) == 2);
     reply_free(&r);
@@ -807,10 +825,12 @@ static void match_filters_and_explanations(void)
               201);
     reply r;
     http(port, "POST", "/v1/match", NULL,
-         "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}],\"location\":{\"lat\":48.85,\"lon\":"
-         "2.35},\"radius_km\":10},\"limit\":200,\"lang\":\"en\",\"filters\":{\"organisation_kinds\""
-         ":[\"aci\"],\"contract_types\":[\"CDDI\",\"PEC\"],\"max_hours_per_week\":30,"
-         "\"support_provided\":true,\"no_diploma_required\":true}}",
+         "{\"profile\":{\"skills\":[{\"uri\":\"" S(
+             02) "\"}],\"location\":{\"lat\":48.85,\"lon\":"
+                 "2.35},\"radius_km\":10},\"limit\":200,\"lang\":\"en\",\"filters\":{"
+                 "\"organisation_kinds\""
+                 ":[\"aci\"],\"contract_types\":[\"CDDI\",\"PEC\"],\"max_hours_per_week\":30,"
+                 "\"support_provided\":true,\"no_diploma_required\":true}}",
          &r);
     CHECK_INT(r.status, 200);
     json_t *results = json_object_get(r.json, "results");
@@ -844,8 +864,8 @@ static void match_filters_and_explanations(void)
     http(port, "POST", "/v1/match", NULL,
          "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"limit\":1}", &r);
     CHECK_INT(r.status, 200);
-    json_t *items = json_object_get(json_array_get(json_object_get(r.json, "results"), 0),
-                                    "matched");
+    json_t *items =
+        json_object_get(json_array_get(json_object_get(r.json, "results"), 0), "matched");
     /* the person's one skill is what every matched requirement is covered through */
     CHECK(json_array_size(items) >= 1);
     for (size_t i = 0; i < json_array_size(items); i++) {
@@ -855,8 +875,9 @@ static void match_filters_and_explanations(void)
     reply_free(&skill);
     reply_free(&r);
     CHECK_INT(status_of("POST", "/v1/match", NULL,
-                        "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"filters\":{"
-                        "\"contract_types\":[\"job-for-life\"]}}"),
+                        "{\"profile\":{\"skills\":[{\"uri\":\"" S(
+                            02) "\"}]},\"filters\":{"
+                                "\"contract_types\":[\"job-for-life\"]}}"),
               400);
 }
 
@@ -923,7 +944,8 @@ static void key_revocation(void)
     CHECK(!strstr(text, key));
     /* The key's number: the last line is the newest key. */
     long long id = atoll(last_line(text));
-    snprintf(cmd, sizeof cmd, "build/skillmatch keys revoke %lld --db '%s' >/dev/null", id, conninfo);
+    snprintf(cmd, sizeof cmd, "build/skillmatch keys revoke %lld --db '%s' >/dev/null", id,
+             conninfo);
     CHECK_INT(sh("%s", cmd), 0);
     int status = 0;
     for (int i = 0; i < 50 && status != 401; i++) {
@@ -982,9 +1004,10 @@ static void reload_and_restart(void)
     char chunk_rows[16];
     snprintf(chunk_rows, sizeof chunk_rows, "%d", chunk);
     setenv("SKILLMATCH_LOAD_CHUNK_ROWS", chunk_rows, 1);
-    const char *q = "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(
-        03) "\"}]},\"limit\":50}";
-    http(port, "POST", "/v1/match", admin_key, q, &r); /* a key: the suite has used the address's rate */
+    const char *q =
+        "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(03) "\"}]},\"limit\":50}";
+    http(port, "POST", "/v1/match", admin_key, q,
+         &r); /* a key: the suite has used the address's rate */
     char *before = strdup(r.body);
     reply_free(&r);
     /* A newer export: skill 11 is gone, skill 99 is new. */
@@ -994,7 +1017,8 @@ static void reload_and_restart(void)
                  "mv s skills_en.csv",
                  pg_dir, pg_dir, pg_dir),
               0);
-    CHECK_INT(sh("build/skillmatch import esco %s/esco2 --db '%s' >/dev/null", pg_dir, conninfo), 0);
+    CHECK_INT(sh("build/skillmatch import esco %s/esco2 --db '%s' >/dev/null", pg_dir, conninfo),
+              0);
     CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000099", NULL, NULL), 404);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1022,7 +1046,8 @@ static void reload_and_restart(void)
     double since = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     CHECK(text[0] && atof(text) <= since + 0.5);
     CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000011", NULL, NULL), 200);
-    http(port, "POST", "/v1/match", admin_key, q, &r); /* a key: the suite has used the address's rate */
+    http(port, "POST", "/v1/match", admin_key, q,
+         &r); /* a key: the suite has used the address's rate */
     CHECK_STR(r.body, before);
     reply_free(&r);
     /* A restart: the same offers, profiles and answers. */
@@ -1033,7 +1058,8 @@ static void reload_and_restart(void)
     CHECK_INT(json_integer_value(json_object_get(r.json, "job_offers")), jobs);
     CHECK_INT(metric("skillmatch_profiles"), profiles);
     reply_free(&r);
-    http(port, "POST", "/v1/match", admin_key, q, &r); /* a key: the suite has used the address's rate */
+    http(port, "POST", "/v1/match", admin_key, q,
+         &r); /* a key: the suite has used the address's rate */
     CHECK_STR(r.body, before);
     reply_free(&r);
     free(before);
@@ -1096,9 +1122,9 @@ static void refuses_unsafe_database_and_bad_cli_use(void)
     CHECK_INT(run_capture(cmd, text, sizeof text), 2);
     snprintf(cmd, sizeof cmd, "build/skillmatch keys revoke 999999 --db '%s' 2>&1", conninfo);
     CHECK_INT(run_capture(cmd, text, sizeof text), 1);
-    CHECK_INT(run_capture("build/skillmatch migrate --db 'host=/nonexistent' 2>&1", text,
-                          sizeof text),
-              1);
+    CHECK_INT(
+        run_capture("build/skillmatch migrate --db 'host=/nonexistent' 2>&1", text, sizeof text),
+        1);
 }
 
 /* Creates a profile as key (NULL: the person, anonymously); fills its id and seeker key. */
@@ -1106,8 +1132,9 @@ static int create_profile(const char *key, char id[40], char seeker_key[64])
 {
     reply r;
     http(port, "POST", "/v1/profiles", key,
-         "{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(03) "\"}],\"consent\":{"
-         "\"visible_to_organisations\":true}}",
+         "{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(
+             03) "\"}],\"consent\":{"
+                 "\"visible_to_organisations\":true}}",
          &r);
     int status = r.status;
     if (status == 201) {
@@ -1147,12 +1174,13 @@ static void route_role_matrix(void)
     snprintf(match_stored, sizeof match_stored, "{\"profile_id\":\"%s\"}", profile);
     const char *job = JOB("Matrice modifiée", "");
     const char *person = "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"consent\":{"
-                         "\"visible_to_organisations\":true}}";
+                                                          "\"visible_to_organisations\":true}}";
     const char *inline_match = "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]}}";
     char gaps_inline[256], gaps_stored[256];
-    snprintf(gaps_inline, sizeof gaps_inline,
-             "{\"profile\":{\"skills\":[{\"uri\":\"" S(10) "\"}]},\"target\":{\"offer_id\":\"%s\"}}",
-             offer);
+    snprintf(
+        gaps_inline, sizeof gaps_inline,
+        "{\"profile\":{\"skills\":[{\"uri\":\"" S(10) "\"}]},\"target\":{\"offer_id\":\"%s\"}}",
+        offer);
     snprintf(gaps_stored, sizeof gaps_stored,
              "{\"profile_id\":\"%s\",\"target\":{\"offer_id\":\"%s\"}}", profile, offer);
     const struct {
@@ -1167,7 +1195,10 @@ static void route_role_matrix(void)
         {"GET", offer_path, NULL, {200, 200, 200, 200, 200, 200, 200}},
         {"POST", "/v1/offers", JOB("Matrice créée", ""), {401, 201, 201, 201, 403, 403, 403}},
         {"PUT", offer_path, job, {401, 200, 200, 404, 403, 403, 403}},
-        {"PUT", training_path, job, {401, 404, 404, 404, 403, 403, 403}}, /* a job body: kinds differ */
+        {"PUT",
+         training_path,
+         job,
+         {401, 404, 404, 404, 403, 403, 403}}, /* a job body: kinds differ */
         {"DELETE", training_path, NULL, {401, -1, 403, 403, -1, 403, 403}},
         {"DELETE", offer_path, NULL, {401, -1, -1, 404, 403, 403, 403}},
         {"GET", cand_path, NULL, {401, 200, 200, 404, 403, 403, 403}},
@@ -1183,13 +1214,19 @@ static void route_role_matrix(void)
         {"POST", "/v1/paths", gaps_inline, {200, 200, 200, 200, 200, 200, 200}},
         {"POST", "/v1/paths", gaps_stored, {401, 200, 200, 404, 403, 200, 404}},
         {"GET", "/v1/skills?q=cash", NULL, {200, 200, 200, 200, 200, 200, 200}},
-        {"GET", "/v1/skills/00000000-0000-4000-8000-000000000002", NULL,
+        {"GET",
+         "/v1/skills/00000000-0000-4000-8000-000000000002",
+         NULL,
          {200, 200, 200, 200, 200, 200, 200}},
-        {"POST", "/v1/extract", "{\"text\":\"operate cash register\"}",
+        {"POST",
+         "/v1/extract",
+         "{\"text\":\"operate cash register\"}",
          {200, 200, 200, 200, 200, 200, 200}},
         {"GET", "/v1/changes", NULL, {401, 200, 200, 200, 200, 403, 403}},
         {"GET", "/v1/demand", NULL, {401, 200, 200, 200, 200, 403, 403}},
-        {"GET", "/v1/demand/history?skill=00000000-0000-4000-8000-000000000002", NULL,
+        {"GET",
+         "/v1/demand/history?skill=00000000-0000-4000-8000-000000000002",
+         NULL,
          {401, 200, 200, 200, 200, 403, 403}},
         {"GET", near_path, NULL, {401, 200, 200, 404, 403, 403, 403}},
     };
@@ -1283,8 +1320,8 @@ static int closed_within(int fd, int ms)
  * Skills 09 (Excel), 11 (show initiative) and 12 (management) have no close skill in the
  * fixture and no other test's training teaches them. */
 
-#define TRAINING(title, teaches, prereqs, extra)                                                  \
-    "{\"kind\":\"training\",\"title\":\"" title "\",\"teaches\":[" teaches                          \
+#define TRAINING(title, teaches, prereqs, extra)                                                   \
+    "{\"kind\":\"training\",\"title\":\"" title "\",\"teaches\":[" teaches                         \
     "],\"prerequisites\":[" prereqs "],\"location\":{\"lat\":48.86,\"lon\":2.34}" extra "}"
 #define TAUGHT(n, level) "{\"uri\":\"" S(n) "\",\"level\":" #level "}"
 
@@ -1321,21 +1358,37 @@ static void gaps_and_training_paths(void)
 {
     char both[40], excel[40], initiative[40], management[40], intensive[40];
     char target[40], lead[40], junior[40];
-    CHECK_INT(create_offer(tp_key, TRAINING("both", TAUGHT(09, 3) "," TAUGHT(12, 3), "",
-                                            ",\"duration_hours\":80,\"cost\":0"), both), 201);
-    CHECK_INT(create_offer(tp_key, TRAINING("excel", TAUGHT(09, 3), "",
-                                            ",\"duration_hours\":50,\"cost\":0"), excel), 201);
-    CHECK_INT(create_offer(tp_key, TRAINING("initiative", TAUGHT(11, 2), "",
-                                            ",\"duration_hours\":35,\"cost\":0,\"start_dates\":"
-                                            "[\"2090-01-08\"]"), initiative), 201);
-    CHECK_INT(create_offer(tp_key, TRAINING("management", TAUGHT(12, 3), TAUGHT(11, 2),
-                                            ",\"duration_hours\":40,\"cost\":0"), management), 201);
-    CHECK_INT(create_offer(tp_key, TRAINING("intensive", TAUGHT(09, 4), "",
-                                            ",\"duration_hours\":14,\"cost\":450,\"funding\":"
-                                            "[\"OPCO\"]"), intensive), 201);
+    CHECK_INT(create_offer(tp_key,
+                           TRAINING("both", TAUGHT(09, 3) "," TAUGHT(12, 3), "",
+                                    ",\"duration_hours\":80,\"cost\":0"),
+                           both),
+              201);
+    CHECK_INT(create_offer(
+                  tp_key, TRAINING("excel", TAUGHT(09, 3), "", ",\"duration_hours\":50,\"cost\":0"),
+                  excel),
+              201);
+    CHECK_INT(create_offer(tp_key,
+                           TRAINING("initiative", TAUGHT(11, 2), "",
+                                    ",\"duration_hours\":35,\"cost\":0,\"start_dates\":"
+                                    "[\"2090-01-08\"]"),
+                           initiative),
+              201);
+    CHECK_INT(create_offer(tp_key,
+                           TRAINING("management", TAUGHT(12, 3), TAUGHT(11, 2),
+                                    ",\"duration_hours\":40,\"cost\":0"),
+                           management),
+              201);
+    CHECK_INT(create_offer(tp_key,
+                           TRAINING("intensive", TAUGHT(09, 4), "",
+                                    ",\"duration_hours\":14,\"cost\":450,\"funding\":"
+                                    "[\"OPCO\"]"),
+                           intensive),
+              201);
     const char *ids[] = {both, excel, initiative, management, intensive};
     const char *names[] = {"both", "excel", "initiative", "management", "intensive"};
-#define PARIS_JOB "{\"kind\":\"job\",\"title\":\"%s\",\"skills\":[%s],\"location\":{\"lat\":48.85,\"lon\":2.35}}"
+#define PARIS_JOB                                                                                  \
+    "{\"kind\":\"job\",\"title\":\"%s\",\"skills\":[%s],\"location\":{\"lat\":48.85,\"lon\":2.35}" \
+    "}"
     char body[1024];
     snprintf(body, sizeof body, PARIS_JOB, "Gestionnaire",
              "{\"uri\":\"" S(10) "\"},{\"uri\":\"" S(09) "\"},{\"uri\":\"" S(12) "\"}");
@@ -1346,8 +1399,9 @@ static void gaps_and_training_paths(void)
     snprintf(body, sizeof body, PARIS_JOB, "Comptable junior",
              "{\"uri\":\"" S(10) "\"},{\"uri\":\"" S(09) "\"}");
     CHECK_INT(create_offer(org_a, body, junior), 201);
-    const char *person = "{\"skills\":[{\"uri\":\"" S(10) "\",\"level\":4}],\"location\":{"
-                         "\"lat\":48.85,\"lon\":2.35},\"radius_km\":30}";
+    const char *person =
+        "{\"skills\":[{\"uri\":\"" S(10) "\",\"level\":4}],\"location\":{"
+                                         "\"lat\":48.85,\"lon\":2.35},\"radius_km\":30}";
     int status;
     char got[128];
 
@@ -1368,8 +1422,10 @@ static void gaps_and_training_paths(void)
     }
     json_decref(j);
     /* An occupation as target; the best offers as target. */
-    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"occupation\":\"http://data."
-             "europa.eu/esco/occupation/00000000-0000-4000-8000-000000000202\"}}", person);
+    snprintf(body, sizeof body,
+             "{\"profile\":%s,\"target\":{\"occupation\":\"http://data."
+             "europa.eu/esco/occupation/00000000-0000-4000-8000-000000000202\"}}",
+             person);
     j = post_json("/v1/gaps", NULL, body, &status);
     CHECK_INT(status, 200);
     CHECK_INT((long long)json_array_size(json_object_get(j, "gaps")), 5);
@@ -1383,8 +1439,10 @@ static void gaps_and_training_paths(void)
     /* A gap exactly one training closes: "both" (80 h). Then, "both" set aside, intensive
      * (14 h + 450 euros, counted 30 h) with initiative before management (119), then excel with
      * them (125). */
-    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"},\"lang\":"
-             "\"en\"}", person, target);
+    snprintf(body, sizeof body,
+             "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"},\"lang\":"
+             "\"en\"}",
+             person, target);
     j = post_json("/v1/paths", NULL, body, &status);
     CHECK_INT(status, 200);
     json_t *paths = json_object_get(j, "paths");
@@ -1413,8 +1471,7 @@ static void gaps_and_training_paths(void)
 
     /* Prerequisites force an order: management needs initiative, whose one session is on
      * 2090-01-08 (a week), so management starts when it ends. */
-    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}}", person,
-             lead);
+    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}}", person, lead);
     j = post_json("/v1/paths", NULL, body, &status);
     CHECK_INT(status, 200);
     paths = json_object_get(j, "paths");
@@ -1436,8 +1493,8 @@ static void gaps_and_training_paths(void)
         {",\"constraints\":{\"max_hours\":20,\"max_cost\":300}", ""},
     };
     for (size_t v = 0; v < sizeof variants / sizeof *variants; v++) {
-        snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}%s}",
-                 person, junior, variants[v][0]);
+        snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"offer_id\":\"%s\"}%s}", person,
+                 junior, variants[v][0]);
         j = post_json("/v1/paths", NULL, body, &status);
         CHECK_INT(status, 200);
         paths = json_object_get(j, "paths");
@@ -1457,14 +1514,18 @@ static void gaps_and_training_paths(void)
     CHECK_INT(r.status, 400);
     CHECK_HAS(r.body, "target.offer_id");
     reply_free(&r);
-    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"top_offers\":2},\"constraints\":"
-             "{\"funding\":[\"lottery\"]}}", person);
+    snprintf(body, sizeof body,
+             "{\"profile\":%s,\"target\":{\"top_offers\":2},\"constraints\":"
+             "{\"funding\":[\"lottery\"]}}",
+             person);
     http(port, "POST", "/v1/paths", NULL, body, &r);
     CHECK_INT(r.status, 400);
     CHECK_HAS(r.body, "constraints.funding[0]");
     reply_free(&r);
-    snprintf(body, sizeof body, "{\"profile\":%s,\"target\":{\"top_offers\":2,\"occupation\":"
-             "\"x\"}}", person);
+    snprintf(body, sizeof body,
+             "{\"profile\":%s,\"target\":{\"top_offers\":2,\"occupation\":"
+             "\"x\"}}",
+             person);
     CHECK_INT(status_of("POST", "/v1/gaps", NULL, body), 400);
 }
 
@@ -1504,21 +1565,23 @@ static void demand_and_near_candidates(void)
         CHECK_INT(create_offer(org_a, body_job, job[i]), 201);
     CHECK_INT(create_offer(org_a,
                            "{\"kind\":\"job\",\"title\":\"Agent\",\"skills\":[{\"uri\":\"" S(
-                               10) "\"},{\"uri\":\"" S(12) "\",\"essential\":false}]," MARSEILLE "}",
+                               10) "\"},{\"uri\":\"" S(12) "\",\"essential\":false}]," MARSEILLE
+                                                           "}",
                            optional_job),
               201);
     CHECK_INT(create_offer(tp_key,
                            "{\"kind\":\"training\",\"title\":\"Encadrer une équipe\",\"teaches\":[{"
                            "\"uri\":\"" S(12) "\",\"level\":3}],\"duration_hours\":35,\"seats\":"
-                           "8," MARSEILLE "}",
+                                              "8," MARSEILLE "}",
                            training),
               201);
     /* Six people with French only (one skill away from the three jobs), two with management,
      * one with management who did not consent to statistics. */
-    const char *french = "{\"skills\":[{\"uri\":\"" S(10) "\"}]," MARSEILLE ",\"radius_km\":30,"
-                         "\"consent\":{\"visible_to_organisations\":true,\"statistics\":true}}";
+    const char *french = "{\"skills\":[{\"uri\":\"" S(
+        10) "\"}]," MARSEILLE ",\"radius_km\":30,"
+            "\"consent\":{\"visible_to_organisations\":true,\"statistics\":true}}";
     const char *manager = "{\"skills\":[{\"uri\":\"" S(12) "\"}]," MARSEILLE ",\"radius_km\":30,"
-                          "\"consent\":{\"statistics\":true}}";
+                                                           "\"consent\":{\"statistics\":true}}";
     const char *private = "{\"skills\":[{\"uri\":\"" S(12) "\"}]," MARSEILLE ",\"radius_km\":30}";
     for (int i = 0; i < 9; i++) {
         reply r;
@@ -1562,14 +1625,14 @@ static void demand_and_near_candidates(void)
     CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
     j = get_json(area, org_a, &status);
     row = demand_row(j, S(12));
-    CHECK(row && json_integer_value(json_object_get(json_object_get(row, "offers"),
-                                                    "essential")) == 2);
+    CHECK(row &&
+          json_integer_value(json_object_get(json_object_get(row, "offers"), "essential")) == 2);
     json_decref(j);
     /* Far from Marseille, nothing of this. */
     j = get_json("/v1/demand?near=50.63,3.06&radius_km=10", tp_key, &status);
     CHECK(!demand_row(j, S(12)) ||
-          json_integer_value(json_object_get(json_object_get(demand_row(j, S(12)), "offers"),
-                                             "essential")) == 0);
+          json_integer_value(
+              json_object_get(json_object_get(demand_row(j, S(12)), "offers"), "essential")) == 0);
     json_decref(j);
     /* The week's history, stored by the server every second in this test. */
     int seen = 0;
@@ -1578,8 +1641,8 @@ static void demand_and_near_candidates(void)
                      &status);
         json_t *h = json_object_get(j, "history");
         json_t *last = json_array_get(h, json_array_size(h) - 1);
-        seen = last && json_integer_value(json_object_get(json_object_get(last, "offers"),
-                                                          "essential")) >= 2;
+        seen = last && json_integer_value(
+                           json_object_get(json_object_get(last, "offers"), "essential")) >= 2;
         json_decref(j);
         if (!seen)
             usleep(100000);
@@ -1746,17 +1809,31 @@ int main(int argc, char **argv)
     }
     ready_ok = 1;
     static const sm_test tests[] = {
-        T(service_routes),       T(openapi_matches_routes), T(stored_taxonomy_equals_files),
-        T(offers_crud_and_roles), T(offer_list_pages),
-        T(trainings),            T(extraction_and_job_posting),
-        T(error_classes),        T(what_people_send),     T(patch_versions_and_advice),
+        T(service_routes),
+        T(openapi_matches_routes),
+        T(stored_taxonomy_equals_files),
+        T(offers_crud_and_roles),
+        T(offer_list_pages),
+        T(trainings),
+        T(extraction_and_job_posting),
+        T(error_classes),
+        T(what_people_send),
+        T(patch_versions_and_advice),
         T(taxonomy_routes),
-        T(profiles_and_roles),   T(match_filters_and_explanations),
-        T(idempotency),          T(change_feed),
-        T(key_revocation),       T(route_role_matrix),    T(rate_limits),
-        T(reload_and_restart),   T(refuses_unmigrated_database),
-        T(refuses_unsafe_database_and_bad_cli_use), T(failed_commit_changes_nothing),
-        T(connection_limits),    T(gaps_and_training_paths), T(demand_and_near_candidates),
+        T(profiles_and_roles),
+        T(match_filters_and_explanations),
+        T(idempotency),
+        T(change_feed),
+        T(key_revocation),
+        T(route_role_matrix),
+        T(rate_limits),
+        T(reload_and_restart),
+        T(refuses_unmigrated_database),
+        T(refuses_unsafe_database_and_bad_cli_use),
+        T(failed_commit_changes_nothing),
+        T(connection_limits),
+        T(gaps_and_training_paths),
+        T(demand_and_near_candidates),
         T(every_message_had_french),
     };
     rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);

@@ -81,9 +81,9 @@ static json_t *result_of(json_t *answer, const char *name)
 {
     size_t i;
     json_t *res;
-    json_array_foreach(json_object_get(answer, "results"), i,
-                       res) if (!strcmp(str_at(res, "candidate") ? str_at(res, "candidate") : "",
-                                        name)) return res;
+    json_array_foreach(json_object_get(answer, "results"), i, res)
+        if (!strcmp(str_at(res, "candidate") ? str_at(res, "candidate") : "", name))
+            return res;
     return NULL;
 }
 
@@ -138,8 +138,9 @@ static void candidates_cannot_be_placed(void)
         /* Both people are there, with the same distance and score. */
         size_t i, found = 0;
         json_t *it;
-        json_array_foreach(json_object_get(r.json, "results"), i, it) if (found < 2) res[found++] =
-            it;
+        json_array_foreach(json_object_get(r.json, "results"), i, it)
+            if (found < 2)
+                res[found++] = it;
         CHECK_INT(found, 2);
         if (found == 2) {
             json_t *b0 = json_object_get(res[0], "score_breakdown"),
@@ -265,9 +266,9 @@ static json_t *demand_row(json_t *answer, const char *uri)
 {
     size_t i;
     json_t *row;
-    json_array_foreach(
-        json_object_get(answer, "skills"), i,
-        row) if (!strcmp(str_at(row, "uri") ? str_at(row, "uri") : "", uri)) return row;
+    json_array_foreach(json_object_get(answer, "skills"), i, row)
+        if (!strcmp(str_at(row, "uri") ? str_at(row, "uri") : "", uri))
+            return row;
     return NULL;
 }
 

@@ -77,7 +77,8 @@ static int load_skills(void)
         return -1;
     skills = calloc(sm_taxonomy_count(tx), sizeof *skills);
     for (uint32_t c = 0; c < sm_taxonomy_count(tx); c++)
-        if (sm_concept_is_skill(sm_taxonomy_type(tx, c)) && sm_taxonomy_type(tx, c) != SM_CT_UNKNOWN)
+        if (sm_concept_is_skill(sm_taxonomy_type(tx, c)) &&
+            sm_taxonomy_type(tx, c) != SM_CT_UNKNOWN)
             skills[skill_count++] = strdup(sm_taxonomy_uri(tx, c));
     sm_taxonomy_free(tx);
     return skill_count > 20 ? 0 : -1;
@@ -184,8 +185,9 @@ static int make_data(void)
         place p = random_place(0);
         b.n = 0;
         b.s[0] = '\0';
-        sb_put(&b, "{\"consent\":{\"visible_to_organisations\":true,\"statistics\":true,"
-                   "\"share_contact\":%s}",
+        sb_put(&b,
+               "{\"consent\":{\"visible_to_organisations\":true,\"statistics\":true,"
+               "\"share_contact\":%s}",
                rnd(2) ? "true" : "false");
         put_skills(&b, "skills", 1 + rnd(8), 0, 1, chosen);
         put_place(&b, &p);
@@ -287,8 +289,7 @@ static void check_fit(json_t *res)
         lacks |= json_is_true(json_object_get(it, "essential"));
     const char *want = !lacks && score >= 0.5 ? "good" : score >= 0.25 ? "partial" : "weak";
     /* The score shown has 3 decimals: a fit at a threshold's edge is not tested. */
-    if (fabs(score - 0.5) > 0.001 && fabs(score - 0.25) > 0.001 &&
-        strcmp(js(res, "fit"), want))
+    if (fabs(score - 0.5) > 0.001 && fabs(score - 0.25) > 0.001 && strcmp(js(res, "fit"), want))
         fail("fit", js(res, "fit"), want);
 }
 
@@ -312,7 +313,9 @@ static void check_result(json_t *res, int fr, int cand, int training, const char
     sb want;
     expected_sentence(res, fr, cand, training, place_kind, &want);
     if (strcmp(js(res, "justification"), want.s))
-        fail(cand ? "a candidate's sentence" : training ? "a training's sentence" : "a sentence",
+        fail(cand       ? "a candidate's sentence"
+             : training ? "a training's sentence"
+                        : "a sentence",
              js(res, "justification"), want.s);
 }
 
@@ -381,8 +384,9 @@ static void check_gaps_agree(const char *profile, json_t *res, int fr)
     json_t *g, *m;
     json_array_foreach(gaps, i, g) {
         int found = 0;
-        json_array_foreach(missing, k, m) found |= !strcmp(js(g, "uri"), js(m, "uri")) &&
-                                                   !strcmp(js(g, "status"), js(m, "status"));
+        json_array_foreach(missing, k, m)
+            found |=
+                !strcmp(js(g, "uri"), js(m, "uri")) && !strcmp(js(g, "status"), js(m, "status"));
         same &= found;
     }
     if (!same) {
@@ -399,17 +403,19 @@ static void check_gaps_agree(const char *profile, json_t *res, int fr)
 /* What a step costs the person, in words (matcher/plan.c), from the step's fields. */
 static void money(sb *b, int fr, json_t *st, int person_gave_funding)
 {
-    json_t *funded = json_object_get(st, "funded_by"), *fundable = json_object_get(st, "fundable_by");
+    json_t *funded = json_object_get(st, "funded_by"),
+           *fundable = json_object_get(st, "fundable_by");
     double price = json_number_value(json_object_get(st, "price"));
     const char *names[8];
     size_t n = 0, i;
     json_t *v;
     json_t *list = json_array_size(funded) ? funded : fundable;
-    json_array_foreach(list, i, v) if (n < 8) names[n++] = json_string_value(v);
+    json_array_foreach(list, i, v)
+        if (n < 8)
+            names[n++] = json_string_value(v);
     sb joined = {{0}, 0};
     for (size_t k = 0; k < n; k++)
-        sb_put(&joined, "%s%s", k == 0 ? "" : k + 1 == n ? (fr ? " ou " : " or ") : ", ",
-               names[k]);
+        sb_put(&joined, "%s%s", k == 0 ? "" : k + 1 == n ? (fr ? " ou " : " or ") : ", ", names[k]);
     if (json_array_size(funded))
         sb_put(b, fr ? "financée par %s" : "funded by %s", joined.s);
     else if (price <= 0)
@@ -450,13 +456,15 @@ static void check_step(json_t *st, size_t number, int fr, int person_gave_fundin
     else if (json_is_number(km))
         sb_put(&want, fr ? ", à %.0f km" : ", %.0f km away", floor(json_number_value(km) + 0.5));
     sb_put(&want, "%s", fr ? ") pour acquérir " : ") to gain ");
-    json_array_foreach(json_object_get(st, "covers_labels"), i, v) if (n < 64) labels[n++] =
-        json_string_value(v);
+    json_array_foreach(json_object_get(st, "covers_labels"), i, v)
+        if (n < 64)
+            labels[n++] = json_string_value(v);
     if (n)
         sb_list(&want, fr, labels, n, 64);
     size_t np = 0;
-    json_array_foreach(json_object_get(st, "prepares"), i, v) if (np < 64) labels[np++] =
-        js(v, "label");
+    json_array_foreach(json_object_get(st, "prepares"), i, v)
+        if (np < 64)
+            labels[np++] = js(v, "label");
     if (np) {
         if (n)
             sb_put(&want, "%s", fr ? ", et " : ", and ");
@@ -485,9 +493,9 @@ static void check_paths(json_t *ans, int fr, int person_gave_funding)
             check_step(st, k + 1, fr, person_gave_funding);
         json_t *rem;
         size_t j;
-        json_array_foreach(json_object_get(p, "remaining_gap"), j, rem) if (!*js(rem, "label") ||
-                                                                              !*js(rem, "uri"))
-            fail("a remaining skill", js(rem, "uri"), "a uri and a label");
+        json_array_foreach(json_object_get(p, "remaining_gap"), j, rem)
+            if (!*js(rem, "label") || !*js(rem, "uri"))
+                fail("a remaining skill", js(rem, "uri"), "a uri and a label");
     }
     json_t *none = json_object_get(ans, "no_path");
     if (json_array_size(paths) && !json_is_null(none))
@@ -497,17 +505,18 @@ static void check_paths(json_t *ans, int fr, int person_gave_funding)
         long long gap = json_integer_value(json_object_get(ans, "gap_size")),
                   teaching = json_integer_value(json_object_get(ans, "trainings_teaching")),
                   usable = json_integer_value(json_object_get(none, "usable"));
-        const char *want = gap == 0 ? "no_gap" : teaching == 0 ? "no_training"
-                           : usable == 0                       ? "all_excluded"
-                                                               : "not_combinable";
+        const char *want = gap == 0        ? "no_gap"
+                           : teaching == 0 ? "no_training"
+                           : usable == 0   ? "all_excluded"
+                                           : "not_combinable";
         if (strcmp(reason, want))
             fail("no_path.reason", reason, want);
         /* Its sentence says the counts it has. */
         long long excluded_sum = 0;
         const char *key;
         json_t *v;
-        json_object_foreach(json_object_get(none, "excluded"), key, v) excluded_sum +=
-            json_integer_value(v);
+        json_object_foreach(json_object_get(none, "excluded"), key, v)
+            excluded_sum += json_integer_value(v);
         if (!strcmp(want, "all_excluded") && excluded_sum != teaching)
             fail("no_path.excluded", reason, "as many as trainings_teaching");
         char count[32];
@@ -622,8 +631,9 @@ static void sentences_agree_with_fields(void)
             const char *labels[64];
             size_t n = 0, j;
             json_t *c;
-            json_array_foreach(json_object_get(res, "covers"), j, c) if (n < 64) labels[n++] =
-                js(c, "label");
+            json_array_foreach(json_object_get(res, "covers"), j, c)
+                if (n < 64)
+                    labels[n++] = js(c, "label");
             sb want = {{0}, 0};
             sb hours = {{0}, 0};
             sb_amount(&hours, json_number_value(json_object_get(t, "hours")), 0, fr);
@@ -740,8 +750,9 @@ static json_t *row_of(json_t *answer, const char *uri)
 {
     size_t i;
     json_t *row;
-    json_array_foreach(json_object_get(answer, "skills"), i, row) if (!strcmp(js(row, "uri"), uri))
-        return row;
+    json_array_foreach(json_object_get(answer, "skills"), i, row)
+        if (!strcmp(js(row, "uri"), uri))
+            return row;
     return NULL;
 }
 
@@ -763,8 +774,8 @@ static void check_demand_answer(json_t *a, const char *what)
             if (!json_is_null(v) && (json_integer_value(v) < 5 || json_integer_value(v) % 5))
                 fail(what, people[k], "null, or a multiple of 5 from 5");
         }
-        double d = (double)json_integer_value(json_object_get(json_object_get(row, "offers"),
-                                                              "essential")) +
+        double d = (double)json_integer_value(
+                       json_object_get(json_object_get(row, "offers"), "essential")) +
                    0.5 * (double)json_integer_value(
                              json_object_get(json_object_get(row, "offers"), "optional"));
         double s = (double)shown(json_object_get(row, "profiles")) +
@@ -783,8 +794,8 @@ static void check_demand_answer(json_t *a, const char *what)
     json_t *cells = json_object_get(json_object_get(a, "area"), "cells"), *c;
     for (int k = 0; k < CELLS; k++) {
         int in = !cells; /* no area: everywhere */
-        json_array_foreach(cells, i, c) in |= (unsigned)atol(js(c, "id")) ==
-                                              cell_id(cell_points[k][0], cell_points[k][1]);
+        json_array_foreach(cells, i, c)
+            in |= (unsigned)atol(js(c, "id")) == cell_id(cell_points[k][0], cell_points[k][1]);
         if (in)
             want += published(in_cell[k]);
     }
@@ -834,7 +845,8 @@ static char *all_answers(void)
                                                      "two_skills_away"};
                 for (int k = 0; k < 3; k++) {
                     json_t *v = json_object_get(row, people[k]);
-                    if (!json_is_null(v) && (json_integer_value(v) < 5 || json_integer_value(v) % 5))
+                    if (!json_is_null(v) &&
+                        (json_integer_value(v) < 5 || json_integer_value(v) % 5))
                         fail("a week of the history", people[k], "null or a multiple of 5");
                 }
             }
@@ -887,13 +899,13 @@ static void demand_resists_differencing(void)
     struct {
         int cell, add;
     } steps[] = {
-        {0, 1}, {0, 1}, {0, 1}, {0, 1}, /* A: 1, 2, 3, 4 people: nothing may show */
-        {1, 1},                         /* B, the ring of A's 20 km: 1 person */
-        {0, 1},                         /* A: 5: now it shows */
-        {0, 1}, {0, 1},                 /* 6, 7: the same class */
-        {0, -1}, {0, -1}, {0, -1},      /* back to 4: as before A reached 5 */
-        {2, 1}, {2, 1}, {1, -1},        /* C: 1, 2; B: 0 */
-        {3, 1}, {3, 1}, {3, 1}, {3, 1}, {3, 1}, {3, 1}, /* D: 1 .. 6 */
+        {0, 1},  {0, 1},  {0, 1},  {0, 1}, /* A: 1, 2, 3, 4 people: nothing may show */
+        {1, 1},                            /* B, the ring of A's 20 km: 1 person */
+        {0, 1},                            /* A: 5: now it shows */
+        {0, 1},  {0, 1},                   /* 6, 7: the same class */
+        {0, -1}, {0, -1}, {0, -1},         /* back to 4: as before A reached 5 */
+        {2, 1},  {2, 1},  {1, -1},         /* C: 1, 2; B: 0 */
+        {3, 1},  {3, 1},  {3, 1},  {3, 1}, {3, 1}, {3, 1}, /* D: 1 .. 6 */
     };
     int classes[CELLS];
     for (int k = 0; k < CELLS; k++)
@@ -951,8 +963,7 @@ int main(int argc, char **argv)
         printf("test_truth: 0 passed, 1 failed, 0 skipped\n");
         return 1;
     }
-    static const sm_test tests[] = {T(demand_resists_differencing),
-                                    T(sentences_agree_with_fields)};
+    static const sm_test tests[] = {T(demand_resists_differencing), T(sentences_agree_with_fields)};
     rc = sm_test_main("test_truth", tests, sizeof tests / sizeof *tests, argc, argv);
     teardown();
     return rc;

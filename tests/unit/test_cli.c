@@ -80,8 +80,7 @@ static void extract_lines_align(void)
             size_t k;
             json_t *s;
             double prev = 2;
-            json_array_foreach(skills, k, s)
-            {
+            json_array_foreach(skills, k, s) {
                 CHECK(json_is_string(json_object_get(s, "uri")));
                 CHECK(json_is_string(json_object_get(s, "label")));
                 CHECK(json_is_string(json_object_get(s, "matched")));

@@ -17,12 +17,16 @@ static sm_matcher *m;
 static uint32_t skills[256];
 static size_t skill_count;
 static atomic_int stop;
-static atomic_long queries, bad;
+static atomic_long queries, bad, found, candidates_found;
 
 static void *reader(void *arg)
 {
     (void)arg;
     sm_match_reader *r = sm_match_reader_new(m);
+    if (!r) {
+        atomic_fetch_add(&bad, 1);
+        return NULL;
+    }
     unsigned seed = (unsigned)(uintptr_t)&r;
     sm_match_options opts = {SM_OFFER_JOB, 10, 20000, SM_LANG_EN, 0, NULL};
     sm_error err;
@@ -32,6 +36,9 @@ static void *reader(void *arg)
             c[i] = (sm_skill_claim){skills[rand_r(&seed) % skill_count], 0, 0};
         sm_profile p = {"q", c, 4, {0, 0, 0}, 0, 0, 0};
         int n = sm_match_offers(r, &p, &opts, &err);
+        if (n < 0) /* no error is expected of a query: each one counts against the matcher */
+            atomic_fetch_add(&bad, 1);
+        atomic_fetch_add(&found, n > 0 ? n : 0);
         for (int i = 0; i < n; i++) {
             const sm_match_result *res = sm_match_get(r, (size_t)i);
             if (!(res->score > 0 && res->score <= 1.0 + 1e-9) || res->id[0] != 'o' ||
@@ -41,6 +48,9 @@ static void *reader(void *arg)
         char id[16];
         snprintf(id, sizeof id, "o%u", rand_r(&seed) % 200);
         n = sm_match_candidates(r, id, &opts, &err);
+        if (n < 0 && n != SM_ENOTFOUND) /* the writer deletes offers: only that is expected */
+            atomic_fetch_add(&bad, 1);
+        atomic_fetch_add(&candidates_found, n > 0 ? n : 0);
         for (int i = 0; i < n; i++)
             if (sm_match_get(r, (size_t)i)->id[0] != 'p')
                 atomic_fetch_add(&bad, 1);
@@ -72,7 +82,8 @@ static void readers_and_a_writer(void)
                                       (uint8_t)(i == 0), 0, 0};
         snprintf(id, sizeof id, "o%u", rand_r(&seed) % 200);
         sm_offer o = {id, "t", NULL, NULL, SM_OFFER_JOB,  req, 3, NULL, 0, {45, 3, 1},
-                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0, 0, 0, 0, NULL, 0};
+                      0,  35,  0,    0,    SM_NO_CONCEPT, 0,   0, 0,    0, 0,
+                      0,  0,   NULL, 0};
         if (rand_r(&seed) % 5 == 0)
             sm_matcher_delete_offer(m, id);
         else
@@ -92,6 +103,9 @@ static void readers_and_a_writer(void)
         pthread_join(threads[i], NULL);
     fprintf(stderr, "    %ld queries ran during 3000 writes\n", atomic_load(&queries));
     CHECK(atomic_load(&queries) > 0);
+    /* Queries found something: a matcher that failed or answered nothing would not pass. */
+    CHECK(atomic_load(&found) > 0);
+    CHECK(atomic_load(&candidates_found) > 0);
     CHECK(compacted > 0);
     CHECK_INT(atomic_load(&bad), 0);
     CHECK(sm_matcher_offer_count(m, SM_OFFER_JOB) <= 200);

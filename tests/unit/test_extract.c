@@ -270,28 +270,63 @@ static void spans_point_at_the_text(void)
 
 static void extraction_survives_allocation_failures(void)
 {
+    /* Allocation N fails, for N = 0, 1, 2... until the extraction needs fewer than N: each run
+     * must meet its failure and say SM_ENOMEM, or succeed; then one with no failure at all must
+     * give the full answer. Leaks show under the sanitized build (LeakSanitizer). */
     setup(NULL);
-    for (long fail = 0; fail < 60; fail++) {
+    const char *text = "Maîtrise d’Excel et du logiciel de caisse, envoi d'e-mails";
+    int clean = run(text, SM_LANG_MASK_ALL, 10);
+    CHECK(clean > 0);
+    long fail = 0, failed_runs = 0;
+    for (;; fail++) {
+        /* A fresh scratch each time: a used one has grown already and allocates nothing. */
         sm_alloc_fail_after(fail);
-        int rc =
-            run("Maîtrise d’Excel et du logiciel de caisse, envoi d'e-mails", SM_LANG_MASK_ALL, 10);
+        sm_extraction *fx = sm_extraction_new(ex);
+        int rc = fx ? sm_extract(fx, text, strlen(text), SM_LANG_MASK_ALL, 10) : SM_ENOMEM;
+        long failed = sm_alloc_failed();
         sm_alloc_fail_after(-1);
-        CHECK(rc >= 0 || rc == SM_ENOMEM);
+        sm_extraction_free(fx);
+        if (failed == 0) {
+            CHECK_INT(rc, clean); /* no allocation failed: the same answer */
+            break;
+        }
+        CHECK_INT(rc, SM_ENOMEM); /* a failed allocation is never hidden */
+        failed_runs++;
+        CHECK(fail < 100000);
+        if (fail >= 100000)
+            break;
     }
-    CHECK(run("logiciel de caisse", SM_LANG_MASK_ALL, 10) > 0);
+    CHECK(failed_runs > 0); /* the extraction allocates: some run met a failure */
+    CHECK_INT(run("logiciel de caisse", SM_LANG_MASK_ALL, 10), 1);
     teardown();
-    /* Building the extractor under allocation failures. */
+    /* Building the extractor under allocation failures, every N until it needs fewer. */
     sm_load_options opts = {NULL, NULL};
     sm_error err;
     CHECK_INT(sm_taxonomy_load(&opts, &tx, NULL, &err), SM_OK);
-    for (long fail = 0; fail < 3000; fail += 97) {
+    long builds_failed = 0;
+    for (fail = 0;; fail++) {
         sm_extractor *e = NULL;
         sm_alloc_fail_after(fail);
         int rc = sm_extractor_new(tx, &e, &err);
+        long failed = sm_alloc_failed();
         sm_alloc_fail_after(-1);
-        CHECK(rc == SM_OK || rc == SM_ENOMEM);
+        if (failed == 0) {
+            CHECK_INT(rc, SM_OK);
+            CHECK(e != NULL);
+            sm_extractor_free(e);
+            break;
+        }
+        CHECK_INT(rc, SM_ENOMEM);
+        CHECK(e == NULL);
+        builds_failed++;
         sm_extractor_free(e);
+        CHECK(fail < 100000);
+        if (fail >= 100000)
+            break;
     }
+    CHECK(builds_failed > 10); /* every allocation of the build was made to fail once */
+    printf("    %ld allocations of an extraction and %ld of the extractor's build made to fail\n",
+           failed_runs, builds_failed);
     sm_taxonomy_free(tx);
 }
 
@@ -300,8 +335,8 @@ static void extraction_survives_allocation_failures(void)
 static void weak_tokens_name_nothing_alone(void)
 {
     setup("tests/fixtures/esco");
-    static const char *const texts[] = {"J'ai", "j'ai 3 ans d'expérience", "3", "B", "permis B",
-                                        "AI", "ai", "I", "2 ou 3 jours"};
+    static const char *const texts[] = {
+        "J'ai", "j'ai 3 ans d'expérience", "3", "B", "permis B", "AI", "ai", "I", "2 ou 3 jours"};
     for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
         for (int mode = 0; mode < 3; mode++) {
             int n = mode == 0 ? sm_extract(x, texts[t], strlen(texts[t]), SM_LANG_MASK_ALL, 20)
@@ -310,9 +345,10 @@ static void weak_tokens_name_nothing_alone(void)
             for (int i = 0; i < n; i++) {
                 const sm_extracted *e = sm_extraction_get(x, (size_t)i);
                 /* what matched is more than a weak token, or an acronym in capitals */
-                int weak = e->matched_len <= 2 || strspn(e->matched, "0123456789") == e->matched_len;
-                int upper = e->matched_len >= 2 && strspn(e->matched, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
-                                                       e->matched_len;
+                int weak =
+                    e->matched_len <= 2 || strspn(e->matched, "0123456789") == e->matched_len;
+                int upper = e->matched_len >= 2 &&
+                            strspn(e->matched, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == e->matched_len;
                 if (weak && !upper)
                     fprintf(stderr, "    \"%s\" gave \"%.*s\" (%s)\n", texts[t],
                             (int)e->matched_len, e->matched, sm_taxonomy_uri(tx, e->concept));

@@ -129,7 +129,8 @@ static void string_escapes_like_bytewise(void)
 {
     jsonw w = {0};
     const char specials[] = {'"', '\\', '\n', '\r', '\t', 0x01, 0x1f, 0};
-    const char *base = "Agent d\xe2\x80\x99" "entretien \xc3\xa9t\xc3\xa9 -- 0123456789abcdefghij";
+    const char *base = "Agent d\xe2\x80\x99"
+                       "entretien \xc3\xa9t\xc3\xa9 -- 0123456789abcdefghij";
     char in[64], want[512];
     int cases = 0;
     for (size_t len = 0; len <= 40; len++)

@@ -65,7 +65,8 @@ static void brute(ref *r, sm_elems set, double hours, double euros, size_t steps
         for (size_t i = 0; i < SM_PATH_MAX_ELEMENTS / 64; i++)
             ok &= (tr->requires.w[i] & ~set.w[i]) == 0;
         double h = hours + tr->hours, e = euros + tr->euros;
-        if (!ok || (p->max_hours >= 0 && h > p->max_hours) || (p->max_euros >= 0 && e > p->max_euros))
+        if (!ok || (p->max_hours >= 0 && h > p->max_hours) ||
+            (p->max_euros >= 0 && e > p->max_euros))
             continue;
         sm_elems next = set;
         for (size_t i = 0; i < SM_PATH_MAX_ELEMENTS / 64; i++)
@@ -244,7 +245,8 @@ static void alternatives_are_distinct_and_ranked(void)
         sm_path one;
         CHECK_INT(sm_path_solve(&p, &one), SM_OK);
         if (n > 0)
-            CHECK(fabs(one.cost - paths[0].cost) < 1e-9 && fabs(one.covered - paths[0].covered) < 1e-9);
+            CHECK(fabs(one.cost - paths[0].cost) < 1e-9 &&
+                  fabs(one.covered - paths[0].covered) < 1e-9);
     }
 }
 
@@ -299,5 +301,5 @@ static void allocation_failures_are_reported(void)
 }
 
 SM_TEST_MAIN("test_paths", T(exact_equals_brute_force), T(prerequisites_force_order),
-             T(budget_forces_cheaper_path), T(alternatives_are_distinct_and_ranked), T(greedy_fallback_is_valid_and_bounded),
-             T(allocation_failures_are_reported))
+             T(budget_forces_cheaper_path), T(alternatives_are_distinct_and_ranked),
+             T(greedy_fallback_is_valid_and_bounded), T(allocation_failures_are_reported))

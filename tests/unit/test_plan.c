@@ -136,7 +136,8 @@ static int path_is(const sm_plan_path *p, const char *a, const char *b)
 {
     if (p->step_count != (b ? 2u : 1u))
         return 0;
-    return strcmp(p->steps[0].training_id, a) == 0 && (!b || strcmp(p->steps[1].training_id, b) == 0);
+    return strcmp(p->steps[0].training_id, a) == 0 &&
+           (!b || strcmp(p->steps[1].training_id, b) == 0);
 }
 
 /* In the fixture, speak French (10), Excel (09) and management (12) have no close skill; show
@@ -144,8 +145,10 @@ static int path_is(const sm_plan_path *p, const char *a, const char *b)
 static void gaps_known_by_construction(void)
 {
     setup();
-    sm_requirement target[] = {{sk(SKILL(10)), 1, 4, 0}, {sk(SKILL(12)), 1, 3, 0},
-                               {sk(SKILL(09)), 1, 0, 0}, {sk(SKILL(11)), 0, 0, 0},
+    sm_requirement target[] = {{sk(SKILL(10)), 1, 4, 0},
+                               {sk(SKILL(12)), 1, 3, 0},
+                               {sk(SKILL(09)), 1, 0, 0},
+                               {sk(SKILL(11)), 0, 0, 0},
                                {sk(SKILL(09)), 0, 2, 0}};
     /* Offers asking for Excel: two near Paris, one in Lyon (beyond 50 km). */
     sm_requirement excel[] = {{sk(SKILL(09)), 1, 0, 0}};
@@ -193,17 +196,22 @@ static void gaps_known_by_construction(void)
 static void one_training_closes_the_gap(void)
 {
     setup();
-    sm_requirement target[] = {{sk(SKILL(10)), 1, 0, 0}, {sk(SKILL(09)), 1, 0, 0},
-                               {sk(SKILL(12)), 1, 0, 0}};
+    sm_requirement target[] = {
+        {sk(SKILL(10)), 1, 0, 0}, {sk(SKILL(09)), 1, 0, 0}, {sk(SKILL(12)), 1, 0, 0}};
     add_job("target", target, 3, 48.86, 2.34);
-    training_spec t1 = {"T1", {{sk(SKILL(09)), 0, 3, 0}, {sk(SKILL(12)), 0, 3, 0}}, {{0}},
-                        2, 0, 70, 0, 0, 0, 48.9, 2.3, {0}, 0};
-    training_spec t2 = {"T2", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 50, 0, 0, 0, 48.9, 2.3,
-                        {0}, 0};
-    training_spec t3 = {"T3", {{sk(SKILL(12)), 0, 3, 0}}, {{0}}, 1, 0, 40, 0, 0, 0, 48.9, 2.3,
-                        {0}, 0};
-    training_spec t8 = {"T8", {{sk(SKILL(05)), 0, 3, 0}}, {{0}}, 1, 0, 5, 0, 0, 0, 48.9, 2.3,
-                        {0}, 0};
+    training_spec t1 = {"T1",  {{sk(SKILL(09)), 0, 3, 0}, {sk(SKILL(12)), 0, 3, 0}},
+                        {{0}}, 2,
+                        0,     70,
+                        0,     0,
+                        0,     48.9,
+                        2.3,   {0},
+                        0};
+    training_spec t2 = {"T2", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 50, 0, 0, 0, 48.9, 2.3, {0},
+                        0};
+    training_spec t3 = {"T3", {{sk(SKILL(12)), 0, 3, 0}}, {{0}}, 1, 0, 40, 0, 0, 0, 48.9, 2.3, {0},
+                        0};
+    training_spec t8 = {"T8", {{sk(SKILL(05)), 0, 3, 0}}, {{0}}, 1, 0, 5, 0, 0, 0, 48.9, 2.3, {0},
+                        0};
     add_training(&t1);
     add_training(&t2);
     add_training(&t3);
@@ -243,13 +251,24 @@ static void prerequisites_force_an_order(void)
 {
     setup();
     sm_requirement target[] = {{sk(SKILL(12)), 1, 3, 0}};
-    training_spec t4 = {"T4", {{sk(SKILL(12)), 0, 4, 0}}, {{sk(SKILL(11)), 1, 2, 0}}, 1, 1,
-                        35, 0, 0, 0, 48.9, 2.3, {TODAY + 30, TODAY + 90}, 2};
-    training_spec t5 = {"T5", {{sk(SKILL(11)), 0, 2, 0}}, {{0}}, 1, 0, 70, 0, 0, 0, 48.9, 2.3,
-                        {TODAY + 10}, 1};
+    training_spec t4 = {"T4",
+                        {{sk(SKILL(12)), 0, 4, 0}},
+                        {{sk(SKILL(11)), 1, 2, 0}},
+                        1,
+                        1,
+                        35,
+                        0,
+                        0,
+                        0,
+                        48.9,
+                        2.3,
+                        {TODAY + 30, TODAY + 90},
+                        2};
+    training_spec t5 = {
+        "T5", {{sk(SKILL(11)), 0, 2, 0}}, {{0}}, 1, 0, 70, 0, 0, 0, 48.9, 2.3, {TODAY + 10}, 1};
     /* teaches management too, but only to level 2: below the level asked */
-    training_spec t6 = {"T6", {{sk(SKILL(12)), 0, 2, 0}}, {{0}}, 1, 0, 7, 0, 0, 0, 48.9, 2.3,
-                        {0}, 0};
+    training_spec t6 = {"T6", {{sk(SKILL(12)), 0, 2, 0}}, {{0}}, 1, 0, 7, 0, 0, 0, 48.9, 2.3, {0},
+                        0};
     add_training(&t4);
     add_training(&t5);
     add_training(&t6);
@@ -289,12 +308,12 @@ static void a_budget_forces_the_cheaper_path(void)
 {
     setup();
     sm_requirement target[] = {{sk(SKILL(09)), 1, 0, 0}};
-    training_spec fast = {"fast", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 20, 1200, 1u << 1,
-                          0, 48.9, 2.3, {0}, 0};
-    training_spec slow = {"slow", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 120, 0, 0, 0, 48.9,
-                          2.3, {0}, 0};
-    training_spec far = {"far", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 1, 0, 0, 0, 43.3, 5.4,
-                         {0}, 0};
+    training_spec fast = {
+        "fast", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 20, 1200, 1u << 1, 0, 48.9, 2.3, {0}, 0};
+    training_spec slow = {
+        "slow", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 120, 0, 0, 0, 48.9, 2.3, {0}, 0};
+    training_spec far = {"far", {{sk(SKILL(09)), 0, 3, 0}}, {{0}}, 1, 0, 1, 0, 0, 0, 43.3, 5.4, {0},
+                         0};
     add_training(&fast);
     add_training(&slow);
     add_training(&far); /* Marseille: beyond the person's 50 km */
@@ -362,8 +381,8 @@ static void demand_counts(void)
     add_job("paris-2", two, 2, 48.80, 2.30);
     add_job("paris-3", opt, 2, 48.85, 2.35);
     add_job("lyon", two, 2, 45.76, 4.83);
-    training_spec t = {"T", {{sk(SKILL(12)), 0, 3, 0}}, {{0}}, 1, 0, 35, 0, 0, 0, 48.9, 2.3,
-                       {0}, 0};
+    training_spec t = {"T", {{sk(SKILL(12)), 0, 3, 0}}, {{0}}, 1, 0, 35, 0, 0, 0, 48.9, 2.3, {0},
+                       0};
     add_training(&t);
     sm_skill_claim french[] = {{sk(SKILL(10)), 0, 0}}, boss[] = {{sk(SKILL(12)), 0, 0}};
     char id[16];
