@@ -1,8 +1,7 @@
 /*
- * extract.c: skill extraction from free text (see extract.h): the per-call state, the literal
- * scan (at each word the longest label wins), then lexical evidence (evidence.c) for what no
- * label named, and the results ranked. Per-call state lives in sm_extraction and uses epoch
- * stamps, so nothing is cleared between calls.
+ * extract.c: skill extraction from free text (see extract.h): the literal scan (at each word the
+ * longest label wins), then lexical evidence (evidence.c) for what no label named, and the
+ * results ranked; the per-call state is extraction.c's.
  */
 #include "taxonomy/extract_internal.h"
 
