@@ -48,7 +48,7 @@ int sm_cli_taxonomy_option(const char *cmd, int argc, char **argv, int *i, sm_lo
 sm_taxonomy *sm_cli_load_taxonomy(const char *cmd, const sm_load_options *opts,
                                   sm_load_report *report)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_taxonomy *tx = NULL;
     if (sm_taxonomy_load(opts, &tx, report, &err) != SM_OK) {
         fprintf(stderr, "skillmatch %s: %s\n", cmd, err.message);

@@ -36,7 +36,7 @@ static int db_option(const char *cmd, int argc, char **argv, int *i, const char 
 static PGconn *connect_or_say(const char *cmd, const char *db)
 {
     PGconn *c;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_db_connect(db, &c, &err) != SM_OK) {
         fprintf(stderr, "skillmatch %s: %s\n", cmd, err.message);
         return NULL;
@@ -59,7 +59,7 @@ int sm_cmd_migrate(int argc, char **argv)
     PGconn *c = connect_or_say("migrate", db);
     if (!c)
         return 1;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int applied = 0, rc = sm_db_migrate(c, &applied, &err);
     PQfinish(c);
     if (rc != SM_OK) {
@@ -96,13 +96,21 @@ int sm_cmd_import(int argc, char **argv)
         return 2;
     }
     sm_taxonomy *tx = sm_taxonomy_new();
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc = tx ? SM_OK : sm_error_set(&err, SM_ENOMEM, "out of memory");
     PGconn *c = rc == SM_OK ? connect_or_say("import", db) : NULL;
     if (!c) {
         sm_taxonomy_free(tx);
         return 1;
     }
+    /* An unmigrated database is said at once (any other serving check is not an import's). */
+    if (sm_db_check_serving(c, &err) == SM_ESCHEMA) {
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+        sm_taxonomy_free(tx);
+        PQfinish(c);
+        return 1;
+    }
+    err.message[0] = '\0';
     /* The concepts already stored, as bare references: DigComp and built-in rows that name
      * an ESCO concept (a competence's ESCO twin) then link to it as the file loader does. */
     if (!is_esco) {
@@ -115,9 +123,8 @@ int sm_cmd_import(int argc, char **argv)
                     SM_CT_UNKNOWN, &id);
             }
             PQclear(known);
-        } else if (!strstr(err.message, "concepts")) /* not migrated: said below */
+        } else
             rc = SM_EIO;
-        err.message[0] = '\0';
     }
     if (rc == SM_OK)
         rc = is_esco ? sm_esco_load(tx, path, NULL, &err)
@@ -132,12 +139,7 @@ int sm_cmd_import(int argc, char **argv)
         return 1;
     }
     size_t concepts = 0;
-    rc = sm_db_check_serving(c, &err) == SM_OK || err.code != SM_EINVAL ||
-                 !strstr(err.message, "not migrated")
-             ? SM_OK
-             : SM_EINVAL;
-    if (rc == SM_OK)
-        rc = sm_store_import_taxonomy(c, what, path ? path : "built-in", tx, &concepts, &err);
+    rc = sm_store_import_taxonomy(c, what, path ? path : "built-in", tx, &concepts, &err);
     PQfinish(c);
     sm_taxonomy_free(tx);
     if (rc != SM_OK) {
@@ -183,7 +185,7 @@ static int keys_create(PGconn *c, int argc, char **argv)
     }
     char key[SM_KEY_LEN + 1];
     long long id;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_key_create(c, org, role, NULL, (int)rate, key, &id, &err) != SM_OK) {
         fprintf(stderr, "skillmatch keys create: %s\n", err.message);
         return 1;
@@ -196,7 +198,7 @@ static int keys_create(PGconn *c, int argc, char **argv)
 static int keys_list(PGconn *c)
 {
     PGresult *r;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_db_exec(c,
                    "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit, "
                    "to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
@@ -226,7 +228,7 @@ static int keys_revoke(PGconn *c, const char *id)
         return 2;
     }
     PGresult *r;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     const char *p[] = {id};
     if (sm_db_exec(c,
                    "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
@@ -271,9 +273,9 @@ int sm_cmd_keys(int argc, char **argv)
     PGconn *c = connect_or_say("keys", db);
     if (!c)
         return 1;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc;
-    if (sm_db_check_serving(c, &err) != SM_OK && strstr(err.message, "not migrated")) {
+    if (sm_db_check_serving(c, &err) == SM_ESCHEMA) {
         fprintf(stderr, "skillmatch keys: %s\n", err.message);
         rc = 1;
     } else if (!strcmp(action, "create"))

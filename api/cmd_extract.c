@@ -104,7 +104,7 @@ int sm_cmd_extract(int argc, char **argv)
     sm_taxonomy *tx = sm_cli_load_taxonomy("extract", &opts, NULL);
     if (!tx)
         return 1;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_extractor *ex = NULL;
     if (sm_extractor_new(tx, &ex, &err) != SM_OK) {
         fprintf(stderr, "skillmatch extract: %s\n", err.message);

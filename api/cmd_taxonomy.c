@@ -117,7 +117,7 @@ int sm_cmd_taxonomy(int argc, char **argv)
     } else {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        sm_error err = {0, ""};
+        sm_error err = {0};
         sm_extractor *ex = NULL;
         if (sm_extractor_new(tx, &ex, &err) != SM_OK) {
             fprintf(stderr, "skillmatch taxonomy: %s\n", err.message);

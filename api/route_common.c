@@ -157,7 +157,7 @@ int sm_db_unavailable(sm_response *resp, const sm_error *err)
 
 PGconn *sm_route_db(sm_service *s, sm_response *resp)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
     if (!c)
         sm_db_unavailable(resp, &err);

@@ -88,7 +88,7 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
     if (!r) {
         return sm_readers_busy(resp);
     }
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_demand_status st;
     int n = sm_match_demand(r, &q, &st, &err);
     int rc;
@@ -160,7 +160,7 @@ int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     snprintf(w, sizeof w, "%lld", weeks);
     const char *p[] = {cid, w};
     PGresult *res;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc =
         sm_db_exec(c,
                    "SELECT to_char(week, 'YYYY-MM-DD'), offers_essential, offers_optional, "
@@ -235,7 +235,7 @@ int sm_route_demand_test_hook(sm_service *s, sm_gen *g, const sm_request *rq, sm
         PGconn *c = sm_route_db(s, resp);
         if (!c)
             return 0;
-        sm_error err = {0, ""};
+        sm_error err = {0};
         int rc = sm_demand_store_week(g, c, week, &err);
         sm_db_put(s->db, c);
         if (rc != SM_OK)

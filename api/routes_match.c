@@ -126,7 +126,7 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
                SM_EANSWERED;
     if (!sm_is_uuid(id) || (rq->who.role == SM_ROLE_SEEKER && !seeker))
         return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return SM_EANSWERED;
@@ -471,17 +471,15 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         free(ip);
         return sm_readers_busy(resp);
     }
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int n = sm_match_offers(r, &ip->p, &opts, &err);
     int rc = SM_OK;
     if (n == SM_EINVAL) {
         sm_field_errors fe2 = {0};
-        char *colon = strchr(err.message, ':');
-        if (colon) {
-            *colon = '\0';
-            char field[600];
-            snprintf(field, sizeof field, "%s%s", pid ? "profile_id:" : "", err.message);
-            sm_field_error(&fe2, field, "%s", colon[1] == ' ' ? colon + 2 : colon + 1);
+        if (err.field[0]) {
+            char field[sizeof err.field + 16];
+            snprintf(field, sizeof field, "%s%s", pid ? "profile_id:" : "", err.field);
+            sm_field_error(&fe2, field, "%s", sm_error_reason(&err));
         } else
             sm_field_error(&fe2, "profile", "%s", err.message);
         rc = sm_problem_fields(resp, 400, &fe2);
@@ -548,7 +546,7 @@ static int own_job_offer(sm_service *s, const sm_request *rq, const char *id, PG
 {
     if (!sm_is_uuid(id))
         return sm_problem(resp, 404, "no offer with this id"), SM_EANSWERED;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (!(*c = sm_route_db(s, resp)))
         return SM_EANSWERED;
     const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
@@ -637,7 +635,7 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
         return sm_readers_busy(resp);
     }
     sm_lang lang = sm_req_lang(rq, NULL);
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_near_list *list = NULL;
     int rc = sm_match_near_candidates(mr, g->tx, id, (double)max_hours, (size_t)limit, lang, &list,
                                       &err);
@@ -699,7 +697,7 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     long long limit = sm_query_int(rq, "limit", 1, SM_MATCH_MAX_LIMIT, 20, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c;
     if (own_job_offer(s, rq, id, &c, resp) != 0)
         return 0;

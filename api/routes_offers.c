@@ -312,7 +312,7 @@ static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *
 {
     if (rq->who.role == SM_ROLE_ADMIN)
         return 0;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
     PGresult *r = NULL;
     const char *p[] = {rq->params[0]};
@@ -330,7 +330,7 @@ static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *
 static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *resp, json_t **doc,
                               long long *version)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return SM_EANSWERED;
@@ -522,7 +522,7 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
 {
     if (!sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
@@ -575,7 +575,7 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     char lim[24];
     snprintf(lim, sizeof lim, "%lld", limit + 1);
     const char *p[] = {kind ? kind_code : NULL, cursor, only_mine ? rq->who.org : NULL, lim};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;

@@ -138,7 +138,7 @@ static json_t *read_gap_request(sm_service *s, sm_gen *g, const sm_request *rq,
             return NULL;
         }
         sm_match_options opts = {SM_OFFER_JOB, (size_t)top, 0, q->lang, 0, NULL};
-        sm_error err = {0, ""};
+        sm_error err = {0};
         int n = q->profile.p.skill_count ? sm_match_offers(r, &q->profile.p, &opts, &err) : 0;
         json_t *ids = json_array();
         for (int i = 0; i < n; i++) {
@@ -169,14 +169,9 @@ static int matcher_error(sm_response *resp, int rc, const sm_error *err)
     if (rc != SM_EINVAL)
         return rc;
     sm_field_errors fe = {0};
-    char field[sizeof err->message];
-    snprintf(field, sizeof field, "%s", err->message);
-    char *colon = strchr(field, ':');
-    if (colon) {
-        *colon = '\0';
-        sm_field_error(&fe, field, "%s",
-                       err->message + (colon - field) + (colon[1] == ' ' ? 2 : 1));
-    } else
+    if (err->field[0])
+        sm_field_error(&fe, err->field, "%s", sm_error_reason(err));
+    else
         sm_field_error(&fe, "profile", "%s", err->message);
     return sm_problem_fields(resp, 400, &fe);
 }
@@ -199,7 +194,7 @@ int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *r
         free(q);
         return sm_readers_busy(resp);
     }
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int n = sm_match_gaps(r, &q->profile.p, q->target, q->target_count, 1, &err);
     int rc;
     if (n < 0)
@@ -399,7 +394,7 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         free(q);
         return sm_readers_busy(resp);
     }
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_plan *plan = NULL;
     int rc = sm_match_paths(r, g->tx, &q->profile.p, q->target, q->target_count, &c, &plan, &err);
     sm_gen_reader_put(g, r);

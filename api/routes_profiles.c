@@ -447,7 +447,7 @@ static void advise(sm_gen *g, json_t *shown, json_t *doc, sm_lang lang)
 static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, const char *id,
                         json_t **doc, long long *version)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return SM_EANSWERED;
@@ -735,7 +735,7 @@ static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response 
     *conn = NULL;
     if (may_touch(rq, resp, rq->params[0]))
         return NULL;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return NULL;
@@ -791,7 +791,7 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     json_decref(doc);
     PQclear(r);
     const char *p[] = {rq->params[0]};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     json_t *keys = json_array(), *changes = json_array();
     int rc = sm_db_exec(c,
                         "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE(" SM_SQL_UTC(

@@ -27,7 +27,7 @@ int sm_route_health(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
 int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)rq;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 1000, &err);
     int db_ok = 0;
     if (c) {
@@ -68,7 +68,7 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
      * of their own (sql/006: the gaps of a shared one counted profile changes). */
     int admin = rq->who.role == SM_ROLE_ADMIN;
     const char *p[] = {since_t, lim};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;

@@ -178,7 +178,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sm_response *r
 /* Replays a stored answer for this Idempotency-Key: 1 replayed (or refused), 0 go on. */
 static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *resp)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
     if (!c) {
         resp->retry_after = 1;
@@ -226,7 +226,7 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
 /* Stores the answer of a POST that wrote nothing (match, extract) for its Idempotency-Key. */
 static void idempotent_store(sm_service *s, const sm_request *rq, const sm_response *resp)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
     if (!c)
         return;
@@ -760,7 +760,7 @@ int sm_cmd_serve(int argc, char **argv)
     s.conninfo = strdup(sm_db_conninfo(db));
     s.metrics_public = metrics_public;
     pthread_mutex_init(&s.gen_lock, NULL);
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = NULL;
     sm_gen *g = NULL;
     struct timespec t0;

@@ -109,7 +109,7 @@ static int exec_ops(sm_writer *w, sm_write_op *batch, int safe, sm_error *err)
 
 static void run_batch(sm_writer *w, sm_write_op *batch)
 {
-    sm_error err = {0, ""}, ignored;
+    sm_error err = {0}, ignored;
     int rc = SM_EIO, commit_failed = 0;
     for (int safe = 0; safe < 2 && rc != SM_OK && !commit_failed; safe++) {
         if ((rc = ensure_conn(w, &err)) != SM_OK)
@@ -164,7 +164,7 @@ static void run_batch(sm_writer *w, sm_write_op *batch)
 /* SIGHUP: a new generation from the database, swapped in between batches. */
 static void reload(sm_writer *w)
 {
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_gen *g = NULL;
     double t0 = now_s();
     if (ensure_conn(w, &err) != SM_OK || sm_gen_load(w->conn, &g, &err) != SM_OK) {
@@ -362,7 +362,7 @@ int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err)
 static void snapshot_demand(sm_writer *w)
 {
     sm_gen *g = sm_service_acquire(w->s);
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc = sm_demand_store_week(g, w->conn, NULL, &err);
     if (rc != SM_OK && rc != SM_EAGAIN) /* a load still being counted waits for the next hour */
         fprintf(stderr, "skillmatch: storing the week's demand: %s\n", err.message);

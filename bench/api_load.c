@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     if (!t)
         return 1;
     PGconn *c;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_db_connect(argv[4], &c, &err) != SM_OK) {
         fprintf(stderr, "api_load: %s\n", err.message);
         return 1;

@@ -312,14 +312,14 @@ int sm_match_demand(sm_match_reader *r, const sm_demand_query *q, sm_demand_stat
     r->drow_count = 0;
     size_t top = q->top ? q->top : 20;
     if (top > 1000 && top != SIZE_MAX)
-        return sm_error_set(err, SM_EINVAL, "top: at most 1000");
+        return sm_error_field(err, SM_EINVAL, "top", "at most 1000");
     if (q->located && (!(q->lat >= -90 && q->lat <= 90) || !(q->lon >= -180 && q->lon <= 180) ||
                        !(q->radius_km > 0 && q->radius_km <= 1000)))
-        return sm_error_set(err, SM_EINVAL, "near: a point and a radius of 0 to 1000 km");
+        return sm_error_field(err, SM_EINVAL, "near", "a point and a radius of 0 to 1000 km");
     if (q->occupation != SM_NO_CONCEPT &&
         (q->occupation >= m->skill_space ||
          sm_taxonomy_type(m->tx, q->occupation) != SM_CT_OCCUPATION))
-        return sm_error_set(err, SM_EINVAL, "occupation: not an occupation concept");
+        return sm_error_field(err, SM_EINVAL, "occupation", "not an occupation concept");
     if ((!r->dsum && !(r->dsum = sm_malloc((m->skill_space + 1) * sizeof *r->dsum))) ||
         (!r->dwant && !(r->dwant = sm_malloc(m->skill_space + 1))))
         return sm_error_set(err, SM_ENOMEM, "out of memory");

@@ -54,13 +54,12 @@ int sm_match_gaps(sm_match_reader *r, const sm_profile *profile, const sm_requir
     if (rc != SM_OK)
         return rc;
     if (target_count > SM_MAX_TARGET)
-        return sm_error_set(err, SM_EINVAL, "target: more than %d skills", SM_MAX_TARGET);
+        return sm_error_field(err, SM_EINVAL, "target", "more than %d skills", SM_MAX_TARGET);
+    char f[64];
     for (size_t i = 0; i < target_count; i++)
         if (!is_skill(m, target[i].skill) || target[i].level > SM_MAX_LEVEL)
-            return sm_error_set(err, SM_EINVAL,
-                                "target[%zu]: not a skill concept, or level "
-                                "beyond 8",
-                                i);
+            return sm_error_field(err, SM_EINVAL, item_field(f, sizeof f, "target", i, ""),
+                                  "not a skill concept, or level beyond 8");
     if ((rc = sm__expand_profile(r, profile->skills, profile->skill_count, 0)) != SM_OK ||
         sm_grow((void **)&r->gaps, &r->gap_cap, target_count + 1, sizeof *r->gaps) != SM_OK)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
@@ -118,7 +117,7 @@ int sm_match_count_above(sm_match_reader *r, const sm_profile *profile,
     if (rc != SM_OK)
         return rc;
     if (!(threshold > 0 && threshold <= 1))
-        return sm_error_set(err, SM_EINVAL, "threshold: must be in (0, 1]");
+        return sm_error_field(err, SM_EINVAL, "threshold", "must be in (0, 1]");
     size_t k = clamp_limit(opts->limit);
     int32_t today = opts->today ? opts->today : sm_today();
     profile_view pv = view_of_profile(profile, opts->filter);

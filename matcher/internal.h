@@ -868,6 +868,14 @@ typedef struct topk_calls {
     void (*prefetch)(void *, uint32_t, int);
 } topk_calls;
 
+/* The name of an item's field, "base[i].leaf" ("base[i]" when leaf is empty), in buf. */
+static inline const char *item_field(char *buf, size_t cap, const char *base, size_t i,
+                                     const char *leaf)
+{
+    snprintf(buf, cap, "%s[%zu]%s%s", base, i, *leaf ? "." : "", leaf);
+    return buf;
+}
+
 /* ---- what one file of the matcher defines for the others ---- */
 
 /* check.c */

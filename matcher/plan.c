@@ -951,9 +951,8 @@ int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const ch
     sm_requirement reqs[SM_MAX_REQUIREMENTS];
     int nreq = sm_matcher_offer_requirements(m, offer_id, reqs);
     if (nreq < 0)
-        return sm_error_set(err, nreq,
-                            nreq == SM_EINVAL ? "offer_id: a training offer"
-                                              : "offer_id: no such offer");
+        return sm_error_field(err, nreq, "offer_id", "%s",
+                              nreq == SM_EINVAL ? "a training offer" : "no such offer");
     sm_match_options opts = {SM_OFFER_JOB, SM_MATCH_MAX_LIMIT, 0, lang, 0, NULL};
     int n = sm_match_candidates(r, offer_id, &opts, err);
     if (n < 0)

@@ -207,7 +207,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     sm__reset_results(r);
     sm__forget_prepared(r);
     if (!offer_id)
-        return sm_error_set(err, SM_EINVAL, "offer_id: required");
+        return sm_error_field(err, SM_EINVAL, "offer_id", "required");
     size_t k = clamp_limit(opts->limit);
     int32_t today = opts->today ? opts->today : sm_today();
     uint32_t oslot;
@@ -216,15 +216,14 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
         sm_strmap_get(m->offer_ids, offer_id, strlen(offer_id), &oslot) && oslot != TOMBSTONE;
     pthread_mutex_unlock(&m->writer);
     if (!found)
-        return sm_error_set(err, SM_ENOTFOUND, "offer_id: no offer %s", offer_id);
+        return sm_error_field(err, SM_ENOTFOUND, "offer_id", "no offer %s", offer_id);
     sm_epoch_enter(m->epoch, r->er);
     const offer_rec *o = slot_get(&m->offers, oslot);
     if (!o || o->kind != SM_OFFER_JOB) {
         sm_epoch_leave(r->er);
-        return sm_error_set(err, o ? SM_EINVAL : SM_ENOTFOUND,
-                            o ? "offer_id: candidates are ranked for job offers"
-                              : "offer_id: no offer %s",
-                            offer_id);
+        return o ? sm_error_field(err, SM_EINVAL, "offer_id",
+                                  "candidates are ranked for job offers")
+                 : sm_error_field(err, SM_ENOTFOUND, "offer_id", "no offer %s", offer_id);
     }
     offer_view ov = view_of_offer_rec(o);
     uint32_t count = atomic_load_explicit(&m->profiles.count, memory_order_acquire);

@@ -133,28 +133,28 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         (rc = sm__check_geo(&o->location, "location", err)))
         return rc;
     if (o->kind != SM_OFFER_JOB && o->kind != SM_OFFER_TRAINING)
-        return sm_error_set(err, SM_EINVAL, "kind: must be job or training");
+        return sm_error_field(err, SM_EINVAL, "kind", "must be job or training");
     if ((rc = sm__check_requirements(m, o->requirements, o->requirement_count,
                                      o->kind == SM_OFFER_JOB ? "skills" : "prerequisites", err)) ||
         (rc = sm__check_requirements(m, o->teaches, o->teach_count, "teaches", err)))
         return rc;
     if (o->kind == SM_OFFER_JOB && o->requirement_count == 0)
-        return sm_error_set(err, SM_EINVAL, "skills: a job offer needs at least one skill");
+        return sm_error_field(err, SM_EINVAL, "skills", "a job offer needs at least one skill");
     if (o->kind == SM_OFFER_TRAINING && o->teach_count == 0)
-        return sm_error_set(err, SM_EINVAL, "teaches: a training needs at least one skill");
+        return sm_error_field(err, SM_EINVAL, "teaches", "a training needs at least one skill");
     if (!(o->hours >= 0 && o->hours <= 80))
-        return sm_error_set(err, SM_EINVAL, "hours: must be 0..80 a week");
+        return sm_error_field(err, SM_EINVAL, "hours", "must be 0..80 a week");
     if (o->valid_through && o->valid_from && o->valid_through < o->valid_from)
-        return sm_error_set(err, SM_EINVAL, "valid_through: before valid_from");
+        return sm_error_field(err, SM_EINVAL, "valid_through", "before valid_from");
     if (o->start_date_count > SM_MAX_START_DATES || (o->start_date_count && !o->start_dates))
-        return sm_error_set(err, SM_EINVAL, "start_dates: at most %d", SM_MAX_START_DATES);
+        return sm_error_field(err, SM_EINVAL, "start_dates", "at most %d", SM_MAX_START_DATES);
     if (!(o->duration_hours >= 0 && o->duration_hours <= 10000) ||
         !(o->cost >= 0 && o->cost <= 1e6))
-        return sm_error_set(err, SM_EINVAL, "duration_hours, cost: must be 0..10000 h, 0..1e6");
+        return sm_error_field(err, SM_EINVAL, "duration_hours, cost", "must be 0..10000 h, 0..1e6");
     if (o->occupation != SM_NO_CONCEPT &&
         (o->occupation >= m->skill_space ||
          sm_taxonomy_type(m->tx, o->occupation) != SM_CT_OCCUPATION))
-        return sm_error_set(err, SM_EINVAL, "occupation: not an occupation concept");
+        return sm_error_field(err, SM_EINVAL, "occupation", "not an occupation concept");
     offer_rec *r = make_offer(m, o);
     if (!r)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
@@ -250,20 +250,21 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
         (rc = sm__check_geo(&p->location, "location", err)))
         return rc;
     if (p->skill_count > SM_MAX_PROFILE_SKILLS)
-        return sm_error_set(err, SM_EINVAL, "skills: more than %d", SM_MAX_PROFILE_SKILLS);
+        return sm_error_field(err, SM_EINVAL, "skills", "more than %d", SM_MAX_PROFILE_SKILLS);
+    char f[64];
     for (size_t i = 0; i < p->skill_count; i++) {
         if (!is_skill(m, p->skills[i].skill))
-            return sm_error_set(err, SM_EINVAL, "skills[%zu].skill: not a skill concept", i);
+            return sm_error_field(err, SM_EINVAL, item_field(f, sizeof f, "skills", i, "skill"),
+                                  "not a skill concept");
         if (p->skills[i].level > SM_MAX_LEVEL)
-            return sm_error_set(err, SM_EINVAL, "skills[%zu].level: must be 0..8", i);
+            return sm_error_field(err, SM_EINVAL, item_field(f, sizeof f, "skills", i, "level"),
+                                  "must be 0..8");
         if (p->skills[i].evidence > SM_EVIDENCE_CERTIFIED)
-            return sm_error_set(err, SM_EINVAL,
-                                "skills[%zu].evidence: must be declared, validated, assessed or "
-                                "certified",
-                                i);
+            return sm_error_field(err, SM_EINVAL, item_field(f, sizeof f, "skills", i, "evidence"),
+                                  "must be declared, validated, assessed or certified");
     }
     if (!(p->radius_km >= 0 && p->radius_km <= 20000))
-        return sm_error_set(err, SM_EINVAL, "radius_km: must be 0..20000");
+        return sm_error_field(err, SM_EINVAL, "radius_km", "must be 0..20000");
     profile_rec *r = sm_calloc(1, sizeof *r);
     if (!r)
         return sm_error_set(err, SM_ENOMEM, "out of memory");

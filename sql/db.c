@@ -340,7 +340,7 @@ int sm_db_check_serving(PGconn *c, sm_error *err)
         if (!present[i]) {
             char v[128];
             version_of(i, v, sizeof v);
-            return sm_error_set(err, SM_EINVAL,
+            return sm_error_set(err, SM_ESCHEMA,
                                 "the database is not migrated (%s is missing): run "
                                 "`skillmatch migrate` first",
                                 v);

@@ -26,7 +26,8 @@
     X(SM_ELIMIT, -8, "resource limit reached")                                                     \
     X(SM_EAGAIN, -9, "not ready yet, try again")                                                   \
     X(SM_ESTALE, -10, "changed since it was read")                                                 \
-    X(SM_EANSWERED, -11, "answered already")
+    X(SM_EANSWERED, -11, "answered already")                                                       \
+    X(SM_ESCHEMA, -12, "the database schema is not migrated")
 
 enum {
 #define SM__ENUM(name, value, text) name = value,
@@ -37,10 +38,13 @@ enum {
 /* Returns a static string naming the code; never NULL. */
 const char *sm_strerror(int code);
 
-/* A detailed error for users: a code and a message naming where it happened. */
+/* A detailed error for users: a code and a message naming where it happened. When the error is
+ * about one input field, field names it ("skills[3].skill") and message reads "field: reason";
+ * a layer above reads the two apart with sm_error_reason, never by parsing the message. */
 typedef struct sm_error {
     int code;
     char message[512];
+    char field[128]; /* "" when the error is about no one field */
 } sm_error;
 
 /*
@@ -49,5 +53,12 @@ typedef struct sm_error {
  */
 int sm_error_set(sm_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The same for an error about one field: message "field: reason". Returns code. */
+int sm_error_field(sm_error *err, int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The reason alone: the message after "field: " when a field is set, else the message. */
+const char *sm_error_reason(const sm_error *err);
 
 #endif

@@ -111,7 +111,7 @@ static void stored_taxonomy_equals_files(void)
     sm_load_options opts = {dir, NULL};
     sm_taxonomy *files = NULL, *stored = NULL;
     sm_concept_map map;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     PGconn *c = NULL;
     CHECK_INT(sm_taxonomy_load(&opts, &files, NULL, &err), SM_OK);
     CHECK_INT(sm_db_connect(conninfo, &c, &err), SM_OK);

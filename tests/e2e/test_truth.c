@@ -72,7 +72,7 @@ static int load_skills(void)
 {
     sm_load_options opts = {"tests/fixtures/esco", NULL};
     sm_taxonomy *tx;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_taxonomy_load(&opts, &tx, NULL, &err) != SM_OK)
         return -1;
     skills = calloc(sm_taxonomy_count(tx), sizeof *skills);

@@ -22,7 +22,7 @@ static sm_extraction *x;
 static void setup(const char *esco)
 {
     sm_load_options opts = {esco, NULL};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_taxonomy_load(&opts, &tx, NULL, &err) != SM_OK ||
         sm_extractor_new(tx, &ex, &err) != SM_OK) {
         fprintf(stderr, "    setup: %s\n", err.message);

@@ -31,7 +31,7 @@ static void full_esco_and_digcomp_load(void)
     need_data();
     sm_load_options opts = {esco, digcomp};
     sm_taxonomy *tx = NULL;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_load_report report;
     int rc = sm_taxonomy_load(&opts, &tx, &report, &err);
     if (rc)

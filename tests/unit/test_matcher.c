@@ -25,7 +25,7 @@ static uint32_t sk(const char *uri)
 static void setup(const char *esco)
 {
     sm_load_options opts = {esco, NULL};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_taxonomy_load(&opts, &tx, NULL, &err) != SM_OK || sm_matcher_new(tx, &m) != SM_OK ||
         !(r = sm_match_reader_new(m))) {
         fprintf(stderr, "    setup: %s\n", err.message);
@@ -314,7 +314,7 @@ static void filters_choose_offers(void)
     a.flags = SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA;
     b.org_kind = 1;
     b.contract_type = 1;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     CHECK(sm_matcher_upsert_offer(m, &a, &err) == 0);
     CHECK(sm_matcher_upsert_offer(m, &b, &err) == 0);
     sm_profile p = person("p", c, 1);
@@ -361,7 +361,7 @@ static void filters_choose_offers(void)
 static void store_life_cycle_and_explanations(void)
 {
     setup("tests/fixtures/esco");
-    sm_error err = {0, ""};
+    sm_error err = {0};
     /* Spreadsheets (01), French (10): essential; stock shelves (08): optional. The profile has
      * Microsoft Excel (09), narrower than spreadsheets and unrelated to the others. */
     sm_requirement reqs[] = {
@@ -419,11 +419,14 @@ static void store_life_cycle_and_explanations(void)
 static void bad_input_is_refused(void)
 {
     setup("tests/fixtures/esco");
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_requirement bad[] = {{sk(SKILL(01)), 1, 0, 0}, {9999999, 1, 0, 0}};
     sm_offer o = job("x", bad, 2);
     CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
     CHECK_STR(err.message, "skills[1].skill: not a skill concept");
+    /* The field and the reason apart, for a layer above to name the field without parsing. */
+    CHECK_STR(err.field, "skills[1].skill");
+    CHECK_STR(sm_error_reason(&err), "not a skill concept");
     bad[1].skill = sk("http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000201");
     CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
     bad[1] = (sm_requirement){sk(SKILL(01)), 0, 0, 0};
@@ -441,12 +444,14 @@ static void bad_input_is_refused(void)
     o.location = (sm_geo){95, 0, 1};
     CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_EINVAL);
     CHECK_HAS(err.message, "location: latitude");
+    CHECK_STR(err.field, "location");
     CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 0); /* nothing half-written */
     /* Empty and huge profiles. */
     sm_profile empty = person("e", NULL, 0);
     sm_match_options opts = opts_default();
     CHECK_INT(sm_match_offers(r, &empty, &opts, &err), SM_EINVAL);
     CHECK_STR(err.message, "profile.skills: empty, add at least one skill to get matches");
+    CHECK_STR(err.field, "profile.skills");
     sm_skill_claim huge[SM_MAX_PROFILE_SKILLS + 1];
     for (size_t i = 0; i <= SM_MAX_PROFILE_SKILLS; i++)
         huge[i] = (sm_skill_claim){sk(SKILL(01)), 0, 0};
@@ -460,7 +465,7 @@ static void bad_input_is_refused(void)
 static void candidates_need_consent(void)
 {
     setup("tests/fixtures/esco");
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_requirement reqs[] = {{sk(SKILL(02)), 1, 0, 0}, {sk(SKILL(07)), 1, 0, 0}};
     sm_offer o = job("o", reqs, 2);
     o.location = (sm_geo){45.764, 4.8357, 1}; /* Lyon */
@@ -490,7 +495,7 @@ static void candidates_need_consent(void)
 static void trainings_rank_by_reach_and_gain(void)
 {
     setup("tests/fixtures/esco");
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_requirement teach_pay[] = {{sk(SKILL(07)), 0, 3, 0}};
     sm_requirement teach_have[] = {{sk(SKILL(02)), 0, 0, 0}};
     sm_requirement prereq_french[] = {{sk(SKILL(10)), 1, 0, 0}};
@@ -528,7 +533,7 @@ static void grid_cell_borders(void)
      * and one 80 km away, must be found by a person with the matching radius. */
     setup("tests/fixtures/esco");
     sm_matcher_set_grid_min_postings(m, 0, 0); /* file every posting by cell */
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_requirement reqs[] = {{sk(SKILL(01)), 1, 0, 0}};
     struct {
         const char *id;

@@ -28,7 +28,7 @@ static uint32_t sk(const char *uri)
 static void setup(void)
 {
     sm_load_options opts = {"tests/fixtures/esco", NULL};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     if (sm_taxonomy_load(&opts, &tx, NULL, &err) != SM_OK || sm_matcher_new(tx, &m) != SM_OK ||
         !(r = sm_match_reader_new(m))) {
         fprintf(stderr, "    setup: %s\n", err.message);
@@ -54,7 +54,7 @@ static void add_job(const char *id, const sm_requirement *reqs, size_t n, double
     o.requirement_count = n;
     o.occupation = SM_NO_CONCEPT;
     o.location = (sm_geo){lat, lon, 1};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     CHECK_INT(sm_matcher_upsert_offer(m, &o, &err), SM_OK);
 }
 
@@ -89,7 +89,7 @@ static void add_training(const training_spec *t)
     o.start_dates = t->dates;
     o.start_date_count = t->date_count;
     o.occupation = SM_NO_CONCEPT;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc = sm_matcher_upsert_offer(m, &o, &err);
     if (rc != SM_OK)
         fprintf(stderr, "    %s: %s\n", t->id, err.message);
@@ -124,7 +124,7 @@ static sm_plan *plan_for(const sm_profile *p, const sm_requirement *target, size
                          const sm_path_constraints *c)
 {
     sm_plan *plan = NULL;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc = sm_match_paths(r, tx, p, target, n, c, &plan, &err);
     if (rc != SM_OK)
         fprintf(stderr, "    sm_match_paths: %s\n", err.message);
@@ -157,7 +157,7 @@ static void gaps_known_by_construction(void)
     add_job("lyon", excel, 1, 45.76, 4.83);
     sm_skill_claim claims[] = {{sk(SKILL(10)), 5, 0}, {sk(SKILL(12)), 2, 0}, {sk(SKILL(03)), 0, 0}};
     sm_profile p = person(claims, 3);
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int n = sm_match_gaps(r, &p, target, 5, 1, &err);
     CHECK_INT(n, 3);
     const sm_gap *g0 = sm_match_gap_get(r, 0), *g1 = sm_match_gap_get(r, 1),
@@ -359,7 +359,7 @@ static void add_person(const char *id, const sm_skill_claim *claims, size_t n, d
     p.location = (sm_geo){lat, lon, 1};
     p.radius_km = 30;
     p.consent = consent;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     CHECK_INT(sm_matcher_upsert_profile(m, &p, &err), SM_OK);
 }
 
@@ -395,7 +395,7 @@ static void demand_counts(void)
     sm_demand_query paris = {1, 48.85, 2.35, 30, 0, SM_NO_CONCEPT, 50, 1}, all = paris;
     all.located = 0;
     sm_demand_status st;
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int n = sm_match_demand(r, &paris, &st, &err);
     const sm_demand_row *d = row_of(n, sk(SKILL(12)));
     CHECK(d != NULL);
@@ -453,7 +453,7 @@ static void closed_offers_leave_demand(void)
     o.requirement_count = 1;
     o.occupation = SM_NO_CONCEPT;
     o.location = (sm_geo){48.85, 2.35, 1};
-    sm_error err = {0, ""};
+    sm_error err = {0};
     static const char *const ids[] = {"closed", "today", "tomorrow", "open"};
     const int32_t through[] = {today - 1, today, today + 1, 0};
     for (int i = 0; i < 4; i++) {
@@ -504,7 +504,7 @@ static void demand_catch_up_equals_live_counts(void)
         snprintf(id, sizeof id, "%c%u", x % 3 ? 'o' : 'p', x / 7 % 40);
         double lat = 48.0 + (x / 300 % 5), lon = 2.0 + (x / 1500 % 5);
         for (int k = 0; k < 2; k++) {
-            sm_error err = {0, ""};
+            sm_error err = {0};
             if (x % 11 == 0) {
                 if (id[0] == 'o')
                     sm_matcher_delete_offer(both[k], id);
@@ -542,7 +542,7 @@ static void demand_catch_up_equals_live_counts(void)
     sm_demand_query all = {0, 0, 0, 0, 0, SM_NO_CONCEPT, 50, 1},
                     area = {1, 50.0, 4.0, 150, 0, SM_NO_CONCEPT, 50, 1};
     for (int q = 0; q < 2; q++) {
-        sm_error err = {0, ""};
+        sm_error err = {0};
         sm_demand_status s1, s2;
         int n1 = sm_match_demand(r, q ? &area : &all, &s1, &err);
         int n2 = sm_match_demand(lr, q ? &area : &all, &s2, &err);

@@ -24,7 +24,7 @@ static uint32_t find(const sm_taxonomy *tx, const char *uri)
 static sm_taxonomy *load_fixture(void)
 {
     sm_taxonomy *tx = sm_taxonomy_new();
-    sm_error err = {0, ""};
+    sm_error err = {0};
     sm_esco_stats stats;
     int rc = sm_esco_load(tx, FIX, &stats, &err);
     if (rc != SM_OK)
@@ -220,7 +220,7 @@ static void esco_load_survives_allocation_failures(void)
 static void digcomp_jsonld(void)
 {
     sm_taxonomy *tx = sm_taxonomy_new();
-    sm_error err = {0, ""};
+    sm_error err = {0};
     int rc = sm_digcomp_load_jsonld(tx, "tests/fixtures/digcomp-mini.jsonld", &err);
     if (rc)
         fprintf(stderr, "    %s\n", err.message);
