@@ -3,7 +3,7 @@
  *
  * Elements are (skill, level) pairs: the gap's (goal weight 3 when
  * essential, 1 when optional) and the prerequisites of the trainings kept
- * (weight 0: only reached to open a training). A training reaches an element
+ * (weight 0: only reached to open a training). A training sm__reaches an element
  * of its skill when it teaches that skill at the level asked or above (a
  * training that states no level is taken to reach level 2 at most). The
  * person starts with the elements their claims reach: the skill or a close
@@ -13,10 +13,10 @@
  * Trainings are gathered per element skill, filtered by the constraints,
  * and the SM_PLAN_PER_SKILL cheapest reaching each element are kept; then
  * the prerequisites of those become elements too, two rounds deep. A
- * training no better than another in anything (reaches a subset, needs a
+ * training no better than another in anything (sm__reaches a subset, needs a
  * superset, no fewer hours, no fewer euros) is dropped before solving.
  */
-#include "matcher/plan.h"
+#include "matcher/plan_internal.h"
 
 #include "matcher/explain.h"
 #include "matcher/paths.h"
@@ -73,20 +73,20 @@ typedef struct planner {
     int rc;
 } planner;
 
-static int reaches(uint8_t taught, uint8_t asked)
+int sm__reaches(uint8_t taught, uint8_t asked)
 {
     return asked == 0 || (taught == 0 ? asked <= 2 : taught >= asked);
 }
 
 /* Whether the person's claims reach skill at level: the met status (matcher.h). */
-static int claims_reach(const sm_matcher *m, const sm_profile *p, uint32_t skill, uint8_t level)
+int sm__claims_reach(const sm_matcher *m, const sm_profile *p, uint32_t skill, uint8_t level)
 {
     return sm_matcher_claims_meet(m, p->skills, p->skill_count, skill, level);
 }
 
 static int person_has(const planner *pl, uint32_t skill, uint8_t level)
 {
-    return claims_reach(pl->m, pl->profile, skill, level);
+    return sm__claims_reach(pl->m, pl->profile, skill, level);
 }
 
 /* The element (skill, level), added when new (weight 0); SIZE_MAX when full. */
@@ -103,7 +103,7 @@ static size_t element_of(planner *pl, uint32_t skill, uint8_t level)
 }
 
 /* The first session on or after day (open entry: day itself); 0 when none is dated then. */
-static int32_t session_from(const int32_t *dates, size_t n, int32_t day)
+int32_t sm__session_from(const int32_t *dates, size_t n, int32_t day)
 {
     if (n == 0)
         return day;
@@ -138,7 +138,7 @@ static int excluded_by(const planner *pl, const sm_training_view *t, double *eur
     int level_ok = 0;
     for (size_t i = 0; i < t->teach_count; i++)
         level_ok |= t->teaches[i].skill == pl->gather_skill &&
-                    reaches(t->teaches[i].level, pl->gather_level);
+                    sm__reaches(t->teaches[i].level, pl->gather_level);
     if (!level_ok)
         return SM_PLAN_EXCLUDED_LEVEL;
     if (c->remote_only && !t->remote)
@@ -149,7 +149,7 @@ static int excluded_by(const planner *pl, const sm_training_view *t, double *eur
         return SM_PLAN_EXCLUDED_HOURS;
     if (c->max_cost >= 0 && *euros > c->max_cost)
         return SM_PLAN_EXCLUDED_COST;
-    int32_t first = session_from(t->start_dates, t->start_date_count, pl->today);
+    int32_t first = sm__session_from(t->start_dates, t->start_date_count, pl->today);
     if (!first || (c->start_before && first > c->start_before))
         return SM_PLAN_EXCLUDED_DATES;
     *km = -1;
@@ -295,7 +295,7 @@ static void build_trainings(planner *pl, sm_path_training *tr, uint8_t *banned)
         for (size_t e = 0; e < pl->element_count; e++)
             for (size_t i = 0; i < k->teach_count; i++)
                 if (k->teaches[i].skill == pl->elements[e].skill &&
-                    reaches(k->teaches[i].level, pl->elements[e].level))
+                    sm__reaches(k->teaches[i].level, pl->elements[e].level))
                     sm_elems_add(&tr[t].teaches, e);
         for (size_t i = 0; i < k->prereq_count; i++) {
             size_t e = element_of(pl, k->prereqs[i].skill, k->prereqs[i].level);
@@ -327,7 +327,7 @@ static void drop_dominated(planner *pl, const sm_path_training *tr, uint8_t *ban
         }
 }
 
-static char *dup_text(const char *s)
+char *sm__dup_text(const char *s)
 {
     return sm_strndup(s, strlen(s));
 }
@@ -398,7 +398,7 @@ static void explain(char *buf, size_t size, const sm_taxonomy *tx, const sm_path
                  floor(sm__explain_km(k->km) + 0.5));
     else
         where[0] = '\0';
-    /* What the step is for: the gap's skills it reaches, then the prerequisites it gives to a
+    /* What the step is for: the gap's skills it sm__reaches, then the prerequisites it gives to a
      * later step; a step that does neither says what it teaches. */
     size_t len = 0;
     skills[0] = '\0';
@@ -595,8 +595,8 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
         sm_plan_step *st = &out->steps[out->step_count++];
         st->covers = sm_calloc(pl->element_count + 1, sizeof *st->covers);
         st->prepares = sm_calloc(pl->element_count + 1, sizeof *st->prepares);
-        st->training_id = dup_text(k->id);
-        st->title = k->title ? dup_text(k->title) : NULL;
+        st->training_id = sm__dup_text(k->id);
+        st->title = k->title ? sm__dup_text(k->title) : NULL;
         if (!st->covers || !st->prepares || !st->training_id || (k->title && !st->title))
             return SM_ENOMEM;
         for (size_t e = 0; e < pl->element_count; e++) {
@@ -624,14 +624,14 @@ static int describe(planner *pl, const sm_taxonomy *tx, const sm_path_problem *p
         st->fundable_by = k->funding;
         st->distance_km = k->km;
         st->remote = k->remote;
-        int32_t start = session_from(k->dates, k->date_count, ready);
+        int32_t start = sm__session_from(k->dates, k->date_count, ready);
         st->start_known = start != 0;
         st->start = start ? start : ready;
         st->finish = st->start + (int32_t)ceil(k->hours / SM_PLAN_HOURS_PER_WEEK * 7.0);
         ready = st->finish;
         char sentence[4096];
         explain(sentence, sizeof sentence, tx, pl->c, i + 1, k, st);
-        if (!(st->explanation = dup_text(sentence)))
+        if (!(st->explanation = sm__dup_text(sentence)))
             return SM_ENOMEM;
         out->total_hours += k->hours;
         out->total_cost += k->euros;
@@ -712,8 +712,8 @@ static int unlocks(planner *pl, sm_plan_path *p, sm_strmap *now_ids, double thre
             if (sm_strmap_get(now_ids, res->id, strlen(res->id), &v))
                 continue;
             sm_plan_offer *o = &p->best[p->best_count++];
-            o->id = dup_text(res->id);
-            o->title = res->title ? dup_text(res->title) : NULL;
+            o->id = sm__dup_text(res->id);
+            o->title = res->title ? sm__dup_text(res->title) : NULL;
             o->score = res->score;
             if (!o->id || (res->title && !o->title))
                 rc = SM_ENOMEM;
@@ -815,7 +815,7 @@ int sm_match_paths(sm_match_reader *r, const sm_taxonomy *tx, const sm_profile *
             skills[n++] = sm_match_gap_get(r, (size_t)i)->skill;
         char sentence[4096];
         no_path_text(sentence, sizeof sentence, tx, c, plan, skills, n);
-        if (!(plan->no_path_explanation = dup_text(sentence))) {
+        if (!(plan->no_path_explanation = sm__dup_text(sentence))) {
             rc = SM_ENOMEM;
             goto done;
         }
@@ -860,188 +860,5 @@ done:
         return rc == SM_ENOMEM ? sm_error_set(err, rc, "out of memory") : rc;
     }
     *out = plan;
-    return SM_OK;
-}
-
-/* ---- candidates one short training away ------------------------------------ */
-
-typedef struct near_finder {
-    const sm_matcher *m;
-    const sm_profile *p;
-    const sm_gap *missing; /* the essential gaps */
-    size_t missing_count;
-    double max_hours;
-    int32_t today;
-    int rc;
-    /* the cheapest training found */
-    int found;
-    double cost, hours, price, km;
-    int remote;
-    char *id, *title;
-} near_finder;
-
-static int near_take(void *arg, const sm_training_view *t)
-{
-    near_finder *f = arg;
-    if ((t->valid_through && f->today > t->valid_through) || t->duration_hours > f->max_hours ||
-        !session_from(t->start_dates, t->start_date_count, f->today))
-        return 0;
-    double cost = sm_path_cost(t->duration_hours, t->cost);
-    if (f->found && cost >= f->cost)
-        return 0;
-    for (size_t g = 0; g < f->missing_count; g++) {
-        int taught = 0;
-        for (size_t i = 0; i < t->teach_count && !taught; i++)
-            taught = t->teaches[i].skill == f->missing[g].skill &&
-                     reaches(t->teaches[i].level, f->missing[g].required_level);
-        if (!taught)
-            return 0;
-    }
-    for (size_t i = 0; i < t->prerequisite_count; i++)
-        if (!claims_reach(f->m, f->p, t->prerequisites[i].skill, t->prerequisites[i].level))
-            return 0;
-    double km = -1;
-    if (t->has_location && !t->remote && f->p->location.known) {
-        km = sm_distance_km(f->p->location.lat, f->p->location.lon, t->lat, t->lon);
-        if (f->p->radius_km > 0 && km > f->p->radius_km)
-            return 0;
-    }
-    char *id = dup_text(t->id), *title = t->title ? dup_text(t->title) : NULL;
-    if (!id || (t->title && !title)) {
-        sm_free(id);
-        sm_free(title);
-        f->rc = SM_ENOMEM;
-        return 1;
-    }
-    sm_free(f->id);
-    sm_free(f->title);
-    *f = (near_finder){f->m,      f->p, f->missing, f->missing_count,  f->max_hours, f->today,
-                       f->rc,     1,    cost,       t->duration_hours, t->cost,      km,
-                       t->remote, id,   title};
-    return 0;
-}
-
-void sm_near_list_free(sm_near_list *l)
-{
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->count; i++) {
-        sm_near_candidate *c = &l->items[i];
-        sm_free(c->profile_id);
-        sm_free(c->training_id);
-        sm_free(c->training_title);
-        sm_free(c->covers);
-        sm_free(c->explanation);
-    }
-    sm_free(l->items);
-    sm_free(l);
-}
-
-typedef struct ranked_candidate {
-    char *id;
-    double score;
-} ranked_candidate;
-
-int sm_match_near_candidates(sm_match_reader *r, const sm_taxonomy *tx, const char *offer_id,
-                             double max_hours, size_t limit, sm_lang lang, sm_near_list **out,
-                             sm_error *err)
-{
-    *out = NULL;
-    sm_matcher *m = sm_match_reader_matcher(r);
-    sm_requirement reqs[SM_MAX_REQUIREMENTS];
-    int nreq = sm_matcher_offer_requirements(m, offer_id, reqs);
-    if (nreq < 0)
-        return sm_error_field(err, nreq, "offer_id", "%s",
-                              nreq == SM_EINVAL ? "a training offer" : "no such offer");
-    sm_match_options opts = {SM_OFFER_JOB, SM_MATCH_MAX_LIMIT, 0, lang, 0, NULL};
-    int n = sm_match_candidates(r, offer_id, &opts, err);
-    if (n < 0)
-        return n;
-    /* The ranking's ids and scores: the gap queries below reuse the reader. */
-    ranked_candidate *ranked = sm_calloc((size_t)n + 1, sizeof *ranked);
-    sm_near_list *list = sm_calloc(1, sizeof *list);
-    int rc = ranked && list ? SM_OK : SM_ENOMEM;
-    for (int i = 0; i < n && rc == SM_OK; i++) {
-        const sm_match_result *res = sm_match_get(r, (size_t)i);
-        ranked[i].score = res->score;
-        if (!(ranked[i].id = dup_text(res->id)))
-            rc = SM_ENOMEM;
-    }
-    if (rc == SM_OK && !(list->items = sm_calloc(limit + 1, sizeof *list->items)))
-        rc = SM_ENOMEM;
-    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
-    sm_gap missing[SM_MAX_REQUIREMENTS];
-    int32_t today = sm_today();
-    for (int i = 0; i < n && rc == SM_OK && list->count < limit; i++) {
-        sm_profile p;
-        if (sm_matcher_profile_copy(m, ranked[i].id, &p, claims) != SM_OK)
-            continue; /* erased since */
-        list->examined++;
-        p.id = "";
-        int g = sm_match_gaps(r, &p, reqs, (size_t)nreq, 0, err);
-        if (g < 0) {
-            rc = g;
-            break;
-        }
-        size_t k = 0;
-        for (int j = 0; j < g; j++) {
-            const sm_gap *gp = sm_match_gap_get(r, (size_t)j);
-            if (gp->essential)
-                missing[k++] = *gp;
-        }
-        if (k == 0)
-            continue; /* has every essential skill already: a plain candidate */
-        near_finder f = {m, &p, missing, k, max_hours, today, SM_OK, 0, 0, 0, 0, -1, 0, NULL, NULL};
-        sm_match_trainings_teaching(r, missing[0].skill, near_take, &f);
-        if (f.rc != SM_OK)
-            rc = f.rc;
-        if (!f.found || rc != SM_OK) {
-            sm_free(f.id);
-            sm_free(f.title);
-            continue;
-        }
-        sm_near_candidate *c = &list->items[list->count++];
-        c->profile_id = ranked[i].id;
-        ranked[i].id = NULL;
-        c->score = ranked[i].score;
-        c->training_id = f.id;
-        c->training_title = f.title;
-        c->hours = f.hours;
-        c->price = f.price;
-        c->distance_km = f.km;
-        c->remote = f.remote;
-        c->covers = sm_malloc(k * sizeof *c->covers);
-        if (!c->covers) {
-            rc = SM_ENOMEM;
-            break;
-        }
-        for (size_t j = 0; j < k; j++)
-            c->covers[c->cover_count++] = missing[j].skill;
-        char skills[2048], sentence[4096];
-        sm__explain_list(tx, c->covers, c->cover_count, SIZE_MAX, lang, skills, 0, sizeof skills);
-        const char *title = f.title ? f.title : f.id;
-        char hours[32];
-        sm__explain_amount(hours, sizeof hours, f.hours, 0, lang);
-        if (lang == SM_LANG_FR)
-            snprintf(sentence, sizeof sentence,
-                     "Il manque à cette personne %s, que « %s » (%s h) enseigne : après cette "
-                     "formation, elle aurait toutes les compétences essentielles de l'offre.",
-                     skills, title, hours);
-        else
-            snprintf(sentence, sizeof sentence,
-                     "Lacks %s, which “%s” (%s h) teaches: after it, would have every essential "
-                     "skill of the offer.",
-                     skills, title, hours);
-        if (!(c->explanation = dup_text(sentence)))
-            rc = SM_ENOMEM;
-    }
-    for (int i = 0; ranked && i < n; i++)
-        sm_free(ranked[i].id);
-    sm_free(ranked);
-    if (rc != SM_OK) {
-        sm_near_list_free(list);
-        return rc == SM_ENOMEM ? sm_error_set(err, rc, "out of memory") : rc;
-    }
-    *out = list;
     return SM_OK;
 }
