@@ -3,7 +3,9 @@
  * dispatches; cli.c holds the option helpers the subcommands share.
  */
 #include "api/cli.h"
+#include "taxonomy/base/alloc.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,9 @@ static void reexec_with_huge_pages(char **argv)
 
 int main(int argc, char **argv)
 {
+    /* jansson allocates through the seam too, set once before any thread starts: a test can
+     * then fail its allocations like ours (taxonomy/base/alloc.h). */
+    json_set_alloc_funcs(sm_malloc, sm_free);
     if (argc < 2) {
         usage(stderr);
         return 2;

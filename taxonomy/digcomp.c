@@ -14,16 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void *json_alloc(size_t size)
-{
-    return sm_malloc(size);
-}
-
-static void json_release(void *ptr)
-{
-    sm_free(ptr);
-}
-
 static sm_str jstr(json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
@@ -153,7 +143,6 @@ static int load_json(sm_taxonomy *tx, const char *name, json_t *root, json_error
 
 int sm_digcomp_load_jsonld(sm_taxonomy *tx, const char *path, sm_error *err)
 {
-    json_set_alloc_funcs(json_alloc, json_release);
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     return load_json(tx, path, root, &jerr, err);
@@ -162,7 +151,6 @@ int sm_digcomp_load_jsonld(sm_taxonomy *tx, const char *path, sm_error *err)
 int sm_digcomp_load_jsonld_buffer(sm_taxonomy *tx, const char *name, const char *data, size_t len,
                                   sm_error *err)
 {
-    json_set_alloc_funcs(json_alloc, json_release);
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     return load_json(tx, name, root, &jerr, err);

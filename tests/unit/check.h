@@ -9,6 +9,9 @@
 #ifndef SM_CHECK_H
 #define SM_CHECK_H
 
+#include "taxonomy/base/alloc.h"
+
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,9 +78,13 @@ static inline const char *sm_test_data_dir(void)
     return dir && *dir ? dir : "../shared/data";
 }
 
+/* LeakSanitizer's on-demand check, present only in sanitized builds (a weak reference). */
+int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
+
 static inline int sm_test_main(const char *suite, const sm_test *tests, size_t count, int argc,
                                char **argv)
 {
+    json_set_alloc_funcs(sm_malloc, sm_free); /* as the binary does: jansson through the seam */
     int passed = 0, failed = 0, skipped = 0;
     unsigned timeout = getenv("SM_TEST_TIMEOUT") ? (unsigned)atoi(getenv("SM_TEST_TIMEOUT")) : 120;
     for (size_t i = 0; i < count; i++) {
@@ -90,6 +97,12 @@ static inline int sm_test_main(const char *suite, const sm_test *tests, size_t c
             alarm(timeout);
             tests[i].fn();
             fflush(stdout);
+            /* Under LeakSanitizer (the sanitized build), what the test left allocated fails it:
+             * _exit skips the check LSan makes at exit, so it is asked for here. */
+            if (__lsan_do_recoverable_leak_check && __lsan_do_recoverable_leak_check()) {
+                fprintf(stderr, "    leaks: see LeakSanitizer's report above\n");
+                _exit(1);
+            }
             _exit(sm__failures ? 1 : 0);
         }
         int status = 0;
