@@ -90,9 +90,12 @@ done
 after=$(psql -Atc "SELECT count(*) FROM offers")
 stop_server
 echo "== api: peer: pgbench, one INSERT per transaction, 32 clients, ${DURATION}s" >&2
+# The peer does the server's work: the offer row, and its change row numbered by the trigger of
+# migration 006 (LIKE copies the table's constraints, not its triggers).
 psql -qc "DROP TABLE IF EXISTS peer_offers, peer_changes" \
      -c "CREATE TABLE peer_offers (LIKE offers INCLUDING ALL)" \
-     -c "CREATE TABLE peer_changes (LIKE changes INCLUDING ALL)"
+     -c "CREATE TABLE peer_changes (LIKE changes INCLUDING ALL)" \
+     -c "CREATE TRIGGER number_offer_change BEFORE INSERT ON peer_changes FOR EACH ROW EXECUTE FUNCTION number_offer_change()"
 cat > "$out/pgbench_insert.sql" <<'SQL'
 INSERT INTO peer_offers (id, kind, owner, doc, skills, teaches, lat, lon, remote, hours, valid_from, valid_through, occupation, flags, org_kind, contract_type, duration_hours, cost, seats) VALUES (gen_random_uuid(), 0, 'pgbench', '{"kind":"job","title":"Agent d''entretien","skills":[{"uri":"http://data.europa.eu/esco/skill/00000000"}]}', '{101,202,303,404,505,606,707,808,909,1010,1111,1212}', '{}', 48.85, 2.35, false, 26, 0, 20500, NULL, 2, 7, 3, 0, 0, 0);
 INSERT INTO peer_changes (seq, object, id, op, kind) VALUES (DEFAULT, 'offer', gen_random_uuid(), 'upsert', 0);
