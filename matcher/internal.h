@@ -614,8 +614,8 @@ struct sm_match_reader {
     size_t slot_cap, acc_count; /* acc_count: the slots the current query accumulates over */
     /* The slots whose bound crossed HOT_FLOOR this query (each once: bounds only grow). */
     uint32_t *hot;
-    double *hot_bound;    /* sm__select_topk: each listed slot's bound, read once */
-    uint32_t *band_slots; /* sm__select_topk: the listed slots band by band, their bounds, bands */
+    double *hot_bound;    /* select_topk: each listed slot's bound, read once */
+    uint32_t *band_slots; /* select_topk: the listed slots band by band, their bounds, bands */
     double *band_bounds;
     uint8_t *band_place; /* each listed slot's band, counted from the highest */
     size_t hot_count;
@@ -854,26 +854,67 @@ static inline size_t clamp_limit(size_t limit)
     return limit > SM_MATCH_MAX_LIMIT ? SM_MATCH_MAX_LIMIT : limit;
 }
 
-/*
- * Top-k over the accumulated slots: consider(slot, bound) pushes the slot with
- * its exact score when it can still enter. Slots that crossed the highest
- * level come first; once the heap is full and its weakest score reaches a
- * level, every slot left has a smaller bound and is skipped unseen.
- * screen(slot, bound), when given, may say from compact per-slot state that a
- * slot cannot enter; prefetch(slot, step) fetches ahead, step 0 furthest.
- */
-typedef struct topk_calls {
-    int (*consider)(void *, uint32_t, double);
-    int (*screen)(void *, uint32_t, double);
-    void (*prefetch)(void *, uint32_t, int);
-} topk_calls;
-
 /* The name of an item's field, "base[i].leaf" ("base[i]" when leaf is empty), in buf. */
 static inline const char *item_field(char *buf, size_t cap, const char *base, size_t i,
                                      const char *leaf)
 {
     snprintf(buf, cap, "%s[%zu]%s%s", base, i, *leaf ? "." : "", leaf);
     return buf;
+}
+
+/* The heap of the best k: its order (the weakest at the root), a push, and whether a bound
+ * could still enter. Inline: top-k runs them for each slot it considers. */
+/* Min-heap on (score, then later slot), so the root is the weakest kept result. */
+static inline int hless(const hitem *a, const hitem *b)
+{
+    if (a->score != b->score)
+        return a->score < b->score;
+    return a->slot > b->slot;
+}
+
+static inline int sm__heap_push(sm_match_reader *r, size_t k, double score, uint32_t slot)
+{
+    hitem it = {score, slot};
+    if (r->heap_count < k) {
+        if (sm_grow((void **)&r->heap, &r->heap_cap, r->heap_count + 1, sizeof(hitem)) != SM_OK)
+            return SM_ENOMEM;
+        size_t i = r->heap_count++;
+        r->heap[i] = it;
+        while (i && hless(&r->heap[i], &r->heap[(i - 1) / 2])) {
+            hitem t = r->heap[i];
+            r->heap[i] = r->heap[(i - 1) / 2];
+            r->heap[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return SM_OK;
+    }
+    if (!hless(&r->heap[0], &it))
+        return SM_OK;
+    r->heap[0] = it;
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, rr = l + 1, s = i;
+        if (l < k && hless(&r->heap[l], &r->heap[s]))
+            s = l;
+        if (rr < k && hless(&r->heap[rr], &r->heap[s]))
+            s = rr;
+        if (s == i)
+            break;
+        hitem t = r->heap[i];
+        r->heap[i] = r->heap[s];
+        r->heap[s] = t;
+        i = s;
+    }
+    return SM_OK;
+}
+
+/* Whether a candidate with this upper bound could still enter the heap. */
+static inline int sm__could_enter(const sm_match_reader *r, size_t k, double bound, uint32_t slot)
+{
+    if (r->heap_count < k)
+        return 1;
+    hitem it = {bound, slot};
+    return hless(&r->heap[0], &it);
 }
 
 /* ---- what one file of the matcher defines for the others ---- */
@@ -930,16 +971,13 @@ uint8_t sm__requirement_status(const sm_match_reader *r, uint32_t skill, uint8_t
 int sm__score_requirements(sm_match_reader *r, const offer_view *o, unsigned disable, scored *out,
                            pending *pd);
 
-/* topk.c */
+/* results.c */
 int sm__add_result(sm_match_reader *r, const offer_view *o, const profile_view *p, double score,
                    double factor, double km, const sm_match_options *opts, int candidate);
-int sm__could_enter(const sm_match_reader *r, size_t k, double bound, uint32_t slot);
 int sm__finish_query(sm_match_reader *r, int rc, sm_error *err);
 int sm__fix_up(sm_match_reader *r);
 void sm__forget_prepared(sm_match_reader *r);
-int sm__heap_push(sm_match_reader *r, size_t k, double score, uint32_t slot);
 void sm__reset_results(sm_match_reader *r);
-int sm__select_topk(sm_match_reader *r, size_t k, const topk_calls *calls, void *ctx);
 void sm__sort_heap(sm_match_reader *r, int rc);
 
 /* query.c */

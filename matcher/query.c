@@ -1,6 +1,8 @@
 /*
  * query.c: the queries: jobs and trainings for a profile (sm_match_offers), candidates for an
- * offer, scoring one pair, and the record copies other modules read (requirements, profiles).
+ * offer, scoring one pair, and the record copies other modules read (requirements, profiles);
+ * with the top-k selection over the accumulators' bands (highest first, stopping once no lower
+ * band can enter), kept beside its callers so that its calls to them are direct.
  */
 #include "matcher/internal.h"
 
@@ -24,6 +26,139 @@ static double training_score(sm_match_reader *r, const offer_view *o, unsigned d
         gain += (1.0 - have) * (0.5 + 0.5 * near);
     }
     return reach * (o->teach_count ? gain / (double)o->teach_count : 0);
+}
+
+/* Ends a query begun with sm_epoch_enter: the result count, or rc with err set. */
+int sm__finish_query(sm_match_reader *r, int rc, sm_error *err)
+{
+    sm_epoch_leave(r->er);
+    if (rc == SM_OK)
+        rc = sm__fix_up(r);
+    if (rc != SM_OK) {
+        sm__reset_results(r);
+        return sm_error_set(err, rc, "%s", sm_strerror(rc));
+    }
+    return (int)r->result_count;
+}
+
+/*
+ * Top-k over the accumulated slots: consider(slot, bound) pushes the slot with
+ * its exact score when it can still enter. Slots that crossed the highest
+ * level come first; once the heap is full and its weakest score reaches a
+ * level, every slot left has a smaller bound and is skipped unseen.
+ * screen(slot, bound), when given, may say from compact per-slot state that a
+ * slot cannot enter; prefetch(slot, step) fetches ahead, step 0 furthest.
+ */
+typedef struct topk_calls {
+    int (*consider)(void *, uint32_t, double);
+    int (*screen)(void *, uint32_t, double);
+    void (*prefetch)(void *, uint32_t, int);
+} topk_calls;
+
+#if SM_ACC_WIDE
+/* next_stamped() sixteen accumulators at a time: the first stamped slot, or where fewer than
+ * sixteen are left. */
+__attribute__((target("avx512f"))) static uint32_t
+next_stamped_wide(const uint32_t *acc, uint32_t slot, uint32_t count, uint32_t stamp)
+{
+    const __m512i v_stamp = _mm512_set1_epi32((int)stamp), v_high = _mm512_set1_epi32(~ACC_MAX);
+    for (; slot + 16 <= count; slot += 16) {
+        __mmask16 hit = _mm512_cmpeq_epi32_mask(
+            _mm512_and_si512(_mm512_loadu_si512(acc + slot), v_high), v_stamp);
+        if (hit)
+            return slot + (uint32_t)__builtin_ctz(hit);
+    }
+    return slot;
+}
+#endif
+
+/* The first slot from slot on whose accumulator this query wrote (its stamp), or count. */
+static uint32_t next_stamped(const sm_match_reader *r, uint32_t slot, uint32_t count,
+                             uint32_t stamp)
+{
+#if SM_ACC_WIDE
+    if (r->m->wide)
+        slot = next_stamped_wide(r->acc, slot, count, stamp);
+#endif
+    for (; slot < count && (r->acc[slot] & ~ACC_MAX) != stamp; slot++)
+        ;
+    return slot;
+}
+
+static int select_topk(sm_match_reader *r, size_t k, const topk_calls *calls, void *ctx)
+{
+    /* One pass finds each listed slot's band, a second moves the slots band by band, the highest
+     * first: place p holds band BANDS - p, and band 0 (below HOT_FLOOR, never considered here)
+     * comes last. */
+    uint32_t *hot = r->hot, *sorted = r->band_slots;
+    double *hb = r->hot_bound, *sorted_hb = r->band_bounds;
+    uint8_t *place = r->band_place;
+    size_t n = r->hot_count;
+    uint32_t start[BANDS + 2] = {0};
+    for (size_t i = 0; i < n; i++) {
+        hb[i] = acc_bound(r, hot[i]);
+        place[i] = (uint8_t)(BANDS - band_index((float)hb[i]));
+        start[place[i] + 1]++;
+    }
+    for (size_t p = 0; p <= BANDS; p++)
+        start[p + 1] += start[p];
+    uint32_t fill[BANDS + 1];
+    memcpy(fill, start, sizeof fill);
+    for (size_t i = 0; i < n; i++) {
+        sorted[fill[place[i]]] = hot[i];
+        sorted_hb[fill[place[i]]++] = hb[i];
+    }
+    /* One walk down the bands, so that fetching ahead runs across their borders. */
+    float done_above = INFINITY; /* every slot whose float bound reaches this was considered */
+    size_t end = start[BANDS];   /* the end of band 1 */
+    uint32_t p = 0;
+    /* place[] is free now: it holds each slot's screen, taken 16 ahead (the heap's floor only
+     * rises, so a slot screened out then stays out). */
+    uint8_t *pass = place;
+    for (size_t i = 0; i < end && i < 16; i++)
+        pass[i] = !calls->screen || calls->screen(ctx, sorted[i], sorted_hb[i]);
+    for (size_t i = 0;; i++) {
+        /* At the end of a band (or of several, empty): stop once no slot below can enter. */
+        for (; p < BANDS && i == start[p + 1]; p++) {
+            done_above = band_floor(BANDS - p);
+            if (r->heap_count == k && r->heap[0].score >= done_above)
+                return SM_OK;
+        }
+        if (i >= end)
+            break;
+        /* When many slots tie on skills, filters and distance decide: their records are
+         * misses, fetched ahead in three steps (what screens them, then where a record is and
+         * its meta, then the record), for the slots that can still enter. */
+        if (i + 24 < end)
+            calls->prefetch(ctx, sorted[i + 24], 0);
+        if (i + 16 < end) {
+            size_t j = i + 16;
+            pass[j] = sm__could_enter(r, k, sorted_hb[j], sorted[j]) &&
+                      (!calls->screen || calls->screen(ctx, sorted[j], sorted_hb[j]));
+            if (pass[j])
+                calls->prefetch(ctx, sorted[j], 1);
+        }
+        if (i + 8 < end && pass[i + 8] && sm__could_enter(r, k, sorted_hb[i + 8], sorted[i + 8]))
+            calls->prefetch(ctx, sorted[i + 8], 2);
+        double bound = sorted_hb[i];
+        int rc = pass[i] && sm__could_enter(r, k, bound, sorted[i])
+                     ? calls->consider(ctx, sorted[i], bound)
+                     : SM_OK;
+        if (rc != SM_OK)
+            return rc;
+    }
+    /* Rarely (the k-th score ends below the lowest band): every accumulator, in order. */
+    uint32_t stamp = r->epoch << STAMP_SHIFT, count = (uint32_t)r->acc_count;
+    r->stats.full_scan = 1;
+    for (uint32_t slot = 0; (slot = next_stamped(r, slot, count, stamp)) < count; slot++) {
+        double bound = acc_bound(r, slot);
+        int rc = (float)bound < done_above && sm__could_enter(r, k, bound, slot)
+                     ? calls->consider(ctx, slot, bound)
+                     : SM_OK;
+        if (rc != SM_OK)
+            return rc;
+    }
+    return SM_OK;
 }
 
 /* What consider_offer / consider_candidate need: the query's profile, or its offer. */
@@ -177,7 +312,7 @@ int sm_match_offers(sm_match_reader *r, const sm_profile *profile, const sm_matc
         topk_ctx ctx = offers_ctx(r, &pv, today, k);
         static const topk_calls calls = {consider_offer, screen_offer, prefetch_offer};
         if (rc == SM_OK)
-            rc = sm__select_topk(r, k, &calls, &ctx);
+            rc = select_topk(r, k, &calls, &ctx);
     }
     rc = sm__explain_offers(r, &pv, today, opts, rc);
     return sm__finish_query(r, rc, err);
@@ -235,7 +370,7 @@ int sm_match_candidates(sm_match_reader *r, const char *offer_id, const sm_match
     topk_ctx ctx = {r, NULL, &ov, today, k, 0, {0, 0, 0}, 0};
     static const topk_calls calls = {consider_candidate, NULL, prefetch_candidate};
     if (rc == SM_OK)
-        rc = sm__select_topk(r, k, &calls, &ctx);
+        rc = select_topk(r, k, &calls, &ctx);
     sm__sort_heap(r, rc);
     for (size_t i = 0; i < r->heap_count && rc == SM_OK; i++) {
         const profile_rec *p = slot_get(&m->profiles, r->heap[i].slot);

@@ -110,7 +110,7 @@ static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
     for (long i = 0; i < n; i++)
         ids[i] = toks[i].id;
     int rc = add_entry(ex, ids, (size_t)n, label.concept, label.lang, label.kind,
-                       sm__exact_hash(toks, (size_t)n));
+                       exact_hash(toks, (size_t)n));
     if (rc != SM_OK)
         return rc;
     /* A short acronym names its concept only where its very letters are written: a word that
@@ -149,7 +149,7 @@ static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
             i = j;
         }
         rc = add_entry(ex, joined, m, label.concept, label.lang, KIND_DERIVED,
-                       sm__exact_hash(jt, m));
+                       exact_hash(jt, m));
         if (rc != SM_OK)
             return rc;
     }
@@ -161,7 +161,7 @@ static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
             sm__fold_token(label.text + toks[0].start, toks[0].end - toks[0].start, folded);
         if (sm_strmap_get(ex->verbs, folded, flen, NULL)) {
             rc = add_entry(ex, ids + 1, (size_t)n - 1, label.concept, label.lang, KIND_DERIVED,
-                           sm__exact_hash(toks + 1, (size_t)n - 1));
+                           exact_hash(toks + 1, (size_t)n - 1));
             if (rc != SM_OK)
                 return rc;
         }

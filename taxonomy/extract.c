@@ -67,7 +67,7 @@ static int literal_matches(sm_extraction *x, size_t n, unsigned lang_mask, int o
         /* How many concepts share this label in the wanted languages. */
         unsigned ambiguity = 0;
         uint32_t len = c->end - c->start;
-        uint64_t text_exact = sm__exact_hash(x->toks + c->start, len);
+        uint64_t text_exact = exact_hash(x->toks + c->start, len);
         for (uint32_t e = ex->phrase_head[c->phrase]; e != UINT32_MAX; e = ex->entries[e].next)
             ambiguity += ((lang_mask >> ex->entries[e].lang) & 1) &&
                          (!ex->entries[e].short_acronym || ex->entries[e].exact == text_exact);
@@ -157,7 +157,6 @@ int sm_extract_in(sm_extraction *x, const char *text, size_t len, sm_lang lang, 
 static int extract(sm_extraction *x, const char *text, size_t len, unsigned lang_mask,
                    unsigned other_mask, size_t limit)
 {
-    const sm_extractor *ex = x->ex;
     x->result_count = x->span_rec_count = x->text_len = x->out_count = 0;
     x->error_offset = 0;
     x->input = text;
@@ -171,28 +170,10 @@ static int extract(sm_extraction *x, const char *text, size_t len, unsigned lang
         return SM_EUTF8;
     next_epoch(x);
 
-    size_t n = 0, pos = 0;
-    for (;;) {
-        if (sm_grow((void **)&x->toks, &x->tok_cap, n + 1, sizeof(tok)) != SM_OK)
-            return SM_ENOMEM;
-        uint32_t start, end;
-        int rc = sm__next_word(ex, x->md, text, len, &pos, &start, &end);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            break;
-        char folded[MAX_TOKEN_BYTES + 8];
-        size_t flen = sm__fold_token(text + start, end - start, folded);
-        if (flen == 0 || sm_strmap_get(ex->stop, folded, flen, NULL))
-            continue;
-        tok *t = &x->toks[n++];
-        t->start = start;
-        t->end = end;
-        t->fold_hash = XXH3_64bits(folded, flen);
-        flen = sm__stem(folded, flen);
-        if (!sm_strmap_get(ex->vocab, folded, flen, &t->id))
-            t->id = UNKNOWN_TOKEN;
-    }
+    long words = sm__read_words(x, text, len);
+    if (words < 0)
+        return (int)words;
+    size_t n = (size_t)words;
     if (sm_grow((void **)&x->ids, &x->ids_cap, n + 1, sizeof(uint32_t)) != SM_OK ||
         sm_grow((void **)&x->taken, &x->taken_cap, n + 1, 1) != SM_OK)
         return SM_ENOMEM;

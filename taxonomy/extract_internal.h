@@ -208,10 +208,18 @@ static inline int acronym(const sm_extraction *x, size_t i)
     return len >= 2;
 }
 
+static inline uint64_t exact_hash(const tok *t, size_t n)
+{
+    uint64_t h[MAX_PHRASE];
+    for (size_t i = 0; i < n && i < MAX_PHRASE; i++)
+        h[i] = t[i].fold_hash;
+    return XXH3_64bits(h, (n < MAX_PHRASE ? n : MAX_PHRASE) * sizeof(uint64_t));
+}
+
 /* ---- what one file of the extractor defines for the others ---- */
 
 /* tokenize.c */
-uint64_t sm__exact_hash(const tok *t, size_t n);
+long sm__read_words(sm_extraction *x, const char *text, size_t len);
 size_t sm__fold_token(const char *text, size_t len, char *out);
 int sm__next_word(const sm_extractor *ex, pcre2_match_data *md, const char *text, size_t len,
                   size_t *pos, uint32_t *start, uint32_t *end);

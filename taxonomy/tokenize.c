@@ -123,10 +123,34 @@ long sm__tokenize(sm_extractor *ex, pcre2_match_data *md, const char *text, size
     return rc < 0 ? rc : (long)n;
 }
 
-uint64_t sm__exact_hash(const tok *t, size_t n)
+/* The words of an extraction's text as the dictionary knows them, in x->toks: stop words left
+ * out, each with its span, the hash of its folded form and its vocabulary id (UNKNOWN_TOKEN if
+ * no label has it). Their count, or SM_ENOMEM. Here, beside the word functions it calls for
+ * each word, so that those calls are direct. */
+long sm__read_words(sm_extraction *x, const char *text, size_t len)
 {
-    uint64_t h[MAX_PHRASE];
-    for (size_t i = 0; i < n && i < MAX_PHRASE; i++)
-        h[i] = t[i].fold_hash;
-    return XXH3_64bits(h, (n < MAX_PHRASE ? n : MAX_PHRASE) * sizeof(uint64_t));
+    const sm_extractor *ex = x->ex;
+    size_t n = 0, pos = 0;
+    for (;;) {
+        if (sm_grow((void **)&x->toks, &x->tok_cap, n + 1, sizeof(tok)) != SM_OK)
+            return SM_ENOMEM;
+        uint32_t start, end;
+        int rc = sm__next_word(ex, x->md, text, len, &pos, &start, &end);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+        char folded[MAX_TOKEN_BYTES + 8];
+        size_t flen = sm__fold_token(text + start, end - start, folded);
+        if (flen == 0 || sm_strmap_get(ex->stop, folded, flen, NULL))
+            continue;
+        tok *t = &x->toks[n++];
+        t->start = start;
+        t->end = end;
+        t->fold_hash = XXH3_64bits(folded, flen);
+        flen = sm__stem(folded, flen);
+        if (!sm_strmap_get(ex->vocab, folded, flen, &t->id))
+            t->id = UNKNOWN_TOKEN;
+    }
+    return (long)n;
 }
