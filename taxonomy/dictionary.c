@@ -148,8 +148,7 @@ static int add_label(sm_extractor *ex, pcre2_match_data *md, sm_label label)
             joined[m++] = id;
             i = j;
         }
-        rc = add_entry(ex, joined, m, label.concept, label.lang, KIND_DERIVED,
-                       exact_hash(jt, m));
+        rc = add_entry(ex, joined, m, label.concept, label.lang, KIND_DERIVED, exact_hash(jt, m));
         if (rc != SM_OK)
             return rc;
     }
