@@ -8,6 +8,8 @@
 #include "api/messages.h"
 #include "api/records.h"
 #include "api/routes.h"
+#include "sql/offers.h"
+#include "taxonomy/base/alloc.h"
 
 #include <ctype.h>
 #include <stdio.h>

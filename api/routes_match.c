@@ -7,6 +7,7 @@
 #include "api/records.h"
 #include "api/routes.h"
 #include "matcher/plan.h"
+#include "sql/profiles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +119,7 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
     memset(ip, 0, sizeof *ip);
     if (!rq->who.key_id)
         return sm_problem(resp, 401, "profile_id needs an API key (or send the profile inline)"),
-               -1;
+               SM_EANSWERED;
     int admin = rq->who.role == SM_ROLE_ADMIN;
     int seeker = rq->who.role == SM_ROLE_SEEKER && strcmp(rq->who.profile_id, id) == 0;
     if (rq->who.role == SM_ROLE_TRAINING_PROVIDER)
@@ -130,45 +131,30 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return SM_EANSWERED;
-    const char *p[] = {id, rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "",
-                       admin || seeker ? "t" : "f"};
-    PGresult *r;
-    int rc = sm_db_exec(c,
-                        "SELECT skills, lat, lon, radius_km, constraints FROM profiles WHERE id = "
-                        "$1 AND (owner = $2 OR $3)",
-                        3, p, &r, &err);
+    sm_profile_match_row row;
+    int rc =
+        sm_store_profile_for_match(c, id, rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "",
+                                   admin || seeker, &row, &err);
     sm_db_put(s->db, c);
-    if (rc != SM_OK) {
-        return sm_db_unavailable(resp, &err), SM_EANSWERED;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
+    if (rc == SM_ENOTFOUND)
         return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
-    }
-    const char *arr = PQgetvalue(r, 0, 0);
-    if (*arr == '{')
-        arr++;
-    while (*arr && *arr != '}' && ip->count < SM_MAX_PROFILE_SKILLS) {
-        char *end;
-        long v = strtol(arr, &end, 10);
-        if (end == arr)
-            break;
+    if (rc != SM_OK)
+        return sm_db_unavailable(resp, &err), SM_EANSWERED;
+    for (size_t i = 0; i < row.claim_count && ip->count < SM_MAX_PROFILE_SKILLS; i++) {
         uint32_t cid, sid;
         int ev, level;
-        sm_unpack_claim((int32_t)v, &cid, &ev, &level);
+        sm_unpack_claim(row.claims[i], &cid, &ev, &level);
         if ((sid = sm_concept_id(&g->map, cid)) != SM_NO_CONCEPT)
             ip->claims[ip->count++] = (sm_skill_claim){sid, (uint8_t)level, (uint8_t)ev};
-        arr = *end == ',' ? end + 1 : end;
     }
     ip->p.id = "";
     ip->p.skills = ip->claims;
     ip->p.skill_count = ip->count;
-    ip->p.location.known = !PQgetisnull(r, 0, 1) && !PQgetisnull(r, 0, 2);
-    ip->p.location.lat = atof(PQgetvalue(r, 0, 1));
-    ip->p.location.lon = atof(PQgetvalue(r, 0, 2));
-    ip->p.radius_km = (float)atof(PQgetvalue(r, 0, 3));
-    ip->p.constraints = (unsigned)atoi(PQgetvalue(r, 0, 4));
-    PQclear(r);
+    ip->p.location.known = row.located;
+    ip->p.location.lat = row.lat;
+    ip->p.location.lon = row.lon;
+    ip->p.radius_km = row.radius_km;
+    ip->p.constraints = row.constraints;
     return 0;
 }
 
@@ -563,7 +549,7 @@ static int own_job_offer(sm_service *s, const sm_request *rq, const char *id, PG
         return sm_problem(resp, 404,
                           found ? "candidates are ranked for job offers only"
                                 : "no offer with this id"),
-               -1;
+               SM_EANSWERED;
     }
     return 0;
 }

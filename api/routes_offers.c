@@ -304,8 +304,6 @@ static int offer_write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     return rc;
 }
 
-/* The stored document and version of an offer this key may change (PATCH merges into it):
- * 0, or -1 with resp filled (404). */
 /* Whether rq's key has the wrong role for the kind of the offer it changes (a 403 in resp, as
  * for every write of that kind: offers are public, so the 403 tells nothing new). */
 static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *resp)
@@ -314,19 +312,17 @@ static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *
         return 0;
     sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
-    PGresult *r = NULL;
-    const char *p[] = {rq->params[0]};
-    if (!c || sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1", 1, p, &r, &err)) {
-        sm_db_put(s->db, c);
-        return sm_db_unavailable(resp, &err), 1;
-    }
+    int kind = -1;
+    int rc = c ? sm_store_offer_kind(c, rq->params[0], &kind, &err) : SM_EIO;
     sm_db_put(s->db, c);
-    int kind = PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
-    PQclear(r);
-    return kind >= 0 &&
+    if (rc == SM_EIO)
+        return sm_db_unavailable(resp, &err), 1;
+    return rc == SM_OK &&
            sm_require_role(rq, resp, roles_for(kind == 1 ? SM_OFFER_TRAINING : SM_OFFER_JOB));
 }
 
+/* The stored document and version of an offer this key may change (PATCH merges into it):
+ * 0, or SM_EANSWERED with resp filled (404, 503). */
 static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *resp, json_t **doc,
                               long long *version)
 {
@@ -334,21 +330,18 @@ static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return SM_EANSWERED;
-    const char *p[] = {rq->params[0], rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
-    PGresult *r;
-    int rc = sm_db_exec(c, "SELECT doc, version FROM offers WHERE id = $1 AND (owner = $2 OR $3)",
-                        3, p, &r, &err);
+    char *text = NULL;
+    int rc = sm_store_offer_doc(c, rq->params[0], rq->who.org, rq->who.role == SM_ROLE_ADMIN, &text,
+                                version, &err);
     sm_db_put(s->db, c);
-    if (rc != SM_OK)
-        return sm_db_unavailable(resp, &err), SM_EANSWERED;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
+    if (rc == SM_ENOTFOUND)
         return sm_problem(resp, 404, "no offer with this id"), SM_EANSWERED;
-    }
-    *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    *version = atoll(PQgetvalue(r, 0, 1));
-    PQclear(r);
-    return *doc ? 0 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), -1);
+    if (rc != SM_OK)
+        return rc == SM_ENOMEM ? rc : (sm_db_unavailable(resp, &err), SM_EANSWERED);
+    *doc = json_loads(text, 0, NULL);
+    sm_free(text);
+    return *doc ? 0
+                : (sm_problem(resp, 500, "internal error (%s)", "stored document"), SM_EANSWERED);
 }
 
 static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp, int mode)

@@ -467,7 +467,8 @@ static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, 
     *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     *version = atoll(PQgetvalue(r, 0, 1));
     PQclear(r);
-    return *doc ? 0 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), -1);
+    return *doc ? 0
+                : (sm_problem(resp, 500, "internal error (%s)", "stored document"), SM_EANSWERED);
 }
 
 /* Whether every skill of a stored list was found in a description (none listed by hand). */
