@@ -6,15 +6,6 @@
  */
 #include "api/offers_internal.h"
 
-static void int_array_text(const int32_t *v, int n, char *out, size_t cap)
-{
-    size_t len = 0;
-    out[len++] = '{';
-    for (int i = 0; i < n && len + 16 < cap; i++)
-        len += (size_t)snprintf(out + len, cap - len, i ? ",%d" : "%d", v[i]);
-    snprintf(out + len, cap - len, "}");
-}
-
 typedef struct offer_write {
     offer_in *in;
     char *doc_text;
@@ -23,123 +14,62 @@ typedef struct offer_write {
     sm_offer_kind deleted_kind;
 } offer_write;
 
-/* The If-Match versions of in as a SQL array text ("{3,4}"), or NULL when any will do. */
-static const char *offer_if_versions(const offer_in *in, char *buf, size_t cap)
+/* The row of in, its document doc (a store call reads it while in and doc live). */
+static sm_offer_row offer_row(const offer_in *in, const char *doc)
 {
-    if (!in->if_given || in->if_any)
-        return NULL;
-    size_t len = (size_t)snprintf(buf, cap, "{");
-    for (size_t i = 0; i < in->if_count && len + 24 < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", in->if_versions[i]);
-    snprintf(buf + len, cap - len, "}");
-    return buf;
+    sm_offer_row row = {in->id,
+                        in->owner,
+                        doc,
+                        (int)in->kind,
+                        in->skills,
+                        in->teaches,
+                        in->start_dates,
+                        (size_t)in->nskills,
+                        (size_t)in->nteaches,
+                        (size_t)in->nstart,
+                        in->located,
+                        in->remote,
+                        in->lat,
+                        in->lon,
+                        in->hours,
+                        in->duration_hours,
+                        in->cost,
+                        in->valid_from,
+                        in->valid_through,
+                        in->occupation_cid,
+                        in->flags,
+                        in->org_kind,
+                        in->contract_type,
+                        in->seats,
+                        in->funding};
+    return row;
 }
 
-/* After an UPDATE or DELETE that matched no row: SM_ESTALE when the offer is there for this
- * writer, of its kind unless any_kind (its version did not match If-Match), else
- * SM_ENOTFOUND. */
-static int offer_missing_or_stale(PGconn *c, const offer_in *in, int any_kind, sm_write_op *op,
-                                  sm_error *err)
+/* Who may change the offer and which versions (If-Match: none given or "*", any). */
+static sm_row_guard offer_guard(const offer_in *in)
 {
-    char kind[4];
-    snprintf(kind, sizeof kind, "%d", any_kind ? -1 : (int)in->kind);
-    const char *p[] = {in->id, in->owner, in->admin ? "t" : "f", kind};
-    PGresult *r;
-    /* An offer of the other kind is not this one (a PUT cannot change the kind). */
-    if (sm_db_exec(c,
-                   "SELECT version FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND (kind = "
-                   "$4 OR $4 = '-1')",
-                   4, p, &r, err))
-        return SM_EIO;
-    int there = PQntuples(r) == 1;
-    if (there) /* the 412 carries the version there is, as PATCH's does */
-        op->current_version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return there ? SM_ESTALE : SM_ENOTFOUND;
+    sm_row_guard g = {in->owner, in->admin, !in->if_given || in->if_any, in->if_versions,
+                      in->if_count};
+    return g;
 }
 
 static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
 {
     offer_write *w = op->ctx;
     offer_in *in = w->in;
-    char skills[SM_MAX_REQUIREMENTS * 12 + 4], teaches[SM_MAX_REQUIREMENTS * 12 + 4];
-    char lat[32], lon[32], hours[32], from[16], through[16], occ[16], flags[16], ok[8], ct[8],
-        dur[32], cost[32], seats[16], kind[4], funding[16], dates[SM_MAX_START_DATES * 12 + 4];
-    int_array_text(in->skills, in->nskills, skills, sizeof skills);
-    int_array_text(in->start_dates, in->nstart, dates, sizeof dates);
-    snprintf(funding, sizeof funding, "%u", in->funding);
-    int_array_text(in->teaches, in->nteaches, teaches, sizeof teaches);
-    snprintf(lat, sizeof lat, "%.7f", in->lat);
-    snprintf(lon, sizeof lon, "%.7f", in->lon);
-    snprintf(hours, sizeof hours, "%g", in->hours);
-    snprintf(from, sizeof from, "%d", in->valid_from);
-    snprintf(through, sizeof through, "%d", in->valid_through);
-    snprintf(occ, sizeof occ, "%u", in->occupation_cid);
-    snprintf(flags, sizeof flags, "%u", in->flags);
-    snprintf(ok, sizeof ok, "%u", in->org_kind);
-    snprintf(ct, sizeof ct, "%u", in->contract_type);
-    snprintf(dur, sizeof dur, "%g", in->duration_hours);
-    snprintf(cost, sizeof cost, "%g", in->cost);
-    snprintf(seats, sizeof seats, "%u", in->seats);
-    snprintf(kind, sizeof kind, "%d", in->kind);
-    const char *p[] = {in->id,
-                       kind,
-                       in->owner,
-                       w->doc_text,
-                       skills,
-                       teaches,
-                       in->located ? lat : NULL,
-                       in->located ? lon : NULL,
-                       in->remote ? "t" : "f",
-                       hours,
-                       from,
-                       through,
-                       in->occupation_cid ? occ : NULL,
-                       flags,
-                       ok,
-                       ct,
-                       dur,
-                       cost,
-                       seats,
-                       funding,
-                       dates,
-                       in->admin ? "t" : "f"};
-    char versions[220];
-    const char *up[23];
-    memcpy(up, p, sizeof p);
-    up[22] = offer_if_versions(in, versions, sizeof versions);
-    PGresult *r;
-    int rc;
-    /* The row and its change-feed entry in one statement (one round trip). */
-    if (!w->replace)
-        rc =
-            sm_db_exec(c,
-                       "WITH o AS (INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, "
-                       "lon, remote, hours, valid_from, valid_through, occupation, flags, "
-                       "org_kind, contract_type, duration_hours, cost, seats, funding, "
-                       "start_dates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                       "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind, "
-                       "version), c AS (INSERT INTO changes (object, id, op, kind) SELECT "
-                       "'offer', id, 'upsert', kind FROM o) SELECT version FROM o",
-                       21, p, &r, err);
-    else
-        rc = sm_db_exec(c,
-                        "WITH o AS (UPDATE offers SET doc = $4, skills = $5, teaches = $6, lat = "
-                        "$7, lon = $8, remote = $9, hours = $10, valid_from = $11, valid_through = "
-                        "$12, occupation = $13, flags = $14, org_kind = $15, contract_type = $16, "
-                        "duration_hours = $17, cost = $18, seats = $19, funding = $20, "
-                        "start_dates = $21, updated_at = now(), version = version + 1 WHERE id = "
-                        "$1 AND kind = $2 AND (owner = $3 OR $22) AND ($23::bigint[] IS NULL OR "
-                        "version = ANY($23::bigint[])) RETURNING id, kind, version), c AS (INSERT "
-                        "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
-                        "FROM o) SELECT version FROM o",
-                        23, up, &r, err);
-    if (rc != SM_OK)
+    sm_offer_row row = offer_row(in, w->doc_text);
+    long long version = 0;
+    if (!w->replace) {
+        int rc = sm_store_offer_insert(c, &row, &version, err);
+        in->version = rc == SM_OK ? version : 0;
         return rc;
-    int n = PQntuples(r);
-    in->version = n == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
-    return n == 1 ? SM_OK : offer_missing_or_stale(c, in, 0, op, err);
+    }
+    sm_row_guard guard = offer_guard(in);
+    int rc = sm_store_offer_update(c, &row, &guard, &version, err);
+    in->version = rc == SM_OK ? version : 0;
+    if (rc == SM_ESTALE) /* the 412 carries the version there is, as PATCH's does */
+        op->current_version = version;
+    return rc;
 }
 
 static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -455,20 +385,13 @@ int sm_route_offer_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
 static int exec_offer_delete(PGconn *c, sm_write_op *op, sm_error *err)
 {
     offer_write *w = op->ctx;
-    char versions[220];
-    const char *p[] = {w->in->id, w->in->owner, w->in->admin ? "t" : "f",
-                       offer_if_versions(w->in, versions, sizeof versions)};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "WITH d AS (DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND "
-                   "($4::bigint[] IS NULL OR version = ANY($4::bigint[])) RETURNING id, kind) "
-                   "INSERT INTO changes (object, id, op, kind) SELECT 'offer', id, 'delete', kind "
-                   "FROM d RETURNING id",
-                   4, p, &r, err))
-        return SM_EIO;
-    int n = PQntuples(r);
-    PQclear(r);
-    return n == 1 ? SM_OK : offer_missing_or_stale(c, w->in, 1, op, err);
+    sm_row_guard guard = offer_guard(w->in);
+    int kind = 0;
+    long long version = 0;
+    int rc = sm_store_offer_delete(c, w->in->id, &guard, &kind, &version, err);
+    if (rc == SM_ESTALE)
+        op->current_version = version;
+    return rc;
 }
 
 static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)

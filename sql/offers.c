@@ -1,8 +1,13 @@
 /* offers.c: statements about stored offers and their rows (see offers.h). */
 #include "sql/offers.h"
+#include "matcher/matcher.h"
 #include "sql/db.h"
 #include "taxonomy/base/alloc.h"
 
+#define SM_OFFER_ROW_MAX_SKILLS SM_MAX_REQUIREMENTS
+#define SM_OFFER_ROW_MAX_DATES SM_MAX_START_DATES
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,4 +40,178 @@ int sm_store_offer_doc(PGconn *c, const char *id, const char *owner, int any, ch
     *version = atoll(PQgetvalue(r, 0, 1));
     PQclear(r);
     return *doc ? SM_OK : SM_ENOMEM;
+}
+
+/* A PostgreSQL integer array's text ("{1,2,3}") of v[0..n), cut to fit cap. */
+static void int_array_text(const int32_t *v, size_t n, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[len++] = '{';
+    for (size_t i = 0; i < n && len + 16 < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, i ? ",%d" : "%d", v[i]);
+    snprintf(out + len, cap - len, "}");
+}
+
+/* The guard's versions as an array text ("{3,4}"), or NULL when any version will do. */
+static const char *guard_versions(const sm_row_guard *g, char *buf, size_t cap)
+{
+    if (g->any_version)
+        return NULL;
+    size_t len = (size_t)snprintf(buf, cap, "{");
+    for (size_t i = 0; i < g->version_count && len + 24 < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", g->versions[i]);
+    snprintf(buf + len, cap - len, "}");
+    return buf;
+}
+
+/* After an UPDATE or DELETE that matched no row: SM_ESTALE (*version: the one there is) when
+ * the offer is there for this writer, of kind unless kind is -1, else SM_ENOTFOUND. */
+static int missing_or_stale(PGconn *c, const char *id, const sm_row_guard *g, int kind,
+                            long long *version, sm_error *err)
+{
+    char k[8];
+    snprintf(k, sizeof k, "%d", kind);
+    const char *p[] = {id, g->owner, g->any_owner ? "t" : "f", k};
+    PGresult *r;
+    /* An offer of the other kind is not this one (a PUT cannot change the kind). */
+    if (sm_db_exec(c,
+                   "SELECT version FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND (kind = "
+                   "$4 OR $4 = '-1')",
+                   4, p, &r, err))
+        return SM_EIO;
+    int there = PQntuples(r) == 1;
+    if (there)
+        *version = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return there ? SM_ESTALE : SM_ENOTFOUND;
+}
+
+/* The row's parameters $1..$21 in the order both writes use. */
+typedef struct row_params {
+    char skills[SM_OFFER_ROW_MAX_SKILLS * 12 + 4], teaches[SM_OFFER_ROW_MAX_SKILLS * 12 + 4];
+    char dates[SM_OFFER_ROW_MAX_DATES * 12 + 4];
+    char lat[32], lon[32], hours[32], from[16], through[16], occ[16], flags[16], ok[8], ct[8],
+        dur[32], cost[32], seats[16], kind[4], funding[16];
+    const char *p[23];
+} row_params;
+
+static void fill_params(const sm_offer_row *o, row_params *rp)
+{
+    int_array_text(o->skills, o->skill_count, rp->skills, sizeof rp->skills);
+    int_array_text(o->teaches, o->teach_count, rp->teaches, sizeof rp->teaches);
+    int_array_text(o->start_dates, o->start_count, rp->dates, sizeof rp->dates);
+    snprintf(rp->funding, sizeof rp->funding, "%u", o->funding);
+    snprintf(rp->lat, sizeof rp->lat, "%.7f", o->lat);
+    snprintf(rp->lon, sizeof rp->lon, "%.7f", o->lon);
+    snprintf(rp->hours, sizeof rp->hours, "%g", o->hours);
+    snprintf(rp->from, sizeof rp->from, "%d", o->valid_from);
+    snprintf(rp->through, sizeof rp->through, "%d", o->valid_through);
+    snprintf(rp->occ, sizeof rp->occ, "%u", o->occupation);
+    snprintf(rp->flags, sizeof rp->flags, "%u", o->flags);
+    snprintf(rp->ok, sizeof rp->ok, "%u", o->org_kind);
+    snprintf(rp->ct, sizeof rp->ct, "%u", o->contract_type);
+    snprintf(rp->dur, sizeof rp->dur, "%g", o->duration_hours);
+    snprintf(rp->cost, sizeof rp->cost, "%g", o->cost);
+    snprintf(rp->seats, sizeof rp->seats, "%u", o->seats);
+    snprintf(rp->kind, sizeof rp->kind, "%d", o->kind);
+    const char *p[21] = {o->id,
+                         rp->kind,
+                         o->owner,
+                         o->doc,
+                         rp->skills,
+                         rp->teaches,
+                         o->located ? rp->lat : NULL,
+                         o->located ? rp->lon : NULL,
+                         o->remote ? "t" : "f",
+                         rp->hours,
+                         rp->from,
+                         rp->through,
+                         o->occupation ? rp->occ : NULL,
+                         rp->flags,
+                         rp->ok,
+                         rp->ct,
+                         rp->dur,
+                         rp->cost,
+                         rp->seats,
+                         rp->funding,
+                         rp->dates};
+    memcpy(rp->p, p, sizeof p);
+}
+
+/* The version a write's statement returned: SM_OK, or SM_ENOTFOUND when it matched no row. */
+static int returned_version(PGresult *r, long long *version)
+{
+    int n = PQntuples(r);
+    if (n == 1)
+        *version = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n == 1 ? SM_OK : SM_ENOTFOUND;
+}
+
+int sm_store_offer_insert(PGconn *c, const sm_offer_row *row, long long *version, sm_error *err)
+{
+    row_params rp;
+    fill_params(row, &rp);
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "WITH o AS (INSERT INTO offers (id, kind, owner, doc, skills, teaches, lat, "
+                   "lon, remote, hours, valid_from, valid_through, occupation, flags, "
+                   "org_kind, contract_type, duration_hours, cost, seats, funding, "
+                   "start_dates) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                   "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id, kind, "
+                   "version), c AS (INSERT INTO changes (object, id, op, kind) SELECT "
+                   "'offer', id, 'upsert', kind FROM o) SELECT version FROM o",
+                   21, rp.p, &r, err))
+        return SM_EIO;
+    return returned_version(r, version) == SM_OK
+               ? SM_OK
+               : sm_error_set(err, SM_EIO, "the insert of offer %s returned no row", row->id);
+}
+
+int sm_store_offer_update(PGconn *c, const sm_offer_row *row, const sm_row_guard *guard,
+                          long long *version, sm_error *err)
+{
+    row_params rp;
+    fill_params(row, &rp);
+    char versions[220];
+    rp.p[21] = guard->any_owner ? "t" : "f";
+    rp.p[22] = guard_versions(guard, versions, sizeof versions);
+    rp.p[2] = guard->owner;
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "WITH o AS (UPDATE offers SET doc = $4, skills = $5, teaches = $6, lat = "
+                   "$7, lon = $8, remote = $9, hours = $10, valid_from = $11, valid_through = "
+                   "$12, occupation = $13, flags = $14, org_kind = $15, contract_type = $16, "
+                   "duration_hours = $17, cost = $18, seats = $19, funding = $20, "
+                   "start_dates = $21, updated_at = now(), version = version + 1 WHERE id = "
+                   "$1 AND kind = $2 AND (owner = $3 OR $22) AND ($23::bigint[] IS NULL OR "
+                   "version = ANY($23::bigint[])) RETURNING id, kind, version), c AS (INSERT "
+                   "INTO changes (object, id, op, kind) SELECT 'offer', id, 'upsert', kind "
+                   "FROM o) SELECT version FROM o",
+                   23, rp.p, &r, err))
+        return SM_EIO;
+    if (returned_version(r, version) == SM_OK)
+        return SM_OK;
+    return missing_or_stale(c, row->id, guard, row->kind, version, err);
+}
+
+int sm_store_offer_delete(PGconn *c, const char *id, const sm_row_guard *guard, int *kind,
+                          long long *version, sm_error *err)
+{
+    char versions[220];
+    const char *p[] = {id, guard->owner, guard->any_owner ? "t" : "f",
+                       guard_versions(guard, versions, sizeof versions)};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "WITH d AS (DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND "
+                   "($4::bigint[] IS NULL OR version = ANY($4::bigint[])) RETURNING id, kind) "
+                   "INSERT INTO changes (object, id, op, kind) SELECT 'offer', id, 'delete', kind "
+                   "FROM d RETURNING kind",
+                   4, p, &r, err))
+        return SM_EIO;
+    int n = PQntuples(r);
+    if (n == 1)
+        *kind = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n == 1 ? SM_OK : missing_or_stale(c, id, guard, -1, version, err);
 }

@@ -1,7 +1,8 @@
 /*
- * offers.h: statements about stored offers, with their rows decoded here so that no handler
- * parses a row. (Offer writes, deletes and lists are still in api/routes_offers.c: issue 19
- * moves them next.)
+ * offers.h: statements about stored offers, with their rows encoded and decoded here so that
+ * no handler builds parameters or parses a row. Each write is one statement with its
+ * change-feed entry (one round trip). (Offer reads for display and lists are still in
+ * api/routes_offers.c: issue 19 moves them next.)
  */
 #ifndef SM_SQL_OFFERS_H
 #define SM_SQL_OFFERS_H
@@ -9,6 +10,52 @@
 #include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An offer row as stored: its JSON document (what is shown) beside the columns the index and
+ * the demand counters are rebuilt from. Skills are concept numbers as records.h packs them. */
+typedef struct sm_offer_row {
+    const char *id, *owner, *doc;
+    int kind; /* 0 job, 1 training */
+    const int32_t *skills, *teaches, *start_dates;
+    size_t skill_count, teach_count, start_count;
+    int located, remote;
+    double lat, lon;
+    float hours, duration_hours, cost;
+    int32_t valid_from, valid_through;
+    uint32_t occupation; /* 0: none */
+    unsigned flags;
+    uint8_t org_kind, contract_type;
+    uint32_t seats, funding;
+} sm_offer_row;
+
+/* Who may change a row, and which of its versions (If-Match): owner is the writer's
+ * organisation, any_owner is set for an admin; any_version, else one of
+ * versions[0..version_count) (none: no version will do, as for an If-Match of weak tags). */
+typedef struct sm_row_guard {
+    const char *owner;
+    int any_owner;
+    int any_version;
+    const long long *versions;
+    size_t version_count;
+} sm_row_guard;
+
+/* Inserts row: SM_OK with *version, or SM_EIO with err set. */
+int sm_store_offer_insert(PGconn *c, const sm_offer_row *row, long long *version, sm_error *err);
+
+/*
+ * Replaces offer row->id (of row->kind) as guard allows: SM_OK with its new *version;
+ * SM_ESTALE when it is there for this writer in another version (*version: the one there is);
+ * SM_ENOTFOUND; or SM_EIO with err set.
+ */
+int sm_store_offer_update(PGconn *c, const sm_offer_row *row, const sm_row_guard *guard,
+                          long long *version, sm_error *err);
+
+/* Deletes offer id (of any kind) as guard allows: SM_OK with *kind the deleted one's, or as
+ * sm_store_offer_update (SM_ESTALE with *version, SM_ENOTFOUND, SM_EIO). */
+int sm_store_offer_delete(PGconn *c, const char *id, const sm_row_guard *guard, int *kind,
+                          long long *version, sm_error *err);
 
 /* The kind of offer id (0 job, 1 training): SM_OK, SM_ENOTFOUND, or SM_EIO with err set. */
 int sm_store_offer_kind(PGconn *c, const char *id, int *kind, sm_error *err);
