@@ -99,8 +99,6 @@ int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what);
 PGconn *sm_route_db(sm_service *s, sm_response *resp);
 /* The 503 (Retry-After) for a database error err. */
 int sm_db_unavailable(sm_response *resp, const sm_error *err);
-/* SQL: a timestamptz column as an ISO 8601 UTC text, as the API shows times. */
-#define SM_SQL_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* The 422 that match, gaps and paths answer alike for a profile without skills. */
 int sm_profile_without_skills(sm_response *resp);

@@ -442,29 +442,22 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
-    const char *p[] = {rq->params[0]};
-    PGresult *r;
-    int rc = sm_db_exec(c,
-                        "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
-                            "updated_at") ", version FROM offers WHERE id = $1",
-                        1, p, &r, &err);
+    sm_offer_rows *rows;
+    int rc = sm_store_offer_get(c, rq->params[0], &rows, &err);
     sm_db_put(s->db, c);
-    if (rc != SM_OK) {
-        return sm_db_unavailable(resp, &err);
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
+    if (rc == SM_ENOTFOUND)
         return sm_problem(resp, 404, "no offer with this id");
-    }
-    json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    json_t *out = render_offer(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-                               PQgetvalue(r, 0, 3), resp->lang);
-    if (rq->who.role == SM_ROLE_ADMIN ||
-        (rq->who.key_id && !strcmp(rq->who.org, PQgetvalue(r, 0, 1))))
+    if (rc != SM_OK)
+        return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
+    sm_offer_shown o = sm_offer_rows_at(rows, 0);
+    json_t *doc = json_loads(o.doc, 0, NULL);
+    json_t *out =
+        render_offer(g, doc, rq->params[0], o.owner, o.created_at, o.updated_at, resp->lang);
+    if (rq->who.role == SM_ROLE_ADMIN || (rq->who.key_id && !strcmp(rq->who.org, o.owner)))
         advise_offer(out, doc, resp->lang); /* for the owner only */
-    sm_etag(atoll(PQgetvalue(r, 0, 4)), resp->etag);
+    sm_etag(o.version, resp->etag);
     json_decref(doc);
-    PQclear(r);
+    sm_offer_rows_free(rows);
     return sm_resp_json(resp, 200, out);
 }
 
@@ -485,57 +478,42 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         return sm_problem(resp, 401, "mine=true needs an API key");
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
-    char kind_code[4] = "";
-    if (kind)
-        snprintf(kind_code, sizeof kind_code, "%d", strcmp(kind, "training") == 0);
-    char lim[24];
-    snprintf(lim, sizeof lim, "%lld", limit + 1);
-    const char *p[] = {kind ? kind_code : NULL, cursor, only_mine ? rq->who.org : NULL, lim};
+    int kind_code = kind ? strcmp(kind, "training") == 0 : -1;
+    const char *owner = only_mine ? rq->who.org : NULL;
     sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
-    PGresult *r, *t = NULL;
-    int rc = sm_db_exec(
-        c,
-        "SELECT id, doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
-            "updated_at") " FROM offers WHERE ($1::smallint "
-                          "IS NULL OR kind = $1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text "
-                          "IS NULL OR owner = $3) ORDER BY id LIMIT $4",
-        4, p, &r, &err);
+    sm_offer_rows *rows = NULL;
+    int rc = sm_store_offer_page(c, kind_code, cursor, owner, (size_t)limit + 1, &rows, &err);
     /* The total: the index counts offers by kind; an owner's share needs the database. */
     size_t total = 0;
-    if (rc == SM_OK && only_mine) {
-        const char *tp[] = {p[0], p[2]};
-        rc = sm_db_exec(c,
-                        "SELECT count(*) FROM offers WHERE ($1::smallint IS NULL OR kind = $1) "
-                        "AND owner = $2",
-                        2, tp, &t, &err);
-        if (rc == SM_OK)
-            total = (size_t)atoll(PQgetvalue(t, 0, 0));
-        PQclear(t);
-    } else if (!kind)
+    if (rc == SM_OK && only_mine)
+        rc = sm_store_offer_count(c, kind_code, owner, &total, &err);
+    else if (!kind)
         total = sm_matcher_offer_count(g->m, SM_OFFER_JOB) +
                 sm_matcher_offer_count(g->m, SM_OFFER_TRAINING);
     else
-        total = sm_matcher_offer_count(g->m, strcmp(kind, "training") == 0 ? SM_OFFER_TRAINING
-                                                                           : SM_OFFER_JOB);
+        total = sm_matcher_offer_count(g->m, kind_code ? SM_OFFER_TRAINING : SM_OFFER_JOB);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        return sm_db_unavailable(resp, &err);
+        sm_offer_rows_free(rows);
+        return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
     json_t *items = json_array();
-    int rows = PQntuples(r), shown = rows > limit ? (int)limit : rows;
+    size_t count = sm_offer_rows_count(rows), shown = count > (size_t)limit ? (size_t)limit : count;
     sm_lang lang = sm_req_lang(rq, NULL);
-    for (int i = 0; i < shown; i++) {
-        json_t *doc = json_loads(PQgetvalue(r, i, 1), 0, NULL);
-        json_array_append_new(items, render_offer(g, doc, PQgetvalue(r, i, 0), PQgetvalue(r, i, 2),
-                                                  PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), lang));
+    for (size_t i = 0; i < shown; i++) {
+        sm_offer_shown o = sm_offer_rows_at(rows, i);
+        json_t *doc = json_loads(o.doc, 0, NULL);
+        json_array_append_new(
+            items, render_offer(g, doc, o.id, o.owner, o.created_at, o.updated_at, lang));
         json_decref(doc);
     }
     json_t *out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
     json_object_set_new(out, "next_cursor",
-                        rows > limit ? json_string(PQgetvalue(r, shown - 1, 0)) : json_null());
-    PQclear(r);
+                        count > (size_t)limit ? json_string(sm_offer_rows_at(rows, shown - 1).id)
+                                              : json_null());
+    sm_offer_rows_free(rows);
     return sm_resp_json(resp, 200, out);
 }

@@ -215,3 +215,92 @@ int sm_store_offer_delete(PGconn *c, const char *id, const sm_row_guard *guard, 
     PQclear(r);
     return n == 1 ? SM_OK : missing_or_stale(c, id, guard, -1, version, err);
 }
+
+struct sm_offer_rows {
+    PGresult *r;
+};
+
+size_t sm_offer_rows_count(const sm_offer_rows *rows)
+{
+    return rows ? (size_t)PQntuples(rows->r) : 0;
+}
+
+sm_offer_shown sm_offer_rows_at(const sm_offer_rows *rows, size_t index)
+{
+    int i = (int)index;
+    sm_offer_shown o = {PQgetvalue(rows->r, i, 0), PQgetvalue(rows->r, i, 1),
+                        PQgetvalue(rows->r, i, 2), PQgetvalue(rows->r, i, 3),
+                        PQgetvalue(rows->r, i, 4), atoll(PQgetvalue(rows->r, i, 5))};
+    return o;
+}
+
+void sm_offer_rows_free(sm_offer_rows *rows)
+{
+    if (!rows)
+        return;
+    PQclear(rows->r);
+    sm_free(rows);
+}
+
+/* Wraps a result: SM_OK, or SM_ENOMEM (the result cleared). */
+static int wrap_rows(PGresult *r, sm_offer_rows **out)
+{
+    *out = sm_malloc(sizeof **out);
+    if (!*out) {
+        PQclear(r);
+        return SM_ENOMEM;
+    }
+    (*out)->r = r;
+    return SM_OK;
+}
+
+#define SHOWN_COLUMNS                                                                              \
+    "id, doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at") ", version"
+
+int sm_store_offer_get(PGconn *c, const char *id, sm_offer_rows **out, sm_error *err)
+{
+    *out = NULL;
+    const char *p[] = {id};
+    PGresult *r;
+    if (sm_db_exec(c, "SELECT " SHOWN_COLUMNS " FROM offers WHERE id = $1", 1, p, &r, err))
+        return SM_EIO;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return SM_ENOTFOUND;
+    }
+    return wrap_rows(r, out);
+}
+
+int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
+                        sm_offer_rows **out, sm_error *err)
+{
+    *out = NULL;
+    char k[8], lim[24];
+    snprintf(k, sizeof k, "%d", kind);
+    snprintf(lim, sizeof lim, "%zu", limit);
+    const char *p[] = {kind >= 0 ? k : NULL, cursor, owner, lim};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT " SHOWN_COLUMNS " FROM offers WHERE ($1::smallint IS NULL OR kind = "
+                   "$1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text IS NULL OR owner = $3) "
+                   "ORDER BY id LIMIT $4",
+                   4, p, &r, err))
+        return SM_EIO;
+    return wrap_rows(r, out);
+}
+
+int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err)
+{
+    char k[8];
+    snprintf(k, sizeof k, "%d", kind);
+    const char *p[] = {kind >= 0 ? k : NULL, owner};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT count(*) FROM offers WHERE ($1::smallint IS NULL OR kind = $1) AND "
+                   "owner = $2",
+                   2, p, &r, err))
+        return SM_EIO;
+    *count = (size_t)atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return SM_OK;
+}

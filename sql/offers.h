@@ -1,8 +1,7 @@
 /*
  * offers.h: statements about stored offers, with their rows encoded and decoded here so that
  * no handler builds parameters or parses a row. Each write is one statement with its
- * change-feed entry (one round trip). (Offer reads for display and lists are still in
- * api/routes_offers.c: issue 19 moves them next.)
+ * change-feed entry (one round trip).
  */
 #ifndef SM_SQL_OFFERS_H
 #define SM_SQL_OFFERS_H
@@ -40,6 +39,29 @@ typedef struct sm_row_guard {
     const long long *versions;
     size_t version_count;
 } sm_row_guard;
+
+/* Offers as stored and shown, read: their strings live until sm_offer_rows_free. */
+typedef struct sm_offer_rows sm_offer_rows;
+typedef struct sm_offer_shown {
+    const char *id, *doc, *owner, *created_at, *updated_at; /* times: ISO 8601, UTC */
+    long long version;
+} sm_offer_shown;
+size_t sm_offer_rows_count(const sm_offer_rows *rows);
+sm_offer_shown sm_offer_rows_at(const sm_offer_rows *rows, size_t index);
+void sm_offer_rows_free(sm_offer_rows *rows);
+
+/* Offer id: SM_OK with *out (one row), SM_ENOTFOUND, SM_ENOMEM, or SM_EIO with err set. */
+int sm_store_offer_get(PGconn *c, const char *id, sm_offer_rows **out, sm_error *err);
+
+/*
+ * A page of offers in id order: of kind (-1: any), after cursor (NULL: from the start), of
+ * owner (NULL: any), at most limit rows. SM_OK with *out, SM_ENOMEM, or SM_EIO with err set.
+ */
+int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
+                        sm_offer_rows **out, sm_error *err);
+
+/* How many offers of kind (-1: any) owner has: SM_OK with *count, or SM_EIO with err set. */
+int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err);
 
 /* Inserts row: SM_OK with *version, or SM_EIO with err set. */
 int sm_store_offer_insert(PGconn *c, const sm_offer_row *row, long long *version, sm_error *err);
