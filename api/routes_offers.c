@@ -442,7 +442,7 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
-    sm_offer_rows *rows;
+    sm_rows *rows;
     int rc = sm_store_offer_get(c, rq->params[0], &rows, &err);
     sm_db_put(s->db, c);
     if (rc == SM_ENOTFOUND)
@@ -457,7 +457,7 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
         advise_offer(out, doc, resp->lang); /* for the owner only */
     sm_etag(o.version, resp->etag);
     json_decref(doc);
-    sm_offer_rows_free(rows);
+    sm_rows_free(rows);
     return sm_resp_json(resp, 200, out);
 }
 
@@ -484,7 +484,7 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
-    sm_offer_rows *rows = NULL;
+    sm_rows *rows = NULL;
     int rc = sm_store_offer_page(c, kind_code, cursor, owner, (size_t)limit + 1, &rows, &err);
     /* The total: the index counts offers by kind; an owner's share needs the database. */
     size_t total = 0;
@@ -497,11 +497,11 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         total = sm_matcher_offer_count(g->m, kind_code ? SM_OFFER_TRAINING : SM_OFFER_JOB);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
-        sm_offer_rows_free(rows);
+        sm_rows_free(rows);
         return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
     json_t *items = json_array();
-    size_t count = sm_offer_rows_count(rows), shown = count > (size_t)limit ? (size_t)limit : count;
+    size_t count = sm_rows_count(rows), shown = count > (size_t)limit ? (size_t)limit : count;
     sm_lang lang = sm_req_lang(rq, NULL);
     for (size_t i = 0; i < shown; i++) {
         sm_offer_shown o = sm_offer_rows_at(rows, i);
@@ -514,6 +514,6 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     json_object_set_new(out, "next_cursor",
                         count > (size_t)limit ? json_string(sm_offer_rows_at(rows, shown - 1).id)
                                               : json_null());
-    sm_offer_rows_free(rows);
+    sm_rows_free(rows);
     return sm_resp_json(resp, 200, out);
 }

@@ -13,6 +13,8 @@
 #include "api/messages.h"
 #include "api/records.h"
 #include "api/routes.h"
+#include "sql/profiles.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,95 +253,49 @@ typedef struct profile_write {
     int replace;
 } profile_write;
 
-/* The If-Match versions of in as a SQL array text ("{3,4}"), or NULL when any will do. */
-static const char *if_versions(const profile_in *in, char *buf, size_t cap)
+/* Who may change the profile and which versions (If-Match: none given or "*", any). */
+static sm_row_guard profile_guard(const profile_in *in)
 {
-    if (!in->if_given || in->if_any)
-        return NULL;
-    size_t len = (size_t)snprintf(buf, cap, "{");
-    for (size_t i = 0; i < in->if_count && len + 24 < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", in->if_versions[i]);
-    snprintf(buf + len, cap - len, "}");
-    return buf;
-}
-
-/* After an UPDATE or DELETE that matched no row: SM_ESTALE when the row is there for this
- * writer (its version did not match If-Match), else SM_ENOTFOUND. */
-static int missing_or_stale(PGconn *c, const profile_in *in, sm_write_op *op, sm_error *err)
-{
-    const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(c, "SELECT version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
-                   err))
-        return SM_EIO;
-    int there = PQntuples(r) == 1;
-    if (there) /* the 412 carries the version there is */
-        op->current_version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return there ? SM_ESTALE : SM_ENOTFOUND;
+    sm_row_guard g = {in->org ? in->org : "", in->admin || in->seeker, !in->if_given || in->if_any,
+                      in->if_versions, in->if_count};
+    return g;
 }
 
 static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
 {
     profile_write *w = op->ctx;
     profile_in *in = w->in;
-    char skills[SM_MAX_PROFILE_SKILLS * 12 + 4], lat[32], lon[32], radius[32], cons[16],
-        consent[16], versions[220];
-    size_t len = 0;
-    skills[len++] = '{';
-    for (int i = 0; i < in->nskills; i++)
-        len += (size_t)snprintf(skills + len, sizeof skills - len, i ? ",%d" : "%d", in->skills[i]);
-    snprintf(skills + len, sizeof skills - len, "}");
-    snprintf(lat, sizeof lat, "%.7f", in->lat);
-    snprintf(lon, sizeof lon, "%.7f", in->lon);
-    snprintf(radius, sizeof radius, "%g", in->radius_km);
-    snprintf(cons, sizeof cons, "%u", in->constraints);
-    snprintf(consent, sizeof consent, "%u", in->consent);
-    const char *p[] = {in->id,
-                       *in->owner ? in->owner : NULL,
-                       w->doc_text,
-                       skills,
-                       in->located ? lat : NULL,
-                       in->located ? lon : NULL,
-                       radius,
-                       cons,
-                       consent,
-                       in->org ? in->org : "",
-                       in->admin || in->seeker ? "t" : "f",
-                       if_versions(in, versions, sizeof versions)};
-    PGresult *r;
+    sm_profile_row row = {in->id,
+                          *in->owner ? in->owner : NULL,
+                          w->doc_text,
+                          in->skills,
+                          (size_t)in->nskills,
+                          in->located,
+                          in->lat,
+                          in->lon,
+                          in->radius_km,
+                          in->constraints,
+                          in->consent};
+    long long version = 0;
     int rc;
     if (!w->replace)
-        rc = sm_db_exec(c,
-                        "INSERT INTO profiles (id, owner, doc, skills, lat, lon, radius_km, "
-                        "constraints, consent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                        "RETURNING version",
-                        9, p, &r, err);
+        rc = sm_store_profile_insert(c, &row, &version, err);
     else {
-        const char *up[] = {p[0], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]};
-        rc = sm_db_exec(c,
-                        "UPDATE profiles SET doc = $2, skills = $3, lat = $4, lon = $5, "
-                        "radius_km = $6, constraints = $7, consent = $8, updated_at = now(), "
-                        "version = version + 1 WHERE id = $1 AND (owner = $9 OR $10) AND "
-                        "($11::bigint[] IS NULL OR version = ANY($11::bigint[])) RETURNING version",
-                        11, up, &r, err);
+        sm_row_guard guard = profile_guard(in);
+        rc = sm_store_profile_update(c, &row, &guard, &version, err);
     }
+    in->version = rc == SM_OK ? version : 0;
+    if (rc == SM_ESTALE) /* the 412 carries the version there is */
+        op->current_version = version;
     if (rc != SM_OK)
         return rc;
-    int n = PQntuples(r);
-    in->version = n == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
-    PQclear(r);
-    if (n != 1)
-        return missing_or_stale(c, in, op, err);
     if (!w->replace) {
         char org[240];
         snprintf(org, sizeof org, "%s", *in->owner ? in->owner : "self");
         if ((rc = sm_key_store(c, in->key, org, SM_ROLE_SEEKER, in->id, 0, &in->key_id, err)))
             return rc;
     }
-    const char *cp[] = {in->id};
-    return sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'upsert')", 1,
-                      cp, NULL, err);
+    return sm_store_profile_changed(c, in->id, err);
 }
 
 static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
@@ -452,21 +408,17 @@ static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, 
     if (!c)
         return SM_EANSWERED;
     const char *org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "";
-    const char *p[] = {id, org,
-                       rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
-    PGresult *r;
-    int rc = sm_db_exec(c, "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
-                        3, p, &r, &err);
+    char *text = NULL;
+    int rc = sm_store_profile_doc(c, id, org,
+                                  rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER,
+                                  &text, version, &err);
     sm_db_put(s->db, c);
-    if (rc != SM_OK)
-        return sm_db_unavailable(resp, &err), SM_EANSWERED;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
+    if (rc == SM_ENOTFOUND)
         return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
-    }
-    *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    *version = atoll(PQgetvalue(r, 0, 1));
-    PQclear(r);
+    if (rc != SM_OK)
+        return rc == SM_ENOMEM ? rc : (sm_db_unavailable(resp, &err), SM_EANSWERED);
+    *doc = json_loads(text, 0, NULL);
+    sm_free(text);
     return *doc ? 0
                 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), SM_EANSWERED);
 }
@@ -671,25 +623,11 @@ int sm_route_profile_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_re
 static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
 {
     profile_in *in = ((profile_write *)op->ctx)->in;
-    char versions[220];
-    const char *p[] = {in->id, in->org ? in->org : "", in->admin || in->seeker ? "t" : "f",
-                       if_versions(in, versions, sizeof versions)};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "DELETE FROM profiles WHERE id = $1 AND (owner = $2 OR $3) AND ($4::bigint[] "
-                   "IS NULL OR version = ANY($4::bigint[])) RETURNING id",
-                   4, p, &r, err))
-        return SM_EIO;
-    int n = PQntuples(r);
-    PQclear(r);
-    if (n != 1)
-        return missing_or_stale(c, in, op, err);
-    int rc = sm_db_exec(c, "DELETE FROM api_keys WHERE profile_id = $1", 1, p, NULL, err);
-    if (rc == SM_OK)
-        rc = sm_db_exec(c, "DELETE FROM idempotency WHERE profile_id = $1", 1, p, NULL, err);
-    if (rc == SM_OK)
-        rc = sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'delete')",
-                        1, p, NULL, err);
+    sm_row_guard guard = profile_guard(in);
+    long long version = 0;
+    int rc = sm_store_profile_erase(c, in->id, &guard, &version, err);
+    if (rc == SM_ESTALE)
+        op->current_version = version;
     return rc;
 }
 
@@ -729,9 +667,9 @@ int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     return 0;
 }
 
-/* Reads the profile row if rq may see it; NULL with resp filled otherwise. */
-static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response *resp,
-                               PGconn **conn)
+/* The profile of the request's path, for a key that may see it: its rows (one) and the
+ * connection they came on (to give back); NULL with resp filled (403, 404, 503). */
+static sm_rows *fetch_profile(sm_service *s, const sm_request *rq, sm_response *resp, PGconn **conn)
 {
     *conn = NULL;
     if (may_touch(rq, resp, rq->params[0]))
@@ -741,90 +679,81 @@ static PGresult *fetch_profile(sm_service *s, const sm_request *rq, sm_response 
     if (!c)
         return NULL;
     const char *org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : "";
-    const char *p[] = {rq->params[0], org,
-                       rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
-                       "updated_at") ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
-                   3, p, &r, &err)) {
+    sm_rows *rows = NULL;
+    int rc = sm_store_profile_get(c, rq->params[0], org,
+                                  rq->who.role == SM_ROLE_ADMIN || rq->who.role == SM_ROLE_SEEKER,
+                                  &rows, &err);
+    if (rc != SM_OK) {
         sm_db_put(s->db, c);
-        sm_db_unavailable(resp, &err);
-        return NULL;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        sm_db_put(s->db, c);
-        sm_problem(resp, 404, "no profile with this id");
+        if (rc == SM_ENOTFOUND)
+            sm_problem(resp, 404, "no profile with this id");
+        else if (rc == SM_ENOMEM)
+            sm_problem(resp, 503, "out of memory");
+        else
+            sm_db_unavailable(resp, &err);
         return NULL;
     }
     *conn = c;
-    return r;
+    return rows;
 }
 
 int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     PGconn *c;
-    PGresult *r = fetch_profile(s, rq, resp, &c);
-    if (!r)
+    sm_rows *rows = fetch_profile(s, rq, resp, &c);
+    if (!rows)
         return 0;
     sm_db_put(s->db, c);
-    json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    json_t *out = render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-                                 PQgetvalue(r, 0, 3), resp->lang);
+    sm_profile_shown shown = sm_profile_rows_at(rows, 0);
+    json_t *doc = json_loads(shown.doc, 0, NULL);
+    json_t *out = render_profile(g, doc, rq->params[0], shown.owner, shown.created_at,
+                                 shown.updated_at, resp->lang);
     advise(g, out, doc, resp->lang);
-    sm_etag(atoll(PQgetvalue(r, 0, 4)), resp->etag);
+    sm_etag(shown.version, resp->etag);
     json_decref(doc);
-    PQclear(r);
+    sm_rows_free(rows);
     return sm_resp_json(resp, 200, out);
 }
 
 int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     PGconn *c;
-    PGresult *r = fetch_profile(s, rq, resp, &c);
-    if (!r)
+    sm_rows *rows = fetch_profile(s, rq, resp, &c);
+    if (!rows)
         return 0;
-    json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    json_t *profile =
-        render_profile(g, doc, rq->params[0], PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2),
-                       PQgetvalue(r, 0, 3), sm_req_lang(rq, NULL));
+    sm_profile_shown shown = sm_profile_rows_at(rows, 0);
+    json_t *doc = json_loads(shown.doc, 0, NULL);
+    json_t *profile = render_profile(g, doc, rq->params[0], shown.owner, shown.created_at,
+                                     shown.updated_at, sm_req_lang(rq, NULL));
     json_decref(doc);
-    PQclear(r);
-    const char *p[] = {rq->params[0]};
+    sm_rows_free(rows);
     sm_error err = {0};
     json_t *keys = json_array(), *changes = json_array();
-    int rc = sm_db_exec(c,
-                        "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE(" SM_SQL_UTC(
-                            "revoked_at") ", '') FROM api_keys WHERE profile_id = $1 "
-                                          "ORDER BY id",
-                        1, p, &r, &err);
-    for (int i = 0; rc == SM_OK && i < PQntuples(r); i++) {
-        json_t *k = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)atoll(PQgetvalue(r, i, 0)),
-                              "role", PQgetvalue(r, i, 1), "created_at", PQgetvalue(r, i, 2));
-        if (*PQgetvalue(r, i, 3))
-            json_object_set_new(k, "revoked_at", json_string(PQgetvalue(r, i, 3)));
+    int rc = sm_store_profile_keys(c, rq->params[0], &rows, &err);
+    for (size_t i = 0; rc == SM_OK && i < sm_rows_count(rows); i++) {
+        sm_key_shown key = sm_key_rows_at(rows, i);
+        json_t *k = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)key.id, "role", key.role,
+                              "created_at", key.created_at);
+        if (*key.revoked_at)
+            json_object_set_new(k, "revoked_at", json_string(key.revoked_at));
         json_array_append_new(keys, k);
     }
+    sm_rows_free(rows);
     if (rc == SM_OK)
-        PQclear(r);
+        rc = sm_store_profile_changes(c, rq->params[0], &rows, &err);
+    for (size_t i = 0; rc == SM_OK && i < sm_rows_count(rows); i++) {
+        sm_change_shown ch = sm_change_rows_at(rows, i);
+        json_array_append_new(changes, json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)ch.seq, "op",
+                                                 ch.op, "at", ch.at));
+    }
     if (rc == SM_OK)
-        rc = sm_db_exec(c,
-                        "SELECT seq, op, " SM_SQL_UTC(
-                            "at") " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
-                        1, p, &r, &err);
-    for (int i = 0; rc == SM_OK && i < PQntuples(r); i++)
-        json_array_append_new(changes, json_pack("{s:I, s:s, s:s}", "seq",
-                                                 (json_int_t)atoll(PQgetvalue(r, i, 0)), "op",
-                                                 PQgetvalue(r, i, 1), "at", PQgetvalue(r, i, 2)));
-    if (rc == SM_OK)
-        PQclear(r);
+        sm_rows_free(rows);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
         json_decref(profile);
         json_decref(keys);
         json_decref(changes);
-        return sm_db_unavailable(resp, &err);
+        return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
     json_t *out = json_pack("{s:s, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/1",
                             "profile", profile, "keys", keys, "changes", changes, "note",

@@ -42,28 +42,6 @@ int sm_store_offer_doc(PGconn *c, const char *id, const char *owner, int any, ch
     return *doc ? SM_OK : SM_ENOMEM;
 }
 
-/* A PostgreSQL integer array's text ("{1,2,3}") of v[0..n), cut to fit cap. */
-static void int_array_text(const int32_t *v, size_t n, char *out, size_t cap)
-{
-    size_t len = 0;
-    out[len++] = '{';
-    for (size_t i = 0; i < n && len + 16 < cap; i++)
-        len += (size_t)snprintf(out + len, cap - len, i ? ",%d" : "%d", v[i]);
-    snprintf(out + len, cap - len, "}");
-}
-
-/* The guard's versions as an array text ("{3,4}"), or NULL when any version will do. */
-static const char *guard_versions(const sm_row_guard *g, char *buf, size_t cap)
-{
-    if (g->any_version)
-        return NULL;
-    size_t len = (size_t)snprintf(buf, cap, "{");
-    for (size_t i = 0; i < g->version_count && len + 24 < cap; i++)
-        len += (size_t)snprintf(buf + len, cap - len, i ? ",%lld" : "%lld", g->versions[i]);
-    snprintf(buf + len, cap - len, "}");
-    return buf;
-}
-
 /* After an UPDATE or DELETE that matched no row: SM_ESTALE (*version: the one there is) when
  * the offer is there for this writer, of kind unless kind is -1, else SM_ENOTFOUND. */
 static int missing_or_stale(PGconn *c, const char *id, const sm_row_guard *g, int kind,
@@ -97,9 +75,9 @@ typedef struct row_params {
 
 static void fill_params(const sm_offer_row *o, row_params *rp)
 {
-    int_array_text(o->skills, o->skill_count, rp->skills, sizeof rp->skills);
-    int_array_text(o->teaches, o->teach_count, rp->teaches, sizeof rp->teaches);
-    int_array_text(o->start_dates, o->start_count, rp->dates, sizeof rp->dates);
+    sm__int_array_text(o->skills, o->skill_count, rp->skills, sizeof rp->skills);
+    sm__int_array_text(o->teaches, o->teach_count, rp->teaches, sizeof rp->teaches);
+    sm__int_array_text(o->start_dates, o->start_count, rp->dates, sizeof rp->dates);
     snprintf(rp->funding, sizeof rp->funding, "%u", o->funding);
     snprintf(rp->lat, sizeof rp->lat, "%.7f", o->lat);
     snprintf(rp->lon, sizeof rp->lon, "%.7f", o->lon);
@@ -175,7 +153,7 @@ int sm_store_offer_update(PGconn *c, const sm_offer_row *row, const sm_row_guard
     fill_params(row, &rp);
     char versions[220];
     rp.p[21] = guard->any_owner ? "t" : "f";
-    rp.p[22] = guard_versions(guard, versions, sizeof versions);
+    rp.p[22] = sm__guard_versions(guard, versions, sizeof versions);
     rp.p[2] = guard->owner;
     PGresult *r;
     if (sm_db_exec(c,
@@ -200,7 +178,7 @@ int sm_store_offer_delete(PGconn *c, const char *id, const sm_row_guard *guard, 
 {
     char versions[220];
     const char *p[] = {id, guard->owner, guard->any_owner ? "t" : "f",
-                       guard_versions(guard, versions, sizeof versions)};
+                       sm__guard_versions(guard, versions, sizeof versions)};
     PGresult *r;
     if (sm_db_exec(c,
                    "WITH d AS (DELETE FROM offers WHERE id = $1 AND (owner = $2 OR $3) AND "
@@ -216,48 +194,18 @@ int sm_store_offer_delete(PGconn *c, const char *id, const sm_row_guard *guard, 
     return n == 1 ? SM_OK : missing_or_stale(c, id, guard, -1, version, err);
 }
 
-struct sm_offer_rows {
-    PGresult *r;
-};
-
-size_t sm_offer_rows_count(const sm_offer_rows *rows)
+sm_offer_shown sm_offer_rows_at(const sm_rows *rows, size_t i)
 {
-    return rows ? (size_t)PQntuples(rows->r) : 0;
-}
-
-sm_offer_shown sm_offer_rows_at(const sm_offer_rows *rows, size_t index)
-{
-    int i = (int)index;
-    sm_offer_shown o = {PQgetvalue(rows->r, i, 0), PQgetvalue(rows->r, i, 1),
-                        PQgetvalue(rows->r, i, 2), PQgetvalue(rows->r, i, 3),
-                        PQgetvalue(rows->r, i, 4), atoll(PQgetvalue(rows->r, i, 5))};
+    sm_offer_shown o = {sm__rows_text(rows, i, 0), sm__rows_text(rows, i, 1),
+                        sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 3),
+                        sm__rows_text(rows, i, 4), atoll(sm__rows_text(rows, i, 5))};
     return o;
-}
-
-void sm_offer_rows_free(sm_offer_rows *rows)
-{
-    if (!rows)
-        return;
-    PQclear(rows->r);
-    sm_free(rows);
-}
-
-/* Wraps a result: SM_OK, or SM_ENOMEM (the result cleared). */
-static int wrap_rows(PGresult *r, sm_offer_rows **out)
-{
-    *out = sm_malloc(sizeof **out);
-    if (!*out) {
-        PQclear(r);
-        return SM_ENOMEM;
-    }
-    (*out)->r = r;
-    return SM_OK;
 }
 
 #define SHOWN_COLUMNS                                                                              \
     "id, doc, owner, " SM_SQL_UTC("created_at") ", " SM_SQL_UTC("updated_at") ", version"
 
-int sm_store_offer_get(PGconn *c, const char *id, sm_offer_rows **out, sm_error *err)
+int sm_store_offer_get(PGconn *c, const char *id, sm_rows **out, sm_error *err)
 {
     *out = NULL;
     const char *p[] = {id};
@@ -268,11 +216,11 @@ int sm_store_offer_get(PGconn *c, const char *id, sm_offer_rows **out, sm_error 
         PQclear(r);
         return SM_ENOTFOUND;
     }
-    return wrap_rows(r, out);
+    return sm__rows_wrap(r, out);
 }
 
 int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
-                        sm_offer_rows **out, sm_error *err)
+                        sm_rows **out, sm_error *err)
 {
     *out = NULL;
     char k[8], lim[24];
@@ -286,7 +234,7 @@ int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *own
                    "ORDER BY id LIMIT $4",
                    4, p, &r, err))
         return SM_EIO;
-    return wrap_rows(r, out);
+    return sm__rows_wrap(r, out);
 }
 
 int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err)

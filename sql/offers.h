@@ -6,6 +6,7 @@
 #ifndef SM_SQL_OFFERS_H
 #define SM_SQL_OFFERS_H
 
+#include "sql/rows.h"
 #include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
@@ -29,36 +30,22 @@ typedef struct sm_offer_row {
     uint32_t seats, funding;
 } sm_offer_row;
 
-/* Who may change a row, and which of its versions (If-Match): owner is the writer's
- * organisation, any_owner is set for an admin; any_version, else one of
- * versions[0..version_count) (none: no version will do, as for an If-Match of weak tags). */
-typedef struct sm_row_guard {
-    const char *owner;
-    int any_owner;
-    int any_version;
-    const long long *versions;
-    size_t version_count;
-} sm_row_guard;
-
-/* Offers as stored and shown, read: their strings live until sm_offer_rows_free. */
-typedef struct sm_offer_rows sm_offer_rows;
+/* An offer as stored and shown, one of the sm_rows its reads return. */
 typedef struct sm_offer_shown {
     const char *id, *doc, *owner, *created_at, *updated_at; /* times: ISO 8601, UTC */
     long long version;
 } sm_offer_shown;
-size_t sm_offer_rows_count(const sm_offer_rows *rows);
-sm_offer_shown sm_offer_rows_at(const sm_offer_rows *rows, size_t index);
-void sm_offer_rows_free(sm_offer_rows *rows);
+sm_offer_shown sm_offer_rows_at(const sm_rows *rows, size_t index);
 
 /* Offer id: SM_OK with *out (one row), SM_ENOTFOUND, SM_ENOMEM, or SM_EIO with err set. */
-int sm_store_offer_get(PGconn *c, const char *id, sm_offer_rows **out, sm_error *err);
+int sm_store_offer_get(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 
 /*
  * A page of offers in id order: of kind (-1: any), after cursor (NULL: from the start), of
  * owner (NULL: any), at most limit rows. SM_OK with *out, SM_ENOMEM, or SM_EIO with err set.
  */
 int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
-                        sm_offer_rows **out, sm_error *err);
+                        sm_rows **out, sm_error *err);
 
 /* How many offers of kind (-1: any) owner has: SM_OK with *count, or SM_EIO with err set. */
 int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err);

@@ -1,25 +1,13 @@
 /* profiles.c: statements about stored profiles and their rows (see profiles.h). */
 #include "sql/profiles.h"
 #include "sql/db.h"
+#include "sql/rows.h"
 
+#include "taxonomy/base/alloc.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Reads a PostgreSQL integer array ("{1,2,3}") into out, at most cap values; their count. */
-static size_t int_array(const char *text, int32_t *out, size_t cap)
-{
-    size_t n = 0;
-    const char *at = *text == '{' ? text + 1 : text;
-    while (*at && *at != '}' && n < cap) {
-        char *end;
-        long v = strtol(at, &end, 10);
-        if (end == at)
-            break;
-        out[n++] = (int32_t)v;
-        at = *end == ',' ? end + 1 : end;
-    }
-    return n;
-}
 
 int sm_store_profile_for_match(PGconn *c, const char *id, const char *owner, int any,
                                sm_profile_match_row *out, sm_error *err)
@@ -36,7 +24,7 @@ int sm_store_profile_for_match(PGconn *c, const char *id, const char *owner, int
         PQclear(r);
         return SM_ENOTFOUND;
     }
-    out->claim_count = int_array(PQgetvalue(r, 0, 0), out->claims, SM_MAX_PROFILE_SKILLS);
+    out->claim_count = sm__int_array_parse(PQgetvalue(r, 0, 0), out->claims, SM_MAX_PROFILE_SKILLS);
     out->located = !PQgetisnull(r, 0, 1) && !PQgetisnull(r, 0, 2);
     out->lat = atof(PQgetvalue(r, 0, 1));
     out->lon = atof(PQgetvalue(r, 0, 2));
@@ -44,4 +32,213 @@ int sm_store_profile_for_match(PGconn *c, const char *id, const char *owner, int
     out->constraints = (unsigned)atoi(PQgetvalue(r, 0, 4));
     PQclear(r);
     return SM_OK;
+}
+
+/* After an UPDATE or DELETE that matched no row: SM_ESTALE (*version: the one there is) when
+ * the row is there for this writer, else SM_ENOTFOUND. */
+static int missing_or_stale(PGconn *c, const char *id, const sm_row_guard *g, long long *version,
+                            sm_error *err)
+{
+    const char *p[] = {id, g->owner, g->any_owner ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c, "SELECT version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
+                   err))
+        return SM_EIO;
+    int there = PQntuples(r) == 1;
+    if (there)
+        *version = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return there ? SM_ESTALE : SM_ENOTFOUND;
+}
+
+typedef struct row_params {
+    char skills[SM_MAX_PROFILE_SKILLS * 12 + 4], lat[32], lon[32], radius[32], cons[16],
+        consent[16];
+} row_params;
+
+static void fill_params(const sm_profile_row *row, row_params *rp)
+{
+    sm__int_array_text(row->skills, row->skill_count, rp->skills, sizeof rp->skills);
+    snprintf(rp->lat, sizeof rp->lat, "%.7f", row->lat);
+    snprintf(rp->lon, sizeof rp->lon, "%.7f", row->lon);
+    snprintf(rp->radius, sizeof rp->radius, "%g", row->radius_km);
+    snprintf(rp->cons, sizeof rp->cons, "%u", row->constraints);
+    snprintf(rp->consent, sizeof rp->consent, "%u", row->consent);
+}
+
+int sm_store_profile_insert(PGconn *c, const sm_profile_row *row, long long *version, sm_error *err)
+{
+    row_params rp;
+    fill_params(row, &rp);
+    const char *p[] = {row->id,
+                       row->owner,
+                       row->doc,
+                       rp.skills,
+                       row->located ? rp.lat : NULL,
+                       row->located ? rp.lon : NULL,
+                       rp.radius,
+                       rp.cons,
+                       rp.consent};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "INSERT INTO profiles (id, owner, doc, skills, lat, lon, radius_km, "
+                   "constraints, consent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                   "RETURNING version",
+                   9, p, &r, err))
+        return SM_EIO;
+    int n = PQntuples(r);
+    if (n == 1)
+        *version = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n == 1 ? SM_OK
+                  : sm_error_set(err, SM_EIO, "the insert of profile %s returned no row", row->id);
+}
+
+int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_guard *guard,
+                            long long *version, sm_error *err)
+{
+    row_params rp;
+    fill_params(row, &rp);
+    char versions[220];
+    const char *p[] = {row->id,
+                       row->doc,
+                       rp.skills,
+                       row->located ? rp.lat : NULL,
+                       row->located ? rp.lon : NULL,
+                       rp.radius,
+                       rp.cons,
+                       rp.consent,
+                       guard->owner,
+                       guard->any_owner ? "t" : "f",
+                       sm__guard_versions(guard, versions, sizeof versions)};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "UPDATE profiles SET doc = $2, skills = $3, lat = $4, lon = $5, "
+                   "radius_km = $6, constraints = $7, consent = $8, updated_at = now(), "
+                   "version = version + 1 WHERE id = $1 AND (owner = $9 OR $10) AND "
+                   "($11::bigint[] IS NULL OR version = ANY($11::bigint[])) RETURNING version",
+                   11, p, &r, err))
+        return SM_EIO;
+    int n = PQntuples(r);
+    if (n == 1)
+        *version = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n == 1 ? SM_OK : missing_or_stale(c, row->id, guard, version, err);
+}
+
+int sm_store_profile_changed(PGconn *c, const char *id, sm_error *err)
+{
+    const char *p[] = {id};
+    return sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'upsert')", 1,
+                      p, NULL, err);
+}
+
+int sm_store_profile_erase(PGconn *c, const char *id, const sm_row_guard *guard, long long *version,
+                           sm_error *err)
+{
+    char versions[220];
+    const char *p[] = {id, guard->owner, guard->any_owner ? "t" : "f",
+                       sm__guard_versions(guard, versions, sizeof versions)};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "DELETE FROM profiles WHERE id = $1 AND (owner = $2 OR $3) AND ($4::bigint[] "
+                   "IS NULL OR version = ANY($4::bigint[])) RETURNING id",
+                   4, p, &r, err))
+        return SM_EIO;
+    int n = PQntuples(r);
+    PQclear(r);
+    if (n != 1)
+        return missing_or_stale(c, id, guard, version, err);
+    int rc = sm_db_exec(c, "DELETE FROM api_keys WHERE profile_id = $1", 1, p, NULL, err);
+    if (rc == SM_OK)
+        rc = sm_db_exec(c, "DELETE FROM idempotency WHERE profile_id = $1", 1, p, NULL, err);
+    if (rc == SM_OK)
+        rc = sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'delete')",
+                        1, p, NULL, err);
+    return rc;
+}
+
+int sm_store_profile_doc(PGconn *c, const char *id, const char *owner, int any, char **doc,
+                         long long *version, sm_error *err)
+{
+    *doc = NULL;
+    const char *p[] = {id, owner, any ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c, "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3,
+                   p, &r, err))
+        return SM_EIO;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return SM_ENOTFOUND;
+    }
+    *doc = sm_strndup(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
+    *version = atoll(PQgetvalue(r, 0, 1));
+    PQclear(r);
+    return *doc ? SM_OK : SM_ENOMEM;
+}
+
+int sm_store_profile_get(PGconn *c, const char *id, const char *owner, int any, sm_rows **out,
+                         sm_error *err)
+{
+    *out = NULL;
+    const char *p[] = {id, owner, any ? "t" : "f"};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT doc, COALESCE(owner, ''), " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
+                       "updated_at") ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+                   3, p, &r, err))
+        return SM_EIO;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return SM_ENOTFOUND;
+    }
+    return sm__rows_wrap(r, out);
+}
+
+sm_profile_shown sm_profile_rows_at(const sm_rows *rows, size_t i)
+{
+    sm_profile_shown p = {sm__rows_text(rows, i, 0), sm__rows_text(rows, i, 1),
+                          sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 3),
+                          atoll(sm__rows_text(rows, i, 4))};
+    return p;
+}
+
+int sm_store_profile_keys(PGconn *c, const char *id, sm_rows **out, sm_error *err)
+{
+    *out = NULL;
+    const char *p[] = {id};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE(" SM_SQL_UTC(
+                       "revoked_at") ", '') FROM api_keys WHERE profile_id = $1 ORDER BY id",
+                   1, p, &r, err))
+        return SM_EIO;
+    return sm__rows_wrap(r, out);
+}
+
+sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t i)
+{
+    sm_key_shown k = {atoll(sm__rows_text(rows, i, 0)), sm__rows_text(rows, i, 1),
+                      sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 3)};
+    return k;
+}
+
+int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err)
+{
+    *out = NULL;
+    const char *p[] = {id};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT seq, op, " SM_SQL_UTC(
+                       "at") " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
+                   1, p, &r, err))
+        return SM_EIO;
+    return sm__rows_wrap(r, out);
+}
+
+sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t i)
+{
+    sm_change_shown ch = {atoll(sm__rows_text(rows, i, 0)), sm__rows_text(rows, i, 1),
+                          sm__rows_text(rows, i, 2)};
+    return ch;
 }

@@ -1,12 +1,14 @@
 /*
- * profiles.h: the statements about stored profiles that queries read, with their rows decoded
- * here, so that no handler parses a row. (Profile writes, reads for display, export and
- * erasure are still in api/routes_profiles.c: issue 19 moves them next.)
+ * profiles.h: statements about stored profiles, with their parameters built and rows decoded
+ * here, so that no handler builds SQL or parses a row: writes, erasure (the profile, its seeker
+ * keys, the idempotency copies about it and a change-feed entry), reads for display and
+ * export, and the row matching reads.
  */
 #ifndef SM_SQL_PROFILES_H
 #define SM_SQL_PROFILES_H
 
 #include "matcher/matcher.h"
+#include "sql/rows.h"
 #include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
@@ -32,5 +34,64 @@ typedef struct sm_profile_match_row {
  */
 int sm_store_profile_for_match(PGconn *c, const char *id, const char *owner, int any,
                                sm_profile_match_row *out, sm_error *err);
+
+/* A profile row as stored: its JSON document beside the columns the index is rebuilt from. */
+typedef struct sm_profile_row {
+    const char *id;
+    const char *owner; /* the organisation that created it; NULL: the person themself */
+    const char *doc;
+    const int32_t *skills; /* packed claims */
+    size_t skill_count;
+    int located;
+    double lat, lon;
+    float radius_km;
+    unsigned constraints, consent;
+} sm_profile_row;
+
+/* Inserts row: SM_OK with *version, or SM_EIO with err set. */
+int sm_store_profile_insert(PGconn *c, const sm_profile_row *row, long long *version,
+                            sm_error *err);
+/* Replaces profile row->id as guard allows: SM_OK with its new *version, SM_ESTALE when it is
+ * there for this writer in another version (*version: the one there is), SM_ENOTFOUND, or
+ * SM_EIO with err set. */
+int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_guard *guard,
+                            long long *version, sm_error *err);
+/* The change-feed entry of a profile written: SM_OK or SM_EIO. */
+int sm_store_profile_changed(PGconn *c, const char *id, sm_error *err);
+/* Erases profile id as guard allows, with its seeker keys and the idempotency copies about it,
+ * and notes the erasure in the change feed (in the caller's transaction): as
+ * sm_store_profile_update. */
+int sm_store_profile_erase(PGconn *c, const char *id, const sm_row_guard *guard, long long *version,
+                           sm_error *err);
+
+/* The stored document (*doc to free with sm_free) and version of profile id for a reader of
+ * organisation owner ("" for none), any for an admin or the person's key: SM_OK,
+ * SM_ENOTFOUND, SM_ENOMEM, or SM_EIO with err set. */
+int sm_store_profile_doc(PGconn *c, const char *id, const char *owner, int any, char **doc,
+                         long long *version, sm_error *err);
+
+/* A profile as shown, one of the sm_rows sm_store_profile_get returns. */
+typedef struct sm_profile_shown {
+    const char *doc, *owner, *created_at, *updated_at; /* owner: "" when self-created */
+    long long version;
+} sm_profile_shown;
+/* Profile id for that reader, as sm_store_profile_doc: SM_OK with *out (one row), ... */
+int sm_store_profile_get(PGconn *c, const char *id, const char *owner, int any, sm_rows **out,
+                         sm_error *err);
+sm_profile_shown sm_profile_rows_at(const sm_rows *rows, size_t index);
+
+/* What an export shows of a profile's keys and change-feed entries, in order. */
+typedef struct sm_key_shown {
+    long long id;
+    const char *role, *created_at, *revoked_at; /* revoked_at: "" when in use */
+} sm_key_shown;
+typedef struct sm_change_shown {
+    long long seq;
+    const char *op, *at;
+} sm_change_shown;
+int sm_store_profile_keys(PGconn *c, const char *id, sm_rows **out, sm_error *err);
+sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t index);
+int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err);
+sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t index);
 
 #endif

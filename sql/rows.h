@@ -1,0 +1,40 @@
+/*
+ * rows.h: what the statement files of sql/ share: rows read (a result kept until freed, read
+ * through each file's typed accessor), the guard of a write (owner and If-Match versions), and
+ * PostgreSQL integer arrays written and read.
+ */
+#ifndef SM_SQL_ROWS_H
+#define SM_SQL_ROWS_H
+
+#include "taxonomy/base/error.h"
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Rows a read returned; their strings live until sm_rows_free (which accepts NULL). */
+typedef struct sm_rows sm_rows;
+size_t sm_rows_count(const sm_rows *rows);
+void sm_rows_free(sm_rows *rows);
+
+/* Who may change a row, and which of its versions (If-Match): owner is the writer's
+ * organisation, any_owner is set for an admin (and, for a profile, the person's own key);
+ * any_version, else one of versions[0..version_count) (none: no version will do, as for an
+ * If-Match of weak tags). */
+typedef struct sm_row_guard {
+    const char *owner;
+    int any_owner;
+    int any_version;
+    const long long *versions;
+    size_t version_count;
+} sm_row_guard;
+
+/* For the statement files: wrapping a result (SM_OK, or SM_ENOMEM with r cleared), a row's
+ * text, the guard's versions as an array text ("{3,4}", NULL for any), and integer arrays. */
+int sm__rows_wrap(PGresult *r, sm_rows **out);
+const char *sm__rows_text(const sm_rows *rows, size_t row, int column);
+const char *sm__guard_versions(const sm_row_guard *g, char *buf, size_t cap);
+void sm__int_array_text(const int32_t *v, size_t n, char *out, size_t cap);
+size_t sm__int_array_parse(const char *text, int32_t *out, size_t cap);
+
+#endif
