@@ -8,6 +8,7 @@
  * cells the answer names. api/README.md, "Privacy", says what this resists.
  */
 #include "api/routes.h"
+#include "sql/demand.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -155,35 +156,24 @@ int sm_route_demand_history(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
-    char cid[16], w[16];
-    snprintf(cid, sizeof cid, "%u", g->map.cid_of[id]);
-    snprintf(w, sizeof w, "%lld", weeks);
-    const char *p[] = {cid, w};
-    PGresult *res;
+    sm_rows *weeks_read = NULL;
     sm_error err = {0};
-    int rc =
-        sm_db_exec(c,
-                   "SELECT to_char(week, 'YYYY-MM-DD'), offers_essential, offers_optional, "
-                   "trainings, seats, profiles, one_away, two_away FROM demand_weekly WHERE "
-                   "cid = $1 AND week > (date_trunc('week', now()) - ($2 || ' weeks')::interval) "
-                   "ORDER BY week",
-                   2, p, &res, &err);
+    int rc = sm_store_demand_history(c, g->map.cid_of[id], weeks, &weeks_read, &err);
     sm_db_put(s->db, c);
     if (rc != SM_OK)
-        return sm_db_unavailable(resp, &err);
+        return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     json_t *rows = json_array();
-    for (int i = 0; i < PQntuples(res); i++) {
-        long long v[7];
-        for (int k = 0; k < 7; k++)
-            v[k] = atoll(PQgetvalue(res, i, k + 1));
+    for (size_t i = 0; i < sm_rows_count(weeks_read); i++) {
+        sm_demand_week wk = sm_demand_weeks_at(weeks_read, i);
         json_array_append_new(
-            rows, json_pack("{s:s,s:{s:I,s:I},s:I,s:I,s:o,s:o,s:o}", "week", PQgetvalue(res, i, 0),
-                            "offers", "essential", (json_int_t)v[0], "optional", (json_int_t)v[1],
-                            "trainings", (json_int_t)v[2], "seats", (json_int_t)v[3], "profiles",
-                            people(v[4]), "one_skill_away", people(v[5]), "two_skills_away",
-                            people(v[6])));
+            rows, json_pack("{s:s,s:{s:I,s:I},s:I,s:I,s:o,s:o,s:o}", "week", wk.week, "offers",
+                            "essential", (json_int_t)wk.offers_essential, "optional",
+                            (json_int_t)wk.offers_optional, "trainings", (json_int_t)wk.trainings,
+                            "seats", (json_int_t)wk.seats, "profiles", people(wk.profiles),
+                            "one_skill_away", people(wk.one_away), "two_skills_away",
+                            people(wk.two_away)));
     }
-    PQclear(res);
+    sm_rows_free(weeks_read);
     sm_lang lang = sm_req_lang(rq, NULL);
     return sm_resp_json(resp, 200,
                         json_pack("{s:o,s:I,s:i,s:o}", "skill", sm_concept_ref(g, id, lang),

@@ -7,6 +7,7 @@
 #include "api/records.h"
 #include "api/routes.h"
 #include "matcher/plan.h"
+#include "sql/offers.h"
 #include "sql/profiles.h"
 
 #include <stdio.h>
@@ -535,15 +536,13 @@ static int own_job_offer(sm_service *s, const sm_request *rq, const char *id, PG
     sm_error err = {0};
     if (!(*c = sm_route_db(s, resp)))
         return SM_EANSWERED;
-    const char *p[] = {id, rq->who.org, rq->who.role == SM_ROLE_ADMIN ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(*c, "SELECT kind FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
-                   &err)) {
+    int kind = -1;
+    int rc = sm_store_offer_kind(*c, id, rq->who.org, rq->who.role == SM_ROLE_ADMIN, &kind, &err);
+    if (rc == SM_EIO) {
         sm_db_put(s->db, *c);
         return sm_db_unavailable(resp, &err), SM_EANSWERED;
     }
-    int found = PQntuples(r) == 1, training = found && atoi(PQgetvalue(r, 0, 0)) == 1;
-    PQclear(r);
+    int found = rc == SM_OK, training = found && kind == 1;
     if (!found || training) {
         sm_db_put(s->db, *c);
         return sm_problem(resp, 404,
@@ -556,41 +555,31 @@ static int own_job_offer(sm_service *s, const sm_request *rq, const char *id, PG
 
 /* The contact details of the candidates among ids that chose to share them (NULL when none
  * or on an error: they are then shown pseudonymous). */
-static PGresult *shared_contacts(PGconn *c, const char *const *ids, size_t n)
+static sm_rows *shared_contacts(PGconn *c, const char *const *ids, size_t n)
 {
-    char list[SM_MATCH_MAX_LIMIT * 38 + 4];
-    size_t len = 0;
-    list[len++] = '{';
-    for (size_t i = 0; i < n && i < SM_MATCH_MAX_LIMIT; i++)
-        len += (size_t)snprintf(list + len, sizeof list - len, i ? ",%s" : "%s", ids[i]);
-    snprintf(list + len, sizeof list - len, "}");
-    const char *cp[] = {list};
-    PGresult *cr = NULL;
+    sm_rows *rows = NULL;
     sm_error err;
-    if (!n || sm_db_exec(c,
-                         "SELECT id, consent, doc->'contact' FROM profiles WHERE id = "
-                         "ANY($1::uuid[])",
-                         1, cp, &cr, &err))
+    if (!n || sm_store_profile_contacts(c, ids, n, &rows, &err) != SM_OK)
         return NULL;
-    return cr;
+    return rows;
 }
 
 /* Writes the candidate's name (pseudonym, or profile id and contact when shared) as the head
  * of a result: "\"candidate\":…,". */
-static void candidate_head(const sm_service *s, jsonw *head, PGresult *cr, const char *offer_id,
-                           const char *profile_id)
+static void candidate_head(const sm_service *s, jsonw *head, const sm_rows *cr,
+                           const char *offer_id, const char *profile_id)
 {
     char name[24];
     pseudonym(s, offer_id, profile_id, name);
     jsonw_lit(head, "\"candidate\":");
     w_str(head, name);
     jsonw_lit(head, ",");
-    for (int k = 0; cr && k < PQntuples(cr); k++)
-        if (strcmp(PQgetvalue(cr, k, 0), profile_id) == 0 &&
-            ((unsigned)atoi(PQgetvalue(cr, k, 1)) & CONSENT_SHARE_CONTACT)) {
+    for (size_t k = 0; k < sm_rows_count(cr); k++) {
+        sm_contact_shown ct = sm_contact_rows_at(cr, k);
+        if (strcmp(ct.id, profile_id) == 0 && (ct.consent & CONSENT_SHARE_CONTACT)) {
             jsonw_lit(head, "\"profile_id\":");
             w_str(head, profile_id);
-            json_t *contact = json_loads(PQgetvalue(cr, k, 2), JSON_DECODE_ANY, NULL);
+            json_t *contact = json_loads(ct.contact, JSON_DECODE_ANY, NULL);
             char *text = contact ? json_dumps(contact, JSON_COMPACT) : NULL;
             if (text) {
                 jsonw_lit(head, ",\"contact\":");
@@ -600,6 +589,7 @@ static void candidate_head(const sm_service *s, jsonw *head, PGresult *cr, const
             json_decref(contact);
             jsonw_lit(head, ",");
         }
+    }
 }
 
 int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
@@ -632,7 +622,7 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
         const char *ids[50] = {0};
         for (size_t i = 0; i < list->count; i++)
             ids[i] = list->items[i].profile_id;
-        PGresult *cr = shared_contacts(c, ids, list->count);
+        sm_rows *cr = shared_contacts(c, ids, list->count);
         jsonw w = {0};
         jsonw_lit(&w, "{\"results\":[");
         for (size_t i = 0; i < list->count; i++) {
@@ -666,7 +656,7 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
         jsonw_lit(&w, "],\"examined\":");
         jsonw_uint(&w, list->examined);
         jsonw_lit(&w, "}");
-        PQclear(cr);
+        sm_rows_free(cr);
         rc = answer_results(resp, &w);
     }
     sm_near_list_free(list);
@@ -708,7 +698,7 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         const char *ids[SM_MATCH_MAX_LIMIT] = {0};
         for (int i = 0; i < n; i++)
             ids[i] = sm_match_get(mr, (size_t)i)->id;
-        PGresult *cr = shared_contacts(c, ids, (size_t)n);
+        sm_rows *cr = shared_contacts(c, ids, (size_t)n);
         const sm_match_result *order[SM_MATCH_MAX_LIMIT];
         for (int i = 0; i < n; i++)
             order[i] = sm_match_get(mr, (size_t)i);
@@ -724,7 +714,7 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
             jsonw_free(&head);
         }
         jsonw_lit(&w, "]}");
-        PQclear(cr);
+        sm_rows_free(cr);
         rc = answer_results(resp, &w);
     }
     sm_db_put(s->db, c);

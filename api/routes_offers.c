@@ -243,7 +243,7 @@ static int offer_role_refused(sm_service *s, const sm_request *rq, sm_response *
     sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
     int kind = -1;
-    int rc = c ? sm_store_offer_kind(c, rq->params[0], &kind, &err) : SM_EIO;
+    int rc = c ? sm_store_offer_kind(c, rq->params[0], NULL, 1, &kind, &err) : SM_EIO;
     sm_db_put(s->db, c);
     if (rc == SM_EIO)
         return sm_db_unavailable(resp, &err), 1;

@@ -5,6 +5,7 @@
  */
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "sql/changes.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     PGconn *c = sm_db_get(s->db, 1000, &err);
     int db_ok = 0;
     if (c) {
-        db_ok = sm_db_exec(c, "SELECT 1", 0, NULL, NULL, &err) == SM_OK;
+        db_ok = sm_db_ping(c, &err) == SM_OK;
         sm_db_put(s->db, c);
     }
     if (!db_ok || !atomic_load(&s->ready)) {
@@ -61,56 +62,38 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     long long limit = sm_query_int(rq, "limit", 1, 1000, 100, NULL, &fe);
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
-    char since_t[24], lim[24];
-    snprintf(since_t, sizeof since_t, "%lld", since);
-    snprintf(lim, sizeof lim, "%lld", limit + 1);
     /* Admin keys read every entry by seq; the others read offers by offer_seq, a numbering
      * of their own (sql/006: the gaps of a shared one counted profile changes). */
     int admin = rq->who.role == SM_ROLE_ADMIN;
-    const char *p[] = {since_t, lim};
     sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
         return 0;
-    PGresult *r, *t = NULL;
-    int rc = sm_db_exec(c,
-                        admin ? "SELECT seq, object, id, op, kind, to_char(at AT TIME ZONE 'UTC', "
-                                "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM changes WHERE seq > $1 "
-                                "ORDER BY seq LIMIT $2"
-                              : "SELECT offer_seq, object, id, op, kind, to_char(at AT TIME ZONE "
-                                "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM changes WHERE "
-                                "offer_seq > $1 ORDER BY offer_seq LIMIT $2",
-                        2, p, &r, &err);
-    if (rc == SM_OK && (rc = sm_db_exec(c,
-                                        admin ? "SELECT count(*) FROM changes WHERE seq > $1"
-                                              : "SELECT count(*) FROM changes WHERE offer_seq > $1",
-                                        1, p, &t, &err)) != SM_OK)
-        PQclear(r);
+    sm_rows *rows = NULL;
+    size_t total = 0;
+    int rc = sm_store_changes_page(c, !admin, since, (size_t)limit + 1, &rows, &total, &err);
     sm_db_put(s->db, c);
-    if (rc != SM_OK) {
-        return sm_db_unavailable(resp, &err);
-    }
+    if (rc != SM_OK)
+        return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     json_t *items = json_array();
-    int rows = PQntuples(r), shown = rows > limit ? (int)limit : rows;
-    for (int i = 0; i < shown; i++) {
-        json_t *o =
-            json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq", (json_int_t)atoll(PQgetvalue(r, i, 0)),
-                      "object", PQgetvalue(r, i, 1), "id", PQgetvalue(r, i, 2), "op",
-                      PQgetvalue(r, i, 3), "at", PQgetvalue(r, i, 5));
-        if (!PQgetisnull(r, i, 4))
-            json_object_set_new(o, "kind",
-                                json_string(atoi(PQgetvalue(r, i, 4)) == 1 ? "training" : "job"));
+    size_t count = sm_rows_count(rows), shown = count > (size_t)limit ? (size_t)limit : count;
+    for (size_t i = 0; i < shown; i++) {
+        sm_change_entry e = sm_change_entries_at(rows, i);
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq", (json_int_t)e.seq, "object",
+                              e.object, "id", e.id, "op", e.op, "at", e.at);
+        if (e.kind >= 0)
+            json_object_set_new(o, "kind", json_string(e.kind == 1 ? "training" : "job"));
         json_array_append_new(items, o);
     }
-    json_t *out =
-        json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)atoll(PQgetvalue(t, 0, 0)));
-    json_object_set_new(out, "next_cursor",
-                        rows > limit ? json_string(PQgetvalue(r, shown - 1, 0)) : json_null());
+    json_t *out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
+    char cursor[24] = "";
+    if (count > (size_t)limit)
+        snprintf(cursor, sizeof cursor, "%lld", sm_change_entries_at(rows, shown - 1).seq);
+    json_object_set_new(out, "next_cursor", *cursor ? json_string(cursor) : json_null());
     json_object_set_new(out, "last_seq",
-                        shown ? json_integer(atoll(PQgetvalue(r, shown - 1, 0)))
+                        shown ? json_integer(sm_change_entries_at(rows, shown - 1).seq)
                               : json_integer(since));
-    PQclear(r);
-    PQclear(t);
+    sm_rows_free(rows);
     return sm_resp_json(resp, 200, out);
 }
 

@@ -364,3 +364,8 @@ int sm_db_check_serving(PGconn *c, sm_error *err)
                             "write could be lost in a crash; set it to on");
     return SM_OK;
 }
+
+int sm_db_ping(PGconn *c, sm_error *err)
+{
+    return sm_db_exec(c, "SELECT 1", 0, NULL, NULL, err);
+}

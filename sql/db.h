@@ -43,6 +43,9 @@ typedef struct sm_db_stats {
 } sm_db_stats;
 void sm_db_pool_stats(sm_db *db, sm_db_stats *out);
 
+/* Whether the connection answers a query: SM_OK, or SM_EIO with err set. */
+int sm_db_ping(PGconn *c, sm_error *err);
+
 /* SQL: a timestamptz column as an ISO 8601 UTC text, as the API shows times. */
 #define SM_SQL_UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 

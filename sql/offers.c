@@ -11,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sm_store_offer_kind(PGconn *c, const char *id, int *kind, sm_error *err)
+int sm_store_offer_kind(PGconn *c, const char *id, const char *owner, int any_owner, int *kind,
+                        sm_error *err)
 {
-    const char *p[] = {id};
+    const char *p[] = {id, owner, any_owner ? "t" : "f"};
     PGresult *r;
-    if (sm_db_exec(c, "SELECT kind FROM offers WHERE id = $1", 1, p, &r, err) != SM_OK)
+    if (sm_db_exec(c,
+                   "SELECT kind FROM offers WHERE id = $1 AND ($2::text IS NULL OR owner = $2 OR "
+                   "$3)",
+                   3, p, &r, err) != SM_OK)
         return SM_EIO;
     int found = PQntuples(r) == 1;
     *kind = found ? atoi(PQgetvalue(r, 0, 0)) : -1;

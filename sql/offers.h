@@ -66,8 +66,10 @@ int sm_store_offer_update(PGconn *c, const sm_offer_row *row, const sm_row_guard
 int sm_store_offer_delete(PGconn *c, const char *id, const sm_row_guard *guard, int *kind,
                           long long *version, sm_error *err);
 
-/* The kind of offer id (0 job, 1 training): SM_OK, SM_ENOTFOUND, or SM_EIO with err set. */
-int sm_store_offer_kind(PGconn *c, const char *id, int *kind, sm_error *err);
+/* The kind of offer id (0 job, 1 training), among the offers of owner when it is not NULL
+ * (any_owner: all, for an admin): SM_OK, SM_ENOTFOUND, or SM_EIO with err set. */
+int sm_store_offer_kind(PGconn *c, const char *id, const char *owner, int any_owner, int *kind,
+                        sm_error *err);
 
 /*
  * The stored document (JSON text, *doc to free with sm_free) and version of offer id when the

@@ -242,3 +242,31 @@ sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t i)
                           sm__rows_text(rows, i, 2)};
     return ch;
 }
+
+int sm_store_profile_contacts(PGconn *c, const char *const *ids, size_t n, sm_rows **out,
+                              sm_error *err)
+{
+    *out = NULL;
+    char list[SM_MATCH_MAX_LIMIT * 38 + 4];
+    size_t len = 0;
+    list[len++] = '{';
+    for (size_t i = 0; i < n && len + 40 < sizeof list; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, i ? ",%s" : "%s", ids[i]);
+    snprintf(list + len, sizeof list - len, "}");
+    const char *p[] = {list};
+    PGresult *r;
+    if (sm_db_exec(
+            c,
+            "SELECT id, consent, COALESCE((doc->'contact')::text, '') FROM profiles WHERE id = "
+            "ANY($1::uuid[])",
+            1, p, &r, err))
+        return SM_EIO;
+    return sm__rows_wrap(r, out);
+}
+
+sm_contact_shown sm_contact_rows_at(const sm_rows *rows, size_t i)
+{
+    sm_contact_shown ct = {sm__rows_text(rows, i, 0), (unsigned)atoi(sm__rows_text(rows, i, 1)),
+                           sm__rows_text(rows, i, 2)};
+    return ct;
+}

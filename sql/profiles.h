@@ -94,4 +94,15 @@ sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t index);
 int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t index);
 
+/* The consent and contact of profiles (for candidates' names): rows of sm_contact_shown. */
+typedef struct sm_contact_shown {
+    const char *id;
+    unsigned consent;
+    const char *contact; /* JSON text, "" when none */
+} sm_contact_shown;
+/* Profiles ids[0..n) (UUIDs): SM_OK with *out, SM_ENOMEM, or SM_EIO with err set. */
+int sm_store_profile_contacts(PGconn *c, const char *const *ids, size_t n, sm_rows **out,
+                              sm_error *err);
+sm_contact_shown sm_contact_rows_at(const sm_rows *rows, size_t index);
+
 #endif
