@@ -141,26 +141,20 @@ int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_princi
     PGconn *c = sm_db_get(db, 2000, &err);
     if (!c)
         return SM_EIO;
-    const char *p[] = {(const char *)hash};
-    int lengths[] = {32}, formats[] = {1};
-    PGresult *r;
-    int rc = sm_db_exec_bin(c,
-                            "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit FROM "
-                            "api_keys WHERE hash = $1 AND revoked_at IS NULL",
-                            1, p, lengths, formats, &r, &err);
+    sm_key_row row;
+    int rc = sm_key_lookup(c, hash, &row, &err);
     sm_db_put(db, c);
-    if (rc != SM_OK)
+    if (rc == SM_EIO)
         return SM_EIO;
     sm_principal found;
     memset(&found, 0, sizeof found);
-    if (PQntuples(r) == 1) {
-        found.key_id = atoll(PQgetvalue(r, 0, 0));
-        found.role = sm_role_parse(PQgetvalue(r, 0, 1));
-        snprintf(found.org, sizeof found.org, "%s", PQgetvalue(r, 0, 2));
-        snprintf(found.profile_id, sizeof found.profile_id, "%s", PQgetvalue(r, 0, 3));
-        found.rate_limit = atoi(PQgetvalue(r, 0, 4));
+    if (rc == SM_OK) {
+        found.key_id = row.id;
+        found.role = row.role;
+        snprintf(found.org, sizeof found.org, "%s", row.org);
+        snprintf(found.profile_id, sizeof found.profile_id, "%s", row.profile_id);
+        found.rate_limit = row.rate_limit;
     }
-    PQclear(r);
     pthread_rwlock_wrlock(&k->lock);
     if (found.key_id || k->negatives < MAX_NEGATIVE)
         put(k, hash, &found, now + NEGATIVE_SECONDS);
@@ -205,31 +199,26 @@ void sm_keys_forget_profile(sm_keys *k, const char *profile_id)
     pthread_rwlock_unlock(&k->lock);
 }
 
+/* sm_keys_revoked_since's callback: a revoked key leaves the cache. Revocations are rare: the
+ * lock is taken for each, never while the database answers. */
+static void forget_revoked(void *arg, long long id)
+{
+    sm_keys *k = arg;
+    pthread_rwlock_wrlock(&k->lock);
+    forget_where(k, id, NULL);
+    pthread_rwlock_unlock(&k->lock);
+}
+
 void sm_keys_refresh(sm_keys *k, PGconn *c)
 {
     sm_error err;
-    PGresult *r;
+    char now[sizeof k->last_refresh];
     if (!k->last_refresh[0]) {
-        if (sm_db_exec(c, "SELECT now()::text", 0, NULL, &r, &err))
-            return;
-        snprintf(k->last_refresh, sizeof k->last_refresh, "%s", PQgetvalue(r, 0, 0));
-        PQclear(r);
+        if (sm_keys_revoked_since(c, "", NULL, NULL, now, sizeof now, &err) == SM_OK)
+            snprintf(k->last_refresh, sizeof k->last_refresh, "%s", now);
         return;
     }
-    const char *p[] = {k->last_refresh};
-    /* A margin of a few seconds covers commits that were in flight at the last refresh. */
-    if (sm_db_exec(c,
-                   "SELECT id, now()::text FROM api_keys WHERE revoked_at >= $1::timestamptz - "
-                   "interval '5 seconds' UNION ALL SELECT 0, now()::text",
-                   1, p, &r, &err))
-        return;
-    pthread_rwlock_wrlock(&k->lock);
-    for (int i = 0; i < PQntuples(r); i++) {
-        long long id = atoll(PQgetvalue(r, i, 0));
-        if (id)
-            forget_where(k, id, NULL);
-    }
-    pthread_rwlock_unlock(&k->lock);
-    snprintf(k->last_refresh, sizeof k->last_refresh, "%s", PQgetvalue(r, PQntuples(r) - 1, 1));
-    PQclear(r);
+    if (sm_keys_revoked_since(c, k->last_refresh, forget_revoked, k, now, sizeof now, &err) ==
+        SM_OK)
+        snprintf(k->last_refresh, sizeof k->last_refresh, "%s", now);
 }

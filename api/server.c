@@ -25,6 +25,7 @@
 #include "api/limits.h"
 #include "api/metrics.h"
 #include "api/routes.h"
+#include "sql/idempotency.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -185,41 +186,33 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
         sm_problem(resp, 503, "%s", err.message);
         return 1;
     }
-    const char *p[] = {rq->idem_scope, rq->idem_key};
-    PGresult *r;
-    int rc = sm_db_exec(c,
-                        "SELECT request, status, body FROM idempotency WHERE scope = $1 AND key = "
-                        "$2 AND created_at > now() - interval '1 day'",
-                        2, p, &r, &err);
+    int same;
+    unsigned status;
+    char *body;
+    int rc =
+        sm_idem_find(c, rq->idem_scope, rq->idem_key, rq->idem_hash, &same, &status, &body, &err);
     sm_db_put(s->db, c);
+    if (rc == SM_ENOTFOUND)
+        return 0;
     if (rc != SM_OK) {
         resp->retry_after = 1;
-        sm_problem(resp, 503, "%s", err.message);
+        sm_problem(resp, 503, "%s", rc == SM_ENOMEM ? "out of memory" : err.message);
         return 1;
     }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return 0;
-    }
-    size_t n = 0;
-    unsigned char *stored = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 0), &n);
-    int same = stored && n == 32 && memcmp(stored, rq->idem_hash, 32) == 0;
-    PQfreemem(stored);
-    if (!same)
+    if (!same) {
+        free(body);
         sm_problem(resp, 422, "this Idempotency-Key was used for a different request");
-    else {
-        unsigned status = (unsigned)atoi(PQgetvalue(r, 0, 1));
-        sm_resp_text(resp, status, NULL, strdup(PQgetvalue(r, 0, 2)));
-        /* A creation answers with where the created object is, the replay too. */
-        json_t *kept = status == 201 ? json_loads(PQgetvalue(r, 0, 2), 0, NULL) : NULL;
-        const char *id = json_string_value(json_object_get(kept, "id"));
-        if (id && sm_is_uuid(id)) {
-            snprintf(resp->location, sizeof resp->location, "%s/%s", rq->path, id);
-            sm_etag(1, resp->etag);
-        }
-        json_decref(kept);
+        return 1;
     }
-    PQclear(r);
+    /* A creation answers with where the created object is, the replay too. */
+    json_t *kept = status == 201 ? json_loads(body, 0, NULL) : NULL;
+    sm_resp_text(resp, status, NULL, body);
+    const char *id = json_string_value(json_object_get(kept, "id"));
+    if (id && sm_is_uuid(id)) {
+        snprintf(resp->location, sizeof resp->location, "%s/%s", rq->path, id);
+        sm_etag(1, resp->etag);
+    }
+    json_decref(kept);
     return 1;
 }
 
@@ -230,15 +223,7 @@ static void idempotent_store(sm_service *s, const sm_request *rq, const sm_respo
     PGconn *c = sm_db_get(s->db, 2000, &err);
     if (!c)
         return;
-    char status[8];
-    snprintf(status, sizeof status, "%u", resp->status);
-    const char *p[] = {rq->idem_scope, rq->idem_key, (const char *)rq->idem_hash, status,
-                       resp->body ? resp->body : ""};
-    int lengths[] = {0, 0, 32, 0, 0}, formats[] = {0, 0, 1, 0, 0};
-    sm_db_exec_bin(c,
-                   "INSERT INTO idempotency (scope, key, request, status, body) VALUES ($1, $2, "
-                   "$3, $4, $5) ON CONFLICT DO NOTHING",
-                   5, p, lengths, formats, NULL, &err);
+    sm_idem_keep(c, rq->idem_scope, rq->idem_key, rq->idem_hash, resp->status, resp->body, &err);
     sm_db_put(s->db, c);
 }
 

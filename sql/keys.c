@@ -128,3 +128,53 @@ int sm_key_store(PGconn *c, const char *key, const char *org, sm_role role, cons
     PQclear(r);
     return SM_OK;
 }
+
+int sm_key_lookup(PGconn *c, const unsigned char hash[32], sm_key_row *out, sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *p[] = {(const char *)hash};
+    int lengths[] = {32}, formats[] = {1};
+    PGresult *r;
+    if (sm_db_exec_bin(c,
+                       "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit FROM "
+                       "api_keys WHERE hash = $1 AND revoked_at IS NULL",
+                       1, p, lengths, formats, &r, err))
+        return SM_EIO;
+    int found = PQntuples(r) == 1;
+    if (found) {
+        out->id = atoll(PQgetvalue(r, 0, 0));
+        out->role = sm_role_parse(PQgetvalue(r, 0, 1));
+        snprintf(out->org, sizeof out->org, "%s", PQgetvalue(r, 0, 2));
+        snprintf(out->profile_id, sizeof out->profile_id, "%s", PQgetvalue(r, 0, 3));
+        out->rate_limit = atoi(PQgetvalue(r, 0, 4));
+    }
+    PQclear(r);
+    return found ? SM_OK : SM_ENOTFOUND;
+}
+
+int sm_keys_revoked_since(PGconn *c, const char *since, void (*each)(void *arg, long long id),
+                          void *arg, char *now, size_t cap, sm_error *err)
+{
+    PGresult *r;
+    if (!*since) {
+        if (sm_db_exec(c, "SELECT now()::text", 0, NULL, &r, err))
+            return SM_EIO;
+        snprintf(now, cap, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        return SM_OK;
+    }
+    const char *p[] = {since};
+    if (sm_db_exec(c,
+                   "SELECT id, now()::text FROM api_keys WHERE revoked_at >= $1::timestamptz - "
+                   "interval '5 seconds' UNION ALL SELECT 0, now()::text",
+                   1, p, &r, err))
+        return SM_EIO;
+    for (int i = 0; i < PQntuples(r); i++) {
+        long long id = atoll(PQgetvalue(r, i, 0));
+        if (id)
+            each(arg, id);
+    }
+    snprintf(now, cap, "%s", PQgetvalue(r, PQntuples(r) - 1, 1));
+    PQclear(r);
+    return SM_OK;
+}

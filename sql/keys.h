@@ -53,4 +53,25 @@ int sm_key_create(PGconn *c, const char *org, sm_role role, const char *profile_
 int sm_key_store(PGconn *c, const char *key, const char *org, sm_role role, const char *profile_id,
                  int rate_limit, long long *id, sm_error *err);
 
+/* A key in use, as a request is served under it. */
+typedef struct sm_key_row {
+    long long id;
+    sm_role role;
+    char org[208];
+    char profile_id[40]; /* "" unless a seeker key */
+    int rate_limit;      /* 0: the default */
+} sm_key_row;
+
+/* The key in use whose SHA-256 is hash: SM_OK with *out, SM_ENOTFOUND (unknown or revoked), or
+ * SM_EIO with err set. */
+int sm_key_lookup(PGconn *c, const unsigned char hash[32], sm_key_row *out, sm_error *err);
+
+/*
+ * The keys revoked since the time since (a timestamp text the database gave, a few seconds of
+ * margin for commits in flight), each passed to each(arg, id); the database's time now, for
+ * the next call, in now (cap bytes). since "": only now. SM_OK or SM_EIO with err set.
+ */
+int sm_keys_revoked_since(PGconn *c, const char *since, void (*each)(void *arg, long long id),
+                          void *arg, char *now, size_t cap, sm_error *err);
+
 #endif

@@ -1,0 +1,25 @@
+/*
+ * idempotency.h: the first answer to a POST with an Idempotency-Key, kept a day per scope (the
+ * key's, or the address's without one) and key, with the SHA-256 of the request it answered.
+ */
+#ifndef SM_SQL_IDEMPOTENCY_H
+#define SM_SQL_IDEMPOTENCY_H
+
+#include "taxonomy/base/error.h"
+
+#include <libpq-fe.h>
+
+/*
+ * The answer kept for (scope, key) in the last day: SM_OK with *same set when it answered the
+ * request whose hash is given, its *status and *body (to free with free(): an answer's body is
+ * libc's), SM_ENOTFOUND, SM_ENOMEM, or SM_EIO with err set.
+ */
+int sm_idem_find(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
+                 int *same, unsigned *status, char **body, sm_error *err);
+
+/* Keeps the answer (status, body) to the request hash for (scope, key), unless one is kept
+ * already: SM_OK or SM_EIO with err set. */
+int sm_idem_keep(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
+                 unsigned status, const char *body, sm_error *err);
+
+#endif
