@@ -5,6 +5,8 @@
  */
 #include "api/writer.h"
 #include "api/keys_cache.h"
+#include "sql/demand.h"
+#include "sql/idempotency.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -60,19 +62,8 @@ static int ensure_conn(sm_writer *w, sm_error *err)
 
 static int store_idempotency(PGconn *c, sm_write_op *op, sm_error *err)
 {
-    char status[8];
-    snprintf(status, sizeof status, "%u", op->idem_status);
-    const char *p[] = {op->idem_scope,
-                       op->idem_key,
-                       (const char *)op->idem_hash,
-                       status,
-                       op->idem_body ? op->idem_body : "",
-                       op->idem_profile};
-    int lengths[] = {0, 0, 32, 0, 0, 0}, formats[] = {0, 0, 1, 0, 0, 0};
-    return sm_db_exec_bin(c,
-                          "INSERT INTO idempotency (scope, key, request, status, body, profile_id) "
-                          "VALUES ($1, $2, $3, $4, $5, $6)",
-                          6, p, lengths, formats, NULL, err);
+    return sm_idem_store(c, op->idem_scope, op->idem_key, op->idem_hash, op->idem_status,
+                         op->idem_body, op->idem_profile, err);
 }
 
 /*
@@ -85,23 +76,22 @@ static int store_idempotency(PGconn *c, sm_write_op *op, sm_error *err)
 static int exec_ops(sm_writer *w, sm_write_op *batch, int safe, sm_error *err)
 {
     for (sm_write_op *op = batch; op; op = op->next) {
-        sm_error ignored;
         op->err.message[0] = '\0';
-        if (safe && sm_db_exec(w->conn, "SAVEPOINT op", 0, NULL, NULL, err))
+        if (safe && sm_db_savepoint(w->conn, err))
             return SM_EIO;
         op->rc = op->exec(w->conn, op, &op->err);
         if (op->rc == SM_OK && op->idem_key)
             op->rc = store_idempotency(w->conn, op, &op->err);
         if (op->rc == SM_OK || op->rc == SM_ENOTFOUND || op->rc == SM_ESTALE) {
             if (safe)
-                sm_db_exec(w->conn, "RELEASE SAVEPOINT op", 0, NULL, NULL, &ignored);
+                sm_db_release(w->conn);
             continue;
         }
         if (!safe) {
             *err = op->err;
             return SM_EIO;
         }
-        if (sm_db_exec(w->conn, "ROLLBACK TO SAVEPOINT op", 0, NULL, NULL, err))
+        if (sm_db_rollback_to(w->conn, err))
             return SM_EIO;
     }
     return SM_OK;
@@ -109,33 +99,22 @@ static int exec_ops(sm_writer *w, sm_write_op *batch, int safe, sm_error *err)
 
 static void run_batch(sm_writer *w, sm_write_op *batch)
 {
-    sm_error err = {0}, ignored;
+    sm_error err = {0};
     int rc = SM_EIO, commit_failed = 0;
     for (int safe = 0; safe < 2 && rc != SM_OK && !commit_failed; safe++) {
         if ((rc = ensure_conn(w, &err)) != SM_OK)
             break;
-        rc = sm_db_exec(w->conn, "BEGIN", 0, NULL, NULL, &err);
+        rc = sm_db_begin(w->conn, &err);
         if (rc == SM_OK)
             rc = exec_ops(w, batch, safe, &err);
         /* A failed COMMIT is not retried: whether it took effect is unknown, so the callers
          * get an error and the next start-up loads whatever the database holds. */
-        if (rc == SM_OK && w->fault_commit && ++w->commits == w->fault_commit) {
-            sm_error ignored_fault;
-            sm_db_exec(w->conn, "SELECT 1 / 0", 0, NULL, NULL, &ignored_fault);
-        }
-        if (rc == SM_OK) {
-            /* COMMIT of a transaction PostgreSQL aborted answers "ROLLBACK", not an error. */
-            PGresult *res = PQexec(w->conn, "COMMIT");
-            if (PQresultStatus(res) != PGRES_COMMAND_OK || strcmp(PQcmdStatus(res), "COMMIT")) {
-                sm_error_set(&err, SM_EIO, "database: the commit failed (%s)",
-                             PQresultStatus(res) == PGRES_COMMAND_OK ? "rolled back"
-                                                                     : PQerrorMessage(w->conn));
-                rc = SM_EIO, commit_failed = 1;
-            }
-            PQclear(res);
-        }
-        if (rc != SM_OK && w->conn && PQtransactionStatus(w->conn) != PQTRANS_IDLE)
-            sm_db_exec(w->conn, "ROLLBACK", 0, NULL, NULL, &ignored);
+        if (rc == SM_OK && w->fault_commit && ++w->commits == w->fault_commit)
+            sm_db_fail_transaction(w->conn);
+        if (rc == SM_OK && (rc = sm_db_commit(w->conn, &err)) != SM_OK)
+            commit_failed = 1;
+        if (rc != SM_OK)
+            sm_db_rollback(w->conn);
     }
     if (rc != SM_OK) {
         for (sm_write_op *op = batch; op; op = op->next) {
@@ -230,10 +209,7 @@ static void *writer_main(void *arg)
                 /* Idempotency records are kept a day. */
                 if (t - last_purge > 60) {
                     last_purge = t;
-                    sm_db_exec(w->conn,
-                               "DELETE FROM idempotency WHERE created_at < now() - interval "
-                               "'1 day'",
-                               0, NULL, NULL, &err);
+                    sm_idem_purge(w->conn, &err);
                 }
             }
             sm_gen *g = sm_service_acquire(w->s);
@@ -312,47 +288,23 @@ int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err)
     int rc = n < 0 ? n : SM_OK;
     if (n > 0 && !st.complete)
         rc = sm_error_set(err, SM_EAGAIN, "still counting a load");
-    size_t cap = n > 0 ? (size_t)n * 12 + 4 : 0;
-    char *cols[8] = {0};
-    for (int k = 0; k < 8 && rc == SM_OK && n > 0; k++)
-        if (!(cols[k] = malloc(cap)))
-            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
-    if (rc == SM_OK && n > 0) {
-        size_t len[8] = {0};
-        for (int k = 0; k < 8; k++)
-            cols[k][len[k]++] = '{';
-        for (int i = 0; i < n; i++) {
-            const sm_demand_row *d = sm_match_demand_get(r, (size_t)i);
-            long long v[8] = {g->map.cid_of[d->skill],
-                              d->offers_essential,
-                              d->offers_optional,
-                              d->trainings,
-                              d->seats,
-                              d->profiles,
-                              d->one_away,
-                              d->two_away};
-            for (int k = 0; k < 8; k++)
-                len[k] +=
-                    (size_t)snprintf(cols[k] + len[k], cap - len[k], i ? ",%lld" : "%lld", v[k]);
-        }
-        for (int k = 0; k < 8; k++)
-            snprintf(cols[k] + len[k], cap - len[k], "}");
-        const char *p[9] = {cols[0], cols[1], cols[2], cols[3], cols[4],
-                            cols[5], cols[6], cols[7], week};
-        rc = sm_db_exec(c,
-                        "INSERT INTO demand_weekly (week, cid, offers_essential, offers_optional, "
-                        "trainings, seats, profiles, one_away, two_away) SELECT date_trunc('week', "
-                        "coalesce($9::date, now()))::date, * FROM unnest($1::int[], $2::int[], "
-                        "$3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[]) AS "
-                        "u(cid) WHERE cid > 0 ON CONFLICT (cid, week) DO UPDATE SET "
-                        "offers_essential = excluded.offers_essential, offers_optional = "
-                        "excluded.offers_optional, trainings = excluded.trainings, seats = "
-                        "excluded.seats, profiles = excluded.profiles, one_away = "
-                        "excluded.one_away, two_away = excluded.two_away, updated_at = now()",
-                        9, p, NULL, err);
+    sm_demand_week_row *rows = NULL;
+    if (rc == SM_OK && n > 0 && !(rows = calloc((size_t)n, sizeof *rows)))
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+    for (int i = 0; rc == SM_OK && i < n; i++) {
+        const sm_demand_row *d = sm_match_demand_get(r, (size_t)i);
+        rows[i] = (sm_demand_week_row){g->map.cid_of[d->skill],
+                                       d->offers_essential,
+                                       d->offers_optional,
+                                       d->trainings,
+                                       d->seats,
+                                       d->profiles,
+                                       d->one_away,
+                                       d->two_away};
     }
-    for (int k = 0; k < 8; k++)
-        free(cols[k]);
+    if (rc == SM_OK && n > 0)
+        rc = sm_store_demand_week(c, week, rows, (size_t)n, err);
+    free(rows);
     sm_gen_reader_put(g, r);
     return rc;
 }

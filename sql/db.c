@@ -369,3 +369,49 @@ int sm_db_ping(PGconn *c, sm_error *err)
 {
     return sm_db_exec(c, "SELECT 1", 0, NULL, NULL, err);
 }
+
+int sm_db_begin(PGconn *c, sm_error *err)
+{
+    return sm_db_exec(c, "BEGIN", 0, NULL, NULL, err);
+}
+
+int sm_db_savepoint(PGconn *c, sm_error *err)
+{
+    return sm_db_exec(c, "SAVEPOINT op", 0, NULL, NULL, err);
+}
+
+void sm_db_release(PGconn *c)
+{
+    sm_error ignored;
+    sm_db_exec(c, "RELEASE SAVEPOINT op", 0, NULL, NULL, &ignored);
+}
+
+int sm_db_rollback_to(PGconn *c, sm_error *err)
+{
+    return sm_db_exec(c, "ROLLBACK TO SAVEPOINT op", 0, NULL, NULL, err);
+}
+
+int sm_db_commit(PGconn *c, sm_error *err)
+{
+    /* COMMIT of a transaction PostgreSQL aborted answers "ROLLBACK", not an error. */
+    PGresult *res = PQexec(c, "COMMIT");
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(res), "COMMIT");
+    if (!ok)
+        sm_error_set(err, SM_EIO, "database: the commit failed (%s)",
+                     PQresultStatus(res) == PGRES_COMMAND_OK ? "rolled back" : PQerrorMessage(c));
+    PQclear(res);
+    return ok ? SM_OK : SM_EIO;
+}
+
+void sm_db_rollback(PGconn *c)
+{
+    sm_error ignored;
+    if (c && PQtransactionStatus(c) != PQTRANS_IDLE)
+        sm_db_exec(c, "ROLLBACK", 0, NULL, NULL, &ignored);
+}
+
+void sm_db_fail_transaction(PGconn *c)
+{
+    sm_error ignored;
+    sm_db_exec(c, "SELECT 1 / 0", 0, NULL, NULL, &ignored);
+}

@@ -43,6 +43,18 @@ typedef struct sm_db_stats {
 } sm_db_stats;
 void sm_db_pool_stats(sm_db *db, sm_db_stats *out);
 
+/* A transaction and its savepoint ("op", one at a time): begin, savepoint, release, roll back
+ * to it, commit, roll back. Each SM_OK or SM_EIO with err set; a COMMIT that PostgreSQL answers
+ * with ROLLBACK (the transaction had failed) is SM_EIO. sm_db_rollback does nothing when no
+ * transaction is open. sm_db_fail_transaction makes the open one fail (a test hook). */
+int sm_db_begin(PGconn *c, sm_error *err);
+int sm_db_savepoint(PGconn *c, sm_error *err);
+void sm_db_release(PGconn *c);
+int sm_db_rollback_to(PGconn *c, sm_error *err);
+int sm_db_commit(PGconn *c, sm_error *err);
+void sm_db_rollback(PGconn *c);
+void sm_db_fail_transaction(PGconn *c);
+
 /* Whether the connection answers a query: SM_OK, or SM_EIO with err set. */
 int sm_db_ping(PGconn *c, sm_error *err);
 

@@ -45,3 +45,22 @@ int sm_idem_keep(PGconn *c, const char *scope, const char *key, const unsigned c
                           "($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                           5, p, lengths, formats, NULL, err);
 }
+
+int sm_idem_store(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
+                  unsigned status, const char *body, const char *profile_id, sm_error *err)
+{
+    char st[8];
+    snprintf(st, sizeof st, "%u", status);
+    const char *p[] = {scope, key, (const char *)hash, st, body ? body : "", profile_id};
+    int lengths[] = {0, 0, 32, 0, 0, 0}, formats[] = {0, 0, 1, 0, 0, 0};
+    return sm_db_exec_bin(c,
+                          "INSERT INTO idempotency (scope, key, request, status, body, profile_id) "
+                          "VALUES ($1, $2, $3, $4, $5, $6)",
+                          6, p, lengths, formats, NULL, err);
+}
+
+int sm_idem_purge(PGconn *c, sm_error *err)
+{
+    return sm_db_exec(c, "DELETE FROM idempotency WHERE created_at < now() - interval '1 day'", 0,
+                      NULL, NULL, err);
+}

@@ -22,4 +22,13 @@ int sm_idem_find(PGconn *c, const char *scope, const char *key, const unsigned c
 int sm_idem_keep(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
                  unsigned status, const char *body, sm_error *err);
 
+/* Keeps the answer to a write in the write's own transaction (profile_id: the profile it
+ * created, so that erasing the profile erases this copy of its key; NULL for none): SM_OK or
+ * SM_EIO with err set (a conflict included: the transaction then fails). */
+int sm_idem_store(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
+                  unsigned status, const char *body, const char *profile_id, sm_error *err);
+
+/* Forgets the answers kept more than a day: SM_OK or SM_EIO with err set. */
+int sm_idem_purge(PGconn *c, sm_error *err);
+
 #endif
