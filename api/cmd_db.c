@@ -70,6 +70,13 @@ int sm_cmd_migrate(int argc, char **argv)
     return 0;
 }
 
+/* sm_store_concept_uris' callback: a stored concept known to the taxonomy as a bare reference. */
+static int intern_uri(void *tx, const char *uri, size_t len)
+{
+    uint32_t id;
+    return sm_taxonomy_intern(tx, sm_str_make(uri, len), SM_CT_UNKNOWN, &id);
+}
+
 int sm_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *what = NULL, *path = NULL;
@@ -114,17 +121,7 @@ int sm_cmd_import(int argc, char **argv)
     /* The concepts already stored, as bare references: DigComp and built-in rows that name
      * an ESCO concept (a competence's ESCO twin) then link to it as the file loader does. */
     if (!is_esco) {
-        PGresult *known;
-        if (sm_db_exec(c, "SELECT uri FROM concepts", 0, NULL, &known, &err) == SM_OK) {
-            for (int i = 0; i < PQntuples(known) && rc == SM_OK; i++) {
-                uint32_t id;
-                rc = sm_taxonomy_intern(
-                    tx, sm_str_make(PQgetvalue(known, i, 0), (size_t)PQgetlength(known, i, 0)),
-                    SM_CT_UNKNOWN, &id);
-            }
-            PQclear(known);
-        } else
-            rc = SM_EIO;
+        rc = sm_store_concept_uris(c, intern_uri, tx, &err);
     }
     if (rc == SM_OK)
         rc = is_esco ? sm_esco_load(tx, path, NULL, &err)
@@ -197,25 +194,22 @@ static int keys_create(PGconn *c, int argc, char **argv)
 
 static int keys_list(PGconn *c)
 {
-    PGresult *r;
+    sm_rows *rows;
     sm_error err = {0};
-    if (sm_db_exec(c,
-                   "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit, "
-                   "to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                   "COALESCE(to_char(revoked_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
-                   "FROM api_keys WHERE role <> 'seeker' OR revoked_at IS NULL ORDER BY id",
-                   0, NULL, &r, &err)) {
-        fprintf(stderr, "skillmatch keys list: %s\n", err.message);
+    if (sm_keys_list(c, &rows, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch keys list: %s\n",
+                err.message[0] ? err.message : "out of memory");
         return 1;
     }
     printf("%-6s %-18s %-20s %-10s %-20s %s\n", "id", "role", "created", "rate/min", "revoked",
            "organisation");
-    for (int i = 0; i < PQntuples(r); i++)
-        printf("%-6s %-18s %-20s %-10s %-20s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-               PQgetvalue(r, i, 5),
-               strcmp(PQgetvalue(r, i, 4), "0") ? PQgetvalue(r, i, 4) : "default",
-               *PQgetvalue(r, i, 6) ? PQgetvalue(r, i, 6) : "-", PQgetvalue(r, i, 2));
-    PQclear(r);
+    for (size_t i = 0; i < sm_rows_count(rows); i++) {
+        sm_key_listed k = sm_key_listed_at(rows, i);
+        printf("%-6s %-18s %-20s %-10s %-20s %s\n", k.id, k.role, k.created_at,
+               strcmp(k.rate_limit, "0") ? k.rate_limit : "default",
+               *k.revoked_at ? k.revoked_at : "-", k.org);
+    }
+    sm_rows_free(rows);
     return 0;
 }
 
@@ -227,19 +221,13 @@ static int keys_revoke(PGconn *c, const char *id)
         fprintf(stderr, "skillmatch keys revoke: ID must be a key number from `keys list`\n");
         return 2;
     }
-    PGresult *r;
     sm_error err = {0};
-    const char *p[] = {id};
-    if (sm_db_exec(c,
-                   "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
-                   "RETURNING org",
-                   1, p, &r, &err)) {
+    int rc = sm_key_revoke(c, n, &err);
+    if (rc == SM_EIO) {
         fprintf(stderr, "skillmatch keys revoke: %s\n", err.message);
         return 1;
     }
-    int found = PQntuples(r) == 1;
-    PQclear(r);
-    if (!found) {
+    if (rc == SM_ENOTFOUND) {
         fprintf(stderr, "skillmatch keys revoke: no active key %s\n", id);
         return 1;
     }

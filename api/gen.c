@@ -9,6 +9,9 @@
 #include "api/records.h"
 #include "api/search.h"
 #include "api/service.h"
+#include "sql/copy.h"
+#include "sql/offers.h"
+#include "sql/profiles.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -117,60 +120,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- COPY TO STDOUT text rows ------------------------------------------- */
-
-/* Unescapes one COPY text field in place. */
-static void unescape(char *s)
-{
-    char *w = s;
-    for (; *s; s++) {
-        if (*s == '\\' && s[1]) {
-            s++;
-            *w++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
-        } else
-            *w++ = *s;
-    }
-    *w = '\0';
-}
-
-/* Splits a row (no trailing newline) in place into fields; \N fields are NULL. */
-static int split_row(char *row, size_t len, char **fields, int max)
-{
-    int n = 0;
-    char *start = row;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && row[i] != '\t')
-            continue;
-        row[i] = '\0';
-        if (n < max) {
-            fields[n] = strcmp(start, "\\N") == 0 ? NULL : start;
-            if (fields[n])
-                unescape(fields[n]);
-        }
-        n++;
-        start = row + i + 1;
-    }
-    return n;
-}
-
-/* Parses "{1,2,3}" into out (up to cap); returns the count or -1. */
-static int parse_int_array(const char *s, int32_t *out, int cap)
-{
-    if (!s || *s != '{')
-        return -1;
-    int n = 0;
-    s++;
-    while (*s && *s != '}') {
-        char *end;
-        long v = strtol(s, &end, 10);
-        if (end == s || n >= cap)
-            return -1;
-        out[n++] = (int32_t)v;
-        s = *end == ',' ? end + 1 : end;
-    }
-    return n;
-}
-
 typedef int (*row_fn)(sm_gen *g, char **f, int nf, sm_error *err);
 /* The area cell of a row split into fields (sm_area_cell). */
 typedef uint32_t (*cell_fn)(char **f, int nf);
@@ -257,34 +206,9 @@ static int stash_insert(stash *st, sm_gen *g, row_fn fn, size_t *rows, sm_error 
     int rc = SM_OK;
     for (size_t i = 0; i < st->n && rc == SM_OK; i++) {
         char *row = st->rows[(uint32_t)st->order[i]];
-        int nf = split_row(row, strlen(row), fields, 24);
+        int nf = sm_copy_split_row(row, strlen(row), fields, 24);
         rc = fn(g, fields, nf, err);
         ++*rows;
-    }
-    return rc;
-}
-
-/* Streams a COPY TO STDOUT, each row (without its newline) to sink, until sink fails. */
-static int copy_rows(PGconn *c, const char *sql, int (*sink)(void *, char *, size_t), void *ctx,
-                     sm_error *err)
-{
-    if (sm_db_exec(c, sql, 0, NULL, NULL, err))
-        return SM_EIO;
-    char *buf;
-    int len, rc = SM_OK;
-    while ((len = PQgetCopyData(c, &buf, 0)) > 0) {
-        size_t l = (size_t)len;
-        if (l && buf[l - 1] == '\n')
-            l--;
-        if (rc == SM_OK && (rc = sink(ctx, buf, l)) != SM_OK)
-            sm_error_set(err, rc, rc == SM_ENOMEM ? "out of memory" : "load stopped");
-        PQfreemem(buf);
-    }
-    PGresult *r;
-    while ((r = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == SM_OK)
-            rc = sm_error_set(err, SM_EIO, "database: %s", PQresultErrorMessage(r));
-        PQclear(r);
     }
     return rc;
 }
@@ -299,8 +223,8 @@ static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
     if (nf != 20)
         return sm_error_set(err, SM_EPARSE, "offers: a row with %d columns", nf);
     int32_t packed[SM_MAX_REQUIREMENTS], taught[SM_MAX_REQUIREMENTS];
-    int nr = parse_int_array(f[3], packed, SM_MAX_REQUIREMENTS),
-        nt = parse_int_array(f[4], taught, SM_MAX_REQUIREMENTS);
+    int nr = sm_copy_int_array(f[3], packed, SM_MAX_REQUIREMENTS),
+        nt = sm_copy_int_array(f[4], taught, SM_MAX_REQUIREMENTS);
     if (nr < 0 || nt < 0)
         return sm_error_set(err, SM_EPARSE, "offers %s: bad skills array", f[0]);
     sm_requirement reqs[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
@@ -346,7 +270,7 @@ static int offer_row(sm_gen *g, char **f, int nf, sm_error *err)
     o.seats = (uint32_t)num(f[17]);
     o.funding = (uint32_t)num(f[18]);
     int32_t dates[SM_MAX_START_DATES];
-    int nd = parse_int_array(f[19], dates, SM_MAX_START_DATES);
+    int nd = sm_copy_int_array(f[19], dates, SM_MAX_START_DATES);
     o.start_dates = dates;
     o.start_date_count = nd > 0 ? (size_t)nd : 0;
     int rc = sm_matcher_upsert_offer(g->m, &o, err);
@@ -377,7 +301,7 @@ static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
     if (nf != 7)
         return sm_error_set(err, SM_EPARSE, "profiles: a row with %d columns", nf);
     int32_t packed[SM_MAX_PROFILE_SKILLS];
-    int n = parse_int_array(f[1], packed, SM_MAX_PROFILE_SKILLS);
+    int n = sm_copy_int_array(f[1], packed, SM_MAX_PROFILE_SKILLS);
     if (n < 0)
         return sm_error_set(err, SM_EPARSE, "profiles %s: bad skills array", f[0]);
     sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
@@ -421,11 +345,10 @@ static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
 
 enum { TABLE_OFFERS, TABLE_PROFILES, TABLES };
 
-static const char *const table_copy[TABLES] = {
-    "COPY (SELECT id, kind, doc->>'title', skills, teaches, lat, lon, remote, hours, "
-    "valid_from, valid_through, occupation, flags, org_kind, contract_type, duration_hours, "
-    "cost, seats, funding, start_dates FROM offers) TO STDOUT",
-    "COPY (SELECT id, skills, lat, lon, radius_km, constraints, consent FROM profiles) TO STDOUT"};
+/* The tables' rows as sql/ streams them (their columns: sm_store_stream_offers and
+ * sm_store_stream_profiles). */
+static int (*const table_stream[TABLES])(PGconn *, sm_copy_sink, void *, sm_error *) = {
+    sm_store_stream_offers, sm_store_stream_profiles};
 static const cell_fn table_cell[TABLES] = {offer_cell, profile_cell};
 static const row_fn table_row[TABLES] = {offer_row, profile_row};
 
@@ -497,7 +420,7 @@ static int stream_row(void *arg, char *row, size_t len)
     if (stash_add(st, row, len) != SM_OK)
         return SM_ENOMEM;
     char *fields[24];
-    int nf = split_row(row, len, fields, 24);
+    int nf = sm_copy_split_row(row, len, fields, 24);
     stash_set_cell(st, table_cell[l->table](fields, nf));
     return st->n < l->chunk_rows ? SM_OK : queue_chunk(l);
 }
@@ -507,7 +430,7 @@ static void *stream_tables(void *arg)
     loader *l = arg;
     int rc = SM_OK;
     for (l->table = 0; l->table < TABLES && rc == SM_OK; l->table++) {
-        rc = copy_rows(l->c, table_copy[l->table], stream_row, l, &l->err);
+        rc = table_stream[l->table](l->c, stream_row, l, &l->err);
         if (rc == SM_OK)
             rc = queue_chunk(l);
         l->streamed[l->table] = now_s();
@@ -709,7 +632,7 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
     double t_idx = now_s();
     /* One snapshot for offers and profiles. */
     if (rc == SM_OK)
-        rc = sm_db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, err);
+        rc = sm_db_begin_snapshot(c, err);
     loader l = {0};
     double t_off = t_idx;
     if (rc == SM_OK)
@@ -723,10 +646,7 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
                 "%zu offers %.2f s (streamed in %.2f s), %zu profiles %.2f s\n",
                 t_tax - t0, t_idx - t_tax, g->offers_loaded, t_off - t_idx,
                 l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded, now_s() - t_off);
-    if (PQtransactionStatus(c) != PQTRANS_IDLE) {
-        sm_error ignored;
-        sm_db_exec(c, "COMMIT", 0, NULL, NULL, &ignored);
-    }
+    sm_db_end_snapshot(c);
     if (rc != SM_OK) {
         sm_gen_free(g);
         return rc;

@@ -1,6 +1,9 @@
 /* copy.c: COPY FROM STDIN in text format (see copy.h). */
 #include "sql/copy.h"
+#include "sql/db.h"
+
 #include "taxonomy/base/alloc.h"
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -115,5 +118,81 @@ int sm_copy_end(sm_copy *cp, sm_error *err)
         sm_error_set(err, rc, "database: %s", PQerrorMessage(cp->conn));
     sm_free(cp->buf);
     cp->buf = NULL;
+    return rc;
+}
+
+/* Unescapes one COPY text field in place. */
+static void unescape(char *s)
+{
+    char *w = s;
+    for (; *s; s++) {
+        if (*s == '\\' && s[1]) {
+            s++;
+            *w++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s;
+        } else
+            *w++ = *s;
+    }
+    *w = '\0';
+}
+
+/* Splits a row (no trailing newline) in place into fields; \N fields are NULL. */
+int sm_copy_split_row(char *row, size_t len, char **fields, int max)
+{
+    int n = 0;
+    char *start = row;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && row[i] != '\t')
+            continue;
+        row[i] = '\0';
+        if (n < max) {
+            fields[n] = strcmp(start, "\\N") == 0 ? NULL : start;
+            if (fields[n])
+                unescape(fields[n]);
+        }
+        n++;
+        start = row + i + 1;
+    }
+    return n;
+}
+
+/* Parses "{1,2,3}" into out (up to cap); returns the count or -1. */
+int sm_copy_int_array(const char *s, int32_t *out, int cap)
+{
+    if (!s || *s != '{')
+        return -1;
+    int n = 0;
+    s++;
+    while (*s && *s != '}') {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || n >= cap)
+            return -1;
+        out[n++] = (int32_t)v;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+/* Streams a COPY TO STDOUT, each row (without its newline) to sink, until sink fails. */
+int sm_copy_out(PGconn *c, const char *sql, sm_copy_sink sink, void *ctx, sm_error *err)
+{
+    if (sm_db_exec(c, sql, 0, NULL, NULL, err))
+        return SM_EIO;
+    char *buf;
+    int len, rc = SM_OK;
+    while ((len = PQgetCopyData(c, &buf, 0)) > 0) {
+        size_t l = (size_t)len;
+        if (l && buf[l - 1] == '\n')
+            l--;
+        if (rc == SM_OK && (rc = sink(ctx, buf, l)) != SM_OK)
+            sm_error_set(err, rc, rc == SM_ENOMEM ? "out of memory" : "load stopped");
+        PQfreemem(buf);
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == SM_OK)
+            rc = sm_error_set(err, SM_EIO, "database: %s", PQresultErrorMessage(r));
+        PQclear(r);
+    }
     return rc;
 }

@@ -33,4 +33,16 @@ void sm_copy_row_end(sm_copy *cp);
 /* Sends what is left and ends the COPY; 0, or SM_EIO / SM_ENOMEM with err set. */
 int sm_copy_end(sm_copy *cp, sm_error *err);
 
+/* Reading COPY ... TO STDOUT (text format): each row, without its newline, goes to a sink, which
+ * may change it in place and answers SM_OK to go on. */
+typedef int (*sm_copy_sink)(void *ctx, char *row, size_t len);
+/* Runs sql (a COPY TO STDOUT) and gives every row to sink until it fails: SM_OK, the sink's
+ * code, or SM_EIO with err set. */
+int sm_copy_out(PGconn *c, const char *sql, sm_copy_sink sink, void *ctx, sm_error *err);
+/* Splits a row in place into at most max fields, unescaped; \N fields are NULL. Returns how
+ * many fields the row has. */
+int sm_copy_split_row(char *row, size_t len, char **fields, int max);
+/* Parses an integer array field ("{1,2,3}") into out (up to cap): the count, or -1. */
+int sm_copy_int_array(const char *s, int32_t *out, int cap);
+
 #endif

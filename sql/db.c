@@ -415,3 +415,15 @@ void sm_db_fail_transaction(PGconn *c)
     sm_error ignored;
     sm_db_exec(c, "SELECT 1 / 0", 0, NULL, NULL, &ignored);
 }
+
+int sm_db_begin_snapshot(PGconn *c, sm_error *err)
+{
+    return sm_db_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, err);
+}
+
+void sm_db_end_snapshot(PGconn *c)
+{
+    sm_error ignored;
+    if (PQtransactionStatus(c) != PQTRANS_IDLE)
+        sm_db_exec(c, "COMMIT", 0, NULL, NULL, &ignored);
+}

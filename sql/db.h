@@ -54,6 +54,10 @@ int sm_db_rollback_to(PGconn *c, sm_error *err);
 int sm_db_commit(PGconn *c, sm_error *err);
 void sm_db_rollback(PGconn *c);
 void sm_db_fail_transaction(PGconn *c);
+/* A read-only transaction on one snapshot (REPEATABLE READ), for a load that must see every
+ * table as of one moment; ended (when open) by sm_db_end_snapshot. */
+int sm_db_begin_snapshot(PGconn *c, sm_error *err);
+void sm_db_end_snapshot(PGconn *c);
 
 /* Whether the connection answers a query: SM_OK, or SM_EIO with err set. */
 int sm_db_ping(PGconn *c, sm_error *err);

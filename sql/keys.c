@@ -178,3 +178,41 @@ int sm_keys_revoked_since(PGconn *c, const char *since, void (*each)(void *arg, 
     PQclear(r);
     return SM_OK;
 }
+
+int sm_keys_list(PGconn *c, sm_rows **out, sm_error *err)
+{
+    *out = NULL;
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit, "
+                   "to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                   "COALESCE(to_char(revoked_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+                   "FROM api_keys WHERE role <> 'seeker' OR revoked_at IS NULL ORDER BY id",
+                   0, NULL, &r, err))
+        return SM_EIO;
+    return sm__rows_wrap(r, out);
+}
+
+sm_key_listed sm_key_listed_at(const sm_rows *rows, size_t i)
+{
+    sm_key_listed k = {sm__rows_text(rows, i, 0), sm__rows_text(rows, i, 1),
+                       sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 4),
+                       sm__rows_text(rows, i, 5), sm__rows_text(rows, i, 6)};
+    return k;
+}
+
+int sm_key_revoke(PGconn *c, long long id, sm_error *err)
+{
+    char id_t[24];
+    snprintf(id_t, sizeof id_t, "%lld", id);
+    const char *p[] = {id_t};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
+                   "RETURNING org",
+                   1, p, &r, err))
+        return SM_EIO;
+    int found = PQntuples(r) == 1;
+    PQclear(r);
+    return found ? SM_OK : SM_ENOTFOUND;
+}

@@ -6,6 +6,7 @@
 #ifndef SM_KEYS_H
 #define SM_KEYS_H
 
+#include "sql/rows.h"
 #include "taxonomy/base/error.h"
 
 #include <libpq-fe.h>
@@ -73,5 +74,16 @@ int sm_key_lookup(PGconn *c, const unsigned char hash[32], sm_key_row *out, sm_e
  */
 int sm_keys_revoked_since(PGconn *c, const char *since, void (*each)(void *arg, long long id),
                           void *arg, char *now, size_t cap, sm_error *err);
+
+/* The keys as `keys list` shows them (every organisation's key, and seeker keys in use), by
+ * id: SM_OK with *out, SM_ENOMEM, or SM_EIO with err set. */
+typedef struct sm_key_listed {
+    const char *id, *role, *org, *rate_limit, *created_at, *revoked_at; /* revoked_at: "" */
+} sm_key_listed;
+int sm_keys_list(PGconn *c, sm_rows **out, sm_error *err);
+sm_key_listed sm_key_listed_at(const sm_rows *rows, size_t index);
+
+/* Revokes key id: SM_OK, SM_ENOTFOUND (no such key in use), or SM_EIO with err set. */
+int sm_key_revoke(PGconn *c, long long id, sm_error *err);
 
 #endif

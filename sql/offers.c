@@ -256,3 +256,13 @@ int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, 
     PQclear(r);
     return SM_OK;
 }
+
+int sm_store_stream_offers(PGconn *c, sm_copy_sink sink, void *ctx, sm_error *err)
+{
+    return sm_copy_out(c,
+                       "COPY (SELECT id, kind, doc->>'title', skills, teaches, lat, lon, remote, "
+                       "hours, valid_from, valid_through, occupation, flags, org_kind, "
+                       "contract_type, duration_hours, cost, seats, funding, start_dates FROM "
+                       "offers) TO STDOUT",
+                       sink, ctx, err);
+}

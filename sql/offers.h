@@ -6,6 +6,7 @@
 #ifndef SM_SQL_OFFERS_H
 #define SM_SQL_OFFERS_H
 
+#include "sql/copy.h"
 #include "sql/rows.h"
 #include "taxonomy/base/error.h"
 
@@ -78,5 +79,10 @@ int sm_store_offer_kind(PGconn *c, const char *id, const char *owner, int any_ow
  */
 int sm_store_offer_doc(PGconn *c, const char *id, const char *owner, int any, char **doc,
                        long long *version, sm_error *err);
+
+/* Every offer row, streamed (COPY) to sink, with these columns in this order: id, kind, title,
+ * skills, teaches, lat, lon, remote, hours, valid_from, valid_through, occupation, flags,
+ * org_kind, contract_type, duration_hours, cost, seats, funding, start_dates. As sm_copy_out. */
+int sm_store_stream_offers(PGconn *c, sm_copy_sink sink, void *ctx, sm_error *err);
 
 #endif

@@ -270,3 +270,11 @@ sm_contact_shown sm_contact_rows_at(const sm_rows *rows, size_t i)
                            sm__rows_text(rows, i, 2)};
     return ct;
 }
+
+int sm_store_stream_profiles(PGconn *c, sm_copy_sink sink, void *ctx, sm_error *err)
+{
+    return sm_copy_out(c,
+                       "COPY (SELECT id, skills, lat, lon, radius_km, constraints, consent FROM "
+                       "profiles) TO STDOUT",
+                       sink, ctx, err);
+}

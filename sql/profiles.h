@@ -8,6 +8,7 @@
 #define SM_SQL_PROFILES_H
 
 #include "matcher/matcher.h"
+#include "sql/copy.h"
 #include "sql/rows.h"
 #include "taxonomy/base/error.h"
 
@@ -104,5 +105,9 @@ typedef struct sm_contact_shown {
 int sm_store_profile_contacts(PGconn *c, const char *const *ids, size_t n, sm_rows **out,
                               sm_error *err);
 sm_contact_shown sm_contact_rows_at(const sm_rows *rows, size_t index);
+
+/* Every profile row, streamed (COPY) to sink, with these columns in this order: id, skills,
+ * lat, lon, radius_km, constraints, consent. As sm_copy_out. */
+int sm_store_stream_profiles(PGconn *c, sm_copy_sink sink, void *ctx, sm_error *err);
 
 #endif

@@ -389,3 +389,16 @@ int sm_store_load_taxonomy(PGconn *c, sm_taxonomy **out, sm_concept_map *map, sm
     *out = tx;
     return SM_OK;
 }
+
+int sm_store_concept_uris(PGconn *c, int (*each)(void *arg, const char *uri, size_t len), void *arg,
+                          sm_error *err)
+{
+    PGresult *r;
+    if (sm_db_exec(c, "SELECT uri FROM concepts", 0, NULL, &r, err))
+        return SM_EIO;
+    int rc = SM_OK;
+    for (int i = 0; i < PQntuples(r) && rc == SM_OK; i++)
+        rc = each(arg, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0));
+    PQclear(r);
+    return rc;
+}

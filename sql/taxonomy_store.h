@@ -44,4 +44,9 @@ int sm_store_import_taxonomy(PGconn *c, const char *source, const char *detail,
  */
 int sm_store_load_taxonomy(PGconn *c, sm_taxonomy **out, sm_concept_map *map, sm_error *err);
 
+/* Every concept URI stored, each given to each(arg, uri, len) until it answers other than
+ * SM_OK: SM_OK, that answer, or SM_EIO with err set. */
+int sm_store_concept_uris(PGconn *c, int (*each)(void *arg, const char *uri, size_t len), void *arg,
+                          sm_error *err);
+
 #endif
