@@ -21,6 +21,7 @@
 #include "matcher/explain.h"
 #include "matcher/matcher.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/heap.h"
 #include "taxonomy/base/strmap.h"
 #include "taxonomy/similarity.h"
 
@@ -872,39 +873,21 @@ static inline int hless(const hitem *a, const hitem *b)
     return a->slot > b->slot;
 }
 
+static inline int hitem_before(void *ctx, const hitem *a, const hitem *b)
+{
+    (void)ctx;
+    return hless(a, b);
+}
+
+SM_HEAP_DEFINE(hitem_heap, hitem, void *, hitem_before)
+
 static inline int sm__heap_push(sm_match_reader *r, size_t k, double score, uint32_t slot)
 {
     hitem it = {score, slot};
-    if (r->heap_count < k) {
-        if (sm_grow((void **)&r->heap, &r->heap_cap, r->heap_count + 1, sizeof(hitem)) != SM_OK)
-            return SM_ENOMEM;
-        size_t i = r->heap_count++;
-        r->heap[i] = it;
-        while (i && hless(&r->heap[i], &r->heap[(i - 1) / 2])) {
-            hitem t = r->heap[i];
-            r->heap[i] = r->heap[(i - 1) / 2];
-            r->heap[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
-        return SM_OK;
-    }
-    if (!hless(&r->heap[0], &it))
-        return SM_OK;
-    r->heap[0] = it;
-    size_t i = 0;
-    for (;;) {
-        size_t l = 2 * i + 1, rr = l + 1, s = i;
-        if (l < k && hless(&r->heap[l], &r->heap[s]))
-            s = l;
-        if (rr < k && hless(&r->heap[rr], &r->heap[s]))
-            s = rr;
-        if (s == i)
-            break;
-        hitem t = r->heap[i];
-        r->heap[i] = r->heap[s];
-        r->heap[s] = t;
-        i = s;
-    }
+    if (r->heap_count < k &&
+        sm_grow((void **)&r->heap, &r->heap_cap, r->heap_count + 1, sizeof(hitem)) != SM_OK)
+        return SM_ENOMEM;
+    hitem_heap_offer(NULL, r->heap, &r->heap_count, k, it);
     return SM_OK;
 }
 

@@ -14,6 +14,7 @@
  * answers instead (out->exact = 0).
  */
 #include "matcher/paths.h"
+#include "taxonomy/base/heap.h"
 
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/error.h"
@@ -85,37 +86,25 @@ static int heap_less(const search *s, uint32_t a, uint32_t b)
     return x->steps < y->steps;
 }
 
+static inline int label_before(const search *s, const uint32_t *a, const uint32_t *b)
+{
+    return heap_less(s, *a, *b);
+}
+
+/* The labels to extend, cheapest first. */
+SM_HEAP_DEFINE(label_heap, uint32_t, const search *, label_before)
+
 static int heap_push(search *s, uint32_t l)
 {
     if (sm_grow((void **)&s->heap, &s->heap_cap, s->heap_count + 1, sizeof *s->heap) != SM_OK)
         return SM_ENOMEM;
-    size_t i = s->heap_count++;
-    while (i > 0 && heap_less(s, l, s->heap[(i - 1) / 2])) {
-        s->heap[i] = s->heap[(i - 1) / 2];
-        i = (i - 1) / 2;
-    }
-    s->heap[i] = l;
+    label_heap_push(s, s->heap, &s->heap_count, l);
     return SM_OK;
 }
 
 static uint32_t heap_pop(search *s)
 {
-    uint32_t top = s->heap[0], last = s->heap[--s->heap_count];
-    size_t i = 0, n = s->heap_count;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && heap_less(s, s->heap[c + 1], s->heap[c]))
-            c++;
-        if (!heap_less(s, s->heap[c], last))
-            break;
-        s->heap[i] = s->heap[c];
-        i = c;
-    }
-    if (n)
-        s->heap[i] = last;
-    return top;
+    return label_heap_pop(s, s->heap, &s->heap_count);
 }
 
 /* The table slot of set: where its first label is, or the empty slot it would take. */

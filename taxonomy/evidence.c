@@ -3,6 +3,7 @@
  * descriptions share the text's words (weighted by how rare each word is), kept in a small heap,
  * each with the spans of the words that voted; confidence at most 0.5.
  */
+#include "taxonomy/base/heap.h"
 #include "taxonomy/extract_internal.h"
 
 static int lab_has(const sm_extractor *ex, const lab *l, uint32_t token)
@@ -39,37 +40,14 @@ static int scored_less(const scored *a, const scored *b)
     return a->concept > b->concept;
 }
 
-static void heap_insert(scored *heap, size_t *count, size_t cap, scored item)
+static inline int scored_before(void *ctx, const scored *a, const scored *b)
 {
-    if (*count == cap) {
-        if (!scored_less(&heap[0], &item))
-            return;
-        heap[0] = item;
-        size_t i = 0;
-        for (;;) {
-            size_t l = 2 * i + 1, r = l + 1, m = i;
-            if (l < cap && scored_less(&heap[l], &heap[m]))
-                m = l;
-            if (r < cap && scored_less(&heap[r], &heap[m]))
-                m = r;
-            if (m == i)
-                break;
-            scored t = heap[i];
-            heap[i] = heap[m];
-            heap[m] = t;
-            i = m;
-        }
-        return;
-    }
-    size_t i = (*count)++;
-    heap[i] = item;
-    while (i && scored_less(&heap[i], &heap[(i - 1) / 2])) {
-        scored t = heap[i];
-        heap[i] = heap[(i - 1) / 2];
-        heap[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
+    (void)ctx;
+    return scored_less(a, b);
 }
+
+/* The best candidates, kept in a min-heap: the weakest at the root. */
+SM_HEAP_DEFINE(scored_heap, scored, void *, scored_before)
 
 int sm__fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wanted)
 {
@@ -174,7 +152,7 @@ int sm__fallback(sm_extraction *x, size_t n, unsigned lang_mask, size_t wanted)
         float label = st->label > 1 ? 1 : st->label;
         scored sc = {c, 0.7f * label * label + 0.3f * desc};
         if (sc.score > 0.02f)
-            heap_insert(heap, &heap_count, wanted, sc);
+            scored_heap_offer(NULL, heap, &heap_count, wanted, sc);
     }
     int rc = SM_OK;
     for (size_t i = 0; i < heap_count && rc == SM_OK; i++) {

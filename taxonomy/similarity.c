@@ -9,6 +9,7 @@
  */
 #include "taxonomy/similarity.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/heap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -233,41 +234,14 @@ static int heap_less(const sm_neighbour *x, const sm_neighbour *y)
     return x->concept > y->concept;
 }
 
-static void heap_push(builder *bld, const sm_neighbour *n, size_t cap)
+static inline int neighbour_before(void *ctx, const sm_neighbour *a, const sm_neighbour *b)
 {
-    sm_neighbour *h = bld->heap;
-    if (bld->heap_count == cap) {
-        if (!heap_less(&h[0], n))
-            return;
-        size_t i = 0;
-        h[0] = *n;
-        for (;;) {
-            size_t l = 2 * i + 1, r = l + 1, m = i;
-            if (l < cap && heap_less(&h[l], &h[m]))
-                m = l;
-            if (r < cap && heap_less(&h[r], &h[m]))
-                m = r;
-            if (m == i)
-                break;
-            sm_neighbour t = h[i];
-            h[i] = h[m];
-            h[m] = t;
-            i = m;
-        }
-        return;
-    }
-    size_t i = bld->heap_count++;
-    h[i] = *n;
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!heap_less(&h[i], &h[parent]))
-            break;
-        sm_neighbour t = h[i];
-        h[i] = h[parent];
-        h[parent] = t;
-        i = parent;
-    }
+    (void)ctx;
+    return heap_less(a, b);
 }
+
+/* A skill's best neighbours so far, in a min-heap: the weakest at the root. */
+SM_HEAP_DEFINE(neighbour_heap, sm_neighbour, void *, neighbour_before)
 
 static int cmp_neighbour_desc(const void *pa, const void *pb)
 {
@@ -397,7 +371,7 @@ int sm_similarity_build(const sm_taxonomy *tx, const sm_sim_params *params, sm_s
                 continue;
             sm_neighbour nb;
             if (combine(sim, &bld.ev[b], a, b, &nb) > 0)
-                heap_push(&bld, &nb, top_n);
+                neighbour_heap_offer(NULL, (&bld)->heap, &(&bld)->heap_count, top_n, *(&nb));
         }
         qsort(bld.heap, bld.heap_count, sizeof *bld.heap, cmp_neighbour_desc);
         memcpy(sim->neighbours + total, bld.heap, bld.heap_count * sizeof *bld.heap);
