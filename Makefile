@@ -105,6 +105,11 @@ $(B)/tests/test_messages: tests/unit/test_messages.c tests/unit/check.h $(B)/api
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(B)/api/messages.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# The in-process routes' failure-injection suite links the server's objects.
+$(B)/tests/test_routes: tests/unit/test_routes.c tests/unit/check.h $(API_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(API_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
 # End-to-end suites link the server's objects too (the route table, for the OpenAPI test).
 $(E2E_BIN): $(B)/tests/%: tests/e2e/%.c tests/e2e/http.h tests/e2e/harness.h tests/e2e/sentences.h \
             tests/unit/check.h \

@@ -13,6 +13,7 @@
  */
 #include "api/cli.h"
 #include "api/jsonw.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/extract.h"
 
 #include <stdio.h>
@@ -165,7 +166,7 @@ int sm_cmd_extract(int argc, char **argv)
     }
     if (fflush(stdout) != 0)
         status = 1;
-    free(line);
+    sm_free(line);
     jsonw_free(&w);
     sm_extraction_free(x);
     sm_extractor_free(ex);

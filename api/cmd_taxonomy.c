@@ -4,6 +4,7 @@
  * neighbours, as JSON. Benches and people checking an import use it.
  */
 #include "api/cli.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/similarity.h"
 
@@ -156,7 +157,7 @@ int sm_cmd_taxonomy(int argc, char **argv)
     int status = text ? 0 : 1;
     if (text)
         printf("%s\n", text);
-    free(text);
+    sm_free(text);
     json_decref(out);
     sm_taxonomy_free(tx);
     return status;

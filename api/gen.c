@@ -12,6 +12,7 @@
 #include "sql/copy.h"
 #include "sql/offers.h"
 #include "sql/profiles.h"
+#include "taxonomy/base/alloc.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -143,10 +144,10 @@ typedef struct stash {
 static void stash_free(stash *st)
 {
     for (size_t i = 0; i < st->chunk_count; i++)
-        free(st->chunks[i]);
-    free(st->chunks);
-    free(st->rows);
-    free(st->order);
+        sm_free(st->chunks[i]);
+    sm_free(st->chunks);
+    sm_free(st->rows);
+    sm_free(st->order);
     memset(st, 0, sizeof *st);
 }
 
@@ -157,21 +158,21 @@ static int stash_add(stash *st, const char *row, size_t len)
         return SM_ENOMEM;
     if (!st->chunk_count || st->used + len + 1 > STASH_CHUNK) {
         size_t size = len + 1 > STASH_CHUNK ? len + 1 : STASH_CHUNK;
-        char **chunks = realloc(st->chunks, (st->chunk_count + 1) * sizeof *chunks);
+        char **chunks = sm_realloc(st->chunks, (st->chunk_count + 1) * sizeof *chunks);
         if (!chunks)
             return SM_ENOMEM;
         st->chunks = chunks;
-        if (!(chunks[st->chunk_count] = malloc(size)))
+        if (!(chunks[st->chunk_count] = sm_malloc(size)))
             return SM_ENOMEM;
         st->chunk_count++;
         st->used = 0;
     }
     if (st->n == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 4096;
-        char **rows = realloc(st->rows, cap * sizeof *rows);
+        char **rows = sm_realloc(st->rows, cap * sizeof *rows);
         if (rows)
             st->rows = rows;
-        uint64_t *order = rows ? realloc(st->order, cap * sizeof *order) : NULL;
+        uint64_t *order = rows ? sm_realloc(st->order, cap * sizeof *order) : NULL;
         if (!order)
             return SM_ENOMEM;
         st->order = order;
@@ -377,7 +378,7 @@ static void chunk_free(chunk *ch)
 {
     if (ch) {
         stash_free(&ch->rows);
-        free(ch);
+        sm_free(ch);
     }
 }
 
@@ -412,7 +413,7 @@ static int stream_row(void *arg, char *row, size_t len)
 {
     loader *l = arg;
     if (!l->filling) {
-        if (!(l->filling = calloc(1, sizeof *l->filling)))
+        if (!(l->filling = sm_calloc(1, sizeof *l->filling)))
             return SM_ENOMEM;
         l->filling->table = l->table;
     }
@@ -512,7 +513,7 @@ static int build_concept_json(sm_gen *g)
 {
     size_t n = sm_taxonomy_count(g->tx);
     jsonw w = {0};
-    uint32_t *at = malloc((n * SM_CJ_EACH + 1) * sizeof *at);
+    uint32_t *at = sm_malloc((n * SM_CJ_EACH + 1) * sizeof *at);
     if (!at)
         return SM_ENOMEM;
     for (uint32_t id = 0; id < n && !w.failed; id++)
@@ -524,7 +525,7 @@ static int build_concept_json(sm_gen *g)
             jsonw_string(&w, s, strlen(s));
         }
     if (w.failed || w.len > UINT32_MAX) {
-        free(at);
+        sm_free(at);
         jsonw_free(&w);
         return SM_ENOMEM;
     }
@@ -553,7 +554,7 @@ static int build_indexes(sm_gen *g, sm_error *err)
 static sm_gen *gen_new(void)
 {
     static atomic_ulong serials;
-    sm_gen *g = calloc(1, sizeof *g);
+    sm_gen *g = sm_calloc(1, sizeof *g);
     if (!g)
         return NULL;
     g->serial = atomic_fetch_add(&serials, 1) + 1;
@@ -577,8 +578,8 @@ int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err)
     size_t n = sm_taxonomy_count(tx);
     g->map.cid_cap = (uint32_t)n + 1;
     g->map.id_cap = (uint32_t)n;
-    g->map.id_of = malloc(sizeof(uint32_t) * (n + 1));
-    g->map.cid_of = calloc(n + 1, sizeof(uint32_t));
+    g->map.id_of = sm_malloc(sizeof(uint32_t) * (n + 1));
+    g->map.cid_of = sm_calloc(n + 1, sizeof(uint32_t));
     if (!g->map.id_of || !g->map.cid_of) {
         g->tx = NULL;
         sm_gen_free(g);
@@ -667,15 +668,15 @@ void sm_gen_free(sm_gen *g)
     for (unsigned i = 0; i < g->extraction_made; i++)
         sm_extraction_free(g->extractions[i]);
     sm_skill_search_free(g->search);
-    free(g->cj.text);
-    free(g->cj.at);
+    sm_free(g->cj.text);
+    sm_free(g->cj.at);
     sm_extractor_free(g->ex);
     sm_matcher_free(g->m);
     sm_taxonomy_free(g->tx);
     sm_concept_map_free(&g->map);
     pthread_mutex_destroy(&g->pool_lock);
     pthread_cond_destroy(&g->pool_freed);
-    free(g);
+    sm_free(g);
 }
 
 /* Which pool the calling thread's readers come from (sm_gen_thread_slow). */

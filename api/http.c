@@ -1,6 +1,7 @@
 /* http.c: answers and field errors (see http.h). */
 #include "api/http.h"
 #include "api/messages.h"
+#include "taxonomy/base/alloc.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -19,13 +20,25 @@ const char *sm_req_query(const sm_request *rq, const char *name)
     return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
+int sm_resp_out_of_memory(sm_response *resp)
+{
+    sm_free(resp->body);
+    resp->body = NULL;
+    resp->len = 0;
+    resp->type = NULL;
+    resp->status = 503;
+    resp->retry_after = 1;
+    return SM_ENOMEM;
+}
+
 int sm_resp_json(sm_response *resp, unsigned status, json_t *json)
 {
     char *text = json ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(json);
-    if (!text)
-        return SM_ENOMEM;
-    free(resp->body);
+    if (!text) /* an answer that cannot be written is the server's failing: a 503, whatever
+                * the handler returns next */
+        return sm_resp_out_of_memory(resp);
+    sm_free(resp->body);
     resp->status = status;
     resp->type = NULL;
     resp->body = text;
@@ -35,7 +48,7 @@ int sm_resp_json(sm_response *resp, unsigned status, json_t *json)
 
 void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *text)
 {
-    free(resp->body);
+    sm_free(resp->body);
     resp->status = status;
     resp->type = type;
     resp->body = text;

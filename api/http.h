@@ -57,6 +57,9 @@ typedef struct sm_response {
 } sm_response;
 
 /* The body is json's compact text (json is released). Returns 0 or SM_ENOMEM. */
+/* The answer when memory ran out: a 503 with Retry-After and no body (any body dropped);
+ * returns SM_ENOMEM. sm_resp_json and problems fall back on it. */
+int sm_resp_out_of_memory(sm_response *resp);
 int sm_resp_json(sm_response *resp, unsigned status, json_t *json);
 /* Takes ownership of text (malloc'd). */
 void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *text);

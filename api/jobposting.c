@@ -4,12 +4,13 @@
  * as text read for the skills it names.
  */
 #include "api/offers_internal.h"
+#include "taxonomy/base/alloc.h"
 
 /* Text without HTML tags and with the common entities decoded (descriptions often carry markup). */
 static char *strip_html(const char *s)
 {
     size_t n = strlen(s);
-    char *out = malloc(n + 1), *w = out;
+    char *out = sm_malloc(n + 1), *w = out;
     if (!out)
         return NULL;
     int tag = 0;
@@ -126,7 +127,7 @@ json_t *sm__from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_error
         char *text = strip_html(description);
         if (text)
             json_object_set_new(body, "description", json_string(text));
-        free(text);
+        sm_free(text);
     }
     const char *through = first_string(json_object_get(jp, "validThrough"));
     if (through)

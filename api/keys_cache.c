@@ -4,6 +4,7 @@
  * key_id 0 and an expiry time.
  */
 #include "api/keys_cache.h"
+#include "taxonomy/base/alloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,13 +30,13 @@ struct sm_keys {
 
 int sm_keys_new(sm_keys **out)
 {
-    sm_keys *k = calloc(1, sizeof *k);
+    sm_keys *k = sm_calloc(1, sizeof *k);
     if (!k)
         return SM_ENOMEM;
     k->cap = 1024;
-    k->slots = calloc(k->cap, sizeof *k->slots);
+    k->slots = sm_calloc(k->cap, sizeof *k->slots);
     if (!k->slots) {
-        free(k);
+        sm_free(k);
         return SM_ENOMEM;
     }
     pthread_rwlock_init(&k->lock, NULL);
@@ -48,8 +49,8 @@ void sm_keys_free(sm_keys *k)
     if (!k)
         return;
     pthread_rwlock_destroy(&k->lock);
-    free(k->slots);
-    free(k);
+    sm_free(k->slots);
+    sm_free(k);
 }
 
 static size_t slot_of(const sm_keys *k, const unsigned char *hash)
@@ -75,7 +76,7 @@ static int rehash(sm_keys *k, size_t cap)
 {
     entry *old = k->slots;
     size_t old_cap = k->cap;
-    entry *slots = calloc(cap, sizeof *slots);
+    entry *slots = sm_calloc(cap, sizeof *slots);
     if (!slots)
         return SM_ENOMEM;
     k->slots = slots;
@@ -93,7 +94,7 @@ static int rehash(sm_keys *k, size_t cap)
         k->count++;
         k->negatives += !e->who.key_id;
     }
-    free(old);
+    sm_free(old);
     return SM_OK;
 }
 

@@ -1,5 +1,6 @@
 /* limits.c: token buckets (see limits.h) in an open-addressing table under one mutex. */
 #include "api/limits.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/base/error.h"
 
 #include <math.h>
@@ -49,11 +50,11 @@ static double capacity(double per_minute)
 
 int sm_limits_new(sm_limits **out)
 {
-    sm_limits *l = calloc(1, sizeof *l);
-    if (!l || !(l->b = calloc(CAP, sizeof *l->b)) || !(l->w = calloc(WCAP, sizeof *l->w))) {
+    sm_limits *l = sm_calloc(1, sizeof *l);
+    if (!l || !(l->b = sm_calloc(CAP, sizeof *l->b)) || !(l->w = sm_calloc(WCAP, sizeof *l->w))) {
         if (l)
-            free(l->b);
-        free(l);
+            sm_free(l->b);
+        sm_free(l);
         return SM_ENOMEM;
     }
     pthread_mutex_init(&l->lock, NULL);
@@ -66,9 +67,9 @@ void sm_limits_free(sm_limits *l)
     if (!l)
         return;
     pthread_mutex_destroy(&l->lock);
-    free(l->b);
-    free(l->w);
-    free(l);
+    sm_free(l->b);
+    sm_free(l->w);
+    sm_free(l);
 }
 
 static void refill(bucket *b, double t)
@@ -81,7 +82,7 @@ static void refill(bucket *b, double t)
 static void sweep(sm_limits *l, double t)
 {
     bucket *old = l->b;
-    bucket *fresh = calloc(CAP, sizeof *fresh);
+    bucket *fresh = sm_calloc(CAP, sizeof *fresh);
     if (!fresh)
         return;
     l->b = fresh;
@@ -98,7 +99,7 @@ static void sweep(sm_limits *l, double t)
         fresh[j] = old[i];
         l->count++;
     }
-    free(old);
+    sm_free(old);
 }
 
 unsigned sm_limits_take(sm_limits *l, const char *key, double per_minute)
@@ -147,7 +148,7 @@ static void window_expire(window *w, double since)
 static void window_sweep(sm_limits *l, double since)
 {
     window *old = l->w;
-    window *fresh = calloc(WCAP, sizeof *fresh);
+    window *fresh = sm_calloc(WCAP, sizeof *fresh);
     if (!fresh)
         return;
     l->w = fresh;
@@ -164,7 +165,7 @@ static void window_sweep(sm_limits *l, double since)
         fresh[j] = old[i];
         l->wcount++;
     }
-    free(old);
+    sm_free(old);
 }
 
 unsigned sm_limits_window(sm_limits *l, const char *key, unsigned max, unsigned seconds)

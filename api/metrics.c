@@ -1,5 +1,6 @@
 /* metrics.c: lock-free counters (relaxed atomics) per route and status (see metrics.h). */
 #include "api/metrics.h"
+#include "taxonomy/base/alloc.h"
 #include "taxonomy/base/error.h"
 
 #include <stdatomic.h>
@@ -26,9 +27,9 @@ struct sm_metrics {
 
 int sm_metrics_new(const char *const *names, size_t route_count, sm_metrics **out)
 {
-    sm_metrics *m = calloc(1, sizeof *m);
-    if (!m || !(m->routes = calloc(route_count + 1, sizeof *m->routes))) {
-        free(m);
+    sm_metrics *m = sm_calloc(1, sizeof *m);
+    if (!m || !(m->routes = sm_calloc(route_count + 1, sizeof *m->routes))) {
+        sm_free(m);
         return SM_ENOMEM;
     }
     m->names = names;
@@ -41,8 +42,8 @@ void sm_metrics_free(sm_metrics *m)
 {
     if (!m)
         return;
-    free(m->routes);
-    free(m);
+    sm_free(m->routes);
+    sm_free(m);
 }
 
 void sm_metrics_record(sm_metrics *m, size_t route, unsigned status, double seconds)

@@ -4,6 +4,7 @@
  * offer_in: its skill references kept as concept numbers, its document normalised.
  */
 #include "api/offers_internal.h"
+#include "taxonomy/base/alloc.h"
 
 static const char *const job_fields[] = {"kind",
                                          "title",
@@ -386,11 +387,11 @@ int sm__parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer_in
 
 int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    offer_in *in = calloc(1, sizeof *in);
+    offer_in *in = sm_calloc(1, sizeof *in);
     if (!in)
         return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
     int rc = sm__parse_offer(g, rq, resp, in);
     json_decref(in->doc);
-    free(in);
+    sm_free(in);
     return rc;
 }

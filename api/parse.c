@@ -170,6 +170,10 @@ static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
     }
     json_error_t e;
     json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &e);
+    if (!j && json_error_code(&e) == json_error_out_of_memory) {
+        sm_resp_out_of_memory(resp); /* the server's failing, not the body's */
+        return NULL;
+    }
     if (!j) {
         /* The parser's own words are English only: what went wrong in ours, in both. */
         const char *what;

@@ -9,6 +9,7 @@
  */
 #include "api/routes.h"
 #include "sql/demand.h"
+#include "taxonomy/base/alloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -111,7 +112,7 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         }
         json_t *area = json_null();
         if (q.located) {
-            sm_demand_cell *cells = malloc(MAX_CELLS_SHOWN * sizeof *cells);
+            sm_demand_cell *cells = sm_malloc(MAX_CELLS_SHOWN * sizeof *cells);
             size_t nc = cells ? sm_demand_area_cells(&q, cells, MAX_CELLS_SHOWN) : 0;
             json_t *list = json_array();
             for (size_t i = 0; i < nc && i < MAX_CELLS_SHOWN; i++) {
@@ -122,7 +123,7 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
                                                       "north", cells[i].south + SM_DEMAND_CELL_DEG,
                                                       "east", cells[i].west + SM_DEMAND_CELL_DEG));
             }
-            free(cells);
+            sm_free(cells);
             area = json_pack("{s:f,s:f,s:f,s:o}", "lat", q.lat, "lon", q.lon, "radius_km",
                              q.radius_km, "cells", list);
         }

@@ -9,6 +9,7 @@
 #include "matcher/plan.h"
 #include "sql/offers.h"
 #include "sql/profiles.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -424,7 +425,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         sm_field_error(&fe, "profile", "give profile or profile_id, not both");
     else if (!inl && !pid && !fe.count)
         sm_field_error(&fe, "profile", "required (or profile_id)");
-    inline_profile *ip = malloc(sizeof *ip);
+    inline_profile *ip = sm_malloc(sizeof *ip);
     if (!ip) {
         json_decref(body);
         return SM_ENOMEM;
@@ -433,17 +434,17 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         sm_read_inline_profile(g, inl, ip, resp->lang, &fe);
     if (fe.count) {
         json_decref(body);
-        free(ip);
+        sm_free(ip);
         return sm_problem_fields(resp, 400, &fe);
     }
     if (pid && sm_load_stored_profile(s, g, rq, pid, ip, resp) != 0) {
         json_decref(body);
-        free(ip);
+        sm_free(ip);
         return 0;
     }
     if (!ip->p.skill_count) {
         json_decref(body);
-        free(ip);
+        sm_free(ip);
         return sm_profile_without_skills(resp);
     }
     sm_match_options opts;
@@ -455,7 +456,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     json_decref(body);
     sm_match_reader *r = sm_gen_reader(g);
     if (!r) {
-        free(ip);
+        sm_free(ip);
         return sm_readers_busy(resp);
     }
     sm_error err = {0};
@@ -508,7 +509,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
         rc = answer_results(resp, &w);
     }
     sm_gen_reader_put(g, r);
-    free(ip);
+    sm_free(ip);
     return rc;
 }
 
@@ -585,7 +586,7 @@ static void candidate_head(const sm_service *s, jsonw *head, const sm_rows *cr,
                 jsonw_lit(head, ",\"contact\":");
                 jsonw_lit(head, text);
             }
-            free(text);
+            sm_free(text);
             json_decref(contact);
             jsonw_lit(head, ",");
         }

@@ -5,6 +5,7 @@
  * (offer_body.c), so it applies to whatever generation is current when it commits.
  */
 #include "api/offers_internal.h"
+#include "taxonomy/base/alloc.h"
 
 typedef struct offer_write {
     offer_in *in;
@@ -229,8 +230,8 @@ static int offer_write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         if (!replace)
             snprintf(resp->location, sizeof resp->location, "/v1/offers/%s", in->id);
     }
-    free(answer);
-    free(w.doc_text);
+    sm_free(answer);
+    sm_free(w.doc_text);
     return rc;
 }
 
@@ -282,7 +283,7 @@ static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
         return 0;
     if (mode != CREATE && !sm_is_uuid(rq->params[0]))
         return sm_problem(resp, 404, "no offer with this id");
-    offer_in *in = calloc(1, sizeof *in);
+    offer_in *in = sm_calloc(1, sizeof *in);
     if (!in)
         return SM_ENOMEM;
     int rc = SM_OK, given = 0, any = 0;
@@ -363,7 +364,7 @@ static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
     }
     json_decref(patch);
 done:
-    free(in);
+    sm_free(in);
     return rc;
 }
 

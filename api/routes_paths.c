@@ -7,6 +7,7 @@
 #include "api/records.h"
 #include "api/routes.h"
 #include "matcher/plan.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,19 +180,19 @@ static int matcher_error(sm_response *resp, int rc, const sm_error *err)
 int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     static const char *const keys[] = {"profile", "profile_id", "target", "lang", NULL};
-    gap_request *q = calloc(1, sizeof *q);
+    gap_request *q = sm_calloc(1, sizeof *q);
     if (!q)
         return SM_ENOMEM;
     json_t *body = read_gap_request(s, g, rq, keys, q, resp);
     if (!body) {
-        free(q);
+        sm_free(q);
         return 0;
     }
     json_decref(body);
     sm_match_reader *r = sm_gen_reader(g);
     if (!r) {
         json_decref(q->target_out);
-        free(q);
+        sm_free(q);
         return sm_readers_busy(resp);
     }
     sm_error err = {0};
@@ -225,7 +226,7 @@ int sm_route_gaps(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *r
     }
     sm_gen_reader_put(g, r);
     json_decref(q->target_out);
-    free(q);
+    sm_free(q);
     return rc;
 }
 
@@ -367,12 +368,12 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
 {
     static const char *const keys[] = {"profile",     "profile_id",       "target", "lang",
                                        "constraints", "unlock_threshold", NULL};
-    gap_request *q = calloc(1, sizeof *q);
+    gap_request *q = sm_calloc(1, sizeof *q);
     if (!q)
         return SM_ENOMEM;
     json_t *body = read_gap_request(s, g, rq, keys, q, resp);
     if (!body) {
-        free(q);
+        sm_free(q);
         return 0;
     }
     sm_field_errors fe = {0};
@@ -383,7 +384,7 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     json_decref(body);
     if (fe.count) {
         json_decref(q->target_out);
-        free(q);
+        sm_free(q);
         return sm_problem_fields(resp, 400, &fe);
     }
     c.funding_names = sm_funding_names;
@@ -391,7 +392,7 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     sm_match_reader *r = sm_gen_reader(g);
     if (!r) {
         json_decref(q->target_out);
-        free(q);
+        sm_free(q);
         return sm_readers_busy(resp);
     }
     sm_error err = {0};
@@ -414,6 +415,6 @@ int sm_route_paths(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     }
     sm_plan_free(plan);
     json_decref(q->target_out);
-    free(q);
+    sm_free(q);
     return rc;
 }

@@ -238,12 +238,12 @@ static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, pro
 
 int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    profile_in *in = calloc(1, sizeof *in);
+    profile_in *in = sm_calloc(1, sizeof *in);
     if (!in)
         return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
     int rc = parse_profile(g, rq, resp, in);
     json_decref(in->doc);
-    free(in);
+    sm_free(in);
     return rc;
 }
 
@@ -508,8 +508,8 @@ static int write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_respons
     answer = NULL;
 out:
     json_decref(shown);
-    free(answer);
-    free(w.doc_text);
+    sm_free(answer);
+    sm_free(w.doc_text);
     return rc;
 }
 
@@ -521,7 +521,7 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     if (mode == CREATE && rq->who.key_id &&
         sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
         return 0;
-    profile_in *in = calloc(1, sizeof *in);
+    profile_in *in = sm_calloc(1, sizeof *in);
     if (!in)
         return SM_ENOMEM;
     int rc = SM_OK, given = 0;
@@ -601,7 +601,7 @@ static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     }
     json_decref(patch);
 done:
-    free(in);
+    sm_free(in);
     return rc;
 }
 

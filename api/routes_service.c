@@ -6,6 +6,7 @@
 #include "api/metrics.h"
 #include "api/routes.h"
 #include "sql/changes.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -102,7 +103,7 @@ int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     (void)s;
     (void)g;
     (void)rq;
-    char *copy = strdup(sm_openapi_json());
+    char *copy = sm_strdup(sm_openapi_json());
     if (!copy)
         return SM_ENOMEM;
     sm_resp_text(resp, 200, "application/json", copy);

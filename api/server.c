@@ -26,6 +26,7 @@
 #include "api/metrics.h"
 #include "api/routes.h"
 #include "sql/idempotency.h"
+#include "taxonomy/base/alloc.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -200,7 +201,7 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
         return 1;
     }
     if (!same) {
-        free(body);
+        sm_free(body);
         sm_problem(resp, 422, "this Idempotency-Key was used for a different request");
         return 1;
     }
@@ -421,7 +422,7 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
         else
             snprintf(rq.idem_scope, sizeof rq.idem_scope, "a:%s", rq.client);
         size_t cap = strlen(method) + strlen(url) + cs->len + 3;
-        char *buf = malloc(cap);
+        char *buf = sm_malloc(cap);
         if (!buf) {
             sm_problem(&resp, 503, "out of memory");
             goto send;
@@ -429,7 +430,7 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
         int m = snprintf(buf, cap, "%s %s\n", method, url);
         memcpy(buf + m, rq.body, cs->len);
         sm_key_hash(buf, (size_t)m + cs->len, rq.idem_hash);
-        free(buf);
+        sm_free(buf);
         if (idempotent_replay(s, &rq, &resp))
             goto send;
     }
@@ -447,7 +448,7 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
     }
     if (rc != SM_OK || !resp.status) {
         sm_lang lang = resp.lang;
-        free(resp.body);
+        sm_free(resp.body);
         memset(&resp, 0, sizeof resp);
         resp.lang = lang;
         if (rc == SM_ENOMEM) {
@@ -464,7 +465,7 @@ send:
                 route < ROUTE_COUNT ? routes[route].name : "unmatched", resp.status);
     sm_metrics_record(s->metrics, route, resp.status, elapsed(&cs->start));
     if (head) {
-        free(resp.body);
+        sm_free(resp.body);
         resp.body = NULL;
         resp.len = 0;
     }
@@ -479,7 +480,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, conn_state *cs)
 {
     enum MHD_Result r =
         send_response(conn, &cs->resp, cs->allow[0] ? cs->allow : NULL, cs->challenge);
-    free(cs->resp.body);
+    sm_free(cs->resp.body);
     cs->resp.body = NULL;
     return r;
 }
@@ -583,7 +584,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     sm_service *s = cls;
     conn_state *cs = *req_cls;
     if (!cs) {
-        cs = calloc(1, sizeof *cs);
+        cs = sm_calloc(1, sizeof *cs);
         if (!cs)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &cs->start);
@@ -602,7 +603,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                     size_t cap = cs->cap ? cs->cap : 4096;
                     while (cap < cs->len + *upload_size + 1)
                         cap *= 2;
-                    char *b = realloc(cs->body, cap);
+                    char *b = sm_realloc(cs->body, cap);
                     if (!b)
                         return MHD_NO;
                     cs->body = b;
@@ -648,9 +649,9 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)toe;
     conn_state *cs = *req_cls;
     if (cs) {
-        free(cs->body);
-        free(cs->resp.body);
-        free(cs);
+        sm_free(cs->body);
+        sm_free(cs->resp.body);
+        sm_free(cs);
         *req_cls = NULL;
     }
 }
@@ -742,7 +743,7 @@ int sm_cmd_serve(int argc, char **argv)
 
     sm_service s;
     memset(&s, 0, sizeof s);
-    s.conninfo = strdup(sm_db_conninfo(db));
+    s.conninfo = sm_strdup(sm_db_conninfo(db));
     s.metrics_public = metrics_public;
     pthread_mutex_init(&s.gen_lock, NULL);
     sm_error err = {0};
@@ -756,7 +757,7 @@ int sm_cmd_serve(int argc, char **argv)
         fprintf(stderr, "skillmatch serve: %s\n", err.message);
         if (c)
             PQfinish(c);
-        free(s.conninfo);
+        sm_free(s.conninfo);
         return 1;
     }
     PQfinish(c);
@@ -867,6 +868,6 @@ int sm_cmd_serve(int argc, char **argv)
     sm_keys_free(s.keys);
     sm_limits_free(s.limits);
     sm_metrics_free(s.metrics);
-    free(s.conninfo);
+    sm_free(s.conninfo);
     return 0;
 }

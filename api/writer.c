@@ -7,6 +7,7 @@
 #include "api/keys_cache.h"
 #include "sql/demand.h"
 #include "sql/idempotency.h"
+#include "taxonomy/base/alloc.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -289,7 +290,7 @@ int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err)
     if (n > 0 && !st.complete)
         rc = sm_error_set(err, SM_EAGAIN, "still counting a load");
     sm_demand_week_row *rows = NULL;
-    if (rc == SM_OK && n > 0 && !(rows = calloc((size_t)n, sizeof *rows)))
+    if (rc == SM_OK && n > 0 && !(rows = sm_calloc((size_t)n, sizeof *rows)))
         rc = sm_error_set(err, SM_ENOMEM, "out of memory");
     for (int i = 0; rc == SM_OK && i < n; i++) {
         const sm_demand_row *d = sm_match_demand_get(r, (size_t)i);
@@ -304,7 +305,7 @@ int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err)
     }
     if (rc == SM_OK && n > 0)
         rc = sm_store_demand_week(c, week, rows, (size_t)n, err);
-    free(rows);
+    sm_free(rows);
     sm_gen_reader_put(g, r);
     return rc;
 }
@@ -323,7 +324,7 @@ static void snapshot_demand(sm_writer *w)
 
 int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
 {
-    sm_writer *w = calloc(1, sizeof *w);
+    sm_writer *w = sm_calloc(1, sizeof *w);
     if (!w)
         return sm_error_set(err, SM_ENOMEM, "writer: out of memory");
     w->s = s;
@@ -343,7 +344,7 @@ int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
     if (rc != SM_OK) {
         if (w->conn)
             PQfinish(w->conn);
-        free(w);
+        sm_free(w);
         return rc;
     }
     *out = w;
@@ -368,7 +369,7 @@ void sm_writer_stop(sm_writer *w)
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->finished);
-    free(w);
+    sm_free(w);
 }
 
 int sm_writer_submit(sm_writer *w, sm_write_op *op)

@@ -62,6 +62,11 @@ char *sm_strndup(const char *s, size_t len)
     return copy;
 }
 
+char *sm_strdup(const char *s)
+{
+    return sm_strndup(s, strlen(s));
+}
+
 int sm_grow_slow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
     if (need <= *cap)

@@ -16,6 +16,8 @@ void *sm_realloc(void *ptr, size_t size);
 void sm_free(void *ptr);
 /* Returns a copy of the len bytes at s, NUL-terminated; the caller frees it. */
 char *sm_strndup(const char *s, size_t len);
+/* A copy of the string s; the caller frees it (NULL when out of memory). */
+char *sm_strdup(const char *s);
 
 /*
  * Test hook: after `count` more successful allocations every allocation
