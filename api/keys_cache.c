@@ -5,6 +5,7 @@
  */
 #include "api/keys_cache.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/probe.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -53,22 +54,33 @@ void sm_keys_free(sm_keys *k)
     sm_free(k);
 }
 
-static size_t slot_of(const sm_keys *k, const unsigned char *hash)
+/* A key's place in the table: the first bytes of its SHA-256 (already uniform). */
+static uint64_t slot_hash(const unsigned char *hash)
 {
-    size_t h;
+    uint64_t h;
     memcpy(&h, hash, sizeof h);
-    return h & (k->cap - 1);
+    return h;
 }
+
+static inline int entry_empty(void *ctx, const entry *e)
+{
+    (void)ctx;
+    return !e->used; /* a deleted entry (used == 2) keeps its probe chain */
+}
+
+static inline int entry_matches(void *ctx, const entry *e, uint64_t h, const unsigned char *hash)
+{
+    (void)ctx;
+    (void)h;
+    return memcmp(e->hash, hash, 32) == 0;
+}
+
+SM_PROBE_DEFINE(entry_probe, entry, unsigned char, void *, entry_empty, entry_matches)
 
 static entry *find(const sm_keys *k, const unsigned char *hash)
 {
-    for (size_t i = slot_of(k, hash);; i = (i + 1) & (k->cap - 1)) {
-        entry *e = &k->slots[i];
-        if (!e->used)
-            return NULL;
-        if (memcmp(e->hash, hash, 32) == 0)
-            return e;
-    }
+    entry *e = &k->slots[entry_probe_find(NULL, k->slots, k->cap, slot_hash(hash), hash, NULL)];
+    return e->used ? e : NULL;
 }
 
 /* Rebuilds the table at cap, dropping expired negative entries and deleted ones. */
@@ -87,10 +99,7 @@ static int rehash(sm_keys *k, size_t cap)
         entry *e = &old[i];
         if (e->used != 1 || (!e->who.key_id && e->expires < now))
             continue;
-        size_t j = slot_of(k, e->hash);
-        while (slots[j].used)
-            j = (j + 1) & (cap - 1);
-        slots[j] = *e;
+        slots[entry_probe_free_slot(NULL, slots, cap, slot_hash(e->hash))] = *e;
         k->count++;
         k->negatives += !e->who.key_id;
     }
@@ -105,10 +114,7 @@ static void put(sm_keys *k, const unsigned char *hash, const sm_principal *who, 
         return;
     entry *e = find(k, hash);
     if (!e) {
-        size_t i = slot_of(k, hash);
-        while (k->slots[i].used)
-            i = (i + 1) & (k->cap - 1);
-        e = &k->slots[i];
+        e = &k->slots[entry_probe_free_slot(NULL, k->slots, k->cap, slot_hash(hash))];
         memcpy(e->hash, hash, 32);
         e->used = 1;
         k->count++;

@@ -15,6 +15,7 @@
  */
 #include "matcher/paths.h"
 #include "taxonomy/base/heap.h"
+#include "taxonomy/base/probe.h"
 
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/error.h"
@@ -107,13 +108,26 @@ static uint32_t heap_pop(search *s)
     return label_heap_pop(s, s->heap, &s->heap_count);
 }
 
+static inline int set_slot_empty(const search *s, const uint32_t *slot)
+{
+    (void)s;
+    return *slot == UINT32_MAX;
+}
+
+static inline int set_slot_matches(const search *s, const uint32_t *slot, uint64_t hash,
+                                   const sm_elems *set)
+{
+    (void)hash;
+    return memcmp(&s->labels[*slot].set, set, sizeof *set) == 0;
+}
+
+/* The table of sets: each slot the first label of a set, UINT32_MAX when free. */
+SM_PROBE_DEFINE(set_probe, uint32_t, sm_elems, const search *, set_slot_empty, set_slot_matches)
+
 /* The table slot of set: where its first label is, or the empty slot it would take. */
 static size_t find_set(const search *s, const sm_elems *set)
 {
-    size_t mask = s->table_cap - 1, i = (size_t)hash_set(set) & mask;
-    while (s->table[i] != UINT32_MAX && memcmp(&s->labels[s->table[i]].set, set, sizeof *set))
-        i = (i + 1) & mask;
-    return i;
+    return set_probe_find(s, s->table, s->table_cap, hash_set(set), set, NULL);
 }
 
 static int grow_table(search *s)

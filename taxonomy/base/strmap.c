@@ -9,6 +9,7 @@
 #include "taxonomy/base/strmap.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/error.h"
+#include "taxonomy/base/probe.h"
 
 #include <string.h>
 #include <sys/random.h>
@@ -85,20 +86,31 @@ void sm_strmap_free(sm_strmap *map)
     sm_free(map);
 }
 
+/* A key as the probe compares it. */
+typedef struct key_ref {
+    const void *bytes;
+    size_t len;
+} key_ref;
+
+static inline int slot_empty(void *ctx, const slot *s)
+{
+    (void)ctx;
+    return !s->key;
+}
+
+static inline int slot_matches(void *ctx, const slot *s, uint64_t hash, const key_ref *k)
+{
+    (void)ctx;
+    return s->hash == hash && s->len == k->len && memcmp(s->key, k->bytes, k->len) == 0;
+}
+
+SM_PROBE_DEFINE(slot_probe, slot, key_ref, void *, slot_empty, slot_matches)
+
 static slot *find_slot(const sm_strmap *map, const void *key, size_t len, uint64_t hash,
                        size_t *probes)
 {
-    size_t mask = map->slot_count - 1, i = (size_t)hash & mask, n = 0;
-    for (;;) {
-        slot *s = &map->slots[i];
-        if (!s->key || (s->hash == hash && s->len == len && memcmp(s->key, key, len) == 0)) {
-            if (probes)
-                *probes = n;
-            return s;
-        }
-        i = (i + 1) & mask;
-        n++;
-    }
+    key_ref k = {key, len};
+    return &map->slots[slot_probe_find(NULL, map->slots, map->slot_count, hash, &k, probes)];
 }
 
 int sm_strmap_get(const sm_strmap *map, const void *key, size_t len, uint32_t *value)
@@ -126,15 +138,11 @@ static int grow(sm_strmap *map)
     slot *fresh = sm_calloc(new_count, sizeof *fresh);
     if (!fresh)
         return SM_ENOMEM;
-    size_t mask = new_count - 1;
     for (size_t i = 0; i < map->slot_count; i++) {
         slot *s = &map->slots[i];
         if (!s->key)
             continue;
-        size_t j = (size_t)s->hash & mask;
-        while (fresh[j].key)
-            j = (j + 1) & mask;
-        fresh[j] = *s;
+        fresh[slot_probe_free_slot(NULL, fresh, new_count, s->hash)] = *s;
     }
     sm_free(map->slots);
     map->slots = fresh;
