@@ -30,20 +30,9 @@ int sm_store_offer_kind(PGconn *c, const char *id, const char *owner, int any_ow
 int sm_store_offer_doc(PGconn *c, const char *id, const char *owner, int any, char **doc,
                        long long *version, sm_error *err)
 {
-    *doc = NULL;
     const char *p[] = {id, owner, any ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(c, "SELECT doc, version FROM offers WHERE id = $1 AND (owner = $2 OR $3)", 3, p,
-                   &r, err) != SM_OK)
-        return SM_EIO;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return SM_ENOTFOUND;
-    }
-    *doc = sm_strndup(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-    *version = atoll(PQgetvalue(r, 0, 1));
-    PQclear(r);
-    return *doc ? SM_OK : SM_ENOMEM;
+    return sm__read_doc(c, "SELECT doc, version FROM offers WHERE id = $1 AND (owner = $2 OR $3)",
+                        3, p, doc, version, err);
 }
 
 /* After an UPDATE or DELETE that matched no row: SM_ESTALE (*version: the one there is) when
@@ -61,11 +50,7 @@ static int missing_or_stale(PGconn *c, const char *id, const sm_row_guard *g, in
                    "$4 OR $4 = '-1')",
                    4, p, &r, err))
         return SM_EIO;
-    int there = PQntuples(r) == 1;
-    if (there)
-        *version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return there ? SM_ESTALE : SM_ENOTFOUND;
+    return sm__returned_version(r, version) == SM_OK ? SM_ESTALE : SM_ENOTFOUND;
 }
 
 /* The row's parameters $1..$21 in the order both writes use. */
@@ -120,16 +105,6 @@ static void fill_params(const sm_offer_row *o, row_params *rp)
     memcpy(rp->p, p, sizeof p);
 }
 
-/* The version a write's statement returned: SM_OK, or SM_ENOTFOUND when it matched no row. */
-static int returned_version(PGresult *r, long long *version)
-{
-    int n = PQntuples(r);
-    if (n == 1)
-        *version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return n == 1 ? SM_OK : SM_ENOTFOUND;
-}
-
 int sm_store_offer_insert(PGconn *c, const sm_offer_row *row, long long *version, sm_error *err)
 {
     row_params rp;
@@ -145,7 +120,7 @@ int sm_store_offer_insert(PGconn *c, const sm_offer_row *row, long long *version
                    "'offer', id, 'upsert', kind FROM o) SELECT version FROM o",
                    21, rp.p, &r, err))
         return SM_EIO;
-    return returned_version(r, version) == SM_OK
+    return sm__returned_version(r, version) == SM_OK
                ? SM_OK
                : sm_error_set(err, SM_EIO, "the insert of offer %s returned no row", row->id);
 }
@@ -172,7 +147,7 @@ int sm_store_offer_update(PGconn *c, const sm_offer_row *row, const sm_row_guard
                    "FROM o) SELECT version FROM o",
                    23, rp.p, &r, err))
         return SM_EIO;
-    if (returned_version(r, version) == SM_OK)
+    if (sm__returned_version(r, version) == SM_OK)
         return SM_OK;
     return missing_or_stale(c, row->id, guard, row->kind, version, err);
 }

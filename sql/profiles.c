@@ -44,11 +44,7 @@ static int missing_or_stale(PGconn *c, const char *id, const sm_row_guard *g, lo
     if (sm_db_exec(c, "SELECT version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3, p, &r,
                    err))
         return SM_EIO;
-    int there = PQntuples(r) == 1;
-    if (there)
-        *version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return there ? SM_ESTALE : SM_ENOTFOUND;
+    return sm__returned_version(r, version) == SM_OK ? SM_ESTALE : SM_ENOTFOUND;
 }
 
 typedef struct row_params {
@@ -86,12 +82,9 @@ int sm_store_profile_insert(PGconn *c, const sm_profile_row *row, long long *ver
                    "RETURNING version",
                    9, p, &r, err))
         return SM_EIO;
-    int n = PQntuples(r);
-    if (n == 1)
-        *version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return n == 1 ? SM_OK
-                  : sm_error_set(err, SM_EIO, "the insert of profile %s returned no row", row->id);
+    return sm__returned_version(r, version) == SM_OK
+               ? SM_OK
+               : sm_error_set(err, SM_EIO, "the insert of profile %s returned no row", row->id);
 }
 
 int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_guard *guard,
@@ -119,11 +112,9 @@ int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_g
                    "($11::bigint[] IS NULL OR version = ANY($11::bigint[])) RETURNING version",
                    11, p, &r, err))
         return SM_EIO;
-    int n = PQntuples(r);
-    if (n == 1)
-        *version = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return n == 1 ? SM_OK : missing_or_stale(c, row->id, guard, version, err);
+    return sm__returned_version(r, version) == SM_OK
+               ? SM_OK
+               : missing_or_stale(c, row->id, guard, version, err);
 }
 
 int sm_store_profile_changed(PGconn *c, const char *id, sm_error *err)
@@ -161,20 +152,9 @@ int sm_store_profile_erase(PGconn *c, const char *id, const sm_row_guard *guard,
 int sm_store_profile_doc(PGconn *c, const char *id, const char *owner, int any, char **doc,
                          long long *version, sm_error *err)
 {
-    *doc = NULL;
     const char *p[] = {id, owner, any ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(c, "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)", 3,
-                   p, &r, err))
-        return SM_EIO;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return SM_ENOTFOUND;
-    }
-    *doc = sm_strndup(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
-    *version = atoll(PQgetvalue(r, 0, 1));
-    PQclear(r);
-    return *doc ? SM_OK : SM_ENOMEM;
+    return sm__read_doc(c, "SELECT doc, version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+                        3, p, doc, version, err);
 }
 
 int sm_store_profile_get(PGconn *c, const char *id, const char *owner, int any, sm_rows **out,

@@ -1,5 +1,6 @@
 /* rows.c: rows read, write guards and integer arrays (see rows.h). */
 #include "sql/rows.h"
+#include "sql/db.h"
 #include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
@@ -71,4 +72,30 @@ size_t sm__int_array_parse(const char *text, int32_t *out, size_t cap)
         at = *end == ',' ? end + 1 : end;
     }
     return n;
+}
+
+int sm__returned_version(PGresult *r, long long *version)
+{
+    int n = PQntuples(r);
+    if (n == 1)
+        *version = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n == 1 ? SM_OK : SM_ENOTFOUND;
+}
+
+int sm__read_doc(PGconn *c, const char *sql, int nparams, const char *const *params, char **doc,
+                 long long *version, sm_error *err)
+{
+    *doc = NULL;
+    PGresult *r;
+    if (sm_db_exec(c, sql, nparams, params, &r, err) != SM_OK)
+        return SM_EIO;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return SM_ENOTFOUND;
+    }
+    *doc = sm_strndup(PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0));
+    *version = atoll(PQgetvalue(r, 0, 1));
+    PQclear(r);
+    return *doc ? SM_OK : SM_ENOMEM;
 }

@@ -36,5 +36,12 @@ const char *sm__rows_text(const sm_rows *rows, size_t row, int column);
 const char *sm__guard_versions(const sm_row_guard *g, char *buf, size_t cap);
 void sm__int_array_text(const int32_t *v, size_t n, char *out, size_t cap);
 size_t sm__int_array_parse(const char *text, int32_t *out, size_t cap);
+/* A write's result (cleared here) whose one row's first column is the row's version: SM_OK with
+ * *version, or SM_ENOTFOUND when the write matched no row. */
+int sm__returned_version(PGresult *r, long long *version);
+/* Runs sql, a read of (doc, version) of one row: SM_OK with *doc (free with sm_free) and
+ * *version, SM_ENOTFOUND, SM_ENOMEM, or SM_EIO with err set. */
+int sm__read_doc(PGconn *c, const char *sql, int nparams, const char *const *params, char **doc,
+                 long long *version, sm_error *err);
 
 #endif
