@@ -270,10 +270,10 @@ static void read_training_fields(json_t *body, json_t *doc, offer_in *in, sm_fie
     }
 }
 
-/* Validates a plain offer body into in (in->doc set even on errors). */
+/* Validates a plain offer body into in (in->r.doc set even on errors). */
 void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
 {
-    in->doc = json_object();
+    in->r.doc = json_object();
     const char *kind = sm_get_string(body, "", "kind", 20, 1, fe);
     if (kind && strcmp(kind, "job") && strcmp(kind, "training")) {
         sm_field_error(fe, "kind", "must be \"job\" or \"training\"");
@@ -283,27 +283,27 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
         return;
     in->kind = strcmp(kind, "training") == 0 ? SM_OFFER_TRAINING : SM_OFFER_JOB;
     sm_check_keys(body, "", in->kind == SM_OFFER_JOB ? job_fields : training_fields, fe);
-    json_object_set_new(in->doc, "kind", json_string(kind));
+    json_object_set_new(in->r.doc, "kind", json_string(kind));
     const char *title = sm_get_string(body, "", "title", MAX_TITLE, 1, fe);
     if (title) {
         snprintf(in->title, sizeof in->title, "%s", title);
-        json_object_set_new(in->doc, "title", json_string(title));
+        json_object_set_new(in->r.doc, "title", json_string(title));
     }
     const char *description = sm_get_string(body, "", "description", MAX_DESCRIPTION, 0, fe);
     if (description)
-        json_object_set_new(in->doc, "description", json_string(description));
+        json_object_set_new(in->r.doc, "description", json_string(description));
     const char *lang = sm_get_string(body, "", "lang", 2, 0, fe);
     if (lang && strcmp(lang, "fr") && strcmp(lang, "en"))
         sm_field_error(fe, "lang", "must be \"fr\" or \"en\"");
     else if (lang)
-        json_object_set_new(in->doc, "lang", json_string(lang));
+        json_object_set_new(in->r.doc, "lang", json_string(lang));
     const char *list = in->kind == SM_OFFER_JOB ? "skills" : "teaches";
     json_t *skills = json_object_get(body, list);
     if (in->kind == SM_OFFER_JOB)
-        read_skill_list(g, skills, "skills", 1, in->doc, in->skills, &in->nskills, fe);
+        read_skill_list(g, skills, "skills", 1, in->r.doc, in->skills, &in->nskills, fe);
     else {
-        read_skill_list(g, skills, "teaches", 0, in->doc, in->teaches, &in->nteaches, fe);
-        read_skill_list(g, json_object_get(body, "prerequisites"), "prerequisites", 0, in->doc,
+        read_skill_list(g, skills, "teaches", 0, in->r.doc, in->teaches, &in->nteaches, fe);
+        read_skill_list(g, json_object_get(body, "prerequisites"), "prerequisites", 0, in->r.doc,
                         in->skills, &in->nskills, fe);
         /* Prerequisites are all needed. */
         for (int i = 0; i < in->nskills; i++)
@@ -314,7 +314,8 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
             sm_field_error(fe, list, "required when there is no description to extract from");
         else if (!fe->count) {
             json_t *found = sm_extract_skills(
-                g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->request_lang, 0, 30);
+                g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->r.request_lang, 0,
+                30);
             json_t *norm = json_array(), *item;
             size_t i;
             json_array_foreach(found, i, item) {
@@ -334,64 +335,43 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
                 json_array_append(norm, item);
             }
             json_decref(found);
-            json_object_set_new(in->doc, list, norm);
+            json_object_set_new(in->r.doc, list, norm);
             if (!json_array_size(norm))
                 sm_field_error(fe, "description",
                                "no skill recognised in it: list the skills in \"%s\"", list);
         }
     } else if (in->kind == SM_OFFER_JOB && !in->nskills && !fe->count)
         sm_field_error(fe, "skills", "empty: list at least one skill");
-    read_location(body, in->doc, in, fe);
-    read_ess_fields(body, in->doc, in, fe);
+    read_location(body, in->r.doc, in, fe);
+    read_ess_fields(body, in->r.doc, in, fe);
     if (in->kind == SM_OFFER_TRAINING)
-        read_training_fields(body, in->doc, in, fe);
+        read_training_fields(body, in->r.doc, in, fe);
     json_t *occ = json_object_get(body, "occupation");
     if (occ && !json_is_null(occ)) {
         uint32_t id = sm_resolve_concept(g, occ, "occupation", SM_REF_OCCUPATION, fe);
         if (id != SM_NO_CONCEPT) {
             in->occupation_cid = g->map.cid_of[id];
-            json_object_set_new(in->doc, "occupation", json_string(sm_taxonomy_uri(g->tx, id)));
+            json_object_set_new(in->r.doc, "occupation", json_string(sm_taxonomy_uri(g->tx, id)));
         }
     }
 }
 
-/* Parses rq's body (plain or JobPosting) into in; 0, or -1 with resp filled. */
-int sm__parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer_in *in)
+void sm__read_offer_body(sm_gen *g, json_t *body, sm_resource_in *base, sm_field_errors *fe)
 {
-    memset(in, 0, sizeof *in);
-    json_t *body = sm_parse_body(rq, resp);
-    if (!body)
-        return SM_EANSWERED;
-    sm_body_lang(rq, body, resp);
-    in->request_lang = resp->lang;
-    sm_field_errors fe = {0};
-    if (sm__is_job_posting(body)) {
-        json_t *plain = sm__from_job_posting(g, body, resp->lang, &fe);
-        json_decref(body);
-        body = plain;
-        if (!fe.count)
-            sm__read_offer(g, body, in, &fe);
-        if (in->doc)
-            json_object_set_new(in->doc, "source", json_string("schema.org/JobPosting"));
-    } else
-        sm__read_offer(g, body, in, &fe);
-    json_decref(body);
-    if (fe.count) {
-        json_decref(in->doc);
-        in->doc = NULL;
-        sm_problem_fields(resp, 400, &fe);
-        return SM_EANSWERED;
+    offer_in *in = (offer_in *)base;
+    if (!sm__is_job_posting(body)) {
+        sm__read_offer(g, body, in, fe);
+        return;
     }
-    return 0;
+    json_t *plain = sm__from_job_posting(g, body, in->r.request_lang, fe);
+    if (!fe->count)
+        sm__read_offer(g, plain, in, fe);
+    json_decref(plain);
+    if (in->r.doc)
+        json_object_set_new(in->r.doc, "source", json_string("schema.org/JobPosting"));
 }
 
 int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    offer_in *in = sm_calloc(1, sizeof *in);
-    if (!in)
-        return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
-    int rc = sm__parse_offer(g, rq, resp, in);
-    json_decref(in->doc);
-    sm_free(in);
-    return rc;
+    return sm_resource_check(&sm__offer_resource, g, rq, resp);
 }

@@ -7,6 +7,7 @@
 
 #include "api/messages.h"
 #include "api/records.h"
+#include "api/resource.h"
 #include "api/routes.h"
 #include "sql/offers.h"
 #include "taxonomy/base/alloc.h"
@@ -20,9 +21,8 @@
 #define MAX_DESCRIPTION 20000
 
 typedef struct offer_in {
-    char id[37];
+    sm_resource_in r; /* id, doc, If-Match, version: first, for the write pipeline */
     sm_offer_kind kind;
-    json_t *doc; /* normalised, owned */
     int32_t skills[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
     int nskills, nteaches;
     char title[MAX_TITLE + 1];
@@ -38,20 +38,18 @@ typedef struct offer_in {
     int nstart;
     char owner[208];
     int admin; /* the writer may change any organisation's offer */
-    /* If-Match: the versions a replace or delete may apply to (any: "*"; none given: any) */
-    long long if_versions[8];
-    size_t if_count;
-    int if_given, if_any;
-    long long version;    /* the row's version once written */
-    int retry_on_stale;   /* PATCH without If-Match: a concurrent change is merged with again */
-    sm_lang request_lang; /* of the text to extract skills from, when the body says none */
 } offer_in;
 
 /* ---- what each offer file defines for the others ---- */
 
 /* offer_body.c */
-int sm__parse_offer(sm_gen *g, const sm_request *rq, sm_response *resp, offer_in *in);
+/* A whole body (plain or a schema.org JobPosting) into in, as the write pipeline's read. */
+void sm__read_offer_body(sm_gen *g, json_t *body, sm_resource_in *in, sm_field_errors *fe);
+/* A plain offer into in (in->r.doc set), recording field errors. */
 void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe);
+
+/* routes_offers.c */
+extern const sm_resource sm__offer_resource;
 
 /* jobposting.c */
 json_t *sm__from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_errors *fe);

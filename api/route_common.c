@@ -124,21 +124,26 @@ void sm_idem_prepare(const sm_request *rq, sm_write_op *op, unsigned status, con
         *rq->idem_stored = 1;
 }
 
+int sm_changed_meanwhile(sm_response *resp, long long version, int offer)
+{
+    if (version)
+        sm_etag(version, resp->etag);
+    return offer ? sm_problem(resp, 412,
+                              "the offer changed since this version was read (If-Match): "
+                              "read it again, then send the change")
+                 : sm_problem(resp, 412,
+                              "the profile changed since this version was read (If-Match): "
+                              "read it again, then send the change");
+}
+
 int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
 {
     int offer = strcmp(what, "offer") == 0;
     if (op->rc == SM_ENOTFOUND)
         return offer ? sm_problem(resp, 404, "no offer with this id")
                      : sm_problem(resp, 404, "no profile with this id");
-    if (op->rc == SM_ESTALE && op->current_version)
-        sm_etag(op->current_version, resp->etag);
     if (op->rc == SM_ESTALE)
-        return offer ? sm_problem(resp, 412,
-                                  "the offer changed since this version was read (If-Match): "
-                                  "read it again, then send the change")
-                     : sm_problem(resp, 412,
-                                  "the profile changed since this version was read (If-Match): "
-                                  "read it again, then send the change");
+        return sm_changed_meanwhile(resp, op->current_version, offer);
     if (op->rc == SM_EINVAL)
         return sm_problem(resp, 409, "%s", op->err.message);
     if (op->committed) /* in the database, not in the index: a restart rebuilds it */

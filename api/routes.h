@@ -94,6 +94,8 @@ json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_le
 void sm_idem_prepare(const sm_request *rq, sm_write_op *op, unsigned status, const char *body);
 /* The problem for a write that failed (404 when not found, 503 on the database). */
 int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what);
+/* The 412 for a write If-Match refused: the resource is at version now (its ETag, when not 0). */
+int sm_changed_meanwhile(sm_response *resp, long long version, int offer);
 /* A read connection from the pool for a route; NULL with a 503 (Retry-After) in resp when
  * none comes within 2 s. Give it back with sm_db_put. */
 PGconn *sm_route_db(sm_service *s, sm_response *resp);

@@ -7,18 +7,10 @@
 #include "api/offers_internal.h"
 #include "taxonomy/base/alloc.h"
 
-typedef struct offer_write {
-    offer_in *in;
-    char *doc_text;
-    int replace; /* PUT */
-    int deleting;
-    sm_offer_kind deleted_kind;
-} offer_write;
-
 /* The row of in, its document doc (a store call reads it while in and doc live). */
 static sm_offer_row offer_row(const offer_in *in, const char *doc)
 {
-    sm_offer_row row = {in->id,
+    sm_offer_row row = {in->r.id,
                         in->owner,
                         doc,
                         (int)in->kind,
@@ -49,25 +41,25 @@ static sm_offer_row offer_row(const offer_in *in, const char *doc)
 /* Who may change the offer and which versions (If-Match: none given or "*", any). */
 static sm_row_guard offer_guard(const offer_in *in)
 {
-    sm_row_guard g = {in->owner, in->admin, !in->if_given || in->if_any, in->if_versions,
-                      in->if_count};
+    sm_row_guard g = {in->owner, in->admin, !in->r.if_given || in->r.if_any, in->r.if_versions,
+                      in->r.if_count};
     return g;
 }
 
 static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
 {
-    offer_write *w = op->ctx;
-    offer_in *in = w->in;
+    sm_resource_ctx *w = op->ctx;
+    offer_in *in = (offer_in *)w->in;
     sm_offer_row row = offer_row(in, w->doc_text);
     long long version = 0;
     if (!w->replace) {
         int rc = sm_store_offer_insert(c, &row, &version, err);
-        in->version = rc == SM_OK ? version : 0;
+        in->r.version = rc == SM_OK ? version : 0;
         return rc;
     }
     sm_row_guard guard = offer_guard(in);
     int rc = sm_store_offer_update(c, &row, &guard, &version, err);
-    in->version = rc == SM_OK ? version : 0;
+    in->r.version = rc == SM_OK ? version : 0;
     if (rc == SM_ESTALE) /* the 412 carries the version there is, as PATCH's does */
         op->current_version = version;
     return rc;
@@ -75,7 +67,7 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
 
 static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
 {
-    offer_in *in = ((offer_write *)op->ctx)->in;
+    offer_in *in = (offer_in *)((sm_resource_ctx *)op->ctx)->in;
     sm_requirement reqs[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
     size_t nr = 0, nt = 0;
     for (int i = 0; i < in->nskills; i++) {
@@ -94,7 +86,7 @@ static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
     }
     sm_offer o;
     memset(&o, 0, sizeof o);
-    o.id = in->id;
+    o.id = in->r.id;
     o.title = in->title;
     o.kind = in->kind;
     o.requirements = reqs;
@@ -186,53 +178,17 @@ static unsigned roles_for(sm_offer_kind kind)
            SM_ROLEBIT(kind == SM_OFFER_JOB ? SM_ROLE_INCLUSION_ORG : SM_ROLE_TRAINING_PROVIDER);
 }
 
-enum { CREATE, REPLACE, PATCH };
-
-/* One write of a validated offer: committed, answered. Returns 1 when a PATCH met a concurrent
- * change and may be tried again, else 0 or an error. */
-static int offer_write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
-                            int mode, offer_in *in)
+/* Whether the key may write offers at all, and a path's id is one (404 otherwise). */
+static int admit_offer(sm_service *s, const sm_request *rq, sm_response *resp, sm_write_mode mode)
 {
-    if (sm_require_role(rq, resp, roles_for(in->kind)))
-        return 0;
-    if (mode != CREATE)
-        snprintf(in->id, sizeof in->id, "%s", rq->params[0]);
-    else if (sm_uuid_generate(in->id) != SM_OK)
-        return sm_problem(resp, 503, "no random bytes available");
-    snprintf(in->owner, sizeof in->owner, "%s", rq->who.org);
-    in->admin = rq->who.role == SM_ROLE_ADMIN;
-    int replace = mode != CREATE;
-    offer_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace, 0,
-                     SM_OFFER_JOB};
-    json_t *shown = render_offer(g, in->doc, in->id, in->owner, NULL, NULL, resp->lang);
-    advise_offer(shown, in->doc, resp->lang);
-    unsigned status = replace ? 200 : 201;
-    char *answer = json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    json_decref(shown);
-    sm_write_op op;
-    memset(&op, 0, sizeof op);
-    op.exec = exec_offer;
-    op.apply = apply_offer;
-    op.ctx = &w;
-    sm_idem_prepare(rq, &op, status, answer);
-    int rc = SM_OK;
-    if (!w.doc_text || !answer)
-        rc = SM_ENOMEM;
-    else if (sm_writer_submit(s->writer, &op) != SM_OK) {
-        if (op.rc == SM_ESTALE && mode == PATCH && in->retry_on_stale)
-            rc = 1;
-        else
-            sm_write_failed(resp, &op, "offer");
-    } else {
-        sm_resp_text(resp, status, NULL, answer);
-        answer = NULL;
-        sm_etag(in->version ? in->version : 1, resp->etag);
-        if (!replace)
-            snprintf(resp->location, sizeof resp->location, "/v1/offers/%s", in->id);
-    }
-    sm_free(answer);
-    sm_free(w.doc_text);
-    return rc;
+    (void)s;
+    if (sm_require_role(rq, resp,
+                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
+                            SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
+        return SM_EANSWERED;
+    if (mode != SM_WRITE_CREATE && !sm_is_uuid(rq->params[0]))
+        return sm_problem(resp, 404, "no offer with this id");
+    return 0;
 }
 
 /* Whether rq's key has the wrong role for the kind of the offer it changes (a 403 in resp, as
@@ -275,121 +231,58 @@ static int read_current_offer(sm_service *s, const sm_request *rq, sm_response *
                 : (sm_problem(resp, 500, "internal error (%s)", "stored document"), SM_EANSWERED);
 }
 
-static int write_offer(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp, int mode)
+/* PATCH: validated whole as a plain offer of the same kind; "source" is ours, not the
+ * client's, and is kept as it was. */
+static void merge_offer(sm_gen *g, json_t *doc, json_t *patch, sm_resource_in *base,
+                        sm_field_errors *fe)
 {
-    if (sm_require_role(rq, resp,
-                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                            SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
-        return 0;
-    if (mode != CREATE && !sm_is_uuid(rq->params[0]))
-        return sm_problem(resp, 404, "no offer with this id");
-    offer_in *in = sm_calloc(1, sizeof *in);
-    if (!in)
-        return SM_ENOMEM;
-    int rc = SM_OK, given = 0, any = 0;
-    long long versions[8];
-    size_t count = 0;
-    if (mode != CREATE && (given = sm_if_match(rq, versions, 8, &count, &any, resp)) < 0)
-        goto done;
-    if (mode != PATCH) {
-        if (sm__parse_offer(g, rq, resp, in) == 0) {
-            in->if_given = given;
-            in->if_any = any;
-            in->if_count = count;
-            memcpy(in->if_versions, versions, sizeof versions);
-            rc = offer_write_once(s, g, rq, resp, mode, in);
-            json_decref(in->doc);
-        }
-        goto done;
-    }
-    /* PATCH: the stored document, the patch merged in (RFC 7396), validated whole as a plain
-     * offer of the same kind, written only over the version read (412 for a client's stale
-     * If-Match; without one, a change made meanwhile is merged with again). */
-    if (offer_role_refused(s, rq, resp))
-        goto done;
-    json_t *patch = sm_parse_patch_body(rq, resp);
-    if (!patch)
-        goto done;
-    sm_body_lang(rq, patch, resp);
-    for (int round = 0;; round++) {
-        if (round == SM_PATCH_ROUNDS) {
-            rc = sm_patch_busy(resp, 1);
-            break;
-        }
-        json_t *doc;
-        long long version;
-        if (read_current_offer(s, rq, resp, &doc, &version) != 0)
-            break;
-        int accepted = !given || any;
-        for (size_t i = 0; i < count && !accepted; i++)
-            accepted = versions[i] == version;
-        if (!accepted) {
-            json_decref(doc);
-            sm_etag(version, resp->etag);
-            sm_problem(resp, 412,
-                       "the offer changed since this version was read (If-Match): read it again, "
-                       "then send the change");
-            break;
-        }
-        json_t *source = json_incref(json_object_get(doc, "source"));
-        json_object_del(doc, "source"); /* ours, not the client's: kept as it was */
-        json_t *merged = sm_merge_patch(doc, patch);
-        sm_field_errors fe = {0};
-        if (!json_equal(json_object_get(merged, "kind"), json_object_get(doc, "kind")))
-            sm_field_error(&fe, "kind", "cannot change: delete the offer and post a new one");
-        json_decref(doc);
-        memset(in, 0, sizeof *in);
-        in->request_lang = resp->lang;
-        if (!fe.count)
-            sm__read_offer(g, merged, in, &fe);
-        json_decref(merged);
-        if (fe.count) {
-            json_decref(source);
-            json_decref(in->doc);
-            in->doc = NULL;
-            sm_problem_fields(resp, 400, &fe);
-            break;
-        }
-        if (source)
-            json_object_set_new(in->doc, "source", source);
-        in->if_given = 1;
-        in->if_count = 1;
-        in->if_versions[0] = version;
-        in->retry_on_stale = !given;
-        rc = offer_write_once(s, g, rq, resp, mode, in);
-        json_decref(in->doc);
-        if (rc != 1)
-            break;
-        rc = SM_OK;
-    }
-    json_decref(patch);
-done:
-    sm_free(in);
-    return rc;
+    offer_in *in = (offer_in *)base;
+    json_t *source = json_incref(json_object_get(doc, "source"));
+    json_object_del(doc, "source");
+    json_t *merged = sm_merge_patch(doc, patch);
+    if (!json_equal(json_object_get(merged, "kind"), json_object_get(doc, "kind")))
+        sm_field_error(fe, "kind", "cannot change: delete the offer and post a new one");
+    json_decref(doc);
+    if (!fe->count)
+        sm__read_offer(g, merged, in, fe);
+    json_decref(merged);
+    if (source && !fe->count)
+        json_object_set_new(in->r.doc, "source", source);
+    else
+        json_decref(source);
 }
 
-int sm_route_offer_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+static int prepare_offer(const sm_request *rq, sm_response *resp, sm_write_mode mode,
+                         sm_resource_in *base)
 {
-    return write_offer(s, g, rq, resp, CREATE);
+    offer_in *in = (offer_in *)base;
+    if (mode != SM_WRITE_DELETE && sm_require_role(rq, resp, roles_for(in->kind)))
+        return SM_EANSWERED; /* a delete's kind was checked against the row (admit_change) */
+    if (mode != SM_WRITE_CREATE)
+        snprintf(in->r.id, sizeof in->r.id, "%s", rq->params[0]);
+    else if (sm_uuid_generate(in->r.id) != SM_OK)
+        return sm_problem(resp, 503, "no random bytes available");
+    snprintf(in->owner, sizeof in->owner, "%s", rq->who.org);
+    in->admin = rq->who.role == SM_ROLE_ADMIN;
+    return 0;
 }
 
-int sm_route_offer_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+static json_t *show_offer(sm_gen *g, sm_resource_in *base, sm_write_mode mode, sm_lang lang)
 {
-    return write_offer(s, g, rq, resp, REPLACE);
-}
-
-int sm_route_offer_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    return write_offer(s, g, rq, resp, PATCH);
+    (void)mode;
+    offer_in *in = (offer_in *)base;
+    json_t *shown = render_offer(g, in->r.doc, in->r.id, in->owner, NULL, NULL, lang);
+    advise_offer(shown, in->r.doc, lang);
+    return shown;
 }
 
 static int exec_offer_delete(PGconn *c, sm_write_op *op, sm_error *err)
 {
-    offer_write *w = op->ctx;
-    sm_row_guard guard = offer_guard(w->in);
+    offer_in *in = (offer_in *)((sm_resource_ctx *)op->ctx)->in;
+    sm_row_guard guard = offer_guard(in);
     int kind = 0;
     long long version = 0;
-    int rc = sm_store_offer_delete(c, w->in->id, &guard, &kind, &version, err);
+    int rc = sm_store_offer_delete(c, in->r.id, &guard, &kind, &version, err);
     if (rc == SM_ESTALE)
         op->current_version = version;
     return rc;
@@ -398,42 +291,29 @@ static int exec_offer_delete(PGconn *c, sm_write_op *op, sm_error *err)
 static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)
 {
     (void)err;
-    offer_write *w = op->ctx;
-    int rc = sm_matcher_delete_offer(g->m, w->in->id);
+    offer_in *in = (offer_in *)((sm_resource_ctx *)op->ctx)->in;
+    int rc = sm_matcher_delete_offer(g->m, in->r.id);
     return rc == SM_ENOTFOUND ? SM_OK : rc; /* an offer the index had refused */
 }
 
-int sm_route_offer_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    (void)g;
-    if (sm_require_role(rq, resp,
-                        SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG) |
-                            SM_ROLEBIT(SM_ROLE_TRAINING_PROVIDER)))
-        return 0;
-    if (!sm_is_uuid(rq->params[0]))
-        return sm_problem(resp, 404, "no offer with this id");
-    if (offer_role_refused(s, rq, resp))
-        return 0;
-    offer_in in;
-    memset(&in, 0, sizeof in);
-    snprintf(in.id, sizeof in.id, "%s", rq->params[0]);
-    snprintf(in.owner, sizeof in.owner, "%s", rq->who.org);
-    in.admin = rq->who.role == SM_ROLE_ADMIN;
-    int given = sm_if_match(rq, in.if_versions, 8, &in.if_count, &in.if_any, resp);
-    if (given < 0)
-        return 0;
-    in.if_given = given;
-    offer_write w = {&in, NULL, 0, 1, SM_OFFER_JOB};
-    sm_write_op op;
-    memset(&op, 0, sizeof op);
-    op.exec = exec_offer_delete;
-    op.apply = apply_offer_delete;
-    op.ctx = &w;
-    if (sm_writer_submit(s->writer, &op) != SM_OK)
-        return sm_write_failed(resp, &op, "offer");
-    sm_resp_text(resp, 204, NULL, NULL);
-    return 0;
-}
+const sm_resource sm__offer_resource = {
+    .is_offer = 1,
+    .collection = "/v1/offers/",
+    .in_size = sizeof(offer_in),
+    .admit = admit_offer,
+    .admit_change = offer_role_refused,
+    .read = sm__read_offer_body,
+    .merge = merge_offer,
+    .read_current = read_current_offer,
+    .prepare = prepare_offer,
+    .show = show_offer,
+    .exec = exec_offer,
+    .apply = apply_offer,
+    .exec_delete = exec_offer_delete,
+    .apply_delete = apply_offer_delete,
+};
+
+SM_RESOURCE_ROUTES(offer, &sm__offer_resource)
 
 int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {

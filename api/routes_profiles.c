@@ -12,6 +12,7 @@
 #include "api/keys_cache.h"
 #include "api/messages.h"
 #include "api/records.h"
+#include "api/resource.h"
 #include "api/routes.h"
 #include "sql/profiles.h"
 #include "taxonomy/base/alloc.h"
@@ -21,8 +22,7 @@
 #include <string.h>
 
 typedef struct profile_in {
-    char id[37];
-    json_t *doc;
+    sm_resource_in r; /* id, doc, If-Match, version: first, for the write pipeline */
     int32_t skills[SM_MAX_PROFILE_SKILLS];
     int nskills;
     int located;
@@ -35,13 +35,6 @@ typedef struct profile_in {
     /* who may write it (PUT, PATCH, DELETE): checked again in SQL */
     const char *org;
     int admin, seeker;
-    /* If-Match: the versions a replace or erase may apply to (any: "*"; none given: any) */
-    long long if_versions[8];
-    size_t if_count;
-    int if_given, if_any;
-    long long version;    /* the row's version once written */
-    int retry_on_stale;   /* PATCH without If-Match: a concurrent change is merged with again */
-    sm_lang request_lang; /* of a description, when the body says none */
 } profile_in;
 
 static const char *const profile_fields[] = {"skills",    "description", "location",
@@ -124,10 +117,11 @@ static void read_flags(json_t *body, const char *name, const char *const *keys,
 #define CONSENT_SHARE_CONTACT (1u << 8)
 #define CONSENT_STATISTICS (1u << 9)
 
-/* Validates a profile given as JSON into in (in->doc set), recording field errors. */
-static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_errors *fe)
+/* Validates a profile given as JSON into in (in->r.doc set), recording field errors. */
+static void profile_from_json(sm_gen *g, json_t *body, sm_resource_in *base, sm_field_errors *fe)
 {
-    in->doc = json_object();
+    profile_in *in = (profile_in *)base;
+    in->r.doc = json_object();
     sm_check_keys(body, "", profile_fields, fe);
     json_t *skills = json_object_get(body, "skills");
     const char *description = sm_get_string(body, "", "description", 20000, 0, fe);
@@ -138,11 +132,11 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
     }
     /* Skills listed are the person's; without any, those found in the description. */
     if (skills && !json_is_null(skills) && (json_array_size(skills) || !description))
-        read_claims(g, skills, in->doc, in, fe);
+        read_claims(g, skills, in->r.doc, in, fe);
     else if (description && !fe->count) {
         /* The person's own words: the skills found are declared, and marked extracted. */
         json_t *found = sm_extract_skills(g, description,
-                                          !lang                 ? in->request_lang
+                                          !lang                 ? in->r.request_lang
                                           : !strcmp(lang, "en") ? SM_LANG_EN
                                                                 : SM_LANG_FR,
                                           0, 30),
@@ -159,11 +153,11 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
                                             "evidence", "declared", "extracted", 1));
         }
         json_decref(found);
-        json_object_set_new(in->doc, "skills", norm);
+        json_object_set_new(in->r.doc, "skills", norm);
     } else if (!fe->count)
-        json_object_set_new(in->doc, "skills", json_array());
+        json_object_set_new(in->r.doc, "skills", json_array());
     if (description)
-        json_object_set_new(in->doc, "description", json_string(description));
+        json_object_set_new(in->r.doc, "description", json_string(description));
     sm_place_in place;
     if (sm_get_place(body, "", "location", &place, fe)) {
         in->located = 1;
@@ -172,7 +166,7 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
         json_t *o = json_pack("{s:f, s:f}", "lat", place.lat, "lon", place.lon);
         if (place.label)
             json_object_set_new(o, "label", json_string(place.label));
-        json_object_set_new(in->doc, "location", o);
+        json_object_set_new(in->r.doc, "location", o);
     }
     double radius = 0;
     if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, fe)) {
@@ -180,21 +174,21 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
             sm_field_error(fe, "radius_km",
                            "needs a location {\"lat\":…,\"lon\":…} to be a distance from");
         in->radius_km = (float)radius;
-        json_object_set_new(in->doc, "radius_km", json_real(radius));
+        json_object_set_new(in->r.doc, "radius_km", json_real(radius));
     }
     static const char *const consent_keys[] = {"visible_to_organisations", "statistics",
                                                "share_contact", NULL};
     static const unsigned consent_bits[] = {SM_CONSENT_VISIBLE, CONSENT_STATISTICS,
                                             CONSENT_SHARE_CONTACT};
-    read_flags(body, "consent", consent_keys, consent_bits, in->doc, &in->consent, fe);
-    if (!json_object_get(in->doc, "consent"))
-        json_object_set_new(in->doc, "consent",
+    read_flags(body, "consent", consent_keys, consent_bits, in->r.doc, &in->consent, fe);
+    if (!json_object_get(in->r.doc, "consent"))
+        json_object_set_new(in->r.doc, "consent",
                             json_pack("{s:b, s:b, s:b}", "visible_to_organisations", 0,
                                       "statistics", 0, "share_contact", 0));
     static const char *const constraint_keys[] = {"remote_only", "part_time", "no_car", NULL};
     static const unsigned constraint_bits[] = {SM_PROFILE_REMOTE_ONLY, SM_PROFILE_PART_TIME,
                                                SM_PROFILE_NO_CAR};
-    read_flags(body, "constraints", constraint_keys, constraint_bits, in->doc, &in->constraints,
+    read_flags(body, "constraints", constraint_keys, constraint_bits, in->r.doc, &in->constraints,
                fe);
     json_t *contact = json_object_get(body, "contact");
     if (contact && !json_is_null(contact)) {
@@ -209,63 +203,26 @@ static void profile_from_json(sm_gen *g, json_t *body, profile_in *in, sm_field_
                 if (v)
                     json_object_set_new(o, keys[i], json_string(v));
             }
-            json_object_set_new(in->doc, "contact", o);
+            json_object_set_new(in->r.doc, "contact", o);
         }
     }
     if (lang)
-        json_object_set_new(in->doc, "lang", json_string(lang));
+        json_object_set_new(in->r.doc, "lang", json_string(lang));
 }
-
-/* Validates rq's body (a whole profile) into in; 0, or -1 with resp filled. */
-static int parse_profile(sm_gen *g, const sm_request *rq, sm_response *resp, profile_in *in)
-{
-    json_t *body = sm_parse_body(rq, resp);
-    if (!body)
-        return SM_EANSWERED;
-    sm_field_errors fe = {0};
-    sm_body_lang(rq, body, resp);
-    in->request_lang = resp->lang;
-    profile_from_json(g, body, in, &fe);
-    json_decref(body);
-    if (fe.count) {
-        json_decref(in->doc);
-        in->doc = NULL;
-        sm_problem_fields(resp, 400, &fe);
-        return SM_EANSWERED;
-    }
-    return 0;
-}
-
-int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    profile_in *in = sm_calloc(1, sizeof *in);
-    if (!in)
-        return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
-    int rc = parse_profile(g, rq, resp, in);
-    json_decref(in->doc);
-    sm_free(in);
-    return rc;
-}
-
-typedef struct profile_write {
-    profile_in *in;
-    char *doc_text;
-    int replace;
-} profile_write;
 
 /* Who may change the profile and which versions (If-Match: none given or "*", any). */
 static sm_row_guard profile_guard(const profile_in *in)
 {
-    sm_row_guard g = {in->org ? in->org : "", in->admin || in->seeker, !in->if_given || in->if_any,
-                      in->if_versions, in->if_count};
+    sm_row_guard g = {in->org ? in->org : "", in->admin || in->seeker,
+                      !in->r.if_given || in->r.if_any, in->r.if_versions, in->r.if_count};
     return g;
 }
 
 static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
 {
-    profile_write *w = op->ctx;
-    profile_in *in = w->in;
-    sm_profile_row row = {in->id,
+    sm_resource_ctx *w = op->ctx;
+    profile_in *in = (profile_in *)w->in;
+    sm_profile_row row = {in->r.id,
                           *in->owner ? in->owner : NULL,
                           w->doc_text,
                           in->skills,
@@ -284,7 +241,7 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
         sm_row_guard guard = profile_guard(in);
         rc = sm_store_profile_update(c, &row, &guard, &version, err);
     }
-    in->version = rc == SM_OK ? version : 0;
+    in->r.version = rc == SM_OK ? version : 0;
     if (rc == SM_ESTALE) /* the 412 carries the version there is */
         op->current_version = version;
     if (rc != SM_OK)
@@ -292,15 +249,15 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
     if (!w->replace) {
         char org[240];
         snprintf(org, sizeof org, "%s", *in->owner ? in->owner : "self");
-        if ((rc = sm_key_store(c, in->key, org, SM_ROLE_SEEKER, in->id, 0, &in->key_id, err)))
+        if ((rc = sm_key_store(c, in->key, org, SM_ROLE_SEEKER, in->r.id, 0, &in->key_id, err)))
             return rc;
     }
-    return sm_store_profile_changed(c, in->id, err);
+    return sm_store_profile_changed(c, in->r.id, err);
 }
 
 static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
 {
-    profile_in *in = ((profile_write *)op->ctx)->in;
+    profile_in *in = (profile_in *)((sm_resource_ctx *)op->ctx)->in;
     sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
     size_t n = 0;
     for (int i = 0; i < in->nskills; i++) {
@@ -312,7 +269,7 @@ static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
     }
     sm_profile p;
     memset(&p, 0, sizeof p);
-    p.id = in->id;
+    p.id = in->r.id;
     p.skills = claims;
     p.skill_count = n;
     p.location.known = in->located;
@@ -400,9 +357,10 @@ static void advise(sm_gen *g, json_t *shown, json_t *doc, sm_lang lang)
 }
 
 /* The fields a profile's owner edits: its stored document (what PATCH merges into). */
-static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, const char *id,
-                        json_t **doc, long long *version)
+static int read_current(sm_service *s, const sm_request *rq, sm_response *resp, json_t **doc,
+                        long long *version)
 {
+    const char *id = rq->params[0];
     sm_error err = {0};
     PGconn *c = sm_route_db(s, resp);
     if (!c)
@@ -434,28 +392,42 @@ static int only_extracted(json_t *skills)
     return 1;
 }
 
-static int version_accepted(const profile_in *in, long long version)
+/* Whether the key may write this profile: a creation by a key needs an organisation's (or
+ * admin's); a change needs the profile to be the key's to touch. */
+static int admit_profile(sm_service *s, const sm_request *rq, sm_response *resp, sm_write_mode mode)
 {
-    if (!in->if_given || in->if_any)
-        return 1;
-    for (size_t i = 0; i < in->if_count; i++)
-        if (in->if_versions[i] == version)
-            return 1;
+    (void)s;
+    if (mode != SM_WRITE_CREATE)
+        return may_touch(rq, resp, rq->params[0]);
+    if (rq->who.key_id &&
+        sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
+        return SM_EANSWERED;
     return 0;
 }
 
-enum { CREATE, REPLACE, PATCH };
-
-/* One write (create, replace or merge): validated into in, committed, answered. Returns 1
- * when a PATCH met a concurrent change and may be tried again, else 0 or an error. */
-static int write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp, int mode,
-                      profile_in *in)
+/* PATCH: skills found in the old description follow a new one, unless the person listed
+ * skills of their own (or lists them in this patch). */
+static void merge_profile(sm_gen *g, json_t *doc, json_t *patch, sm_resource_in *in,
+                          sm_field_errors *fe)
 {
-    if (mode == CREATE && sm_uuid_generate(in->id) != SM_OK)
+    if (json_is_string(json_object_get(patch, "description")) &&
+        !json_object_get(patch, "skills") && only_extracted(json_object_get(doc, "skills")))
+        json_object_del(doc, "skills");
+    json_t *merged = sm_merge_patch(doc, patch);
+    json_decref(doc);
+    profile_from_json(g, merged, in, fe);
+    json_decref(merged);
+}
+
+static int prepare_profile(const sm_request *rq, sm_response *resp, sm_write_mode mode,
+                           sm_resource_in *base)
+{
+    profile_in *in = (profile_in *)base;
+    if (mode == SM_WRITE_CREATE && sm_uuid_generate(in->r.id) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
-    if (mode != CREATE)
-        snprintf(in->id, sizeof in->id, "%s", rq->params[0]);
-    if (mode == CREATE && rq->who.key_id)
+    if (mode != SM_WRITE_CREATE)
+        snprintf(in->r.id, sizeof in->r.id, "%s", rq->params[0]);
+    if (mode == SM_WRITE_CREATE && rq->who.key_id)
         snprintf(in->owner, sizeof in->owner, "%s", rq->who.org);
     in->org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : NULL;
     in->admin = rq->who.role == SM_ROLE_ADMIN;
@@ -463,169 +435,45 @@ static int write_once(sm_service *s, sm_gen *g, const sm_request *rq, sm_respons
     /* The seeker key is made now, so that the answer, which carries it, can be stored for
      * an Idempotency-Key retry with the change (that copy is erased with the profile and
      * purged after a day: api/README.md). */
-    if (mode == CREATE && sm_key_generate(in->key) != SM_OK)
+    if (mode == SM_WRITE_CREATE && sm_key_generate(in->key) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
-    int replace = mode != CREATE;
-    sm_lang lang = resp->lang;
-    profile_write w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace};
-    json_t *shown = render_profile(g, in->doc, in->id, in->owner, NULL, NULL, lang);
-    advise(g, shown, in->doc, lang);
-    if (mode == CREATE)
+    return 0;
+}
+
+static json_t *show_profile(sm_gen *g, sm_resource_in *base, sm_write_mode mode, sm_lang lang)
+{
+    profile_in *in = (profile_in *)base;
+    json_t *shown = render_profile(g, in->r.doc, in->r.id, in->owner, NULL, NULL, lang);
+    advise(g, shown, in->r.doc, lang);
+    if (mode == SM_WRITE_CREATE)
         json_object_set_new(shown, "seeker_key", json_string(in->key));
-    unsigned status = replace ? 200 : 201;
-    char *answer = json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    int rc = SM_OK;
-    sm_write_op op;
-    memset(&op, 0, sizeof op);
-    op.exec = exec_profile;
-    op.apply = apply_profile;
-    op.ctx = &w;
-    sm_idem_prepare(rq, &op, status, answer);
-    op.idem_profile = in->id;
-    if (!w.doc_text || !answer) {
-        rc = SM_ENOMEM;
-        goto out;
-    }
-    if (sm_writer_submit(s->writer, &op) != SM_OK) {
-        if (op.rc == SM_ESTALE && mode == PATCH && in->retry_on_stale)
-            rc = 1;
-        else
-            sm_write_failed(resp, &op, "profile");
-        goto out;
-    }
-    if (mode == CREATE) {
-        sm_principal who;
-        memset(&who, 0, sizeof who);
-        who.key_id = in->key_id;
-        who.role = SM_ROLE_SEEKER;
-        snprintf(who.org, sizeof who.org, "%s", *in->owner ? in->owner : "self");
-        snprintf(who.profile_id, sizeof who.profile_id, "%s", in->id);
-        sm_keys_add(s->keys, in->key, SM_KEY_LEN, &who);
-        snprintf(resp->location, sizeof resp->location, "/v1/profiles/%s", in->id);
-    }
-    sm_etag(in->version ? in->version : 1, resp->etag);
-    sm_resp_text(resp, status, NULL, answer);
-    answer = NULL;
-out:
-    json_decref(shown);
-    sm_free(answer);
-    sm_free(w.doc_text);
-    return rc;
+    return shown;
 }
 
-static int write_profile(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp,
-                         int mode)
+/* A created profile's seeker key works at once (the cache learns it); an erased one's keys
+ * stop at once. */
+static void profile_committed(sm_service *s, sm_resource_in *base, sm_write_mode mode)
 {
-    if (mode != CREATE && may_touch(rq, resp, rq->params[0]))
-        return 0;
-    if (mode == CREATE && rq->who.key_id &&
-        sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN) | SM_ROLEBIT(SM_ROLE_INCLUSION_ORG)))
-        return 0;
-    profile_in *in = sm_calloc(1, sizeof *in);
-    if (!in)
-        return SM_ENOMEM;
-    int rc = SM_OK, given = 0;
-    long long client_versions[8];
-    size_t client_count = 0;
-    int client_any = 0;
-    if (mode != CREATE &&
-        (given = sm_if_match(rq, client_versions, 8, &client_count, &client_any, resp)) < 0)
-        goto done;
-    if (mode != PATCH) {
-        if (parse_profile(g, rq, resp, in) == 0) {
-            in->if_given = given;
-            in->if_any = client_any;
-            in->if_count = client_count;
-            memcpy(in->if_versions, client_versions, sizeof client_versions);
-            rc = write_once(s, g, rq, resp, mode, in);
-        }
-        json_decref(in->doc);
-        goto done;
-    }
-    /* PATCH: the stored document, the patch merged in (RFC 7396), validated whole, written
-     * only over the version read; a change made meanwhile by someone else either fails with
-     * 412 (when the client said If-Match) or is merged with again. */
-    json_t *patch = sm_parse_patch_body(rq, resp);
-    if (!patch)
-        goto done;
-    sm_body_lang(rq, patch, resp);
-    for (int round = 0;; round++) {
-        if (round == SM_PATCH_ROUNDS) {
-            rc = sm_patch_busy(resp, 0);
-            break;
-        }
-        json_t *doc;
-        long long version;
-        if (read_current(s, rq, resp, rq->params[0], &doc, &version) != 0)
-            break;
-        profile_in saved = {0};
-        saved.if_given = given;
-        saved.if_any = client_any;
-        saved.if_count = client_count;
-        memcpy(saved.if_versions, client_versions, sizeof client_versions);
-        if (!version_accepted(&saved, version)) {
-            json_decref(doc);
-            sm_etag(version, resp->etag);
-            sm_problem(resp, 412,
-                       "the profile changed since this version was read (If-Match): read it "
-                       "again, then send the change");
-            break;
-        }
-        /* Skills found in the old description follow a new one, unless the person listed
-         * skills of their own (or lists them in this patch). */
-        if (json_is_string(json_object_get(patch, "description")) &&
-            !json_object_get(patch, "skills") && only_extracted(json_object_get(doc, "skills")))
-            json_object_del(doc, "skills");
-        json_t *merged = sm_merge_patch(doc, patch);
-        json_decref(doc);
-        memset(in, 0, sizeof *in);
-        in->request_lang = resp->lang;
-        sm_field_errors fe = {0};
-        profile_from_json(g, merged, in, &fe);
-        json_decref(merged);
-        if (fe.count) {
-            json_decref(in->doc);
-            in->doc = NULL;
-            sm_problem_fields(resp, 400, &fe);
-            break;
-        }
-        in->if_given = 1;
-        in->if_count = 1;
-        in->if_versions[0] = version;
-        in->retry_on_stale = !given;
-        rc = write_once(s, g, rq, resp, mode, in);
-        json_decref(in->doc);
-        if (rc != 1)
-            break;
-        rc = SM_OK;
-    }
-    json_decref(patch);
-done:
-    sm_free(in);
-    return rc;
-}
-
-int sm_route_profile_create(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    return write_profile(s, g, rq, resp, CREATE);
-}
-
-int sm_route_profile_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    return write_profile(s, g, rq, resp, REPLACE);
-}
-
-int sm_route_profile_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    return write_profile(s, g, rq, resp, PATCH);
+    profile_in *in = (profile_in *)base;
+    if (mode == SM_WRITE_DELETE)
+        sm_keys_forget_profile(s->keys, in->r.id);
+    if (mode != SM_WRITE_CREATE)
+        return;
+    sm_principal who;
+    memset(&who, 0, sizeof who);
+    who.key_id = in->key_id;
+    who.role = SM_ROLE_SEEKER;
+    snprintf(who.org, sizeof who.org, "%s", *in->owner ? in->owner : "self");
+    snprintf(who.profile_id, sizeof who.profile_id, "%s", in->r.id);
+    sm_keys_add(s->keys, in->key, SM_KEY_LEN, &who);
 }
 
 static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
 {
-    profile_in *in = ((profile_write *)op->ctx)->in;
+    profile_in *in = (profile_in *)((sm_resource_ctx *)op->ctx)->in;
     sm_row_guard guard = profile_guard(in);
     long long version = 0;
-    int rc = sm_store_profile_erase(c, in->id, &guard, &version, err);
+    int rc = sm_store_profile_erase(c, in->r.id, &guard, &version, err);
     if (rc == SM_ESTALE)
         op->current_version = version;
     return rc;
@@ -634,38 +482,35 @@ static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
 static int apply_profile_delete(sm_gen *g, sm_write_op *op, sm_error *err)
 {
     (void)err;
-    profile_in *in = ((profile_write *)op->ctx)->in;
-    int rc = sm_matcher_delete_profile(g->m, in->id);
+    profile_in *in = (profile_in *)((sm_resource_ctx *)op->ctx)->in;
+    int rc = sm_matcher_delete_profile(g->m, in->r.id);
     return rc == SM_ENOTFOUND ? SM_OK : rc;
 }
 
-int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+static const sm_resource profile_resource = {
+    .is_offer = 0,
+    .collection = "/v1/profiles/",
+    .in_size = sizeof(profile_in),
+    .admit = admit_profile,
+    .read = profile_from_json,
+    .merge = merge_profile,
+    .read_current = read_current,
+    .prepare = prepare_profile,
+    .show = show_profile,
+    .exec = exec_profile,
+    .apply = apply_profile,
+    .exec_delete = exec_profile_delete,
+    .apply_delete = apply_profile_delete,
+    .committed = profile_committed,
+    .idem_names_profile = 1,
+};
+
+int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 {
-    (void)g;
-    if (may_touch(rq, resp, rq->params[0]))
-        return 0;
-    profile_in in;
-    memset(&in, 0, sizeof in);
-    snprintf(in.id, sizeof in.id, "%s", rq->params[0]);
-    in.org = rq->who.role == SM_ROLE_INCLUSION_ORG ? rq->who.org : NULL;
-    in.admin = rq->who.role == SM_ROLE_ADMIN;
-    in.seeker = rq->who.role == SM_ROLE_SEEKER;
-    int given = sm_if_match(rq, in.if_versions, 8, &in.if_count, &in.if_any, resp);
-    if (given < 0)
-        return 0;
-    in.if_given = given;
-    profile_write w = {&in, NULL, 0};
-    sm_write_op op;
-    memset(&op, 0, sizeof op);
-    op.exec = exec_profile_delete;
-    op.apply = apply_profile_delete;
-    op.ctx = &w;
-    if (sm_writer_submit(s->writer, &op) != SM_OK)
-        return sm_write_failed(resp, &op, "profile");
-    sm_keys_forget_profile(s->keys, in.id);
-    sm_resp_text(resp, 204, NULL, NULL);
-    return 0;
+    return sm_resource_check(&profile_resource, g, rq, resp);
 }
+
+SM_RESOURCE_ROUTES(profile, &profile_resource)
 
 /* The profile of the request's path, for a key that may see it: its rows (one) and the
  * connection they came on (to give back); NULL with resp filled (403, 404, 503). */

@@ -1,0 +1,208 @@
+/*
+ * resource.c: the write pipeline of stored resources (resource.h). The steps, in order: may
+ * this key write this kind at all; If-Match; the body validated whole (a PATCH: the stored
+ * document with the patch merged in, validated whole, written only over the version read);
+ * who writes; the answer rendered before the commit (so that an Idempotency-Key stores it
+ * with the change); the writer thread's commit and index update; the answer.
+ */
+#include "api/resource.h"
+#include "taxonomy/base/alloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int sm_resource_parse(const sm_resource *res, sm_gen *g, const sm_request *rq, sm_response *resp,
+                      sm_resource_in *in)
+{
+    memset(in, 0, res->in_size);
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body)
+        return SM_EANSWERED;
+    sm_body_lang(rq, body, resp);
+    in->request_lang = resp->lang;
+    sm_field_errors fe = {0};
+    res->read(g, body, in, &fe);
+    json_decref(body);
+    if (fe.count) {
+        json_decref(in->doc);
+        in->doc = NULL;
+        sm_problem_fields(resp, 400, &fe);
+        return SM_EANSWERED;
+    }
+    return 0;
+}
+
+int sm_resource_check(const sm_resource *res, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    sm_resource_in *in = sm_calloc(1, res->in_size);
+    if (!in)
+        return sm_problem(resp, 503, "out of memory"), SM_EANSWERED;
+    int rc = sm_resource_parse(res, g, rq, resp, in);
+    json_decref(in->doc);
+    sm_free(in);
+    return rc;
+}
+
+/* One write of a validated input: committed, answered. Returns 1 when a PATCH met a
+ * concurrent change and may be tried again, else 0, SM_EANSWERED or an error. */
+static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                      sm_response *resp, sm_write_mode mode, sm_resource_in *in)
+{
+    int rc = res->prepare(rq, resp, mode, in);
+    if (rc)
+        return rc;
+    int replace = mode != SM_WRITE_CREATE;
+    sm_resource_ctx w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace};
+    json_t *shown = res->show(g, in, mode, resp->lang);
+    unsigned status = replace ? 200 : 201;
+    char *answer = shown ? json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(shown);
+    sm_write_op op;
+    memset(&op, 0, sizeof op);
+    op.exec = res->exec;
+    op.apply = res->apply;
+    op.ctx = &w;
+    sm_idem_prepare(rq, &op, status, answer);
+    if (res->idem_names_profile)
+        op.idem_profile = in->id;
+    if (!w.doc_text || !answer)
+        rc = SM_ENOMEM;
+    else if (sm_writer_submit(s->writer, &op) != SM_OK) {
+        if (op.rc == SM_ESTALE && mode == SM_WRITE_PATCH && in->retry_on_stale)
+            rc = 1;
+        else
+            sm_write_failed(resp, &op, res->is_offer ? "offer" : "profile");
+    } else {
+        if (res->committed)
+            res->committed(s, in, mode);
+        if (!replace)
+            snprintf(resp->location, sizeof resp->location, "%s%s", res->collection, in->id);
+        sm_etag(in->version ? in->version : 1, resp->etag);
+        sm_resp_text(resp, status, NULL, answer);
+        answer = NULL;
+    }
+    sm_free(answer);
+    sm_free(w.doc_text);
+    return rc;
+}
+
+static int version_accepted(const sm_resource_in *client, long long version)
+{
+    if (!client->if_given || client->if_any)
+        return 1;
+    for (size_t i = 0; i < client->if_count; i++)
+        if (client->if_versions[i] == version)
+            return 1;
+    return 0;
+}
+
+/* PATCH: merged into the version read, written over that version only; a change made
+ * meanwhile fails with 412 when the client sent If-Match, else is merged with again. */
+static int patch(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                 sm_response *resp, const sm_resource_in *client, sm_resource_in *in)
+{
+    if (res->admit_change && res->admit_change(s, rq, resp))
+        return SM_EANSWERED;
+    json_t *body = sm_parse_patch_body(rq, resp);
+    if (!body)
+        return SM_EANSWERED;
+    sm_body_lang(rq, body, resp);
+    int rc = SM_OK;
+    for (int round = 0;; round++) {
+        if (round == SM_PATCH_ROUNDS) {
+            rc = sm_patch_busy(resp, res->is_offer);
+            break;
+        }
+        json_t *doc;
+        long long version;
+        if ((rc = res->read_current(s, rq, resp, &doc, &version)) != 0)
+            break;
+        if (!version_accepted(client, version)) {
+            json_decref(doc);
+            rc = sm_changed_meanwhile(resp, version, res->is_offer);
+            break;
+        }
+        memset(in, 0, res->in_size);
+        in->request_lang = resp->lang;
+        sm_field_errors fe = {0};
+        res->merge(g, doc, body, in, &fe);
+        if (fe.count) {
+            json_decref(in->doc);
+            in->doc = NULL;
+            rc = sm_problem_fields(resp, 400, &fe);
+            break;
+        }
+        in->if_given = 1;
+        in->if_count = 1;
+        in->if_versions[0] = version;
+        in->retry_on_stale = !client->if_given;
+        rc = write_once(res, s, g, rq, resp, SM_WRITE_PATCH, in);
+        json_decref(in->doc);
+        in->doc = NULL;
+        if (rc != 1)
+            break;
+    }
+    json_decref(body);
+    return rc;
+}
+
+int sm_resource_write(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                      sm_response *resp, sm_write_mode mode)
+{
+    if (res->admit(s, rq, resp, mode))
+        return SM_EANSWERED;
+    sm_resource_in client = {0}; /* what the client's If-Match accepts */
+    if (mode != SM_WRITE_CREATE) {
+        int given = sm_if_match(rq, client.if_versions, 8, &client.if_count, &client.if_any, resp);
+        if (given < 0)
+            return SM_EANSWERED;
+        client.if_given = given;
+    }
+    sm_resource_in *in = sm_calloc(1, res->in_size);
+    if (!in)
+        return SM_ENOMEM;
+    int rc;
+    if (mode == SM_WRITE_PATCH)
+        rc = patch(res, s, g, rq, resp, &client, in);
+    else if ((rc = sm_resource_parse(res, g, rq, resp, in)) == 0) {
+        in->if_given = client.if_given;
+        in->if_any = client.if_any;
+        in->if_count = client.if_count;
+        memcpy(in->if_versions, client.if_versions, sizeof client.if_versions);
+        rc = write_once(res, s, g, rq, resp, mode, in);
+        json_decref(in->doc);
+    }
+    sm_free(in);
+    return rc;
+}
+
+int sm_resource_delete(const sm_resource *res, sm_service *s, const sm_request *rq,
+                       sm_response *resp)
+{
+    if (res->admit(s, rq, resp, SM_WRITE_DELETE) ||
+        (res->admit_change && res->admit_change(s, rq, resp)))
+        return SM_EANSWERED;
+    sm_resource_in *in = sm_calloc(1, res->in_size);
+    if (!in)
+        return SM_ENOMEM;
+    int rc = SM_EANSWERED;
+    int given = sm_if_match(rq, in->if_versions, 8, &in->if_count, &in->if_any, resp);
+    if (given >= 0 && (rc = res->prepare(rq, resp, SM_WRITE_DELETE, in)) == 0) {
+        in->if_given = given;
+        sm_resource_ctx w = {in, NULL, 0};
+        sm_write_op op;
+        memset(&op, 0, sizeof op);
+        op.exec = res->exec_delete;
+        op.apply = res->apply_delete;
+        op.ctx = &w;
+        if (sm_writer_submit(s->writer, &op) != SM_OK)
+            rc = sm_write_failed(resp, &op, res->is_offer ? "offer" : "profile");
+        else {
+            if (res->committed)
+                res->committed(s, in, SM_WRITE_DELETE);
+            sm_resp_text(resp, 204, NULL, NULL);
+        }
+    }
+    sm_free(in);
+    return rc;
+}
