@@ -4,6 +4,7 @@
  * neighbours, as JSON. Benches and people checking an import use it.
  */
 #include "api/cli.h"
+#include "api/http.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/similarity.h"
@@ -153,7 +154,7 @@ int sm_cmd_taxonomy(int argc, char **argv)
             (json_int_t)sm_extractor_phrase_count(ex), "peak_rss_bytes", (json_int_t)peak_rss());
         sm_extractor_free(ex);
     }
-    char *text = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
+    char *text = out ? sm_json_text(out, JSON_INDENT(2)) : NULL;
     int status = text ? 0 : 1;
     if (text)
         printf("%s\n", text);

@@ -2,6 +2,7 @@
 #include "api/http.h"
 #include "api/messages.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -17,7 +18,12 @@ const char *sm_req_header(const sm_request *rq, const char *name)
 
 const char *sm_req_query(const sm_request *rq, const char *name)
 {
-    return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
+    if (rq->conn)
+        return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+    for (size_t i = 0; rq->args && rq->args[i] && rq->args[i + 1]; i += 2)
+        if (!strcmp(rq->args[i], name))
+            return rq->args[i + 1];
+    return NULL;
 }
 
 int sm_resp_out_of_memory(sm_response *resp)
@@ -31,9 +37,17 @@ int sm_resp_out_of_memory(sm_response *resp)
     return SM_ENOMEM;
 }
 
+char *sm_json_text(const json_t *json, size_t flags)
+{
+    sm_arena *request = sm_arena_enter(NULL);
+    char *text = json_dumps(json, flags);
+    sm_arena_enter(request);
+    return text;
+}
+
 int sm_resp_json(sm_response *resp, unsigned status, json_t *json)
 {
-    char *text = json ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    char *text = json ? sm_json_text(json, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(json);
     if (!text) /* an answer that cannot be written is the server's failing: a 503, whatever
                 * the handler returns next */

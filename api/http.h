@@ -34,6 +34,9 @@ typedef struct sm_request {
     sm_principal who;
     const char *params[8]; /* captured path segments ({id}) */
     void *conn;            /* for header and query lookups */
+    /* A request made in process (tests), without conn: its query parameters as name, value,
+     * name, value, …, NULL (may be NULL). */
+    const char *const *args;
     /* Idempotency-Key of a POST: the key, who it belongs to, the request's SHA-256; a write
      * route that stores its answer with its change sets *idem_stored. */
     const char *idem_key;
@@ -61,6 +64,11 @@ typedef struct sm_response {
  * returns SM_ENOMEM. sm_resp_json and problems fall back on it. */
 int sm_resp_out_of_memory(sm_response *resp);
 int sm_resp_json(sm_response *resp, unsigned status, json_t *json);
+/* json written out (json_dumps with flags) into memory of the seam, outside the request's
+ * arena: the only way api/ turns a value into text, so that the text may outlive the
+ * request (an answer, a document for the writer thread). Freed with sm_free; NULL when out
+ * of memory. */
+char *sm_json_text(const json_t *json, size_t flags);
 /* Takes ownership of text (malloc'd). */
 void sm_resp_text(sm_response *resp, unsigned status, const char *type, char *text);
 

@@ -4,6 +4,7 @@
  */
 #include "api/cli.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -60,9 +61,9 @@ static void reexec_with_huge_pages(char **argv)
 
 int main(int argc, char **argv)
 {
-    /* jansson allocates through the seam too, set once before any thread starts: a test can
-     * then fail its allocations like ours (taxonomy/base/alloc.h). */
-    json_set_alloc_funcs(sm_malloc, sm_free);
+    /* jansson allocates through the seam too, and from the request's arena while a request
+     * is worked out (taxonomy/base/arena.h); set once, before any thread starts. */
+    json_set_alloc_funcs(sm_json_malloc, sm_json_free);
     if (argc < 2) {
         usage(stderr);
         return 2;

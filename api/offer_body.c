@@ -370,8 +370,3 @@ void sm__read_offer_body(sm_gen *g, json_t *body, sm_resource_in *base, sm_field
     if (in->r.doc)
         json_object_set_new(in->r.doc, "source", json_string("schema.org/JobPosting"));
 }
-
-int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
-{
-    return sm_resource_check(&sm__offer_resource, g, rq, resp);
-}

@@ -48,9 +48,6 @@ void sm__read_offer_body(sm_gen *g, json_t *body, sm_resource_in *in, sm_field_e
 /* A plain offer into in (in->r.doc set), recording field errors. */
 void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe);
 
-/* routes_offers.c */
-extern const sm_resource sm__offer_resource;
-
 /* jobposting.c */
 json_t *sm__from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_errors *fe);
 int sm__is_job_posting(json_t *body);

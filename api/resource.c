@@ -52,10 +52,11 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     if (rc)
         return rc;
     int replace = mode != SM_WRITE_CREATE;
-    sm_resource_ctx w = {in, json_dumps(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)), replace};
+    sm_resource_ctx w = {in, sm_json_text(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)),
+                         replace};
     json_t *shown = res->show(g, in, mode, resp->lang);
     unsigned status = replace ? 200 : 201;
-    char *answer = shown ? json_dumps(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    char *answer = shown ? sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(shown);
     sm_write_op op;
     memset(&op, 0, sizeof op);

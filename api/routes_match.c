@@ -581,7 +581,7 @@ static void candidate_head(const sm_service *s, jsonw *head, const sm_rows *cr,
             jsonw_lit(head, "\"profile_id\":");
             w_str(head, profile_id);
             json_t *contact = json_loads(ct.contact, JSON_DECODE_ANY, NULL);
-            char *text = contact ? json_dumps(contact, JSON_COMPACT) : NULL;
+            char *text = contact ? sm_json_text(contact, JSON_COMPACT) : NULL;
             if (text) {
                 jsonw_lit(head, ",\"contact\":");
                 jsonw_lit(head, text);

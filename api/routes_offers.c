@@ -296,7 +296,7 @@ static int apply_offer_delete(sm_gen *g, sm_write_op *op, sm_error *err)
     return rc == SM_ENOTFOUND ? SM_OK : rc; /* an offer the index had refused */
 }
 
-const sm_resource sm__offer_resource = {
+static const sm_resource offer_resource = {
     .is_offer = 1,
     .collection = "/v1/offers/",
     .in_size = sizeof(offer_in),
@@ -313,7 +313,12 @@ const sm_resource sm__offer_resource = {
     .apply_delete = apply_offer_delete,
 };
 
-SM_RESOURCE_ROUTES(offer, &sm__offer_resource)
+int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    return sm_resource_check(&offer_resource, g, rq, resp);
+}
+
+SM_RESOURCE_ROUTES(offer, &offer_resource)
 
 int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {

@@ -27,6 +27,7 @@
 #include "api/routes.h"
 #include "sql/idempotency.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -301,8 +302,8 @@ static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const
  * key, rate limits, Idempotency-Key replay, the handler, metrics. It may block on
  * PostgreSQL, so it runs on an HTTP worker only for requests that cannot (runs_inline).
  */
-static void process(sm_service *s, struct MHD_Connection *conn, const char *url, const char *method,
-                    conn_state *cs)
+static void process_in(sm_service *s, struct MHD_Connection *conn, const char *url,
+                       const char *method, conn_state *cs)
 {
     sm_request rq;
     memset(&rq, 0, sizeof rq);
@@ -473,6 +474,19 @@ send:
     cs->challenge = challenge;
     cs->route = route;
     snprintf(cs->allow, sizeof cs->allow, "%s", allow ? allow : "");
+}
+
+/* process_in with the request's memory taken from one arena, freed here when the answer is
+ * made (its body, written out of the arena, goes with cs). */
+static void process(sm_service *s, struct MHD_Connection *conn, const char *url, const char *method,
+                    conn_state *cs)
+{
+    sm_arena request;
+    sm_arena_init(&request);
+    sm_arena *outer = sm_arena_enter(&request);
+    process_in(s, conn, url, method, cs);
+    sm_arena_enter(outer);
+    sm_arena_free(&request);
 }
 
 /* Queues cs's answer on its connection (the response takes the body). */
@@ -741,36 +755,19 @@ int sm_cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    sm_service s;
-    memset(&s, 0, sizeof s);
-    s.conninfo = sm_strdup(sm_db_conninfo(db));
-    s.metrics_public = metrics_public;
-    pthread_mutex_init(&s.gen_lock, NULL);
-    sm_error err = {0};
-    PGconn *c = NULL;
-    sm_gen *g = NULL;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (sm_db_connect(s.conninfo, &c, &err) != SM_OK || sm_db_check_serving(c, &err) != SM_OK ||
-        sm_secret_read(c, "pseudonyms", s.pseudonym_key, &err) != SM_OK ||
-        sm_gen_load(c, &g, &err) != SM_OK) {
-        fprintf(stderr, "skillmatch serve: %s\n", err.message);
-        if (c)
-            PQfinish(c);
-        sm_free(s.conninfo);
-        return 1;
-    }
-    PQfinish(c);
-    sm_service_swap(&s, g);
     for (size_t i = 0; i < ROUTE_COUNT; i++)
         route_names[i] = routes[i].name;
-    if (sm_db_open(s.conninfo, (unsigned)pool, &s.db, &err) != SM_OK ||
-        sm_keys_new(&s.keys) != SM_OK || sm_limits_new(&s.limits) != SM_OK ||
-        sm_metrics_new(route_names, ROUTE_COUNT, &s.metrics) != SM_OK ||
-        sm_writer_start(&s, &s.writer, &err) != SM_OK) {
-        fprintf(stderr, "skillmatch serve: %s\n", err.message[0] ? err.message : "out of memory");
+    sm_service s;
+    sm_error err = {0};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (sm_service_open(&s, sm_db_conninfo(db), (unsigned)pool, route_names, ROUTE_COUNT, &err) !=
+        SM_OK) {
+        fprintf(stderr, "skillmatch serve: %s\n", err.message);
         return 1;
     }
+    s.metrics_public = metrics_public;
+    sm_gen *g = s.gen;
     /* The pool's connections are opened before the server is ready: opened on first use, the
      * first burst of requests waited on PostgreSQL starting a backend for each (bench/RESULTS.md,
      * fifth pass). One that cannot be opened now is opened when first needed. */
@@ -862,12 +859,6 @@ int sm_cmd_serve(int argc, char **argv)
             pthread_join(pools[p]->threads[i], NULL);
     }
     MHD_stop_daemon(d);
-    sm_writer_stop(s.writer);
-    sm_service_release(&s, s.gen);
-    sm_db_free(s.db);
-    sm_keys_free(s.keys);
-    sm_limits_free(s.limits);
-    sm_metrics_free(s.metrics);
-    sm_free(s.conninfo);
+    sm_service_close(&s);
     return 0;
 }

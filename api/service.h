@@ -86,6 +86,17 @@ typedef struct sm_service {
     unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
 } sm_service;
 
+/*
+ * Opens a service over the database at conninfo (api/service.c): checks that it serves
+ * (migrated, durable), reads the pseudonym secret, loads the first generation, opens a pool
+ * of `pool` read connections, the key and rate caches and the metrics of the named routes,
+ * and starts the writer. 0, or an error with err set and nothing left open.
+ */
+int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
+                    const char *const *route_names, size_t route_count, sm_error *err);
+/* Stops the writer and frees what sm_service_open opened. */
+void sm_service_close(sm_service *s);
+
 /* Builds a generation from the database (taxonomy, offers, profiles). */
 int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err);
 /* A generation over tx (which it then owns) with no offer or profile and concept number

@@ -21,6 +21,11 @@ static int should_fail(void)
     return 0;
 }
 
+int sm__alloc_inject(void)
+{
+    return should_fail();
+}
+
 void sm_alloc_fail_after(long count)
 {
     fail_countdown = count;

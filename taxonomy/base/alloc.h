@@ -28,6 +28,9 @@ void sm_alloc_fail_after(long count);
 /* Test hook: how many allocations failed since the last sm_alloc_fail_after, so that a test
  * stepping N up knows when the operation it injects into stopped meeting the failure. */
 long sm_alloc_failed(void);
+/* The failure injection alone, for an allocator built on the seam (arena.c): 1 when the
+ * allocation it is about to make must fail, counted as one of the seam's. */
+int sm__alloc_inject(void);
 
 /*
  * Grows the array *items (of *cap elements of elem_size bytes) so that it

@@ -10,6 +10,7 @@
 #define SM_CHECK_H
 
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 
 #include <jansson.h>
 #include <signal.h>
@@ -84,7 +85,7 @@ int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
 static inline int sm_test_main(const char *suite, const sm_test *tests, size_t count, int argc,
                                char **argv)
 {
-    json_set_alloc_funcs(sm_malloc, sm_free); /* as the binary does: jansson through the seam */
+    json_set_alloc_funcs(sm_json_malloc, sm_json_free); /* as the binary does */
     int passed = 0, failed = 0, skipped = 0;
     unsigned timeout = getenv("SM_TEST_TIMEOUT") ? (unsigned)atoi(getenv("SM_TEST_TIMEOUT")) : 120;
     for (size_t i = 0; i < count; i++) {

@@ -4,10 +4,12 @@
  * fewer (the allocator seam: api/, jansson, the matcher and the extractor all allocate
  * through it). Each run must meet its failure and answer as out of memory (SM_ENOMEM, or a
  * 503), never a 4xx that blames the request, never a crash; the sanitized build checks that
- * nothing leaks. Then a run with no failure answers as a clean run does.
+ * nothing leaks. Then a run with no failure answers as a clean run does. Each request's
+ * memory comes from one arena, as in the server.
  */
 #include "api/routes.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 #include "taxonomy/loader.h"
 #include "tests/unit/check.h"
 
@@ -29,7 +31,10 @@ static int profile_check(sm_service *s, sm_gen *gen, const sm_request *rq, sm_re
     return sm_profile_check(gen, rq, resp);
 }
 
-/* One request: the handler's code and the answer's status (body freed). */
+static size_t arena_blocks; /* the last request's */
+
+/* One request, its memory from one arena as the server's (api/server.c process): the
+ * handler's code and the answer's status (body freed). */
 static int request(route_fn fn, const char *body, unsigned *status)
 {
     sm_request rq;
@@ -39,7 +44,14 @@ static int request(route_fn fn, const char *body, unsigned *status)
     rq.body_len = strlen(body);
     sm_response resp;
     memset(&resp, 0, sizeof resp);
+    sm_arena arena;
+    sm_arena_init(&arena);
+    sm_arena *outer = sm_arena_enter(&arena);
     int rc = fn(NULL, g, &rq, &resp);
+    sm_arena_enter(outer);
+    arena_blocks = arena.blocks;
+    CHECK(!resp.body || !sm_arena_owns(&arena, resp.body)); /* the answer outlives it */
+    sm_arena_free(&arena);
     *status = resp.status;
     sm_free(resp.body);
     return rc;
@@ -50,6 +62,7 @@ static void each_route(const char *name, route_fn fn, const char *body)
     unsigned clean_status;
     CHECK_INT(request(fn, body, &clean_status), SM_OK);
     CHECK(clean_status < 300); /* a check answers nothing when the body is right */
+    CHECK(arena_blocks > 0);   /* its JSON came from the request's arena */
     long failed_runs = 0;
     for (long fail = 0; fail < 200000; fail++) {
         unsigned status;

@@ -1,0 +1,58 @@
+/*
+ * service.c: a service's shared state opened and closed in one place: what `skillmatch serve`
+ * holds (service.h) and what an in-process test of the routes needs without the HTTP server.
+ */
+#include "api/keys_cache.h"
+#include "api/limits.h"
+#include "api/metrics.h"
+#include "api/writer.h"
+#include "sql/keys.h"
+#include "taxonomy/base/alloc.h"
+
+#include <string.h>
+
+int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
+                    const char *const *route_names, size_t route_count, sm_error *err)
+{
+    memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->gen_lock, NULL);
+    if (!(s->conninfo = sm_strdup(conninfo)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    PGconn *c = NULL;
+    sm_gen *g = NULL;
+    int rc = sm_db_connect(s->conninfo, &c, err);
+    if (rc == SM_OK)
+        rc = sm_db_check_serving(c, err);
+    if (rc == SM_OK)
+        rc = sm_secret_read(c, "pseudonyms", s->pseudonym_key, err);
+    if (rc == SM_OK)
+        rc = sm_gen_load(c, &g, err);
+    if (c)
+        PQfinish(c);
+    if (rc == SM_OK) {
+        sm_service_swap(s, g);
+        rc = sm_db_open(s->conninfo, pool, &s->db, err);
+    }
+    if (rc == SM_OK && (sm_keys_new(&s->keys) != SM_OK || sm_limits_new(&s->limits) != SM_OK ||
+                        sm_metrics_new(route_names, route_count, &s->metrics) != SM_OK))
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+    if (rc == SM_OK)
+        rc = sm_writer_start(s, &s->writer, err);
+    if (rc != SM_OK)
+        sm_service_close(s);
+    return rc;
+}
+
+void sm_service_close(sm_service *s)
+{
+    sm_writer_stop(s->writer);
+    if (s->gen)
+        sm_service_release(s, s->gen);
+    sm_db_free(s->db);
+    sm_keys_free(s->keys);
+    sm_limits_free(s->limits);
+    sm_metrics_free(s->metrics);
+    sm_free(s->conninfo);
+    pthread_mutex_destroy(&s->gen_lock);
+    memset(s, 0, sizeof *s);
+}
