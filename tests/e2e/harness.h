@@ -20,7 +20,6 @@ static int port __attribute__((unused));
 static pid_t server __attribute__((unused));
 static char admin_key[64] __attribute__((unused)), org_a[64] __attribute__((unused)),
     org_b[64] __attribute__((unused)), tp_key[64] __attribute__((unused));
-static int ready_ok __attribute__((unused));
 
 /* ---- set-up --------------------------------------------------------------------------- */
 
@@ -160,6 +159,28 @@ static inline void teardown(void)
     stop_server();
     sh("SM_PG_PORT=5433 sql/pg-private.sh stop %s", pg_dir);
     sh("rm -rf %s", pg_dir);
+}
+
+/*
+ * An end-to-end suite's main: setup (a visible skip without PostgreSQL), more (a suite's own
+ * set-up, may be NULL: 0 or a failure), the tests, teardown; the summary line in every case.
+ */
+static inline int e2e_main(const char *suite, int (*more)(void), const sm_test *tests, size_t n,
+                           int argc, char **argv)
+{
+    int rc = setup();
+    if (rc == 77) {
+        printf("%s: 0 passed, 0 failed, 1 skipped\n", suite);
+        return 0;
+    }
+    if (rc != 0 || (more && more() != 0)) {
+        teardown();
+        printf("%s: 0 passed, 1 failed, 0 skipped\n", suite);
+        return 1;
+    }
+    rc = sm_test_main(suite, tests, n, argc, argv);
+    teardown();
+    return rc;
 }
 
 /* ---- helpers --------------------------------------------------------------------------- */

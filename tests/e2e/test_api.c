@@ -1800,17 +1800,6 @@ static void every_message_had_french(void)
 int main(int argc, char **argv)
 {
     setenv("SKILLMATCH_DEMAND_SNAPSHOT_S", "1", 1); /* the demand history test's week */
-    int rc = setup();
-    if (rc == 77) {
-        printf("test_api: 0 passed, 0 failed, 1 skipped\n");
-        return 0;
-    }
-    if (rc != 0) {
-        teardown();
-        printf("test_api: 0 passed, 1 failed, 0 skipped\n");
-        return 1;
-    }
-    ready_ok = 1;
     static const sm_test tests[] = {
         T(service_routes),
         T(openapi_matches_routes),
@@ -1839,7 +1828,5 @@ int main(int argc, char **argv)
         T(demand_and_near_candidates),
         T(every_message_had_french),
     };
-    rc = sm_test_main("test_api", tests, sizeof tests / sizeof *tests, argc, argv);
-    teardown();
-    return rc;
+    return e2e_main("test_api", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
 }

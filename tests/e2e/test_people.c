@@ -528,17 +528,6 @@ static void demand_status_is_the_area(void)
 
 int main(int argc, char **argv)
 {
-    int rc = setup();
-    if (rc == 77) {
-        printf("test_people: 0 passed, 0 failed, 1 skipped\n");
-        return 0;
-    }
-    if (rc != 0) {
-        teardown();
-        printf("test_people: 0 passed, 1 failed, 0 skipped\n");
-        return 1;
-    }
-    ready_ok = 1;
     static const sm_test tests[] = {
         T(simultaneous_patches_all_apply),
         T(writes_answer_in_the_body_language),
@@ -552,7 +541,5 @@ int main(int argc, char **argv)
         T(answers_agree_with_each_other),
         T(no_path_names_the_limit_used),
     };
-    rc = sm_test_main("test_people", tests, sizeof tests / sizeof *tests, argc, argv);
-    teardown();
-    return rc;
+    return e2e_main("test_people", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
 }
