@@ -23,11 +23,13 @@ static const pair catalog[] = {
     {"a DefinedTerm needs an ESCO termCode or a name",
      "un DefinedTerm demande un termCode ESCO ou un nom"},
     {"a NUL character", "un caractère NUL"},
+    {"a job offer needs at least one skill", "une offre d'emploi demande au moins une compétence"},
     {"a key appears twice in one object", "une clé apparaît deux fois dans un même objet"},
     {"a label alone is not a place: give lat and lon (the label is only shown)",
      "un libellé seul n'est pas un lieu : donnez lat et lon (le libellé est seulement "
      "affiché)"},
     {"a number is too large", "un nombre est trop grand"},
+    {"a training needs at least one skill", "une formation demande au moins une compétence"},
     {"a training_provider key cannot use stored profiles",
      "une clé training_provider ne peut pas utiliser de profil enregistré"},
     {"already past: no session can start by then",
@@ -218,8 +220,10 @@ static const pair catalog[] = {
     {"the body must be a JSON object", "le corps doit être un objet JSON"},
     {"the change was not saved: the database failed (%s)",
      "la modification n'a pas été enregistrée : la base de données a échoué (%s)"},
-    {"the change was saved but could not be indexed (%s)",
-     "la modification est enregistrée mais n'a pas pu être indexée (%s)"},
+    {"the change was saved, but searches will find it only once the index is rebuilt, within a "
+     "minute: do not send it again",
+     "la modification est enregistrée, mais les recherches ne la trouveront qu'une fois "
+     "l'index reconstruit, d'ici une minute : ne l'envoyez pas de nouveau"},
     {"the offer changed since this version was read (If-Match): read it again, then send "
      "the change",
      "l'offre a changé depuis que cette version a été lue (If-Match) : relisez-la, puis "

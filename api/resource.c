@@ -51,6 +51,14 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     int rc = res->prepare(rq, resp, mode, in);
     if (rc)
         return rc;
+    sm_error refused = {0};
+    if ((rc = res->check(g, in, &refused)) == SM_EINVAL) {
+        sm_field_errors fe = {0};
+        sm_field_error(&fe, refused.field[0] ? refused.field : "", "%s", sm_error_reason(&refused));
+        return sm_problem_fields(resp, 400, &fe);
+    }
+    if (rc)
+        return rc;
     int replace = mode != SM_WRITE_CREATE;
     sm_resource_ctx w = {in, sm_json_text(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)),
                          replace};

@@ -55,6 +55,10 @@ typedef struct sm_resource {
                         long long *version);
     /* Before a write: id, owner and who writes into in; 0, or SM_EANSWERED. */
     int (*prepare)(const sm_request *rq, sm_response *resp, sm_write_mode mode, sm_resource_in *in);
+    /* What the index would refuse of in (sm_matcher_check_*), checked before the transaction
+     * so that a committed change always enters the index: 0, SM_EINVAL with err naming the
+     * field, or an error. */
+    int (*check)(sm_gen *g, sm_resource_in *in, sm_error *err);
     /* The answer to a write (in lang). */
     json_t *(*show)(sm_gen *g, sm_resource_in *in, sm_write_mode mode, sm_lang lang);
     /* The writer thread's two steps of a write and of a delete (op->ctx: an sm_resource_ctx). */

@@ -146,9 +146,10 @@ int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
         return sm_changed_meanwhile(resp, op->current_version, offer);
     if (op->rc == SM_EINVAL)
         return sm_problem(resp, 409, "%s", op->err.message);
-    if (op->committed) /* in the database, not in the index: a restart rebuilds it */
-        return sm_problem(resp, 500, "the change was saved but could not be indexed (%s)",
-                          op->err.message);
+    if (op->committed) /* in the database, not yet in the index: the writer rebuilds it */
+        return sm_problem(resp, 500,
+                          "the change was saved, but searches will find it only once the index "
+                          "is rebuilt, within a minute: do not send it again");
     resp->retry_after = 2;
     return sm_problem(resp, 503, "the change was not saved: the database failed (%s)",
                       op->err.message);

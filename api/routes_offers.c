@@ -65,10 +65,10 @@ static int exec_offer(PGconn *c, sm_write_op *op, sm_error *err)
     return rc;
 }
 
-static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
+/* The offer the index holds for in (its requirement arrays given, of SM_MAX_REQUIREMENTS). */
+static void offer_of(sm_gen *g, const offer_in *in, sm_offer *o, sm_requirement *reqs,
+                     sm_requirement *teaches)
 {
-    offer_in *in = (offer_in *)((sm_resource_ctx *)op->ctx)->in;
-    sm_requirement reqs[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
     size_t nr = 0, nt = 0;
     for (int i = 0; i < in->nskills; i++) {
         uint32_t cid, id;
@@ -84,32 +84,46 @@ static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
         if ((id = sm_concept_id(&g->map, cid)) != SM_NO_CONCEPT)
             teaches[nt++] = (sm_requirement){id, 1, (uint8_t)level, 0};
     }
+    memset(o, 0, sizeof *o);
+    o->id = in->r.id;
+    o->title = in->title;
+    o->kind = in->kind;
+    o->requirements = reqs;
+    o->requirement_count = nr;
+    o->teaches = teaches;
+    o->teach_count = nt;
+    o->location.known = in->located;
+    o->location.lat = in->lat;
+    o->location.lon = in->lon;
+    o->remote = in->remote;
+    o->hours = in->hours;
+    o->valid_from = in->valid_from;
+    o->valid_through = in->valid_through;
+    o->occupation = in->occupation_cid ? sm_concept_id(&g->map, in->occupation_cid) : SM_NO_CONCEPT;
+    o->flags = in->flags;
+    o->org_kind = in->org_kind;
+    o->contract_type = in->contract_type;
+    o->duration_hours = in->duration_hours;
+    o->cost = in->cost;
+    o->seats = in->seats;
+    o->funding = in->funding;
+    o->start_dates = in->start_dates;
+    o->start_date_count = (size_t)in->nstart;
+}
+
+static int check_offer(sm_gen *g, sm_resource_in *base, sm_error *err)
+{
+    sm_requirement reqs[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
     sm_offer o;
-    memset(&o, 0, sizeof o);
-    o.id = in->r.id;
-    o.title = in->title;
-    o.kind = in->kind;
-    o.requirements = reqs;
-    o.requirement_count = nr;
-    o.teaches = teaches;
-    o.teach_count = nt;
-    o.location.known = in->located;
-    o.location.lat = in->lat;
-    o.location.lon = in->lon;
-    o.remote = in->remote;
-    o.hours = in->hours;
-    o.valid_from = in->valid_from;
-    o.valid_through = in->valid_through;
-    o.occupation = in->occupation_cid ? sm_concept_id(&g->map, in->occupation_cid) : SM_NO_CONCEPT;
-    o.flags = in->flags;
-    o.org_kind = in->org_kind;
-    o.contract_type = in->contract_type;
-    o.duration_hours = in->duration_hours;
-    o.cost = in->cost;
-    o.seats = in->seats;
-    o.funding = in->funding;
-    o.start_dates = in->start_dates;
-    o.start_date_count = (size_t)in->nstart;
+    offer_of(g, (offer_in *)base, &o, reqs, teaches);
+    return sm_matcher_check_offer(g->m, &o, err);
+}
+
+static int apply_offer(sm_gen *g, sm_write_op *op, sm_error *err)
+{
+    sm_requirement reqs[SM_MAX_REQUIREMENTS], teaches[SM_MAX_REQUIREMENTS];
+    sm_offer o;
+    offer_of(g, (offer_in *)((sm_resource_ctx *)op->ctx)->in, &o, reqs, teaches);
     return sm_matcher_upsert_offer(g->m, &o, err);
 }
 
@@ -306,6 +320,7 @@ static const sm_resource offer_resource = {
     .merge = merge_offer,
     .read_current = read_current_offer,
     .prepare = prepare_offer,
+    .check = check_offer,
     .show = show_offer,
     .exec = exec_offer,
     .apply = apply_offer,

@@ -255,10 +255,9 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
     return sm_store_profile_changed(c, in->r.id, err);
 }
 
-static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
+/* The profile the index holds for in (claims: SM_MAX_PROFILE_SKILLS of room). */
+static void profile_of(sm_gen *g, const profile_in *in, sm_profile *p, sm_skill_claim *claims)
 {
-    profile_in *in = (profile_in *)((sm_resource_ctx *)op->ctx)->in;
-    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
     size_t n = 0;
     for (int i = 0; i < in->nskills; i++) {
         uint32_t cid, id;
@@ -267,17 +266,31 @@ static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
         if ((id = sm_concept_id(&g->map, cid)) != SM_NO_CONCEPT)
             claims[n++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)ev};
     }
+    memset(p, 0, sizeof *p);
+    p->id = in->r.id;
+    p->skills = claims;
+    p->skill_count = n;
+    p->location.known = in->located;
+    p->location.lat = in->lat;
+    p->location.lon = in->lon;
+    p->radius_km = in->radius_km;
+    p->constraints = in->constraints;
+    p->consent = in->consent & (SM_CONSENT_VISIBLE | SM_CONSENT_STATISTICS);
+}
+
+static int check_profile(sm_gen *g, sm_resource_in *base, sm_error *err)
+{
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
     sm_profile p;
-    memset(&p, 0, sizeof p);
-    p.id = in->r.id;
-    p.skills = claims;
-    p.skill_count = n;
-    p.location.known = in->located;
-    p.location.lat = in->lat;
-    p.location.lon = in->lon;
-    p.radius_km = in->radius_km;
-    p.constraints = in->constraints;
-    p.consent = in->consent & (SM_CONSENT_VISIBLE | SM_CONSENT_STATISTICS);
+    profile_of(g, (profile_in *)base, &p, claims);
+    return sm_matcher_check_profile(g->m, &p, err);
+}
+
+static int apply_profile(sm_gen *g, sm_write_op *op, sm_error *err)
+{
+    sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
+    sm_profile p;
+    profile_of(g, (profile_in *)((sm_resource_ctx *)op->ctx)->in, &p, claims);
     return sm_matcher_upsert_profile(g->m, &p, err);
 }
 
@@ -496,6 +509,7 @@ static const sm_resource profile_resource = {
     .merge = merge_profile,
     .read_current = read_current,
     .prepare = prepare_profile,
+    .check = check_profile,
     .show = show_profile,
     .exec = exec_profile,
     .apply = apply_profile,

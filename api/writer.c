@@ -132,11 +132,16 @@ static void run_batch(sm_writer *w, sm_write_op *batch)
             continue;
         op->committed = 1;
         w->ops++;
-        if (op->apply && (op->rc = op->apply(g, op, &op->err)) != SM_OK)
+        /* What the index refuses was checked before the transaction (sm_matcher_check_*),
+         * so only memory can fail here: the index is then rebuilt from the database, which
+         * holds the change, before the next batch. */
+        if (op->apply && (op->rc = op->apply(g, op, &op->err)) != SM_OK) {
             fprintf(stderr,
                     "skillmatch: a committed change could not enter the index (%s); "
-                    "restart to rebuild it\n",
+                    "rebuilding the index from the database\n",
                     op->err.message);
+            atomic_store(&w->s->reload, 1);
+        }
     }
     sm_service_release(w->s, g);
 }

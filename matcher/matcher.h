@@ -269,6 +269,10 @@ void sm_matcher_free(sm_matcher *m);
  * SM_ENOMEM.
  */
 int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *offer, sm_error *err);
+/* What sm_matcher_upsert_offer refuses (SM_EINVAL, err naming the field), checked alone and
+ * changing nothing: a write validates with it before its transaction, so that a change the
+ * database committed never meets a refusal of the index. */
+int sm_matcher_check_offer(const sm_matcher *m, const sm_offer *offer, sm_error *err);
 /* Removes the offer; SM_ENOTFOUND when there is none. */
 int sm_matcher_delete_offer(sm_matcher *m, const char *id);
 /*
@@ -282,6 +286,8 @@ int sm_matcher_delete_offer(sm_matcher *m, const char *id);
 #define SM_PLACE_SQUARE_LAT 0.02
 #define SM_PLACE_SQUARE_LON 0.025
 int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *profile, sm_error *err);
+/* The same for a profile (sm_matcher_check_offer). */
+int sm_matcher_check_profile(const sm_matcher *m, const sm_profile *profile, sm_error *err);
 int sm_matcher_delete_profile(sm_matcher *m, const char *id);
 
 /*

@@ -123,7 +123,7 @@ static void count_offer(sm_matcher *m, int kind, int delta)
         atomic_fetch_sub(c, 1);
 }
 
-int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
+int sm_matcher_check_offer(const sm_matcher *m, const sm_offer *o, sm_error *err)
 {
     int rc;
     if ((rc = sm__check_text(o->id, "id", 1, err)) ||
@@ -155,6 +155,14 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
         (o->occupation >= m->skill_space ||
          sm_taxonomy_type(m->tx, o->occupation) != SM_CT_OCCUPATION))
         return sm_error_field(err, SM_EINVAL, "occupation", "not an occupation concept");
+    return SM_OK;
+}
+
+int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
+{
+    int rc = sm_matcher_check_offer(m, o, err);
+    if (rc)
+        return rc;
     offer_rec *r = make_offer(m, o);
     if (!r)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
@@ -243,7 +251,7 @@ int sm_matcher_delete_offer(sm_matcher *m, const char *id)
     return rc;
 }
 
-int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
+int sm_matcher_check_profile(const sm_matcher *m, const sm_profile *p, sm_error *err)
 {
     int rc;
     if ((rc = sm__check_text(p->id, "id", 1, err)) ||
@@ -265,6 +273,14 @@ int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
     }
     if (!(p->radius_km >= 0 && p->radius_km <= 20000))
         return sm_error_field(err, SM_EINVAL, "radius_km", "must be 0..20000");
+    return SM_OK;
+}
+
+int sm_matcher_upsert_profile(sm_matcher *m, const sm_profile *p, sm_error *err)
+{
+    int rc = sm_matcher_check_profile(m, p, err);
+    if (rc)
+        return rc;
     profile_rec *r = sm_calloc(1, sizeof *r);
     if (!r)
         return sm_error_set(err, SM_ENOMEM, "out of memory");

@@ -319,6 +319,49 @@ static void closed_offers_are_told_and_not_counted(void)
 /* Funding schemes however a provider writes them; a name skillmatch does not know is kept
  * and the provider is told paths cannot count it. Hours and euros to the cent, shown as
  * given in the sentences. */
+/* The admin's view of the change feed: its last sequence number. */
+static long long last_change(void)
+{
+    reply r;
+    http(port, "GET", "/v1/changes?since=0&limit=1000", admin_key, NULL, &r);
+    CHECK_INT(r.status, 200);
+    long long last = json_integer_value(json_object_get(r.json, "last_seq"));
+    reply_free(&r);
+    return last;
+}
+
+/* What the index would refuse is refused before the transaction (400 naming the field): a
+ * training that teaches nothing is neither stored nor half-stored, and a PUT that empties one
+ * leaves the stored training and the index as they were. */
+static void refused_writes_leave_nothing(void)
+{
+    reply r;
+    long long before = last_change();
+    http(port, "POST", "/v1/offers", tp_key,
+         "{\"kind\":\"training\",\"title\":\"Rien\",\"teaches\":[],\"remote\":true}", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "teaches");
+    reply_free(&r);
+    CHECK_INT(last_change(), before);
+    char id[40], path[80];
+    CHECK_INT(create_offer(tp_key,
+                           "{\"kind\":\"training\",\"title\":\"Caisse\",\"teaches\":[{\"uri\":\"" S(
+                               07) "\"}],\"remote\":true}",
+                           id),
+              201);
+    before = last_change();
+    snprintf(path, sizeof path, "/v1/offers/%s", id);
+    http(port, "PUT", path, tp_key,
+         "{\"kind\":\"training\",\"title\":\"Caisse\",\"teaches\":[],\"remote\":true}", &r);
+    CHECK_INT(r.status, 400);
+    reply_free(&r);
+    CHECK_INT(last_change(), before);
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, S(07));
+    reply_free(&r);
+}
+
 static void trainings_keep_what_providers_write(void)
 {
     reply r;
@@ -535,6 +578,7 @@ int main(int argc, char **argv)
         T(profile_activity_does_not_show),
         T(closed_offers_are_told_and_not_counted),
         T(trainings_keep_what_providers_write),
+        T(refused_writes_leave_nothing),
         T(demand_status_is_the_area),
         T(empty_answers_say_why),
         T(query_parameters_are_checked),
