@@ -53,6 +53,8 @@ static const pair catalog[] = {
      "vide : ajoutez au moins une compétence (ou une description où les trouver) pour "
      "obtenir résultats, écarts et parcours"},
     {"empty: list at least one skill", "vide : indiquez au moins une compétence"},
+    {"every database connection is busy: retry shortly",
+     "toutes les connexions à la base de données sont occupées : réessayez dans un instant"},
     {"give exactly one of offer_id, occupation and top_offers",
      "donnez exactement un champ parmi offer_id, occupation et top_offers"},
     {"give profile or profile_id, not both", "donnez profile ou profile_id, pas les deux"},
@@ -218,12 +220,19 @@ static const pair catalog[] = {
     {"the body must be a JSON Merge Patch (Content-Type: application/merge-patch+json)",
      "le corps doit être un JSON Merge Patch (Content-Type: application/merge-patch+json)"},
     {"the body must be a JSON object", "le corps doit être un objet JSON"},
-    {"the change was not saved: the database failed (%s)",
-     "la modification n'a pas été enregistrée : la base de données a échoué (%s)"},
+    {"the change was not saved: the database is not available now",
+     "la modification n'a pas été enregistrée : la base de données n'est pas disponible pour "
+     "le moment"},
     {"the change was saved, but searches will find it only once the index is rebuilt, within a "
      "minute: do not send it again",
      "la modification est enregistrée, mais les recherches ne la trouveront qu'une fois "
      "l'index reconstruit, d'ici une minute : ne l'envoyez pas de nouveau"},
+    {"the database did not answer in time: the change may have been saved; read it back, or "
+     "send it again with the same Idempotency-Key",
+     "la base de données n'a pas répondu à temps : la modification a peut-être été "
+     "enregistrée ; relisez-la, ou renvoyez-la avec la même Idempotency-Key"},
+    {"the database is not available now: retry shortly",
+     "la base de données n'est pas disponible pour le moment : réessayez dans un instant"},
     {"the offer changed since this version was read (If-Match): read it again, then send "
      "the change",
      "l'offre a changé depuis que cette version a été lue (If-Match) : relisez-la, puis "

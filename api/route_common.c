@@ -150,15 +150,23 @@ int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
         return sm_problem(resp, 500,
                           "the change was saved, but searches will find it only once the index "
                           "is rebuilt, within a minute: do not send it again");
+    fprintf(stderr, "skillmatch: a write failed: %s\n", op->err.message);
     resp->retry_after = 2;
-    return sm_problem(resp, 503, "the change was not saved: the database failed (%s)",
-                      op->err.message);
+    if (op->err.code == SM_ETIMEDOUT) /* the commit's fate is unknown */
+        return sm_problem(resp, 503,
+                          "the database did not answer in time: the change may have been saved; "
+                          "read it back, or send it again with the same Idempotency-Key");
+    return sm_problem(resp, 503, "the change was not saved: the database is not available now");
 }
 
 int sm_db_unavailable(sm_response *resp, const sm_error *err)
 {
+    /* libpq's words (socket paths, server messages) are for the log, not for clients. */
+    fprintf(stderr, "skillmatch: database: %s\n", err->message);
     resp->retry_after = 1;
-    return sm_problem(resp, 503, "%s", err->message);
+    if (err->code == SM_ELIMIT)
+        return sm_problem(resp, 503, "every database connection is busy: retry shortly");
+    return sm_problem(resp, 503, "the database is not available now: retry shortly");
 }
 
 PGconn *sm_route_db(sm_service *s, sm_response *resp)

@@ -184,8 +184,7 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
     sm_error err = {0};
     PGconn *c = sm_db_get(s->db, 2000, &err);
     if (!c) {
-        resp->retry_after = 1;
-        sm_problem(resp, 503, "%s", err.message);
+        sm_db_unavailable(resp, &err);
         return 1;
     }
     int same;
@@ -197,8 +196,11 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
     if (rc == SM_ENOTFOUND)
         return 0;
     if (rc != SM_OK) {
-        resp->retry_after = 1;
-        sm_problem(resp, 503, "%s", rc == SM_ENOMEM ? "out of memory" : err.message);
+        if (rc == SM_ENOMEM) {
+            resp->retry_after = 1;
+            sm_problem(resp, 503, "out of memory");
+        } else
+            sm_db_unavailable(resp, &err);
         return 1;
     }
     if (!same) {
@@ -371,6 +373,19 @@ static void process_in(sm_service *s, struct MHD_Connection *conn, const char *u
             sm_problem(&resp, 401, "Authorization must be \"Bearer KEY\"");
             goto send;
         }
+        /* A key the cache does not know costs a database lookup: each address has a budget
+         * of them (its own, beside the anonymous one), so that random keys cannot flood
+         * PostgreSQL. */
+        if (!sm_keys_cached(s->keys, token, strlen(token))) {
+            char addr_bucket[80];
+            snprintf(addr_bucket, sizeof addr_bucket, "u:%s", rq.client);
+            unsigned wait = sm_limits_take(s->limits, addr_bucket, DEFAULT_ANON_RATE);
+            if (wait) {
+                resp.retry_after = wait;
+                sm_problem(&resp, 429, "too many requests: retry in %u s", wait);
+                goto send;
+            }
+        }
         int rc = sm_keys_lookup(s->keys, s->db, token, strlen(token), &rq.who);
         if (rc == SM_EIO) {
             resp.retry_after = 1;
@@ -397,7 +412,10 @@ static void process_in(sm_service *s, struct MHD_Connection *conn, const char *u
         snprintf(bucket, sizeof bucket, "a:%s", rq.client);
         rate = DEFAULT_ANON_RATE;
     }
-    unsigned wait = sm_limits_take(s->limits, bucket, rate);
+    /* An orchestrator's probes (/health, /ready) are not counted: they answer from memory
+     * (and one ping), and a 429 would have the service restarted. */
+    int probe = routes[route].handler == sm_route_health || routes[route].handler == sm_route_ready;
+    unsigned wait = probe ? 0 : sm_limits_take(s->limits, bucket, rate);
     if (!wait && !rq.who.key_id && routes[route].handler == sm_route_profile_create) {
         /* At most ANON_PROFILES_PER_HOUR in any hour (api/README.md): a counsellor's office
          * creating more uses an organisation key. */
@@ -484,6 +502,7 @@ static void process(sm_service *s, struct MHD_Connection *conn, const char *url,
     sm_arena request;
     sm_arena_init(&request);
     sm_arena *outer = sm_arena_enter(&request);
+    sm_db_set_deadline(s->db_timeout_ms); /* no database wait outlasts it (SECURITY.md) */
     process_in(s, conn, url, method, cs);
     sm_arena_enter(outer);
     sm_arena_free(&request);
@@ -523,9 +542,15 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
         return 1;
     if (!strcmp(method, "POST") && !strcmp(url, "/v1/extract"))
         return 1;
-    /* A match on a stored profile reads it from the database. */
-    if (!strcmp(method, "POST") && !strcmp(url, "/v1/match"))
-        return !(cs->body && strstr(cs->body, "\"profile_id\""));
+    /* A match on a stored profile reads it from the database: decided on the parsed body
+     * (a key may be written with escapes, "profil\u0065_id"), never on its bytes. A body that
+     * is not JSON is refused without the database. */
+    if (!strcmp(method, "POST") && !strcmp(url, "/v1/match")) {
+        json_t *body = cs->body ? json_loadb(cs->body, cs->len, 0, NULL) : NULL;
+        int stored = json_object_get(body, "profile_id") != NULL;
+        json_decref(body);
+        return !stored;
+    }
     return 0;
 }
 
@@ -603,9 +628,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &cs->start);
         *req_cls = cs;
+        /* A body declared larger than the limit is refused before a byte of it is read. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > MAX_BODY)
+        if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
             cs->too_big = 1;
+            process(s, conn, url, method, cs);
+            return answer(conn, cs);
+        }
         return MHD_YES;
     }
     if (*upload_size) {

@@ -9,6 +9,7 @@
 #include "sql/keys.h"
 #include "taxonomy/base/alloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
@@ -16,6 +17,11 @@ int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->gen_lock, NULL);
+    /* SKILLMATCH_DB_TIMEOUT_MS: how long a request or a write waits for one statement's
+     * answer (default 5 s) before answering 503. */
+    const char *t = getenv("SKILLMATCH_DB_TIMEOUT_MS");
+    long ms = t ? strtol(t, NULL, 10) : 5000;
+    s->db_timeout_ms = ms >= 100 && ms <= 600000 ? (unsigned)ms : 5000;
     if (!(s->conninfo = sm_strdup(conninfo)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     PGconn *c = NULL;

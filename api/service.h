@@ -80,9 +80,10 @@ typedef struct sm_service {
     sm_metrics *metrics;
     pthread_mutex_t gen_lock;
     sm_gen *gen;
-    atomic_int ready;                /* 1 once the index is loaded */
-    atomic_int reload;               /* SIGHUP asked for a new generation */
-    int metrics_public;              /* /metrics answers every client, not only loopback */
+    atomic_int ready;       /* 1 once the index is loaded */
+    atomic_int reload;      /* SIGHUP asked for a new generation */
+    int metrics_public;     /* /metrics answers every client, not only loopback */
+    unsigned db_timeout_ms; /* the bound on one statement of a request or a write (sm_db) */
     unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
 } sm_service;
 

@@ -123,6 +123,10 @@ static void run_batch(sm_writer *w, sm_write_op *batch)
             op->err = err;
         }
         fprintf(stderr, "skillmatch: a batch of writes failed: %s\n", err.message);
+        /* A commit without an answer may have been applied: the index is rebuilt from what
+         * the database holds once it answers again. */
+        if (commit_failed && err.code == SM_ETIMEDOUT)
+            atomic_store(&w->s->reload, 1);
         return;
     }
     w->batches++;
@@ -152,8 +156,13 @@ static void reload(sm_writer *w)
     sm_error err = {0};
     sm_gen *g = NULL;
     double t0 = now_s();
-    if (ensure_conn(w, &err) != SM_OK || sm_gen_load(w->conn, &g, &err) != SM_OK) {
+    int rc = ensure_conn(w, &err);
+    if (rc == SM_OK)
+        rc = sm_gen_load(w->conn, &g, &err);
+    if (rc != SM_OK) {
         fprintf(stderr, "skillmatch: reload failed, serving the previous data: %s\n", err.message);
+        if (rc == SM_EIO || rc == SM_ETIMEDOUT || rc == SM_ENOMEM)
+            atomic_store(&w->s->reload, 1); /* passing: tried again at the next housekeeping */
         return;
     }
     sm_service_swap(w->s, g);
@@ -164,7 +173,8 @@ static void reload(sm_writer *w)
 static void *writer_main(void *arg)
 {
     sm_writer *w = arg;
-    sm_gen_thread_slow(); /* the weekly snapshot's reader */
+    sm_gen_thread_slow();                    /* the weekly snapshot's reader */
+    sm_db_set_deadline(w->s->db_timeout_ms); /* a hung database fails a batch, not the writer */
     double last_idle = now_s(), last_purge = 0, last_snapshot = -1e9;
     for (;;) {
         pthread_mutex_lock(&w->lock);
@@ -239,6 +249,7 @@ static void *demand_main(void *arg)
 {
     sm_writer *w = arg;
     sm_gen_thread_slow();
+    sm_db_set_deadline(w->s->db_timeout_ms);
     unsigned long counting = 0, counted = 0; /* generations' serials */
     double since = now_s();
     pthread_mutex_lock(&w->lock);

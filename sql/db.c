@@ -10,9 +10,12 @@
 #include "taxonomy/base/alloc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 extern const int sm__migration_count;
@@ -45,6 +48,76 @@ const char *sm_db_conninfo(const char *conninfo)
     return env ? env : "";
 }
 
+/* The calling thread's bound on one statement's answer (sm_db_set_deadline); 0: none. */
+static _Thread_local unsigned deadline_ms;
+
+void sm_db_set_deadline(unsigned ms)
+{
+    deadline_ms = ms;
+}
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/*
+ * PQexecParams within the thread's deadline: the statement is sent, then its answer awaited
+ * with poll(2) until the deadline. A PostgreSQL that does not answer in time (stopped, hung,
+ * a network gone quiet) gets its connection shut down, so that libpq marks it bad and the
+ * pool opens a new one; NULL is returned with *timed_out set. Without a deadline, as libpq.
+ */
+static PGresult *exec_bounded(PGconn *c, const char *sql, int nparams, const char *const *params,
+                              const int *lengths, const int *formats, int *timed_out)
+{
+    *timed_out = 0;
+    if (!deadline_ms)
+        return PQexecParams(c, sql, nparams, NULL, params, lengths, formats, 0);
+    if (!PQsendQueryParams(c, sql, nparams, NULL, params, lengths, formats, 0))
+        return NULL;
+    double until = now_ms() + deadline_ms;
+    PGresult *last = NULL;
+    int flushing = 1;
+    for (;;) {
+        if (flushing) {
+            int f = PQflush(c);
+            if (f < 0)
+                break;
+            flushing = f > 0;
+        }
+        if (!flushing && !PQisBusy(c)) {
+            PGresult *r = PQgetResult(c);
+            if (!r)
+                return last;
+            ExecStatusType st = PQresultStatus(r);
+            PQclear(last);
+            last = r;
+            if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT)
+                return last; /* the caller streams the rest */
+            continue;
+        }
+        double left = until - now_ms();
+        struct pollfd pfd = {PQsocket(c), (short)(POLLIN | (flushing ? POLLOUT : 0)), 0};
+        int n = left > 0 ? poll(&pfd, 1, (int)left + 1) : 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *timed_out = 1;
+            break;
+        }
+        if (!PQconsumeInput(c))
+            break;
+    }
+    PQclear(last);
+    if (*timed_out && PQsocket(c) >= 0) {
+        shutdown(PQsocket(c), SHUT_RDWR);
+        PQconsumeInput(c); /* sees the end: the connection is bad from now on */
+    }
+    return NULL;
+}
+
 /* libpq's message without its trailing newline. */
 static void set_pq_error(sm_error *err, const char *what, const char *msg)
 {
@@ -57,7 +130,21 @@ static void set_pq_error(sm_error *err, const char *what, const char *msg)
 int sm_db_connect(const char *conninfo, PGconn **out, sm_error *err)
 {
     *out = NULL;
-    PGconn *c = PQconnectdb(sm_db_conninfo(conninfo));
+    /* Bounded waits for the connection itself (connect_timeout: the thread's deadline, else
+     * 5 s) and TCP keepalives, so that a network gone quiet is noticed; the conninfo given
+     * overrides either (it comes last). */
+    static const char *const keys[] = {"connect_timeout",
+                                       "keepalives",
+                                       "keepalives_idle",
+                                       "keepalives_interval",
+                                       "keepalives_count",
+                                       "dbname",
+                                       NULL};
+    char timeout[16]; /* the thread's deadline in whole seconds (libpq takes 2 at least) */
+    unsigned seconds = deadline_ms ? (deadline_ms + 999) / 1000 : 5;
+    snprintf(timeout, sizeof timeout, "%u", seconds < 2 ? 2 : seconds);
+    const char *values[] = {timeout, "1", "30", "10", "3", sm_db_conninfo(conninfo), NULL};
+    PGconn *c = PQconnectdbParams(keys, values, 1);
     if (!c)
         return sm_error_set(err, SM_ENOMEM, "database: out of memory");
     if (PQstatus(c) != CONNECTION_OK) {
@@ -181,9 +268,9 @@ void sm_db_put(sm_db *db, PGconn *c)
 {
     if (!c)
         return;
-    if (PQtransactionStatus(c) != PQTRANS_IDLE) {
-        PGresult *r = PQexec(c, "ROLLBACK");
-        PQclear(r);
+    if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE) {
+        int timed_out;
+        PQclear(exec_bounded(c, "ROLLBACK", 0, NULL, NULL, NULL, &timed_out));
     }
     pthread_mutex_lock(&db->lock);
     for (unsigned i = 0; i < db->size; i++)
@@ -214,7 +301,10 @@ int sm_db_exec_bin(PGconn *c, const char *sql, int nparams, const char *const *p
 {
     if (res)
         *res = NULL;
-    PGresult *r = PQexecParams(c, sql, nparams, NULL, params, lengths, formats, 0);
+    int timed_out;
+    PGresult *r = exec_bounded(c, sql, nparams, params, lengths, formats, &timed_out);
+    if (timed_out)
+        return sm_error_set(err, SM_ETIMEDOUT, "database: no answer within %u ms", deadline_ms);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_COPY_IN &&
         st != PGRES_COPY_OUT) {
@@ -394,7 +484,13 @@ int sm_db_rollback_to(PGconn *c, sm_error *err)
 int sm_db_commit(PGconn *c, sm_error *err)
 {
     /* COMMIT of a transaction PostgreSQL aborted answers "ROLLBACK", not an error. */
-    PGresult *res = PQexec(c, "COMMIT");
+    int timed_out;
+    PGresult *res = exec_bounded(c, "COMMIT", 0, NULL, NULL, NULL, &timed_out);
+    if (timed_out)
+        return sm_error_set(err, SM_ETIMEDOUT,
+                            "database: no answer to the commit within %u ms: it may or may not "
+                            "have been applied",
+                            deadline_ms);
     int ok = PQresultStatus(res) == PGRES_COMMAND_OK && !strcmp(PQcmdStatus(res), "COMMIT");
     if (!ok)
         sm_error_set(err, SM_EIO, "database: the commit failed (%s)",

@@ -24,6 +24,14 @@ const char *sm_db_conninfo(const char *conninfo);
 
 /* Opens one connection (UTF-8, UTC). Returns 0, or SM_EIO with err naming why. */
 int sm_db_connect(const char *conninfo, PGconn **out, sm_error *err);
+/*
+ * Bounds every statement the calling thread runs through this file (and the commit) to ms
+ * milliseconds (0: no bound, the default). One that gets no answer in time fails with
+ * SM_ETIMEDOUT and its connection is shut down (the pool opens another). Set by the threads
+ * that answer requests and by the writer around its batches; a load streaming the whole
+ * database leaves it at 0.
+ */
+void sm_db_set_deadline(unsigned ms);
 
 /* A pool of up to size connections (opened when first needed). */
 int sm_db_open(const char *conninfo, unsigned size, sm_db **out, sm_error *err);

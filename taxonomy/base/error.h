@@ -27,7 +27,8 @@
     X(SM_EAGAIN, -9, "not ready yet, try again")                                                   \
     X(SM_ESTALE, -10, "changed since it was read")                                                 \
     X(SM_EANSWERED, -11, "answered already")                                                       \
-    X(SM_ESCHEMA, -12, "the database schema is not migrated")
+    X(SM_ESCHEMA, -12, "the database schema is not migrated")                                      \
+    X(SM_ETIMEDOUT, -13, "no answer in time")
 
 enum {
 #define SM__ENUM(name, value, text) name = value,

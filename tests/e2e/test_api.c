@@ -1025,6 +1025,7 @@ static void reload_and_restart(void)
     CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000099", NULL, NULL), 404);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    http_source = "127.0.0.10"; /* its own address: the suite has spent 127.0.0.1's rate */
     kill(server, SIGHUP);
     int status = 0;
     for (int i = 0; i < 100 && status != 200; i++) {
@@ -1049,6 +1050,7 @@ static void reload_and_restart(void)
     double since = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     CHECK(text[0] && atof(text) <= since + 0.5);
     CHECK_INT(status_of("GET", "/v1/skills/00000000-0000-4000-8000-000000000011", NULL, NULL), 200);
+    http_source = NULL;
     http(port, "POST", "/v1/match", admin_key, q,
          &r); /* a key: the suite has used the address's rate */
     CHECK_STR(r.body, before);
@@ -1763,7 +1765,7 @@ static void failed_commit_changes_nothing(void)
     http(other, "POST", "/v1/offers", org_a, body, &r);
     CHECK_INT(r.status, 503);
     CHECK_HAS(r.headers, "Retry-After: ");
-    CHECK_HAS(r.body, "commit failed");
+    CHECK(!strstr(r.body, "division")); /* libpq's words go to the log (SECURITY.md) */
     reply_free(&r);
     http(other, "GET", "/v1/offers?mine=true", org_a, NULL, &r);
     CHECK_INT(json_integer_value(json_object_get(r.json, "total")), before);

@@ -1,0 +1,251 @@
+/*
+ * test_hostile.c: the service against a failing database and hostile clients, end to end
+ * (the real server on a private PostgreSQL, tests/e2e/harness.h), in short forms with
+ * generous liveness bounds and no timing assertion: each test failed before its fix
+ * (issue 20). The server runs with SKILLMATCH_DB_TIMEOUT_MS=1000.
+ */
+#include "tests/e2e/harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The private cluster's postmaster (its children are the backends). */
+static int postmaster_pid(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/data/postmaster.pid", pg_dir);
+    FILE *f = fopen(path, "r");
+    int pid = 0;
+    if (f) {
+        if (fscanf(f, "%d", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return pid;
+}
+
+typedef struct stored_match {
+    int status;
+    char body[160];
+} stored_match;
+
+static void *match_stored(void *arg)
+{
+    stored_match *m = arg;
+    reply r;
+    http(port, "POST", "/v1/match", org_a, m->body, &r);
+    m->status = r.status;
+    reply_free(&r);
+    return NULL;
+}
+
+/* No libpq words in an answer: socket paths, server messages. */
+static int plain(const reply *r)
+{
+    return r->body && !strstr(r->body, "/tmp") && !strstr(r->body, "socket") &&
+           !strstr(r->body, "server") && !strstr(r->body, "PGSQL");
+}
+
+/*
+ * PostgreSQL stopped (SIGSTOP: it accepts connections and never answers): every route that
+ * needs it answers 503 in plain words within the bound, matches that need no database keep
+ * being answered, and the service recovers by itself once PostgreSQL runs again. Eight
+ * matches on a stored profile whose key is written with an escape ("profil\u0065_id") must
+ * not be taken for inline matches: they would hold the compute threads.
+ */
+static void hung_database_answers_503(void)
+{
+    char offer[40], path[80];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Vendeur\",\"skills\":[{\"uri\":\"" S(
+                               02) "\"}],\"location\":{\"lat\":48.85,\"lon\":2.35}}",
+                           offer),
+              201);
+    snprintf(path, sizeof path, "/v1/offers/%s", offer);
+    int pid = postmaster_pid();
+    CHECK(pid > 0);
+    if (pid <= 0)
+        return;
+    CHECK_INT(sh("kill -STOP %d; pkill -STOP -P %d", pid, pid), 0);
+    double t0 = now_s();
+    stored_match m[8];
+    pthread_t threads[8];
+    for (int i = 0; i < 8; i++) {
+        snprintf(m[i].body, sizeof m[i].body,
+                 "{\"profil\\u0065_id\":\"00000000-0000-4000-8000-%012d\",\"limit\":3}", i);
+        pthread_create(&threads[i], NULL, match_stored, &m[i]);
+    }
+    usleep(200000);
+    reply r;
+    /* A match that needs no database is answered while the stored ones wait. */
+    http(port, "POST", "/v1/match", NULL, "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]}}",
+         &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    double inline_s = now_s() - t0;
+    http(port, "GET", "/ready", NULL, NULL, &r);
+    CHECK_INT(r.status, 503);
+    CHECK(plain(&r));
+    reply_free(&r);
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK_INT(r.status, 503);
+    CHECK(plain(&r));
+    if (!plain(&r))
+        fprintf(stderr, "    %s\n", r.body ? r.body : "");
+    reply_free(&r);
+    for (int i = 0; i < 8; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK_INT(m[i].status, 503);
+    }
+    double hung_s = now_s() - t0;
+    CHECK_INT(sh("kill -CONT %d; pkill -CONT -P %d", pid, pid), 0);
+    int ready = 0;
+    for (int i = 0; i < 300 && !ready; i++) {
+        http(port, "GET", "/ready", NULL, NULL, &r);
+        ready = r.status == 200;
+        reply_free(&r);
+        if (!ready)
+            usleep(100000);
+    }
+    CHECK(ready);
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    printf("    PostgreSQL stopped: an inline match answered after %.2f s, every database "
+           "route 503 within %.1f s, ready again %.1f s after it resumed\n",
+           inline_s, hung_s, now_s() - t0 - hung_s);
+}
+
+/* Keys the server does not know cost a database lookup each: an address has a budget of them
+ * (300 a minute, its first 50 at once), so random keys end in 429, not in 401s and PostgreSQL
+ * transactions without end. */
+static void unknown_keys_pay_from_the_address(void)
+{
+    int n401 = 0, n429 = 0, other = 0;
+    for (int i = 0; i < 400; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "smk_unknown_%08d_%d", i, (int)getpid());
+        reply r;
+        http(port, "GET", "/v1/offers?limit=1", key, NULL, &r);
+        if (r.status == 401)
+            n401++;
+        else if (r.status == 429)
+            n429++;
+        else
+            other++;
+        reply_free(&r);
+    }
+    printf("    400 unknown keys: %d answered 401, %d answered 429\n", n401, n429);
+    CHECK(n429 > 0);
+    CHECK(n401 <= 60);
+    CHECK_INT(other, 0);
+}
+
+/* A connection from source (127.0.0.x) that sends head and len bytes of body, then waits;
+ * reads time out after 10 s. -1 when it cannot connect. */
+static int raw_send(const char *source, const char *head, size_t len)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    inet_pton(AF_INET, source, &a.sin_addr);
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (write(fd, head, strlen(head)) < 0) {
+        close(fd);
+        return -1;
+    }
+    static char chunk[65536];
+    memset(chunk, '{', sizeof chunk);
+    for (size_t sent = 0; sent < len;) {
+        size_t n = len - sent < sizeof chunk ? len - sent : sizeof chunk;
+        ssize_t k = write(fd, chunk, n);
+        if (k <= 0)
+            break;
+        sent += (size_t)k;
+    }
+    return fd;
+}
+
+/* The status of the answer waiting on fd (0: none within the socket's timeout). */
+static int raw_status(int fd)
+{
+    char buf[512];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    if (n < 12)
+        return 0;
+    buf[n] = '\0';
+    return atoi(buf + 9);
+}
+
+/* A body declared larger than the limit gets its 413 before any of it is sent (it was read
+ * to the end first, or waited for until the idle timeout). */
+static void oversized_bodies_refused_at_once(void)
+{
+    double t0 = now_s();
+    int fd = raw_send("127.0.0.1",
+                      "POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                      "application/json\r\nContent-Length: 100000000000\r\n\r\n",
+                      0);
+    CHECK(fd >= 0);
+    CHECK_INT(raw_status(fd), 413);
+    close(fd);
+    printf("    a body declared as 100 GB: 413 after %.3f s\n", now_s() - t0);
+}
+
+/* An orchestrator probing /health and /ready often is never answered 429 (it would restart
+ * a healthy service); anything else from the same address still is. */
+static void probes_are_not_rate_limited(void)
+{
+    http_source = "127.0.0.9";
+    int limited = 0;
+    for (int i = 0; i < 200; i++) {
+        reply r;
+        http(port, "GET", i % 2 ? "/health" : "/ready", NULL, NULL, &r);
+        limited += r.status == 429;
+        reply_free(&r);
+    }
+    CHECK_INT(limited, 0);
+    int skills_limited = 0;
+    for (int i = 0; i < 200 && !skills_limited; i++) {
+        reply r;
+        http(port, "GET", "/v1/skills?q=caisse", NULL, NULL, &r);
+        skills_limited = r.status == 429;
+        reply_free(&r);
+    }
+    CHECK(skills_limited);
+    http_source = NULL;
+}
+
+int main(int argc, char **argv)
+{
+    setenv("SKILLMATCH_DB_TIMEOUT_MS", "1000", 1);
+    static const sm_test tests[] = {
+        T(hung_database_answers_503),
+        T(oversized_bodies_refused_at_once),
+        T(unknown_keys_pay_from_the_address),
+        T(probes_are_not_rate_limited),
+    };
+    return e2e_main("test_hostile", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
+}
