@@ -484,3 +484,48 @@ long long sm_query_int(const sm_request *rq, const char *name, long long lo, lon
         sm_field_error(fe, name, "must be an integer from %lld to %lld", lo, hi);
     return dflt;
 }
+
+int sm_json_has_top_level_key(const char *s, size_t n, const char *name)
+{
+    size_t want = strlen(name);
+    int depth = 0, key_next = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t k = 0;
+            int same = 1;
+            for (i++; i < n && s[i] != '"'; i++) {
+                char d = s[i];
+                if (d == '\\' && i + 1 < n) {
+                    d = s[++i];
+                    if (d == 'u') {
+                        unsigned v = 0;
+                        int ok = i + 4 < n;
+                        for (int h = 1; ok && h <= 4; h++) {
+                            char x = s[i + (size_t)h];
+                            v = v * 16 + (unsigned)(x >= '0' && x <= '9'   ? x - '0'
+                                                    : x >= 'a' && x <= 'f' ? x - 'a' + 10
+                                                    : x >= 'A' && x <= 'F' ? x - 'A' + 10
+                                                                           : (ok = 0));
+                        }
+                        i += 4;
+                        d = ok && v < 0x80 ? (char)v : '\0'; /* beyond ASCII: not in name */
+                    } else if (d != '"' && d != '\\' && d != '/')
+                        d = '\0'; /* \n, \t...: not in name */
+                }
+                same = same && k < want && d == name[k];
+                k++;
+            }
+            if (depth == 1 && key_next && same && k == want)
+                return 1;
+            key_next = 0;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            key_next = c == '{' && depth == 1;
+        } else if (c == '}' || c == ']')
+            depth--;
+        else if (c == ',' && depth == 1)
+            key_next = 1;
+    }
+    return 0;
+}

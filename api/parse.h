@@ -112,4 +112,13 @@ const char *sm_path_index(char *buf, size_t cap, const char *path, size_t i);
 /* Whether s is a canonical lower-case UUID. */
 int sm_is_uuid(const char *s);
 
+/*
+ * Whether the JSON text s (n bytes) has the key name (ASCII, no quote or backslash) at the top
+ * level of its object, keys compared once their escapes are decoded ("profil\u0065_id" is
+ * profile_id), without building the document: runs_inline routes on it, on the HTTP worker.
+ * It sees the tokens a parser sees for any valid JSON; on invalid JSON it may answer either
+ * way, and the handler refuses the body before reading any database.
+ */
+int sm_json_has_top_level_key(const char *s, size_t n, const char *name);
+
 #endif

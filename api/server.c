@@ -545,12 +545,8 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
     /* A match on a stored profile reads it from the database: decided on the parsed body
      * (a key may be written with escapes, "profil\u0065_id"), never on its bytes. A body that
      * is not JSON is refused without the database. */
-    if (!strcmp(method, "POST") && !strcmp(url, "/v1/match")) {
-        json_t *body = cs->body ? json_loadb(cs->body, cs->len, 0, NULL) : NULL;
-        int stored = json_object_get(body, "profile_id") != NULL;
-        json_decref(body);
-        return !stored;
-    }
+    if (!strcmp(method, "POST") && !strcmp(url, "/v1/match"))
+        return !(cs->body && sm_json_has_top_level_key(cs->body, cs->len, "profile_id"));
     return 0;
 }
 

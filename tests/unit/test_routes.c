@@ -7,6 +7,7 @@
  * nothing leaks. Then a run with no failure answers as a clean run does. Each request's
  * memory comes from one arena, as in the server.
  */
+#include "api/parse.h"
 #include "api/routes.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/arena.h"
@@ -117,4 +118,35 @@ static void requests_survive_allocation_failures(void)
     sm_gen_free(g);
 }
 
-SM_TEST_MAIN("test_routes", T(requests_survive_allocation_failures))
+/* The server routes a match on a stored profile to the threads that may wait for PostgreSQL
+ * by this scan: keys at the top level only, compared once their escapes are decoded. */
+static void top_level_keys_found_as_a_parser_would(void)
+{
+    static const struct {
+        const char *text;
+        int has;
+    } cases[] = {
+        {"{\"profile_id\":\"x\"}", 1},
+        {"{\"profil\\u0065_id\":1}", 1},
+        {" { \"profile\\u005Fid\" : 1 }", 1},
+        {"{\"profile\":{},\"profile_id\":2}", 1},
+        {"{\"x\":\"\\\"\",\"profile_id\":1}", 1},
+        {"{\"a\":{\"profile_id\":1}}", 0},
+        {"{\"x\":\"profile_id\"}", 0},
+        {"{\"x\":[\"a\",\"profile_id\"]}", 0},
+        {"{\"profile_idx\":1}", 0},
+        {"{\"profile_i\":1}", 0},
+        {"{\"profile\\u00e9id\":1}", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *parsed = json_loads(cases[i].text, 0, NULL);
+        CHECK(parsed != NULL);
+        CHECK_INT(json_object_get(parsed, "profile_id") != NULL, cases[i].has);
+        CHECK_INT(sm_json_has_top_level_key(cases[i].text, strlen(cases[i].text), "profile_id"),
+                  cases[i].has);
+        json_decref(parsed);
+    }
+}
+
+SM_TEST_MAIN("test_routes", T(requests_survive_allocation_failures),
+             T(top_level_keys_found_as_a_parser_would))
