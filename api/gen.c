@@ -329,7 +329,8 @@ static int profile_row(sm_gen *g, char **f, int nf, sm_error *err)
     int rc = sm_matcher_upsert_profile(g->m, &p, err);
     if (rc == SM_EINVAL) {
         if (g->refused++ < 5)
-            fprintf(stderr, "skillmatch: profile %s not indexed: %s\n", f[0], err->message);
+            /* no id: a profile is a person's (the count below says how many) */
+            fprintf(stderr, "skillmatch: a stored profile not indexed: %s\n", err->message);
         return SM_OK;
     }
     return rc;

@@ -2,6 +2,7 @@
 #include "api/limits.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/error.h"
+#include "taxonomy/base/strmap.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -33,6 +34,7 @@ struct sm_limits {
     size_t count;
     window *w;
     size_t wcount;
+    uint64_t seed; /* random: a client cannot choose keys that collide */
 };
 
 static double now_s(void)
@@ -51,6 +53,8 @@ static double capacity(double per_minute)
 int sm_limits_new(sm_limits **out)
 {
     sm_limits *l = sm_calloc(1, sizeof *l);
+    if (l)
+        l->seed = sm_random_seed();
     if (!l || !(l->b = sm_calloc(CAP, sizeof *l->b)) || !(l->w = sm_calloc(WCAP, sizeof *l->w))) {
         if (l)
             sm_free(l->b);
@@ -93,7 +97,7 @@ static void sweep(sm_limits *l, double t)
         refill(&old[i], t);
         if (old[i].tokens >= capacity(old[i].per_minute))
             continue;
-        size_t j = XXH3_64bits(old[i].key, strlen(old[i].key)) & (CAP - 1);
+        size_t j = XXH3_64bits_withSeed(old[i].key, strlen(old[i].key), l->seed) & (CAP - 1);
         while (fresh[j].key[0])
             j = (j + 1) & (CAP - 1);
         fresh[j] = old[i];
@@ -109,7 +113,7 @@ unsigned sm_limits_take(sm_limits *l, const char *key, double per_minute)
     pthread_mutex_lock(&l->lock);
     if (l->count >= MAX_FILL)
         sweep(l, t);
-    size_t i = XXH3_64bits(key, len) & (CAP - 1);
+    size_t i = XXH3_64bits_withSeed(key, len, l->seed) & (CAP - 1);
     while (l->b[i].key[0] && strncmp(l->b[i].key, key, 63) != 0)
         i = (i + 1) & (CAP - 1);
     bucket *b = &l->b[i];
@@ -159,7 +163,7 @@ static void window_sweep(sm_limits *l, double since)
         window_expire(&old[i], since);
         if (!old[i].count)
             continue;
-        size_t j = XXH3_64bits(old[i].key, strlen(old[i].key)) & (WCAP - 1);
+        size_t j = XXH3_64bits_withSeed(old[i].key, strlen(old[i].key), l->seed) & (WCAP - 1);
         while (fresh[j].key[0])
             j = (j + 1) & (WCAP - 1);
         fresh[j] = old[i];
@@ -179,7 +183,7 @@ unsigned sm_limits_window(sm_limits *l, const char *key, unsigned max, unsigned 
     pthread_mutex_lock(&l->lock);
     if (l->wcount >= WMAX_FILL)
         window_sweep(l, since);
-    size_t i = XXH3_64bits(key, len) & (WCAP - 1);
+    size_t i = XXH3_64bits_withSeed(key, len, l->seed) & (WCAP - 1);
     while (l->w[i].key[0] && strncmp(l->w[i].key, key, 63) != 0)
         i = (i + 1) & (WCAP - 1);
     window *w = &l->w[i];

@@ -38,6 +38,8 @@ static const pair catalog[] = {
      "the date is changed",
      "déjà passée : l'offre n'apparaît dans aucune correspondance, recherche de candidats, "
      "parcours ni décompte de la demande tant que la date n'est pas changée"},
+    {"an HTTP/1.1 request needs a Host header", "une requête HTTP/1.1 demande un en-tête Host"},
+    {"at most %d names", "%d noms au plus"},
     {"at most %d skills", "%d compétences au plus"},
     {"at most 2 decimals", "au plus 2 décimales"},
     {"at most 2 decimals (cents)", "au plus 2 décimales (centimes)"},
@@ -256,6 +258,8 @@ static const pair catalog[] = {
     {"too many extractions at once", "trop d'extractions en même temps"},
     {"too many queries at once", "trop de requêtes en même temps"},
     {"too many requests: retry in %u s", "trop de requêtes : réessayez dans %u s"},
+    {"too many uploads at once: retry shortly",
+     "trop d'envois en cours : réessayez dans un instant"},
     {"unknown ESCO concept", "concept ESCO inconnu"},
     {"unknown field", "champ inconnu"},
     {"unknown name", "nom inconnu"},

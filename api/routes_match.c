@@ -195,6 +195,10 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
             sm_field_error(fe, path, "must be an array of names");
             continue;
         }
+        if (json_array_size(arr) > (size_t)*lists[l].count) {
+            sm_field_error(fe, path, "at most %d names", *lists[l].count);
+            continue;
+        }
         json_array_foreach(arr, i, v) {
             int code = json_is_string(v)
                            ? sm_code_of(lists[l].names, *lists[l].count, json_string_value(v))

@@ -21,6 +21,7 @@
  * the writes already queued.
  */
 #include "api/cli.h"
+#include "api/guard.h"
 #include "api/keys_cache.h"
 #include "api/limits.h"
 #include "api/metrics.h"
@@ -99,6 +100,9 @@ typedef struct conn_state {
     char *body;
     size_t len, cap;
     int too_big;
+    int no_host;     /* HTTP/1.1 without Host */
+    int over_budget; /* the bodies held at once would pass SM_BODY_BUDGET with this one */
+    size_t reserved; /* of that budget, for this body */
     struct timespec start;
     /* A request handed to the blocking workers: what it is, and its answer once done. */
     struct MHD_Connection *conn;
@@ -328,6 +332,15 @@ static void process_in(sm_service *s, struct MHD_Connection *conn, const char *u
     int head = strcmp(method, "HEAD") == 0;
     if (cs->too_big) {
         sm_problem(&resp, 413, "the body is larger than %u bytes", MAX_BODY);
+        goto send;
+    }
+    if (cs->no_host) {
+        sm_problem(&resp, 400, "an HTTP/1.1 request needs a Host header");
+        goto send;
+    }
+    if (cs->over_budget) {
+        resp.retry_after = 1;
+        sm_problem(&resp, 503, "too many uploads at once: retry shortly");
         goto send;
     }
     for (size_t i = 0; i < ROUTE_COUNT; i++) {
@@ -608,14 +621,44 @@ static void blocking_submit(blocking *b, conn_state *cs)
 }
 
 static blocking *the_blocking; /* the server's, for handle() */
+static sm_guard *guard;        /* the server's connection guard (api/guard.c) */
 /* The compute pool, one thread per core, when it started: inline matches queue there. */
 static blocking *the_compute;
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/*
+ * libmicrohttpd's unescaping of paths and query values, but for %00, which stays as written:
+ * decoded, it cut a C string short, and "/v1/offers/ID%00anything" was answered as ID.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *out = s;
+    for (const char *in = s; *in;) {
+        int hi, lo;
+        if (in[0] == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+            (hi || lo)) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else
+            *out++ = *in++;
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_size, void **req_cls)
 {
-    (void)version;
     sm_service *s = cls;
     conn_state *cs = *req_cls;
     if (!cs) {
@@ -624,16 +667,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &cs->start);
         *req_cls = cs;
-        /* A body declared larger than the limit is refused before a byte of it is read. */
+        sm_guard_headers_done(conn);
+        /* A body declared larger than the limit, or than what the budget of bodies held at
+         * once has left, is refused before a byte of it is read. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        /* HTTP/1.1 requires Host (RFC 9112 3.2): a request without one is refused. */
+        if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
+            !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))
+            cs->no_host = 1;
+        if (cs->no_host)
+            ;
+        else if (declared > MAX_BODY)
             cs->too_big = 1;
+        else if (declared && !sm_guard_reserve(guard, (size_t)declared + 1))
+            cs->over_budget = 1;
+        else
+            cs->reserved = declared ? (size_t)declared + 1 : 0;
+        if (cs->too_big || cs->over_budget || cs->no_host) {
             process(s, conn, url, method, cs);
             return answer(conn, cs);
         }
         return MHD_YES;
     }
     if (*upload_size) {
+        sm_guard_body_bytes(conn, *upload_size);
         if (!cs->too_big) {
             if (cs->len + *upload_size > MAX_BODY)
                 cs->too_big = 1;
@@ -642,6 +700,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                     size_t cap = cs->cap ? cs->cap : 4096;
                     while (cap < cs->len + *upload_size + 1)
                         cap *= 2;
+                    /* A body sent without Content-Length (chunked) takes from the budget
+                     * as it grows; past it, the connection is closed. */
+                    if (cap > cs->reserved) {
+                        if (!sm_guard_reserve(guard, cap - cs->reserved))
+                            return MHD_NO;
+                        cs->reserved = cap;
+                    }
                     char *b = sm_realloc(cs->body, cap);
                     if (!b)
                         return MHD_NO;
@@ -658,6 +723,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     }
     if (atomic_load(&cs->state) == 2) /* resumed: the blocking worker has the answer */
         return answer(conn, cs);
+    if (atomic_load(&cs->state) == 0)
+        sm_guard_request_done(conn);  /* the whole request is in: no deadline while it works */
     if (atomic_load(&cs->state) == 1) /* still with a worker (a spurious call) */
         return MHD_YES;
     blocking *to = the_blocking;
@@ -687,7 +754,9 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)conn;
     (void)toe;
     conn_state *cs = *req_cls;
+    sm_guard_answered(conn); /* kept alive: the next request's headers have a deadline */
     if (cs) {
+        sm_guard_release(guard, cs->reserved);
         sm_free(cs->body);
         sm_free(cs->resp.body);
         sm_free(cs);
@@ -843,13 +912,19 @@ int sm_cmd_serve(int argc, char **argv)
     unsigned poll_flag = use_poll ? MHD_USE_POLL : MHD_USE_EPOLL;
     struct sched_param sp = {0};
     batch = batch && sched_setscheduler(0, SCHED_BATCH, &sp) == 0;
+    if (sm_guard_new((unsigned)max_conn, timeout > 0 ? (unsigned)timeout : 3600, &guard) != SM_OK) {
+        fprintf(stderr, "skillmatch serve: cannot start the connection guard\n");
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | poll_flag | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-        0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, http_workers, MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+        0, sm_guard_accept, guard, handle, &s, MHD_OPTION_NOTIFY_CONNECTION, sm_guard_notify, guard,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, http_workers,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+        completed, NULL, MHD_OPTION_END);
     if (batch)
         sched_setscheduler(0, SCHED_OTHER, &sp);
     if (!d) {
@@ -884,6 +959,7 @@ int sm_cmd_serve(int argc, char **argv)
             pthread_join(pools[p]->threads[i], NULL);
     }
     MHD_stop_daemon(d);
+    sm_guard_free(guard);
     sm_service_close(&s);
     return 0;
 }

@@ -238,12 +238,155 @@ static void probes_are_not_rate_limited(void)
     http_source = NULL;
 }
 
+/*
+ * Slow clients: connections that send their headers a byte at a time, and uploads that
+ * trickle, are cut within bounded time (libmicrohttpd alone restarts its idle timeout at each
+ * byte, so they held their slots for ever), and other clients are served meanwhile. Then 8
+ * addresses open 64 connections each, as many as the server has slots: a quarter is kept for
+ * addresses holding few, so a newcomer is still served.
+ */
+static void slow_clients_are_cut(void)
+{
+    enum { SLOW = 40 };
+    int fds[SLOW];
+    for (int i = 0; i < SLOW; i++) {
+        char source[32];
+        snprintf(source, sizeof source, "127.0.2.%d", 1 + i % 4);
+        /* half never finish their headers, half trickle their body */
+        fds[i] = raw_send(source,
+                          i % 2 ? "POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                  "application/json\r\nContent-Length: 5000\r\n\r\n{"
+                                : "GET /health HTTP/1.1\r\nHo",
+                          0);
+    }
+    double t0 = now_s();
+    int open = SLOW;
+    while (open > 0 && now_s() - t0 < 25) {
+        open = 0;
+        for (int i = 0; i < SLOW; i++) {
+            if (fds[i] < 0)
+                continue;
+            if (write(fds[i], i % 2 ? " " : "s", 1) == 1)
+                open++;
+            else {
+                close(fds[i]);
+                fds[i] = -1;
+            }
+        }
+        reply r;
+        http(port, "GET", "/health", NULL, NULL, &r);
+        CHECK_INT(r.status, 200); /* others are served meanwhile */
+        reply_free(&r);
+        usleep(1000000);
+    }
+    double cut_s = now_s() - t0;
+    for (int i = 0; i < SLOW; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    CHECK_INT(open, 0);
+    printf("    %d slow connections (headers or body a byte a second): all cut after %.0f s\n",
+           SLOW, cut_s);
+    /* Every slot asked for by 8 addresses; a newcomer still gets one. */
+    enum { FULL = 8 * 64 };
+    static int many[FULL];
+    int opened = 0;
+    for (int i = 0; i < FULL; i++) {
+        char source[32];
+        snprintf(source, sizeof source, "127.0.3.%d", 1 + i / 64);
+        many[i] = raw_send(source, "GET /health HTTP/1.1\r\nHo", 0);
+        opened += many[i] >= 0;
+    }
+    usleep(300000);
+    http_source = "127.0.4.1";
+    reply r;
+    int st = http(port, "GET", "/health", NULL, NULL, &r) == 0 ? r.status : 0;
+    reply_free(&r);
+    http_source = NULL;
+    CHECK_INT(st, 200);
+    for (int i = 0; i < FULL; i++)
+        if (many[i] >= 0)
+            close(many[i]);
+    printf("    %d connections asked for by 8 addresses: a newcomer answered %d\n", opened, st);
+}
+
+/* Uploads held half-way take from a budget of bodies held at once (64 MiB): past it, the next
+ * is answered 503 before its body is read, and the budget comes back when they go. */
+static void unfinished_uploads_have_a_budget(void)
+{
+    enum { N = 90 };
+    int fds[N], refused = 0;
+    for (int i = 0; i < N; i++) {
+        char source[32];
+        snprintf(source, sizeof source, "127.0.5.%d", 1 + i / 30);
+        fds[i] = raw_send(source,
+                          "POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                          "application/json\r\nContent-Length: 1000000\r\n\r\n{",
+                          0);
+    }
+    usleep(300000);
+    for (int i = 0; i < N; i++) {
+        struct timeval tv = {0, 100000};
+        if (fds[i] < 0)
+            continue;
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        refused += raw_status(fds[i]) == 503;
+    }
+    CHECK(refused >= N - 67); /* 64 MiB hold 67 bodies of 1 MB */
+    for (int i = 0; i < N; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    usleep(300000);
+    reply r;
+    http(port, "POST", "/v1/extract", NULL, "{\"text\":\"tenir une caisse\"}", &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    printf("    %d uploads of 1 MB declared and held: %d answered 503 at once\n", N, refused);
+}
+
+/* The smaller points of the probe: a %00 in a path id, HTTP/1.1 without Host, a filter list
+ * of 100,000 names. */
+static void small_points(void)
+{
+    char id[40], path[120];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Caissier\",\"skills\":[{\"uri\":\"" S(
+                               02) "\"}],\"remote\":true}",
+                           id),
+              201);
+    snprintf(path, sizeof path, "/v1/offers/%s%%00anything", id);
+    reply r;
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK_INT(r.status, 404); /* was 200: the id read up to the NUL */
+    reply_free(&r);
+    int fd = raw_send("127.0.0.1", "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n", 0);
+    CHECK(fd >= 0);
+    CHECK_INT(raw_status(fd), 400);
+    close(fd);
+    size_t cap = 100000 * 7 + 200, n = 0;
+    char *body = malloc(cap);
+    n += (size_t)snprintf(body + n, cap - n,
+                          "{\"profile\":{\"skills\":[{\"uri\":\"" S(02) "\"}]},\"filters\":"
+                                                                        "{\"contract_types\":[");
+    for (int i = 0; i < 100000; i++)
+        n += (size_t)snprintf(body + n, cap - n, "%s\"CDI\"", i ? "," : "");
+    n += (size_t)snprintf(body + n, cap - n, "]}}");
+    http(port, "POST", "/v1/match", NULL, body, &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+              "filters.contract_types");
+    reply_free(&r);
+    free(body);
+}
+
 int main(int argc, char **argv)
 {
     setenv("SKILLMATCH_DB_TIMEOUT_MS", "1000", 1);
     static const sm_test tests[] = {
         T(hung_database_answers_503),
         T(oversized_bodies_refused_at_once),
+        T(slow_clients_are_cut),
+        T(unfinished_uploads_have_a_budget),
+        T(small_points),
         T(unknown_keys_pay_from_the_address),
         T(probes_are_not_rate_limited),
     };
