@@ -9,7 +9,7 @@
 #   make deps         install the Debian 12 packages the project needs
 #   make lint         format (clang-format 14), layers (tests/lint/layers.sh), cppcheck
 #   make SANITIZE=address,undefined   build everything with sanitizers (in build-san/)
-#   make fuzz         build the libFuzzer targets with clang (in build-fuzz/)
+#   make fuzz         the libFuzzer targets with clang (in build-fuzz/), FUZZ_SECONDS each
 
 CC       ?= cc
 ifeq ($(origin CC),default)
@@ -55,7 +55,7 @@ API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz clean format
+.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz fuzz-build clean format
 all: $(BIN) $(LIB)
 
 $(B)/%.o: %.c
@@ -152,6 +152,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined tests
 	@$(MAKE) --no-print-directory SANITIZE=thread B=build-tsan build-tsan/tests/test_concurrency
+	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory fuzz-build; fi
 	@bash tests/run.sh build build-san build-tsan
 
 LISTEN ?= 127.0.0.1:8080
@@ -175,7 +176,13 @@ bench-api: deps-bench
 	@bash bench/api_run.sh
 
 # libFuzzer targets (clang); see tests/README.md.
-fuzz:
+# make fuzz: the libFuzzer targets under ASan and UBSan (built with clang in build-fuzz/), run
+# FUZZ_SECONDS each from their corpora; make test builds them and runs them 5 s each.
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-build:
 	@$(MAKE) --no-print-directory CC=clang B=build-fuzz SANITIZE=address,undefined \
 	    OPT="-O1 -fsanitize=fuzzer-no-link" build-fuzz/libskillmatch.a \
 	    $(filter-out build/%,$(API_LIB_OBJ:$(B)/%=build-fuzz/%))

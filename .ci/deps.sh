@@ -9,7 +9,7 @@ pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-de
 case "$what" in
   build) ;;
   run) pkgs="$pkgs postgresql curl ca-certificates" ;;
-  test) pkgs="$pkgs postgresql curl ca-certificates" ;;
+  test) pkgs="$pkgs postgresql curl ca-certificates clang libclang-rt-14-dev" ;;
   lint) pkgs="$pkgs clang-format cppcheck" ;;
   bench) pkgs="$pkgs postgresql curl ca-certificates bc python3 python3-xapian wrk" ;;
   *) echo "deps.sh: unknown target '$what' (build|test|run|bench)" >&2; exit 2 ;;

@@ -93,6 +93,15 @@ if [ -n "$san" ]; then
     run_suite_args "$t" "fuzz_$name corpus [address,undefined]" "fuzz_$name" tests/fuzz/corpus/"$name"/*
   done
 fi
+# The fuzz targets themselves, briefly (make fuzz runs them longer): new inputs, not only the
+# corpora. Built by make test when clang is there.
+if ls build-fuzz/fuzz/fuzz_* >/dev/null 2>&1; then
+  run_suite_args tests/fuzz/run.sh "fuzz (5 s a target) [address,undefined]" build-fuzz 5
+else
+  echo "== fuzz"
+  echo "  skip    the fuzz targets: clang with libFuzzer is not installed (make deps-test)"
+  skipped=$((skipped + 1))
+fi
 if [ -n "$tsan" ] && [ -x "$tsan/tests/test_concurrency" ]; then
   TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
     run_suite "$tsan/tests/test_concurrency" "test_concurrency [thread]"

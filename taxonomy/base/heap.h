@@ -17,8 +17,9 @@
 
 #include <stddef.h>
 
+/* (unused): clang warns of a generated function a file does not call. */
 #define SM_HEAP_DEFINE(name, T, C, less)                                                           \
-    static inline void name##_sift_up(C ctx, T *h, size_t i, T item)                               \
+    static inline __attribute__((unused)) void name##_sift_up(C ctx, T *h, size_t i, T item)       \
     {                                                                                              \
         while (i > 0 && less(ctx, &item, &h[(i - 1) / 2])) {                                       \
             h[i] = h[(i - 1) / 2];                                                                 \
@@ -26,7 +27,7 @@
         }                                                                                          \
         h[i] = item;                                                                               \
     }                                                                                              \
-    static inline void name##_sift_down(C ctx, T *h, size_t n, T item)                             \
+    static inline __attribute__((unused)) void name##_sift_down(C ctx, T *h, size_t n, T item)     \
     {                                                                                              \
         size_t i = 0;                                                                              \
         for (;;) {                                                                                 \
@@ -42,18 +43,19 @@
         }                                                                                          \
         h[i] = item;                                                                               \
     }                                                                                              \
-    static inline void name##_push(C ctx, T *h, size_t *n, T item)                                 \
+    static inline __attribute__((unused)) void name##_push(C ctx, T *h, size_t *n, T item)         \
     {                                                                                              \
         name##_sift_up(ctx, h, (*n)++, item);                                                      \
     }                                                                                              \
-    static inline T name##_pop(C ctx, T *h, size_t *n)                                             \
+    static inline __attribute__((unused)) T name##_pop(C ctx, T *h, size_t *n)                     \
     {                                                                                              \
         T top = h[0], last = h[--*n];                                                              \
         if (*n)                                                                                    \
             name##_sift_down(ctx, h, *n, last);                                                    \
         return top;                                                                                \
     }                                                                                              \
-    static inline int name##_offer(C ctx, T *h, size_t *n, size_t cap, T item)                     \
+    static inline                                                                                  \
+        __attribute__((unused)) int name##_offer(C ctx, T *h, size_t *n, size_t cap, T item)       \
     {                                                                                              \
         if (*n < cap) {                                                                            \
             name##_push(ctx, h, n, item);                                                          \

@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 #define SM_PROBE_DEFINE(name, Slot, Key, C, empty, matches)                                        \
-    static inline size_t name##_find(C ctx, const Slot *slots, size_t cap, uint64_t hash,          \
-                                     const Key *key, size_t *probes)                               \
+    static inline __attribute__((unused)) size_t name##_find(                                      \
+        C ctx, const Slot *slots, size_t cap, uint64_t hash, const Key *key, size_t *probes)       \
     {                                                                                              \
         size_t mask = cap - 1, i = (size_t)hash & mask, n = 0;                                     \
         while (!empty(ctx, &slots[i]) && !matches(ctx, &slots[i], hash, key)) {                    \
@@ -32,7 +32,8 @@
             *probes = n;                                                                           \
         return i;                                                                                  \
     }                                                                                              \
-    static inline size_t name##_free_slot(C ctx, const Slot *slots, size_t cap, uint64_t hash)     \
+    static inline __attribute__((unused))                                                          \
+    size_t name##_free_slot(C ctx, const Slot *slots, size_t cap, uint64_t hash)                   \
     {                                                                                              \
         size_t mask = cap - 1, i = (size_t)hash & mask;                                            \
         while (!empty(ctx, &slots[i]))                                                             \
