@@ -55,7 +55,7 @@ API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz fuzz-build clean format
+.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz fuzz-build stress clean format
 all: $(BIN) $(LIB)
 
 $(B)/%.o: %.c
@@ -170,6 +170,11 @@ lint: deps-lint
 bench: deps-bench
 	@$(MAKE) --no-print-directory benches
 	@bash bench/run.sh
+
+# make stress: the server under attack on make bench-api's database (bench/stress.sh).
+stress: deps-bench
+	@$(MAKE) --no-print-directory all
+	@bash bench/stress.sh $(STRESS_SECONDS)
 
 bench-api: deps-bench
 	@$(MAKE) --no-print-directory benches

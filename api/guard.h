@@ -7,7 +7,7 @@
  *   opening (or, kept alive, within the idle timeout of its previous answer);
  * - an upload slower than SM_BODY_MIN_RATE bytes a second once SM_BODY_GRACE_S have passed.
  * It also keeps a quarter of the connection slots for addresses not yet holding many
- * (SM_BUSY_ADDRESS connections or more), and bounds the request bodies held at once.
+ * (SM_BUSY_ADDRESS connections or more), and bounds the large request bodies held at once.
  */
 #ifndef SM_GUARD_H
 #define SM_GUARD_H
@@ -20,6 +20,9 @@
 #define SM_BODY_MIN_RATE 4096
 #define SM_BUSY_ADDRESS 8
 #define SM_BODY_BUDGET ((size_t)64 << 20)
+/* Bodies up to this size take nothing from the budget (connections bound them: 512 of 64 KiB
+ * is 32 MiB), so that uploads held half-way never refuse the small requests of others. */
+#define SM_BODY_SMALL ((size_t)64 << 10)
 
 typedef struct sm_guard sm_guard;
 

@@ -680,10 +680,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             ;
         else if (declared > MAX_BODY)
             cs->too_big = 1;
-        else if (declared && !sm_guard_reserve(guard, (size_t)declared + 1))
+        else if (declared > SM_BODY_SMALL && !sm_guard_reserve(guard, (size_t)declared + 1))
             cs->over_budget = 1;
         else
-            cs->reserved = declared ? (size_t)declared + 1 : 0;
+            cs->reserved = declared > SM_BODY_SMALL ? (size_t)declared + 1 : 0;
         if (cs->too_big || cs->over_budget || cs->no_host) {
             process(s, conn, url, method, cs);
             return answer(conn, cs);
@@ -702,7 +702,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         cap *= 2;
                     /* A body sent without Content-Length (chunked) takes from the budget
                      * as it grows; past it, the connection is closed. */
-                    if (cap > cs->reserved) {
+                    if (cap > SM_BODY_SMALL && cap > cs->reserved) {
                         if (!sm_guard_reserve(guard, cap - cs->reserved))
                             return MHD_NO;
                         cs->reserved = cap;
