@@ -13,19 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: bench/api_ab.sh OLD_BINARY NEW_BINARY [ROUNDS [SECONDS]]" >&2; exit 2; }
 old=$1 new=$2 rounds=${3:-3} secs=${4:-20}
-out=bench/out/api
-[ -d "$out/pg" ] && [ -f "$out/match_bodies.txt" ] ||
-  { echo "api_ab: no benchmark database in $out: run make bench-api first" >&2; exit 1; }
-export SM_PG_PORT=5496
-sql/pg-private.sh start "$out/pg" >/dev/null
-eval "$(sql/pg-private.sh env "$out/pg")"
-export PGHOST PGPORT PGUSER
-db="host=$PGHOST port=$PGPORT user=$PGUSER dbname=skillmatch_bench"
-key=$(build/skillmatch keys create --org api-ab --role inclusion_org --rate-limit 10000000 \
-      --db "$db" | tail -n 1)
 listen=127.0.0.1:18080
 server=
 . bench/server.sh
+open_bench_db api-ab
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; sql/pg-private.sh stop "$out/pg" >/dev/null' EXIT
 run() { # binary label
   local start c0 c1 line

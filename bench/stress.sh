@@ -10,19 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
-out=bench/out/api
-[ -d "$out/pg" ] && [ -f "$out/match_bodies.txt" ] ||
-  { echo "stress: no benchmark database in $out: run make bench-api first" >&2; exit 1; }
-export SM_PG_PORT=5496
-sql/pg-private.sh start "$out/pg" >/dev/null
-eval "$(sql/pg-private.sh env "$out/pg")"
-export PGHOST PGPORT PGUSER
-db="host=$PGHOST port=$PGPORT user=$PGUSER dbname=skillmatch_bench"
-key=$(build/skillmatch keys create --org stress --role inclusion_org --rate-limit 10000000 \
-      --db "$db" | tail -n 1)
 listen=127.0.0.1:18081
 server=
 . bench/server.sh
+open_bench_db stress
 report=bench/out/stress.md
 trap '[ -n "$server" ] && kill -CONT "$pgpid" 2>/dev/null; [ -n "$server" ] && kill "$server" 2>/dev/null; sql/pg-private.sh stop "$out/pg" >/dev/null' EXIT
 pgpid=$(head -n 1 "$out/pg/data/postmaster.pid")

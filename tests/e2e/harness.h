@@ -93,11 +93,11 @@ static inline pid_t start_server(const char *db)
     return -1;
 }
 
-/* Stops the server whose pid was saved (a test that restarts it runs in a child process). */
-static inline void stop_server(void)
+/* The pid on the first line of pg_dir/name (server.pid, data/postmaster.pid); 0 if none. */
+static inline int pid_in(const char *name)
 {
     char path[300];
-    snprintf(path, sizeof path, "%s/server.pid", pg_dir);
+    snprintf(path, sizeof path, "%s/%s", pg_dir, name);
     FILE *f = fopen(path, "r");
     int pid = 0;
     if (f) {
@@ -105,6 +105,15 @@ static inline void stop_server(void)
             pid = 0;
         fclose(f);
     }
+    return pid;
+}
+
+/* Stops the server whose pid was saved (a test that restarts it runs in a child process). */
+static inline void stop_server(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/server.pid", pg_dir);
+    int pid = pid_in("server.pid");
     if (pid > 0) {
         kill(pid, SIGTERM);
         if (waitpid(pid, NULL, 0) != pid) /* not our child: wait until it is gone */

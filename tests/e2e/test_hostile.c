@@ -26,16 +26,7 @@ static double now_s(void)
 /* The private cluster's postmaster (its children are the backends). */
 static int postmaster_pid(void)
 {
-    char path[300];
-    snprintf(path, sizeof path, "%s/data/postmaster.pid", pg_dir);
-    FILE *f = fopen(path, "r");
-    int pid = 0;
-    if (f) {
-        if (fscanf(f, "%d", &pid) != 1)
-            pid = 0;
-        fclose(f);
-    }
-    return pid;
+    return pid_in("data/postmaster.pid");
 }
 
 typedef struct stored_match {
