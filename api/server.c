@@ -923,7 +923,7 @@ int sm_cmd_serve(int argc, char **argv)
         (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, http_workers,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)max_conn, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)per_ip, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
         completed, NULL, MHD_OPTION_END);
     if (batch)
         sched_setscheduler(0, SCHED_OTHER, &sp);
