@@ -80,7 +80,7 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
         if (op.rc == SM_ESTALE && mode == SM_WRITE_PATCH && in->retry_on_stale)
             rc = 1;
         else
-            sm_write_failed(resp, &op, res->is_offer ? "offer" : "profile");
+            sm_write_failed(resp, &op, res->is_offer);
     } else {
         if (res->committed)
             res->committed(s, in, mode);
@@ -205,7 +205,7 @@ int sm_resource_delete(const sm_resource *res, sm_service *s, const sm_request *
         op.apply = res->apply_delete;
         op.ctx = &w;
         if (sm_writer_submit(s->writer, &op) != SM_OK)
-            rc = sm_write_failed(resp, &op, res->is_offer ? "offer" : "profile");
+            rc = sm_write_failed(resp, &op, res->is_offer);
         else {
             if (res->committed)
                 res->committed(s, in, SM_WRITE_DELETE);

@@ -136,9 +136,8 @@ int sm_changed_meanwhile(sm_response *resp, long long version, int offer)
                               "read it again, then send the change");
 }
 
-int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what)
+int sm_write_failed(sm_response *resp, const sm_write_op *op, int offer)
 {
-    int offer = strcmp(what, "offer") == 0;
     if (op->rc == SM_ENOTFOUND)
         return offer ? sm_problem(resp, 404, "no offer with this id")
                      : sm_problem(resp, 404, "no profile with this id");

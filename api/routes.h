@@ -92,8 +92,9 @@ json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_le
 
 /* Fills op's idempotency fields from rq (when it carries a key); body: the answer. */
 void sm_idem_prepare(const sm_request *rq, sm_write_op *op, unsigned status, const char *body);
-/* The problem for a write that failed (404 when not found, 503 on the database). */
-int sm_write_failed(sm_response *resp, const sm_write_op *op, const char *what);
+/* The problem for a write of an offer (else a profile) that failed (404 when not found, 412,
+ * 409, 500 when saved but not yet indexed, 503 on the database). */
+int sm_write_failed(sm_response *resp, const sm_write_op *op, int offer);
 /* The 412 for a write If-Match refused: the resource is at version now (its ETag, when not 0). */
 int sm_changed_meanwhile(sm_response *resp, long long version, int offer);
 /* A read connection from the pool for a route; NULL with a 503 (Retry-After) in resp when

@@ -8,20 +8,17 @@
 
 int sm_store_demand_history(PGconn *c, uint32_t cid, long long weeks, sm_rows **out, sm_error *err)
 {
-    *out = NULL;
     char cid_t[16], w[24];
     snprintf(cid_t, sizeof cid_t, "%u", cid);
     snprintf(w, sizeof w, "%lld", weeks);
     const char *p[] = {cid_t, w};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT to_char(week, 'YYYY-MM-DD'), offers_essential, offers_optional, "
-                   "trainings, seats, profiles, one_away, two_away FROM demand_weekly WHERE "
-                   "cid = $1 AND week > (date_trunc('week', now()) - ($2 || ' weeks')::interval) "
-                   "ORDER BY week",
-                   2, p, &r, err))
-        return SM_EIO;
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(
+        c,
+        "SELECT to_char(week, 'YYYY-MM-DD'), offers_essential, offers_optional, "
+        "trainings, seats, profiles, one_away, two_away FROM demand_weekly WHERE "
+        "cid = $1 AND week > (date_trunc('week', now()) - ($2 || ' weeks')::interval) "
+        "ORDER BY week",
+        2, p, 0, out, err);
 }
 
 sm_demand_week sm_demand_weeks_at(const sm_rows *rows, size_t i)

@@ -181,16 +181,12 @@ int sm_keys_revoked_since(PGconn *c, const char *since, void (*each)(void *arg, 
 
 int sm_keys_list(PGconn *c, sm_rows **out, sm_error *err)
 {
-    *out = NULL;
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit, "
-                   "to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                   "COALESCE(to_char(revoked_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
-                   "FROM api_keys WHERE role <> 'seeker' OR revoked_at IS NULL ORDER BY id",
-                   0, NULL, &r, err))
-        return SM_EIO;
-    return sm__rows_wrap(r, out);
+    static const char sql[] =
+        "SELECT id, role, org, COALESCE(profile_id::text, ''), rate_limit, " SM_SQL_UTC(
+            "created_at") ", COALESCE(" SM_SQL_UTC("revoked_at") ", '') FROM api_keys WHERE "
+                                                                 "role <> 'seeker' OR "
+                                                                 "revoked_at IS NULL ORDER BY id";
+    return sm__rows_query(c, sql, 0, NULL, 0, out, err);
 }
 
 sm_key_listed sm_key_listed_at(const sm_rows *rows, size_t i)

@@ -186,34 +186,24 @@ sm_offer_shown sm_offer_rows_at(const sm_rows *rows, size_t i)
 
 int sm_store_offer_get(PGconn *c, const char *id, sm_rows **out, sm_error *err)
 {
-    *out = NULL;
     const char *p[] = {id};
-    PGresult *r;
-    if (sm_db_exec(c, "SELECT " SHOWN_COLUMNS " FROM offers WHERE id = $1", 1, p, &r, err))
-        return SM_EIO;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return SM_ENOTFOUND;
-    }
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(c, "SELECT " SHOWN_COLUMNS " FROM offers WHERE id = $1", 1, p, 1, out,
+                          err);
 }
 
 int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
                         sm_rows **out, sm_error *err)
 {
-    *out = NULL;
     char k[8], lim[24];
     snprintf(k, sizeof k, "%d", kind);
     snprintf(lim, sizeof lim, "%zu", limit);
     const char *p[] = {kind >= 0 ? k : NULL, cursor, owner, lim};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT " SHOWN_COLUMNS " FROM offers WHERE ($1::smallint IS NULL OR kind = "
-                   "$1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text IS NULL OR owner = $3) "
-                   "ORDER BY id LIMIT $4",
-                   4, p, &r, err))
-        return SM_EIO;
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(
+        c,
+        "SELECT " SHOWN_COLUMNS " FROM offers WHERE ($1::smallint IS NULL OR kind = "
+        "$1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text IS NULL OR owner = $3) "
+        "ORDER BY id LIMIT $4",
+        4, p, 0, out, err);
 }
 
 int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err)

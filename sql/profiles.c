@@ -160,19 +160,12 @@ int sm_store_profile_doc(PGconn *c, const char *id, const char *owner, int any, 
 int sm_store_profile_get(PGconn *c, const char *id, const char *owner, int any, sm_rows **out,
                          sm_error *err)
 {
-    *out = NULL;
     const char *p[] = {id, owner, any ? "t" : "f"};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT doc, COALESCE(owner, ''), " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
-                       "updated_at") ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
-                   3, p, &r, err))
-        return SM_EIO;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return SM_ENOTFOUND;
-    }
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(
+        c,
+        "SELECT doc, COALESCE(owner, ''), " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
+            "updated_at") ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+        3, p, 1, out, err);
 }
 
 sm_profile_shown sm_profile_rows_at(const sm_rows *rows, size_t i)
@@ -185,15 +178,11 @@ sm_profile_shown sm_profile_rows_at(const sm_rows *rows, size_t i)
 
 int sm_store_profile_keys(PGconn *c, const char *id, sm_rows **out, sm_error *err)
 {
-    *out = NULL;
     const char *p[] = {id};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE(" SM_SQL_UTC(
-                       "revoked_at") ", '') FROM api_keys WHERE profile_id = $1 ORDER BY id",
-                   1, p, &r, err))
-        return SM_EIO;
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(c,
+                          "SELECT id, role, " SM_SQL_UTC("created_at") ", COALESCE(" SM_SQL_UTC(
+                              "revoked_at") ", '') FROM api_keys WHERE profile_id = $1 ORDER BY id",
+                          1, p, 0, out, err);
 }
 
 sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t i)
@@ -205,15 +194,12 @@ sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t i)
 
 int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err)
 {
-    *out = NULL;
     const char *p[] = {id};
-    PGresult *r;
-    if (sm_db_exec(c,
-                   "SELECT seq, op, " SM_SQL_UTC(
-                       "at") " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
-                   1, p, &r, err))
-        return SM_EIO;
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(
+        c,
+        "SELECT seq, op, " SM_SQL_UTC(
+            "at") " FROM changes WHERE object = 'profile' AND id = $1 ORDER BY seq",
+        1, p, 0, out, err);
 }
 
 sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t i)
@@ -226,7 +212,6 @@ sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t i)
 int sm_store_profile_contacts(PGconn *c, const char *const *ids, size_t n, sm_rows **out,
                               sm_error *err)
 {
-    *out = NULL;
     char list[SM_MATCH_MAX_LIMIT * 38 + 4];
     size_t len = 0;
     list[len++] = '{';
@@ -234,14 +219,11 @@ int sm_store_profile_contacts(PGconn *c, const char *const *ids, size_t n, sm_ro
         len += (size_t)snprintf(list + len, sizeof list - len, i ? ",%s" : "%s", ids[i]);
     snprintf(list + len, sizeof list - len, "}");
     const char *p[] = {list};
-    PGresult *r;
-    if (sm_db_exec(
-            c,
-            "SELECT id, consent, COALESCE((doc->'contact')::text, '') FROM profiles WHERE id = "
-            "ANY($1::uuid[])",
-            1, p, &r, err))
-        return SM_EIO;
-    return sm__rows_wrap(r, out);
+    return sm__rows_query(
+        c,
+        "SELECT id, consent, COALESCE((doc->'contact')::text, '') FROM profiles WHERE id = "
+        "ANY($1::uuid[])",
+        1, p, 0, out, err);
 }
 
 sm_contact_shown sm_contact_rows_at(const sm_rows *rows, size_t i)

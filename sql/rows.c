@@ -34,6 +34,20 @@ int sm__rows_wrap(PGresult *r, sm_rows **out)
     return SM_OK;
 }
 
+int sm__rows_query(PGconn *c, const char *sql, int n, const char *const *params, int one,
+                   sm_rows **out, sm_error *err)
+{
+    *out = NULL;
+    PGresult *r;
+    if (sm_db_exec(c, sql, n, params, &r, err))
+        return SM_EIO;
+    if (one && PQntuples(r) != 1) {
+        PQclear(r);
+        return SM_ENOTFOUND;
+    }
+    return sm__rows_wrap(r, out);
+}
+
 const char *sm__rows_text(const sm_rows *rows, size_t row, int column)
 {
     return PQgetvalue(rows->r, (int)row, column);

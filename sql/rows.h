@@ -32,6 +32,10 @@ typedef struct sm_row_guard {
 /* For the statement files: wrapping a result (SM_OK, or SM_ENOMEM with r cleared), a row's
  * text, the guard's versions as an array text ("{3,4}", NULL for any), and integer arrays. */
 int sm__rows_wrap(PGresult *r, sm_rows **out);
+/* Runs sql with its n params on c into *out (NULL first): SM_OK, SM_EIO with err set, SM_ENOMEM,
+ * or with one set SM_ENOTFOUND unless exactly one row came back. */
+int sm__rows_query(PGconn *c, const char *sql, int n, const char *const *params, int one,
+                   sm_rows **out, sm_error *err);
 const char *sm__rows_text(const sm_rows *rows, size_t row, int column);
 const char *sm__guard_versions(const sm_row_guard *g, char *buf, size_t cap);
 void sm__int_array_text(const int32_t *v, size_t n, char *out, size_t cap);
