@@ -29,6 +29,7 @@ typedef struct tracked {
     double since; /* start of the phase */
     size_t bytes; /* of the body so far */
     int cut;      /* shut down by the watchdog */
+    int lang;     /* of the request, for its 408 */
 } tracked;
 
 struct sm_guard {
@@ -40,6 +41,7 @@ struct sm_guard {
     pthread_t thread;
     atomic_size_t held; /* bytes of bodies reserved */
     unsigned long long cut_headers, cut_body, refused;
+    const char *late[2];
 };
 
 static sm_guard *the_guard; /* libmicrohttpd's phase calls carry no closure */
@@ -51,14 +53,21 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A connection whose headers are late is closed without a word (it may be a kept-alive
+ * connection a client simply left open). One whose body is late is answered 408 first: the
+ * access handler has not answered yet (the phase changes under the lock held here), so
+ * nothing else is being written on the socket; a send that would block is given up. */
 static void cut(sm_guard *g, tracked *t, int body)
 {
     t->cut = 1;
-    shutdown(t->fd, SHUT_RDWR);
-    if (body)
+    if (body) {
+        const char *late = g->late[t->lang ? 1 : 0];
+        if (late)
+            (void)!send(t->fd, late, strlen(late), MSG_DONTWAIT | MSG_NOSIGNAL);
         g->cut_body++;
-    else
+    } else
         g->cut_headers++;
+    shutdown(t->fd, SHUT_RDWR);
 }
 
 static void *watchdog(void *arg)
@@ -91,11 +100,14 @@ static void *watchdog(void *arg)
     return NULL;
 }
 
-int sm_guard_new(unsigned max_connections, unsigned idle_s, sm_guard **out)
+int sm_guard_new(unsigned max_connections, unsigned idle_s, const char *const late[2],
+                 sm_guard **out)
 {
     sm_guard *g = sm_calloc(1, sizeof *g);
     if (!g)
         return SM_ENOMEM;
+    g->late[0] = late ? late[0] : NULL;
+    g->late[1] = late ? late[1] : NULL;
     pthread_mutex_init(&g->lock, NULL);
     pthread_cond_init(&g->wake, NULL);
     g->max = max_connections;
@@ -203,23 +215,28 @@ static tracked *of(struct MHD_Connection *c)
     return ci ? ci->socket_context : NULL;
 }
 
-static void enter(struct MHD_Connection *c, enum phase p, int answered)
+/* Enters phase p; returns 0 when the watchdog had cut the connection. */
+static int enter(struct MHD_Connection *c, enum phase p, int answered, int lang)
 {
     tracked *t = of(c);
     sm_guard *g = the_guard;
     if (!t || !g)
-        return;
+        return 1;
     pthread_mutex_lock(&g->lock);
     t->phase = p;
     t->since = now_s();
     t->bytes = 0;
     t->answered |= answered;
+    if (lang >= 0)
+        t->lang = lang;
+    int alive = !t->cut;
     pthread_mutex_unlock(&g->lock);
+    return alive;
 }
 
-void sm_guard_headers_done(struct MHD_Connection *c)
+void sm_guard_headers_done(struct MHD_Connection *c, int lang)
 {
-    enter(c, BODY, 0);
+    enter(c, BODY, 0, lang);
 }
 
 void sm_guard_body_bytes(struct MHD_Connection *c, size_t n)
@@ -233,14 +250,29 @@ void sm_guard_body_bytes(struct MHD_Connection *c, size_t n)
     pthread_mutex_unlock(&g->lock);
 }
 
-void sm_guard_request_done(struct MHD_Connection *c)
+int sm_guard_request_done(struct MHD_Connection *c)
 {
-    enter(c, WORKING, 0);
+    return enter(c, WORKING, 0, -1);
 }
 
 void sm_guard_answered(struct MHD_Connection *c)
 {
-    enter(c, WAIT_HEADERS, 1);
+    enter(c, WAIT_HEADERS, 1, -1);
+}
+
+void sm_guard_stats_get(sm_guard_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    sm_guard *g = the_guard;
+    if (!g)
+        return;
+    pthread_mutex_lock(&g->lock);
+    out->cut_headers = g->cut_headers;
+    out->cut_body = g->cut_body;
+    out->refused = g->refused;
+    out->connections = g->count;
+    pthread_mutex_unlock(&g->lock);
+    out->body_bytes_held = atomic_load(&g->held);
 }
 
 int sm_guard_reserve(sm_guard *g, size_t n)

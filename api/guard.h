@@ -5,7 +5,9 @@
  * connection's phase and a watchdog thread shuts down, every half second:
  * - a connection whose request headers are not complete within SM_HEADER_DEADLINE_S of its
  *   opening (or, kept alive, within the idle timeout of its previous answer);
- * - an upload slower than SM_BODY_MIN_RATE bytes a second once SM_BODY_GRACE_S have passed.
+ * - an upload slower than SM_BODY_MIN_RATE bytes a second once SM_BODY_GRACE_S have passed
+ *   (headers sent without their body among them), answered 408 first, in the request's
+ *   language, as no response is under way while a body is read.
  * It also keeps a quarter of the connection slots for addresses not yet holding many
  * (SM_BUSY_ADDRESS connections or more), and bounds the large request bodies held at once.
  */
@@ -27,8 +29,11 @@
 typedef struct sm_guard sm_guard;
 
 /* A guard for a server of max_connections slots whose kept-alive connections may idle
- * idle_s seconds; starts the watchdog. 0 or SM_ENOMEM. */
-int sm_guard_new(unsigned max_connections, unsigned idle_s, sm_guard **out);
+ * idle_s seconds; starts the watchdog. late[lang] is the whole HTTP answer (status line,
+ * headers, body) written to an upload cut for its slowness, by the language of its request
+ * (sm_lang); the texts outlive the guard. 0 or SM_ENOMEM. */
+int sm_guard_new(unsigned max_connections, unsigned idle_s, const char *const late[2],
+                 sm_guard **out);
 /* Stops the watchdog and frees g (NULL: no-op); the server has stopped. */
 void sm_guard_free(sm_guard *g);
 
@@ -37,11 +42,21 @@ void sm_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                      enum MHD_ConnectionNotificationCode toe);
 enum MHD_Result sm_guard_accept(void *cls, const struct sockaddr *addr, socklen_t len);
 
-/* The phases of a request on connection c, as the access handler sees them. */
-void sm_guard_headers_done(struct MHD_Connection *c);
+/* The phases of a request on connection c, as the access handler sees them. lang (sm_lang)
+ * chooses the 408 of a late body. sm_guard_request_done returns 0 when the watchdog had
+ * already cut the connection (and answered 408): the request must not be carried out. */
+void sm_guard_headers_done(struct MHD_Connection *c, int lang);
 void sm_guard_body_bytes(struct MHD_Connection *c, size_t n);
-void sm_guard_request_done(struct MHD_Connection *c);
+int sm_guard_request_done(struct MHD_Connection *c);
 void sm_guard_answered(struct MHD_Connection *c);
+
+/* What the guard did since the start, for /metrics (zeros without a guard). */
+typedef struct sm_guard_stats {
+    unsigned long long cut_headers, cut_body, refused;
+    unsigned connections;
+    size_t body_bytes_held;
+} sm_guard_stats;
+void sm_guard_stats_get(sm_guard_stats *out);
 
 /* Takes n bytes from the budget of bodies held at once: 1, or 0 when it would pass it. */
 int sm_guard_reserve(sm_guard *g, size_t n);

@@ -249,6 +249,8 @@ static const pair catalog[] = {
     {"the profile kept changing while this change was merged in: send it again",
      "le profil a changé sans cesse pendant que cette modification y était fusionnée : "
      "envoyez-la de nouveau"},
+    {"the request body did not arrive in time: send it again",
+     "le corps de la requête n'est pas arrivé à temps : envoyez-la de nouveau"},
     {"the text could not be analysed (%s)", "le texte n'a pas pu être analysé (%s)"},
     {"this API key is unknown or revoked", "cette clé d'API est inconnue ou révoquée"},
     {"this Idempotency-Key was used for a different request",

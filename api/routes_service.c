@@ -3,6 +3,7 @@
  * (database reachable and index loaded), the change feed for mirrors,
  * the OpenAPI document and the Prometheus metrics.
  */
+#include "api/guard.h"
 #include "api/metrics.h"
 #include "api/routes.h"
 #include "sql/changes.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int sm_route_health(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
@@ -110,6 +112,19 @@ int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
     return SM_OK;
 }
 
+/* The process's resident memory, from /proc/self/statm (0 when unreadable). */
+static size_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long long size = 0, pages = 0;
+    if (f) {
+        if (fscanf(f, "%llu %llu", &size, &pages) != 2)
+            pages = 0;
+        fclose(f);
+    }
+    return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     if (!rq->loopback && !s->metrics_public)
@@ -158,6 +173,26 @@ int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
              "# HELP skillmatch_write_queue Changes waiting for the writer.\n"
              "# TYPE skillmatch_write_queue gauge\nskillmatch_write_queue %u\n",
              batches, ops, queued);
+    jsonw_lit(&w, line);
+    sm_guard_stats gs;
+    sm_guard_stats_get(&gs);
+    snprintf(line, sizeof line,
+             "# HELP skillmatch_connections Open HTTP connections.\n"
+             "# TYPE skillmatch_connections gauge\nskillmatch_connections %u\n"
+             "# HELP skillmatch_connections_cut_total Connections shut down by the watchdog "
+             "(SECURITY.md).\n# TYPE skillmatch_connections_cut_total counter\n"
+             "skillmatch_connections_cut_total{late=\"headers\"} %llu\n"
+             "skillmatch_connections_cut_total{late=\"body\"} %llu\n"
+             "# HELP skillmatch_connections_refused_total Connections refused to an address "
+             "holding many while slots ran short.\n"
+             "# TYPE skillmatch_connections_refused_total counter\n"
+             "skillmatch_connections_refused_total %llu\n"
+             "# HELP skillmatch_body_bytes_held Bytes of large request bodies held at once.\n"
+             "# TYPE skillmatch_body_bytes_held gauge\nskillmatch_body_bytes_held %zu\n"
+             "# HELP process_resident_memory_bytes Resident memory of the process.\n"
+             "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %zu\n",
+             gs.connections, gs.cut_headers, gs.cut_body, gs.refused, gs.body_bytes_held,
+             resident_bytes());
     jsonw_lit(&w, line);
     if (w.failed) {
         jsonw_free(&w);

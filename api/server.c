@@ -667,7 +667,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &cs->start);
         *req_cls = cs;
-        sm_guard_headers_done(conn);
+        sm_request lr = {.conn = conn};
+        sm_guard_headers_done(conn, (int)sm_req_lang(&lr, NULL));
         /* A body declared larger than the limit, or than what the budget of bodies held at
          * once has left, is refused before a byte of it is read. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
@@ -685,6 +686,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         else
             cs->reserved = declared > SM_BODY_SMALL ? (size_t)declared + 1 : 0;
         if (cs->too_big || cs->over_budget || cs->no_host) {
+            sm_guard_request_done(conn); /* answered now: no 408 may follow */
             process(s, conn, url, method, cs);
             return answer(conn, cs);
         }
@@ -723,8 +725,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     }
     if (atomic_load(&cs->state) == 2) /* resumed: the blocking worker has the answer */
         return answer(conn, cs);
-    if (atomic_load(&cs->state) == 0)
-        sm_guard_request_done(conn);  /* the whole request is in: no deadline while it works */
+    /* The whole request is in: no deadline while it works; unless the watchdog answered 408
+     * first (the last bytes came too late), and then it is not carried out. */
+    if (atomic_load(&cs->state) == 0 && !sm_guard_request_done(conn))
+        return MHD_NO;
     if (atomic_load(&cs->state) == 1) /* still with a worker (a spurious call) */
         return MHD_YES;
     blocking *to = the_blocking;
@@ -762,6 +766,24 @@ static void completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         sm_free(cs);
         *req_cls = NULL;
     }
+}
+
+/* The whole answer the watchdog writes to an upload it cuts for its slowness (api/guard.h):
+ * a 408 problem in lang, closing the connection; NULL when it cannot be made. */
+static const char *late_answer(sm_lang lang, char *buf, size_t cap)
+{
+    sm_response r;
+    memset(&r, 0, sizeof r);
+    r.lang = lang;
+    sm_problem(&r, 408, "the request body did not arrive in time: send it again");
+    int n = r.body ? snprintf(buf, cap,
+                              "HTTP/1.1 408 Request Timeout\r\nContent-Type: "
+                              "application/problem+json\r\nContent-Language: %s\r\n"
+                              "Connection: close\r\nContent-Length: %zu\r\n\r\n%s",
+                              lang == SM_LANG_FR ? "fr" : "en", r.len, r.body)
+                   : -1;
+    sm_free(r.body);
+    return n > 0 && (size_t)n < cap ? buf : NULL;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *addr)
@@ -912,7 +934,11 @@ int sm_cmd_serve(int argc, char **argv)
     unsigned poll_flag = use_poll ? MHD_USE_POLL : MHD_USE_EPOLL;
     struct sched_param sp = {0};
     batch = batch && sched_setscheduler(0, SCHED_BATCH, &sp) == 0;
-    if (sm_guard_new((unsigned)max_conn, timeout > 0 ? (unsigned)timeout : 3600, &guard) != SM_OK) {
+    static char late_en[1024], late_fr[1024];
+    const char *late[2] = {late_answer(SM_LANG_EN, late_en, sizeof late_en),
+                           late_answer(SM_LANG_FR, late_fr, sizeof late_fr)};
+    if (sm_guard_new((unsigned)max_conn, timeout > 0 ? (unsigned)timeout : 3600, late, &guard) !=
+        SM_OK) {
         fprintf(stderr, "skillmatch serve: cannot start the connection guard\n");
         return 1;
     }

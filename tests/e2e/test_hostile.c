@@ -208,6 +208,47 @@ static void oversized_bodies_refused_at_once(void)
     printf("    a body declared as 100 GB: 413 after %.3f s\n", now_s() - t0);
 }
 
+/* Headers whose body never comes are answered 408 at the body's deadline (SM_BODY_GRACE_S),
+ * in the request's language, and the connection is closed; the cut shows in /metrics. */
+static void late_bodies_get_408(void)
+{
+    static const char *heads[2] = {
+        "POST /v1/offers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        "Accept-Language: en\r\nContent-Length: 5000\r\n\r\n",
+        "POST /v1/extract HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        "Content-Length: 5000\r\n\r\n{\"text\":"};
+    int fds[2];
+    double t0 = now_s();
+    for (int i = 0; i < 2; i++) {
+        fds[i] = raw_send("127.0.0.11", heads[i], 0);
+        CHECK(fds[i] >= 0);
+        struct timeval tv = {40, 0};
+        setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    for (int i = 0; i < 2; i++) {
+        char buf[2048];
+        size_t n = 0;
+        ssize_t k;
+        while (n < sizeof buf - 1 && (k = read(fds[i], buf + n, sizeof buf - 1 - n)) > 0)
+            n += (size_t)k;
+        buf[n] = '\0';
+        CHECK_HAS(buf, "HTTP/1.1 408 ");
+        CHECK_HAS(buf, "application/problem+json");
+        CHECK_HAS(buf, i == 0 ? "did not arrive in time" : "pas arriv");
+        CHECK(k == 0 || n == sizeof buf - 1 ? 1 : 0); /* then closed */
+        close(fds[i]);
+    }
+    printf("    headers without their body: 408 after %.0f s\n", now_s() - t0);
+    reply r;
+    http(port, "GET", "/metrics", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    const char *cut =
+        r.body ? strstr(r.body, "skillmatch_connections_cut_total{late=\"body\"} ") : NULL;
+    CHECK(cut && atoi(cut + strlen("skillmatch_connections_cut_total{late=\"body\"} ")) >= 2);
+    CHECK_HAS(r.body, "process_resident_memory_bytes ");
+    reply_free(&r);
+}
+
 /* An orchestrator probing /health and /ready often is never answered 429 (it would restart
  * a healthy service); anything else from the same address still is. */
 static void probes_are_not_rate_limited(void)
@@ -555,6 +596,7 @@ int main(int argc, char **argv)
         T(database_restart_recovers),
         T(killed_mid_write_loses_nothing),
         T(oversized_bodies_refused_at_once),
+        T(late_bodies_get_408),
         T(slow_clients_are_cut),
         T(unfinished_uploads_have_a_budget),
         T(small_points),
