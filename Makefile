@@ -55,7 +55,7 @@ API_LIB_OBJ := $(filter-out $(B)/api/main.o,$(API_OBJ))
 BENCH_SRC:= $(wildcard bench/*.c)
 BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz fuzz-build stress clean format
+.PHONY: all tests benches test run stop bench bench-api deps deps-run deps-test deps-bench deps-lint lint fuzz fuzz-build stress soak clean format
 all: $(BIN) $(LIB)
 
 $(B)/%.o: %.c
@@ -175,6 +175,13 @@ bench: deps-bench
 stress: deps-bench
 	@$(MAKE) --no-print-directory all
 	@bash bench/stress.sh $(STRESS_SECONDS)
+
+# make soak: minutes of mixed load on the sanitizer build, then the plain one (bench/soak.sh).
+SOAK_MINUTES ?= 5
+soak: deps-bench
+	@$(MAKE) --no-print-directory all benches
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined build-san/skillmatch
+	@bash bench/soak.sh $(SOAK_MINUTES)
 
 bench-api: deps-bench
 	@$(MAKE) --no-print-directory benches

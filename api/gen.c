@@ -15,6 +15,7 @@
 #include "taxonomy/base/alloc.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -813,8 +814,12 @@ void sm_service_release(sm_service *s, sm_gen *g)
     pthread_mutex_lock(&s->gen_lock);
     int last = --g->refs == 0;
     pthread_mutex_unlock(&s->gen_lock);
-    if (last)
+    if (last) {
         sm_gen_free(g);
+        /* A whole generation was freed (a reload, or the end): glibc would keep its pages
+         * for the process; hand them back to the system. */
+        malloc_trim(0);
+    }
 }
 
 void sm_service_swap(sm_service *s, sm_gen *g)

@@ -146,11 +146,14 @@ int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
              "skillmatch_profiles %zu\n"
              "# HELP skillmatch_index_bytes Memory held by the index.\n"
              "# TYPE skillmatch_index_bytes gauge\nskillmatch_index_bytes %zu\n"
+             "# HELP skillmatch_index_emptied_slots Index slots emptied by changes since it "
+             "was built.\n# TYPE skillmatch_index_emptied_slots gauge\n"
+             "skillmatch_index_emptied_slots %zu\n"
              "# HELP skillmatch_taxonomy_concepts Concepts loaded.\n"
              "# TYPE skillmatch_taxonomy_concepts gauge\nskillmatch_taxonomy_concepts %zu\n",
              sm_matcher_offer_count(g->m, SM_OFFER_JOB),
              sm_matcher_offer_count(g->m, SM_OFFER_TRAINING), sm_matcher_profile_count(g->m),
-             sm_matcher_memory(g->m), sm_taxonomy_count(g->tx));
+             sm_matcher_memory(g->m), sm_matcher_emptied_slots(g->m), sm_taxonomy_count(g->tx));
     jsonw_lit(&w, line);
     snprintf(line, sizeof line,
              "# HELP skillmatch_db_pool_connections Read pool connections.\n"

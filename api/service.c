@@ -22,6 +22,11 @@ int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
     const char *t = getenv("SKILLMATCH_DB_TIMEOUT_MS");
     long ms = t ? strtol(t, NULL, 10) : 5000;
     s->db_timeout_ms = ms >= 100 && ms <= 600000 ? (unsigned)ms : 5000;
+    /* SKILLMATCH_REPACK_MIN: the emptied slots the index holds at least before the writer
+     * rebuilds it (default 65,536; tests lower it). */
+    const char *r = getenv("SKILLMATCH_REPACK_MIN");
+    long slots = r ? strtol(r, NULL, 10) : 65536;
+    s->repack_min = slots >= 1 && slots <= 100000000 ? (size_t)slots : 65536;
     if (!(s->conninfo = sm_strdup(conninfo)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     PGconn *c = NULL;

@@ -84,6 +84,7 @@ typedef struct sm_service {
     atomic_int reload;      /* SIGHUP asked for a new generation */
     int metrics_public;     /* /metrics answers every client, not only loopback */
     unsigned db_timeout_ms; /* the bound on one statement of a request or a write (sm_db) */
+    size_t repack_min;      /* emptied slots before the index may be rebuilt (api/writer.c) */
     unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
 } sm_service;
 

@@ -170,6 +170,26 @@ static void reload(sm_writer *w)
             sm_taxonomy_count(g->tx), g->offers_loaded, g->profiles_loaded, now_s() - t0);
 }
 
+/*
+ * Every update or delete empties a slot of the index, and slots are never reused
+ * (matcher/internal.h): each emptied one keeps costing memory, and the slot space would in
+ * the end run out. Once they pass both half the live offers and profiles and repack_min, the
+ * index is built again from the database (the reload below, between batches, so no change is
+ * missed; writes wait meanwhile, as long as a start-up takes).
+ */
+static void repack_when_due(sm_writer *w, const sm_matcher *m)
+{
+    size_t emptied = sm_matcher_emptied_slots(m);
+    size_t live = sm_matcher_offer_count(m, SM_OFFER_JOB) +
+                  sm_matcher_offer_count(m, SM_OFFER_TRAINING) + sm_matcher_profile_count(m);
+    if (emptied < w->s->repack_min || emptied < live / 2 || atomic_load(&w->s->reload))
+        return;
+    fprintf(stderr,
+            "skillmatch: %zu slots emptied by changes beside %zu live: rebuilding the index\n",
+            emptied, live);
+    atomic_store(&w->s->reload, 1);
+}
+
 static void *writer_main(void *arg)
 {
     sm_writer *w = arg;
@@ -230,6 +250,7 @@ static void *writer_main(void *arg)
             }
             sm_gen *g = sm_service_acquire(w->s);
             sm_matcher_compact(g->m, COMPACT_BUDGET);
+            repack_when_due(w, g->m);
             sm_service_release(w->s, g);
             if (t - last_snapshot >= w->snapshot_every && w->conn) {
                 last_snapshot = t;

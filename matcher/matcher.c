@@ -132,10 +132,23 @@ size_t sm_matcher_profile_count(const sm_matcher *m)
     return atomic_load(&m->profile_count);
 }
 
+size_t sm_matcher_emptied_slots(const sm_matcher *m)
+{
+    size_t handed = atomic_load(&m->offers.count) + atomic_load(&m->profiles.count);
+    size_t live = atomic_load(&m->job_count) + atomic_load(&m->training_count) +
+                  atomic_load(&m->profile_count);
+    return handed > live ? handed - live : 0; /* counts read one after another may cross */
+}
+
 size_t sm_matcher_memory(const sm_matcher *m)
 {
-    size_t offers = atomic_load(&m->offers.count), profiles = atomic_load(&m->profiles.count);
+    /* Records of live offers and profiles; every slot, emptied or not, its directory entry,
+     * meta and point. */
+    size_t offers = atomic_load(&m->job_count) + atomic_load(&m->training_count),
+           profiles = atomic_load(&m->profile_count);
+    size_t handed = atomic_load(&m->offers.count) + atomic_load(&m->profiles.count);
     return atomic_load(&m->bytes) +
+           handed * (sizeof(void *) + sizeof(offer_meta) + sizeof(slot_point)) +
            offers * (sizeof(offer_rec) + 16 * (sizeof(sm_requirement) + sizeof(float)) + 64) +
            profiles * (sizeof(profile_rec) + 10 * sizeof(sm_skill_claim) + 32) +
            m->skill_space * 2 * sizeof(plist) + sm_strmap_memory(m->offer_ids) +

@@ -305,6 +305,10 @@ int sm_matcher_set_wide(sm_matcher *m, int on);
 
 size_t sm_matcher_offer_count(const sm_matcher *m, sm_offer_kind kind);
 size_t sm_matcher_profile_count(const sm_matcher *m);
+/* Slots emptied by updates and deletes since the index was built. They are never reused, and
+ * each keeps costing memory (its directory entries, every reader's per-slot arrays) until the
+ * index is built again: a server rebuilds it when they pass half the live ones (api/writer.c). */
+size_t sm_matcher_emptied_slots(const sm_matcher *m);
 /* Bytes held by records and indexes (approximate). */
 size_t sm_matcher_memory(const sm_matcher *m);
 /*

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite of the given build directories and prints the total.
 # Usage: tests/run.sh BUILD_DIR [SANITIZED_BUILD_DIR [TSAN_BUILD_DIR]]
-# The plain build runs all suites; the sanitized build runs the unit suites
-# (those that do not start the server binary) again under ASan/UBSan; the
-# ThreadSanitizer build runs the concurrency suite.
+# The plain build runs all suites; the sanitized build runs the unit suites and
+# some end-to-end ones again under ASan/UBSan, and the short soak against its own
+# server binary; the ThreadSanitizer build runs the concurrency suite.
 set -u
 cd "$(dirname "$0")/.."
 plain=${1:-build}
@@ -83,9 +83,15 @@ if [ -n "$san" ]; then
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   for t in "$san"/tests/test_*; do
-    case "$(basename "$t")" in test_cli|test_api|test_truth|test_full_data|test_concurrency) continue ;; esac
+    case "$(basename "$t")" in test_cli|test_api|test_truth|test_full_data|test_concurrency|test_soak) continue ;; esac
     [ -x "$t" ] && run_suite "$t" "$(basename "$t") [address,undefined]"
   done
+  # The short soak again, the server itself built with the sanitizers (make soak: minutes).
+  if [ -x "$san/skillmatch" ] && [ -x "$plain/tests/test_soak" ]; then
+    export SM_SERVER_BIN=$san/skillmatch
+    run_suite "$plain/tests/test_soak" "test_soak [server address,undefined]"
+    unset SM_SERVER_BIN
+  fi
   # The committed fuzz corpora, replayed under the sanitizers.
   for t in "$san"/fuzz/replay_*; do
     [ -x "$t" ] || continue

@@ -71,8 +71,10 @@ static inline pid_t start_server(const char *db)
         snprintf(log, sizeof log, "%s/server.log", pg_dir);
         if (!freopen(log, "a", stderr))
             _exit(126);
-        execl("build/skillmatch", "skillmatch", "serve", "--listen", listen, "--db", db,
-              (char *)NULL);
+        /* SM_SERVER_BIN: another build's server (tests/run.sh: the sanitizer build's). */
+        const char *bin = getenv("SM_SERVER_BIN");
+        execl(bin && *bin ? bin : "build/skillmatch", "skillmatch", "serve", "--listen", listen,
+              "--db", db, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 300; i++) {

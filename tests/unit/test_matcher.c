@@ -404,6 +404,7 @@ static void store_life_cycle_and_explanations(void)
     sm_offer changed = job("clerk-1", reqs, 1);
     CHECK_INT(sm_matcher_upsert_offer(m, &changed, &err), SM_OK);
     CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 2);
+    CHECK_INT(sm_matcher_emptied_slots(m), 1); /* the update took a new slot */
     opts.lang = SM_LANG_EN;
     CHECK_INT(sm_match_offers(r, &p, &opts, &err), 2);
     CHECK(fabs(sm_match_get(r, 0)->score - sm_match_get(r, 1)->score) < 1e-9);
@@ -413,6 +414,7 @@ static void store_life_cycle_and_explanations(void)
     CHECK_INT(sm_match_offers(r, &p, &opts, &err), 1);
     CHECK_STR(sm_match_get(r, 0)->id, "clerk-2");
     CHECK_INT(sm_matcher_offer_count(m, SM_OFFER_JOB), 1);
+    CHECK_INT(sm_matcher_emptied_slots(m), 2);
     teardown();
 }
 
