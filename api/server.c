@@ -31,6 +31,7 @@
 #include "taxonomy/base/arena.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -818,6 +819,13 @@ int sm_cmd_serve(int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *db = NULL;
     long pool = 8, per_ip = 64, max_conn = 512, timeout = 30;
     int metrics_public = 0, use_poll = 0;
+    /* Two malloc arenas a core, not glibc's eight: the server runs some 70 threads, and memory
+     * freed in one arena stayed there, the top of resident memory rising from one index
+     * rebuild to the next under mixed load (make soak, bench/RESULTS.md). MALLOC_ARENA_MAX in
+     * the environment decides instead. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!getenv("MALLOC_ARENA_MAX"))
+        mallopt(M_ARENA_MAX, cores > 0 && cores < 64 ? 2 * (int)cores : 8);
     for (int i = 0; i < argc; i++) {
         static const struct {
             const char *name;
