@@ -9,6 +9,7 @@
 #include "sql/changes.h"
 #include "taxonomy/base/alloc.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,15 @@ int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
              "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %zu\n",
              gs.connections, gs.cut_headers, gs.cut_body, gs.refused, gs.body_bytes_held,
              resident_bytes());
+    jsonw_lit(&w, line);
+    /* What malloc holds: in use, and free but kept (fragmentation when it grows). */
+    struct mallinfo2 mi = mallinfo2();
+    snprintf(line, sizeof line,
+             "# HELP skillmatch_malloc_bytes Memory malloc holds, in use or free but kept.\n"
+             "# TYPE skillmatch_malloc_bytes gauge\n"
+             "skillmatch_malloc_bytes{state=\"in_use\"} %zu\n"
+             "skillmatch_malloc_bytes{state=\"free\"} %zu\n",
+             mi.uordblks + mi.hblkhd, mi.fordblks);
     jsonw_lit(&w, line);
     if (w.failed) {
         jsonw_free(&w);
