@@ -43,6 +43,9 @@ typedef struct sm_request {
     char idem_scope[72];
     unsigned char idem_hash[32];
     int *idem_stored;
+    /* Where a route that reads a stored profile writes its id (40 bytes), so that an answer
+     * kept for an Idempotency-Key is erased with the profile and listed in its export. */
+    char *about_profile;
 } sm_request;
 
 const char *sm_req_header(const sm_request *rq, const char *name);

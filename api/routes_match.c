@@ -140,6 +140,8 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
     sm_db_put(s->db, c);
     if (rc == SM_ENOTFOUND)
         return sm_problem(resp, 404, "no profile with this id"), SM_EANSWERED;
+    if (rq->about_profile)
+        snprintf(rq->about_profile, 40, "%s", id);
     if (rc != SM_OK)
         return sm_db_unavailable(resp, &err), SM_EANSWERED;
     for (size_t i = 0; i < row.claim_count && ip->count < SM_MAX_PROFILE_SKILLS; i++) {

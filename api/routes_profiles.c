@@ -607,15 +607,37 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     }
     if (rc == SM_OK)
         sm_rows_free(rows);
+    /* Answers kept for Idempotency-Keys (a day): as they were sent, but a seeker key in one is
+     * shown by its last characters only (it is the person's own, and an export travels). */
+    json_t *answers = json_array();
+    if (rc == SM_OK)
+        rc = sm_store_profile_answers(c, rq->params[0], &rows, &err);
+    for (size_t i = 0; rc == SM_OK && i < sm_rows_count(rows); i++) {
+        sm_answer_shown a = sm_answer_rows_at(rows, i);
+        json_t *body = json_loads(a.body, 0, NULL);
+        const char *key = json_string_value(json_object_get(body, "seeker_key"));
+        if (key && strlen(key) > 6) {
+            char masked[16];
+            snprintf(masked, sizeof masked, "…%s", key + strlen(key) - 4);
+            json_object_set_new(body, "seeker_key", json_string(masked));
+        }
+        json_array_append_new(answers,
+                              json_pack("{s:i, s:s, s:o}", "status", (int)a.status, "kept_at",
+                                        a.created_at, "answer", body ? body : json_string(a.body)));
+    }
+    if (rc == SM_OK)
+        sm_rows_free(rows);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
         json_decref(profile);
         json_decref(keys);
         json_decref(changes);
+        json_decref(answers);
         return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
-    json_t *out = json_pack("{s:s, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/1",
-                            "profile", profile, "keys", keys, "changes", changes, "note",
+    json_t *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s}", "format",
+                            "skillmatch-profile-export/1", "profile", profile, "keys", keys,
+                            "changes", changes, "stored_answers", answers, "note",
                             "Everything skillmatch stores about this profile. Keys are kept as "
                             "hashes only. Logs and metrics hold no personal data.");
     return sm_resp_json(resp, 200, out);

@@ -232,7 +232,8 @@ static void idempotent_store(sm_service *s, const sm_request *rq, const sm_respo
     PGconn *c = sm_db_get(s->db, 2000, &err);
     if (!c)
         return;
-    sm_idem_keep(c, rq->idem_scope, rq->idem_key, rq->idem_hash, resp->status, resp->body, &err);
+    sm_idem_keep(c, rq->idem_scope, rq->idem_key, rq->idem_hash, resp->status, resp->body,
+                 rq->about_profile && *rq->about_profile ? rq->about_profile : NULL, &err);
     sm_db_put(s->db, c);
 }
 
@@ -325,6 +326,8 @@ static void process_in(sm_service *s, struct MHD_Connection *conn, const char *u
     resp.lang = sm_req_lang(&rq, NULL);
     int stored = 0;
     rq.idem_stored = &stored;
+    char about[40] = "";
+    rq.about_profile = about;
     const char *allow = NULL;
     int challenge = 0;
     size_t route = ROUTE_COUNT;

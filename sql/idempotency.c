@@ -34,16 +34,16 @@ int sm_idem_find(PGconn *c, const char *scope, const char *key, const unsigned c
 }
 
 int sm_idem_keep(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
-                 unsigned status, const char *body, sm_error *err)
+                 unsigned status, const char *body, const char *profile_id, sm_error *err)
 {
     char st[8];
     snprintf(st, sizeof st, "%u", status);
-    const char *p[] = {scope, key, (const char *)hash, st, body ? body : ""};
-    int lengths[] = {0, 0, 32, 0, 0}, formats[] = {0, 0, 1, 0, 0};
+    const char *p[] = {scope, key, (const char *)hash, st, body ? body : "", profile_id};
+    int lengths[] = {0, 0, 32, 0, 0, 0}, formats[] = {0, 0, 1, 0, 0, 0};
     return sm_db_exec_bin(c,
-                          "INSERT INTO idempotency (scope, key, request, status, body) VALUES "
-                          "($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                          5, p, lengths, formats, NULL, err);
+                          "INSERT INTO idempotency (scope, key, request, status, body, profile_id) "
+                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                          6, p, lengths, formats, NULL, err);
 }
 
 int sm_idem_store(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],

@@ -18,9 +18,10 @@ int sm_idem_find(PGconn *c, const char *scope, const char *key, const unsigned c
                  int *same, unsigned *status, char **body, sm_error *err);
 
 /* Keeps the answer (status, body) to the request hash for (scope, key), unless one is kept
- * already: SM_OK or SM_EIO with err set. */
+ * already; profile_id (or NULL): the stored profile the request read, so that the answer is
+ * erased with it and listed in its export. SM_OK or SM_EIO with err set. */
 int sm_idem_keep(PGconn *c, const char *scope, const char *key, const unsigned char hash[32],
-                 unsigned status, const char *body, sm_error *err);
+                 unsigned status, const char *body, const char *profile_id, sm_error *err);
 
 /* Keeps the answer to a write in the write's own transaction (profile_id: the profile it
  * created, so that erasing the profile erases this copy of its key; NULL for none): SM_OK or

@@ -209,6 +209,23 @@ sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t i)
     return ch;
 }
 
+int sm_store_profile_answers(PGconn *c, const char *id, sm_rows **out, sm_error *err)
+{
+    const char *p[] = {id};
+    return sm__rows_query(c,
+                          "SELECT status, body, " SM_SQL_UTC(
+                              "created_at") " FROM idempotency WHERE profile_id = $1 ORDER BY "
+                                            "created_at, key",
+                          1, p, 0, out, err);
+}
+
+sm_answer_shown sm_answer_rows_at(const sm_rows *rows, size_t i)
+{
+    sm_answer_shown a = {(unsigned)atoi(sm__rows_text(rows, i, 0)), sm__rows_text(rows, i, 1),
+                         sm__rows_text(rows, i, 2)};
+    return a;
+}
+
 int sm_store_profile_contacts(PGconn *c, const char *const *ids, size_t n, sm_rows **out,
                               sm_error *err)
 {

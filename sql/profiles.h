@@ -94,6 +94,14 @@ int sm_store_profile_keys(PGconn *c, const char *id, sm_rows **out, sm_error *er
 sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t index);
 int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t index);
+/* The answers kept for Idempotency-Keys that tell of the profile (its creation, matches on
+ * it), oldest first. */
+typedef struct sm_answer_shown {
+    unsigned status;
+    const char *body, *created_at;
+} sm_answer_shown;
+int sm_store_profile_answers(PGconn *c, const char *id, sm_rows **out, sm_error *err);
+sm_answer_shown sm_answer_rows_at(const sm_rows *rows, size_t index);
 
 /* The consent and contact of profiles (for candidates' names): rows of sm_contact_shown. */
 typedef struct sm_contact_shown {

@@ -362,6 +362,100 @@ static void refused_writes_leave_nothing(void)
     reply_free(&r);
 }
 
+/* Rows of every table of the database whose text holds needle, table by table ("t: n; ...");
+ * tables in skip are not searched. */
+static int rows_holding(const char *needle, const char *skip, char *found, size_t cap)
+{
+    char cmd[1400], tables[4096];
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -tAc \"SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER "
+             "BY 1\"",
+             conninfo);
+    if (run_capture(cmd, tables, sizeof tables) != 0)
+        return -1;
+    int total = 0;
+    found[0] = '\0';
+    for (char *t = strtok(tables, "\n"); t; t = strtok(NULL, "\n")) {
+        if (strstr(skip, t))
+            continue;
+        char out[64];
+        snprintf(cmd, sizeof cmd,
+                 "psql '%s' -tAc \"SELECT count(*) FROM %s x WHERE x::text LIKE '%%%s%%'\"",
+                 conninfo, t, needle);
+        if (run_capture(cmd, out, sizeof out) != 0)
+            return -1;
+        int n = atoi(out);
+        if (n) {
+            size_t len = strlen(found);
+            snprintf(found + len, cap - len, "%s: %d; ", t, n);
+        }
+        total += n;
+    }
+    return total;
+}
+
+/*
+ * Erasure leaves no residue (issue 21): a profile created with an Idempotency-Key, matched on
+ * with one, exported (the stored answers are listed), then erased: no table holds its id (but
+ * the change feed, which names it until it names people by a keyed hash) or the unique word of
+ * its description, no route shows it, and the stored answer of the match is gone (it outlived
+ * the erasure for a day, unlisted in the export).
+ */
+static void erasure_leaves_no_residue(void)
+{
+    char token[40], body[512], id[40] = "", path[96], hdr[160];
+    snprintf(token, sizeof token, "Zorglubien%d", (int)getpid());
+    snprintf(body, sizeof body,
+             "{\"skills\":[{\"uri\":\"" S(
+                 02) "\"}],\"description\":\"Je suis %s et je tiens une "
+                     "caisse.\",\"consent\":{\"visible_to_organisations\":true}}",
+             token);
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: create-%s\r\nContent-Type: application/json\r\n",
+             token);
+    reply r;
+    http_request(port, "POST", "/v1/profiles", org_a, hdr, body, strlen(body), &r);
+    CHECK_INT(r.status, 201);
+    if (str_at(r.json, "id"))
+        snprintf(id, sizeof id, "%s", str_at(r.json, "id"));
+    reply_free(&r);
+    snprintf(body, sizeof body, "{\"profile_id\":\"%s\",\"limit\":5}", id);
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: match-%s\r\nContent-Type: application/json\r\n",
+             token);
+    http_request(port, "POST", "/v1/match", org_a, hdr, body, strlen(body), &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s/export", id);
+    http(port, "GET", path, org_a, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(json_object_get(r.json, "stored_answers")), 2);
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    http(port, "DELETE", path, org_a, NULL, &r);
+    CHECK_INT(r.status, 204);
+    reply_free(&r);
+    char found[1024];
+    CHECK_INT(rows_holding(token, "", found, sizeof found), 0);
+    if (*found)
+        fprintf(stderr, "    the description's word is still in %s\n", found);
+    CHECK_INT(rows_holding(id, "changes", found, sizeof found), 0);
+    if (*found)
+        fprintf(stderr, "    the profile's id is still in %s\n", found);
+    char cmd[700], out[64];
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -tAc \"SELECT count(*) FROM idempotency WHERE key LIKE '%%%s'\"", conninfo,
+             token);
+    CHECK_INT(run_capture(cmd, out, sizeof out), 0);
+    CHECK_INT(atoi(out), 0);
+    CHECK_INT(status_of("GET", path, org_a, NULL), 404);
+    snprintf(path, sizeof path, "/v1/profiles/%s/export", id);
+    CHECK_INT(status_of("GET", path, org_a, NULL), 404);
+    snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", id);
+    CHECK_INT(status_of("POST", "/v1/match", org_a, body), 404);
+    http(port, "GET", "/v1/changes?limit=500", org_a, NULL, &r);
+    CHECK(r.body && !strstr(r.body, token));
+    reply_free(&r);
+}
+
 static void trainings_keep_what_providers_write(void)
 {
     reply r;
@@ -579,6 +673,7 @@ int main(int argc, char **argv)
         T(closed_offers_are_told_and_not_counted),
         T(trainings_keep_what_providers_write),
         T(refused_writes_leave_nothing),
+        T(erasure_leaves_no_residue),
         T(demand_status_is_the_area),
         T(empty_answers_say_why),
         T(query_parameters_are_checked),
