@@ -65,13 +65,21 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     json_t *shown = res->show(g, in, mode, resp->lang);
     unsigned status = replace ? 200 : 201;
     char *answer = shown ? sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    char *kept = NULL; /* the answer as kept for a replay, when it differs */
+    if (answer && rq->idem_key && res->secret && json_object_get(shown, res->secret)) {
+        json_object_del(shown, res->secret);
+        if (!(kept = sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)))) {
+            sm_free(answer);
+            answer = NULL;
+        }
+    }
     json_decref(shown);
     sm_write_op op;
     memset(&op, 0, sizeof op);
     op.exec = res->exec;
     op.apply = res->apply;
     op.ctx = &w;
-    sm_idem_prepare(rq, &op, status, answer);
+    sm_idem_prepare(rq, &op, status, kept ? kept : answer);
     if (res->idem_names_profile)
         op.idem_profile = in->id;
     if (!w.doc_text || !answer)
@@ -91,6 +99,7 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
         answer = NULL;
     }
     sm_free(answer);
+    sm_free(kept);
     sm_free(w.doc_text);
     return rc;
 }

@@ -69,6 +69,9 @@ typedef struct sm_resource {
     /* After a commit (may be NULL). */
     void (*committed)(sm_service *s, sm_resource_in *in, sm_write_mode mode);
     int idem_names_profile; /* the stored answer is about in->id (erased with the profile) */
+    /* A member of the answer never kept for an Idempotency-Key replay (a key in clear: the
+     * replay issues a new one, api/server.c), or NULL. */
+    const char *secret;
 } sm_resource;
 
 /* One route's write of res: 0, SM_EANSWERED, or an error with nothing answered. */

@@ -517,6 +517,7 @@ static const sm_resource profile_resource = {
     .apply_delete = apply_profile_delete,
     .committed = profile_committed,
     .idem_names_profile = 1,
+    .secret = "seeker_key",
 };
 
 int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
@@ -607,8 +608,9 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     }
     if (rc == SM_OK)
         sm_rows_free(rows);
-    /* Answers kept for Idempotency-Keys (a day): as they were sent, but a seeker key in one is
-     * shown by its last characters only (it is the person's own, and an export travels). */
+    /* Answers kept for Idempotency-Keys (a day), as they were sent. None holds a seeker key
+     * any more (the replay issues a new one); one kept by an older server shows its last
+     * characters only (the person's own, and an export travels). */
     json_t *answers = json_array();
     if (rc == SM_OK)
         rc = sm_store_profile_answers(c, rq->params[0], &rows, &err);

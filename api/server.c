@@ -183,6 +183,37 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sm_response *r
     return rc;
 }
 
+/*
+ * A profile creation's kept answer has no seeker key (only hashes of keys are stored): its
+ * replay revokes the key issued first, which the client never got or lost, and carries a new
+ * one, working at once. 1 when kept now holds it; 0 when no key was in use any more (the
+ * person revoked it) or it could not be done (the replay then carries none).
+ */
+static int fresh_seeker_key(sm_service *s, const char *profile_id, json_t *kept)
+{
+    char key[SM_KEY_LEN + 1], org[sizeof((sm_principal *)0)->org];
+    long long key_id = 0;
+    sm_error err = {0};
+    if (sm_key_generate(key) != SM_OK)
+        return 0;
+    PGconn *c = sm_db_get(s->db, 2000, &err);
+    if (!c)
+        return 0;
+    int rc = sm_key_renew_seeker(c, profile_id, key, &key_id, org, sizeof org, &err);
+    sm_db_put(s->db, c);
+    if (rc != SM_OK)
+        return 0;
+    sm_keys_forget_profile(s->keys, profile_id);
+    sm_principal who;
+    memset(&who, 0, sizeof who);
+    who.key_id = key_id;
+    who.role = SM_ROLE_SEEKER;
+    snprintf(who.org, sizeof who.org, "%s", org);
+    snprintf(who.profile_id, sizeof who.profile_id, "%s", profile_id);
+    sm_keys_add(s->keys, key, SM_KEY_LEN, &who);
+    return json_object_set_new(kept, "seeker_key", json_string(key)) == 0;
+}
+
 /* Replays a stored answer for this Idempotency-Key: 1 replayed (or refused), 0 go on. */
 static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *resp)
 {
@@ -215,8 +246,17 @@ static int idempotent_replay(sm_service *s, const sm_request *rq, sm_response *r
     }
     /* A creation answers with where the created object is, the replay too. */
     json_t *kept = status == 201 ? json_loads(body, 0, NULL) : NULL;
-    sm_resp_text(resp, status, NULL, body);
     const char *id = json_string_value(json_object_get(kept, "id"));
+    if (id && sm_is_uuid(id) && !strcmp(rq->path, "/v1/profiles") &&
+        fresh_seeker_key(s, id, kept)) {
+        char *again = sm_json_text(kept, JSON_COMPACT | JSON_REAL_PRECISION(12));
+        if (again) {
+            sm_free(body);
+            body = again;
+        }
+        id = json_string_value(json_object_get(kept, "id"));
+    }
+    sm_resp_text(resp, status, NULL, body);
     if (id && sm_is_uuid(id)) {
         snprintf(resp->location, sizeof resp->location, "%s/%s", rq->path, id);
         sm_etag(1, resp->etag);

@@ -197,6 +197,31 @@ sm_key_listed sm_key_listed_at(const sm_rows *rows, size_t i)
     return k;
 }
 
+int sm_key_renew_seeker(PGconn *c, const char *profile_id, const char *key, long long *id,
+                        char *org, size_t org_cap, sm_error *err)
+{
+    const char *p[] = {profile_id};
+    PGresult *r;
+    int rc = sm_db_begin(c, err);
+    if (rc == SM_OK &&
+        (rc = sm_db_exec(c,
+                         "UPDATE api_keys SET revoked_at = now() WHERE profile_id = $1 AND role = "
+                         "'seeker' AND revoked_at IS NULL RETURNING org",
+                         1, p, &r, err)) == SM_OK) {
+        int n = PQntuples(r);
+        snprintf(org, org_cap, "%s", n ? PQgetvalue(r, 0, 0) : "");
+        PQclear(r);
+        if (!n)
+            rc = SM_ENOTFOUND;
+    }
+    if (rc == SM_OK)
+        rc = sm_key_store(c, key, org, SM_ROLE_SEEKER, profile_id, 0, id, err);
+    if (rc == SM_OK)
+        return sm_db_commit(c, err);
+    sm_db_rollback(c);
+    return rc;
+}
+
 int sm_key_revoke(PGconn *c, long long id, sm_error *err)
 {
     char id_t[24];

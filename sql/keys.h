@@ -83,6 +83,13 @@ typedef struct sm_key_listed {
 int sm_keys_list(PGconn *c, sm_rows **out, sm_error *err);
 sm_key_listed sm_key_listed_at(const sm_rows *rows, size_t index);
 
+/* The seeker keys in use of a profile revoked and key stored in their place, in one
+ * transaction (a replayed creation: the first key is never stored in clear, so a new one is
+ * issued): SM_OK with *id and org (the revoked keys' organisation), SM_ENOTFOUND when none
+ * was in use (the profile was erased, or its key revoked already), SM_EIO. */
+int sm_key_renew_seeker(PGconn *c, const char *profile_id, const char *key, long long *id,
+                        char *org, size_t org_cap, sm_error *err);
+
 /* Revokes key id: SM_OK, SM_ENOTFOUND (no such key in use), or SM_EIO with err set. */
 int sm_key_revoke(PGconn *c, long long id, sm_error *err);
 

@@ -456,6 +456,49 @@ static void erasure_leaves_no_residue(void)
     reply_free(&r);
 }
 
+/*
+ * Only hashes of keys are stored (issue 21): the answer kept for a profile creation's
+ * Idempotency-Key holds no seeker key, and its replay issues a fresh one and revokes the
+ * first, which stops working at once (it was kept in clear and replayed as it was).
+ */
+static void replayed_creation_issues_a_fresh_key(void)
+{
+    char idem[64], hdr[160], first[64] = "", again[64] = "", id[40] = "", path[96];
+    snprintf(idem, sizeof idem, "replay-key-%d", (int)getpid());
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s\r\nContent-Type: application/json\r\n", idem);
+    const char *body = "{\"skills\":[{\"uri\":\"" S(02) "\"}]}";
+    reply r;
+    http_request(port, "POST", "/v1/profiles", org_a, hdr, body, strlen(body), &r);
+    CHECK_INT(r.status, 201);
+    snprintf(first, sizeof first, "%s",
+             str_at(r.json, "seeker_key") ? str_at(r.json, "seeker_key") : "");
+    snprintf(id, sizeof id, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+    reply_free(&r);
+    CHECK(strncmp(first, "smk_", 4) == 0);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    CHECK_INT(status_of("GET", path, first, NULL), 200);
+    char cmd[700], out[64];
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -tAc \"SELECT count(*) FROM idempotency WHERE key = '%s' AND body NOT LIKE "
+             "'%%smk_%%'\"",
+             conninfo, idem);
+    CHECK_INT(run_capture(cmd, out, sizeof out), 0);
+    CHECK_INT(atoi(out), 1); /* kept, without a key */
+    http_request(port, "POST", "/v1/profiles", org_a, hdr, body, strlen(body), &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(r.json, "id"), id);
+    snprintf(again, sizeof again, "%s",
+             str_at(r.json, "seeker_key") ? str_at(r.json, "seeker_key") : "");
+    char loc[160];
+    CHECK_HAS(header_value(&r, "Location", loc, sizeof loc), id);
+    reply_free(&r);
+    CHECK(strncmp(again, "smk_", 4) == 0 && strcmp(again, first) != 0);
+    CHECK_INT(status_of("GET", path, again, NULL), 200);
+    CHECK_INT(status_of("GET", path, first, NULL), 401);
+    CHECK_INT(run_capture(cmd, out, sizeof out), 0);
+    CHECK_INT(atoi(out), 1);
+}
+
 static void trainings_keep_what_providers_write(void)
 {
     reply r;
@@ -674,6 +717,7 @@ int main(int argc, char **argv)
         T(trainings_keep_what_providers_write),
         T(refused_writes_leave_nothing),
         T(erasure_leaves_no_residue),
+        T(replayed_creation_issues_a_fresh_key),
         T(demand_status_is_the_area),
         T(empty_answers_say_why),
         T(query_parameters_are_checked),
