@@ -868,6 +868,29 @@ static char *all_answers(void)
     return all;
 }
 
+/* The first answer (line of all_answers) that differs, before and now, to tell why. */
+static void show_first_difference(const char *before, const char *now)
+{
+    int line = 0;
+    while (*before && *now) {
+        size_t a = strcspn(before, "\n"), b = strcspn(now, "\n");
+        if (a != b || memcmp(before, now, a)) {
+            size_t at = 0; /* the first differing byte, shown with some context */
+            while (at < a && at < b && before[at] == now[at])
+                at++;
+            size_t from = at > 80 ? at - 80 : 0;
+            fprintf(stderr,
+                    "      answer %d differs at byte %zu:\n      was %.240s\n      now %.240s\n",
+                    line, at, before + from, now + from);
+            return;
+        }
+        before += a + (before[a] == '\n');
+        now += b + (now[b] == '\n');
+        line++;
+    }
+    fprintf(stderr, "      answer %d: one list is shorter\n", line);
+}
+
 /* A week's Monday, k weeks ago (the history counts the last 52). */
 static void week_ago(int k, char out[11])
 {
@@ -925,9 +948,11 @@ static void demand_resists_differencing(void)
         }
         if (!changed_class) {
             /* Nothing published moved: every answer, area, filter and week is the same. */
-            if (strcmp(now, before))
+            if (strcmp(now, before)) {
                 fail("answers while no cell's published count moved", "they changed",
                      "identical: a count below 5 would show through them");
+                show_first_difference(before, now);
+            }
             same++;
         } else {
             if (!strcmp(now, before))
