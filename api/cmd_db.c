@@ -61,6 +61,10 @@ int sm_cmd_migrate(int argc, char **argv)
         return 1;
     sm_error err = {0};
     int applied = 0, rc = sm_db_migrate(c, &applied, &err);
+    /* The change feed's profile entries named by their keyed name (007), those written by an
+     * older server too. */
+    if (rc == SM_OK)
+        rc = sm_feed_rename_profiles(c, &err);
     PQfinish(c);
     if (rc != SM_OK) {
         fprintf(stderr, "skillmatch migrate: %s\n", err.message);

@@ -80,6 +80,7 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     op.apply = res->apply;
     op.ctx = &w;
     sm_idem_prepare(rq, &op, status, kept ? kept : answer);
+    op.feed_key = s->feed_key;
     if (res->idem_names_profile)
         op.idem_profile = in->id;
     if (!w.doc_text || !answer)

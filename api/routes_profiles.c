@@ -252,7 +252,9 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
         if ((rc = sm_key_store(c, in->key, org, SM_ROLE_SEEKER, in->r.id, 0, &in->key_id, err)))
             return rc;
     }
-    return sm_store_profile_changed(c, in->r.id, err);
+    char name[37];
+    sm_feed_id(op->feed_key, in->r.id, name);
+    return sm_store_profile_changed(c, name, err);
 }
 
 /* The profile the index holds for in (claims: SM_MAX_PROFILE_SKILLS of room). */
@@ -486,7 +488,9 @@ static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)
     profile_in *in = (profile_in *)((sm_resource_ctx *)op->ctx)->in;
     sm_row_guard guard = profile_guard(in);
     long long version = 0;
-    int rc = sm_store_profile_erase(c, in->r.id, &guard, &version, err);
+    char name[37];
+    sm_feed_id(op->feed_key, in->r.id, name);
+    int rc = sm_store_profile_erase(c, in->r.id, name, &guard, &version, err);
     if (rc == SM_ESTALE)
         op->current_version = version;
     return rc;
@@ -599,8 +603,10 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         json_array_append_new(keys, k);
     }
     sm_rows_free(rows);
+    char name[37]; /* the feed names the person by a keyed hash (sql/007) */
+    sm_feed_id(s->feed_key, rq->params[0], name);
     if (rc == SM_OK)
-        rc = sm_store_profile_changes(c, rq->params[0], &rows, &err);
+        rc = sm_store_profile_changes(c, name, &rows, &err);
     for (size_t i = 0; rc == SM_OK && i < sm_rows_count(rows); i++) {
         sm_change_shown ch = sm_change_rows_at(rows, i);
         json_array_append_new(changes, json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)ch.seq, "op",

@@ -37,6 +37,8 @@ int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
     if (rc == SM_OK)
         rc = sm_secret_read(c, "pseudonyms", s->pseudonym_key, err);
     if (rc == SM_OK)
+        rc = sm_secret_read(c, "feed", s->feed_key, err);
+    if (rc == SM_OK)
         rc = sm_gen_load(c, &g, err);
     if (c)
         PQfinish(c);

@@ -86,6 +86,7 @@ typedef struct sm_service {
     unsigned db_timeout_ms; /* the bound on one statement of a request or a write (sm_db) */
     size_t repack_min;      /* emptied slots before the index may be rebuilt (api/writer.c) */
     unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
+    unsigned char feed_key[32];      /* the secret of profiles' names in the change feed (007) */
 } sm_service;
 
 /*

@@ -28,6 +28,8 @@ struct sm_write_op {
     unsigned char idem_hash[32];
     unsigned idem_status;
     const char *idem_body;
+    /* The secret of profiles' names in the change feed (sm_feed_id), for exec. */
+    const unsigned char *feed_key;
     /* Filled by the writer. */
     int rc;
     int committed;             /* the database holds the change */

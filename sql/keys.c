@@ -63,6 +63,47 @@ void sm_keyed_hash(const unsigned char secret[32], const char *msg, size_t len,
     HMAC(EVP_sha256(), secret, 32, (const unsigned char *)msg, len, hash, &n);
 }
 
+void sm_feed_id(const unsigned char secret[32], const char *profile_id, char out[37])
+{
+    char msg[64];
+    int n = snprintf(msg, sizeof msg, "profile:%s", profile_id);
+    unsigned char h[32];
+    sm_keyed_hash(secret, msg, n > 0 && (size_t)n < sizeof msg ? (size_t)n : 0, h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: a name of our own making */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* the RFC 9562 variant */
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *o++ = '-';
+        *o++ = hex[h[i] >> 4];
+        *o++ = hex[h[i] & 15];
+    }
+    *o = '\0';
+}
+
+int sm_feed_rename_profiles(PGconn *c, sm_error *err)
+{
+    unsigned char secret[32];
+    int rc = sm_secret_read(c, "feed", secret, err);
+    PGresult *r = NULL;
+    /* Profile ids are of version 4, names of version 8: run again, it renames nothing twice. */
+    if (rc == SM_OK && sm_db_exec(c,
+                                  "SELECT DISTINCT id FROM changes WHERE object = 'profile' AND "
+                                  "substr(id::text, 15, 1) <> '8'",
+                                  0, NULL, &r, err))
+        rc = SM_EIO;
+    for (int i = 0; rc == SM_OK && i < PQntuples(r); i++) {
+        char name[37];
+        sm_feed_id(secret, PQgetvalue(r, i, 0), name);
+        const char *p[] = {PQgetvalue(r, i, 0), name};
+        rc = sm_db_exec(c, "UPDATE changes SET id = $2 WHERE object = 'profile' AND id = $1", 2, p,
+                        NULL, err);
+    }
+    PQclear(r);
+    return rc;
+}
+
 int sm_secret_read(PGconn *c, const char *name, unsigned char out[32], sm_error *err)
 {
     const char *p[] = {name};

@@ -27,6 +27,13 @@ const char *sm_role_name(sm_role role);
 /* The role with this name, SM_ROLE_NONE when none. */
 sm_role sm_role_parse(const char *name);
 
+/* The name the change feed gives a profile (migration 007): the first 16 bytes of
+ * HMAC-SHA-256(secret, "profile:" id) written as a UUID of version 8. */
+void sm_feed_id(const unsigned char secret[32], const char *profile_id, char out[37]);
+/* Renames the profile entries of the change feed still named by their ids (version 4) to
+ * sm_feed_id (skillmatch migrate, after the migrations): SM_OK or SM_EIO with err set. */
+int sm_feed_rename_profiles(PGconn *c, sm_error *err);
+
 /* Writes a new key (SM_KEY_LEN chars + NUL) into out; SM_EIO when no randomness. */
 int sm_key_generate(char out[SM_KEY_LEN + 1]);
 /* SHA-256 of the len bytes at key. */

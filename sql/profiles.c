@@ -117,15 +117,15 @@ int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_g
                : missing_or_stale(c, row->id, guard, version, err);
 }
 
-int sm_store_profile_changed(PGconn *c, const char *id, sm_error *err)
+int sm_store_profile_changed(PGconn *c, const char *feed_name, sm_error *err)
 {
-    const char *p[] = {id};
+    const char *p[] = {feed_name};
     return sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'upsert')", 1,
                       p, NULL, err);
 }
 
-int sm_store_profile_erase(PGconn *c, const char *id, const sm_row_guard *guard, long long *version,
-                           sm_error *err)
+int sm_store_profile_erase(PGconn *c, const char *id, const char *feed_name,
+                           const sm_row_guard *guard, long long *version, sm_error *err)
 {
     char versions[220];
     const char *p[] = {id, guard->owner, guard->any_owner ? "t" : "f",
@@ -143,9 +143,10 @@ int sm_store_profile_erase(PGconn *c, const char *id, const sm_row_guard *guard,
     int rc = sm_db_exec(c, "DELETE FROM api_keys WHERE profile_id = $1", 1, p, NULL, err);
     if (rc == SM_OK)
         rc = sm_db_exec(c, "DELETE FROM idempotency WHERE profile_id = $1", 1, p, NULL, err);
+    const char *named[] = {feed_name};
     if (rc == SM_OK)
         rc = sm_db_exec(c, "INSERT INTO changes (object, id, op) VALUES ('profile', $1, 'delete')",
-                        1, p, NULL, err);
+                        1, named, NULL, err);
     return rc;
 }
 
@@ -192,9 +193,9 @@ sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t i)
     return k;
 }
 
-int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err)
+int sm_store_profile_changes(PGconn *c, const char *feed_name, sm_rows **out, sm_error *err)
 {
-    const char *p[] = {id};
+    const char *p[] = {feed_name};
     return sm__rows_query(
         c,
         "SELECT seq, op, " SM_SQL_UTC(

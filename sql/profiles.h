@@ -57,13 +57,14 @@ int sm_store_profile_insert(PGconn *c, const sm_profile_row *row, long long *ver
  * SM_EIO with err set. */
 int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_guard *guard,
                             long long *version, sm_error *err);
-/* The change-feed entry of a profile written: SM_OK or SM_EIO. */
-int sm_store_profile_changed(PGconn *c, const char *id, sm_error *err);
+/* The change-feed entry of a profile written, under its feed name (sm_feed_id, never its
+ * id): SM_OK or SM_EIO. */
+int sm_store_profile_changed(PGconn *c, const char *feed_name, sm_error *err);
 /* Erases profile id as guard allows, with its seeker keys and the idempotency copies about it,
- * and notes the erasure in the change feed (in the caller's transaction): as
+ * and notes the erasure in the change feed under feed_name (in the caller's transaction): as
  * sm_store_profile_update. */
-int sm_store_profile_erase(PGconn *c, const char *id, const sm_row_guard *guard, long long *version,
-                           sm_error *err);
+int sm_store_profile_erase(PGconn *c, const char *id, const char *feed_name,
+                           const sm_row_guard *guard, long long *version, sm_error *err);
 
 /* The stored document (*doc to free with sm_free) and version of profile id for a reader of
  * organisation owner ("" for none), any for an admin or the person's key: SM_OK,
@@ -92,7 +93,8 @@ typedef struct sm_change_shown {
 } sm_change_shown;
 int sm_store_profile_keys(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t index);
-int sm_store_profile_changes(PGconn *c, const char *id, sm_rows **out, sm_error *err);
+/* (changes: by the profile's feed name, sm_feed_id) */
+int sm_store_profile_changes(PGconn *c, const char *feed_name, sm_rows **out, sm_error *err);
 sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t index);
 /* The answers kept for Idempotency-Keys that tell of the profile (its creation, matches on
  * it), oldest first. */

@@ -396,8 +396,8 @@ static int rows_holding(const char *needle, const char *skip, char *found, size_
 
 /*
  * Erasure leaves no residue (issue 21): a profile created with an Idempotency-Key, matched on
- * with one, exported (the stored answers are listed), then erased: no table holds its id (but
- * the change feed, which names it until it names people by a keyed hash) or the unique word of
+ * with one, exported (the stored answers and its change-feed entries are listed), then erased:
+ * no table holds its id (the change feed names people by a keyed hash) or the unique word of
  * its description, no route shows it, and the stored answer of the match is gone (it outlived
  * the erasure for a day, unlisted in the export).
  */
@@ -428,6 +428,7 @@ static void erasure_leaves_no_residue(void)
     http(port, "GET", path, org_a, NULL, &r);
     CHECK_INT(r.status, 200);
     CHECK_INT(json_array_size(json_object_get(r.json, "stored_answers")), 2);
+    CHECK_INT(json_array_size(json_object_get(r.json, "changes")), 1); /* its creation */
     reply_free(&r);
     snprintf(path, sizeof path, "/v1/profiles/%s", id);
     http(port, "DELETE", path, org_a, NULL, &r);
@@ -437,7 +438,7 @@ static void erasure_leaves_no_residue(void)
     CHECK_INT(rows_holding(token, "", found, sizeof found), 0);
     if (*found)
         fprintf(stderr, "    the description's word is still in %s\n", found);
-    CHECK_INT(rows_holding(id, "changes", found, sizeof found), 0);
+    CHECK_INT(rows_holding(id, "", found, sizeof found), 0);
     if (*found)
         fprintf(stderr, "    the profile's id is still in %s\n", found);
     char cmd[700], out[64];
@@ -454,6 +455,27 @@ static void erasure_leaves_no_residue(void)
     http(port, "GET", "/v1/changes?limit=500", org_a, NULL, &r);
     CHECK(r.body && !strstr(r.body, token));
     reply_free(&r);
+    /* The admin's feed has the creation and the erasure, under a name that is not the id. */
+    int named = 0;
+    for (long long since = 0;;) {
+        char feed[96];
+        snprintf(feed, sizeof feed, "/v1/changes?since=%lld&limit=1000", since);
+        http(port, "GET", feed, admin_key, NULL, &r);
+        CHECK_INT(r.status, 200);
+        CHECK(r.body && !strstr(r.body, id));
+        size_t k;
+        json_t *it, *items = json_object_get(r.json, "items");
+        json_array_foreach(items, k, it) {
+            named += !strcmp(str_at(it, "object"), "profile") &&
+                     str_at(it, "id")[14] == '8'; /* a name, of version 8 */
+            since = json_integer_value(json_object_get(it, "seq"));
+        }
+        int more = json_array_size(items) == 1000;
+        reply_free(&r);
+        if (!more)
+            break;
+    }
+    CHECK(named >= 2);
 }
 
 /*
@@ -497,6 +519,29 @@ static void replayed_creation_issues_a_fresh_key(void)
     CHECK_INT(status_of("GET", path, first, NULL), 401);
     CHECK_INT(run_capture(cmd, out, sizeof out), 0);
     CHECK_INT(atoi(out), 1);
+}
+
+/* Change-feed entries written before 007 name profiles by their ids: `skillmatch migrate`
+ * renames them (version 8 names), and renames nothing twice. */
+static void old_feed_entries_are_renamed(void)
+{
+    const char *old = "0a1b2c3d-0000-4000-8000-00000000beef";
+    char cmd[900], out[128], first[64];
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -qtAc \"INSERT INTO changes (object, id, op) VALUES ('profile', '%s', "
+             "'upsert') RETURNING seq\"",
+             conninfo, old);
+    CHECK_INT(run_capture(cmd, out, sizeof out), 0);
+    long long seq = atoll(out);
+    CHECK(seq > 0);
+    CHECK_INT(sh("build/skillmatch migrate --db '%s' >/dev/null", conninfo), 0);
+    snprintf(cmd, sizeof cmd, "psql '%s' -tAc \"SELECT id FROM changes WHERE seq = %lld\"",
+             conninfo, seq);
+    CHECK_INT(run_capture(cmd, first, sizeof first), 0);
+    CHECK(strncmp(first, old, 36) != 0 && strlen(first) >= 36 && first[14] == '8');
+    CHECK_INT(sh("build/skillmatch migrate --db '%s' >/dev/null", conninfo), 0);
+    CHECK_INT(run_capture(cmd, out, sizeof out), 0);
+    CHECK_STR(out, first);
 }
 
 static void trainings_keep_what_providers_write(void)
@@ -718,6 +763,7 @@ int main(int argc, char **argv)
         T(refused_writes_leave_nothing),
         T(erasure_leaves_no_residue),
         T(replayed_creation_issues_a_fresh_key),
+        T(old_feed_entries_are_renamed),
         T(demand_status_is_the_area),
         T(empty_answers_say_why),
         T(query_parameters_are_checked),
