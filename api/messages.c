@@ -80,6 +80,7 @@ static const pair catalog[] = {
      "doit valoir \"*\" ou des étiquettes d'entité comme \"v3\""},
     {"must be \"fr\" or \"en\"", "doit valoir \"fr\" ou \"en\""},
     {"must be \"job\" or \"training\"", "doit valoir \"job\" ou \"training\""},
+    {"must be \"wrong\" or \"unwanted\"", "doit valoir \"wrong\" ou \"unwanted\""},
     {"must be a DefinedTerm or text", "doit être un DefinedTerm ou du texte"},
     {"must be a Place with geo.latitude and geo.longitude",
      "doit être un Place avec geo.latitude et geo.longitude"},
@@ -132,6 +133,7 @@ static const pair catalog[] = {
      "ei, etti, ai, adapted_enterprise, esat, public, company",
      "doit valoir association, cooperative, mutual, foundation, social_enterprise, aci, ei, "
      "etti, ai, adapted_enterprise, esat, public ou company"},
+    {"must be the id of an offer (a UUID)", "doit être l'id d'une offre (un UUID)"},
     {"must be true or false", "doit valoir true ou false"},
     {"must not be empty", "ne doit pas être vide"},
     {"must not contain NUL characters", "ne doit pas contenir de caractère NUL"},

@@ -23,6 +23,7 @@ int sm_route_profile_put(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
 int sm_route_profile_patch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_profile_delete(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_profile_feedback(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* Matching (routes_match.c). */
 int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

@@ -579,6 +579,12 @@ int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     return sm_resp_json(resp, 200, out);
 }
 
+static json_t *feedback_json(sm_feedback_shown f)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)f.id, "offer_id", f.offer_id,
+                     "kind", f.kind, "comment", f.comment, "at", f.at);
+}
+
 int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     PGconn *c;
@@ -635,18 +641,73 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
     }
     if (rc == SM_OK)
         sm_rows_free(rows);
+    json_t *feedback = json_array();
+    if (rc == SM_OK)
+        rc = sm_store_profile_feedback(c, rq->params[0], &rows, &err);
+    for (size_t i = 0; rc == SM_OK && i < sm_rows_count(rows); i++)
+        json_array_append_new(feedback, feedback_json(sm_feedback_rows_at(rows, i)));
+    if (rc == SM_OK)
+        sm_rows_free(rows);
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
         json_decref(profile);
         json_decref(keys);
         json_decref(changes);
         json_decref(answers);
+        json_decref(feedback);
         return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
-    json_t *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s}", "format",
-                            "skillmatch-profile-export/1", "profile", profile, "keys", keys,
-                            "changes", changes, "stored_answers", answers, "note",
-                            "Everything skillmatch stores about this profile. Keys are kept as "
-                            "hashes only. Logs and metrics hold no personal data.");
+    json_t *out =
+        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/1",
+                  "profile", profile, "keys", keys, "changes", changes, "stored_answers", answers,
+                  "feedback", feedback, "note",
+                  "Everything skillmatch stores about this profile. Keys are kept as "
+                  "hashes only. Logs and metrics hold no personal data.");
     return sm_resp_json(resp, 200, out);
+}
+
+/*
+ * What the person says of a match shown to them (GDPR articles 21 and 22): "wrong" (it does
+ * not fit what they can do) or "unwanted" (not to be shown), with a comment if they like; kept
+ * for review, listed in the export, erased with the profile. The person's own key, or the
+ * organisation helping them.
+ */
+int sm_route_profile_feedback(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)g;
+    PGconn *c;
+    sm_rows *rows = fetch_profile(s, rq, resp, &c);
+    if (!rows)
+        return 0;
+    sm_rows_free(rows);
+    json_t *body = sm_parse_body(rq, resp);
+    if (!body) {
+        sm_db_put(s->db, c);
+        return 0;
+    }
+    sm_field_errors fe = {0};
+    static const char *const keys[] = {"offer_id", "kind", "comment", NULL};
+    sm_check_keys(body, "", keys, &fe);
+    const char *offer = sm_get_string(body, "", "offer_id", 64, 1, &fe);
+    const char *kind = sm_get_string(body, "", "kind", 16, 1, &fe);
+    const char *comment = sm_get_string(body, "", "comment", 1000, 0, &fe);
+    if (offer && !sm_is_uuid(offer))
+        sm_field_error(&fe, "offer_id", "must be the id of an offer (a UUID)");
+    if (kind && strcmp(kind, "wrong") && strcmp(kind, "unwanted"))
+        sm_field_error(&fe, "kind", "must be \"wrong\" or \"unwanted\"");
+    if (fe.count) {
+        sm_db_put(s->db, c);
+        json_decref(body);
+        return sm_problem_fields(resp, 400, &fe);
+    }
+    sm_error err = {0};
+    int rc =
+        sm_store_feedback_add(c, rq->params[0], offer, kind, comment ? comment : "", &rows, &err);
+    sm_db_put(s->db, c);
+    json_decref(body);
+    if (rc != SM_OK)
+        return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
+    json_t *out = feedback_json(sm_feedback_rows_at(rows, 0));
+    sm_rows_free(rows);
+    return sm_resp_json(resp, 201, out);
 }

@@ -72,6 +72,8 @@ static const sm_route routes[] = {
     {"DELETE", "/v1/profiles/{id}", sm_route_profile_delete, SM_ACCESS_KEY, "profiles.delete", ""},
     {"GET", "/v1/profiles/{id}/export", sm_route_profile_export, SM_ACCESS_KEY, "profiles.export",
      ""},
+    {"POST", "/v1/profiles/{id}/feedback", sm_route_profile_feedback, SM_ACCESS_KEY,
+     "profiles.feedback", ""},
     {"POST", "/v1/match", sm_route_match, SM_ACCESS_PUBLIC, "match", ""},
     {"POST", "/v1/gaps", sm_route_gaps, SM_ACCESS_PUBLIC, "gaps", ""},
     {"POST", "/v1/paths", sm_route_paths, SM_ACCESS_PUBLIC, "paths", ""},

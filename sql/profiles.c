@@ -210,6 +210,33 @@ sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t i)
     return ch;
 }
 
+int sm_store_feedback_add(PGconn *c, const char *profile_id, const char *offer_id, const char *kind,
+                          const char *comment, sm_rows **out, sm_error *err)
+{
+    const char *p[] = {profile_id, offer_id, kind, comment};
+    return sm__rows_query(c,
+                          "INSERT INTO feedback (profile_id, offer_id, kind, comment) VALUES ($1, "
+                          "$2, $3, $4) RETURNING id, offer_id, kind, comment, " SM_SQL_UTC("at"),
+                          4, p, 1, out, err);
+}
+
+int sm_store_profile_feedback(PGconn *c, const char *profile_id, sm_rows **out, sm_error *err)
+{
+    const char *p[] = {profile_id};
+    return sm__rows_query(c,
+                          "SELECT id, offer_id, kind, comment, " SM_SQL_UTC(
+                              "at") " FROM feedback WHERE profile_id = $1 ORDER BY id",
+                          1, p, 0, out, err);
+}
+
+sm_feedback_shown sm_feedback_rows_at(const sm_rows *rows, size_t i)
+{
+    sm_feedback_shown f = {atoll(sm__rows_text(rows, i, 0)), sm__rows_text(rows, i, 1),
+                           sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 3),
+                           sm__rows_text(rows, i, 4)};
+    return f;
+}
+
 int sm_store_profile_answers(PGconn *c, const char *id, sm_rows **out, sm_error *err)
 {
     const char *p[] = {id};

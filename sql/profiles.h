@@ -96,6 +96,17 @@ sm_key_shown sm_key_rows_at(const sm_rows *rows, size_t index);
 /* (changes: by the profile's feed name, sm_feed_id) */
 int sm_store_profile_changes(PGconn *c, const char *feed_name, sm_rows **out, sm_error *err);
 sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t index);
+/* What the person said of a match (migration 008): one added (SM_OK with *out, one row),
+ * and all of a profile's, oldest first. */
+typedef struct sm_feedback_shown {
+    long long id;
+    const char *offer_id, *kind, *comment, *at;
+} sm_feedback_shown;
+int sm_store_feedback_add(PGconn *c, const char *profile_id, const char *offer_id, const char *kind,
+                          const char *comment, sm_rows **out, sm_error *err);
+int sm_store_profile_feedback(PGconn *c, const char *profile_id, sm_rows **out, sm_error *err);
+sm_feedback_shown sm_feedback_rows_at(const sm_rows *rows, size_t index);
+
 /* The answers kept for Idempotency-Keys that tell of the profile (its creation, matches on
  * it), oldest first. */
 typedef struct sm_answer_shown {

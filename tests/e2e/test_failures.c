@@ -229,6 +229,8 @@ static void every_route_survives_allocation_failures(void)
         {"profiles.put", &org, profile_id, PROFILE, NULL},
         {"profiles.patch", &org, profile_id, "{\"radius_km\":40}", NULL},
         {"profiles.export", &org, profile_id, NULL, NULL},
+        {"profiles.feedback", &org, profile_id,
+         "{\"offer_id\":\"00000000-0000-4000-8000-0000000000aa\",\"kind\":\"unwanted\"}", NULL},
         {"match", &org, NULL, match, NULL},
         {"gaps", &org, NULL, gaps, NULL},
         {"paths", &org, NULL, gaps, NULL},

@@ -424,9 +424,16 @@ static void erasure_leaves_no_residue(void)
     http_request(port, "POST", "/v1/match", org_a, hdr, body, strlen(body), &r);
     CHECK_INT(r.status, 200);
     reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s/feedback", id);
+    snprintf(body, sizeof body,
+             "{\"offer_id\":\"00000000-0000-4000-8000-0000000000ad\",\"kind\":\"wrong\","
+             "\"comment\":\"%s ne conduit pas\"}",
+             token);
+    CHECK_INT(status_of("POST", path, org_a, body), 201);
     snprintf(path, sizeof path, "/v1/profiles/%s/export", id);
     http(port, "GET", path, org_a, NULL, &r);
     CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(json_object_get(r.json, "feedback")), 1);
     CHECK_INT(json_array_size(json_object_get(r.json, "stored_answers")), 2);
     CHECK_INT(json_array_size(json_object_get(r.json, "changes")), 1); /* its creation */
     reply_free(&r);
@@ -542,6 +549,51 @@ static void old_feed_entries_are_renamed(void)
     CHECK_INT(sh("build/skillmatch migrate --db '%s' >/dev/null", conninfo), 0);
     CHECK_INT(run_capture(cmd, out, sizeof out), 0);
     CHECK_STR(out, first);
+}
+
+/*
+ * A person says a match is wrong or unwanted (GDPR articles 21, 22): with their seeker key or
+ * through the organisation helping them; refused with the field named (in French by default)
+ * when the kind or offer is not one; another organisation cannot; the export lists it.
+ */
+static void feedback_is_kept_and_exported(void)
+{
+    char id[40] = "", key[64] = "", path[96], body[256];
+    reply r;
+    http(port, "POST", "/v1/profiles", org_a, "{\"skills\":[{\"uri\":\"" S(02) "\"}]}", &r);
+    CHECK_INT(r.status, 201);
+    snprintf(id, sizeof id, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+    snprintf(key, sizeof key, "%s",
+             str_at(r.json, "seeker_key") ? str_at(r.json, "seeker_key") : "");
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s/feedback", id);
+    snprintf(body, sizeof body,
+             "{\"offer_id\":\"00000000-0000-4000-8000-0000000000ab\",\"kind\":\"wrong\","
+             "\"comment\":\"Je ne sais pas conduire.\"}");
+    http(port, "POST", path, key, body, &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(r.json, "kind"), "wrong");
+    CHECK_STR(str_at(r.json, "comment"), "Je ne sais pas conduire.");
+    reply_free(&r);
+    http(port, "POST", path, org_a,
+         "{\"offer_id\":\"00000000-0000-4000-8000-0000000000ac\",\"kind\":\"unwanted\"}", &r);
+    CHECK_INT(r.status, 201);
+    reply_free(&r);
+    http(port, "POST", path, key, "{\"offer_id\":\"pas-un-id\",\"kind\":\"nul\"}", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"), "offer_id");
+    CHECK_HAS(r.body, "doit valoir");
+    reply_free(&r);
+    CHECK_INT(status_of("POST", path, org_b, body), 404);
+    CHECK_INT(status_of("POST", path, NULL, body), 401);
+    snprintf(path, sizeof path, "/v1/profiles/%s/export", id);
+    http(port, "GET", path, key, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *fb = json_object_get(r.json, "feedback");
+    CHECK_INT(json_array_size(fb), 2);
+    CHECK_STR(str_at(json_array_get(fb, 0), "comment"), "Je ne sais pas conduire.");
+    CHECK_STR(str_at(json_array_get(fb, 1), "kind"), "unwanted");
+    reply_free(&r);
 }
 
 static void trainings_keep_what_providers_write(void)
@@ -764,6 +816,7 @@ int main(int argc, char **argv)
         T(erasure_leaves_no_residue),
         T(replayed_creation_issues_a_fresh_key),
         T(old_feed_entries_are_renamed),
+        T(feedback_is_kept_and_exported),
         T(demand_status_is_the_area),
         T(empty_answers_say_why),
         T(query_parameters_are_checked),
