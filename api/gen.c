@@ -13,6 +13,7 @@
 #include "sql/offers.h"
 #include "sql/profiles.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/clock.h"
 
 #include <ctype.h>
 #include <malloc.h>
@@ -113,13 +114,6 @@ int sm_code_of(const char *const *names, int count, const char *name)
         if (name && strcmp(names[i], name) == 0)
             return i;
     return 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 typedef int (*row_fn)(sm_gen *g, char **f, int nf, sm_error *err);
@@ -436,7 +430,7 @@ static void *stream_tables(void *arg)
         rc = table_stream[l->table](l->c, stream_row, l, &l->err);
         if (rc == SM_OK)
             rc = queue_chunk(l);
-        l->streamed[l->table] = now_s();
+        l->streamed[l->table] = sm_now_s();
     }
     chunk_free(l->filling);
     l->filling = NULL;
@@ -488,7 +482,7 @@ static int load_tables(sm_gen *g, PGconn *c, loader *l, double *t_off, sm_error 
         if (rc != SM_OK)
             continue;
         if (ch->table == TABLE_PROFILES && *t_off == 0)
-            *t_off = now_s();
+            *t_off = sm_now_s();
         if ((rc = stash_insert(&ch->rows, g, table_row[ch->table], loaded[ch->table], err)) !=
             SM_OK) {
             pthread_mutex_lock(&l->lock);
@@ -500,7 +494,7 @@ static int load_tables(sm_gen *g, PGconn *c, loader *l, double *t_off, sm_error 
     if (threaded)
         pthread_join(streamer, NULL);
     if (*t_off == 0)
-        *t_off = now_s();
+        *t_off = sm_now_s();
     if (rc == SM_OK && l->rc != SM_OK) {
         *err = l->err;
         rc = l->rc;
@@ -623,16 +617,16 @@ static void warm_readers(sm_gen *g)
 
 int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
 {
-    double t0 = now_s();
+    double t0 = sm_now_s();
     *out = NULL;
     sm_gen *g = gen_new();
     if (!g)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
-    double t_tax = now_s();
+    double t_tax = sm_now_s();
     if (rc == SM_OK)
         rc = build_indexes(g, err);
-    double t_idx = now_s();
+    double t_idx = sm_now_s();
     /* One snapshot for offers and profiles. */
     if (rc == SM_OK)
         rc = sm_db_begin_snapshot(c, err);
@@ -648,14 +642,14 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
                 "skillmatch: loaded taxonomy %.2f s, matcher, extractor and search %.2f s, "
                 "%zu offers %.2f s (streamed in %.2f s), %zu profiles %.2f s\n",
                 t_tax - t0, t_idx - t_tax, g->offers_loaded, t_off - t_idx,
-                l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded, now_s() - t_off);
+                l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded, sm_now_s() - t_off);
     sm_db_end_snapshot(c);
     if (rc != SM_OK) {
         sm_gen_free(g);
         return rc;
     }
     warm_readers(g);
-    g->load_seconds = now_s() - t0;
+    g->load_seconds = sm_now_s() - t0;
     *out = g;
     return SM_OK;
 }

@@ -8,6 +8,7 @@
  */
 #include "api/guard.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/clock.h"
 #include "taxonomy/base/error.h"
 
 #include <netinet/in.h>
@@ -46,13 +47,6 @@ struct sm_guard {
 
 static sm_guard *the_guard; /* libmicrohttpd's phase calls carry no closure */
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* A connection whose headers are late is closed without a word (it may be a kept-alive
  * connection a client simply left open). One whose body is late is answered 408 first: the
  * access handler has not answered yet (the phase changes under the lock held here), so
@@ -75,7 +69,7 @@ static void *watchdog(void *arg)
     sm_guard *g = arg;
     pthread_mutex_lock(&g->lock);
     while (!g->stopping) {
-        double t = now_s();
+        double t = sm_now_s();
         for (tracked *c = g->head; c; c = c->next) {
             if (c->cut)
                 continue;
@@ -87,13 +81,7 @@ static void *watchdog(void *arg)
                      (double)c->bytes < SM_BODY_MIN_RATE * in_phase)
                 cut(g, c, 1);
         }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += 500000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = sm_deadline_in(0.5);
         pthread_cond_timedwait(&g->wake, &g->lock, &until);
     }
     pthread_mutex_unlock(&g->lock);
@@ -162,7 +150,7 @@ void sm_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
         if (addr && addr->client_addr && addr->client_addr->sa_family == AF_INET)
             memcpy(&t->addr, addr->client_addr, sizeof t->addr);
         t->phase = WAIT_HEADERS;
-        t->since = now_s();
+        t->since = sm_now_s();
         pthread_mutex_lock(&g->lock);
         t->next = g->head;
         if (g->head)
@@ -224,7 +212,7 @@ static int enter(struct MHD_Connection *c, enum phase p, int answered, int lang)
         return 1;
     pthread_mutex_lock(&g->lock);
     t->phase = p;
-    t->since = now_s();
+    t->since = sm_now_s();
     t->bytes = 0;
     t->answered |= answered;
     if (lang >= 0)

@@ -187,6 +187,18 @@ void sm_keys_add(sm_keys *k, const char *key, size_t len, const sm_principal *wh
     pthread_rwlock_unlock(&k->lock);
 }
 
+void sm_keys_add_seeker(sm_keys *k, const char *key, long long key_id, const char *org,
+                        const char *profile_id)
+{
+    sm_principal who;
+    memset(&who, 0, sizeof who);
+    who.key_id = key_id;
+    who.role = SM_ROLE_SEEKER;
+    snprintf(who.org, sizeof who.org, "%s", org);
+    snprintf(who.profile_id, sizeof who.profile_id, "%s", profile_id);
+    sm_keys_add(k, key, strlen(key), &who);
+}
+
 /* Marks entries matching the predicate deleted (tombstones keep probe chains intact). */
 static void forget_where(sm_keys *k, long long key_id, const char *profile_id)
 {

@@ -26,6 +26,10 @@ int sm_keys_lookup(sm_keys *k, sm_db *db, const char *key, size_t len, sm_princi
 int sm_keys_cached(sm_keys *k, const char *key, size_t len);
 /* Remembers a key the server just created. */
 void sm_keys_add(sm_keys *k, const char *key, size_t len, const sm_principal *who);
+/* Remembers a seeker key the server just issued for profile_id (org: the organisation that
+ * created the profile, or "self"), as sm_keys_add. */
+void sm_keys_add_seeker(sm_keys *k, const char *key, long long key_id, const char *org,
+                        const char *profile_id);
 /* Forgets every key bound to this profile (erased). */
 void sm_keys_forget_profile(sm_keys *k, const char *profile_id);
 /* Drops keys revoked since the last refresh. */

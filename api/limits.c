@@ -1,6 +1,7 @@
 /* limits.c: token buckets (see limits.h) in an open-addressing table under one mutex. */
 #include "api/limits.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/clock.h"
 #include "taxonomy/base/error.h"
 #include "taxonomy/base/strmap.h"
 
@@ -36,13 +37,6 @@ struct sm_limits {
     size_t wcount;
     uint64_t seed; /* random: a client cannot choose keys that collide */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double capacity(double per_minute)
 {
@@ -109,7 +103,7 @@ static void sweep(sm_limits *l, double t)
 unsigned sm_limits_take(sm_limits *l, const char *key, double per_minute)
 {
     size_t len = strnlen(key, 63);
-    double t = now_s();
+    double t = sm_now_s();
     pthread_mutex_lock(&l->lock);
     if (l->count >= MAX_FILL)
         sweep(l, t);
@@ -179,7 +173,7 @@ unsigned sm_limits_window(sm_limits *l, const char *key, unsigned max, unsigned 
     if (max > SM_LIMITS_WINDOW_MAX)
         max = SM_LIMITS_WINDOW_MAX;
     size_t len = strnlen(key, 63);
-    double t = now_s(), since = t - seconds;
+    double t = sm_now_s(), since = t - seconds;
     pthread_mutex_lock(&l->lock);
     if (l->wcount >= WMAX_FILL)
         window_sweep(l, since);

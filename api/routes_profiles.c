@@ -474,13 +474,7 @@ static void profile_committed(sm_service *s, sm_resource_in *base, sm_write_mode
         sm_keys_forget_profile(s->keys, in->r.id);
     if (mode != SM_WRITE_CREATE)
         return;
-    sm_principal who;
-    memset(&who, 0, sizeof who);
-    who.key_id = in->key_id;
-    who.role = SM_ROLE_SEEKER;
-    snprintf(who.org, sizeof who.org, "%s", *in->owner ? in->owner : "self");
-    snprintf(who.profile_id, sizeof who.profile_id, "%s", in->r.id);
-    sm_keys_add(s->keys, in->key, SM_KEY_LEN, &who);
+    sm_keys_add_seeker(s->keys, in->key, in->key_id, *in->owner ? in->owner : "self", in->r.id);
 }
 
 static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)

@@ -206,13 +206,7 @@ static int fresh_seeker_key(sm_service *s, const char *profile_id, json_t *kept)
     if (rc != SM_OK)
         return 0;
     sm_keys_forget_profile(s->keys, profile_id);
-    sm_principal who;
-    memset(&who, 0, sizeof who);
-    who.key_id = key_id;
-    who.role = SM_ROLE_SEEKER;
-    snprintf(who.org, sizeof who.org, "%s", org);
-    snprintf(who.profile_id, sizeof who.profile_id, "%s", profile_id);
-    sm_keys_add(s->keys, key, SM_KEY_LEN, &who);
+    sm_keys_add_seeker(s->keys, key, key_id, org, profile_id);
     return json_object_set_new(kept, "seeker_key", json_string(key)) == 0;
 }
 

@@ -8,6 +8,7 @@
 #include "sql/demand.h"
 #include "sql/idempotency.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/clock.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,13 +44,6 @@ struct sm_writer {
 #define DEMAND_CATCH_UP 20000 /* slots counted a turn after a load (a few ms) */
 
 static void snapshot_demand(sm_writer *w);
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int ensure_conn(sm_writer *w, sm_error *err)
 {
@@ -155,7 +149,7 @@ static void reload(sm_writer *w)
 {
     sm_error err = {0};
     sm_gen *g = NULL;
-    double t0 = now_s();
+    double t0 = sm_now_s();
     int rc = ensure_conn(w, &err);
     if (rc == SM_OK)
         rc = sm_gen_load(w->conn, &g, &err);
@@ -167,7 +161,7 @@ static void reload(sm_writer *w)
     }
     sm_service_swap(w->s, g);
     fprintf(stderr, "skillmatch: reloaded %zu concepts, %zu offers, %zu profiles in %.2f s\n",
-            sm_taxonomy_count(g->tx), g->offers_loaded, g->profiles_loaded, now_s() - t0);
+            sm_taxonomy_count(g->tx), g->offers_loaded, g->profiles_loaded, sm_now_s() - t0);
 }
 
 /*
@@ -195,17 +189,11 @@ static void *writer_main(void *arg)
     sm_writer *w = arg;
     sm_gen_thread_slow();                    /* the weekly snapshot's reader */
     sm_db_set_deadline(w->s->db_timeout_ms); /* a hung database fails a batch, not the writer */
-    double last_idle = now_s(), last_purge = 0, last_snapshot = -1e9;
+    double last_idle = sm_now_s(), last_purge = 0, last_snapshot = -1e9;
     for (;;) {
         pthread_mutex_lock(&w->lock);
         while (!w->head && !w->stopping) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 500000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = sm_deadline_in(0.5);
             if (pthread_cond_timedwait(&w->work, &w->lock, &until) != 0)
                 break;
         }
@@ -234,7 +222,7 @@ static void *writer_main(void *arg)
             pthread_mutex_unlock(&w->lock);
         }
         /* Housekeeping when the queue is idle, or at least every second under load. */
-        double t = now_s();
+        double t = sm_now_s();
         if (!batch || t - last_idle > 1.0) {
             last_idle = t;
             if (atomic_exchange(&w->s->reload, 0))
@@ -272,11 +260,11 @@ static void *demand_main(void *arg)
     sm_gen_thread_slow();
     sm_db_set_deadline(w->s->db_timeout_ms);
     unsigned long counting = 0, counted = 0; /* generations' serials */
-    double since = now_s();
+    double since = sm_now_s();
     pthread_mutex_lock(&w->lock);
     while (!w->stopping) {
         pthread_mutex_unlock(&w->lock);
-        double t0 = now_s();
+        double t0 = sm_now_s();
         sm_gen *g = sm_service_acquire(w->s);
         /* After a load, the counters first (a stretch of slots at a time, writes going on
          * in between), then the sweep. */
@@ -288,7 +276,7 @@ static void *demand_main(void *arg)
         int live = sm_matcher_demand_catch_up(g->m, DEMAND_CATCH_UP);
         if (live && g->serial != counted) {
             counted = g->serial; /* this generation's counters are live */
-            fprintf(stderr, "skillmatch: skills demand counted in %.1f s\n", now_s() - since);
+            fprintf(stderr, "skillmatch: skills demand counted in %.1f s\n", sm_now_s() - since);
         }
         sm_match_reader *r = live ? sm_gen_reader(g) : NULL;
         if (r) {
@@ -297,16 +285,9 @@ static void *demand_main(void *arg)
         }
         sm_service_release(w->s, g);
         /* a quarter of a core at most, catching up or sweeping */
-        double pause = 3 * (now_s() - t0);
+        double pause = 3 * (sm_now_s() - t0);
         pause = live && pause < 0.2 ? 0.2 : pause < 0.001 ? 0.001 : pause;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += (time_t)pause;
-        until.tv_nsec += (long)((pause - (double)(time_t)pause) * 1e9);
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = sm_deadline_in(pause);
         pthread_mutex_lock(&w->lock);
         if (!w->stopping)
             pthread_cond_timedwait(&w->demand_wake, &w->lock, &until);

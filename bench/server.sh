@@ -1,4 +1,4 @@
-# bench/server.sh: sourced by bench/api_run.sh, bench/api_ab.sh and bench/stress.sh. Needs
+# bench/server.sh: sourced by bench/api_run.sh, api_ab.sh, stress.sh and soak.sh. Needs
 # $listen and $db (open_bench_db sets $db).
 #
 #   open_bench_db WHO         starts the cluster `make bench-api` left in bench/out/api, sets $out,

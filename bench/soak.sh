@@ -53,6 +53,7 @@ key=$(build/skillmatch keys create --org soak --role inclusion_org --rate-limit 
       --db "$db" | tail -n 1)
 build/bench/api_load "$ESCO" "${SOAK_OFFERS:-20000}" "${SOAK_PROFILES:-20000}" "$db" "$out" >&2
 listen=127.0.0.1:18082
+. bench/server.sh
 
 # run LABEL BINARY: one soak of BINARY; prints its row of the report, writes rss_LABEL.tsv.
 status=0
@@ -61,13 +62,7 @@ run() {
   local log=$out/server_$label.log
   : > "$log"
   SKILLMATCH_REPACK_MIN=$repack ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=64:malloc_context_size=10 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$bin" serve --listen "$listen" --db "$db" 2>> "$log" &
-  server=$!
-  until curl -fs "http://$listen/ready" >/dev/null 2>&1; do
-    kill -0 "$server" 2>/dev/null || { echo "soak: $bin stopped" >&2; tail "$log" >&2; exit 1; }
-    sleep 0.2
-  done
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 start_server "$bin" "$log" >/dev/null
   MATCH_BODIES=$out/match_bodies.txt OFFER_BODIES=$out/offer_bodies.txt KEY=$key \
     wrk -t2 -c32 -d"${dur}s" --timeout 10s -s bench/wrk_mix.lua "http://$listen" \
     > "$out/wrk_$label.txt" &

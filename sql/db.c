@@ -8,6 +8,7 @@
  */
 #include "sql/db.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -56,13 +57,6 @@ void sm_db_set_deadline(unsigned ms)
     deadline_ms = ms;
 }
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
 /*
  * PQexecParams within the thread's deadline: the statement is sent, then its answer awaited
  * with poll(2) until the deadline. A PostgreSQL that does not answer in time (stopped, hung,
@@ -77,7 +71,7 @@ static PGresult *exec_bounded(PGconn *c, const char *sql, int nparams, const cha
         return PQexecParams(c, sql, nparams, NULL, params, lengths, formats, 0);
     if (!PQsendQueryParams(c, sql, nparams, NULL, params, lengths, formats, 0))
         return NULL;
-    double until = now_ms() + deadline_ms;
+    double until = sm_now_s() * 1e3 + deadline_ms;
     PGresult *last = NULL;
     int flushing = 1;
     for (;;) {
@@ -98,7 +92,7 @@ static PGresult *exec_bounded(PGconn *c, const char *sql, int nparams, const cha
                 return last; /* the caller streams the rest */
             continue;
         }
-        double left = until - now_ms();
+        double left = until - sm_now_s() * 1e3;
         struct pollfd pfd = {PQsocket(c), (short)(POLLIN | (flushing ? POLLOUT : 0)), 0};
         int n = left > 0 ? poll(&pfd, 1, (int)left + 1) : 0;
         if (n < 0 && errno == EINTR)
@@ -221,14 +215,7 @@ int sm_db_warm(sm_db *db, sm_error *err)
 
 PGconn *sm_db_get(sm_db *db, unsigned wait_ms, sm_error *err)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = sm_deadline_in(wait_ms / 1000.0);
     pthread_mutex_lock(&db->lock);
     slot *s = NULL;
     int waited = 0;

@@ -1,22 +1,16 @@
 /* loader.c: sources of a taxonomy, read in order (see loader.h). */
 #include "taxonomy/loader.h"
+#include "taxonomy/base/clock.h"
 #include "taxonomy/builtin.h"
 #include "taxonomy/digcomp.h"
 
 #include <string.h>
 #include <time.h>
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int sm_taxonomy_load(const sm_load_options *opts, sm_taxonomy **out, sm_load_report *report,
                      sm_error *err)
 {
-    double start = now_seconds();
+    double start = sm_now_s();
     *out = NULL;
     if (report)
         memset(report, 0, sizeof *report);
@@ -37,7 +31,7 @@ int sm_taxonomy_load(const sm_load_options *opts, sm_taxonomy **out, sm_load_rep
         return rc;
     }
     if (report)
-        report->seconds = now_seconds() - start;
+        report->seconds = sm_now_s() - start;
     *out = tx;
     return SM_OK;
 }

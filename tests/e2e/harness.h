@@ -250,6 +250,21 @@ static inline int create_offer(const char *key, const char *body, char id[40])
     return status;
 }
 
+/* Creates a profile as key from body; its id and seeker key (when 201). Returns the status. */
+static inline int create_profile(const char *key, const char *body, char id[40],
+                                 char seeker_key[64])
+{
+    reply r;
+    http(port, "POST", "/v1/profiles", key, body, &r);
+    int status = r.status;
+    if (status == 201) {
+        snprintf(id, 40, "%s", str_at(r.json, "id"));
+        snprintf(seeker_key, 64, "%s", str_at(r.json, "seeker_key"));
+    }
+    reply_free(&r);
+    return status;
+}
+
 static inline int status_of(const char *method, const char *path, const char *key, const char *body)
 {
     reply r;

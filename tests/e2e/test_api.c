@@ -1133,22 +1133,9 @@ static void refuses_unsafe_database_and_bad_cli_use(void)
 }
 
 /* Creates a profile as key (NULL: the person, anonymously); fills its id and seeker key. */
-static int create_profile(const char *key, char id[40], char seeker_key[64])
-{
-    reply r;
-    http(port, "POST", "/v1/profiles", key,
-         "{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(
-             03) "\"}],\"consent\":{"
-                 "\"visible_to_organisations\":true}}",
-         &r);
-    int status = r.status;
-    if (status == 201) {
-        snprintf(id, 40, "%s", str_at(r.json, "id"));
-        snprintf(seeker_key, 64, "%s", str_at(r.json, "seeker_key"));
-    }
-    reply_free(&r);
-    return status;
-}
+#define VISIBLE_PROFILE                                                                            \
+    "{\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(                                          \
+        03) "\"}],\"consent\":{\"visible_to_organisations\":true}}"
 
 /*
  * Every route against every kind of caller: no key, admin, the owning organisation, another
@@ -1164,8 +1151,8 @@ static void route_role_matrix(void)
                            "\"uri\":\"" S(02) "\"}]}",
                            training),
               201);
-    CHECK_INT(create_profile(org_a, profile, seeker_key), 201);
-    CHECK_INT(create_profile(org_b, other_profile, other_seeker), 201);
+    CHECK_INT(create_profile(org_a, VISIBLE_PROFILE, profile, seeker_key), 201);
+    CHECK_INT(create_profile(org_b, VISIBLE_PROFILE, other_profile, other_seeker), 201);
     const char *keys[ROLES] = {NULL, admin_key, org_a, org_b, tp_key, seeker_key, other_seeker};
     char offer_path[96], training_path[96], cand_path[128], profile_path[96], export_path[128],
         match_stored[128];
@@ -1253,10 +1240,10 @@ static void route_role_matrix(void)
     CHECK_INT(create_offer(org_a, JOB("Matrice admin", ""), id2), 201);
     snprintf(path2, sizeof path2, "/v1/offers/%s", id2);
     CHECK_INT(status_of("DELETE", path2, admin_key, NULL), 204);
-    CHECK_INT(create_profile(org_a, id2, key2), 201);
+    CHECK_INT(create_profile(org_a, VISIBLE_PROFILE, id2, key2), 201);
     snprintf(path2, sizeof path2, "/v1/profiles/%s", id2);
     CHECK_INT(status_of("DELETE", path2, admin_key, NULL), 204);
-    CHECK_INT(create_profile(org_a, id2, key2), 201);
+    CHECK_INT(create_profile(org_a, VISIBLE_PROFILE, id2, key2), 201);
     snprintf(path2, sizeof path2, "/v1/profiles/%s", id2);
     CHECK_INT(status_of("DELETE", path2, org_a, NULL), 204);
 }

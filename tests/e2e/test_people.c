@@ -560,12 +560,7 @@ static void feedback_is_kept_and_exported(void)
 {
     char id[40] = "", key[64] = "", path[96], body[256];
     reply r;
-    http(port, "POST", "/v1/profiles", org_a, "{\"skills\":[{\"uri\":\"" S(02) "\"}]}", &r);
-    CHECK_INT(r.status, 201);
-    snprintf(id, sizeof id, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
-    snprintf(key, sizeof key, "%s",
-             str_at(r.json, "seeker_key") ? str_at(r.json, "seeker_key") : "");
-    reply_free(&r);
+    CHECK_INT(create_profile(org_a, "{\"skills\":[{\"uri\":\"" S(02) "\"}]}", id, key), 201);
     snprintf(path, sizeof path, "/v1/profiles/%s/feedback", id);
     snprintf(body, sizeof body,
              "{\"offer_id\":\"00000000-0000-4000-8000-0000000000ab\",\"kind\":\"wrong\","
