@@ -2,6 +2,7 @@
 #include "api/parse.h"
 
 #include "api/messages.h"
+#include "taxonomy/base/str.h"
 
 #include <errno.h>
 #include <math.h>
@@ -502,11 +503,9 @@ int sm_json_has_top_level_key(const char *s, size_t n, const char *name)
                         unsigned v = 0;
                         int ok = i + 4 < n;
                         for (int h = 1; ok && h <= 4; h++) {
-                            char x = s[i + (size_t)h];
-                            v = v * 16 + (unsigned)(x >= '0' && x <= '9'   ? x - '0'
-                                                    : x >= 'a' && x <= 'f' ? x - 'a' + 10
-                                                    : x >= 'A' && x <= 'F' ? x - 'A' + 10
-                                                                           : (ok = 0));
+                            int x = sm_hex_digit(s[i + (size_t)h]);
+                            ok = x >= 0;
+                            v = v * 16 + (unsigned)(ok ? x : 0);
                         }
                         i += 4;
                         d = ok && v < 0x80 ? (char)v : '\0'; /* beyond ASCII: not in name */

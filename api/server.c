@@ -29,6 +29,7 @@
 #include "sql/idempotency.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/arena.h"
+#include "taxonomy/base/str.h"
 
 #include <arpa/inet.h>
 #include <malloc.h>
@@ -665,14 +666,6 @@ static sm_guard *guard;        /* the server's connection guard (api/guard.c) */
 /* The compute pool, one thread per core, when it started: inline matches queue there. */
 static blocking *the_compute;
 
-static int hex_digit(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /*
  * libmicrohttpd's unescaping of paths and query values, but for %00, which stays as written:
  * decoded, it cut a C string short, and "/v1/offers/ID%00anything" was answered as ID.
@@ -684,7 +677,7 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
     char *out = s;
     for (const char *in = s; *in;) {
         int hi, lo;
-        if (in[0] == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+        if (in[0] == '%' && (hi = sm_hex_digit(in[1])) >= 0 && (lo = sm_hex_digit(in[2])) >= 0 &&
             (hi || lo)) {
             *out++ = (char)(hi * 16 + lo);
             in += 3;
@@ -717,14 +710,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         if (!strcmp(version, MHD_HTTP_VERSION_1_1) &&
             !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"))
             cs->no_host = 1;
-        if (cs->no_host)
-            ;
-        else if (declared > MAX_BODY)
-            cs->too_big = 1;
-        else if (declared > SM_BODY_SMALL && !sm_guard_reserve(guard, (size_t)declared + 1))
-            cs->over_budget = 1;
-        else
-            cs->reserved = declared > SM_BODY_SMALL ? (size_t)declared + 1 : 0;
+        if (!cs->no_host) {
+            if (declared > MAX_BODY)
+                cs->too_big = 1;
+            else if (declared > SM_BODY_SMALL && !sm_guard_reserve(guard, (size_t)declared + 1))
+                cs->over_budget = 1;
+            else if (declared > SM_BODY_SMALL)
+                cs->reserved = (size_t)declared + 1;
+        }
         if (cs->too_big || cs->over_budget || cs->no_host) {
             sm_guard_request_done(conn); /* answered now: no 408 may follow */
             process(s, conn, url, method, cs);

@@ -21,6 +21,14 @@ static inline sm_str sm_str_make(const char *ptr, size_t len)
 
 /* Returns 1 when s equals the NUL-terminated literal. */
 int sm_str_eq(sm_str s, const char *literal);
+/* The value of a hexadecimal digit (either case), -1 for any other character. */
+static inline int sm_hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
 /* Removes leading and trailing ASCII white space. */
 sm_str sm_str_trim(sm_str s);
 
