@@ -43,7 +43,7 @@ DATA     := $(sort $(wildcard taxonomy/data/*.tsv))
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 LIB_OBJ  := $(TAX_SRC:%.c=$(B)/%.o) $(MATCH_SRC:%.c=$(B)/%.o) $(SQL_SRC:%.c=$(B)/%.o) \
             $(B)/gen/builtin_data.o $(B)/gen/migrations.o
-API_OBJ  := $(API_SRC:%.c=$(B)/%.o) $(B)/gen/openapi.o
+API_OBJ  := $(API_SRC:%.c=$(B)/%.o) $(B)/gen/openapi.o $(B)/gen/consent.o
 LIB      := $(B)/libskillmatch.a
 BIN      := $(B)/skillmatch
 
@@ -82,6 +82,12 @@ $(B)/gen/openapi.c: $(B)/tools/embed api/openapi.json
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed -p sm__openapi $@ api/openapi.json
 $(B)/gen/openapi.o: $(B)/gen/openapi.c
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
+# And the consent texts shown to people, every version (api/consent.json).
+$(B)/gen/consent.c: $(B)/tools/embed api/consent.json
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed -p sm__consent $@ api/consent.json
+$(B)/gen/consent.o: $(B)/gen/consent.c
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
 
 $(LIB): $(LIB_OBJ)

@@ -88,6 +88,14 @@ static void format_in(char *out, size_t cap, const char *fmt, sm_lang lang, va_l
 #pragma GCC diagnostic pop
 }
 
+void sm_msg_format(char *out, size_t cap, sm_lang lang, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    format_in(out, cap, fmt, lang, ap);
+    va_end(ap);
+}
+
 void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...)
 {
     if (fe->count >= 50) /* enough to fix a body; the rest follow once these are */

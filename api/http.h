@@ -88,6 +88,9 @@ typedef struct sm_field_errors {
 
 /* Records an error; fmt is an English printf format of the catalog (its French text is
  * formatted with the same arguments). */
+/* fmt (English, in the catalog) in lang, formatted with the arguments, into out. */
+void sm_msg_format(char *out, size_t cap, sm_lang lang, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void sm_field_errors_clear(sm_field_errors *fe);

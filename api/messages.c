@@ -17,6 +17,13 @@ static const pair catalog[] = {
     {"/metrics answers local clients only (serve --metrics-public opens it)",
      "/metrics ne répond qu'aux clients locaux (serve --metrics-public l'ouvre à tous)"},
     {"Authorization must be \"Bearer KEY\"", "Authorization doit être \"Bearer CLÉ\""},
+    {"Everything skillmatch stores about this profile. Keys are kept as hashes only; logs and "
+     "metrics hold no personal data. The audit entries and the change feed name the profile by a "
+     "keyed hash, not by its id.",
+     "Tout ce que skillmatch conserve sur ce profil. Les clés ne sont gardées que sous forme "
+     "d'empreintes ; les journaux et les métriques ne contiennent aucune donnée personnelle. Le "
+     "journal d'audit et le flux des changements désignent le profil par une empreinte à clé, pas "
+     "par son identifiant."},
     {"Idempotency-Key must be 1 to 200 characters",
      "Idempotency-Key doit compter de 1 à 200 caractères"},
     {"a %s key cannot do this", "une clé %s ne permet pas cette opération"},
@@ -65,7 +72,15 @@ static const pair catalog[] = {
     {"invalid UTF-8", "UTF-8 invalide"},
     {"invalid UTF-8 at byte %zu", "UTF-8 invalide à l'octet %zu"},
     {"invalid syntax", "syntaxe invalide"},
+    {"is set by the server when consent is given or withdrawn: leave it out",
+     "est fixé par le serveur quand le consentement est donné ou retiré : ne l'envoyez pas"},
     {"it ends too early", "il s'arrête trop tôt"},
+    {"kept %d days after its last use (read or changed with the person's key or by their "
+     "organisation, or changed), then erased with everything about it; using it again restarts the "
+     "count",
+     "conservé %d jours après sa dernière utilisation (lu ou modifié avec la clé de la personne ou "
+     "par sa structure, ou modifié), puis effacé avec tout ce qui le concerne ; l'utiliser à "
+     "nouveau relance ce délai"},
     {"keys cannot be checked now: the database is not reachable",
      "les clés ne peuvent pas être vérifiées : la base de données est injoignable"},
     {"lat and lon look swapped: did you mean lat %g, lon %g?",
@@ -80,11 +95,14 @@ static const pair catalog[] = {
      "doit valoir \"*\" ou des étiquettes d'entité comme \"v3\""},
     {"must be \"fr\" or \"en\"", "doit valoir \"fr\" ou \"en\""},
     {"must be \"job\" or \"training\"", "doit valoir \"job\" ou \"training\""},
+    {"must be \"key:ID\", \"anonymous\" or \"system\"",
+     "doit être \"key:ID\", \"anonymous\" ou \"system\""},
     {"must be \"wrong\" or \"unwanted\"", "doit valoir \"wrong\" ou \"unwanted\""},
     {"must be a DefinedTerm or text", "doit être un DefinedTerm ou du texte"},
     {"must be a Place with geo.latitude and geo.longitude",
      "doit être un Place avec geo.latitude et geo.longitude"},
     {"must be a date YYYY-MM-DD", "doit être une date AAAA-MM-JJ"},
+    {"must be a next_cursor of an earlier page", "doit être le next_cursor d'une page précédente"},
     {"must be a number between %g and %g", "doit être un nombre entre %g et %g"},
     {"must be a scheme name (CPF, OPCO, France Travail, region, employer, PIC, AGEFIPH, "
      "self, or another name)",
@@ -105,6 +123,8 @@ static const pair catalog[] = {
     {"must be an integer between %lld and %lld", "doit être un entier entre %lld et %lld"},
     {"must be an integer from %lld to %lld", "doit être un entier de %lld à %lld"},
     {"must be an object", "doit être un objet"},
+    {"must be an object of purposes, each true/false or {\"given\":…,\"text_version\":…}",
+     "doit être un objet de finalités, chacune true/false ou {\"given\":…,\"text_version\":…}"},
     {"must be an object of true/false fields", "doit être un objet de champs true/false"},
     {"must be an object {\"lat\":…,\"lon\":…} (\"label\" optional)",
      "doit être un objet {\"lat\":…,\"lon\":…} (\"label\" facultatif)"},
@@ -133,8 +153,11 @@ static const pair catalog[] = {
      "ei, etti, ai, adapted_enterprise, esat, public, company",
      "doit valoir association, cooperative, mutual, foundation, social_enterprise, aci, ei, "
      "etti, ai, adapted_enterprise, esat, public ou company"},
+    {"must be the id of a profile (a UUID)", "doit être l'identifiant d'un profil (un UUID)"},
     {"must be the id of an offer (a UUID)", "doit être l'id d'une offre (un UUID)"},
     {"must be true or false", "doit valoir true ou false"},
+    {"must be true, false or {\"given\":…,\"text_version\":…}",
+     "doit être true, false ou {\"given\":…,\"text_version\":…}"},
     {"must not be empty", "ne doit pas être vide"},
     {"must not contain NUL characters", "ne doit pas contenir de caractère NUL"},
     {"needs a location {\"lat\":…,\"lon\":…} to be a distance from",
@@ -189,6 +212,9 @@ static const pair catalog[] = {
     {"not a skill URI or id of the taxonomy",
      "ce n'est pas l'URI ou l'identifiant d'une compétence de la taxonomie"},
     {"not a skill concept", "ce n'est pas une compétence"},
+    {"not a version of the consent texts", "n'est pas une version des textes de consentement"},
+    {"not a version of the consent texts (GET /v1/consent)",
+     "n'est pas une version des textes de consentement (GET /v1/consent)"},
     {"not an occupation (%s)", "ce n'est pas un métier (%s)"},
     {"not an occupation URI or id of the taxonomy",
      "ce n'est pas l'URI ou l'identifiant d'un métier de la taxonomie"},
@@ -209,6 +235,7 @@ static const pair catalog[] = {
     {"required with the other", "obligatoire avec l'autre"},
     {"required: a skill URI or id", "obligatoire : l'URI ou l'identifiant d'une compétence"},
     {"required: the beginning of a skill's name", "obligatoire : le début du nom d'une compétence"},
+    {"required: true or false", "obligatoire : true ou false"},
     {"required: {\"offer_id\":…}, {\"occupation\":URI} or {\"top_offers\":N}",
      "obligatoire : {\"offer_id\":…}, {\"occupation\":URI} ou {\"top_offers\":N}"},
     {"something follows the JSON value", "quelque chose suit la valeur JSON"},

@@ -6,6 +6,7 @@
  * with the change); the writer thread's commit and index update; the answer.
  */
 #include "api/resource.h"
+#include "api/audit.h"
 #include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
@@ -43,6 +44,19 @@ int sm_resource_check(const sm_resource *res, sm_gen *g, const sm_request *rq, s
     return rc;
 }
 
+/* The audit entry of op, a write of in's resource by rq (resource.h, audit_noun). */
+static void audit_write(const sm_resource *res, const sm_request *rq, sm_write_mode mode,
+                        const sm_resource_in *in, sm_write_op *op, char action[32])
+{
+    static const char *const verbs[] = {"create", "replace", "patch", "erase"};
+    if (!res->audit_noun)
+        return;
+    snprintf(action, 32, "%s.%s", res->audit_noun, verbs[mode]);
+    op->audit_action = action;
+    op->audit_profile = in->id;
+    sm_audit_actor(&rq->who, op->audit_actor);
+}
+
 /* One write of a validated input: committed, answered. Returns 1 when a PATCH met a
  * concurrent change and may be tried again, else 0, SM_EANSWERED or an error. */
 static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
@@ -62,7 +76,7 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     int replace = mode != SM_WRITE_CREATE;
     sm_resource_ctx w = {in, sm_json_text(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)),
                          replace};
-    json_t *shown = res->show(g, in, mode, resp->lang);
+    json_t *shown = res->show(s, g, in, mode, resp->lang);
     unsigned status = replace ? 200 : 201;
     char *answer = shown ? sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
     char *kept = NULL; /* the answer as kept for a replay, when it differs */
@@ -81,12 +95,14 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     op.ctx = &w;
     sm_idem_prepare(rq, &op, status, kept ? kept : answer);
     op.feed_key = s->feed_key;
+    char action[32];
+    audit_write(res, rq, mode, in, &op, action);
     if (res->idem_names_profile)
         op.idem_profile = in->id;
     if (!w.doc_text || !answer)
         rc = SM_ENOMEM;
     else if (sm_writer_submit(s->writer, &op) != SM_OK) {
-        if (op.rc == SM_ESTALE && mode == SM_WRITE_PATCH && in->retry_on_stale)
+        if (op.rc == SM_ESTALE && mode != SM_WRITE_CREATE && in->retry_on_stale)
             rc = 1;
         else
             sm_write_failed(resp, &op, res->is_offer);
@@ -116,13 +132,16 @@ static int version_accepted(const sm_resource_in *client, long long version)
 }
 
 /* PATCH: merged into the version read, written over that version only; a change made
- * meanwhile fails with 412 when the client sent If-Match, else is merged with again. */
-static int patch(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
-                 sm_response *resp, const sm_resource_in *client, sm_resource_in *in)
+ * meanwhile fails with 412 when the client sent If-Match, else is merged with again. A PUT
+ * of a resource with replace_reads_current goes the same way, read against the version read
+ * (in->prior) instead of merged into it. */
+static int over_current(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                        sm_response *resp, sm_write_mode mode, const sm_resource_in *client,
+                        sm_resource_in *in)
 {
     if (res->admit_change && res->admit_change(s, rq, resp))
         return SM_EANSWERED;
-    json_t *body = sm_parse_patch_body(rq, resp);
+    json_t *body = mode == SM_WRITE_PATCH ? sm_parse_patch_body(rq, resp) : sm_parse_body(rq, resp);
     if (!body)
         return SM_EANSWERED;
     sm_body_lang(rq, body, resp);
@@ -144,7 +163,14 @@ static int patch(const sm_resource *res, sm_service *s, sm_gen *g, const sm_requ
         memset(in, 0, res->in_size);
         in->request_lang = resp->lang;
         sm_field_errors fe = {0};
-        res->merge(g, doc, body, in, &fe);
+        if (mode == SM_WRITE_PATCH)
+            res->merge(g, doc, body, in, &fe);
+        else {
+            in->prior = doc;
+            res->read(g, body, in, &fe);
+            in->prior = NULL;
+            json_decref(doc);
+        }
         if (fe.count) {
             json_decref(in->doc);
             in->doc = NULL;
@@ -155,7 +181,7 @@ static int patch(const sm_resource *res, sm_service *s, sm_gen *g, const sm_requ
         in->if_count = 1;
         in->if_versions[0] = version;
         in->retry_on_stale = !client->if_given;
-        rc = write_once(res, s, g, rq, resp, SM_WRITE_PATCH, in);
+        rc = write_once(res, s, g, rq, resp, mode, in);
         json_decref(in->doc);
         in->doc = NULL;
         if (rc != 1)
@@ -181,8 +207,8 @@ int sm_resource_write(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     if (!in)
         return SM_ENOMEM;
     int rc;
-    if (mode == SM_WRITE_PATCH)
-        rc = patch(res, s, g, rq, resp, &client, in);
+    if (mode == SM_WRITE_PATCH || (mode == SM_WRITE_REPLACE && res->replace_reads_current))
+        rc = over_current(res, s, g, rq, resp, mode, &client, in);
     else if ((rc = sm_resource_parse(res, g, rq, resp, in)) == 0) {
         in->if_given = client.if_given;
         in->if_any = client.if_any;
@@ -214,6 +240,9 @@ int sm_resource_delete(const sm_resource *res, sm_service *s, const sm_request *
         op.exec = res->exec_delete;
         op.apply = res->apply_delete;
         op.ctx = &w;
+        op.feed_key = s->feed_key; /* the feed's name of the erased profile */
+        char action[32];
+        audit_write(res, rq, SM_WRITE_DELETE, in, &op, action);
         if (sm_writer_submit(s->writer, &op) != SM_OK)
             rc = sm_write_failed(resp, &op, res->is_offer);
         else {

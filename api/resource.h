@@ -21,6 +21,9 @@ typedef struct sm_resource_in {
     long long version;    /* the row's version once written */
     int retry_on_stale;   /* PATCH without If-Match: a concurrent change is merged with again */
     sm_lang request_lang; /* of text to extract skills from, when the body says none */
+    /* The stored document a PUT or PATCH replaces, while read or merge runs (borrowed);
+     * NULL for a creation, or a PUT of a resource without replace_reads_current. */
+    json_t *prior;
 } sm_resource_in;
 
 typedef enum sm_write_mode {
@@ -60,7 +63,7 @@ typedef struct sm_resource {
      * field, or an error. */
     int (*check)(sm_gen *g, sm_resource_in *in, sm_error *err);
     /* The answer to a write (in lang). */
-    json_t *(*show)(sm_gen *g, sm_resource_in *in, sm_write_mode mode, sm_lang lang);
+    json_t *(*show)(sm_service *s, sm_gen *g, sm_resource_in *in, sm_write_mode mode, sm_lang lang);
     /* The writer thread's two steps of a write and of a delete (op->ctx: an sm_resource_ctx). */
     int (*exec)(PGconn *c, sm_write_op *op, sm_error *err);
     int (*apply)(sm_gen *g, sm_write_op *op, sm_error *err);
@@ -72,6 +75,12 @@ typedef struct sm_resource {
     /* A member of the answer never kept for an Idempotency-Key replay (a key in clear: the
      * replay issues a new one, api/server.c), or NULL. */
     const char *secret;
+    /* Personal data: each write is audited as "NOUN.create", ".replace", ".patch" or ".erase"
+     * (api/audit.h), in the change's transaction; NULL: not audited. */
+    const char *audit_noun;
+    /* A PUT reads the stored document first (in->prior for read) and is written only over
+     * the version read, as a PATCH is. */
+    int replace_reads_current;
 } sm_resource;
 
 /* One route's write of res: 0, SM_EANSWERED, or an error with nothing answered. */

@@ -61,6 +61,11 @@ int sm_route_extract(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
 int sm_route_health(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_ready(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* Personal data: the consent texts (api/consent.c), the audit trail and the feedback to
+ * review (admins, api/routes_people.c). */
+int sm_route_consent(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_audit(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 

@@ -3,6 +3,7 @@
  * and GET /v1/offers/{id}/candidates (consenting profiles for a job offer),
  * with the matcher's explanations.
  */
+#include "api/audit.h"
 #include "api/jsonw.h"
 #include "api/records.h"
 #include "api/routes.h"
@@ -144,6 +145,12 @@ int sm_load_stored_profile(sm_service *s, sm_gen *g, const sm_request *rq, const
         snprintf(rq->about_profile, 40, "%s", id);
     if (rc != SM_OK)
         return sm_db_unavailable(resp, &err), SM_EANSWERED;
+    /* "profile.match", "profile.gaps", "profile.paths": the person's or their organisation's
+     * use restarts the retention clock. */
+    const char *route = strrchr(rq->path, '/');
+    char action[32];
+    snprintf(action, sizeof action, "profile.%s", route ? route + 1 : "match");
+    sm_audit_note(s->audit, &rq->who, action, id, !admin);
     for (size_t i = 0; i < row.claim_count && ip->count < SM_MAX_PROFILE_SKILLS; i++) {
         uint32_t cid, sid;
         int ev, level;
@@ -573,8 +580,8 @@ static sm_rows *shared_contacts(PGconn *c, const char *const *ids, size_t n)
 
 /* Writes the candidate's name (pseudonym, or profile id and contact when shared) as the head
  * of a result: "\"candidate\":…,". */
-static void candidate_head(const sm_service *s, jsonw *head, const sm_rows *cr,
-                           const char *offer_id, const char *profile_id)
+static void candidate_head(const sm_service *s, const sm_request *rq, jsonw *head,
+                           const sm_rows *cr, const char *offer_id, const char *profile_id)
 {
     char name[24];
     pseudonym(s, offer_id, profile_id, name);
@@ -584,6 +591,8 @@ static void candidate_head(const sm_service *s, jsonw *head, const sm_rows *cr,
     for (size_t k = 0; k < sm_rows_count(cr); k++) {
         sm_contact_shown ct = sm_contact_rows_at(cr, k);
         if (strcmp(ct.id, profile_id) == 0 && (ct.consent & CONSENT_SHARE_CONTACT)) {
+            /* who it is, shown to an organisation: audited */
+            sm_audit_note(s->audit, &rq->who, "candidate.contact", profile_id, 0);
             jsonw_lit(head, "\"profile_id\":");
             w_str(head, profile_id);
             json_t *contact = json_loads(ct.contact, JSON_DECODE_ANY, NULL);
@@ -635,7 +644,7 @@ int sm_route_near_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_
         for (size_t i = 0; i < list->count; i++) {
             const sm_near_candidate *nc = &list->items[i];
             jsonw_lit(&w, i ? ",{" : "{");
-            candidate_head(s, &w, cr, id, nc->profile_id);
+            candidate_head(s, rq, &w, cr, id, nc->profile_id);
             w_num(&w, "\"score\":", nc->score);
             jsonw_lit(&w, ",\"training\":{\"training_id\":");
             w_str(&w, nc->training_id);
@@ -714,7 +723,7 @@ int sm_route_candidates(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
         jsonw_lit(&w, "{\"results\":[");
         for (int i = 0; i < n; i++) {
             jsonw head = {0};
-            candidate_head(s, &head, cr, id, order[i]->id);
+            candidate_head(s, rq, &head, cr, id, order[i]->id);
             if (i)
                 jsonw_lit(&w, ",");
             write_result(&w, g, order[i], opts.lang, head.failed ? "" : head.data);

@@ -281,8 +281,10 @@ static int prepare_offer(const sm_request *rq, sm_response *resp, sm_write_mode 
     return 0;
 }
 
-static json_t *show_offer(sm_gen *g, sm_resource_in *base, sm_write_mode mode, sm_lang lang)
+static json_t *show_offer(sm_service *s, sm_gen *g, sm_resource_in *base, sm_write_mode mode,
+                          sm_lang lang)
 {
+    (void)s;
     (void)mode;
     offer_in *in = (offer_in *)base;
     json_t *shown = render_offer(g, in->r.doc, in->r.id, in->owner, NULL, NULL, lang);

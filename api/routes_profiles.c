@@ -9,17 +9,21 @@
  * Erasure removes the profile, its seeker keys and any stored idempotent
  * answers about it, in one transaction, then from memory.
  */
+#include "api/audit.h"
+#include "api/consent.h"
 #include "api/keys_cache.h"
 #include "api/messages.h"
 #include "api/records.h"
 #include "api/resource.h"
 #include "api/routes.h"
+#include "sql/audit.h"
 #include "sql/profiles.h"
 #include "taxonomy/base/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct profile_in {
     sm_resource_in r; /* id, doc, If-Match, version: first, for the write pipeline */
@@ -180,11 +184,9 @@ static void profile_from_json(sm_gen *g, json_t *body, sm_resource_in *base, sm_
                                                "share_contact", NULL};
     static const unsigned consent_bits[] = {SM_CONSENT_VISIBLE, CONSENT_STATISTICS,
                                             CONSENT_SHARE_CONTACT};
-    read_flags(body, "consent", consent_keys, consent_bits, in->r.doc, &in->consent, fe);
-    if (!json_object_get(in->r.doc, "consent"))
-        json_object_set_new(in->r.doc, "consent",
-                            json_pack("{s:b, s:b, s:b}", "visible_to_organisations", 0,
-                                      "statistics", 0, "share_contact", 0));
+    sm_consent_read(json_object_get(body, "consent"),
+                    in->r.prior ? json_object_get(in->r.prior, "consent") : NULL, consent_keys,
+                    consent_bits, in->r.doc, &in->consent, fe);
     static const char *const constraint_keys[] = {"remote_only", "part_time", "no_car", NULL};
     static const unsigned constraint_bits[] = {SM_PROFILE_REMOTE_ONLY, SM_PROFILE_PART_TIME,
                                                SM_PROFILE_NO_CAR};
@@ -310,6 +312,44 @@ static json_t *render_profile(sm_gen *g, json_t *doc, const char *id, const char
     return out;
 }
 
+/*
+ * How long the profile is kept (api/retention.h), told in every answer that shows it: the
+ * days, the last use (last_used: "YYYY-MM-DDTHH:MM:SSZ"; NULL: now), the day it will be
+ * erased if not used again, and the rule in lang.
+ */
+static json_t *retention_json(sm_service *s, const char *last_used, sm_lang lang)
+{
+    int days = atomic_load(&s->retention_days);
+    struct tm tm = {0};
+    time_t t = time(NULL);
+    if (last_used && sscanf(last_used, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                            &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        t = timegm(&tm);
+    }
+    char used[24], until[16], rule[400];
+    gmtime_r(&t, &tm);
+    strftime(used, sizeof used, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    t += (time_t)days * 86400;
+    gmtime_r(&t, &tm);
+    strftime(until, sizeof until, "%Y-%m-%d", &tm);
+    sm_msg_format(rule, sizeof rule, lang,
+                  "kept %d days after its last use (read or changed with the person's key or by "
+                  "their organisation, or changed), then erased with everything about it; using "
+                  "it again restarts the count",
+                  days);
+    return json_pack("{s:i, s:s, s:s, s:s}", "days", days, "last_used_at", used, "erased_after",
+                     until, "rule", rule);
+}
+
+/* Whether rq's reading of a profile it may see is the person's or their organisation's use
+ * (which restarts the retention clock; an admin's is not). */
+static int is_use(const sm_request *rq)
+{
+    return rq->who.role == SM_ROLE_SEEKER || rq->who.role == SM_ROLE_INCLUSION_ORG;
+}
+
 /* Whether rq may touch profile id at all (seekers: only theirs). -1: resp holds the 403/404. */
 static int may_touch(const sm_request *rq, sm_response *resp, const char *id)
 {
@@ -429,8 +469,10 @@ static void merge_profile(sm_gen *g, json_t *doc, json_t *patch, sm_resource_in 
         !json_object_get(patch, "skills") && only_extracted(json_object_get(doc, "skills")))
         json_object_del(doc, "skills");
     json_t *merged = sm_merge_patch(doc, patch);
-    json_decref(doc);
+    in->prior = doc; /* consent records kept or stamped against the stored ones */
     profile_from_json(g, merged, in, fe);
+    in->prior = NULL;
+    json_decref(doc);
     json_decref(merged);
 }
 
@@ -455,11 +497,13 @@ static int prepare_profile(const sm_request *rq, sm_response *resp, sm_write_mod
     return 0;
 }
 
-static json_t *show_profile(sm_gen *g, sm_resource_in *base, sm_write_mode mode, sm_lang lang)
+static json_t *show_profile(sm_service *s, sm_gen *g, sm_resource_in *base, sm_write_mode mode,
+                            sm_lang lang)
 {
     profile_in *in = (profile_in *)base;
     json_t *shown = render_profile(g, in->r.doc, in->r.id, in->owner, NULL, NULL, lang);
     advise(g, shown, in->r.doc, lang);
+    json_object_set_new(shown, "retention", retention_json(s, NULL, lang)); /* a write: used now */
     if (mode == SM_WRITE_CREATE)
         json_object_set_new(shown, "seeker_key", json_string(in->key));
     return shown;
@@ -516,6 +560,8 @@ static const sm_resource profile_resource = {
     .committed = profile_committed,
     .idem_names_profile = 1,
     .secret = "seeker_key",
+    .audit_noun = "profile",
+    .replace_reads_current = 1,
 };
 
 int sm_profile_check(sm_gen *g, const sm_request *rq, sm_response *resp)
@@ -567,6 +613,9 @@ int sm_route_profile_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_resp
     json_t *out = render_profile(g, doc, rq->params[0], shown.owner, shown.created_at,
                                  shown.updated_at, resp->lang);
     advise(g, out, doc, resp->lang);
+    json_object_set_new(out, "retention",
+                        retention_json(s, is_use(rq) ? NULL : shown.last_used_at, resp->lang));
+    sm_audit_note(s->audit, &rq->who, "profile.read", rq->params[0], is_use(rq));
     sm_etag(shown.version, resp->etag);
     json_decref(doc);
     sm_rows_free(rows);
@@ -587,10 +636,15 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         return 0;
     sm_profile_shown shown = sm_profile_rows_at(rows, 0);
     json_t *doc = json_loads(shown.doc, 0, NULL);
+    sm_lang lang = sm_req_lang(rq, NULL);
     json_t *profile = render_profile(g, doc, rq->params[0], shown.owner, shown.created_at,
-                                     shown.updated_at, sm_req_lang(rq, NULL));
+                                     shown.updated_at, lang);
+    json_object_set_new(profile, "retention",
+                        retention_json(s, is_use(rq) ? NULL : shown.last_used_at, lang));
     json_decref(doc);
     sm_rows_free(rows);
+    /* (noted now, written within a second or so: listed in the next export) */
+    sm_audit_note(s->audit, &rq->who, "profile.export", rq->params[0], is_use(rq));
     sm_error err = {0};
     json_t *keys = json_array(), *changes = json_array();
     int rc = sm_store_profile_keys(c, rq->params[0], &rows, &err);
@@ -642,6 +696,22 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         json_array_append_new(feedback, feedback_json(sm_feedback_rows_at(rows, i)));
     if (rc == SM_OK)
         sm_rows_free(rows);
+    /* Who read or changed it (the audit trail names it by the same keyed hash as the feed). */
+    json_t *audit = json_array();
+    for (long long after = 0; rc == SM_OK;) {
+        if ((rc = sm_audit_page(c, after, 1000, name, NULL, &rows, &err)) != SM_OK)
+            break;
+        size_t n = sm_rows_count(rows);
+        for (size_t i = 0; i < n; i++) {
+            sm_audit_entry e = sm_audit_rows_at(rows, i);
+            json_array_append_new(audit, json_pack("{s:s, s:s, s:s}", "at", e.at, "actor", e.actor,
+                                                   "action", e.action));
+            after = e.id;
+        }
+        sm_rows_free(rows);
+        if (n < 1000)
+            break;
+    }
     sm_db_put(s->db, c);
     if (rc != SM_OK) {
         json_decref(profile);
@@ -649,14 +719,17 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         json_decref(changes);
         json_decref(answers);
         json_decref(feedback);
+        json_decref(audit);
         return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
-    json_t *out =
-        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/1",
-                  "profile", profile, "keys", keys, "changes", changes, "stored_answers", answers,
-                  "feedback", feedback, "note",
-                  "Everything skillmatch stores about this profile. Keys are kept as "
-                  "hashes only. Logs and metrics hold no personal data.");
+    json_t *out = json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/2",
+        "profile", profile, "keys", keys, "changes", changes, "stored_answers", answers, "feedback",
+        feedback, "audit", audit, "note",
+        sm_msg("Everything skillmatch stores about this profile. Keys are kept as hashes only; "
+               "logs and metrics hold no personal data. The audit entries and the change feed "
+               "name the profile by a keyed hash, not by its id.",
+               lang));
     return sm_resp_json(resp, 200, out);
 }
 
@@ -701,6 +774,7 @@ int sm_route_profile_feedback(sm_service *s, sm_gen *g, const sm_request *rq, sm
     json_decref(body);
     if (rc != SM_OK)
         return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
+    sm_audit_note(s->audit, &rq->who, "profile.feedback", rq->params[0], is_use(rq));
     json_t *out = feedback_json(sm_feedback_rows_at(rows, 0));
     sm_rows_free(rows);
     return sm_resp_json(resp, 201, out);

@@ -3,6 +3,7 @@
  * (database reachable and index loaded), the change feed for mirrors,
  * the OpenAPI document and the Prometheus metrics.
  */
+#include "api/audit.h"
 #include "api/guard.h"
 #include "api/metrics.h"
 #include "api/routes.h"
@@ -177,6 +178,17 @@ int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
              "# HELP skillmatch_write_queue Changes waiting for the writer.\n"
              "# TYPE skillmatch_write_queue gauge\nskillmatch_write_queue %u\n",
              batches, ops, queued);
+    jsonw_lit(&w, line);
+    unsigned long long audit_lost;
+    unsigned audit_waiting;
+    sm_audit_stats(s->audit, &audit_lost, &audit_waiting);
+    snprintf(line, sizeof line,
+             "# HELP skillmatch_audit_waiting Reads of personal data noted, not yet written.\n"
+             "# TYPE skillmatch_audit_waiting gauge\nskillmatch_audit_waiting %u\n"
+             "# HELP skillmatch_audit_lost_total Audit entries lost (the database away too "
+             "long).\n# TYPE skillmatch_audit_lost_total counter\nskillmatch_audit_lost_total "
+             "%llu\n",
+             audit_waiting, audit_lost);
     jsonw_lit(&w, line);
     sm_guard_stats gs;
     sm_guard_stats_get(&gs);

@@ -86,6 +86,9 @@ static const sm_route routes[] = {
     {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get", ""},
     {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract", ""},
     {"GET", "/v1/changes", sm_route_changes, SM_ACCESS_KEY, "changes", "since limit"},
+    {"GET", "/v1/consent", sm_route_consent, SM_ACCESS_PUBLIC, "consent", "version"},
+    {"GET", "/v1/audit", sm_route_audit, SM_ACCESS_KEY, "audit", "cursor limit profile actor"},
+    {"GET", "/v1/feedback", sm_route_feedback_list, SM_ACCESS_KEY, "feedback.list", "cursor limit"},
     /* Served with SKILLMATCH_TEST_HOOKS=1 only (a 404 otherwise); not documented. */
     {"POST", "/v1/test/demand", sm_route_demand_test_hook, SM_ACCESS_KEY, "test.demand", ""},
 };
@@ -850,6 +853,7 @@ int sm_cmd_serve(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL;
     long pool = 8, per_ip = 64, max_conn = 512, timeout = 30;
+    long retention_days = SM_RETENTION_DAYS, audit_days = SM_AUDIT_DAYS;
     int metrics_public = 0, use_poll = 0;
     /* Two malloc arenas a core, not glibc's eight: the server runs some 70 threads, and memory
      * freed in one arena stayed there, the top of resident memory rising from one index
@@ -865,8 +869,10 @@ int sm_cmd_serve(int argc, char **argv)
         } numbers[] = {{"--pool", 1, 64},
                        {"--per-ip-connections", 1, 4096},
                        {"--max-connections", 1, 8192},
-                       {"--timeout", 1, 3600}};
-        long *targets[] = {&pool, &per_ip, &max_conn, &timeout};
+                       {"--timeout", 1, 3600},
+                       {"--retention-days", 1, 36500},
+                       {"--audit-days", 1, 36500}};
+        long *targets[] = {&pool, &per_ip, &max_conn, &timeout, &retention_days, &audit_days};
         int missing = 0, taken = 0;
         const char *v;
         if (strcmp(argv[i], "--metrics-public") == 0) {
@@ -923,6 +929,8 @@ int sm_cmd_serve(int argc, char **argv)
         return 1;
     }
     s.metrics_public = metrics_public;
+    atomic_store(&s.retention_days, (int)retention_days);
+    atomic_store(&s.audit_days, (int)audit_days);
     sm_gen *g = s.gen;
     /* The pool's connections are opened before the server is ready: opened on first use, the
      * first burst of requests waited on PostgreSQL starting a backend for each (bench/RESULTS.md,

@@ -2,6 +2,7 @@
  * service.c: a service's shared state opened and closed in one place: what `skillmatch serve`
  * holds (service.h) and what an in-process test of the routes needs without the HTTP server.
  */
+#include "api/audit.h"
 #include "api/keys_cache.h"
 #include "api/limits.h"
 #include "api/metrics.h"
@@ -46,7 +47,10 @@ int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
         sm_service_swap(s, g);
         rc = sm_db_open(s->conninfo, pool, &s->db, err);
     }
+    atomic_store(&s->retention_days, SM_RETENTION_DAYS);
+    atomic_store(&s->audit_days, SM_AUDIT_DAYS);
     if (rc == SM_OK && (sm_keys_new(&s->keys) != SM_OK || sm_limits_new(&s->limits) != SM_OK ||
+                        sm_audit_open(s->feed_key, &s->audit) != SM_OK ||
                         sm_metrics_new(route_names, route_count, &s->metrics) != SM_OK))
         rc = sm_error_set(err, SM_ENOMEM, "out of memory");
     if (rc == SM_OK)
@@ -63,6 +67,7 @@ void sm_service_close(sm_service *s)
         sm_service_release(s, s->gen);
     sm_db_free(s->db);
     sm_keys_free(s->keys);
+    sm_audit_close(s->audit);
     sm_limits_free(s->limits);
     sm_metrics_free(s->metrics);
     sm_free(s->conninfo);

@@ -71,6 +71,12 @@ typedef struct sm_gen {
     unsigned long serial; /* 1 for the first generation of the process, then 2, … */
 } sm_gen;
 
+typedef struct sm_audit sm_audit;
+
+/* The defaults of serve --retention-days and --audit-days (api/README.md, "Personal data"). */
+#define SM_RETENTION_DAYS 730
+#define SM_AUDIT_DAYS 365
+
 typedef struct sm_service {
     char *conninfo;
     sm_db *db; /* reads */
@@ -87,6 +93,10 @@ typedef struct sm_service {
     size_t repack_min;      /* emptied slots before the index may be rebuilt (api/writer.c) */
     unsigned char pseudonym_key[32]; /* the secret of candidates' names (sql/005) */
     unsigned char feed_key[32];      /* the secret of profiles' names in the change feed (007) */
+    sm_audit *audit;                 /* reads of personal data, to write (api/audit.h) */
+    /* Days a profile is kept after its last use, and audit entries (serve --retention-days,
+     * --audit-days; the writer thread erases and purges). */
+    atomic_int retention_days, audit_days;
 } sm_service;
 
 /*

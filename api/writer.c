@@ -4,9 +4,13 @@
  * operation's done flag.
  */
 #include "api/writer.h"
+#include "api/audit.h"
 #include "api/keys_cache.h"
+#include "api/retention.h"
+#include "sql/audit.h"
 #include "sql/demand.h"
 #include "sql/idempotency.h"
+#include "sql/keys.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/clock.h"
 
@@ -18,6 +22,7 @@
 
 #define BATCH_MAX 512
 #define COMPACT_BUDGET 4000000
+#define RETENTION_BATCH 500 /* profiles erased a housekeeping turn at most */
 
 struct sm_writer {
     sm_service *s;
@@ -38,6 +43,10 @@ struct sm_writer {
     int demand_started;
     pthread_cond_t demand_wake;
     double snapshot_every;
+    /* how often unused profiles are looked for ($SKILLMATCH_RETENTION_EVERY_S, default an
+     * hour; tests lower it) */
+    double retention_every;
+    int audit_failing; /* the last write of the audit trail failed (logged once) */
 };
 
 #define DEMAND_BATCH 32
@@ -61,6 +70,13 @@ static int store_idempotency(PGconn *c, sm_write_op *op, sm_error *err)
                          op->idem_body, op->idem_profile, err);
 }
 
+static int store_audit(PGconn *c, sm_write_op *op, sm_error *err)
+{
+    char name[37];
+    sm_feed_id(op->feed_key, op->audit_profile, name);
+    return sm_audit_insert(c, op->audit_actor, op->audit_action, name, err);
+}
+
 /*
  * Runs the batch's operations in the open transaction. Optimistic first (safe = 0): no
  * savepoints, one round trip per operation; "not found" leaves nothing behind, so only a
@@ -77,6 +93,8 @@ static int exec_ops(sm_writer *w, sm_write_op *batch, int safe, sm_error *err)
         op->rc = op->exec(w->conn, op, &op->err);
         if (op->rc == SM_OK && op->idem_key)
             op->rc = store_idempotency(w->conn, op, &op->err);
+        if (op->rc == SM_OK && op->audit_action)
+            op->rc = store_audit(w->conn, op, &op->err);
         if (op->rc == SM_OK || op->rc == SM_ENOTFOUND || op->rc == SM_ESTALE) {
             if (safe)
                 sm_db_release(w->conn);
@@ -184,12 +202,45 @@ static void repack_when_due(sm_writer *w, const sm_matcher *m)
     atomic_store(&w->s->reload, 1);
 }
 
+/* Writes the reads of personal data noted since the last turn (api/audit.h). */
+static void write_audit(sm_writer *w)
+{
+    sm_error err = {0};
+    int rc = sm_audit_flush(w->s->audit, w->conn, &err);
+    if (rc != SM_OK && !w->audit_failing)
+        fprintf(stderr, "skillmatch: the audit trail waits for the database: %s\n", err.message);
+    else if (rc == SM_OK && w->audit_failing)
+        fprintf(stderr, "skillmatch: the audit trail is written again\n");
+    w->audit_failing = rc != SM_OK;
+}
+
+/* One turn of the retention job: erases profiles unused for retention_days (a bounded
+ * number), purges audit entries older than audit_days. Returns 1 when more profiles are due. */
+static int apply_retention(sm_writer *w)
+{
+    sm_error err = {0};
+    int n = sm_retention_erase(w->s, w->conn, RETENTION_BATCH, &err);
+    if (n < 0)
+        fprintf(stderr, "skillmatch: erasing unused profiles: %s\n", err.message);
+    else if (n > 0)
+        fprintf(stderr, "skillmatch: %d profiles unused for %d days erased\n", n,
+                atomic_load(&w->s->retention_days));
+    long long purged = 0;
+    if (sm_audit_purge(w->conn, atomic_load(&w->s->audit_days), &purged, &err) != SM_OK)
+        fprintf(stderr, "skillmatch: purging the audit trail: %s\n", err.message);
+    return n == RETENTION_BATCH;
+}
+
 static void *writer_main(void *arg)
 {
     sm_writer *w = arg;
     sm_gen_thread_slow();                    /* the weekly snapshot's reader */
     sm_db_set_deadline(w->s->db_timeout_ms); /* a hung database fails a batch, not the writer */
     double last_idle = sm_now_s(), last_purge = 0, last_snapshot = -1e9;
+    /* the first retention turn a few seconds after the start (serve sets the periods once the
+     * service is open) */
+    double last_retention = last_idle - w->retention_every + 5;
+    int more_unused = 0; /* the last retention turn stopped at its bound */
     for (;;) {
         pthread_mutex_lock(&w->lock);
         while (!w->head && !w->stopping) {
@@ -230,10 +281,17 @@ static void *writer_main(void *arg)
             sm_error err;
             if (ensure_conn(w, &err) == SM_OK) {
                 sm_keys_refresh(w->s->keys, w->conn);
+                write_audit(w);
                 /* Idempotency records are kept a day. */
                 if (t - last_purge > 60) {
                     last_purge = t;
                     sm_idem_purge(w->conn, &err);
+                }
+                /* Profiles unused past the retention period are erased, and old audit
+                 * entries purged, every retention_every (at once while more are due). */
+                if (more_unused || t - last_retention >= w->retention_every) {
+                    last_retention = t;
+                    more_unused = apply_retention(w);
                 }
             }
             sm_gen *g = sm_service_acquire(w->s);
@@ -246,6 +304,9 @@ static void *writer_main(void *arg)
             }
         }
     }
+    sm_error err;
+    if (ensure_conn(w, &err) == SM_OK)
+        write_audit(w); /* what was read until the end */
     return NULL;
 }
 
@@ -354,6 +415,8 @@ int sm_writer_start(sm_service *s, sm_writer **out, sm_error *err)
     pthread_cond_init(&w->demand_wake, NULL);
     const char *every = getenv("SKILLMATCH_DEMAND_SNAPSHOT_S");
     w->snapshot_every = every && atof(every) > 0 ? atof(every) : 3600;
+    const char *retention = getenv("SKILLMATCH_RETENTION_EVERY_S");
+    w->retention_every = retention && atof(retention) > 0 ? atof(retention) : 3600;
     int rc = ensure_conn(w, err);
     if (rc == SM_OK && pthread_create(&w->thread, NULL, writer_main, w) != 0)
         rc = sm_error_set(err, SM_ENOMEM, "writer: cannot start its thread");

@@ -30,6 +30,11 @@ struct sm_write_op {
     const char *idem_body;
     /* The secret of profiles' names in the change feed (sm_feed_id), for exec. */
     const unsigned char *feed_key;
+    /* The audit entry of a change of personal data (api/audit.h), written with it when
+     * audit_action is set: who (sm_audit_actor), what, and the profile's id (named in the
+     * entry by its feed name). */
+    const char *audit_action, *audit_profile;
+    char audit_actor[32];
     /* Filled by the writer. */
     int rc;
     int committed;             /* the database holds the change */

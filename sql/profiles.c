@@ -105,12 +105,13 @@ int sm_store_profile_update(PGconn *c, const sm_profile_row *row, const sm_row_g
                        guard->any_owner ? "t" : "f",
                        sm__guard_versions(guard, versions, sizeof versions)};
     PGresult *r;
-    if (sm_db_exec(c,
-                   "UPDATE profiles SET doc = $2, skills = $3, lat = $4, lon = $5, "
-                   "radius_km = $6, constraints = $7, consent = $8, updated_at = now(), "
-                   "version = version + 1 WHERE id = $1 AND (owner = $9 OR $10) AND "
-                   "($11::bigint[] IS NULL OR version = ANY($11::bigint[])) RETURNING version",
-                   11, p, &r, err))
+    if (sm_db_exec(
+            c,
+            "UPDATE profiles SET doc = $2, skills = $3, lat = $4, lon = $5, "
+            "radius_km = $6, constraints = $7, consent = $8, updated_at = now(), "
+            "last_used_at = now(), version = version + 1 WHERE id = $1 AND (owner = $9 OR $10) AND "
+            "($11::bigint[] IS NULL OR version = ANY($11::bigint[])) RETURNING version",
+            11, p, &r, err))
         return SM_EIO;
     return sm__returned_version(r, version) == SM_OK
                ? SM_OK
@@ -165,15 +166,16 @@ int sm_store_profile_get(PGconn *c, const char *id, const char *owner, int any, 
     return sm__rows_query(
         c,
         "SELECT doc, COALESCE(owner, ''), " SM_SQL_UTC("created_at") ", " SM_SQL_UTC(
-            "updated_at") ", version FROM profiles WHERE id = $1 AND (owner = $2 OR $3)",
+            "updated_at") ", version, " SM_SQL_UTC("last_used_at") " FROM profiles WHERE id = "
+                                                                   "$1 AND (owner = $2 OR $3)",
         3, p, 1, out, err);
 }
 
 sm_profile_shown sm_profile_rows_at(const sm_rows *rows, size_t i)
 {
-    sm_profile_shown p = {sm__rows_text(rows, i, 0), sm__rows_text(rows, i, 1),
-                          sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 3),
-                          atoll(sm__rows_text(rows, i, 4))};
+    sm_profile_shown p = {sm__rows_text(rows, i, 0),        sm__rows_text(rows, i, 1),
+                          sm__rows_text(rows, i, 2),        sm__rows_text(rows, i, 3),
+                          atoll(sm__rows_text(rows, i, 4)), sm__rows_text(rows, i, 5)};
     return p;
 }
 
@@ -229,11 +231,26 @@ int sm_store_profile_feedback(PGconn *c, const char *profile_id, sm_rows **out, 
                           1, p, 0, out, err);
 }
 
+int sm_store_feedback_page(PGconn *c, long long after, size_t limit, sm_rows **out, sm_error *err)
+{
+    char after_t[24], lim[24];
+    snprintf(after_t, sizeof after_t, "%lld", after);
+    snprintf(lim, sizeof lim, "%zu", limit);
+    const char *p[] = {after_t, lim};
+    return sm__rows_query(c,
+                          "SELECT id, offer_id, kind, comment, " SM_SQL_UTC(
+                              "at") ", profile_id FROM feedback WHERE id > $1 ORDER BY id LIMIT $2",
+                          2, p, 0, out, err);
+}
+
 sm_feedback_shown sm_feedback_rows_at(const sm_rows *rows, size_t i)
 {
-    sm_feedback_shown f = {atoll(sm__rows_text(rows, i, 0)), sm__rows_text(rows, i, 1),
-                           sm__rows_text(rows, i, 2), sm__rows_text(rows, i, 3),
-                           sm__rows_text(rows, i, 4)};
+    sm_feedback_shown f = {atoll(sm__rows_text(rows, i, 0)),
+                           sm__rows_text(rows, i, 1),
+                           sm__rows_text(rows, i, 2),
+                           sm__rows_text(rows, i, 3),
+                           sm__rows_text(rows, i, 4),
+                           sm__rows_columns(rows) > 5 ? sm__rows_text(rows, i, 5) : ""};
     return f;
 }
 
@@ -276,6 +293,23 @@ sm_contact_shown sm_contact_rows_at(const sm_rows *rows, size_t i)
     sm_contact_shown ct = {sm__rows_text(rows, i, 0), (unsigned)atoi(sm__rows_text(rows, i, 1)),
                            sm__rows_text(rows, i, 2)};
     return ct;
+}
+
+int sm_store_profiles_unused(PGconn *c, int days, size_t limit, sm_rows **out, sm_error *err)
+{
+    char d[16], lim[24];
+    snprintf(d, sizeof d, "%d", days);
+    snprintf(lim, sizeof lim, "%zu", limit);
+    const char *p[] = {d, lim};
+    return sm__rows_query(c,
+                          "SELECT id FROM profiles WHERE last_used_at < now() - "
+                          "make_interval(days => $1::int) ORDER BY last_used_at LIMIT $2",
+                          2, p, 0, out, err);
+}
+
+const char *sm_profile_id_rows_at(const sm_rows *rows, size_t i)
+{
+    return sm__rows_text(rows, i, 0);
 }
 
 int sm_store_stream_profiles(PGconn *c, sm_copy_sink sink, void *ctx, sm_error *err)

@@ -76,6 +76,7 @@ int sm_store_profile_doc(PGconn *c, const char *id, const char *owner, int any, 
 typedef struct sm_profile_shown {
     const char *doc, *owner, *created_at, *updated_at; /* owner: "" when self-created */
     long long version;
+    const char *last_used_at; /* the retention clock's start (migration 009) */
 } sm_profile_shown;
 /* Profile id for that reader, as sm_store_profile_doc: SM_OK with *out (one row), ... */
 int sm_store_profile_get(PGconn *c, const char *id, const char *owner, int any, sm_rows **out,
@@ -101,10 +102,13 @@ sm_change_shown sm_change_rows_at(const sm_rows *rows, size_t index);
 typedef struct sm_feedback_shown {
     long long id;
     const char *offer_id, *kind, *comment, *at;
+    const char *profile_id; /* sm_store_feedback_page only, else "" */
 } sm_feedback_shown;
 int sm_store_feedback_add(PGconn *c, const char *profile_id, const char *offer_id, const char *kind,
                           const char *comment, sm_rows **out, sm_error *err);
 int sm_store_profile_feedback(PGconn *c, const char *profile_id, sm_rows **out, sm_error *err);
+/* Every profile's, after id `after`, at most limit, for review: profile_id set. */
+int sm_store_feedback_page(PGconn *c, long long after, size_t limit, sm_rows **out, sm_error *err);
 sm_feedback_shown sm_feedback_rows_at(const sm_rows *rows, size_t index);
 
 /* The answers kept for Idempotency-Keys that tell of the profile (its creation, matches on
@@ -115,6 +119,11 @@ typedef struct sm_answer_shown {
 } sm_answer_shown;
 int sm_store_profile_answers(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 sm_answer_shown sm_answer_rows_at(const sm_rows *rows, size_t index);
+
+/* Profiles neither used nor changed for days days (last_used_at, migration 009), oldest
+ * first, at most limit: rows of ids (sm_profile_id_rows_at). */
+int sm_store_profiles_unused(PGconn *c, int days, size_t limit, sm_rows **out, sm_error *err);
+const char *sm_profile_id_rows_at(const sm_rows *rows, size_t index);
 
 /* The consent and contact of profiles (for candidates' names): rows of sm_contact_shown. */
 typedef struct sm_contact_shown {

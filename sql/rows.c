@@ -48,6 +48,11 @@ int sm__rows_query(PGconn *c, const char *sql, int n, const char *const *params,
     return sm__rows_wrap(r, out);
 }
 
+int sm__rows_columns(const sm_rows *rows)
+{
+    return PQnfields(rows->r);
+}
+
 const char *sm__rows_text(const sm_rows *rows, size_t row, int column)
 {
     return PQgetvalue(rows->r, (int)row, column);

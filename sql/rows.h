@@ -37,6 +37,7 @@ int sm__rows_wrap(PGresult *r, sm_rows **out);
 int sm__rows_query(PGconn *c, const char *sql, int n, const char *const *params, int one,
                    sm_rows **out, sm_error *err);
 const char *sm__rows_text(const sm_rows *rows, size_t row, int column);
+int sm__rows_columns(const sm_rows *rows);
 const char *sm__guard_versions(const sm_row_guard *g, char *buf, size_t cap);
 void sm__int_array_text(const int32_t *v, size_t n, char *out, size_t cap);
 size_t sm__int_array_parse(const char *text, int32_t *out, size_t cap);

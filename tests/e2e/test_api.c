@@ -772,7 +772,7 @@ static void profiles_and_roles(void)
               200);
     http(port, "GET", export_path, seeker, NULL, &r);
     CHECK_INT(r.status, 200);
-    CHECK_STR(str_at(r.json, "format"), "skillmatch-profile-export/1");
+    CHECK_STR(str_at(r.json, "format"), "skillmatch-profile-export/2");
     CHECK_INT(
         (long long)json_array_size(json_object_get(json_object_get(r.json, "profile"), "skills")),
         3);

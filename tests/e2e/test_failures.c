@@ -240,6 +240,9 @@ static void every_route_survives_allocation_failures(void)
         {"skills.get", NULL, "00000000-0000-4000-8000-000000000002", NULL, NULL},
         {"extract", NULL, NULL, "{\"text\":\"Tenir une caisse et accueillir les clients\"}", NULL},
         {"changes", &admin, NULL, NULL, changes_args},
+        {"consent", NULL, NULL, NULL, NULL},
+        {"audit", &admin, NULL, NULL, limit_args},
+        {"feedback.list", &admin, NULL, NULL, limit_args},
     };
     for (size_t i = 0; i < sizeof calls / sizeof *calls; i++)
         step(calls[i], NULL);

@@ -436,11 +436,29 @@ static void erasure_leaves_no_residue(void)
     CHECK_INT(json_array_size(json_object_get(r.json, "feedback")), 1);
     CHECK_INT(json_array_size(json_object_get(r.json, "stored_answers")), 2);
     CHECK_INT(json_array_size(json_object_get(r.json, "changes")), 1); /* its creation */
+    long long created_seq = json_integer_value(
+        json_object_get(json_array_get(json_object_get(r.json, "changes"), 0), "seq"));
     reply_free(&r);
     snprintf(path, sizeof path, "/v1/profiles/%s", id);
     http(port, "DELETE", path, org_a, NULL, &r);
     CHECK_INT(r.status, 204);
     reply_free(&r);
+    /* The erasure's feed entry bears the name of the creation's (followers can drop it). */
+    char since_created[96], name[40] = "";
+    snprintf(since_created, sizeof since_created, "/v1/changes?since=%lld&limit=1000",
+             created_seq - 1);
+    http(port, "GET", since_created, admin_key, NULL, &r);
+    int erased_named = 0;
+    size_t e;
+    json_t *entry;
+    json_array_foreach(json_object_get(r.json, "items"), e, entry) {
+        if (json_integer_value(json_object_get(entry, "seq")) == created_seq)
+            snprintf(name, sizeof name, "%s", str_at(entry, "id"));
+        erased_named +=
+            *name && !strcmp(str_at(entry, "op"), "delete") && !strcmp(str_at(entry, "id"), name);
+    }
+    reply_free(&r);
+    CHECK_INT(erased_named, 1);
     char found[1024];
     CHECK_INT(rows_holding(token, "", found, sizeof found), 0);
     if (*found)
@@ -589,6 +607,345 @@ static void feedback_is_kept_and_exported(void)
     CHECK_STR(str_at(json_array_get(fb, 0), "comment"), "Je ne sais pas conduire.");
     CHECK_STR(str_at(json_array_get(fb, 1), "kind"), "unwanted");
     reply_free(&r);
+}
+
+/* The consent record of purpose in a profile's answer: given, at, text_version. */
+static json_t *consent_of(json_t *profile, const char *purpose)
+{
+    return json_object_get(json_object_get(profile, "consent"), purpose);
+}
+
+/* Whether the candidates of offer for org_a hold profile id (its contact is shared). */
+static int among_candidates(const char *offer, const char *id)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/offers/%s/candidates?limit=50", offer);
+    reply r;
+    http(port, "GET", path, org_a, NULL, &r);
+    int found = r.body && strstr(r.body, id) != NULL;
+    reply_free(&r);
+    return found;
+}
+
+/*
+ * Consent per purpose (issue 21): recorded with the time and the version of the text shown,
+ * kept as it was while unchanged, stamped again when withdrawn; withdrawal takes effect at
+ * once (the candidates list drops the person); the texts are served in both languages; a
+ * made-up version or time is refused with the field named.
+ */
+static void consent_is_recorded_per_purpose(void)
+{
+    char id[40] = "", key[64] = "", offer[40] = "", path[96];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Consentement\",\"skills\":[{\"uri\":\"" S(
+                               11) "\"}]}",
+                           offer),
+              201);
+    reply r;
+    http(port, "GET", "/v1/consent", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    const char *version = str_at(r.json, "current");
+    char current[32];
+    snprintf(current, sizeof current, "%s", version ? version : "");
+    CHECK_INT(json_array_size(json_object_get(r.json, "purposes")), 3);
+    json_t *first = json_array_get(json_object_get(r.json, "purposes"), 0);
+    CHECK_STR(str_at(first, "purpose"), "visible_to_organisations");
+    CHECK_HAS(str_at(first, "text"), "structures"); /* French by default */
+    CHECK_HAS(str_at(json_object_get(first, "texts"), "en"), "organisations");
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/consent?version=1999-01", NULL, NULL), 400);
+    http(port, "POST", "/v1/profiles", org_a,
+         "{\"consent\":{\"statistics\":{\"text_version\":\"2026-12\"}}}", &r);
+    CHECK_INT(r.status, 400);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"),
+              "consent.statistics.given");
+    reply_free(&r);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"skills\":[{\"uri\":\"" S(
+                 11) "\"}],\"contact\":{\"name\":\"Ada\"},\"consent\":{"
+                     "\"visible_to_organisations\":{\"given\":true,\"text_version\":\"%s\"},"
+                     "\"share_contact\":true}}",
+             current);
+    CHECK_INT(create_profile(org_a, body, id, key), 201);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    http(port, "GET", path, key, NULL, &r);
+    json_t *visible = consent_of(r.json, "visible_to_organisations");
+    CHECK(json_is_true(json_object_get(visible, "given")));
+    CHECK_STR(str_at(visible, "text_version"), current);
+    char at[32];
+    snprintf(at, sizeof at, "%s", str_at(visible, "at") ? str_at(visible, "at") : "");
+    CHECK(strlen(at) == 20 && at[10] == 'T');
+    CHECK(json_is_false(json_object_get(consent_of(r.json, "statistics"), "given")));
+    CHECK(!json_object_get(consent_of(r.json, "statistics"), "at")); /* never asked */
+    reply_free(&r);
+    CHECK(among_candidates(offer, id));
+    /* A change of something else keeps the record as it was (its time too). */
+    sleep(1);
+    const char *other = "{\"constraints\":{\"part_time\":true}}";
+    http_request(port, "PATCH", path, key, MERGE, other, strlen(other), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(consent_of(r.json, "visible_to_organisations"), "at"), at);
+    reply_free(&r);
+    /* Withdrawn as easily as given: at once, in memory too. */
+    const char *off = "{\"consent\":{\"visible_to_organisations\":false}}";
+    http_request(port, "PATCH", path, key, MERGE, off, strlen(off), &r);
+    CHECK_INT(r.status, 200);
+    visible = consent_of(r.json, "visible_to_organisations");
+    CHECK(json_is_false(json_object_get(visible, "given")));
+    CHECK(str_at(visible, "at") && strcmp(str_at(visible, "at"), at) > 0);
+    reply_free(&r);
+    CHECK(!among_candidates(offer, id));
+    /* A PUT of what GET shows keeps the records as they are. */
+    http(port, "GET", path, key, NULL, &r);
+    json_t *doc = json_pack("{s:O, s:O, s:O}", "skills", json_object_get(r.json, "skills"),
+                            "consent", json_object_get(r.json, "consent"), "contact",
+                            json_object_get(r.json, "contact"));
+    json_t *skills = json_object_get(doc, "skills");
+    size_t i;
+    json_t *it;
+    json_array_foreach(skills, i, it) {
+        json_object_del(it, "label");
+        json_object_del(it, "evidence");
+    }
+    char *text = json_dumps(doc, JSON_COMPACT);
+    char withdrawn[32];
+    snprintf(withdrawn, sizeof withdrawn, "%s",
+             str_at(consent_of(r.json, "visible_to_organisations"), "at"));
+    reply_free(&r);
+    http(port, "PUT", path, key, text, &r);
+    CHECK_INT(r.status, 200);
+    if (r.status != 200)
+        fprintf(stderr, "    PUT: %s\n", r.body);
+    CHECK_STR(str_at(consent_of(r.json, "visible_to_organisations"), "at"), withdrawn);
+    reply_free(&r);
+    free(text);
+    json_decref(doc);
+    /* Refused, with the field named: a version never shown, a time of one's own. */
+    const char *bad[][2] = {
+        {"{\"consent\":{\"statistics\":{\"given\":true,\"text_version\":\"1999-01\"}}}",
+         "consent.statistics.text_version"},
+        {"{\"consent\":{\"statistics\":{\"given\":true,\"at\":\"2020-01-01T00:00:00Z\"}}}",
+         "consent.statistics.at"},
+        {"{\"consent\":{\"statistics\":\"oui\"}}", "consent.statistics"},
+        {"{\"consent\":{\"marketing\":true}}", "consent.marketing"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        http_request(port, "PATCH", path, key, MERGE, bad[k][0], strlen(bad[k][0]), &r);
+        CHECK_INT(r.status, 400);
+        CHECK_STR(str_at(json_array_get(json_object_get(r.json, "errors"), 0), "field"), bad[k][1]);
+        reply_free(&r);
+    }
+    /* Given again: in the candidates at once. */
+    const char *on = "{\"consent\":{\"visible_to_organisations\":{\"given\":true}}}";
+    http_request(port, "PATCH", path, key, MERGE, on, strlen(on), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(consent_of(r.json, "visible_to_organisations"), "text_version"), current);
+    reply_free(&r);
+    CHECK(among_candidates(offer, id));
+    CHECK_INT(status_of("DELETE", path, key, NULL), 204);
+}
+
+/* The audit entries of profile id (admin), waiting up to 5 s for at least min of them. */
+static json_t *audit_of(const char *id, size_t min)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/v1/audit?profile=%s&limit=1000", id);
+    for (int tries = 0; tries < 50; tries++) {
+        reply r;
+        http(port, "GET", path, admin_key, NULL, &r);
+        json_t *items = json_incref(json_object_get(r.json, "items"));
+        reply_free(&r);
+        if (json_array_size(items) >= min || tries == 49)
+            return items;
+        json_decref(items);
+        usleep(100000);
+    }
+    return NULL;
+}
+
+static int has_action(json_t *items, const char *action)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+        if (!strcmp(str_at(it, "action"), action))
+            return 1;
+    return 0;
+}
+
+/*
+ * The audit trail (issue 21): who read or changed a profile (creation, reads, a match on it,
+ * its export, a change, its erasure), by key and never by the profile's id or content; for
+ * admin keys only, by pages; listed in the person's export.
+ */
+static void audit_names_who_read_and_changed(void)
+{
+    char id[40] = "", key[64] = "", path[96], body[128];
+    CHECK_INT(create_profile(org_a,
+                             "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"description\":"
+                                                              "\"Audite Quiproquo\"}",
+                             id, key),
+              201);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    CHECK_INT(status_of("GET", path, key, NULL), 200);
+    CHECK_INT(status_of("GET", path, admin_key, NULL), 200);
+    snprintf(body, sizeof body, "{\"profile_id\":\"%s\"}", id);
+    CHECK_INT(status_of("POST", "/v1/match", org_a, body), 200);
+    reply r;
+    const char *patch = "{\"constraints\":{\"no_car\":true}}";
+    http_request(port, "PATCH", path, org_a, MERGE, patch, strlen(patch), &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    json_t *items = audit_of(id, 5);
+    CHECK(has_action(items, "profile.create") && has_action(items, "profile.read") &&
+          has_action(items, "profile.match") && has_action(items, "profile.patch"));
+    size_t i;
+    json_t *it;
+    int by_admin = 0;
+    json_array_foreach(items, i, it) {
+        CHECK(!strncmp(str_at(it, "actor"), "key:", 4));
+        CHECK(strcmp(str_at(it, "object"), id) != 0);
+        by_admin += !strcmp(str_at(it, "action"), "profile.read") &&
+                    strcmp(str_at(it, "actor"), str_at(json_array_get(items, 0), "actor"));
+    }
+    json_decref(items);
+    CHECK(by_admin >= 1); /* the admin's read, under its own key */
+    /* Nothing of the person in the trail. */
+    http(port, "GET", "/v1/audit?limit=1000", admin_key, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body && !strstr(r.body, id) && !strstr(r.body, "Quiproquo"));
+    reply_free(&r);
+    /* By pages. */
+    http(port, "GET", "/v1/audit?limit=1", admin_key, NULL, &r);
+    CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
+    char next[300];
+    snprintf(next, sizeof next, "/v1/audit?limit=1&cursor=%s",
+             str_at(r.json, "next_cursor") ? str_at(r.json, "next_cursor") : "none");
+    long long first = json_integer_value(
+        json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    reply_free(&r);
+    http(port, "GET", next, admin_key, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(json_integer_value(
+              json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id")) > first);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/audit", org_a, NULL), 403);
+    CHECK_INT(status_of("GET", "/v1/audit", key, NULL), 403);
+    CHECK_INT(status_of("GET", "/v1/audit?profile=moi", admin_key, NULL), 400);
+    /* The person sees it in their export. */
+    snprintf(path, sizeof path, "/v1/profiles/%s/export", id);
+    http(port, "GET", path, key, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *audit = json_object_get(r.json, "audit");
+    CHECK(json_array_size(audit) >= 5);
+    CHECK(has_action(audit, "profile.create"));
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    CHECK_INT(status_of("DELETE", path, key, NULL), 204);
+    items = audit_of(id, 7);
+    CHECK(has_action(items, "profile.erase") && has_action(items, "profile.export"));
+    json_decref(items);
+}
+
+/*
+ * Retention (issue 21): the creation answer tells the rule; a read with the person's key
+ * restarts the count; a profile unused past the period is erased by the server itself, keys
+ * and all, and the erasure is audited as the system's.
+ */
+static void unused_profiles_are_erased(void)
+{
+    char id[40] = "", key[64] = "", path[96], cmd[700], out[64];
+    reply r;
+    http(port, "POST", "/v1/profiles", org_a, "{\"skills\":[{\"uri\":\"" S(02) "\"}]}", &r);
+    CHECK_INT(r.status, 201);
+    json_t *retention = json_object_get(r.json, "retention");
+    CHECK_INT(json_integer_value(json_object_get(retention, "days")), 730);
+    CHECK(str_at(retention, "erased_after") && strlen(str_at(retention, "erased_after")) == 10);
+    CHECK_HAS(str_at(retention, "rule"), "730 jours");
+    snprintf(id, sizeof id, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+    snprintf(key, sizeof key, "%s",
+             str_at(r.json, "seeker_key") ? str_at(r.json, "seeker_key") : "");
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    /* Unused for 700 days, then read by the person: counted from now again. */
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -qtAc \"UPDATE profiles SET last_used_at = now() - interval '700 days' "
+             "WHERE id = '%s'\"",
+             conninfo, id);
+    CHECK_INT(sh("%s", cmd), 0);
+    CHECK_INT(status_of("GET", path, key, NULL), 200);
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -tAc \"SELECT last_used_at > now() - interval '1 day' FROM profiles "
+             "WHERE id = '%s'\"",
+             conninfo, id);
+    int renewed = 0;
+    for (int tries = 0; tries < 50 && !renewed; tries++) {
+        if (tries)
+            usleep(100000);
+        renewed = run_capture(cmd, out, sizeof out) == 0 && out[0] == 't';
+    }
+    CHECK(renewed);
+    /* Unused for 731 days: erased by the server within a few seconds (the first turn of the
+     * job comes 5 s after the start). */
+    snprintf(cmd, sizeof cmd,
+             "psql '%s' -qtAc \"UPDATE profiles SET last_used_at = now() - interval '731 days' "
+             "WHERE id = '%s'\"",
+             conninfo, id);
+    CHECK_INT(sh("%s", cmd), 0);
+    int gone = 0;
+    for (int tries = 0; tries < 150 && !gone; tries++) {
+        if (tries)
+            usleep(100000);
+        gone = status_of("GET", path, admin_key, NULL) == 404; /* (an admin's read is no use) */
+    }
+    CHECK(gone);
+    CHECK_INT(status_of("GET", path, key, NULL), 401); /* its key went with it */
+    char found[1024];
+    CHECK_INT(rows_holding(id, "", found, sizeof found), 0);
+    if (*found)
+        fprintf(stderr, "    the profile's id is still in %s\n", found);
+    json_t *items = audit_of(id, 3);
+    size_t i;
+    json_t *it;
+    int expired = 0;
+    json_array_foreach(items, i, it)
+        expired += !strcmp(str_at(it, "action"), "profile.expire") &&
+                   !strcmp(str_at(it, "actor"), "system");
+    CHECK_INT(expired, 1);
+    json_decref(items);
+}
+
+/* What people said of their matches is there for admins to review, and for no one else. */
+static void feedback_is_reviewed_by_admins(void)
+{
+    char id[40] = "", key[64] = "", path[96];
+    CHECK_INT(create_profile(org_a, "{\"skills\":[{\"uri\":\"" S(02) "\"}]}", id, key), 201);
+    snprintf(path, sizeof path, "/v1/profiles/%s/feedback", id);
+    CHECK_INT(status_of("POST", path, key,
+                        "{\"offer_id\":\"00000000-0000-4000-8000-0000000000ee\",\"kind\":"
+                        "\"unwanted\",\"comment\":\"Trop loin\"}"),
+              201);
+    reply r;
+    int seen = 0;
+    for (char cursor[32] = "0"; *cursor;) {
+        char url[96];
+        snprintf(url, sizeof url, "/v1/feedback?limit=100&cursor=%s", cursor);
+        http(port, "GET", url, admin_key, NULL, &r);
+        CHECK_INT(r.status, 200);
+        size_t i;
+        json_t *it;
+        json_array_foreach(json_object_get(r.json, "items"), i, it)
+            seen += !strcmp(str_at(it, "profile_id"), id) &&
+                    !strcmp(str_at(it, "comment"), "Trop loin");
+        snprintf(cursor, sizeof cursor, "%s",
+                 str_at(r.json, "next_cursor") ? str_at(r.json, "next_cursor") : "");
+        reply_free(&r);
+    }
+    CHECK_INT(seen, 1);
+    CHECK_INT(status_of("GET", "/v1/feedback", org_a, NULL), 403);
+    CHECK_INT(status_of("GET", "/v1/feedback", key, NULL), 403);
+    CHECK_INT(status_of("GET", "/v1/feedback?cursor=-1", admin_key, NULL), 400);
 }
 
 static void trainings_keep_what_providers_write(void)
@@ -812,11 +1169,17 @@ int main(int argc, char **argv)
         T(replayed_creation_issues_a_fresh_key),
         T(old_feed_entries_are_renamed),
         T(feedback_is_kept_and_exported),
+        T(consent_is_recorded_per_purpose),
+        T(audit_names_who_read_and_changed),
+        T(unused_profiles_are_erased),
+        T(feedback_is_reviewed_by_admins),
         T(demand_status_is_the_area),
         T(empty_answers_say_why),
         T(query_parameters_are_checked),
         T(answers_agree_with_each_other),
         T(no_path_names_the_limit_used),
     };
+    /* The retention job every second (a profile backdated is erased within the test). */
+    setenv("SKILLMATCH_RETENTION_EVERY_S", "1", 1);
     return e2e_main("test_people", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
 }

@@ -85,14 +85,16 @@ static void read_literals(const char **p, char *out, size_t cap)
 }
 
 /*
- * Checks every format of sm_field_error(fe, field, FORMAT, …) and sm_problem(resp, status,
- * FORMAT, …) calls in text: the literals of the third argument (both branches of a ?:).
+ * Checks every format of sm_field_error(fe, field, FORMAT, …), sm_problem(resp, status,
+ * FORMAT, …), sm_msg(FORMAT, lang) and sm_msg_format(out, cap, lang, FORMAT, …) calls in text: the
+ * literals of the third argument (both branches of a ?:).
  */
 static int check_source(const char *name, const char *text)
 {
     int missing = 0;
-    static const char *const calls[] = {"sm_field_error(", "sm_problem(", "sm_msg(", NULL};
-    static const int before[] = {2, 2, 0}; /* commas before the message */
+    static const char *const calls[] = {"sm_field_error(", "sm_problem(", "sm_msg(",
+                                        "sm_msg_format(", NULL};
+    static const int before[] = {2, 2, 0, 3}; /* commas before the message */
     for (size_t c = 0; calls[c]; c++) {
         for (const char *p = strstr(text, calls[c]); p; p = strstr(p + 1, calls[c])) {
             if (p > text && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z')))
