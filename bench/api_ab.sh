@@ -9,6 +9,9 @@
 # Each round starts each binary in turn, times start-up until /ready, then runs wrk with
 # bench/wrk_post.lua and the 1,000 match bodies (16 connections, 2 threads, SECONDS, default
 # 20) and reads the server's CPU time from /proc. One line per run, then the medians.
+# AB_MODE=stored: matches on stored profiles instead ({"profile_id":…}, 1,000 drawn at random,
+# with a key of the organisation that owns them): a read of PostgreSQL, an audit entry and the
+# retention clock's restart per request, as a person using their profile costs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: bench/api_ab.sh OLD_BINARY NEW_BINARY [ROUNDS [SECONDS]]" >&2; exit 2; }
@@ -17,6 +20,14 @@ listen=127.0.0.1:18080
 server=
 . bench/server.sh
 open_bench_db api-ab
+bodies=$out/match_bodies.txt
+if [ "${AB_MODE:-inline}" = stored ]; then
+  key=$(build/skillmatch keys create --org bench --role inclusion_org --rate-limit 10000000 \
+        --db "$db" | tail -n 1)
+  psql -d skillmatch_bench -tAc "SELECT id FROM profiles ORDER BY random() LIMIT 1000" |
+    sed 's/.*/{"profile_id":"&","limit":10}/' > "$out/stored_bodies.txt"
+  bodies=$out/stored_bodies.txt
+fi
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; sql/pg-private.sh stop "$out/pg" >/dev/null' EXIT
 run() { # binary label
   local start c0 c1 line
@@ -24,7 +35,7 @@ run() { # binary label
   start_server "$1" "$out/ab_server.log" > "$out/ab_start.txt" # not in a subshell: sets $server
   start=$(cat "$out/ab_start.txt")
   c0=$(awk '{print $14 + $15}' "/proc/$server/stat")
-  line=$(BODIES=$out/match_bodies.txt KEY=$key wrk -t2 -c16 -d"${secs}s" --latency \
+  line=$(BODIES=$bodies KEY=$key wrk -t2 -c16 -d"${secs}s" --latency \
          -s bench/wrk_post.lua "http://$listen/v1/match" | grep '^WRK')
   c1=$(awk '{print $14 + $15}' "/proc/$server/stat")
   stop_server
