@@ -74,8 +74,8 @@ int main(int argc, char **argv)
     PQclear(res);
     double t0 = now();
     if (sm_db_exec(c, "BEGIN", 0, NULL, NULL, &err) ||
-        sm_db_exec(c, "TRUNCATE offers, profiles, feedback, changes, idempotency, audit", 0, NULL, NULL,
-                   &err) ||
+        sm_db_exec(c, "TRUNCATE offers, profiles, feedback, changes, idempotency, audit", 0, NULL,
+                   NULL, &err) ||
         sm_db_exec(c, "DELETE FROM api_keys WHERE role = 'seeker'", 0, NULL, NULL, &err) ||
         sm_db_exec(c,
                    "COPY offers (id, kind, owner, doc, skills, teaches, lat, lon, remote, hours, "
