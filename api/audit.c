@@ -11,6 +11,7 @@
 #include <time.h>
 
 #define AUDIT_MAX 65536
+#define AUDIT_CHUNK 4096 /* entries a statement */
 
 typedef struct entry {
     double at; /* seconds since the epoch */
@@ -25,6 +26,8 @@ struct sm_audit {
     unsigned char feed_key[32];
     entry *pending;
     size_t count, cap;
+    entry *flushing; /* the entries being written (sm_audit_pending_use reads them too) */
+    size_t flushing_count;
     unsigned long long lost;
     int warned; /* the loss of the current series is logged */
 };
@@ -73,6 +76,8 @@ void sm_audit_note(sm_audit *a, const sm_principal *who, const char *action, con
     pthread_mutex_lock(&a->lock);
     if (a->count == a->cap && a->cap < AUDIT_MAX) {
         size_t cap = a->cap ? a->cap * 2 : 64;
+        if (cap > AUDIT_MAX)
+            cap = AUDIT_MAX;
         entry *grown = sm_realloc(a->pending, cap * sizeof *grown);
         if (grown) {
             a->pending = grown;
@@ -84,7 +89,7 @@ void sm_audit_note(sm_audit *a, const sm_principal *who, const char *action, con
         a->warned = 0;
     } else {
         a->lost++;
-        if (!a->warned && a->cap == AUDIT_MAX)
+        if (!a->warned && a->count >= AUDIT_MAX)
             fprintf(stderr,
                     "skillmatch: the audit trail is %zu entries behind; entries are "
                     "being lost (the database does not take them)\n",
@@ -96,18 +101,10 @@ void sm_audit_note(sm_audit *a, const sm_principal *who, const char *action, con
     pthread_mutex_unlock(&a->lock);
 }
 
-int sm_audit_flush(sm_audit *a, PGconn *c, sm_error *err)
+/* Writes batch[0..n) in one transaction: the entries, and the restart of the clocks of the
+ * profiles used. SM_OK, SM_ENOMEM, or SM_EIO with err set. */
+static int write_chunk(PGconn *c, const entry *batch, size_t n, sm_error *err)
 {
-    pthread_mutex_lock(&a->lock);
-    entry *batch = a->pending;
-    size_t n = a->count;
-    a->pending = NULL;
-    a->count = a->cap = 0;
-    pthread_mutex_unlock(&a->lock);
-    if (!n) {
-        sm_free(batch);
-        return SM_OK;
-    }
     double *at = sm_malloc(n * sizeof *at);
     const char **words = sm_malloc(4 * n * sizeof *words);
     int rc = SM_ENOMEM;
@@ -135,30 +132,64 @@ int sm_audit_flush(sm_audit *a, PGconn *c, sm_error *err)
     }
     sm_free(at);
     sm_free(words);
-    if (rc == SM_OK) {
-        sm_free(batch);
-        return SM_OK;
-    }
-    /* Kept, before what was noted meanwhile, for the next call. */
+    return rc;
+}
+
+int sm_audit_flush(sm_audit *a, PGconn *c, sm_error *err)
+{
     pthread_mutex_lock(&a->lock);
-    size_t total = n + a->count;
-    if (total > AUDIT_MAX) {
-        a->lost += total - AUDIT_MAX;
-        total = AUDIT_MAX;
+    entry *batch = a->pending;
+    size_t n = a->count;
+    a->pending = NULL;
+    a->count = a->cap = 0;
+    a->flushing = batch;
+    a->flushing_count = n;
+    pthread_mutex_unlock(&a->lock);
+    /* In chunks, each its own statement under the database deadline (a backlog after an
+     * outage does not become one statement too long to finish). */
+    size_t done = 0;
+    int rc = SM_OK;
+    while (done < n && rc == SM_OK) {
+        size_t k = n - done < AUDIT_CHUNK ? n - done : AUDIT_CHUNK;
+        if ((rc = write_chunk(c, batch + done, k, err)) == SM_OK)
+            done += k;
     }
-    entry *merged = sm_malloc(total * sizeof *merged);
-    if (merged) {
-        size_t keep_new = total > n ? total - n : 0;
-        memcpy(merged, batch, (total - keep_new) * sizeof *merged);
-        memcpy(merged + (total - keep_new), a->pending, keep_new * sizeof *merged);
-        sm_free(a->pending);
-        a->pending = merged;
-        a->count = a->cap = total;
-    } else
-        a->lost += n;
+    pthread_mutex_lock(&a->lock);
+    a->flushing = NULL;
+    a->flushing_count = 0;
+    if (rc != SM_OK) {
+        /* What is left is kept, before what was noted meanwhile, for the next call. */
+        size_t left = n - done, total = left + a->count;
+        if (total > AUDIT_MAX) {
+            a->lost += total - AUDIT_MAX;
+            total = AUDIT_MAX;
+        }
+        entry *merged = sm_malloc(total * sizeof *merged);
+        if (merged) {
+            size_t keep_new = total > left ? total - left : 0;
+            memcpy(merged, batch + done, (total - keep_new) * sizeof *merged);
+            memcpy(merged + (total - keep_new), a->pending, keep_new * sizeof *merged);
+            sm_free(a->pending);
+            a->pending = merged;
+            a->count = a->cap = total;
+        } else
+            a->lost += left;
+    }
     pthread_mutex_unlock(&a->lock);
     sm_free(batch);
     return rc == SM_ENOMEM ? sm_error_set(err, SM_ENOMEM, "out of memory") : rc;
+}
+
+int sm_audit_pending_use(sm_audit *a, const char *profile_id)
+{
+    int found = 0;
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < a->count && !found; i++)
+        found = !strcmp(a->pending[i].id, profile_id);
+    for (size_t i = 0; i < a->flushing_count && !found; i++)
+        found = !strcmp(a->flushing[i].id, profile_id);
+    pthread_mutex_unlock(&a->lock);
+    return found;
 }
 
 void sm_audit_stats(sm_audit *a, unsigned long long *lost, unsigned *waiting)

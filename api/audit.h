@@ -34,6 +34,10 @@ void sm_audit_note(sm_audit *a, const sm_principal *who, const char *action, con
  * the entries kept for the next call. */
 int sm_audit_flush(sm_audit *a, PGconn *c, sm_error *err);
 
+/* Whether a use of profile_id is noted and not yet written (the retention job then leaves the
+ * profile: its clock is about to restart). */
+int sm_audit_pending_use(sm_audit *a, const char *profile_id);
+
 /* Entries lost so far, and waiting now (metrics). */
 void sm_audit_stats(sm_audit *a, unsigned long long *lost, unsigned *waiting);
 

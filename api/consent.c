@@ -6,16 +6,20 @@
 #include "api/messages.h"
 #include "api/parse.h"
 #include "api/routes.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 extern const unsigned char *const sm__consent_data[];
 
-/* api/consent.json, read once into memory of its own (a request's JSON lives in that
- * request's arena). */
+/* api/consent.json, read into memory of its own (a request's JSON lives in that request's
+ * arena): at start-up (sm_service_open), else on first use, and again while it fails. */
 #define MAX_VERSIONS 32
 #define MAX_PURPOSES 8
 typedef struct purpose_text {
@@ -29,46 +33,95 @@ typedef struct version_texts {
 static version_texts versions[MAX_VERSIONS];
 static size_t version_count;
 static const char *current = "";
-static pthread_once_t texts_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t texts_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int texts_loaded;
 
+/* A copy through the seam, or NULL. */
 static const char *keep(const char *s)
 {
-    const char *copy = s ? strdup(s) : NULL;
-    return copy ? copy : "";
+    return s ? sm_strdup(s) : NULL;
 }
 
-static void load_texts(void)
+/* Reads api/consent.json into versions[] (outside any request's arena): SM_OK, SM_ENOMEM, or
+ * SM_EINVAL when it is not what it must be (a current version among its versions, each purpose
+ * with both texts). Nothing is kept on a failure. */
+static int load_texts(void)
 {
+    sm_arena *arena = sm_arena_enter(NULL);
     json_error_t e;
     json_t *texts = json_loads((const char *)sm__consent_data[0], 0, &e), *v;
-    if (!texts) {
-        fprintf(stderr, "skillmatch: api/consent.json line %d: %s\n", e.line, e.text);
-        return;
-    }
-    current = keep(json_string_value(json_object_get(texts, "current")));
+    int rc = texts ? SM_OK : SM_ENOMEM;
     const char *name;
+    const char *cur = texts ? json_string_value(json_object_get(texts, "current")) : NULL;
+    if (texts && !cur)
+        rc = SM_EINVAL;
+    else if (cur && !(current = keep(cur))) {
+        current = "";
+        rc = SM_ENOMEM;
+    }
     json_object_foreach(json_object_get(texts, "versions"), name, v) {
-        if (version_count == MAX_VERSIONS)
+        if (rc != SM_OK || version_count == MAX_VERSIONS)
             break;
         version_texts *vt = &versions[version_count++];
-        vt->version = keep(name);
+        if (!(vt->version = keep(name)))
+            rc = SM_ENOMEM;
         const char *purpose;
         json_t *t;
         json_object_foreach(v, purpose, t) {
-            if (vt->count == MAX_PURPOSES)
+            if (rc != SM_OK || vt->count == MAX_PURPOSES)
                 break;
             purpose_text *pt = &vt->purposes[vt->count++];
             pt->name = keep(purpose);
             pt->en = keep(json_string_value(json_object_get(t, "en")));
             pt->fr = keep(json_string_value(json_object_get(t, "fr")));
+            if (!pt->name || !pt->en || !pt->fr)
+                rc = json_is_string(json_object_get(t, "en")) &&
+                             json_is_string(json_object_get(t, "fr"))
+                         ? SM_ENOMEM
+                         : SM_EINVAL;
         }
     }
     json_decref(texts);
+    sm_arena_enter(arena);
+    int known = 0;
+    for (size_t i = 0; rc == SM_OK && i < version_count; i++)
+        known |= !strcmp(versions[i].version, current);
+    if (rc == SM_OK && !known)
+        rc = SM_EINVAL;
+    if (rc != SM_OK) { /* nothing kept: tried again on the next call */
+        for (size_t i = 0; i < version_count; i++) {
+            for (size_t k = 0; k < versions[i].count; k++) {
+                sm_free((void *)(uintptr_t)versions[i].purposes[k].name);
+                sm_free((void *)(uintptr_t)versions[i].purposes[k].en);
+                sm_free((void *)(uintptr_t)versions[i].purposes[k].fr);
+            }
+            sm_free((void *)(uintptr_t)versions[i].version);
+        }
+        if (*current)
+            sm_free((void *)(uintptr_t)current);
+        memset(versions, 0, sizeof versions);
+        version_count = 0;
+        current = "";
+    }
+    return rc;
+}
+
+int sm_consent_load(void)
+{
+    if (atomic_load(&texts_loaded))
+        return SM_OK;
+    pthread_mutex_lock(&texts_lock);
+    int rc = atomic_load(&texts_loaded) ? SM_OK : load_texts();
+    if (rc == SM_OK)
+        atomic_store(&texts_loaded, 1);
+    pthread_mutex_unlock(&texts_lock);
+    return rc;
 }
 
 static const version_texts *find_version(const char *version)
 {
-    pthread_once(&texts_once, load_texts);
+    if (sm_consent_load() != SM_OK)
+        return NULL;
     for (size_t i = 0; version && i < version_count; i++)
         if (!strcmp(versions[i].version, version))
             return &versions[i];
@@ -77,8 +130,7 @@ static const version_texts *find_version(const char *version)
 
 const char *sm_consent_current(void)
 {
-    pthread_once(&texts_once, load_texts);
-    return current;
+    return sm_consent_load() == SM_OK ? current : "";
 }
 
 const char *sm_consent_text(const char *version, const char *purpose, sm_lang lang)
@@ -119,9 +171,10 @@ static json_t *read_purpose(json_t *value, json_t *prior, const char *path, cons
     int given = 0;
     const char *version = NULL, *at = NULL;
     char p2[96];
-    if (json_is_boolean(value))
+    if (json_is_boolean(value)) { /* the answer to the current text */
         given = json_is_true(value);
-    else if (json_is_object(value)) {
+        version = sm_consent_current();
+    } else if (json_is_object(value)) {
         static const char *const keys[] = {"given", "text_version", "at", NULL};
         sm_check_keys(value, path, keys, fe);
         if (!json_is_boolean(json_object_get(value, "given")))
@@ -133,7 +186,7 @@ static json_t *read_purpose(json_t *value, json_t *prior, const char *path, cons
                            "not a version of the consent texts (GET /v1/consent)");
         json_t *a = json_object_get(value, "at");
         at = json_string_value(a);
-        if (a && !json_is_null(a) && !same(at, prior_at))
+        if (a && !json_is_null(a) && (!at || !same(at, prior_at)))
             sm_field_error(fe, sm_path(p2, sizeof p2, path, "at"),
                            "is set by the server when consent is given or withdrawn: leave it "
                            "out");
@@ -142,8 +195,8 @@ static json_t *read_purpose(json_t *value, json_t *prior, const char *path, cons
         return NULL;
     }
     *given_out = given;
-    /* Unchanged (the same answer to the same text, or a bare repeat of the answer held):
-     * the record stays as it was, time included. */
+    /* Unchanged (the same answer to the same text; an object without text_version repeats
+     * the answer held): the record stays as it was, time included. */
     if (had && given == prior_given && (version ? same(version, prior_version) : 1))
         return json_is_object(prior) ? json_deep_copy(prior) : json_pack("{s:b}", "given", given);
     return json_pack("{s:b, s:s, s:s}", "given", given, "at", now, "text_version",
@@ -173,8 +226,10 @@ void sm_consent_read(json_t *given, json_t *prior, const char *const *purposes,
         /* Left out: not given (a withdrawal, with its time, when it was given before). */
         if (value && !json_is_null(value))
             record = read_purpose(value, before, path, now, &on, fe);
-        else if (before)
+        else if (before && json_is_true(json_object_get(before, "given")))
             record = read_purpose(json_false(), before, path, now, &on, fe);
+        else if (before)
+            record = json_deep_copy(before); /* not given, and it was not */
         if (!record)
             record = json_pack("{s:b}", "given", 0), on = 0;
         if (on)

@@ -9,7 +9,10 @@
 
 #include "api/http.h"
 
-/* The version of the texts shown now ("2026-12"). */
+/* Reads the texts (once; again while it fails): SM_OK, SM_ENOMEM, or SM_EINVAL when
+ * api/consent.json is not well made (its current version missing, a text missing). */
+int sm_consent_load(void);
+/* The version of the texts shown now ("2026-12"; "" when they cannot be read). */
 const char *sm_consent_current(void);
 /* The text of purpose in version in lang; NULL when there is none. */
 const char *sm_consent_text(const char *version, const char *purpose, sm_lang lang);

@@ -8,6 +8,7 @@
 #include "api/resource.h"
 #include "api/audit.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/arena.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,8 +23,15 @@ int sm_resource_parse(const sm_resource *res, sm_gen *g, const sm_request *rq, s
     sm_body_lang(rq, body, resp);
     in->request_lang = resp->lang;
     sm_field_errors fe = {0};
+    unsigned long refused = sm_json_failures();
     res->read(g, body, in, &fe);
     json_decref(body);
+    if (sm_json_failures() != refused) { /* a part of the document could not be made */
+        json_decref(in->doc);
+        in->doc = NULL;
+        sm_resp_out_of_memory(resp);
+        return SM_EANSWERED;
+    }
     if (fe.count) {
         json_decref(in->doc);
         in->doc = NULL;
@@ -163,6 +171,7 @@ static int over_current(const sm_resource *res, sm_service *s, sm_gen *g, const 
         memset(in, 0, res->in_size);
         in->request_lang = resp->lang;
         sm_field_errors fe = {0};
+        unsigned long refused = sm_json_failures();
         if (mode == SM_WRITE_PATCH)
             res->merge(g, doc, body, in, &fe);
         else {
@@ -170,6 +179,13 @@ static int over_current(const sm_resource *res, sm_service *s, sm_gen *g, const 
             res->read(g, body, in, &fe);
             in->prior = NULL;
             json_decref(doc);
+        }
+        if (sm_json_failures() != refused) { /* a part of the document could not be made */
+            json_decref(in->doc);
+            in->doc = NULL;
+            sm_resp_out_of_memory(resp);
+            rc = SM_EANSWERED;
+            break;
         }
         if (fe.count) {
             json_decref(in->doc);
@@ -180,7 +196,7 @@ static int over_current(const sm_resource *res, sm_service *s, sm_gen *g, const 
         in->if_given = 1;
         in->if_count = 1;
         in->if_versions[0] = version;
-        in->retry_on_stale = !client->if_given;
+        in->retry_on_stale = !client->if_given || client->if_any; /* any version will do */
         rc = write_once(res, s, g, rq, resp, mode, in);
         json_decref(in->doc);
         in->doc = NULL;

@@ -9,9 +9,11 @@
 
 #include "api/service.h"
 
-/* Erases at most max profiles unused for s->retention_days, each in its own transaction on c
- * (the writer's), then from the index and the key cache. Returns how many, or an error (< 0)
- * with err set. The writer thread only. */
-int sm_retention_erase(sm_service *s, PGconn *c, size_t max, sm_error *err);
+/* Erases profiles unused for s->retention_days, each in its own transaction on c (the
+ * writer's; locked and checked again there, and skipped while a read of it waits in the audit
+ * queue), then from the index and the key cache, for about budget_s seconds so that queued
+ * writes wait no longer. Returns how many, with *more set when others are due now, or an
+ * error (< 0) with err set when they could not be looked for. The writer thread only. */
+int sm_retention_erase(sm_service *s, PGconn *c, double budget_s, int *more, sm_error *err);
 
 #endif

@@ -3,6 +3,7 @@
  * which profile, by its keyed hash) and GET /v1/feedback (what people said of the matches
  * they were shown). Both pages by cursor, oldest first (items, next_cursor).
  */
+#include "api/audit.h"
 #include "api/routes.h"
 #include "sql/audit.h"
 #include "sql/keys.h"
@@ -93,6 +94,8 @@ int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_re
     long long last = after;
     for (size_t i = 0; i < shown; i++) {
         sm_feedback_shown f = sm_feedback_rows_at(rows, i);
+        /* what a person wrote, read by an admin: audited */
+        sm_audit_note(s->audit, &rq->who, "profile.feedback_review", f.profile_id, 0);
         json_array_append_new(items,
                               json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)f.id,
                                         "profile_id", f.profile_id, "offer_id", f.offer_id, "kind",

@@ -643,8 +643,6 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
                         retention_json(s, is_use(rq) ? NULL : shown.last_used_at, lang));
     json_decref(doc);
     sm_rows_free(rows);
-    /* (noted now, written within a second or so: listed in the next export) */
-    sm_audit_note(s->audit, &rq->who, "profile.export", rq->params[0], is_use(rq));
     sm_error err = {0};
     json_t *keys = json_array(), *changes = json_array();
     int rc = sm_store_profile_keys(c, rq->params[0], &rows, &err);
@@ -722,6 +720,8 @@ int sm_route_profile_export(sm_service *s, sm_gen *g, const sm_request *rq, sm_r
         json_decref(audit);
         return rc == SM_ENOMEM ? rc : sm_db_unavailable(resp, &err);
     }
+    /* (written within a second or so: listed in the next export) */
+    sm_audit_note(s->audit, &rq->who, "profile.export", rq->params[0], is_use(rq));
     json_t *out = json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "format", "skillmatch-profile-export/2",
         "profile", profile, "keys", keys, "changes", changes, "stored_answers", answers, "feedback",

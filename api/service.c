@@ -3,6 +3,7 @@
  * holds (service.h) and what an in-process test of the routes needs without the HTTP server.
  */
 #include "api/audit.h"
+#include "api/consent.h"
 #include "api/keys_cache.h"
 #include "api/limits.h"
 #include "api/metrics.h"
@@ -39,6 +40,12 @@ int sm_service_open(sm_service *s, const char *conninfo, unsigned pool,
         rc = sm_secret_read(c, "pseudonyms", s->pseudonym_key, err);
     if (rc == SM_OK)
         rc = sm_secret_read(c, "feed", s->feed_key, err);
+    if (rc == SM_OK && (rc = sm_consent_load()) != SM_OK)
+        rc = sm_error_set(err, rc,
+                          rc == SM_ENOMEM ? "out of memory"
+                                          : "api/consent.json: a current version with "
+                                            "every purpose's French and English text "
+                                            "is needed");
     if (rc == SM_OK)
         rc = sm_gen_load(c, &g, err);
     if (c)

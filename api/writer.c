@@ -22,7 +22,7 @@
 
 #define BATCH_MAX 512
 #define COMPACT_BUDGET 4000000
-#define RETENTION_BATCH 500 /* profiles erased a housekeeping turn at most */
+#define RETENTION_BUDGET_S 0.1 /* of erasures a housekeeping turn, queued writes waiting */
 
 struct sm_writer {
     sm_service *s;
@@ -214,21 +214,27 @@ static void write_audit(sm_writer *w)
     w->audit_failing = rc != SM_OK;
 }
 
-/* One turn of the retention job: erases profiles unused for retention_days (a bounded
- * number), purges audit entries older than audit_days. Returns 1 when more profiles are due. */
+/* One turn of the retention job: the reads noted so far written first (their uses restart
+ * clocks; no turn while they cannot be), then profiles unused for retention_days erased for
+ * RETENTION_BUDGET_S at most, and audit entries older than audit_days purged. Returns 1 when
+ * more profiles are due now. */
 static int apply_retention(sm_writer *w)
 {
+    write_audit(w);
+    if (w->audit_failing)
+        return 0;
     sm_error err = {0};
-    int n = sm_retention_erase(w->s, w->conn, RETENTION_BATCH, &err);
+    int more = 0;
+    int n = sm_retention_erase(w->s, w->conn, RETENTION_BUDGET_S, &more, &err);
     if (n < 0)
-        fprintf(stderr, "skillmatch: erasing unused profiles: %s\n", err.message);
+        fprintf(stderr, "skillmatch: looking for unused profiles: %s\n", err.message);
     else if (n > 0)
         fprintf(stderr, "skillmatch: %d profiles unused for %d days erased\n", n,
                 atomic_load(&w->s->retention_days));
     long long purged = 0;
     if (sm_audit_purge(w->conn, atomic_load(&w->s->audit_days), &purged, &err) != SM_OK)
         fprintf(stderr, "skillmatch: purging the audit trail: %s\n", err.message);
-    return n == RETENTION_BATCH;
+    return n >= 0 && more;
 }
 
 static void *writer_main(void *arg)

@@ -216,10 +216,24 @@ int sm_store_feedback_add(PGconn *c, const char *profile_id, const char *offer_i
                           const char *comment, sm_rows **out, sm_error *err)
 {
     const char *p[] = {profile_id, offer_id, kind, comment};
-    return sm__rows_query(c,
-                          "INSERT INTO feedback (profile_id, offer_id, kind, comment) VALUES ($1, "
-                          "$2, $3, $4) RETURNING id, offer_id, kind, comment, " SM_SQL_UTC("at"),
-                          4, p, 1, out, err);
+    /* One insert at a time (the lock lets reads through): ids are then committed in their
+     * order, so that a reviewer's cursor never passes one still being written. */
+    int rc = sm_db_begin(c, err);
+    if (rc == SM_OK)
+        rc = sm_db_exec(c, "LOCK TABLE feedback IN EXCLUSIVE MODE", 0, NULL, NULL, err);
+    if (rc == SM_OK)
+        rc = sm__rows_query(
+            c,
+            "INSERT INTO feedback (profile_id, offer_id, kind, comment) VALUES "
+            "($1, $2, $3, $4) RETURNING id, offer_id, kind, comment, " SM_SQL_UTC("at"),
+            4, p, 1, out, err);
+    if (rc == SM_OK && (rc = sm_db_commit(c, err)) != SM_OK) {
+        sm_rows_free(*out);
+        *out = NULL;
+    }
+    if (rc != SM_OK)
+        sm_db_rollback(c);
+    return rc;
 }
 
 int sm_store_profile_feedback(PGconn *c, const char *profile_id, sm_rows **out, sm_error *err)
@@ -303,8 +317,24 @@ int sm_store_profiles_unused(PGconn *c, int days, size_t limit, sm_rows **out, s
     const char *p[] = {d, lim};
     return sm__rows_query(c,
                           "SELECT id FROM profiles WHERE last_used_at < now() - "
-                          "make_interval(days => $1::int) ORDER BY last_used_at LIMIT $2",
+                          "make_interval(days => $1::int) LIMIT $2",
                           2, p, 0, out, err);
+}
+
+int sm_store_profile_lock_unused(PGconn *c, const char *id, int days, sm_error *err)
+{
+    char d[16];
+    snprintf(d, sizeof d, "%d", days);
+    const char *p[] = {id, d};
+    PGresult *r;
+    if (sm_db_exec(c,
+                   "SELECT 1 FROM profiles WHERE id = $1 AND last_used_at < now() - "
+                   "make_interval(days => $2::int) FOR UPDATE",
+                   2, p, &r, err))
+        return SM_EIO;
+    int n = PQntuples(r);
+    PQclear(r);
+    return n == 1 ? SM_OK : SM_ENOTFOUND;
 }
 
 const char *sm_profile_id_rows_at(const sm_rows *rows, size_t i)

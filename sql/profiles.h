@@ -120,9 +120,12 @@ typedef struct sm_answer_shown {
 int sm_store_profile_answers(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 sm_answer_shown sm_answer_rows_at(const sm_rows *rows, size_t index);
 
-/* Profiles neither used nor changed for days days (last_used_at, migration 009), oldest
- * first, at most limit: rows of ids (sm_profile_id_rows_at). */
+/* Profiles neither used nor changed for days days (last_used_at, migration 009), at most
+ * limit: rows of ids (sm_profile_id_rows_at). */
 int sm_store_profiles_unused(PGconn *c, int days, size_t limit, sm_rows **out, sm_error *err);
+/* In the caller's transaction, locks profile id when it is still unused for days days (a use
+ * committed meanwhile waits, or is seen): SM_OK, SM_ENOTFOUND (used since, or gone), SM_EIO. */
+int sm_store_profile_lock_unused(PGconn *c, const char *id, int days, sm_error *err);
 const char *sm_profile_id_rows_at(const sm_rows *rows, size_t index);
 
 /* The consent and contact of profiles (for candidates' names): rows of sm_contact_shown. */

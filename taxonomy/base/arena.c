@@ -95,9 +95,20 @@ sm_arena *sm_arena_enter(sm_arena *a)
     return previous;
 }
 
+/* JSON allocations this thread was refused (sm_json_failures). */
+static _Thread_local unsigned long json_failures;
+
 void *sm_json_malloc(size_t size)
 {
-    return current ? sm_arena_alloc(current, size) : sm_malloc(size);
+    void *p = current ? sm_arena_alloc(current, size) : sm_malloc(size);
+    if (!p)
+        json_failures++;
+    return p;
+}
+
+unsigned long sm_json_failures(void)
+{
+    return json_failures;
 }
 
 void sm_json_free(void *p)

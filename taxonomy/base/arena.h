@@ -38,6 +38,10 @@ sm_arena *sm_arena_enter(sm_arena *a);
 /* jansson's allocator: from the thread's arena when it has one, else the seam. A block of
  * the thread's arena is freed with the arena; any other goes back to the seam. */
 void *sm_json_malloc(size_t size);
+/* How many JSON allocations the calling thread was refused so far: a step that builds JSON
+ * compares it before and after to know that nothing it built was silently cut short (jansson
+ * leaves a member out when the value for it could not be made). */
+unsigned long sm_json_failures(void);
 void sm_json_free(void *p);
 
 #endif

@@ -728,6 +728,7 @@ static void consent_is_recorded_per_purpose(void)
         {"{\"consent\":{\"statistics\":{\"given\":true,\"at\":\"2020-01-01T00:00:00Z\"}}}",
          "consent.statistics.at"},
         {"{\"consent\":{\"statistics\":\"oui\"}}", "consent.statistics"},
+        {"{\"consent\":{\"statistics\":{\"given\":true,\"at\":42}}}", "consent.statistics.at"},
         {"{\"consent\":{\"marketing\":true}}", "consent.marketing"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
@@ -943,6 +944,9 @@ static void feedback_is_reviewed_by_admins(void)
         reply_free(&r);
     }
     CHECK_INT(seen, 1);
+    json_t *items = audit_of(id, 3); /* created, feedback given, reviewed */
+    CHECK(has_action(items, "profile.feedback_review"));
+    json_decref(items);
     CHECK_INT(status_of("GET", "/v1/feedback", org_a, NULL), 403);
     CHECK_INT(status_of("GET", "/v1/feedback", key, NULL), 403);
     CHECK_INT(status_of("GET", "/v1/feedback?cursor=-1", admin_key, NULL), 400);
