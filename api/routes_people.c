@@ -23,15 +23,26 @@ static json_t *page(json_t *items, size_t count, size_t limit, long long last_id
     return out;
 }
 
+/* An admin's request for a page: 0 with its cursor and limit read (errors in fe), or
+ * SM_EANSWERED (403, 401). */
+static int page_request(const sm_request *rq, sm_response *resp, long long *after, long long *limit,
+                        sm_field_errors *fe)
+{
+    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN)))
+        return SM_EANSWERED;
+    *after =
+        sm_query_int(rq, "cursor", 0, INT64_MAX, 0, "must be a next_cursor of an earlier page", fe);
+    *limit = sm_query_int(rq, "limit", 1, 1000, 100, NULL, fe);
+    return 0;
+}
+
 int sm_route_audit(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)g;
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN)))
-        return 0;
     sm_field_errors fe = {0};
-    long long after = sm_query_int(rq, "cursor", 0, INT64_MAX, 0,
-                                   "must be a next_cursor of an earlier page", &fe);
-    long long limit = sm_query_int(rq, "limit", 1, 1000, 100, NULL, &fe);
+    long long after, limit;
+    if (page_request(rq, resp, &after, &limit, &fe))
+        return 0;
     const char *profile = sm_req_query(rq, "profile"), *actor = sm_req_query(rq, "actor");
     if (profile && !sm_is_uuid(profile))
         sm_field_error(&fe, "profile", "must be the id of a profile (a UUID)");
@@ -72,12 +83,10 @@ int sm_route_audit(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
 int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)g;
-    if (sm_require_role(rq, resp, SM_ROLEBIT(SM_ROLE_ADMIN)))
-        return 0;
     sm_field_errors fe = {0};
-    long long after = sm_query_int(rq, "cursor", 0, INT64_MAX, 0,
-                                   "must be a next_cursor of an earlier page", &fe);
-    long long limit = sm_query_int(rq, "limit", 1, 1000, 100, NULL, &fe);
+    long long after, limit;
+    if (page_request(rq, resp, &after, &limit, &fe))
+        return 0;
     if (fe.count)
         return sm_problem_fields(resp, 400, &fe);
     sm_error err = {0};
