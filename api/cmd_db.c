@@ -8,6 +8,7 @@
 #include "api/cli.h"
 #include "sql/db.h"
 #include "sql/keys.h"
+#include "sql/places.h"
 #include "sql/taxonomy_store.h"
 #include "taxonomy/builtin.h"
 #include "taxonomy/digcomp.h"
@@ -81,6 +82,31 @@ static int intern_uri(void *tx, const char *uri, size_t len)
     return sm_taxonomy_intern(tx, sm_str_make(uri, len), SM_CT_UNKNOWN, &id);
 }
 
+/* skillmatch import places FILE: the communes CSV checked whole, then stored in one
+ * transaction (the places before it replaced). */
+static int import_places(const char *path, const char *db)
+{
+    sm_places *p = NULL;
+    sm_error err = {0};
+    if (sm_places_load_csv(path, &p, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+        return 1;
+    }
+    PGconn *c = connect_or_say("import", db);
+    int rc = c ? sm_db_check_serving(c, &err) : SM_EIO;
+    if (c && rc != SM_ESCHEMA)
+        rc = sm_store_places_replace(c, p, path, &err);
+    if (c && rc != SM_OK)
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+    else if (c)
+        printf("import places: %zu places stored; send SIGHUP to a running server to load them\n",
+               sm_places_count(p));
+    if (c)
+        PQfinish(c);
+    sm_places_free(p);
+    return rc == SM_OK ? 0 : 1;
+}
+
 int sm_cmd_import(int argc, char **argv)
 {
     const char *db = NULL, *what = NULL, *path = NULL;
@@ -100,12 +126,16 @@ int sm_cmd_import(int argc, char **argv)
             path = argv[i];
     }
     int is_esco = what && strcmp(what, "esco") == 0, is_dc = what && strcmp(what, "digcomp") == 0,
-        is_builtin = what && strcmp(what, "builtin") == 0;
-    if (!(is_esco || is_dc || is_builtin) || ((is_esco || is_dc) && !path)) {
-        fprintf(stderr,
-                "usage: skillmatch import esco DIR | digcomp FILE | builtin [--db CONNINFO]\n");
+        is_builtin = what && strcmp(what, "builtin") == 0,
+        is_places = what && strcmp(what, "places") == 0;
+    if (!(is_esco || is_dc || is_builtin || is_places) ||
+        ((is_esco || is_dc || is_places) && !path)) {
+        fprintf(stderr, "usage: skillmatch import esco DIR | digcomp FILE | builtin | places FILE "
+                        "[--db CONNINFO]\n");
         return 2;
     }
+    if (is_places)
+        return import_places(path, db);
     sm_taxonomy *tx = sm_taxonomy_new();
     sm_error err = {0};
     int rc = tx ? SM_OK : sm_error_set(&err, SM_ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 #include "api/service.h"
 #include "sql/copy.h"
 #include "sql/offers.h"
+#include "sql/places.h"
 #include "sql/profiles.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/clock.h"
@@ -623,6 +624,8 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
     if (!g)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
+    if (rc == SM_OK)
+        rc = sm_store_places_load(c, &g->places, err);
     double t_tax = sm_now_s();
     if (rc == SM_OK)
         rc = build_indexes(g, err);
@@ -639,10 +642,11 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
                 g->refused);
     if (rc == SM_OK)
         fprintf(stderr,
-                "skillmatch: loaded taxonomy %.2f s, matcher, extractor and search %.2f s, "
-                "%zu offers %.2f s (streamed in %.2f s), %zu profiles %.2f s\n",
-                t_tax - t0, t_idx - t_tax, g->offers_loaded, t_off - t_idx,
-                l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded, sm_now_s() - t_off);
+                "skillmatch: loaded taxonomy and %zu places %.2f s, matcher, extractor and "
+                "search %.2f s, %zu offers %.2f s (streamed in %.2f s), %zu profiles %.2f s\n",
+                sm_places_count(g->places), t_tax - t0, t_idx - t_tax, g->offers_loaded,
+                t_off - t_idx, l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded,
+                sm_now_s() - t_off);
     sm_db_end_snapshot(c);
     if (rc != SM_OK) {
         sm_gen_free(g);
@@ -669,6 +673,7 @@ void sm_gen_free(sm_gen *g)
     sm_extractor_free(g->ex);
     sm_matcher_free(g->m);
     sm_taxonomy_free(g->tx);
+    sm_places_free(g->places);
     sm_concept_map_free(&g->map);
     pthread_mutex_destroy(&g->pool_lock);
     pthread_cond_destroy(&g->pool_freed);

@@ -117,6 +117,15 @@ void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...
     fe->count++;
 }
 
+void sm_field_error_choices(sm_field_errors *fe, json_t *choices)
+{
+    json_t *last = fe->count ? json_array_get(fe->list, fe->count - 1) : NULL;
+    if (last)
+        json_object_set_new(last, "choices", choices);
+    else
+        json_decref(choices);
+}
+
 void sm_field_errors_clear(sm_field_errors *fe)
 {
     json_decref(fe->list);

@@ -93,6 +93,8 @@ void sm_msg_format(char *out, size_t cap, sm_lang lang, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void sm_field_error(sm_field_errors *fe, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Adds choices (consumed) to the error recorded last: what the client may pick from. */
+void sm_field_error_choices(sm_field_errors *fe, json_t *choices);
 void sm_field_errors_clear(sm_field_errors *fe);
 
 /* A problem answer in resp->lang; detail is an English printf format of the catalog. */

@@ -189,16 +189,27 @@ json_t *sm__from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_error
         const char *locality = json_is_object(addr)
                                    ? first_string(json_object_get(addr, "addressLocality"))
                                    : first_string(addr);
+        const char *postal =
+            json_is_object(addr) ? first_string(json_object_get(addr, "postalCode")) : NULL;
         if (ok1 && ok2) {
             json_t *out = json_pack("{s:f, s:f}", "lat", lat, "lon", lon);
             if (locality)
                 json_object_set_new(out, "label", json_string(locality));
             json_object_set_new(body, "location", out);
-        } else
-            sm_field_error(fe, "jobLocation.geo",
-                           "needs latitude and longitude: an address alone is not a place");
+        } else if (postal) { /* the commune of the postcode; the locality shown as written */
+            json_t *out = json_pack("{s:s}", "postcode", postal);
+            if (locality)
+                json_object_set_new(out, "label", json_string(locality));
+            json_object_set_new(body, "location", out);
+        } else if (locality)
+            json_object_set_new(body, "location", json_pack("{s:s}", "place", locality));
+        else
+            sm_field_error(fe, "jobLocation",
+                           "needs geo.latitude and geo.longitude, or an address with postalCode "
+                           "or addressLocality");
     } else if (loc && !json_is_null(loc))
-        sm_field_error(fe, "jobLocation", "must be a Place with geo.latitude and geo.longitude");
+        sm_field_error(fe, "jobLocation",
+                       "must be a Place with geo.latitude and geo.longitude, or an address");
     const char *lt = first_string(json_object_get(jp, "jobLocationType"));
     if (lt && strcasecmp(lt, "TELECOMMUTE") == 0)
         json_object_set_new(body, "remote", json_true());

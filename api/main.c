@@ -24,7 +24,7 @@ static void usage(FILE *out)
                  "           load taxonomy, offers and profiles from PostgreSQL, serve the API\n"
                  "           (profiles unused that long are erased; audit entries purged)\n"
                  "  migrate  [--db CONNINFO]   apply the schema migrations (idempotent)\n"
-                 "  import   esco DIR | digcomp FILE | builtin [--db CONNINFO]\n"
+                 "  import   esco DIR | digcomp FILE | builtin | places FILE [--db CONNINFO]\n"
                  "           store a taxonomy source in PostgreSQL (idempotent)\n"
                  "  keys     create --org NAME --role admin|inclusion_org|training_provider\n"
                  "           | list | revoke ID [--db CONNINFO]   manage API keys\n"

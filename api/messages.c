@@ -13,7 +13,14 @@ typedef struct pair {
 } pair;
 
 static const pair catalog[] = {
+    {"\"departement\", \"name\" and \"alternatives\" go with a place, a postcode or an INSEE code",
+     "\"departement\", \"name\" et \"alternatives\" vont avec un lieu, un code postal ou un code "
+     "INSEE"},
     {"%s answers %s only", "%s ne répond qu'à %s"},
+    {"%s has no known point: give {\"lat\":…,\"lon\":…}",
+     "%s n'a pas de point connu : donnez {\"lat\":…,\"lon\":…}"},
+    {"%zu communes have this name: add \"departement\" (choices)",
+     "%zu communes portent ce nom : ajoutez \"departement\" (choices)"},
     {"/metrics answers local clients only (serve --metrics-public opens it)",
      "/metrics ne répond qu'aux clients locaux (serve --metrics-public l'ouvre à tous)"},
     {"Authorization must be \"Bearer KEY\"", "Authorization doit être \"Bearer CLÉ\""},
@@ -35,6 +42,10 @@ static const pair catalog[] = {
     {"a label alone is not a place: give lat and lon (the label is only shown)",
      "un libellé seul n'est pas un lieu : donnez lat et lon (le libellé est seulement "
      "affiché)"},
+    {"a label alone is not a place: give lat and lon, a place, a postcode or an INSEE code (the "
+     "label is only shown)",
+     "un libellé seul n'est pas un lieu : donnez lat et lon, un lieu, un code postal ou un code "
+     "INSEE (le libellé est seulement affiché)"},
     {"a number is too large", "un nombre est trop grand"},
     {"a training needs at least one skill", "une formation demande au moins une compétence"},
     {"a training_provider key cannot use stored profiles",
@@ -55,6 +66,8 @@ static const pair catalog[] = {
      "les candidats ne se classent que pour des offres d'emploi"},
     {"cannot change: delete the offer and post a new one",
      "ne peut pas changer : supprimez l'offre et publiez-en une nouvelle"},
+    {"coordinates and a place that disagree: give one or the other",
+     "des coordonnées et un lieu qui ne concordent pas : donnez l'un ou l'autre"},
     {"empty, add at least one skill to get matches",
      "vide : ajoutez au moins une compétence pour obtenir des résultats"},
     {"empty: add at least one skill (or a description to find them in) to get matches, gaps "
@@ -66,6 +79,8 @@ static const pair catalog[] = {
      "toutes les connexions à la base de données sont occupées : réessayez dans un instant"},
     {"give exactly one of offer_id, occupation and top_offers",
      "donnez exactement un champ parmi offer_id, occupation et top_offers"},
+    {"give one of near, place, postcode and insee",
+     "donnez un seul de near, place, postcode et insee"},
     {"give profile or profile_id, not both", "donnez profile ou profile_id, pas les deux"},
     {"given more than once", "donné plus d'une fois"},
     {"internal error (%s)", "erreur interne (%s)"},
@@ -74,6 +89,7 @@ static const pair catalog[] = {
     {"invalid syntax", "syntaxe invalide"},
     {"is set by the server when consent is given or withdrawn: leave it out",
      "est fixé par le serveur quand le consentement est donné ou retiré : ne l'envoyez pas"},
+    {"is worked out by the server: leave it out", "est calculé par le serveur : ne l'envoyez pas"},
     {"it ends too early", "il s'arrête trop tôt"},
     {"kept %d days after its last use (read or changed with the person's key or by their "
      "organisation, or changed), then erased with everything about it; using it again restarts the "
@@ -98,9 +114,12 @@ static const pair catalog[] = {
     {"must be \"key:ID\", \"anonymous\" or \"system\"",
      "doit être \"key:ID\", \"anonymous\" ou \"system\""},
     {"must be \"wrong\" or \"unwanted\"", "doit valoir \"wrong\" ou \"unwanted\""},
+    {"must be 5 digits", "doit compter 5 chiffres"},
     {"must be a DefinedTerm or text", "doit être un DefinedTerm ou du texte"},
     {"must be a Place with geo.latitude and geo.longitude",
      "doit être un Place avec geo.latitude et geo.longitude"},
+    {"must be a Place with geo.latitude and geo.longitude, or an address",
+     "doit être un Place avec geo.latitude et geo.longitude, ou une adresse"},
     {"must be a date YYYY-MM-DD", "doit être une date AAAA-MM-JJ"},
     {"must be a next_cursor of an earlier page", "doit être le next_cursor d'une page précédente"},
     {"must be a number between %g and %g", "doit être un nombre entre %g et %g"},
@@ -111,6 +130,7 @@ static const pair catalog[] = {
     {"must be a sequence number (0 or more)", "doit être un numéro de séquence (0 ou plus)"},
     {"must be a string", "doit être une chaîne de caractères"},
     {"must be a string (a concept URI)", "doit être une chaîne (l'URI d'un concept)"},
+    {"must be an INSEE code: 5 characters", "doit être un code INSEE : 5 caractères"},
     {"must be an array", "doit être un tableau"},
     {"must be an array of at most %d dates", "doit être un tableau de %d dates au plus"},
     {"must be an array of at most 16 scheme names",
@@ -128,6 +148,8 @@ static const pair catalog[] = {
     {"must be an object of true/false fields", "doit être un objet de champs true/false"},
     {"must be an object {\"lat\":…,\"lon\":…} (\"label\" optional)",
      "doit être un objet {\"lat\":…,\"lon\":…} (\"label\" facultatif)"},
+    {"must be an object {\"lat\":…,\"lon\":…}, {\"place\":…}, {\"postcode\":…} or {\"insee\":…}",
+     "doit être un objet {\"lat\":…,\"lon\":…}, {\"place\":…}, {\"postcode\":…} ou {\"insee\":…}"},
     {"must be an object {\"name\":…,\"email\":…,\"phone\":…}",
      "doit être un objet {\"name\":…,\"email\":…,\"phone\":…}"},
     {"must be an object {\"name\":…,\"kind\":…}", "doit être un objet {\"name\":…,\"kind\":…}"},
@@ -162,17 +184,25 @@ static const pair catalog[] = {
     {"must not contain NUL characters", "ne doit pas contenir de caractère NUL"},
     {"needs a location {\"lat\":…,\"lon\":…} to be a distance from",
      "demande un lieu {\"lat\":…,\"lon\":…} d'où compter la distance"},
+    {"needs geo.latitude and geo.longitude, or an address with postalCode or addressLocality",
+     "demande geo.latitude et geo.longitude, ou une adresse avec postalCode ou addressLocality"},
     {"needs lat and lon", "demande lat et lon"},
+    {"needs lat and lon, a place, a postcode or an INSEE code",
+     "demande lat et lon, un lieu, un code postal ou un code INSEE"},
     {"needs lat and lon, both numbers", "demande lat et lon, deux nombres"},
     {"needs latitude and longitude: an address alone is not a place",
      "demande latitude et longitude : une adresse seule n'est pas un lieu"},
     {"needs near=lat,lon", "demande near=lat,lon"},
+    {"needs near=lat,lon, place, postcode or insee",
+     "demande near=lat,lon, place, postcode ou insee"},
     {"neither a schema.org employment type (FULL_TIME, PART_TIME, TEMPORARY, CONTRACTOR, "
      "INTERN, VOLUNTEER, PER_DIEM, OTHER) nor a contract type",
      "ni un type d'emploi schema.org (FULL_TIME, PART_TIME, TEMPORARY, CONTRACTOR, INTERN, "
      "VOLUNTEER, PER_DIEM, OTHER) ni un type de contrat"},
     {"nested too deeply", "imbriqué trop profondément"},
     {"no %s with this id", "aucun objet %s avec cet identifiant"},
+    {"no French commune of this name", "aucune commune française de ce nom"},
+    {"no commune of this name in this département", "aucune commune de ce nom dans ce département"},
     {"no concept with this id: give the percent-encoded concept URI or the UUID that ends it",
      "aucun concept avec cet identifiant : donnez l'URI du concept encodée en pourcentage "
      "ou l'UUID qui la termine"},
@@ -197,12 +227,20 @@ static const pair catalog[] = {
      "description to find them in",
      "pas encore de compétences : résultats, écarts et parcours en demandent au moins une ; "
      "ajoutez des compétences, ou une description où les trouver"},
+    {"not a French postcode", "n'est pas un code postal français"},
     {"not a cursor this service gave", "ce n'est pas un curseur donné par ce service"},
     {"not a parameter of this route", "pas un paramètre de cette route"},
     {"not a place field: a place is {\"lat\":…,\"lon\":…} (\"label\" optional, shown as "
      "given)",
      "pas un champ de lieu : un lieu est {\"lat\":…,\"lon\":…} (\"label\" facultatif, "
      "affiché tel quel)"},
+    {"not a place field: a place is {\"lat\":…,\"lon\":…}, {\"place\":…} (with \"departement\" if "
+     "need be), {\"postcode\":…} or {\"insee\":…}; \"label\" optional, shown as given",
+     "n'est pas un champ de lieu : un lieu est {\"lat\":…,\"lon\":…}, {\"place\":…} (avec "
+     "\"departement\" au besoin), {\"postcode\":…} ou {\"insee\":…} ; \"label\" facultatif, "
+     "affiché tel quel"},
+    {"not a postcode of the commune of this INSEE code",
+     "n'est pas un code postal de la commune de ce code INSEE"},
     {"not a scheme skillmatch knows (CPF, OPCO, France Travail, region, employer, PIC, "
      "AGEFIPH, self): shown with the training, but training paths cannot count it",
      "pas un dispositif que skillmatch connaît (CPF, OPCO, France Travail, region, "
@@ -219,6 +257,9 @@ static const pair catalog[] = {
     {"not an occupation URI or id of the taxonomy",
      "ce n'est pas l'URI ou l'identifiant d'un métier de la taxonomie"},
     {"not stored in the database", "absent de la base de données"},
+    {"not the INSEE code of a commune", "n'est pas le code INSEE d'une commune"},
+    {"not the département of this commune", "n'est pas le département de cette commune"},
+    {"not the name of the commune of this code", "n'est pas le nom de la commune de ce code"},
     {"out of memory", "mémoire insuffisante"},
     {"out of memory: retry later", "mémoire insuffisante : réessayez plus tard"},
     {"outside the area skillmatch serves (Europe and the French overseas territories)",
@@ -234,6 +275,8 @@ static const pair catalog[] = {
      "obligatoire quand il n'y a pas de description d'où les extraire"},
     {"required with the other", "obligatoire avec l'autre"},
     {"required: a skill URI or id", "obligatoire : l'URI ou l'identifiant d'une compétence"},
+    {"required: the beginning of a commune's name or postcode",
+     "obligatoire : le début du nom ou du code postal d'une commune"},
     {"required: the beginning of a skill's name", "obligatoire : le début du nom d'une compétence"},
     {"required: true or false", "obligatoire : true ou false"},
     {"required: {\"offer_id\":…}, {\"occupation\":URI} or {\"top_offers\":N}",
@@ -286,6 +329,11 @@ static const pair catalog[] = {
      "cette Idempotency-Key a servi à une autre requête"},
     {"this route needs an API key: Authorization: Bearer KEY",
      "cette route demande une clé d'API : Authorization: Bearer CLÉ"},
+    {"this server has no places loaded (skillmatch import places)",
+     "ce serveur n'a pas de lieux chargés (skillmatch import places)"},
+    {"this server has no places loaded (skillmatch import places): give {\"lat\":…,\"lon\":…}",
+     "ce serveur n'a pas de lieux chargés (skillmatch import places) : donnez "
+     "{\"lat\":…,\"lon\":…}"},
     {"too many extractions at once", "trop d'extractions en même temps"},
     {"too many queries at once", "trop de requêtes en même temps"},
     {"too many requests: retry in %u s", "trop de requêtes : réessayez dans %u s"},

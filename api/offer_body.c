@@ -105,18 +105,16 @@ static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_e
     json_object_set_new(doc, name, norm);
 }
 
-static void read_location(json_t *body, json_t *doc, offer_in *in, sm_field_errors *fe)
+static void read_location(const sm_places *places, json_t *body, json_t *doc, offer_in *in,
+                          sm_field_errors *fe)
 {
     sm_place_in place;
-    if (!sm_get_place(body, "", "location", &place, fe))
+    if (!sm_get_place(body, "", "location", places, &place, fe))
         return;
     in->located = 1;
     in->lat = place.lat;
     in->lon = place.lon;
-    json_t *out = json_pack("{s:f, s:f}", "lat", place.lat, "lon", place.lon);
-    if (place.label)
-        json_object_set_new(out, "label", json_string(place.label));
-    json_object_set_new(doc, "location", out);
+    json_object_set_new(doc, "location", place.doc);
 }
 
 static void read_ess_fields(json_t *body, json_t *doc, offer_in *in, sm_field_errors *fe)
@@ -342,7 +340,7 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
         }
     } else if (in->kind == SM_OFFER_JOB && !in->nskills && !fe->count)
         sm_field_error(fe, "skills", "empty: list at least one skill");
-    read_location(body, in->r.doc, in, fe);
+    read_location(g->places, body, in->r.doc, in, fe);
     read_ess_fields(body, in->r.doc, in, fe);
     if (in->kind == SM_OFFER_TRAINING)
         read_training_fields(body, in->r.doc, in, fe);

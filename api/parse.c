@@ -393,8 +393,114 @@ int sm_check_point(double lat, double lon, const char *field, sm_field_errors *f
     return 0;
 }
 
-int sm_get_place(json_t *obj, const char *path, const char *key, sm_place_in *out,
-                 sm_field_errors *fe)
+/* {"name", "insee", "departement"} of a commune (an alternative, a choice). */
+static json_t *commune_ref(const sm_commune *c)
+{
+    return json_pack("{s:s, s:s, s:s}", "name", c->name, "insee", c->insee, "departement",
+                     c->departement);
+}
+
+/* The commune loc names by "insee", "postcode" or "place" (+ "departement"), recording what is
+ * wrong under p; *alternatives: the other communes of a shared postcode (a new array, or
+ * NULL). NULL when none resolves. */
+static const sm_commune *resolve_commune(const sm_places *places, json_t *loc, const char *p,
+                                         json_t **alternatives, sm_field_errors *fe)
+{
+    char f[200];
+    *alternatives = NULL;
+    const char *insee = sm_get_string(loc, p, "insee", 5, 0, fe);
+    const char *postcode = sm_get_string(loc, p, "postcode", 5, 0, fe);
+    const char *name = sm_get_string(loc, p, "place", 200, 0, fe);
+    const char *dep = sm_get_string(loc, p, "departement", 3, 0, fe);
+    if (insee && !(strlen(insee) == 5 && strspn(insee, "0123456789AB") == 5))
+        sm_field_error(fe, sm_path(f, sizeof f, p, "insee"), "must be an INSEE code: 5 characters");
+    if (postcode && !(strlen(postcode) == 5 && strspn(postcode, "0123456789") == 5))
+        sm_field_error(fe, sm_path(f, sizeof f, p, "postcode"), "must be 5 digits");
+    if (fe->count)
+        return NULL;
+    if (!places) {
+        sm_field_error(fe, p,
+                       "this server has no places loaded (skillmatch import places): give "
+                       "{\"lat\":…,\"lon\":…}");
+        return NULL;
+    }
+    const sm_commune *c = NULL;
+    if (insee && !(c = sm_places_insee(places, insee))) {
+        sm_field_error(fe, sm_path(f, sizeof f, p, "insee"), "not the INSEE code of a commune");
+        return NULL;
+    }
+    if (postcode) {
+        const sm_commune *with[64];
+        size_t n = sm_places_postcode(places, postcode, with, 64);
+        if (!n) {
+            sm_field_error(fe, sm_path(f, sizeof f, p, "postcode"), "not a French postcode");
+            return NULL;
+        }
+        if (c) { /* both: the postcode must be one of the commune's */
+            size_t k = 0;
+            while (k < n && k < 64 && with[k] != c)
+                k++;
+            if (k == n || k == 64) {
+                sm_field_error(fe, sm_path(f, sizeof f, p, "postcode"),
+                               "not a postcode of the commune of this INSEE code");
+                return NULL;
+            }
+        } else
+            c = with[0];
+        /* The other communes it serves, the most populous first. */
+        json_t *others = json_array();
+        for (size_t k = 0; k < n && k < 64; k++)
+            if (with[k] != c)
+                json_array_append_new(others, commune_ref(with[k]));
+        if (json_array_size(others))
+            *alternatives = others;
+        else
+            json_decref(others);
+    }
+    if (name && !c) {
+        const sm_commune *named[32];
+        size_t n = sm_places_named(places, name, dep, named, 32);
+        if (!n) {
+            sm_field_error(fe, sm_path(f, sizeof f, p, "place"),
+                           dep ? "no commune of this name in this département"
+                               : "no French commune of this name");
+            return NULL;
+        }
+        if (n > 1) {
+            sm_field_error(fe, sm_path(f, sizeof f, p, "place"),
+                           "%zu communes have this name: add \"departement\" (choices)", n);
+            json_t *choices = json_array();
+            for (size_t k = 0; k < n && k < 32; k++)
+                json_array_append_new(choices, commune_ref(named[k]));
+            sm_field_error_choices(fe, choices);
+            return NULL;
+        }
+        c = named[0];
+    } else if (name && c) {
+        const sm_commune *named[32];
+        size_t n = sm_places_named(places, name, NULL, named, 32), k = 0;
+        while (k < n && k < 32 && named[k] != c)
+            k++;
+        if (k == n || k == 32) {
+            sm_field_error(fe, sm_path(f, sizeof f, p, "place"),
+                           "not the name of the commune of this code");
+            return NULL;
+        }
+    }
+    if (dep && strcmp(dep, c->departement)) {
+        sm_field_error(fe, sm_path(f, sizeof f, p, "departement"),
+                       "not the département of this commune");
+        return NULL;
+    }
+    if (!c->located) {
+        sm_field_error(fe, p, "%s has no known point: give {\"lat\":…,\"lon\":…}", c->name);
+        return NULL;
+    }
+    return c;
+}
+
+int sm_get_place(json_t *obj, const char *path, const char *key, const sm_places *places,
+                 sm_place_in *out, sm_field_errors *fe)
 {
     char p[160], p2[200];
     memset(out, 0, sizeof *out);
@@ -403,26 +509,83 @@ int sm_get_place(json_t *obj, const char *path, const char *key, sm_place_in *ou
     if (!loc || json_is_null(loc))
         return 0;
     if (!json_is_object(loc)) {
-        sm_field_error(fe, p, "must be an object {\"lat\":…,\"lon\":…} (\"label\" optional)");
+        sm_field_error(fe, p,
+                       "must be an object {\"lat\":…,\"lon\":…}, {\"place\":…}, "
+                       "{\"postcode\":…} or {\"insee\":…}");
         return 0;
     }
     out->given = 1;
+    static const char *const fields[] = {"lat",          "lon",   "label",       "place",
+                                         "postcode",     "insee", "departement", "name",
+                                         "alternatives", NULL};
     const char *k;
     json_t *v;
     json_object_foreach(loc, k, v) {
-        if (strcmp(k, "lat") && strcmp(k, "lon") && strcmp(k, "label"))
+        int known = 0;
+        for (size_t i = 0; fields[i] && !known; i++)
+            known = !strcmp(k, fields[i]);
+        if (!known)
             sm_field_error(fe, sm_path(p2, sizeof p2, p, k),
-                           "not a place field: a place is {\"lat\":…,\"lon\":…} (\"label\" "
-                           "optional, shown as given)");
+                           "not a place field: a place is {\"lat\":…,\"lon\":…}, {\"place\":…} "
+                           "(with \"departement\" if need be), {\"postcode\":…} or "
+                           "{\"insee\":…}; \"label\" optional, shown as given");
     }
     out->label = sm_get_string(loc, p, "label", 200, 0, fe);
     json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
     int has_lat = lat && !json_is_null(lat), has_lon = lon && !json_is_null(lon);
+    int named = json_object_get(loc, "place") || json_object_get(loc, "postcode") ||
+                json_object_get(loc, "insee");
+    if (!named && (json_object_get(loc, "departement") || json_object_get(loc, "name") ||
+                   json_object_get(loc, "alternatives"))) {
+        sm_field_error(fe, p,
+                       "\"departement\", \"name\" and \"alternatives\" go with a place, a "
+                       "postcode or an INSEE code");
+        return 0;
+    }
+    if (named) {
+        json_t *alternatives = NULL;
+        const sm_commune *c = resolve_commune(places, loc, p, &alternatives, fe);
+        if (!c)
+            return 0;
+        /* What a client sends back of an answer must be what the server works out. */
+        json_t *name = json_object_get(loc, "name"), *alt = json_object_get(loc, "alternatives");
+        if (name && !(json_is_string(name) && !strcmp(json_string_value(name), c->name)))
+            sm_field_error(fe, sm_path(p2, sizeof p2, p, "name"),
+                           "is worked out by the server: leave it out");
+        if (alt && !json_equal(alt, alternatives ? alternatives : json_array()))
+            sm_field_error(fe, sm_path(p2, sizeof p2, p, "alternatives"),
+                           "is worked out by the server: leave it out");
+        if ((has_lat || has_lon) &&
+            !(has_lat && has_lon && json_is_number(lat) && json_is_number(lon) &&
+              fabs(json_number_value(lat) - c->lat) < 1e-5 &&
+              fabs(json_number_value(lon) - c->lon) < 1e-5))
+            sm_field_error(fe, p, "coordinates and a place that disagree: give one or the other");
+        if (!sm_check_point(c->lat, c->lon, p, fe) || fe->count) {
+            json_decref(alternatives);
+            return 0;
+        }
+        const char *postcode = json_string_value(json_object_get(loc, "postcode"));
+        out->commune = c;
+        out->located = 1;
+        out->lat = c->lat;
+        out->lon = c->lon;
+        out->doc = json_pack("{s:f, s:f}", "lat", c->lat, "lon", c->lon);
+        if (out->label)
+            json_object_set_new(out->doc, "label", json_string(out->label));
+        json_object_set_new(out->doc, "name", json_string(c->name));
+        json_object_set_new(out->doc, "insee", json_string(c->insee));
+        json_object_set_new(out->doc, "departement", json_string(c->departement));
+        if (postcode)
+            json_object_set_new(out->doc, "postcode", json_string(postcode));
+        if (alternatives)
+            json_object_set_new(out->doc, "alternatives", alternatives);
+        return 1;
+    }
     if (!has_lat && !has_lon) {
         sm_field_error(fe, p,
-                       out->label ? "a label alone is not a place: give lat and lon (the label is "
-                                    "only shown)"
-                                  : "needs lat and lon");
+                       out->label ? "a label alone is not a place: give lat and lon, a place, a "
+                                    "postcode or an INSEE code (the label is only shown)"
+                                  : "needs lat and lon, a place, a postcode or an INSEE code");
         return 0;
     }
     if (!has_lat || !has_lon || !json_is_number(lat) || !json_is_number(lon)) {
@@ -435,7 +598,21 @@ int sm_get_place(json_t *obj, const char *path, const char *key, sm_place_in *ou
     out->located = 1;
     out->lat = a;
     out->lon = b;
+    out->doc = json_pack("{s:f, s:f}", "lat", a, "lon", b);
+    if (out->label)
+        json_object_set_new(out->doc, "label", json_string(out->label));
     return 1;
+}
+
+int sm_location_names_place(json_t *loc)
+{
+    static const char *const keys[] = {"lat", "lon", "place", "postcode", "insee", NULL};
+    for (size_t i = 0; json_is_object(loc) && keys[i]; i++) {
+        json_t *v = json_object_get(loc, keys[i]);
+        if (v && !json_is_null(v))
+            return 1;
+    }
+    return 0;
 }
 
 void sm_check_keys(json_t *obj, const char *path, const char *const *allowed, sm_field_errors *fe)

@@ -8,6 +8,7 @@
 #define SM_PARSE_H
 
 #include "api/http.h"
+#include "taxonomy/places.h"
 
 #include <stdint.h>
 
@@ -80,24 +81,36 @@ void sm_format_date(int32_t days, char out[11]);
  */
 long long sm_query_int(const sm_request *rq, const char *name, long long lo, long long hi,
                        long long dflt, const char *reason, sm_field_errors *fe);
-/* A place: coordinates, and a label shown as given (never used to place it). */
+/* A place: coordinates, or a commune (by name, postcode or INSEE code), and a label shown as
+ * given (never used to place it). */
 typedef struct sm_place_in {
     int given; /* the field was there (an object) */
     int located;
     double lat, lon;
-    const char *label; /* NULL when none; owned by the JSON it was read from */
+    const char *label;         /* NULL when none; owned by the JSON it was read from */
+    const sm_commune *commune; /* the commune named; NULL for coordinates */
+    json_t *doc;               /* the location as stored and shown (a new reference when located) */
 } sm_place_in;
 
 /*
- * Reads obj[key] ("location") into *out: absent or null gives nothing. Otherwise it must be
- * {"lat":…,"lon":…} with an optional "label" (at most 200 bytes): lat and lon are checked
- * as one point, once (both numbers; lat -90..90 and lon -180..180, in the area skillmatch
- * serves: Europe and the French overseas territories; a pair that is valid once swapped is
- * reported as swapped), and any other field, or a label without coordinates, is an error
- * naming the field. Returns 1 when a point was read.
+ * Reads obj[key] ("location") into *out: absent or null gives nothing. Otherwise it is
+ * {"lat":…,"lon":…}, or a commune of places: {"place":"Roubaix"} (with "departement":"59" when
+ * the name is shared: without it, an error whose "choices" list the communes),
+ * {"postcode":"59100"} (its most populous commune; the others as "alternatives") or
+ * {"insee":"59512"}; with an optional "label" (at most 200 bytes). Coordinates are checked as
+ * one point (both numbers; lat -90..90 and lon -180..180, in the area skillmatch serves: Europe
+ * and the French overseas territories; a pair that is valid once swapped is reported as
+ * swapped). What the server works out ("name", "alternatives", the commune's lat and lon) may
+ * be sent back as it was answered, not otherwise; any other field is an error naming it.
+ * Returns 1 when a point was read, with out->doc the location to store and show:
+ * {"lat","lon","label"?} or {"lat","lon","label","name","insee","departement","postcode"?,
+ * "alternatives"?}.
  */
-int sm_get_place(json_t *obj, const char *path, const char *key, sm_place_in *out,
-                 sm_field_errors *fe);
+int sm_get_place(json_t *obj, const char *path, const char *key, const sm_places *places,
+                 sm_place_in *out, sm_field_errors *fe);
+/* Whether a location (of a PATCH) names a place: coordinates, a name, a postcode or a code
+ * (then it replaces the stored location whole instead of merging into it). */
+int sm_location_names_place(json_t *loc);
 /* The point check of sm_get_place alone, recording the problem (if any) under field: 1 when
  * the point is good. */
 int sm_check_point(double lat, double lon, const char *field, sm_field_errors *fe);

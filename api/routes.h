@@ -66,6 +66,8 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
 int sm_route_consent(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_audit(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* GET /v1/places: autocomplete over communes (api/routes_taxonomy.c). */
+int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 

@@ -60,10 +60,32 @@ int sm_route_demand(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
             sm_check_point(q.lat, q.lon, "near", &fe);
         q.located = 1;
     }
+    /* Or a commune: place= (with departement= when the name is shared), postcode=, insee=. */
+    const char *place = sm_req_query(rq, "place"), *postcode = sm_req_query(rq, "postcode"),
+               *insee = sm_req_query(rq, "insee"), *dep = sm_req_query(rq, "departement");
+    if (!!near + !!place + !!postcode + !!insee > 1)
+        sm_field_error(&fe, near ? "near" : "place", "give one of near, place, postcode and insee");
+    else if (place || postcode || insee || dep) {
+        json_t *loc = json_object(), *wrap = json_object();
+        static const char *const names[] = {"place", "postcode", "insee", "departement"};
+        const char *values[] = {place, postcode, insee, dep};
+        for (size_t i = 0; i < 4; i++)
+            if (values[i])
+                json_object_set_new(loc, names[i], json_string(values[i]));
+        json_object_set_new(wrap, "", loc); /* so that errors name the parameters */
+        sm_place_in where;
+        if (sm_get_place(wrap, "", "", g->places, &where, &fe)) {
+            q.lat = where.lat;
+            q.lon = where.lon;
+            q.located = 1;
+            json_decref(where.doc);
+        }
+        json_decref(wrap);
+    }
     long long radius = sm_query_int(rq, "radius_km", 1, 1000, 30, NULL, &fe);
     q.radius_km = (double)radius;
-    if (!near && sm_req_query(rq, "radius_km"))
-        sm_field_error(&fe, "radius_km", "needs near=lat,lon");
+    if (!q.located && !fe.count && sm_req_query(rq, "radius_km"))
+        sm_field_error(&fe, "radius_km", "needs near=lat,lon, place, postcode or insee");
     q.top = (size_t)sm_query_int(rq, "top", 1, 1000, 20, NULL, &fe);
     const char *coll = sm_req_query(rq, "collection");
     if (coll) {

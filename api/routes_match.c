@@ -84,7 +84,8 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_la
             ip->claims[ip->count++] = (sm_skill_claim){id, (uint8_t)level, (uint8_t)evidence};
     }
     sm_place_in place;
-    if (sm_get_place(obj, "profile", "location", &place, fe)) {
+    if (sm_get_place(obj, "profile", "location", g->places, &place, fe)) {
+        json_decref(place.doc);
         ip->p.location.known = 1;
         ip->p.location.lat = place.lat;
         ip->p.location.lon = place.lon;

@@ -253,6 +253,10 @@ static void merge_offer(sm_gen *g, json_t *doc, json_t *patch, sm_resource_in *b
     offer_in *in = (offer_in *)base;
     json_t *source = json_incref(json_object_get(doc, "source"));
     json_object_del(doc, "source");
+    /* A location that names a new place replaces the stored one whole ({"place":…} over
+     * stored coordinates); a patch of its label alone merges. */
+    if (sm_location_names_place(json_object_get(patch, "location")))
+        json_object_del(doc, "location");
     json_t *merged = sm_merge_patch(doc, patch);
     if (!json_equal(json_object_get(merged, "kind"), json_object_get(doc, "kind")))
         sm_field_error(fe, "kind", "cannot change: delete the offer and post a new one");

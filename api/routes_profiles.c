@@ -163,14 +163,11 @@ static void profile_from_json(sm_gen *g, json_t *body, sm_resource_in *base, sm_
     if (description)
         json_object_set_new(in->r.doc, "description", json_string(description));
     sm_place_in place;
-    if (sm_get_place(body, "", "location", &place, fe)) {
+    if (sm_get_place(body, "", "location", g->places, &place, fe)) {
         in->located = 1;
         in->lat = place.lat;
         in->lon = place.lon;
-        json_t *o = json_pack("{s:f, s:f}", "lat", place.lat, "lon", place.lon);
-        if (place.label)
-            json_object_set_new(o, "label", json_string(place.label));
-        json_object_set_new(in->r.doc, "location", o);
+        json_object_set_new(in->r.doc, "location", place.doc);
     }
     double radius = 0;
     if (sm_get_number(body, "", "radius_km", 0, 1000, &radius, fe)) {
@@ -468,6 +465,10 @@ static void merge_profile(sm_gen *g, json_t *doc, json_t *patch, sm_resource_in 
     if (json_is_string(json_object_get(patch, "description")) &&
         !json_object_get(patch, "skills") && only_extracted(json_object_get(doc, "skills")))
         json_object_del(doc, "skills");
+    /* A location that names a new place replaces the stored one whole ({"place":…} over
+     * stored coordinates); a patch of its label alone merges. */
+    if (sm_location_names_place(json_object_get(patch, "location")))
+        json_object_del(doc, "location");
     json_t *merged = sm_merge_patch(doc, patch);
     in->prior = doc; /* consent records kept or stamped against the stored ones */
     profile_from_json(g, merged, in, fe);

@@ -57,6 +57,51 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)total, "next_cursor"));
 }
 
+/* A commune as the places route shows it. */
+static json_t *commune_json(const sm_commune *c)
+{
+    static const char *const kinds[] = {"commune", "commune_com", "arrondissement_municipal"};
+    json_t *codes = json_array();
+    for (const char *p = c->postcodes; *p; p += p[5] ? 6 : 5)
+        json_array_append_new(codes, json_stringn(p, 5));
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:s}", "name", c->name, "insee", c->insee,
+                          "departement", c->departement, "postcodes", codes, "population",
+                          (json_int_t)c->population, "kind", kinds[c->kind]);
+    if (c->located) {
+        json_object_set_new(o, "lat", json_real(c->lat));
+        json_object_set_new(o, "lon", json_real(c->lon));
+    }
+    if (c->parent[0])
+        json_object_set_new(o, "parent_insee", json_string(c->parent));
+    return o;
+}
+
+/* GET /v1/places?q=roub: communes whose name (or postcode) starts so, most populous first;
+ * what a person types to say where they are. Open to all. */
+int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    const char *q = sm_req_query(rq, "q");
+    sm_field_errors fe = {0};
+    if (!q || !*q)
+        sm_field_error(&fe, "q", "required: the beginning of a commune's name or postcode");
+    else if (strlen(q) > 200)
+        sm_field_error(&fe, "q", "longer than 200 bytes");
+    else if (!sm_utf8_valid(q, strlen(q), NULL))
+        sm_field_error(&fe, "q", "invalid UTF-8");
+    long long limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
+    if (fe.count)
+        return sm_problem_fields(resp, 400, &fe);
+    if (!g->places)
+        return sm_problem(resp, 503, "this server has no places loaded (skillmatch import places)");
+    const sm_commune *found[50];
+    size_t n = sm_places_complete(g->places, q, found, (size_t)limit);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, commune_json(found[i]));
+    return sm_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+}
+
 /* Every concept id is linked to by adj, essential ones first where links have a kind (the
  * largest list in ESCO 1.1.1 is an occupation's 340 skills: nothing is cut). */
 static json_t *neighbours(sm_gen *g, uint32_t id, sm_adjacency adj, sm_lang lang)

@@ -6,7 +6,8 @@
 # as the unprivileged user "skillmatch"), else ~/.local/share/skillmatch.
 # Then: migrate; import the taxonomy: the ESCO export and the DigComp JSON-LD
 # of $SKILLMATCH_DATA (default ../shared/data) when they are there, and the
-# built-in set always; create the demo keys once (kept in STATE/demo-keys,
+# built-in set always; the French communes (fr-communes/communes.csv, else the test
+# fixture's); create the demo keys once (kept in STATE/demo-keys,
 # mode 600, since only their hashes are stored); serve on $LISTEN (its pid in
 # STATE/server.pid); load the demo offers, trainings and profiles once, and
 # print the keys. Ctrl-C stops the server; `make stop` (run.sh stop) stops
@@ -66,6 +67,14 @@ if [ -n "$dc" ]; then
   build/skillmatch import digcomp "$dc" --db "$db"
 fi
 build/skillmatch import builtin --db "$db"
+# Every French commune when the data is there, else the few of the test fixture (the demo
+# towns resolve either way).
+if [ -f "$data/fr-communes/communes.csv" ]; then
+  build/skillmatch import places "$data/fr-communes/communes.csv" --db "$db"
+else
+  echo "skillmatch: no fr-communes/communes.csv in $data: the 29 places of tests/fixtures only"
+  build/skillmatch import places tests/fixtures/communes.csv --db "$db"
+fi
 keys=$state/demo-keys
 if [ ! -s "$keys" ]; then
   umask 077

@@ -22,6 +22,7 @@
 #include "sql/db.h"
 #include "sql/taxonomy_store.h"
 #include "taxonomy/extract.h"
+#include "taxonomy/places.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -50,6 +51,7 @@ typedef struct sm_concept_json {
 
 typedef struct sm_gen {
     sm_taxonomy *tx;
+    sm_places *places; /* the places people name (NULL: none imported) */
     sm_concept_map map;
     sm_concept_json cj;
     sm_matcher *m;

@@ -19,6 +19,8 @@
 #      trainings; peer: the same planner with the greedy search only.
 #      Skills demand (bench/demand_speed): 1M offers and profiles; peer:
 #      PostgreSQL counting the same from tables (run with the matcher's peer).
+#   7. places (bench/places_speed): every French commune, lookups and autocomplete;
+#      peer (PLACES_DB=CONNINFO): PostgreSQL with an indexed prefix.
 #   4. the matcher: ranking quality against Jaccard (held-out occupations),
 #      speed and memory at MATCH_OFFERS offers and profiles (default 1M),
 #      PostgreSQL computing the same ranking in SQL on the same data, and
@@ -223,6 +225,19 @@ echo '```'
 $B/bench/path_speed "$ESCO" "$N" 100000 300
 echo '```'
 } >> "$report"
+# 7. Places: lookups and autocomplete over every commune (the PostgreSQL peer needs a database
+# where `skillmatch import places` ran: PLACES_DB=CONNINFO).
+if [ -f "$DATA/fr-communes/communes.csv" ]; then
+  echo "== 7. places" >&2
+  {
+  echo
+  echo "## Places (bench/places_speed)"
+  echo
+  echo '```'
+  $B/bench/places_speed "$DATA/fr-communes/communes.csv" ${PLACES_DB:+"$PLACES_DB"}
+  echo '```'
+  } >> "$report"
+fi
 # 5. The JSON API end to end (bench/api_run.sh writes bench/out/api.md).
 echo "== 5. the JSON API" >&2
 if bash bench/api_run.sh > /dev/null; then

@@ -25,7 +25,7 @@ static char offer_id[40], profile_id[40];
             "\"statistics\":true}}"
 #define JOB_OFFER                                                                                  \
     "{\"kind\":\"job\",\"title\":\"Vendeur\",\"skills\":[{\"uri\":\"" S(02) "\"},{\"uri\":\"" S(   \
-        03) "\",\"essential\":false}],\"location\":{\"lat\":48.85,\"lon\":2.35}}"
+        03) "\",\"essential\":false}],\"location\":{\"postcode\":\"75011\"}}"
 
 static sm_handler handler_of(const char *name)
 {
@@ -207,6 +207,7 @@ static void every_route_survives_allocation_failures(void)
     static const char *const history_args[] = {"skill", "00000000-0000-4000-8000-000000000002",
                                                NULL};
     static const char *const search_args[] = {"q", "caisse", "limit", "5", NULL};
+    static const char *const places_args[] = {"q", "roub", "limit", "5", NULL};
     static const char *const changes_args[] = {"since", "0", "limit", "50", NULL};
     char match[128], gaps[160];
     snprintf(match, sizeof match, "{\"profile_id\":\"%s\",\"limit\":5}", profile_id);
@@ -238,6 +239,7 @@ static void every_route_survives_allocation_failures(void)
         {"demand.history", &admin, NULL, NULL, history_args},
         {"skills.search", NULL, NULL, NULL, search_args},
         {"skills.get", NULL, "00000000-0000-4000-8000-000000000002", NULL, NULL},
+        {"places.search", NULL, NULL, NULL, places_args},
         {"extract", NULL, NULL, "{\"text\":\"Tenir une caisse et accueillir les clients\"}", NULL},
         {"changes", &admin, NULL, NULL, changes_args},
         {"consent", NULL, NULL, NULL, NULL},

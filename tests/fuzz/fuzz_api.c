@@ -28,6 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (sm_taxonomy_load(&opts, &tx, NULL, &err) != SM_OK ||
             sm_gen_from_taxonomy(tx, &g, &err) != SM_OK)
             abort();
+        /* The fixture's communes, so that locations by name, postcode and code are parsed
+         * (run from the repository's root, as make fuzz and make test do). */
+        sm_places_load_csv("tests/fixtures/communes.csv", &g->places, &err);
     }
     if (!size)
         return 0;

@@ -1,0 +1,256 @@
+/*
+ * test_towns.c: places as people name them (issue 22), end to end on the shipped fixture of
+ * communes (tests/fixtures/communes.csv, imported by the harness): towns, postcodes, INSEE
+ * codes in every location; the answer's echo; ambiguous names with their choices; the
+ * autocomplete route.
+ */
+#include "tests/e2e/harness.h"
+
+#define SKILL "urn:skillmatch:skill:smartphone-use"
+#define MERGE "Content-Type: application/merge-patch+json\r\n"
+
+static json_t *location_of(json_t *answer)
+{
+    return json_object_get(answer, "location");
+}
+
+/* The titles of an inline match's results for a profile at loc within radius km. */
+static int match_finds(const char *loc, int radius, const char *title)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"profile\":{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":%s,"
+             "\"radius_km\":%d},\"limit\":50}",
+             loc, radius);
+    reply r;
+    http(port, "POST", "/v1/match", NULL, body, &r);
+    int found = r.status == 200 && r.body && strstr(r.body, title) != NULL;
+    if (r.status != 200)
+        fprintf(stderr, "    match: %d %s\n", r.status, r.body);
+    reply_free(&r);
+    return found;
+}
+
+/* A person in Roubaix within 15 km sees an offer posted at postcode 59200 (Tourcoing, 4 km
+ * away), not one posted in Marseille; the offer's answer says which commune it resolved. */
+static void a_town_finds_offers_nearby(void)
+{
+    char near[40], far[40];
+    reply r;
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":\"Agent d'accueil à Tourcoing\",\"skills\":[{\"uri\":\"" SKILL
+         "\"}],\"location\":{\"postcode\":\"59200\"}}",
+         &r);
+    CHECK_INT(r.status, 201);
+    json_t *loc = location_of(r.json);
+    CHECK_STR(str_at(loc, "name"), "Tourcoing");
+    CHECK_STR(str_at(loc, "insee"), "59599");
+    CHECK_STR(str_at(loc, "postcode"), "59200");
+    CHECK(json_number_value(json_object_get(loc, "lat")) > 50.7);
+    snprintf(near, sizeof near, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+    reply_free(&r);
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Agent d'accueil à Marseille\","
+                           "\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"place\":"
+                           "\"Marseille\"}}",
+                           far),
+              201);
+    CHECK(match_finds("{\"place\":\"Roubaix\"}", 15, "Tourcoing"));
+    CHECK(!match_finds("{\"place\":\"Roubaix\"}", 15, "Marseille"));
+    CHECK(match_finds("{\"postcode\":\"13008\"}", 15, "Marseille"));
+    /* A stored profile in Roubaix, matched by its id. */
+    char id[40] = "", key[64] = "";
+    CHECK_INT(create_profile(org_a,
+                             "{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"place\":"
+                             "\"roubaix\"},\"radius_km\":15}",
+                             id, key),
+              201);
+    char body[128];
+    snprintf(body, sizeof body, "{\"profile_id\":\"%s\",\"limit\":50}", id);
+    http(port, "POST", "/v1/match", key, body, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, "Tourcoing");
+    CHECK(r.body && !strstr(r.body, "à Marseille"));
+    reply_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/v1/offers/%s", near);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+    snprintf(path, sizeof path, "/v1/offers/%s", far);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    CHECK_INT(status_of("DELETE", path, key, NULL), 204);
+}
+
+/* Each way of naming a place, its echo, and what is refused (with the field, in French). */
+static void places_are_named_as_people_write_them(void)
+{
+    static const struct {
+        const char *loc, *insee;
+    } good[] = {
+        {"{\"place\":\"Saint-Denis\",\"departement\":\"93\"}", "93066"},
+        {"{\"place\":\"Saint-Denis (974)\"}", "97411"},
+        {"{\"place\":\"St Étienne\"}", "42218"},
+        {"{\"place\":\"VILLENEUVE D'ASCQ\"}", "59009"},
+        {"{\"place\":\"Lyon 3e\"}", "69383"},
+        {"{\"place\":\"Paris 11\"}", "75111"},
+        {"{\"postcode\":\"75011\"}", "75111"},
+        {"{\"postcode\":\"13008\"}", "13208"},
+        {"{\"insee\":\"2A004\"}", "2A004"},
+        {"{\"place\":\"Alo\"}", "98611"},
+        {"{\"insee\":\"59512\",\"postcode\":\"59100\",\"place\":\"Roubaix\"}", "59512"},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":%s}",
+                 good[i].loc);
+        reply r;
+        http(port, "POST", "/v1/profiles", org_a, body, &r);
+        CHECK_INT(r.status, 201);
+        if (r.status != 201)
+            fprintf(stderr, "    %s: %s\n", good[i].loc, r.body);
+        CHECK_STR(str_at(location_of(r.json), "insee"), good[i].insee);
+        reply_free(&r);
+    }
+    /* A shared postcode: its most populous commune, the others as alternatives. */
+    reply r;
+    http(port, "POST", "/v1/profiles", org_a,
+         "{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"postcode\":\"01400\"}}", &r);
+    CHECK_INT(r.status, 201);
+    json_t *loc = location_of(r.json);
+    CHECK_STR(str_at(loc, "name"), "Châtillon-sur-Chalaronne");
+    CHECK_INT(json_array_size(json_object_get(loc, "alternatives")), 2);
+    char id[40], path[96];
+    snprintf(id, sizeof id, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+    /* What was answered can be sent back as it is (a PUT of the answer's fields). */
+    json_t *doc = json_pack("{s:[{s:s}], s:O}", "skills", "uri", SKILL, "location", loc);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", id);
+    http(port, "PUT", path, org_a, text, &r);
+    CHECK_INT(r.status, 200);
+    if (r.status != 200)
+        fprintf(stderr, "    PUT: %s\n", r.body);
+    reply_free(&r);
+    free(text);
+    json_decref(doc);
+    /* A PATCH names a new place: the location is replaced whole. */
+    const char *move = "{\"location\":{\"place\":\"Tourcoing\"}}";
+    http_request(port, "PATCH", path, org_a, MERGE, move, strlen(move), &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(location_of(r.json), "insee"), "59599");
+    CHECK(!json_object_get(location_of(r.json), "alternatives"));
+    reply_free(&r);
+    /* Refused, naming the field. */
+    static const struct {
+        const char *loc, *field, *says;
+    } bad[] = {
+        {"{\"place\":\"Saint-Denis\"}", "location.place", "3 communes"},
+        {"{\"place\":\"Nulle-Part-Sur-Mer\"}", "location.place", "aucune commune"},
+        {"{\"place\":\"Roubaix\",\"departement\":\"13\"}", "location.place", "département"},
+        {"{\"postcode\":\"99999\"}", "location.postcode", "code postal"},
+        {"{\"postcode\":\"591\"}", "location.postcode", "5"},
+        {"{\"insee\":\"00000\"}", "location.insee", "INSEE"},
+        {"{\"insee\":\"59512\",\"postcode\":\"59200\"}", "location.postcode", "INSEE"},
+        {"{\"place\":\"Roubaix\",\"lat\":43.3,\"lon\":5.4}", "location", "lieu"},
+        {"{\"place\":\"La Terre-Adélie\"}", "location", "La Terre-Adélie"},
+        {"{\"place\":\"Roubaix\",\"name\":\"Lille\"}", "location.name", "serveur"},
+        {"{\"departement\":\"59\"}", "location", "departement"},
+        {"{\"ville\":\"Roubaix\"}", "location.ville", "lieu"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":%s}",
+                 bad[i].loc);
+        http(port, "POST", "/v1/profiles", org_a, body, &r);
+        CHECK_INT(r.status, 400);
+        json_t *e = json_array_get(json_object_get(r.json, "errors"), 0);
+        CHECK_STR(str_at(e, "field"), bad[i].field);
+        CHECK_HAS(str_at(e, "reason"), bad[i].says);
+        if (i == 0) { /* the choices of an ambiguous name */
+            json_t *choices = json_object_get(e, "choices");
+            CHECK_INT(json_array_size(choices), 3);
+            CHECK_STR(str_at(json_array_get(choices, 0), "departement"), "974");
+        }
+        reply_free(&r);
+    }
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+}
+
+/* A schema.org JobPosting placed by its address: the postcode's commune, the locality shown. */
+static void job_postings_are_placed_by_address(void)
+{
+    reply r;
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"@context\":\"https://schema.org\",\"@type\":\"JobPosting\",\"title\":\"Agent "
+         "polyvalent\",\"skills\":[{\"@type\":\"DefinedTerm\",\"name\":\"utiliser un "
+         "smartphone\"}],\"jobLocation\":{\"@type\":\"Place\",\"address\":{\"@type\":"
+         "\"PostalAddress\",\"postalCode\":\"59200\",\"addressLocality\":\"Tourcoing "
+         "Centre\"}}}",
+         &r);
+    CHECK_INT(r.status, 201);
+    if (r.status != 201)
+        fprintf(stderr, "    %s\n", r.body);
+    CHECK_STR(str_at(location_of(r.json), "insee"), "59599");
+    CHECK_STR(str_at(location_of(r.json), "label"), "Tourcoing Centre");
+    reply_free(&r);
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"@context\":\"https://schema.org\",\"@type\":\"JobPosting\",\"title\":\"Agent\","
+         "\"skills\":[{\"@type\":\"DefinedTerm\",\"name\":\"utiliser un smartphone\"}],"
+         "\"jobLocation\":{\"address\":{\"addressLocality\":\"Roubaix\"}}}",
+         &r);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(str_at(location_of(r.json), "insee"), "59512");
+    reply_free(&r);
+}
+
+/* Skills demand around a commune named as people name it. */
+static void demand_is_asked_around_a_town(void)
+{
+    reply r;
+    http(port, "GET", "/v1/demand?place=Roubaix&radius_km=15", tp_key, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *area = json_object_get(r.json, "area");
+    CHECK(json_number_value(json_object_get(area, "lat")) > 50.6);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/demand?postcode=59200", tp_key, NULL), 200);
+    CHECK_INT(status_of("GET", "/v1/demand?insee=59512", tp_key, NULL), 200);
+    http(port, "GET", "/v1/demand?place=Saint-Denis", tp_key, NULL, &r);
+    CHECK_INT(r.status, 400);
+    json_t *e = json_array_get(json_object_get(r.json, "errors"), 0);
+    CHECK_STR(str_at(e, "field"), "place");
+    CHECK_INT(json_array_size(json_object_get(e, "choices")), 3);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/demand?place=Saint-Denis&departement=93", tp_key, NULL), 200);
+    CHECK_INT(status_of("GET", "/v1/demand?place=Roubaix&near=50.6,3.1", tp_key, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/demand?postcode=591", tp_key, NULL), 400);
+}
+
+static void places_complete_what_people_type(void)
+{
+    reply r;
+    http(port, "GET", "/v1/places?q=roub", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+    CHECK_STR(str_at(first, "name"), "Roubaix");
+    CHECK_STR(json_string_value(json_array_get(json_object_get(first, "postcodes"), 0)), "59100");
+    reply_free(&r);
+    http(port, "GET", "/v1/places?q=saint&limit=2", NULL, NULL, &r);
+    CHECK_INT(json_array_size(json_object_get(r.json, "items")), 2);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "items"), 0), "name"), "Saint-Étienne");
+    reply_free(&r);
+    http(port, "GET", "/v1/places?q=590", NULL, NULL, &r);
+    CHECK(json_array_size(json_object_get(r.json, "items")) >= 1);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/places", NULL, NULL), 400);
+    CHECK_INT(status_of("GET", "/v1/places?q=a&limit=500", NULL, NULL), 400);
+}
+
+int main(int argc, char **argv)
+{
+    static const sm_test tests[] = {
+        T(a_town_finds_offers_nearby),         T(places_are_named_as_people_write_them),
+        T(job_postings_are_placed_by_address), T(demand_is_asked_around_a_town),
+        T(places_complete_what_people_type),
+    };
+    return e2e_main("test_towns", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
+}
