@@ -168,7 +168,8 @@ int sm_audit_flush(sm_audit *a, PGconn *c, sm_error *err)
         if (merged) {
             size_t keep_new = total > left ? total - left : 0;
             memcpy(merged, batch + done, (total - keep_new) * sizeof *merged);
-            memcpy(merged + (total - keep_new), a->pending, keep_new * sizeof *merged);
+            if (keep_new)
+                memcpy(merged + (total - keep_new), a->pending, keep_new * sizeof *merged);
             sm_free(a->pending);
             a->pending = merged;
             a->count = a->cap = total;

@@ -26,11 +26,29 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const sm_org_kinds[] = {
-    "",       "association", "cooperative", "mutual", "foundation",         "social_enterprise",
-    "aci",    "ei",          "etti",        "ai",     "adapted_enterprise", "esat",
-    "public", "company",     NULL};
-const int sm_org_kind_count = 14;
+/* Codes are stored: new names go at the end, none is ever renamed or reused. */
+const char *const sm_org_kinds[] = {"",
+                                    "association",
+                                    "cooperative",
+                                    "mutual",
+                                    "foundation",
+                                    "social_enterprise",
+                                    "aci",
+                                    "ei",
+                                    "etti",
+                                    "ai",
+                                    "adapted_enterprise",
+                                    "esat",
+                                    "public",
+                                    "company",
+                                    "eiti",
+                                    "geiq",
+                                    "eatt",
+                                    "opcs",
+                                    "scop",
+                                    "scic",
+                                    NULL};
+const int sm_org_kind_count = 20;
 const char *const sm_contract_types[] = {"",
                                          "CDI",
                                          "CDD",
@@ -42,8 +60,57 @@ const char *const sm_contract_types[] = {"",
                                          "internship",
                                          "civic_service",
                                          "freelance",
+                                         "CDD_tremplin",
+                                         "CDI_inclusion",
                                          NULL};
-const int sm_contract_type_count = 11;
+const int sm_contract_type_count = 13;
+
+/* The vocabulary's labels (GET /v1/vocabulary), in the order of the codes above. */
+const sm_term_label sm_org_kind_labels[] = {
+    {"", ""},
+    {"association", "association"},
+    {"coopérative", "cooperative"},
+    {"mutuelle", "mutual"},
+    {"fondation", "foundation"},
+    {"entreprise sociale (ESUS)", "social enterprise"},
+    {"atelier et chantier d'insertion (ACI)", "integration workshop (ACI)"},
+    {"entreprise d'insertion (EI)", "integration enterprise (EI)"},
+    {"entreprise de travail temporaire d'insertion (ETTI)",
+     "temporary work integration enterprise (ETTI)"},
+    {"association intermédiaire (AI)", "intermediary association (AI)"},
+    {"entreprise adaptée (EA)", "adapted enterprise (EA)"},
+    {"établissement et service d'aide par le travail (ESAT)",
+     "sheltered work establishment (ESAT)"},
+    {"employeur public", "public employer"},
+    {"entreprise", "company"},
+    {"entreprise d'insertion par le travail indépendant (EITI)",
+     "integration through self-employment enterprise (EITI)"},
+    {"groupement d'employeurs pour l'insertion et la qualification (GEIQ)",
+     "employers' group for integration and qualification (GEIQ)"},
+    {"entreprise adaptée de travail temporaire (EATT)", "adapted temporary work enterprise (EATT)"},
+    {"organisme porteur de chantier de services (OPCS)",
+     "organisation running a service worksite (OPCS)"},
+    {"société coopérative et participative (SCOP)", "worker cooperative (SCOP)"},
+    {"société coopérative d'intérêt collectif (SCIC)", "collective-interest cooperative (SCIC)"},
+};
+const sm_term_label sm_contract_type_labels[] = {
+    {"", ""},
+    {"CDI (contrat à durée indéterminée)", "permanent contract (CDI)"},
+    {"CDD (contrat à durée déterminée)", "fixed-term contract (CDD)"},
+    {"CDDI (CDD d'insertion)", "integration fixed-term contract (CDDI)"},
+    {"PEC (parcours emploi compétences, CUI)", "PEC subsidised contract (CUI)"},
+    {"contrat d'apprentissage", "apprenticeship"},
+    {"contrat de professionnalisation", "professionalisation contract"},
+    {"intérim", "temporary work"},
+    {"stage", "internship"},
+    {"service civique", "civic service"},
+    {"indépendant", "freelance"},
+    {"CDD tremplin (entreprise adaptée)", "springboard fixed-term contract (adapted enterprise)"},
+    {"CDI inclusion (seniors en IAE)", "inclusion permanent contract (IAE, over 57)"},
+};
+
+/* Names another spells: a CUI is a PEC since 2018. */
+static const char *const contract_aliases[][2] = {{"CUI", "PEC"}, {"CUI-CAE", "PEC"}};
 const char *const sm_evidence_names[] = {"declared", "validated", "assessed", "certified", NULL};
 const char *const sm_funding_names[] = {"CPF", "OPCO",    "France Travail", "region", "employer",
                                         "PIC", "AGEFIPH", "self",           NULL};
@@ -111,10 +178,22 @@ uint32_t sm_funding_bit(const char *name)
 
 int sm_code_of(const char *const *names, int count, const char *name)
 {
+    if (names == sm_contract_types && name)
+        for (size_t i = 0; i < sizeof contract_aliases / sizeof *contract_aliases; i++)
+            if (!strcmp(contract_aliases[i][0], name))
+                name = contract_aliases[i][1];
     for (int i = 1; i < count; i++)
         if (name && strcmp(names[i], name) == 0)
             return i;
     return 0;
+}
+
+void sm_names_list(const char *const *names, int count, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 1; i < count && n + 1 < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i > 1 ? ", " : "", names[i]);
 }
 
 typedef int (*row_fn)(sm_gen *g, char **f, int nf, sm_error *err);

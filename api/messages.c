@@ -165,6 +165,8 @@ static const pair catalog[] = {
     {"must be fr or en", "doit valoir fr ou en"},
     {"must be job or training", "doit valoir job ou training"},
     {"must be lat,lon (e.g. 50.63,3.06)", "doit être lat,lon (par exemple 50.63,3.06)"},
+    {"must be one of %s", "doit valoir l'une de ces valeurs : %s"},
+    {"must be one of %s (CUI: PEC)", "doit valoir l'une de ces valeurs : %s (CUI : PEC)"},
     {"must be one of CDI, CDD, CDDI, PEC, apprenticeship, professionalisation, interim, "
      "internship, civic_service, freelance",
      "doit valoir CDI, CDD, CDDI, PEC, apprenticeship, professionalisation, interim, "

@@ -19,6 +19,7 @@ static const char *const job_fields[] = {"kind",
                                          "valid_through",
                                          "remote",
                                          "requires_car",
+                                         "reserved_to_iae_eligible",
                                          "occupation",
                                          "lang",
                                          "url",
@@ -43,6 +44,7 @@ static const char *const training_fields[] = {"kind",
                                               "contract",
                                               "support_provided",
                                               "no_diploma_required",
+                                              "reserved_to_iae_eligible",
                                               NULL};
 
 /* Reads a list of skill references into doc (normalised) and packed. */
@@ -133,11 +135,11 @@ static void read_ess_fields(json_t *body, json_t *doc, offer_in *in, sm_field_er
                 json_object_set_new(o, "name", json_string(name));
             if (kind) {
                 in->org_kind = (uint8_t)sm_code_of(sm_org_kinds, sm_org_kind_count, kind);
-                if (!in->org_kind)
-                    sm_field_error(fe, "organisation.kind",
-                                   "must be one of association, cooperative, mutual, foundation, "
-                                   "social_enterprise, aci, ei, etti, ai, adapted_enterprise, "
-                                   "esat, public, company");
+                if (!in->org_kind) {
+                    char names[400];
+                    sm_names_list(sm_org_kinds, sm_org_kind_count, names, sizeof names);
+                    sm_field_error(fe, "organisation.kind", "must be one of %s", names);
+                }
                 json_object_set_new(o, "kind", json_string(kind));
             }
             json_object_set_new(doc, "organisation", o);
@@ -158,11 +160,11 @@ static void read_ess_fields(json_t *body, json_t *doc, offer_in *in, sm_field_er
             if (type) {
                 in->contract_type =
                     (uint8_t)sm_code_of(sm_contract_types, sm_contract_type_count, type);
-                if (!in->contract_type)
-                    sm_field_error(fe, "contract.type",
-                                   "must be one of CDI, CDD, CDDI, PEC, apprenticeship, "
-                                   "professionalisation, interim, internship, civic_service, "
-                                   "freelance");
+                if (!in->contract_type) {
+                    char names[400];
+                    sm_names_list(sm_contract_types, sm_contract_type_count, names, sizeof names);
+                    sm_field_error(fe, "contract.type", "must be one of %s (CUI: PEC)", names);
+                }
                 json_object_set_new(o, "type", json_string(type));
             }
             if (has_hours) {
@@ -177,8 +179,9 @@ static void read_ess_fields(json_t *body, json_t *doc, offer_in *in, sm_field_er
         unsigned flag;
     } flags[] = {{"support_provided", SM_OFFER_SUPPORT},
                  {"no_diploma_required", SM_OFFER_NO_DIPLOMA},
-                 {"requires_car", SM_OFFER_REQUIRES_CAR}};
-    for (size_t i = 0; i < 3; i++) {
+                 {"requires_car", SM_OFFER_REQUIRES_CAR},
+                 {"reserved_to_iae_eligible", SM_OFFER_IAE_RESERVED}};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
         int v = 0;
         if (sm_get_bool(body, "", flags[i].key, &v, fe)) {
             json_object_set_new(doc, flags[i].key, json_boolean(v));

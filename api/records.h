@@ -49,6 +49,15 @@ extern const char *const sm_funding_names[];
  * self, "compte personnel de formation" CPF).
  */
 uint32_t sm_funding_bit(const char *name);
+/* The code of a name of names (an alias of a contract type: its code), 0 when unknown. */
 int sm_code_of(const char *const *names, int count, const char *name);
+/* names[1..count) as "a, b, c" into out (for the message that lists them). */
+void sm_names_list(const char *const *names, int count, char *out, size_t cap);
+/* The French and English labels of a code (sm_org_kind_labels, sm_contract_type_labels: one
+ * per name, in the same order). */
+typedef struct sm_term_label {
+    const char *fr, *en;
+} sm_term_label;
+extern const sm_term_label sm_org_kind_labels[], sm_contract_type_labels[];
 
 #endif

@@ -42,7 +42,8 @@ typedef struct sm_inline_profile {
     sm_skill_claim claims[SM_MAX_PROFILE_SKILLS];
     size_t count;
     sm_profile p;
-    sm_lang request_lang; /* of a description, when the profile says no lang */
+    sm_lang request_lang;      /* of a description, when the profile says no lang */
+    const sm_commune *commune; /* the commune its location named, echoed by the answer */
 } sm_inline_profile;
 /* Reads {"skills":[…] or "description":…,"location":…,"radius_km":…,"constraints":…} (the
  * field "profile") into ip, recording field errors; a description without skills gives the
@@ -66,7 +67,9 @@ int sm_route_changes(sm_service *s, sm_gen *g, const sm_request *rq, sm_response
 int sm_route_consent(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_audit(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
-/* GET /v1/places: autocomplete over communes (api/routes_taxonomy.c). */
+/* GET /v1/places: autocomplete over communes; GET /v1/vocabulary: employer kinds and contract
+ * types with their labels (api/routes_taxonomy.c). */
+int sm_route_vocabulary(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

@@ -31,8 +31,8 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_la
         sm_field_error(fe, "profile", "must be an object {\"skills\":[…],…}");
         return;
     }
-    static const char *const keys[] = {"skills", "location",    "radius_km", "constraints",
-                                       "lang",   "description", NULL};
+    static const char *const keys[] = {"skills", "location",    "radius_km",    "constraints",
+                                       "lang",   "description", "iae_eligible", NULL};
     sm_check_keys(obj, "profile", keys, fe);
     json_t *skills = json_object_get(obj, "skills"), *item;
     const char *description = sm_get_string(obj, "profile", "description", 20000, 0, fe);
@@ -86,6 +86,7 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_la
     sm_place_in place;
     if (sm_get_place(obj, "profile", "location", g->places, &place, fe)) {
         json_decref(place.doc);
+        ip->commune = place.commune;
         ip->p.location.known = 1;
         ip->p.location.lat = place.lat;
         ip->p.location.lon = place.lon;
@@ -113,6 +114,10 @@ void sm_read_inline_profile(sm_gen *g, json_t *obj, sm_inline_profile *ip, sm_la
             }
         }
     }
+    /* Said not eligible for the IAE: offers reserved to those who are are left out. */
+    int eligible = 1;
+    if (sm_get_bool(obj, "profile", "iae_eligible", &eligible, fe) && !eligible)
+        ip->p.constraints |= SM_PROFILE_NOT_IAE_ELIGIBLE;
     ip->p.skills = ip->claims;
     ip->p.skill_count = ip->count;
 }
@@ -184,6 +189,7 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
                                        "max_hours_per_week",
                                        "support_provided",
                                        "no_diploma_required",
+                                       "reserved_to_iae_eligible",
                                        "remote",
                                        NULL};
     sm_check_keys(f, "filters", keys, fe);
@@ -233,6 +239,14 @@ static void read_filters(json_t *f, sm_match_filter *out, sm_field_errors *fe)
     v = 0;
     if (sm_get_bool(f, "filters", "no_diploma_required", &v, fe) && v)
         out->require |= SM_OFFER_NO_DIPLOMA;
+    v = 0;
+    /* true: only offers reserved to people eligible for the IAE; false: none of them */
+    if (sm_get_bool(f, "filters", "reserved_to_iae_eligible", &v, fe)) {
+        if (v)
+            out->require |= SM_OFFER_IAE_RESERVED;
+        else
+            out->exclude |= SM_OFFER_IAE_RESERVED;
+    }
     v = 0;
     if (sm_get_bool(f, "filters", "remote", &v, fe))
         out->remote_only = v;
@@ -432,7 +446,7 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     sm_match_filter filter;
     read_filters(json_object_get(body, "filters"), &filter, &fe);
     int filter_given = filter.org_kinds || filter.contract_types || filter.max_hours > 0 ||
-                       filter.require || filter.remote_only;
+                       filter.require || filter.exclude || filter.remote_only;
     json_t *inl = json_object_get(body, "profile");
     const char *pid = sm_get_string(body, "", "profile_id", 64, 0, &fe);
     if (inl && pid)
@@ -518,6 +532,19 @@ int sm_route_match(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
             char t[48];
             snprintf(t, sizeof t, ",\"filtered_out\":%zu", st.filtered);
             jsonw_lit(&w, t);
+        }
+        /* The commune the profile's location named, as it was understood. */
+        const sm_commune *c = ip->commune;
+        if (c) {
+            char pt[96];
+            jsonw_lit(&w, ",\"place\":{\"name\":");
+            w_str(&w, c->name);
+            jsonw_lit(&w, ",\"insee\":");
+            w_str(&w, c->insee);
+            jsonw_lit(&w, ",\"departement\":");
+            w_str(&w, c->departement);
+            snprintf(pt, sizeof pt, ",\"lat\":%.6f,\"lon\":%.6f}", c->lat, c->lon);
+            jsonw_lit(&w, pt);
         }
         jsonw_lit(&w, "}");
         rc = answer_results(resp, &w);

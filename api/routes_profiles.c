@@ -41,9 +41,9 @@ typedef struct profile_in {
     int admin, seeker;
 } profile_in;
 
-static const char *const profile_fields[] = {"skills",    "description", "location",
-                                             "radius_km", "consent",     "constraints",
-                                             "contact",   "lang",        NULL};
+static const char *const profile_fields[] = {"skills",       "description", "location", "radius_km",
+                                             "consent",      "constraints", "contact",  "lang",
+                                             "iae_eligible", NULL};
 
 static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_field_errors *fe)
 {
@@ -207,6 +207,15 @@ static void profile_from_json(sm_gen *g, json_t *body, sm_resource_in *base, sm_
     }
     if (lang)
         json_object_set_new(in->r.doc, "lang", json_string(lang));
+    /* Eligible for the IAE (insertion by economic activity), as the person or their
+     * organisation states it (and withdraws it, with false or null): false leaves out the
+     * offers reserved to eligible people. */
+    int eligible = 0;
+    if (sm_get_bool(body, "", "iae_eligible", &eligible, fe)) {
+        json_object_set_new(in->r.doc, "iae_eligible", json_boolean(eligible));
+        if (!eligible)
+            in->constraints |= SM_PROFILE_NOT_IAE_ELIGIBLE;
+    }
 }
 
 /* Who may change the profile and which versions (If-Match: none given or "*", any). */

@@ -3,6 +3,7 @@
  * (GET /v1/skills?q=), one concept with its labels and neighbours
  * (GET /v1/skills/{id}) and skill extraction from text (POST /v1/extract).
  */
+#include "api/records.h"
 #include "api/routes.h"
 #include "api/search.h"
 
@@ -55,6 +56,33 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
     return sm_resp_json(
         resp, 200,
         json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)total, "next_cursor"));
+}
+
+/* One list of the vocabulary: code, label in lang, both labels. */
+static json_t *terms(const char *const *names, int count, const sm_term_label *labels, sm_lang lang)
+{
+    json_t *list = json_array();
+    for (int i = 1; i < count; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s, s:{s:s, s:s}}", "code", names[i], "label",
+                                              lang == SM_LANG_FR ? labels[i].fr : labels[i].en,
+                                              "labels", "fr", labels[i].fr, "en", labels[i].en));
+    return list;
+}
+
+/* GET /v1/vocabulary: the inclusion sector's words an offer or a filter uses (employer kinds,
+ * contract types), with their labels in French and English. Open to all. */
+int sm_route_vocabulary(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    (void)g;
+    sm_lang lang = sm_req_lang(rq, NULL);
+    return sm_resp_json(
+        resp, 200,
+        json_pack("{s:o, s:o, s:{s:s}}", "organisation_kinds",
+                  terms(sm_org_kinds, sm_org_kind_count, sm_org_kind_labels, lang),
+                  "contract_types",
+                  terms(sm_contract_types, sm_contract_type_count, sm_contract_type_labels, lang),
+                  "aliases", "CUI", "PEC"));
 }
 
 /* A commune as the places route shows it. */

@@ -57,23 +57,28 @@ build/skillmatch migrate --db "$db"
 # The full taxonomy when the shared data is there (each import is idempotent), else the
 # built-in set alone.
 data=${SKILLMATCH_DATA:-../shared/data}
+loaded="the built-in taxonomy (167 digital skills, DigComp's areas and competences)"
 if [ -d "$data/esco-1.1.1" ]; then
   build/skillmatch import esco "$data/esco-1.1.1" --db "$db"
+  loaded="ESCO 1.1.1 (EN+FR), the built-in taxonomy"
 else
   echo "skillmatch: no ESCO export in $data (SKILLMATCH_DATA): the built-in taxonomy only"
 fi
 dc=$(ls "$data"/digcomp-3.0/*.jsonld 2>/dev/null | head -n 1 || true)
 if [ -n "$dc" ]; then
   build/skillmatch import digcomp "$dc" --db "$db"
+  loaded="$loaded, DigComp 3.0"
 fi
 build/skillmatch import builtin --db "$db"
 # Every French commune when the data is there, else the few of the test fixture (the demo
 # towns resolve either way).
 if [ -f "$data/fr-communes/communes.csv" ]; then
   build/skillmatch import places "$data/fr-communes/communes.csv" --db "$db"
+  loaded="$loaded; every French commune"
 else
   echo "skillmatch: no fr-communes/communes.csv in $data: the 29 places of tests/fixtures only"
   build/skillmatch import places tests/fixtures/communes.csv --db "$db"
+  loaded="$loaded; 29 communes of the test fixture (the shared data has all of them)"
 fi
 keys=$state/demo-keys
 if [ ! -s "$keys" ]; then
@@ -122,6 +127,7 @@ fi
 cat <<EOT
 
 skillmatch is serving $url  (README.md has a curl tour; Ctrl-C stops it)
+  data: $loaded
   demo key (inclusion organisation):  $org_key
   training provider key:              $tp_key
   admin key:                          $admin_key

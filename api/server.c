@@ -85,6 +85,7 @@ static const sm_route routes[] = {
     {"GET", "/v1/skills", sm_route_skills, SM_ACCESS_PUBLIC, "skills.search", "q limit"},
     {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get", ""},
     {"GET", "/v1/places", sm_route_places, SM_ACCESS_PUBLIC, "places.search", "q limit"},
+    {"GET", "/v1/vocabulary", sm_route_vocabulary, SM_ACCESS_PUBLIC, "vocabulary", ""},
     {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract", ""},
     {"GET", "/v1/changes", sm_route_changes, SM_ACCESS_KEY, "changes", "since limit"},
     {"GET", "/v1/consent", sm_route_consent, SM_ACCESS_PUBLIC, "consent", "version"},

@@ -116,7 +116,14 @@ typedef struct offer_meta {
     uint8_t org_kind, contract_type;
 } offer_meta;
 
-enum { META_REMOTE = 1, META_LOCATED = 2, META_CAR = 4, META_SUPPORT = 8, META_NO_DIPLOMA = 16 };
+enum {
+    META_REMOTE = 1,
+    META_LOCATED = 2,
+    META_CAR = 4,
+    META_SUPPORT = 8,
+    META_NO_DIPLOMA = 16,
+    META_IAE = 32
+};
 
 #define META_SEGS 4096
 typedef struct metas {
@@ -770,8 +777,9 @@ static inline __attribute__((always_inline)) int filtered(const offer_view *o,
                  (f->contract_types &&
                   !(o->contract_type < 32 && (f->contract_types >> o->contract_type & 1))) ||
                  (f->max_hours > 0 && !(o->hours > 0 && o->hours <= f->max_hours)) ||
-                 (f->require & ~o->flags & (SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA)) ||
-                 (f->remote_only && !o->remote));
+                 (f->require & ~o->flags &
+                  (SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA | SM_OFFER_IAE_RESERVED)) ||
+                 (f->exclude & o->flags) || (f->remote_only && !o->remote));
 }
 
 /*
@@ -793,6 +801,8 @@ static inline __attribute__((always_inline)) int admit(const offer_view *o, cons
     if ((p->constraints & SM_PROFILE_PART_TIME) && o->hours > SM_PART_TIME_HOURS)
         return 0;
     if ((p->constraints & SM_PROFILE_NO_CAR) && (o->flags & SM_OFFER_REQUIRES_CAR))
+        return 0;
+    if ((p->constraints & SM_PROFILE_NOT_IAE_ELIGIBLE) && (o->flags & SM_OFFER_IAE_RESERVED))
         return 0;
     if (filtered(o, p->filter))
         return 0;
@@ -822,7 +832,8 @@ static inline __attribute__((always_inline)) offer_view view_of_meta(const offer
     v.has_location = (meta->flags & META_LOCATED) != 0;
     v.flags = (meta->flags & META_CAR ? SM_OFFER_REQUIRES_CAR : 0) |
               (meta->flags & META_SUPPORT ? SM_OFFER_SUPPORT : 0) |
-              (meta->flags & META_NO_DIPLOMA ? SM_OFFER_NO_DIPLOMA : 0);
+              (meta->flags & META_NO_DIPLOMA ? SM_OFFER_NO_DIPLOMA : 0) |
+              (meta->flags & META_IAE ? SM_OFFER_IAE_RESERVED : 0);
     v.org_kind = meta->org_kind;
     v.contract_type = meta->contract_type;
     v.lat = meta->lat;

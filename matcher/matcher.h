@@ -40,13 +40,16 @@ typedef enum sm_evidence {
 
 enum {
     SM_OFFER_REQUIRES_CAR = 1 << 0,
-    SM_OFFER_SUPPORT = 1 << 1,   /* socio-professional support comes with the job */
-    SM_OFFER_NO_DIPLOMA = 1 << 2 /* open without diploma or experience */
+    SM_OFFER_SUPPORT = 1 << 1,     /* socio-professional support comes with the job */
+    SM_OFFER_NO_DIPLOMA = 1 << 2,  /* open without diploma or experience */
+    SM_OFFER_IAE_RESERVED = 1 << 3 /* reserved to people eligible for the IAE (insertion by
+                                    * economic activity) */
 };
 enum {
     SM_PROFILE_REMOTE_ONLY = 1 << 0,
     SM_PROFILE_PART_TIME = 1 << 1, /* at most SM_PART_TIME_HOURS a week */
-    SM_PROFILE_NO_CAR = 1 << 2
+    SM_PROFILE_NO_CAR = 1 << 2,
+    SM_PROFILE_NOT_IAE_ELIGIBLE = 1 << 3 /* said not eligible: IAE-reserved offers left out */
 };
 enum {
     SM_CONSENT_VISIBLE = 1 << 0,   /* visible to inclusion organisations */
@@ -233,7 +236,8 @@ typedef struct sm_match_result {
 typedef struct sm_match_filter {
     uint32_t org_kinds, contract_types;
     float max_hours;  /* 0 = any */
-    unsigned require; /* SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA */
+    unsigned require; /* SM_OFFER_SUPPORT | SM_OFFER_NO_DIPLOMA | SM_OFFER_IAE_RESERVED */
+    unsigned exclude; /* offers with any of these flags are left out (SM_OFFER_IAE_RESERVED) */
     int remote_only;
 } sm_match_filter;
 

@@ -183,7 +183,8 @@ int sm_matcher_upsert_offer(sm_matcher *m, const sm_offer *o, sm_error *err)
             (uint8_t)((r->remote ? META_REMOTE : 0) | (r->has_location ? META_LOCATED : 0) |
                       (r->flags & SM_OFFER_REQUIRES_CAR ? META_CAR : 0) |
                       (r->flags & SM_OFFER_SUPPORT ? META_SUPPORT : 0) |
-                      (r->flags & SM_OFFER_NO_DIPLOMA ? META_NO_DIPLOMA : 0));
+                      (r->flags & SM_OFFER_NO_DIPLOMA ? META_NO_DIPLOMA : 0) |
+                      (r->flags & SM_OFFER_IAE_RESERVED ? META_IAE : 0));
         meta->org_kind = r->org_kind;
         meta->contract_type = r->contract_type;
         atomic_store_explicit(&meta->alive, 1, memory_order_release);

@@ -56,6 +56,14 @@ static void a_town_finds_offers_nearby(void)
                            far),
               201);
     CHECK(match_finds("{\"place\":\"Roubaix\"}", 15, "Tourcoing"));
+    /* The answer says which commune the town named. */
+    http(port, "POST", "/v1/match", NULL,
+         "{\"profile\":{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"place\":\"st "
+         "etienne\"}}}",
+         &r);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(str_at(json_object_get(r.json, "place"), "insee"), "42218");
+    reply_free(&r);
     CHECK(!match_finds("{\"place\":\"Roubaix\"}", 15, "Marseille"));
     CHECK(match_finds("{\"postcode\":\"13008\"}", 15, "Marseille"));
     /* A stored profile in Roubaix, matched by its id. */
@@ -225,6 +233,111 @@ static void demand_is_asked_around_a_town(void)
     CHECK_INT(status_of("GET", "/v1/demand?postcode=591", tp_key, NULL), 400);
 }
 
+/* The inclusion sector's words: employer kinds and contracts added (never renamed), CUI an
+ * alias of PEC, labels in both languages. */
+static void inclusion_vocabulary(void)
+{
+    reply r;
+    http(port, "GET", "/v1/vocabulary", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, "\"code\":\"geiq\"");
+    CHECK_HAS(r.body, "\"code\":\"scic\"");
+    CHECK_HAS(r.body, "\"code\":\"CDI_inclusion\"");
+    CHECK_HAS(r.body, "\"code\":\"adapted_enterprise\"");
+    CHECK_HAS(r.body, "groupement d'employeurs"); /* French by default */
+    reply_free(&r);
+    char id[40];
+    CHECK_INT(
+        create_offer(org_a,
+                     "{\"kind\":\"job\",\"title\":\"Ouvrier GEIQ\",\"skills\":[{\"uri\":\"" SKILL
+                     "\"}],\"organisation\":{\"name\":\"GEIQ BTP\",\"kind\":\"geiq\"},"
+                     "\"contract\":{\"type\":\"CUI\"},\"location\":{\"place\":\"Lille\"}}",
+                     id),
+        201);
+    static const char *const filters[] = {"{\"contract_types\":[\"PEC\"]}",
+                                          "{\"contract_types\":[\"CUI\"]}",
+                                          "{\"organisation_kinds\":[\"geiq\"]}"};
+    for (size_t i = 0; i < 3; i++) {
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"profile\":{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"place\":"
+                 "\"Lille\"}},\"filters\":%s,\"limit\":50}",
+                 filters[i]);
+        http(port, "POST", "/v1/match", NULL, body, &r);
+        CHECK_INT(r.status, 200);
+        CHECK_HAS(r.body, "Ouvrier GEIQ");
+        reply_free(&r);
+    }
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":\"X\",\"skills\":[{\"uri\":\"" SKILL "\"}],"
+         "\"organisation\":{\"kind\":\"entreprise\"}}",
+         &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "scic");
+    reply_free(&r);
+    char path[96];
+    snprintf(path, sizeof path, "/v1/offers/%s", id);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+}
+
+/* An offer reserved to people eligible for the IAE: left out for a person who says they are
+ * not, shown otherwise; searches can ask for them only, or for none of them. */
+static void iae_reserved_offers(void)
+{
+    char id[40];
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Poste réservé IAE\",\"skills\":[{"
+                           "\"uri\":\"" SKILL "\"}],\"reserved_to_iae_eligible\":true,"
+                           "\"location\":{\"place\":\"Roubaix\"}}",
+                           id),
+              201);
+    static const struct {
+        const char *profile_extra, *filters;
+        int shown;
+    } cases[] = {
+        {"", "", 1},
+        {",\"iae_eligible\":true", "", 1},
+        {",\"iae_eligible\":false", "", 0},
+        {"", ",\"filters\":{\"reserved_to_iae_eligible\":true}", 1},
+        {"", ",\"filters\":{\"reserved_to_iae_eligible\":false}", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"profile\":{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"place\":"
+                 "\"Roubaix\"}%s}%s,\"limit\":50}",
+                 cases[i].profile_extra, cases[i].filters);
+        reply r;
+        http(port, "POST", "/v1/match", NULL, body, &r);
+        CHECK_INT(r.status, 200);
+        CHECK_INT(r.body && strstr(r.body, "Poste réservé IAE") != NULL, cases[i].shown);
+        reply_free(&r);
+    }
+    /* A stored profile states it, then withdraws the statement. */
+    char pid[40] = "", key[64] = "", body[160], path[96];
+    CHECK_INT(create_profile(org_a,
+                             "{\"skills\":[{\"uri\":\"" SKILL "\"}],\"location\":{\"place\":"
+                             "\"Roubaix\"},\"iae_eligible\":false}",
+                             pid, key),
+              201);
+    snprintf(body, sizeof body, "{\"profile_id\":\"%s\",\"limit\":50}", pid);
+    reply r;
+    http(port, "POST", "/v1/match", key, body, &r);
+    CHECK(r.body && !strstr(r.body, "Poste réservé IAE"));
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", pid);
+    http_request(port, "PATCH", path, key, MERGE, "{\"iae_eligible\":null}", 21, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(!json_object_get(r.json, "iae_eligible"));
+    reply_free(&r);
+    http(port, "POST", "/v1/match", key, body, &r);
+    CHECK_HAS(r.body, "Poste réservé IAE");
+    reply_free(&r);
+    CHECK_INT(status_of("DELETE", path, key, NULL), 204);
+    snprintf(path, sizeof path, "/v1/offers/%s", id);
+    CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
+}
+
 static void places_complete_what_people_type(void)
 {
     reply r;
@@ -248,8 +361,12 @@ static void places_complete_what_people_type(void)
 int main(int argc, char **argv)
 {
     static const sm_test tests[] = {
-        T(a_town_finds_offers_nearby),         T(places_are_named_as_people_write_them),
-        T(job_postings_are_placed_by_address), T(demand_is_asked_around_a_town),
+        T(a_town_finds_offers_nearby),
+        T(places_are_named_as_people_write_them),
+        T(job_postings_are_placed_by_address),
+        T(demand_is_asked_around_a_town),
+        T(inclusion_vocabulary),
+        T(iae_reserved_offers),
         T(places_complete_what_people_type),
     };
     return e2e_main("test_towns", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
