@@ -3,6 +3,7 @@
  * (GET /v1/skills?q=), one concept with its labels and neighbours
  * (GET /v1/skills/{id}) and skill extraction from text (POST /v1/extract).
  */
+#include "api/messages.h"
 #include "api/records.h"
 #include "api/routes.h"
 #include "api/search.h"
@@ -24,20 +25,34 @@ static json_t *ref(sm_gen *g, uint32_t id, sm_lang lang)
     return o;
 }
 
-int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+/* An autocomplete's q (required: missing says `required`) and limit (1..50, 10): the query,
+ * or NULL with a 400 in resp. */
+static const char *search_query(const sm_request *rq, sm_response *resp, const char *required,
+                                long long *limit)
 {
-    (void)s;
     const char *q = sm_req_query(rq, "q");
     sm_field_errors fe = {0};
     if (!q || !*q)
-        sm_field_error(&fe, "q", "required: the beginning of a skill's name");
+        sm_field_error(&fe, "q", "%s", required);
     else if (strlen(q) > 200)
         sm_field_error(&fe, "q", "longer than 200 bytes");
     else if (!sm_utf8_valid(q, strlen(q), NULL))
         sm_field_error(&fe, "q", "invalid UTF-8");
-    long long limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
-    if (fe.count)
-        return sm_problem_fields(resp, 400, &fe);
+    *limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
+    if (!fe.count)
+        return q;
+    sm_problem_fields(resp, 400, &fe);
+    return NULL;
+}
+
+int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    long long limit;
+    const char *q = search_query(
+        rq, resp, sm_msg("required: the beginning of a skill's name", SM_LANG_EN), &limit);
+    if (!q)
+        return 0;
     sm_lang lang = sm_req_lang(rq, NULL);
     sm_search_hit hits[50];
     size_t total = 0;
@@ -109,17 +124,12 @@ static json_t *commune_json(const sm_commune *c)
 int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)s;
-    const char *q = sm_req_query(rq, "q");
-    sm_field_errors fe = {0};
-    if (!q || !*q)
-        sm_field_error(&fe, "q", "required: the beginning of a commune's name or postcode");
-    else if (strlen(q) > 200)
-        sm_field_error(&fe, "q", "longer than 200 bytes");
-    else if (!sm_utf8_valid(q, strlen(q), NULL))
-        sm_field_error(&fe, "q", "invalid UTF-8");
-    long long limit = sm_query_int(rq, "limit", 1, 50, 10, NULL, &fe);
-    if (fe.count)
-        return sm_problem_fields(resp, 400, &fe);
+    long long limit;
+    const char *q = search_query(
+        rq, resp, sm_msg("required: the beginning of a commune's name or postcode", SM_LANG_EN),
+        &limit);
+    if (!q)
+        return 0;
     if (!g->places)
         return sm_problem(resp, 503, "this server has no places loaded (skillmatch import places)");
     const sm_commune *found[50];
