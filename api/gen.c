@@ -624,6 +624,8 @@ static int build_indexes(sm_gen *g, sm_error *err)
     int rc = sm_extractor_new(g->tx, &g->ex, err);
     if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
         rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");
+    if (rc == SM_OK && sm_concept_search_new(g->tx, 1, &g->occupation_search) != SM_OK)
+        rc = sm_error_set(err, SM_ENOMEM, "occupation search: out of memory");
     return rc;
 }
 
@@ -747,6 +749,7 @@ void sm_gen_free(sm_gen *g)
     for (unsigned i = 0; i < g->extraction_made; i++)
         sm_extraction_free(g->extractions[i]);
     sm_skill_search_free(g->search);
+    sm_skill_search_free(g->occupation_search);
     sm_free(g->cj.text);
     sm_free(g->cj.at);
     sm_extractor_free(g->ex);

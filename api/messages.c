@@ -280,6 +280,8 @@ static const pair catalog[] = {
     {"required: the beginning of a commune's name or postcode",
      "obligatoire : le début du nom ou du code postal d'une commune"},
     {"required: the beginning of a skill's name", "obligatoire : le début du nom d'une compétence"},
+    {"required: the beginning of an occupation's name",
+     "obligatoire : le début du nom d'un métier"},
     {"required: true or false", "obligatoire : true ou false"},
     {"required: {\"offer_id\":…}, {\"occupation\":URI} or {\"top_offers\":N}",
      "obligatoire : {\"offer_id\":…}, {\"occupation\":URI} ou {\"top_offers\":N}"},

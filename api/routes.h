@@ -69,6 +69,7 @@ int sm_route_audit(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
 int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* GET /v1/places: autocomplete over communes; GET /v1/vocabulary: employer kinds and contract
  * types with their labels (api/routes_taxonomy.c). */
+int sm_route_occupations(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_vocabulary(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

@@ -45,18 +45,18 @@ static const char *search_query(const sm_request *rq, sm_response *resp, const c
     return NULL;
 }
 
-int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+/* The hits of index for rq's q and limit, as the autocomplete routes answer them. */
+static int concept_search(sm_gen *g, const sm_skill_search *index, const char *required,
+                          const sm_request *rq, sm_response *resp)
 {
-    (void)s;
     long long limit;
-    const char *q = search_query(
-        rq, resp, sm_msg("required: the beginning of a skill's name", SM_LANG_EN), &limit);
+    const char *q = search_query(rq, resp, required, &limit);
     if (!q)
         return 0;
     sm_lang lang = sm_req_lang(rq, NULL);
     sm_search_hit hits[50];
     size_t total = 0;
-    size_t n = sm_skill_search_find(g->search, q, strlen(q), lang, hits, (size_t)limit, &total);
+    size_t n = sm_skill_search_find(index, q, strlen(q), lang, hits, (size_t)limit, &total);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = ref(g, hits[i].concept, lang);
@@ -71,6 +71,24 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
     return sm_resp_json(
         resp, 200,
         json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)total, "next_cursor"));
+}
+
+int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    return concept_search(
+        g, g->search, sm_msg("required: the beginning of a skill's name", SM_LANG_EN), rq, resp);
+}
+
+/* GET /v1/occupations?q=caissière: ESCO occupations by the first letters of any of their
+ * labels (preferred, alternative, both genders; FR and EN), ranked as skills are. Open to
+ * all; an occupation's details are at GET /v1/skills/{uri} (any concept). */
+int sm_route_occupations(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    (void)s;
+    return concept_search(g, g->occupation_search,
+                          sm_msg("required: the beginning of an occupation's name", SM_LANG_EN), rq,
+                          resp);
 }
 
 /* One list of the vocabulary: code, label in lang, both labels. */

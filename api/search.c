@@ -63,6 +63,11 @@ static int cmp_entry(const void *a, const void *b)
 
 int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out)
 {
+    return sm_concept_search_new(tx, 0, out);
+}
+
+int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_search **out)
+{
     *out = NULL;
     sm_skill_search *s = sm_calloc(1, sizeof *s);
     if (!s)
@@ -73,7 +78,9 @@ int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out)
     int rc = SM_OK;
     for (size_t i = 0; i < total && rc == SM_OK; i++) {
         sm_label l = sm_taxonomy_label_at(tx, i);
-        if (!sm_concept_is_skill(sm_taxonomy_type(tx, l.concept)) || l.kind == SM_LABEL_HIDDEN)
+        sm_concept_type t = sm_taxonomy_type(tx, l.concept);
+        if ((occupations ? t != SM_CT_OCCUPATION : !sm_concept_is_skill(t)) ||
+            l.kind == SM_LABEL_HIDDEN)
             continue;
         size_t n = fold(l.text, strlen(l.text), buf, sizeof buf);
         if (!n)

@@ -1,5 +1,6 @@
 /*
- * search.h: autocomplete over skill labels (GET /v1/skills?q=).
+ * search.h: autocomplete over skill labels (GET /v1/skills?q=), and over occupation labels
+ * (GET /v1/occupations?q=) the same way.
  *
  * Every label of every skill-like concept (skills, knowledge, DigComp
  * competences), in both languages, is folded (lower case, no accents) and
@@ -26,6 +27,9 @@ typedef struct sm_search_hit {
 } sm_search_hit;
 
 int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out);
+/* The same index over the labels of occupations (occupations set) or of skill-like concepts:
+ * GET /v1/occupations, GET /v1/skills. */
+int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_search **out);
 void sm_skill_search_free(sm_skill_search *s);
 /*
  * The best limit distinct concepts whose label matches q (UTF-8, at most 200

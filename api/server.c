@@ -84,6 +84,8 @@ static const sm_route routes[] = {
      "skill weeks"},
     {"GET", "/v1/skills", sm_route_skills, SM_ACCESS_PUBLIC, "skills.search", "q limit"},
     {"GET", "/v1/skills/{uri}", sm_route_skill, SM_ACCESS_PUBLIC, "skills.get", ""},
+    {"GET", "/v1/occupations", sm_route_occupations, SM_ACCESS_PUBLIC, "occupations.search",
+     "q limit"},
     {"GET", "/v1/places", sm_route_places, SM_ACCESS_PUBLIC, "places.search", "q limit"},
     {"GET", "/v1/vocabulary", sm_route_vocabulary, SM_ACCESS_PUBLIC, "vocabulary", ""},
     {"POST", "/v1/extract", sm_route_extract, SM_ACCESS_PUBLIC, "extract", ""},

@@ -57,6 +57,7 @@ typedef struct sm_gen {
     sm_matcher *m;
     sm_extractor *ex;
     sm_skill_search *search;
+    sm_skill_search *occupation_search; /* the same over occupations' labels */
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_freed;
     /* Two pools of readers: the HTTP workers' (quick queries answered inline) and the

@@ -240,6 +240,7 @@ static void every_route_survives_allocation_failures(void)
         {"skills.search", NULL, NULL, NULL, search_args},
         {"skills.get", NULL, "00000000-0000-4000-8000-000000000002", NULL, NULL},
         {"places.search", NULL, NULL, NULL, places_args},
+        {"occupations.search", NULL, NULL, NULL, places_args},
         {"vocabulary", NULL, NULL, NULL, NULL},
         {"extract", NULL, NULL, "{\"text\":\"Tenir une caisse et accueillir les clients\"}", NULL},
         {"changes", &admin, NULL, NULL, changes_args},

@@ -338,6 +338,34 @@ static void iae_reserved_offers(void)
     CHECK_INT(status_of("DELETE", path, org_a, NULL), 204);
 }
 
+/* Occupations are found as people type them (issue 23): a feminine form, no accent. */
+static void occupations_are_found_as_people_type_them(void)
+{
+    static const char *const typed[] = {"/v1/occupations?q=caissi%C3%A8re",
+                                        "/v1/occupations?q=caissiere", "/v1/occupations?q=CAISS",
+                                        "/v1/occupations?q=h%C3%B4tesse%20de%20caisse"};
+    for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
+        reply r;
+        http(port, "GET", typed[i], NULL, NULL, &r);
+        CHECK_INT(r.status, 200);
+        json_t *first = json_array_get(json_object_get(r.json, "items"), 0);
+        CHECK_HAS(str_at(first, "uri"), "/occupation/00000000-0000-4000-8000-000000000201");
+        CHECK_STR(str_at(first, "type"), "occupation");
+        reply_free(&r);
+    }
+    reply r;
+    http(port, "GET", "/v1/occupations?q=caisse", NULL, NULL, &r); /* skills are not occupations */
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+        CHECK_STR(str_at(it, "type"), "occupation");
+    reply_free(&r);
+    http(port, "GET", "/v1/occupations", NULL, NULL, &r);
+    CHECK_INT(r.status, 400);
+    CHECK_HAS(r.body, "métier");
+    reply_free(&r);
+}
+
 static void places_complete_what_people_type(void)
 {
     reply r;
@@ -368,6 +396,7 @@ int main(int argc, char **argv)
         T(inclusion_vocabulary),
         T(iae_reserved_offers),
         T(places_complete_what_people_type),
+        T(occupations_are_found_as_people_type_them),
     };
     return e2e_main("test_towns", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
 }
