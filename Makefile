@@ -126,6 +126,10 @@ $(E2E_BIN): $(B)/tests/%: tests/e2e/%.c tests/e2e/http.h tests/e2e/harness.h tes
 $(B)/bench/%: bench/%.c bench/gen.h bench/util.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+# The autocomplete bench times the server's label index (api/search.c).
+$(B)/bench/search_speed: bench/search_speed.c bench/util.h $(B)/api/search.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(B)/api/search.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 # Fuzz targets also build as corpus replayers (no libFuzzer needed).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

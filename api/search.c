@@ -107,7 +107,8 @@ int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_searc
         return rc;
     }
     cmp_pool = s->pool; /* built once per generation, by one thread */
-    qsort(s->entries, s->count, sizeof(entry), cmp_entry);
+    if (s->count)       /* none: a taxonomy without occupations (the built-in set alone) */
+        qsort(s->entries, s->count, sizeof(entry), cmp_entry);
     *out = s;
     return SM_OK;
 }
