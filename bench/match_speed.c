@@ -28,19 +28,6 @@
 #include <string.h>
 #include <time.h>
 
-static long rss_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0)
-            sscanf(line + 6, "%ld", &kb);
-    if (f)
-        fclose(f);
-    return kb;
-}
-
 static void percentiles(const char *name, double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);

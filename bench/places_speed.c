@@ -25,24 +25,6 @@
 
 #define N 20000
 
-static long rss_kb(void)
-{
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static void report(const char *what, double *t, size_t n)
-{
-    qsort(t, n, sizeof *t, cmp_double);
-    printf("%-34s p50 %7.2f us   p99 %7.2f us\n", what, t[n / 2] * 1e6, t[n * 99 / 100] * 1e6);
-}
-
 /* The first k bytes of s, cut back to a whole UTF-8 character. */
 static void prefix(const char *s, size_t k, char *out)
 {
@@ -81,7 +63,7 @@ int main(int argc, char **argv)
         found += sm_places_named(p, q->name, NULL, out, 16) > 0;
         t[i] = now() - a;
     }
-    report("name as written", t, N);
+    report_us("name as written", t, N);
     for (size_t i = 0; i < N; i++) {
         q = sm_places_at(p, (size_t)rand() % sm_places_count(p));
         snprintf(buf, sizeof buf, "%s", q->name);
@@ -91,7 +73,7 @@ int main(int argc, char **argv)
         found += sm_places_named(p, buf, q->departement, out, 16) > 0;
         t[i] = now() - a;
     }
-    report("NAME IN CAPITALS, with departement", t, N);
+    report_us("NAME IN CAPITALS, with departement", t, N);
     for (size_t i = 0; i < N; i++) {
         do
             q = sm_places_at(p, (size_t)rand() % sm_places_count(p));
@@ -101,14 +83,14 @@ int main(int argc, char **argv)
         found += sm_places_postcode(p, buf, out, 16) > 0;
         t[i] = now() - a;
     }
-    report("postcode", t, N);
+    report_us("postcode", t, N);
     for (size_t i = 0; i < N; i++) {
         q = sm_places_at(p, (size_t)rand() % sm_places_count(p));
         double a = now();
         found += sm_places_insee(p, q->insee) != NULL;
         t[i] = now() - a;
     }
-    report("INSEE code", t, N);
+    report_us("INSEE code", t, N);
     static char prefixes[N][32];
     for (size_t i = 0; i < N; i++) {
         q = sm_places_at(p, (size_t)rand() % sm_places_count(p));
@@ -117,7 +99,7 @@ int main(int argc, char **argv)
         found += sm_places_complete(p, prefixes[i], out, 10) > 0;
         t[i] = now() - a;
     }
-    report("autocomplete, 2 to 6 letters", t, N);
+    report_us("autocomplete, 2 to 6 letters", t, N);
     double ours = 0;
     {
         double copy[N];
@@ -149,7 +131,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "%s", PQerrorMessage(c));
             PQclear(r);
         }
-        report("peer: PostgreSQL, indexed prefix", t, n);
+        report_us("peer: PostgreSQL, indexed prefix", t, n);
         qsort(t, n, sizeof *t, cmp_double);
         printf("ratio (median): PostgreSQL / skillmatch = %.0fx\n", t[n / 2] / ours);
         PQfinish(c);

@@ -20,24 +20,6 @@
 
 #define N 20000
 
-static long rss_kb(void)
-{
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-            rss = 0;
-        fclose(f);
-    }
-    return rss * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static void report(const char *what, double *t, size_t n)
-{
-    qsort(t, n, sizeof *t, cmp_double);
-    printf("%-40s p50 %8.1f us   p99 %8.1f us\n", what, t[n / 2] * 1e6, t[n * 99 / 100] * 1e6);
-}
-
 static void run(const sm_taxonomy *tx, const sm_skill_search *s, int occupations, const char *name)
 {
     static double t[N], one[N];
@@ -64,10 +46,10 @@ static void run(const sm_taxonomy *tx, const sm_skill_search *s, int occupations
     }
     char what[64];
     snprintf(what, sizeof what, "%s, 1 to 8 bytes", name);
-    report(what, t, N);
+    report_us(what, t, N);
     snprintf(what, sizeof what, "%s, one letter (%zu of them)", name, n1);
     if (n1)
-        report(what, one, n1);
+        report_us(what, one, n1);
 }
 
 int main(int argc, char **argv)

@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,15 +123,6 @@ size_t sm_place_key(const char *name, size_t len, char *out, size_t cap)
         n = put_word(word, wl, out, n, cap);
     out[n] = '\0';
     return n;
-}
-
-double sm_place_distance_km(double lat1, double lon1, double lat2, double lon2)
-{
-    const double r = 6371.0088, rad = M_PI / 180.0;
-    double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-    double a = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
-    return 2 * r * asin(sqrt(a > 1 ? 1 : a));
 }
 
 /* ---- building ---- */
@@ -368,18 +358,36 @@ const sm_commune *sm_places_insee(const sm_places *p, const char *insee)
     return NULL;
 }
 
-/* The first postcode entry not before prefix (of n bytes). */
-static size_t postcode_from(const sm_places *p, const char *prefix, size_t n)
+static const char *postcode_at(const sm_places *p, size_t i)
 {
-    size_t lo = 0, hi = p->postcode_count;
+    return p->by_postcode[i].postcode;
+}
+
+static const char *name_at(const sm_places *p, size_t i)
+{
+    return p->by_name[i].key;
+}
+
+/* In a sorted index of count entries (key_at: an entry's text), the first whose first n bytes
+ * are not before prefix's. */
+static size_t first_from(const sm_places *p, size_t count,
+                         const char *(*key_at)(const sm_places *, size_t), const char *prefix,
+                         size_t n)
+{
+    size_t lo = 0, hi = count;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (strncmp(p->by_postcode[mid].postcode, prefix, n) < 0)
+        if (strncmp(key_at(p, mid), prefix, n) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+static size_t postcode_from(const sm_places *p, const char *prefix, size_t n)
+{
+    return first_from(p, p->postcode_count, postcode_at, prefix, n);
 }
 
 size_t sm_places_postcode(const sm_places *p, const char *postcode, const sm_commune **out,
@@ -395,18 +403,9 @@ size_t sm_places_postcode(const sm_places *p, const char *postcode, const sm_com
     return n;
 }
 
-/* The first name entry whose key is not before key (its first n bytes). */
 static size_t name_from(const sm_places *p, const char *key, size_t n)
 {
-    size_t lo = 0, hi = p->name_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (strncmp(p->by_name[mid].key, key, n) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return first_from(p, p->name_count, name_at, key, n);
 }
 
 size_t sm_places_named(const sm_places *p, const char *name, const char *departement,

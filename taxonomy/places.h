@@ -78,7 +78,4 @@ size_t sm_places_complete(const sm_places *p, const char *q, const sm_commune **
  * at most cap - 1 bytes written (cut at a word). */
 size_t sm_place_key(const char *name, size_t len, char *out, size_t cap);
 
-/* Great-circle distance in km between two points (right across the antimeridian). */
-double sm_place_distance_km(double lat1, double lon1, double lat2, double lon2);
-
 #endif

@@ -1,5 +1,6 @@
 /* test_places.c: the gazetteer: names as people write them, postcodes, arrondissements, the
  * overseas, autocomplete, the CSV importer's errors, and the whole communes file when present. */
+#include "matcher/matcher.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/places.h"
 #include "tests/unit/check.h"
@@ -128,14 +129,15 @@ static void autocomplete_ranks_by_population(void)
     sm_places_free(p);
 }
 
+/* The matcher's distances (sm_distance_km, what a radius is checked with) near Futuna. */
 static void distances_cross_the_antimeridian(void)
 {
     /* Alo (Futuna) and a point just across the 180th meridian: about 25 km, not 40,000. */
-    double d = sm_place_distance_km(-14.309, -178.087, -14.30, 179.90);
+    double d = sm_distance_km(-14.309, -178.087, -14.30, 179.90);
     CHECK(d > 200 && d < 230);
-    d = sm_place_distance_km(-14.30, -179.95, -14.30, 179.95);
+    d = sm_distance_km(-14.30, -179.95, -14.30, 179.95);
     CHECK(d > 10 && d < 11);
-    d = sm_place_distance_km(50.6884, 3.1819, 50.7235, 3.1612); /* Roubaix, Tourcoing */
+    d = sm_distance_km(50.6884, 3.1819, 50.7235, 3.1612); /* Roubaix, Tourcoing */
     CHECK(d > 4 && d < 5);
 }
 
