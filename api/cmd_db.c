@@ -6,10 +6,14 @@
  * stderr) or 2 on bad usage.
  */
 #include "api/cli.h"
+#include "api/routes.h"
 #include "sql/db.h"
 #include "sql/keys.h"
 #include "sql/places.h"
+#include "sql/rome.h"
 #include "sql/taxonomy_store.h"
+#include "taxonomy/base/alloc.h"
+#include "taxonomy/base/clock.h"
 #include "taxonomy/builtin.h"
 #include "taxonomy/digcomp.h"
 #include "taxonomy/esco.h"
@@ -107,15 +111,109 @@ static int import_places(const char *path, const char *db)
     return rc == SM_OK ? 0 : 1;
 }
 
+/* skillmatch import rome DIR: the ROME 4.0 files checked whole (every reference), then stored
+ * in one transaction by COPY (the repertoire before it replaced). */
+static int import_rome(const char *dir, const char *db)
+{
+    sm_rome *r = NULL;
+    sm_error err = {0};
+    double t0 = sm_now_s();
+    if (sm_rome_load_dir(dir, &r, &err) != SM_OK) {
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+        return 1;
+    }
+    PGconn *c = connect_or_say("import", db);
+    int rc = c ? sm_db_check_serving(c, &err) : SM_EIO;
+    if (c && rc != SM_ESCHEMA)
+        rc = sm_store_rome_replace(c, r, dir, &err);
+    if (c && rc != SM_OK)
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+    else if (c)
+        printf("import rome: %zu codes, %zu job titles, %zu crosswalk links to ESCO, %zu skill "
+               "labels, %zu code skills, %zu mobility links stored in %.1f s; send SIGHUP to a "
+               "running server to load them\n",
+               sm_rome_job_count(r), sm_rome_title_count(r), sm_rome_link_count(r),
+               sm_rome_label_count(r), sm_rome_skill_count(r), sm_rome_move_count(r),
+               sm_now_s() - t0);
+    if (c)
+        PQfinish(c);
+    sm_rome_free(r);
+    return rc == SM_OK ? 0 : 1;
+}
+
+/* skillmatch import offers FILE --org NAME: offers (JSON array or one per line, any shape the
+ * API takes) validated against the stored taxonomy, stored in one transaction. */
+static int import_offers(const char *path, const char *org, const char *db)
+{
+    if (!org || !*org) {
+        fprintf(stderr, "skillmatch import offers: --org NAME is required (the offers' owner, "
+                        "as an API key's organisation)\n");
+        return 2;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "skillmatch import: %s: cannot open\n", path);
+        return 1;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (sm_grow((void **)&text, &cap, len + 65536 + 1, 1) != SM_OK) {
+            fclose(f);
+            sm_free(text);
+            fprintf(stderr, "skillmatch import: out of memory\n");
+            return 1;
+        }
+        size_t n = fread(text + len, 1, 65536, f);
+        len += n;
+        if (n < 65536)
+            break;
+    }
+    fclose(f);
+    text[len] = '\0';
+    sm_error err = {0};
+    PGconn *c = connect_or_say("import", db);
+    sm_gen *g = NULL;
+    double t0 = sm_now_s();
+    int rc = c ? sm_db_check_serving(c, &err) : SM_EIO;
+    if (c && rc == SM_OK)
+        rc = sm_gen_load(c, &g, &err);
+    double t1 = sm_now_s();
+    size_t created = 0, failed = 0;
+    if (c && rc == SM_OK)
+        rc = sm_offers_import(c, g, text, len, path, org, &created, &failed, &err);
+    if (c && rc != SM_OK)
+        fprintf(stderr, "skillmatch import: %s\n", err.message);
+    else if (c)
+        printf("import offers: %zu stored, %zu refused (said above) in %.2f s (taxonomy loaded in "
+               "%.2f s); send SIGHUP to a running server to load them\n",
+               created, failed, sm_now_s() - t1, t1 - t0);
+    sm_gen_free(g);
+    if (c)
+        PQfinish(c);
+    sm_free(text);
+    return rc == SM_OK && !failed ? 0 : 1;
+}
+
 int sm_cmd_import(int argc, char **argv)
 {
-    const char *db = NULL, *what = NULL, *path = NULL;
+    const char *db = NULL, *what = NULL, *path = NULL, *org = NULL;
     for (int i = 0; i < argc; i++) {
         int t = db_option("import", argc, argv, &i, &db);
         if (t < 0)
             return 2;
         if (t)
             continue;
+        int missing = 0;
+        const char *v = sm_cli_value("--org", argc, argv, &i, &missing);
+        if (v) {
+            org = v;
+            continue;
+        }
+        if (missing) {
+            fprintf(stderr, "skillmatch import: missing value for --org\n");
+            return 2;
+        }
         if (argv[i][0] == '-' || (what && path) || (what && strcmp(what, "builtin") == 0)) {
             fprintf(stderr, "skillmatch import: unexpected argument '%s'\n", argv[i]);
             return 2;
@@ -127,15 +225,21 @@ int sm_cmd_import(int argc, char **argv)
     }
     int is_esco = what && strcmp(what, "esco") == 0, is_dc = what && strcmp(what, "digcomp") == 0,
         is_builtin = what && strcmp(what, "builtin") == 0,
-        is_places = what && strcmp(what, "places") == 0;
-    if (!(is_esco || is_dc || is_builtin || is_places) ||
-        ((is_esco || is_dc || is_places) && !path)) {
+        is_places = what && strcmp(what, "places") == 0,
+        is_rome = what && strcmp(what, "rome") == 0,
+        is_offers = what && strcmp(what, "offers") == 0;
+    if (!(is_esco || is_dc || is_builtin || is_places || is_rome || is_offers) ||
+        ((is_esco || is_dc || is_places || is_rome || is_offers) && !path)) {
         fprintf(stderr, "usage: skillmatch import esco DIR | digcomp FILE | builtin | places FILE "
-                        "[--db CONNINFO]\n");
+                        "| rome DIR | offers FILE --org NAME [--db CONNINFO]\n");
         return 2;
     }
+    if (is_offers)
+        return import_offers(path, org, db);
     if (is_places)
         return import_places(path, db);
+    if (is_rome)
+        return import_rome(path, db);
     sm_taxonomy *tx = sm_taxonomy_new();
     sm_error err = {0};
     int rc = tx ? SM_OK : sm_error_set(&err, SM_ENOMEM, "out of memory");

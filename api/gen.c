@@ -13,6 +13,7 @@
 #include "sql/offers.h"
 #include "sql/places.h"
 #include "sql/profiles.h"
+#include "sql/rome.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/clock.h"
 
@@ -111,7 +112,8 @@ const sm_term_label sm_contract_type_labels[] = {
 
 /* Names another spells: a CUI is a PEC since 2018. */
 static const char *const contract_aliases[][2] = {{"CUI", "PEC"}, {"CUI-CAE", "PEC"}};
-const char *const sm_evidence_names[] = {"declared", "validated", "assessed", "certified", NULL};
+const char *const sm_evidence_names[] = {"declared",  "validated",       "assessed",
+                                         "certified", "from_experience", NULL};
 const char *const sm_funding_names[] = {"CPF", "OPCO",    "France Travail", "region", "employer",
                                         "PIC", "AGEFIPH", "self",           NULL};
 
@@ -610,6 +612,75 @@ static int build_concept_json(sm_gen *g)
     return SM_OK;
 }
 
+/* Maps each ROME skill label to the ESCO skill the extractor reads in it (api/jobs.h). */
+static int map_rome_labels(sm_gen *g, sm_error *err)
+{
+    size_t n = sm_rome_label_count(g->rome);
+    if (!n)
+        return SM_OK;
+    g->rome_label_concept = sm_malloc(n * sizeof *g->rome_label_concept);
+    g->rome_label_confidence = sm_malloc(n * sizeof *g->rome_label_confidence);
+    sm_extraction *x = sm_extraction_new(g->ex);
+    if (!g->rome_label_concept || !g->rome_label_confidence || !x) {
+        sm_extraction_free(x);
+        return sm_error_set(err, SM_ENOMEM, "rome skills: out of memory");
+    }
+    g->rome_mapped = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ogr;
+        const char *label;
+        sm_rome_label_at(g->rome, i, &ogr, &label);
+        g->rome_label_concept[i] = SM_NO_CONCEPT;
+        g->rome_label_confidence[i] = 0;
+        /* The label as a person would write it, in French; the best skill the extractor reads
+         * with the confidence profiles and offers built from text require. */
+        int k = sm_extract_in(x, label, strlen(label), SM_LANG_FR, 0, 3);
+        for (int j = 0; j < k; j++) {
+            const sm_extracted *e = sm_extraction_get(x, (size_t)j);
+            if (!sm_concept_is_skill(sm_taxonomy_type(g->tx, e->concept)) ||
+                sm_extract_shown(e->confidence) < SM_EXTRACT_MIN_CONFIDENCE)
+                continue;
+            g->rome_label_concept[i] = e->concept;
+            g->rome_label_confidence[i] = e->confidence;
+            g->rome_mapped++;
+            break;
+        }
+    }
+    sm_extraction_free(x);
+    return SM_OK;
+}
+
+static void unmap_rome_labels(sm_gen *g)
+{
+    sm_free(g->rome_label_concept);
+    sm_free(g->rome_label_confidence);
+    g->rome_label_concept = NULL;
+    g->rome_label_confidence = NULL;
+}
+
+/* What a generation builds on its ROME repertoire (none: the occupations alone): the job titles
+ * beside the occupations' labels in their search (item count(tx) + title index), and the ROME
+ * skill labels mapped to ESCO skills. */
+static int rome_indexes(sm_gen *g, sm_error *err)
+{
+    size_t titles = sm_rome_title_count(g->rome);
+    sm_search_extra *extra = titles ? sm_malloc(titles * sizeof *extra) : NULL;
+    if (titles && !extra)
+        return sm_error_set(err, SM_ENOMEM, "occupation search: out of memory");
+    for (size_t i = 0; i < titles; i++) {
+        const sm_rome_title *t = sm_rome_title_at(g->rome, i);
+        extra[i] = (sm_search_extra){t->label, SM_LANG_FR, t->rare};
+    }
+    sm_skill_search *search = NULL;
+    int rc = sm_occupation_search_new(g->tx, extra, titles, &search);
+    sm_free(extra);
+    if (rc != SM_OK)
+        return sm_error_set(err, SM_ENOMEM, "occupation search: out of memory");
+    sm_skill_search_free(g->occupation_search);
+    g->occupation_search = search;
+    return map_rome_labels(g, err);
+}
+
 /* The parts of a generation built from its taxonomy: labels as JSON, matcher, extractor,
  * search. */
 static int build_indexes(sm_gen *g, sm_error *err)
@@ -624,8 +695,8 @@ static int build_indexes(sm_gen *g, sm_error *err)
     int rc = sm_extractor_new(g->tx, &g->ex, err);
     if (rc == SM_OK && sm_skill_search_new(g->tx, &g->search) != SM_OK)
         rc = sm_error_set(err, SM_ENOMEM, "skill search: out of memory");
-    if (rc == SM_OK && sm_concept_search_new(g->tx, 1, &g->occupation_search) != SM_OK)
-        rc = sm_error_set(err, SM_ENOMEM, "occupation search: out of memory");
+    if (rc == SM_OK)
+        rc = rome_indexes(g, err);
     return rc;
 }
 
@@ -678,6 +749,14 @@ int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err)
     return SM_OK;
 }
 
+int sm_gen_attach_rome(sm_gen *g, sm_rome *rome, sm_error *err)
+{
+    unmap_rome_labels(g);
+    sm_rome_free(g->rome);
+    g->rome = rome;
+    return rome_indexes(g, err);
+}
+
 /* Makes both pools' readers and sizes their arrays now, before the server is ready: made on
  * first use, the first burst of requests waited on their allocation (bench/RESULTS.md, fifth
  * pass). One that cannot be made now is made when first needed. */
@@ -707,6 +786,8 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
     int rc = sm_store_load_taxonomy(c, &g->tx, &g->map, err);
     if (rc == SM_OK)
         rc = sm_store_places_load(c, &g->places, err);
+    if (rc == SM_OK)
+        rc = sm_store_rome_load(c, &g->rome, err);
     double t_tax = sm_now_s();
     if (rc == SM_OK)
         rc = build_indexes(g, err);
@@ -723,11 +804,12 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err)
                 g->refused);
     if (rc == SM_OK)
         fprintf(stderr,
-                "skillmatch: loaded taxonomy and %zu places %.2f s, matcher, extractor and "
-                "search %.2f s, %zu offers %.2f s (streamed in %.2f s), %zu profiles %.2f s\n",
-                sm_places_count(g->places), t_tax - t0, t_idx - t_tax, g->offers_loaded,
-                t_off - t_idx, l.streamed[TABLE_OFFERS] - t_idx, g->profiles_loaded,
-                sm_now_s() - t_off);
+                "skillmatch: loaded taxonomy, %zu places and %zu ROME titles %.2f s, matcher, "
+                "extractor and search %.2f s, %zu offers %.2f s (streamed in %.2f s), %zu "
+                "profiles %.2f s\n",
+                sm_places_count(g->places), sm_rome_title_count(g->rome), t_tax - t0, t_idx - t_tax,
+                g->offers_loaded, t_off - t_idx, l.streamed[TABLE_OFFERS] - t_idx,
+                g->profiles_loaded, sm_now_s() - t_off);
     sm_db_end_snapshot(c);
     if (rc != SM_OK) {
         sm_gen_free(g);
@@ -756,6 +838,8 @@ void sm_gen_free(sm_gen *g)
     sm_matcher_free(g->m);
     sm_taxonomy_free(g->tx);
     sm_places_free(g->places);
+    unmap_rome_labels(g);
+    sm_rome_free(g->rome);
     sm_concept_map_free(&g->map);
     pthread_mutex_destroy(&g->pool_lock);
     pthread_cond_destroy(&g->pool_freed);

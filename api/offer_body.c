@@ -21,6 +21,8 @@ static const char *const job_fields[] = {"kind",
                                          "requires_car",
                                          "reserved_to_iae_eligible",
                                          "occupation",
+                                         "rome",
+                                         "appellation",
                                          "lang",
                                          "url",
                                          NULL};
@@ -71,17 +73,23 @@ static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_e
             sm_field_error(fe, path, "must be an object {\"uri\":…}");
             continue;
         }
+        /* "from": proposed from the job the offer names (rome, appellation, occupation) */
         static const char *const with_ess[] = {"uri",   "essential",  "level", "extracted",
-                                               "label", "confidence", NULL};
+                                               "label", "confidence", "from",  NULL};
         static const char *const without[] = {"uri", "level", "label", NULL};
         sm_check_keys(item, path, with_essential ? with_ess : without, fe);
         uint32_t id = sm_resolve_concept(g, json_object_get(item, "uri"),
                                          sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
         int essential = 1, extracted = 0;
         long long level = 0;
+        const char *from = NULL;
         if (with_essential) {
             sm_get_bool(item, path, "essential", &essential, fe);
             sm_get_bool(item, path, "extracted", &extracted, fe);
+            from = sm_get_string(item, path, "from", 1000, 0, fe);
+            if (from && sm_job_find(g, from, NULL).kind == SM_JOB_NONE)
+                sm_field_error(fe, sm_path(p2, sizeof p2, path, "from"),
+                               "not a job: an ESCO occupation URI, rome:CODE or ogr:NUMBER");
         }
         sm_get_int(item, path, "level", 0, SM_MAX_LEVEL, &level, fe);
         if (id == SM_NO_CONCEPT)
@@ -102,9 +110,69 @@ static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_e
             json_object_set_new(o, "level", json_integer(level));
         if (extracted)
             json_object_set_new(o, "extracted", json_true());
+        if (from)
+            json_object_set_new(o, "from", json_string(from));
         json_array_append_new(norm, o);
     }
     json_object_set_new(doc, name, norm);
+}
+
+/* The job a job offer names: "rome" (a ROME code), "appellation" (a ROME job title number) and
+ * "occupation" (ESCO). A code and a title must agree; the occupation, when not given, is the
+ * one the crosswalk maps the title (else the code) to. Returns the most precise job named. */
+static sm_job read_job(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
+{
+    sm_job job = {SM_JOB_NONE, 0}, code = job;
+    const char *rome = sm_get_string(body, "", "rome", 5, 0, fe),
+               *title = sm_get_string(body, "", "appellation", 9, 0, fe);
+    if (rome) {
+        code = sm_job_find(g, rome, "rome");
+        if (code.kind == SM_JOB_NONE)
+            sm_field_error(fe, "rome",
+                           g->rome ? "no such ROME code" : "no ROME repertoire is loaded");
+        else
+            json_object_set_new(in->r.doc, "rome",
+                                json_string(sm_rome_job_at(g->rome, code.index)->code));
+        job = code;
+    }
+    if (title) {
+        sm_job t = sm_job_find(g, title, "appellation");
+        if (t.kind == SM_JOB_NONE)
+            sm_field_error(fe, "appellation",
+                           g->rome ? "no such ROME job title number"
+                                   : "no ROME repertoire is loaded");
+        else if (code.kind == SM_JOB_ROME && sm_rome_title_at(g->rome, t.index)->job != code.index)
+            sm_field_error(fe, "appellation", "a job title of another ROME code than \"rome\"");
+        else {
+            char num[16];
+            snprintf(num, sizeof num, "%u", sm_rome_title_at(g->rome, t.index)->ogr);
+            json_object_set_new(in->r.doc, "appellation", json_string(num));
+            if (code.kind == SM_JOB_NONE)
+                json_object_set_new(
+                    in->r.doc, "rome",
+                    json_string(
+                        sm_rome_job_at(g->rome, sm_rome_title_at(g->rome, t.index)->job)->code));
+            job = t;
+        }
+    }
+    json_t *occ = json_object_get(body, "occupation");
+    if (occ && !json_is_null(occ)) {
+        uint32_t id = sm_resolve_concept(g, occ, "occupation", SM_REF_OCCUPATION, fe);
+        if (id != SM_NO_CONCEPT) {
+            in->occupation_cid = g->map.cid_of[id];
+            json_object_set_new(in->r.doc, "occupation", json_string(sm_taxonomy_uri(g->tx, id)));
+            if (job.kind == SM_JOB_NONE)
+                job = (sm_job){SM_JOB_OCCUPATION, id};
+        }
+    } else if (job.kind != SM_JOB_NONE) {
+        uint32_t o[1];
+        uint8_t rel[1];
+        if (sm_job_occupations(g, job, o, rel, 1) && g->map.cid_of[o[0]]) {
+            in->occupation_cid = g->map.cid_of[o[0]];
+            json_object_set_new(in->r.doc, "occupation", json_string(sm_taxonomy_uri(g->tx, o[0])));
+        }
+    }
+    return job;
 }
 
 static void read_location(const sm_places *places, json_t *body, json_t *doc, offer_in *in,
@@ -310,9 +378,54 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
         for (int i = 0; i < in->nskills; i++)
             in->skills[i] |= 1 << 4;
     }
-    if (!skills || json_is_null(skills)) {
+    sm_job job = in->kind == SM_OFFER_JOB ? read_job(g, body, in, fe) : (sm_job){SM_JOB_NONE, 0};
+    if ((!skills || json_is_null(skills)) && in->kind == SM_OFFER_JOB && job.kind != SM_JOB_NONE &&
+        !fe->count) {
+        /* No skill listed for a job named: its essential skills, marked with the job they came
+         * from, and those the description names. */
+        json_t *norm = json_array();
+        if (description) {
+            json_t *found = sm_extract_skills(
+                       g, description,
+                       lang && !strcmp(lang, "en") ? SM_LANG_EN : in->r.request_lang, 0, 30),
+                   *item;
+            size_t i;
+            json_array_foreach(found, i, item) {
+                uint32_t id = sm_gen_concept(g, json_string_value(json_object_get(item, "uri")));
+                if (id == SM_NO_CONCEPT || !g->map.cid_of[id] || in->nskills >= SM_MAX_REQUIREMENTS)
+                    continue;
+                in->skills[in->nskills++] = sm_pack_requirement(g->map.cid_of[id], 1, 0);
+                json_object_del(item, "confidence");
+                json_array_append(norm, item);
+            }
+            json_decref(found);
+        }
+        sm_job_skill js[256];
+        size_t k = sm_job_skills(g, job, js, 256);
+        char jid[1100];
+        sm_job_id(g, job, jid, sizeof jid);
+        for (size_t i = 0; i < k && i < 256 && in->nskills < SM_MAX_REQUIREMENTS; i++) {
+            uint32_t cid = g->map.cid_of[js[i].concept];
+            int dup = !js[i].essential || !cid;
+            for (int h = 0; h < in->nskills && !dup; h++)
+                dup = (uint32_t)in->skills[h] >> 5 == cid;
+            if (dup)
+                continue;
+            in->skills[in->nskills++] = sm_pack_requirement(cid, 1, 0);
+            json_array_append_new(norm, json_pack("{s:s, s:b, s:s}", "uri",
+                                                  sm_taxonomy_uri(g->tx, js[i].concept),
+                                                  "essential", 1, "from", jid));
+        }
+        json_object_set_new(in->r.doc, "skills", norm);
+        if (!json_array_size(norm))
+            sm_field_error(fe, "skills",
+                           "none known for this job and none found in the description: list "
+                           "the skills");
+    } else if (!skills || json_is_null(skills)) {
         if (!description)
-            sm_field_error(fe, list, "required when there is no description to extract from");
+            sm_field_error(fe, list,
+                           "required when there is no description to extract from nor a job "
+                           "(rome, appellation or occupation) to take them from");
         else if (!fe->count) {
             json_t *found = sm_extract_skills(
                 g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->r.request_lang, 0,
@@ -347,19 +460,24 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
     read_ess_fields(body, in->r.doc, in, fe);
     if (in->kind == SM_OFFER_TRAINING)
         read_training_fields(body, in->r.doc, in, fe);
-    json_t *occ = json_object_get(body, "occupation");
-    if (occ && !json_is_null(occ)) {
-        uint32_t id = sm_resolve_concept(g, occ, "occupation", SM_REF_OCCUPATION, fe);
-        if (id != SM_NO_CONCEPT) {
-            in->occupation_cid = g->map.cid_of[id];
-            json_object_set_new(in->r.doc, "occupation", json_string(sm_taxonomy_uri(g->tx, id)));
-        }
-    }
 }
 
 void sm__read_offer_body(sm_gen *g, json_t *body, sm_resource_in *base, sm_field_errors *fe)
 {
     offer_in *in = (offer_in *)base;
+    if (!sm__is_job_posting(body) && sm__is_france_travail(body)) {
+        json_t *kept = NULL;
+        json_t *plain = sm__from_france_travail(g, body, in->r.request_lang, &kept, fe);
+        if (!fe->count)
+            sm__read_offer(g, plain, in, fe);
+        json_decref(plain);
+        if (in->r.doc) {
+            json_object_set_new(in->r.doc, "source", json_string("France Travail"));
+            json_object_set(in->r.doc, "france_travail", kept);
+        }
+        json_decref(kept);
+        return;
+    }
     if (!sm__is_job_posting(body)) {
         sm__read_offer(g, body, in, fe);
         return;

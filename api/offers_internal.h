@@ -5,6 +5,7 @@
 #ifndef SM_OFFERS_INTERNAL_H
 #define SM_OFFERS_INTERNAL_H
 
+#include "api/jobs.h"
 #include "api/messages.h"
 #include "api/records.h"
 #include "api/resource.h"
@@ -51,5 +52,11 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe);
 /* jobposting.c */
 json_t *sm__from_job_posting(sm_gen *g, json_t *jp, sm_lang lang, sm_field_errors *fe);
 int sm__is_job_posting(json_t *body);
+
+/* francetravail.c: France Travail's offer shape (detected by romeCode or lieuTravail) as our
+ * body; *kept what has no field of ours (stored under "france_travail"). */
+json_t *sm__from_france_travail(sm_gen *g, json_t *ft, sm_lang lang, json_t **kept,
+                                sm_field_errors *fe);
+int sm__is_france_travail(json_t *body);
 
 #endif

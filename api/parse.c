@@ -159,18 +159,16 @@ int sm_if_match(const sm_request *rq, long long *versions, size_t cap, size_t *n
     return 1;
 }
 
-static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
+/* Any JSON value of len bytes at text, or NULL with the problem (400, naming the line: the
+ * text's own plus first_line - 1) in resp. */
+static json_t *parse_json_text(const char *text, size_t len, int first_line, sm_response *resp)
 {
-    if (!rq->body_len) {
-        sm_problem(resp, 400, "the body is empty: a JSON object is expected");
-        return NULL;
-    }
-    if (too_deep(rq->body, rq->body_len)) {
+    if (too_deep(text, len)) {
         sm_problem(resp, 400, "the JSON body nests deeper than %d levels", SM_JSON_MAX_DEPTH);
         return NULL;
     }
     json_error_t e;
-    json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &e);
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
     if (!j && json_error_code(&e) == json_error_out_of_memory) {
         sm_resp_out_of_memory(resp); /* the server's failing, not the body's */
         return NULL;
@@ -190,15 +188,84 @@ static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
         default: what = "invalid syntax"; break;
         }
         sm_problem(resp, 400, "the body is not valid JSON: %s (line %d, column %d)",
-                   sm_msg(what, resp->lang), e.line, e.column);
+                   sm_msg(what, resp->lang), e.line + first_line - 1, e.column);
         return NULL;
     }
-    if (!json_is_object(j)) {
+    return j;
+}
+
+static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
+{
+    if (!rq->body_len) {
+        sm_problem(resp, 400, "the body is empty: a JSON object is expected");
+        return NULL;
+    }
+    json_t *j = parse_json_text(rq->body, rq->body_len, 1, resp);
+    if (j && !json_is_object(j)) {
         json_decref(j);
         sm_problem(resp, 400, "the body must be a JSON object");
         return NULL;
     }
     return j;
+}
+
+json_t *sm_parse_body_list(const sm_request *rq, sm_response *resp, size_t max)
+{
+    const char *type = sm_req_header(rq, "Content-Type");
+    int ndjson = type && (media_type_is(type, "application/x-ndjson") ||
+                          media_type_is(type, "application/jsonl"));
+    if (type && !ndjson && !media_type_is(type, "application/json")) {
+        sm_problem(resp, 415,
+                   "the body must be a JSON array (application/json) or one JSON object per line "
+                   "(application/x-ndjson)");
+        return NULL;
+    }
+    json_t *list;
+    if (!ndjson) {
+        if (!rq->body_len) {
+            sm_problem(resp, 400, "the body is empty: a JSON array of offers is expected");
+            return NULL;
+        }
+        if (!(list = parse_json_text(rq->body, rq->body_len, 1, resp)))
+            return NULL;
+        if (!json_is_array(list)) {
+            json_decref(list);
+            sm_problem(resp, 400, "the body must be a JSON array of offers");
+            return NULL;
+        }
+    } else {
+        list = json_array();
+        const char *p = rq->body, *end = rq->body + rq->body_len;
+        for (int line = 1; p < end; line++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            size_t k = 0;
+            while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+                k++;
+            if (k < n) {
+                json_t *j = parse_json_text(p, n, line, resp);
+                if (!j) {
+                    json_decref(list);
+                    return NULL;
+                }
+                json_array_append_new(list, j);
+                if (json_array_size(list) > max)
+                    break;
+            }
+            p += n + (nl != NULL);
+        }
+        if (!json_array_size(list)) {
+            json_decref(list);
+            sm_problem(resp, 400, "the body is empty: one JSON offer per line is expected");
+            return NULL;
+        }
+    }
+    if (json_array_size(list) > max) {
+        json_decref(list);
+        sm_problem(resp, 413, "at most %zu offers in one batch: send the rest in another", max);
+        return NULL;
+    }
+    return list;
 }
 
 const char *sm_path(char *buf, size_t cap, const char *path, const char *key)

@@ -20,6 +20,9 @@
  * returns NULL.
  */
 json_t *sm_parse_body(const sm_request *rq, sm_response *resp);
+/* A batch's body: a JSON array (application/json), or one JSON value per line
+ * (application/x-ndjson), of at most max items (413 past it); NULL with the problem in resp. */
+json_t *sm_parse_body_list(const sm_request *rq, sm_response *resp, size_t max);
 
 /* Whether v has at most two decimals (hours, euros). */
 static inline int sm_hundredths(double v)

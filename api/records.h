@@ -22,15 +22,19 @@ static inline void sm_unpack_requirement(int32_t v, uint32_t *cid, int *essentia
     *essential = (v >> 4) & 1;
     *level = v & 15;
 }
-/* profiles.skills: cid << 6 | evidence << 4 | level. */
+/* profiles.skills: cid << 7 | evidence << 4 | level (migration 013; 6 and 2 bits before). */
 static inline int32_t sm_pack_claim(uint32_t cid, int evidence, int level)
 {
-    return (int32_t)(cid << 6 | (uint32_t)evidence << 4 | (uint32_t)level);
+    return (int32_t)(cid << 7 | (uint32_t)evidence << 4 | (uint32_t)level);
+}
+static inline uint32_t sm_claim_cid(int32_t v)
+{
+    return (uint32_t)v >> 7;
 }
 static inline void sm_unpack_claim(int32_t v, uint32_t *cid, int *evidence, int *level)
 {
-    *cid = (uint32_t)v >> 6;
-    *evidence = (v >> 4) & 3;
+    *cid = (uint32_t)v >> 7;
+    *evidence = (v >> 4) & 7;
     *level = v & 15;
 }
 

@@ -65,11 +65,30 @@ static void audit_write(const sm_resource *res, const sm_request *rq, sm_write_m
     sm_audit_actor(&rq->who, op->audit_actor);
 }
 
-/* One write of a validated input: committed, answered. Returns 1 when a PATCH met a
- * concurrent change and may be tried again, else 0, SM_EANSWERED or an error. */
-static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
-                      sm_response *resp, sm_write_mode mode, sm_resource_in *in)
+/* A write staged for the writer thread: its context, operation and answer. */
+typedef struct staged {
+    sm_resource_ctx w;
+    sm_write_op op;
+    char *answer, *kept; /* the answer, and as kept for a replay when it differs */
+    char action[32];
+    unsigned status;
+} staged;
+
+static void staged_free(staged *st)
 {
+    sm_free(st->answer);
+    sm_free(st->kept);
+    sm_free(st->w.doc_text);
+    st->answer = st->kept = st->w.doc_text = NULL;
+}
+
+/* Everything before the writer thread: who writes, what the index would refuse, the answer
+ * rendered (kept for rq's Idempotency-Key when idem). 0 with st ready, else SM_EANSWERED or an
+ * error (st freed). */
+static int stage(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                 sm_response *resp, sm_write_mode mode, sm_resource_in *in, staged *st, int idem)
+{
+    memset(st, 0, sizeof *st);
     int rc = res->prepare(rq, resp, mode, in);
     if (rc)
         return rc;
@@ -82,50 +101,139 @@ static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm
     if (rc)
         return rc;
     int replace = mode != SM_WRITE_CREATE;
-    sm_resource_ctx w = {in, sm_json_text(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)),
-                         replace};
+    st->w = (sm_resource_ctx){in, sm_json_text(in->doc, JSON_COMPACT | JSON_REAL_PRECISION(12)),
+                              replace};
     json_t *shown = res->show(s, g, in, mode, resp->lang);
-    unsigned status = replace ? 200 : 201;
-    char *answer = shown ? sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-    char *kept = NULL; /* the answer as kept for a replay, when it differs */
-    if (answer && rq->idem_key && res->secret && json_object_get(shown, res->secret)) {
+    st->status = replace ? 200 : 201;
+    st->answer = shown ? sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
+    if (st->answer && idem && rq->idem_key && res->secret && json_object_get(shown, res->secret)) {
         json_object_del(shown, res->secret);
-        if (!(kept = sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)))) {
-            sm_free(answer);
-            answer = NULL;
+        if (!(st->kept = sm_json_text(shown, JSON_COMPACT | JSON_REAL_PRECISION(12)))) {
+            sm_free(st->answer);
+            st->answer = NULL;
         }
     }
     json_decref(shown);
-    sm_write_op op;
-    memset(&op, 0, sizeof op);
-    op.exec = res->exec;
-    op.apply = res->apply;
-    op.ctx = &w;
-    sm_idem_prepare(rq, &op, status, kept ? kept : answer);
-    op.feed_key = s->feed_key;
-    char action[32];
-    audit_write(res, rq, mode, in, &op, action);
+    st->op.exec = res->exec;
+    st->op.apply = res->apply;
+    st->op.ctx = &st->w;
+    if (idem)
+        sm_idem_prepare(rq, &st->op, st->status, st->kept ? st->kept : st->answer);
+    st->op.feed_key = s->feed_key;
+    audit_write(res, rq, mode, in, &st->op, st->action);
     if (res->idem_names_profile)
-        op.idem_profile = in->id;
-    if (!w.doc_text || !answer)
-        rc = SM_ENOMEM;
-    else if (sm_writer_submit(s->writer, &op) != SM_OK) {
-        if (op.rc == SM_ESTALE && mode != SM_WRITE_CREATE && in->retry_on_stale)
+        st->op.idem_profile = in->id;
+    if (!st->w.doc_text || !st->answer) {
+        staged_free(st);
+        return SM_ENOMEM;
+    }
+    return 0;
+}
+
+/* After the writer thread: the answer in resp (the write's, or why it failed). Returns 1 when a
+ * PATCH met a concurrent change and may be tried again, else 0. Frees st. */
+static int settle(const sm_resource *res, sm_service *s, sm_response *resp, sm_write_mode mode,
+                  sm_resource_in *in, staged *st)
+{
+    int rc = 0;
+    if (st->op.rc != SM_OK) {
+        if (st->op.rc == SM_ESTALE && mode != SM_WRITE_CREATE && in->retry_on_stale)
             rc = 1;
         else
-            sm_write_failed(resp, &op, res->is_offer);
+            sm_write_failed(resp, &st->op, res->is_offer);
     } else {
         if (res->committed)
             res->committed(s, in, mode);
-        if (!replace)
+        if (mode == SM_WRITE_CREATE)
             snprintf(resp->location, sizeof resp->location, "%s%s", res->collection, in->id);
         sm_etag(in->version ? in->version : 1, resp->etag);
-        sm_resp_text(resp, status, NULL, answer);
-        answer = NULL;
+        sm_resp_text(resp, st->status, NULL, st->answer);
+        st->answer = NULL;
     }
-    sm_free(answer);
-    sm_free(kept);
-    sm_free(w.doc_text);
+    staged_free(st);
+    return rc;
+}
+
+/* One write of a validated input: committed, answered. Returns 1 when a PATCH met a
+ * concurrent change and may be tried again, else 0, SM_EANSWERED or an error. */
+static int write_once(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                      sm_response *resp, sm_write_mode mode, sm_resource_in *in)
+{
+    staged st;
+    int rc = stage(res, s, g, rq, resp, mode, in, &st, 1);
+    if (rc)
+        return rc;
+    sm_writer_submit(s->writer, &st.op);
+    return settle(res, s, resp, mode, in, &st);
+}
+
+int sm_resource_create_many(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                            json_t *items, sm_lang lang, json_t *results)
+{
+    size_t n = json_array_size(items);
+    sm_resource_in **in = sm_calloc(n + 1, sizeof *in);
+    staged *st = sm_calloc(n + 1, sizeof *st);
+    sm_response *resp = sm_calloc(n + 1, sizeof *resp);
+    sm_write_op **ops = sm_calloc(n + 1, sizeof *ops);
+    int *state = sm_calloc(n + 1, sizeof *state); /* 0 answered already, 1 staged */
+    int rc = in && st && resp && ops && state ? SM_OK : SM_ENOMEM;
+    size_t queued = 0;
+    for (size_t i = 0; i < n && rc == SM_OK; i++) {
+        resp[i].lang = lang;
+        json_t *item = json_array_get(items, i);
+        if (!(in[i] = sm_calloc(1, res->in_size))) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        in[i]->request_lang = lang;
+        if (!json_is_object(item)) {
+            sm_problem(&resp[i], 400, "each offer must be a JSON object");
+            continue;
+        }
+        sm_field_errors fe = {0};
+        unsigned long refused = sm_json_failures();
+        res->read(g, item, in[i], &fe);
+        if (sm_json_failures() != refused)
+            sm_resp_out_of_memory(&resp[i]);
+        else if (fe.count)
+            sm_problem_fields(&resp[i], 400, &fe);
+        else {
+            int r = stage(res, s, g, rq, &resp[i], SM_WRITE_CREATE, in[i], &st[i], 0);
+            if (r == SM_ENOMEM)
+                sm_resp_out_of_memory(&resp[i]);
+            else if (!r) {
+                state[i] = 1;
+                ops[queued++] = &st[i].op;
+            }
+        }
+    }
+    if (rc == SM_OK && queued)
+        sm_writer_submit_many(s->writer, ops, queued);
+    for (size_t i = 0; i < n && in && st && resp && state; i++) {
+        if (state[i] && rc == SM_OK)
+            settle(res, s, &resp[i], SM_WRITE_CREATE, in[i], &st[i]);
+        else if (state[i])
+            staged_free(&st[i]); /* never queued */
+        if (rc == SM_OK) {
+            json_t *body = resp[i].body ? json_loadb(resp[i].body, resp[i].len, 0, NULL) : NULL;
+            json_t *r = json_pack("{s:I, s:I}", "index", (json_int_t)i, "status",
+                                  (json_int_t)resp[i].status);
+            if (resp[i].status == 201 && in[i])
+                json_object_set_new(r, "id", json_string(in[i]->id));
+            json_object_set_new(r, resp[i].status == 201 ? "offer" : "problem",
+                                body ? body : json_null());
+            json_array_append_new(results, r);
+        }
+        sm_free(resp[i].body);
+        if (in[i])
+            json_decref(in[i]->doc);
+        sm_free(in[i]);
+    }
+    sm_free(in);
+    sm_free(st);
+    sm_free(resp);
+    sm_free(ops);
+    sm_free(state);
     return rc;
 }
 

@@ -86,6 +86,12 @@ typedef struct sm_resource {
 /* One route's write of res: 0, SM_EANSWERED, or an error with nothing answered. */
 int sm_resource_write(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
                       sm_response *resp, sm_write_mode mode);
+/* Creates each object of items (a batch: each validated and written alone, nothing
+ * half-applied within one; the valid ones committed together in as few transactions as the
+ * writer makes), appending to results one {"index", "status", "id", "offer" | "problem"} per
+ * item in order. 0, or SM_ENOMEM (results incomplete). */
+int sm_resource_create_many(const sm_resource *res, sm_service *s, sm_gen *g, const sm_request *rq,
+                            json_t *items, sm_lang lang, json_t *results);
 /* One route's delete of the resource of rq's path (204): 0, SM_EANSWERED, or an error. */
 int sm_resource_delete(const sm_resource *res, sm_service *s, const sm_request *rq,
                        sm_response *resp);

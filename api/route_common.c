@@ -56,7 +56,7 @@ int sm_read_evidence(json_t *item, const char *path, sm_field_errors *fe)
             return e;
     char p[160];
     sm_field_error(fe, sm_path(p, sizeof p, path, "evidence"),
-                   "must be declared, validated, assessed or certified");
+                   "must be declared, validated, assessed, certified or from_experience");
     return SM_EVIDENCE_DECLARED;
 }
 

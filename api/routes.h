@@ -72,6 +72,19 @@ int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_re
 int sm_route_occupations(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_vocabulary(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* GET /v1/occupations/{id} and POST /v1/profiles/suggest (api/routes_jobs.c). */
+int sm_route_occupation(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* POST /v1/offers/batch (api/routes_offers.c): at most this many offers. */
+#define SM_OFFER_BATCH_MAX 1000
+int sm_route_offers_batch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* skillmatch import offers FILE: the offers of text (a JSON array, or one per line), of any
+ * shape POST /v1/offers takes, validated as it does against g, stored for owner in one
+ * transaction (with their change-feed entries); each refused offer said on stderr with file,
+ * line (or rank) and field. SM_OK with the counts, or an error with err set (nothing
+ * stored). */
+int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const char *file,
+                     const char *owner, size_t *created, size_t *failed, sm_error *err);
+int sm_route_profiles_suggest(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_openapi(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_metrics(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 

@@ -341,6 +341,145 @@ int sm_offer_check(sm_gen *g, const sm_request *rq, sm_response *resp)
 
 SM_RESOURCE_ROUTES(offer, &offer_resource)
 
+int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const char *file,
+                     const char *owner, size_t *created, size_t *failed, sm_error *err)
+{
+    *created = *failed = 0;
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+        i++;
+    int array = i < len && text[i] == '[';
+    json_t *items = json_array();
+    json_t *lines = json_array(); /* each item's line in the file */
+    if (array) {
+        json_error_t e;
+        json_t *all = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+        if (!json_is_array(all)) {
+            json_decref(all);
+            json_decref(items);
+            json_decref(lines);
+            return sm_error_set(err, SM_EPARSE, "%s: line %d, column %d: %s", file, e.line,
+                                e.column, all ? "not a JSON array" : e.text);
+        }
+        json_decref(items);
+        items = all;
+        for (size_t k = 0; k < json_array_size(items); k++)
+            json_array_append_new(lines, json_integer(0));
+    } else {
+        int line = 1;
+        for (const char *p = text, *end = text + len; p < end; line++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            size_t k = 0;
+            while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
+                k++;
+            if (k < n) {
+                json_error_t e;
+                json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &e);
+                if (!j) {
+                    json_decref(items);
+                    json_decref(lines);
+                    return sm_error_set(err, SM_EPARSE, "%s: line %d, column %d: %s", file, line,
+                                        e.column, e.text);
+                }
+                json_array_append_new(items, j);
+                json_array_append_new(lines, json_integer(line));
+            }
+            p += n + (nl != NULL);
+        }
+    }
+    int rc = sm_db_begin(c, err);
+    json_t *item;
+    size_t k;
+    json_array_foreach(items, k, item) {
+        if (rc != SM_OK)
+            break;
+        char where[64];
+        long long line = json_integer_value(json_array_get(lines, k));
+        if (line)
+            snprintf(where, sizeof where, "line %lld", line);
+        else
+            snprintf(where, sizeof where, "offer %zu", k + 1);
+        offer_in *in = sm_calloc(1, sizeof *in);
+        if (!in) {
+            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+            break;
+        }
+        in->r.request_lang = SM_LANG_FR;
+        sm_field_errors fe = {0};
+        if (!json_is_object(item))
+            sm_field_error(&fe, "", "must be a JSON object");
+        else
+            sm__read_offer_body(g, item, &in->r, &fe);
+        sm_error refused = {0};
+        if (!fe.count && check_offer(g, &in->r, &refused) == SM_EINVAL)
+            sm_field_error(&fe, refused.field, "%s", sm_error_reason(&refused));
+        if (fe.count) {
+            json_t *f;
+            size_t j;
+            json_array_foreach(fe.list, j, f)
+                fprintf(stderr, "%s: %s: %s: %s\n", file, where,
+                        json_string_value(json_object_get(f, "field")),
+                        json_string_value(json_object_get(f, "reason")));
+            json_decref(fe.list);
+            json_decref(fe.french);
+            (*failed)++;
+        } else if (sm_uuid_generate(in->r.id) != SM_OK)
+            rc = sm_error_set(err, SM_EIO, "no random bytes available");
+        else {
+            snprintf(in->owner, sizeof in->owner, "%s", owner);
+            char *doc = sm_json_text(in->r.doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
+            sm_offer_row row = offer_row(in, doc ? doc : "{}");
+            long long version = 0;
+            rc = doc ? sm_store_offer_insert(c, &row, &version, err)
+                     : sm_error_set(err, SM_ENOMEM, "out of memory");
+            sm_free(doc);
+            if (rc == SM_OK)
+                (*created)++;
+        }
+        json_decref(in->r.doc);
+        sm_free(in);
+    }
+    json_decref(items);
+    json_decref(lines);
+    if (rc == SM_OK)
+        rc = sm_db_commit(c, err);
+    if (rc != SM_OK) {
+        sm_db_rollback(c);
+        *created = 0;
+    }
+    return rc;
+}
+
+/* POST /v1/offers/batch: up to SM_OFFER_BATCH_MAX offers in any shape POST /v1/offers takes
+ * (ours, schema.org JobPosting, France Travail's), as a JSON array or NDJSON. Each is
+ * validated and written alone (one status per offer, nothing half-applied within one); the
+ * valid ones are committed together, in as few transactions as the writer makes. */
+int sm_route_offers_batch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
+{
+    if (offer_resource.admit(s, rq, resp, SM_WRITE_CREATE))
+        return SM_EANSWERED;
+    json_t *items = sm_parse_body_list(rq, resp, SM_OFFER_BATCH_MAX);
+    if (!items)
+        return SM_EANSWERED;
+    sm_lang lang = sm_req_lang(rq, NULL);
+    json_t *results = json_array();
+    int rc = sm_resource_create_many(&offer_resource, s, g, rq, items, lang, results);
+    json_decref(items);
+    if (rc != SM_OK) {
+        json_decref(results);
+        return rc;
+    }
+    size_t created = 0, i;
+    json_t *r;
+    json_array_foreach(results, i, r)
+        created += json_integer_value(json_object_get(r, "status")) == 201;
+    return sm_resp_json(resp, 200,
+                        json_pack("{s:I, s:I, s:o}", "created", (json_int_t)created, "failed",
+                                  (json_int_t)(json_array_size(results) - created), "items",
+                                  results));
+}
+
 int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     if (!sm_is_uuid(rq->params[0]))
@@ -371,8 +510,18 @@ int sm_route_offer_get(sm_service *s, sm_gen *g, const sm_request *rq, sm_respon
 int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     const char *kind = sm_req_query(rq, "kind"), *cursor = sm_req_query(rq, "cursor"),
-               *mine = sm_req_query(rq, "mine");
+               *mine = sm_req_query(rq, "mine"), *rome_q = sm_req_query(rq, "rome");
     sm_field_errors fe = {0};
+    /* rome=D1505: the offers named by that ROME code (any case) */
+    char rome[6] = "";
+    if (rome_q) {
+        long j = g->rome ? sm_rome_job_find(g->rome, rome_q) : -1;
+        if (j < 0)
+            sm_field_error(&fe, "rome",
+                           g->rome ? "no such ROME code" : "no ROME repertoire is loaded");
+        else
+            snprintf(rome, sizeof rome, "%s", sm_rome_job_at(g->rome, (size_t)j)->code);
+    }
     if (kind && strcmp(kind, "job") && strcmp(kind, "training"))
         sm_field_error(&fe, "kind", "must be job or training");
     long long limit = sm_query_int(rq, "limit", 1, 200, 20, NULL, &fe);
@@ -392,11 +541,14 @@ int sm_route_offer_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     if (!c)
         return 0;
     sm_rows *rows = NULL;
-    int rc = sm_store_offer_page(c, kind_code, cursor, owner, (size_t)limit + 1, &rows, &err);
-    /* The total: the index counts offers by kind; an owner's share needs the database. */
+    const char *rome_p = *rome ? rome : NULL;
+    int rc =
+        sm_store_offer_page(c, kind_code, cursor, owner, rome_p, (size_t)limit + 1, &rows, &err);
+    /* The total: the index counts offers by kind; an owner's share or a code's needs the
+     * database. */
     size_t total = 0;
-    if (rc == SM_OK && only_mine)
-        rc = sm_store_offer_count(c, kind_code, owner, &total, &err);
+    if (rc == SM_OK && (only_mine || rome_p))
+        rc = sm_store_offer_count(c, kind_code, owner, rome_p, &total, &err);
     else if (!kind)
         total = sm_matcher_offer_count(g->m, SM_OFFER_JOB) +
                 sm_matcher_offer_count(g->m, SM_OFFER_TRAINING);

@@ -11,6 +11,7 @@
  */
 #include "api/audit.h"
 #include "api/consent.h"
+#include "api/jobs.h"
 #include "api/keys_cache.h"
 #include "api/messages.h"
 #include "api/records.h"
@@ -43,7 +44,7 @@ typedef struct profile_in {
 
 static const char *const profile_fields[] = {"skills",       "description", "location", "radius_km",
                                              "consent",      "constraints", "contact",  "lang",
-                                             "iae_eligible", NULL};
+                                             "iae_eligible", "experience",  NULL};
 
 static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_field_errors *fe)
 {
@@ -64,22 +65,40 @@ static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_
             sm_field_error(fe, path, "must be an object {\"uri\":…}");
             continue;
         }
+        /* "source" and "essential": a proposal of POST /v1/profiles/suggest sent back as it
+         * came; the job it names is kept ("from"), the rest is the proposal's explanation. */
         static const char *const keys[] = {"uri",       "level",      "evidence", "label",
-                                           "extracted", "confidence", NULL};
+                                           "extracted", "confidence", "from",     "source",
+                                           "essential", NULL};
         sm_check_keys(item, path, keys, fe);
         uint32_t id = sm_resolve_concept(g, json_object_get(item, "uri"),
                                          sm_path(p2, sizeof p2, path, "uri"), SM_REF_SKILL, fe);
         long long level = 0;
         sm_get_int(item, path, "level", 0, SM_MAX_LEVEL, &level, fe);
         int evidence = sm_read_evidence(item, path, fe);
-        int extracted = 0;
+        int extracted = 0, essential = 0;
         sm_get_bool(item, path, "extracted", &extracted, fe);
+        sm_get_bool(item, path, "essential", &essential, fe);
+        /* the job a claim came from: "from", or a proposal's source.job.id */
+        json_t *from = json_object_get(item, "from"), *source = json_object_get(item, "source");
+        if (!from && json_is_object(source))
+            from = json_object_get(json_object_get(source, "job"), "id");
+        else if (source && !json_is_null(source) && !json_is_object(source))
+            sm_field_error(fe, sm_path(p2, sizeof p2, path, "source"),
+                           "must be the object a suggestion gave");
+        sm_job job = {SM_JOB_NONE, 0};
+        if (from && !json_is_null(from)) {
+            job = sm_job_find(g, json_is_string(from) ? json_string_value(from) : NULL, NULL);
+            if (job.kind == SM_JOB_NONE)
+                sm_field_error(fe, sm_path(p2, sizeof p2, path, "from"),
+                               "not a job: an ESCO occupation URI, rome:CODE or ogr:NUMBER");
+        }
         if (id == SM_NO_CONCEPT)
             continue;
         uint32_t cid = g->map.cid_of[id];
         int dup = 0;
         for (int k = 0; k < in->nskills && !dup; k++)
-            dup = (uint32_t)in->skills[k] >> 6 == cid;
+            dup = sm_claim_cid(in->skills[k]) == cid;
         if (dup) {
             sm_field_error(fe, sm_path(p2, sizeof p2, path, "uri"), "listed twice");
             continue;
@@ -91,6 +110,11 @@ static void read_claims(sm_gen *g, json_t *arr, json_t *doc, profile_in *in, sm_
             json_object_set_new(o, "level", json_integer(level));
         if (extracted)
             json_object_set_new(o, "extracted", json_true());
+        if (job.kind != SM_JOB_NONE) {
+            char jid[1100];
+            sm_job_id(g, job, jid, sizeof jid);
+            json_object_set_new(o, "from", json_string(jid));
+        }
         json_array_append_new(norm, o);
     }
     json_object_set_new(doc, "skills", norm);
@@ -134,16 +158,27 @@ static void profile_from_json(sm_gen *g, json_t *body, sm_resource_in *base, sm_
         sm_field_error(fe, "lang", "must be \"fr\" or \"en\"");
         lang = NULL;
     }
-    /* Skills listed are the person's; without any, those found in the description. */
-    if (skills && !json_is_null(skills) && (json_array_size(skills) || !description))
+    /* The jobs the person did (experience): kept; without skills listed, what they propose
+     * (api/jobs.h) becomes the person's skills, as a suggestion would have them. */
+    json_t *experience = json_object_get(body, "experience"), *jobs = NULL;
+    sm_experience exp[SM_MAX_EXPERIENCE];
+    size_t nexp = 0;
+    if (experience && !json_is_null(experience)) {
+        nexp = sm_read_experience(g, experience, exp, &jobs, in->r.request_lang, fe);
+        json_object_set_new(in->r.doc, "experience", jobs ? jobs : json_array());
+    }
+    /* Skills listed are the person's; without any, those found in the description and those
+     * the jobs propose. */
+    if (skills && !json_is_null(skills) && (json_array_size(skills) || (!description && !nexp)))
         read_claims(g, skills, in->r.doc, in, fe);
-    else if (description && !fe->count) {
+    else if ((description || nexp) && !fe->count) {
         /* The person's own words: the skills found are declared, and marked extracted. */
-        json_t *found = sm_extract_skills(g, description,
-                                          !lang                 ? in->r.request_lang
-                                          : !strcmp(lang, "en") ? SM_LANG_EN
-                                                                : SM_LANG_FR,
-                                          0, 30),
+        json_t *found = description ? sm_extract_skills(g, description,
+                                                        !lang                 ? in->r.request_lang
+                                                        : !strcmp(lang, "en") ? SM_LANG_EN
+                                                                              : SM_LANG_FR,
+                                                        0, 30)
+                                    : json_array(),
                *item;
         json_t *norm = json_array();
         size_t i;
@@ -157,6 +192,22 @@ static void profile_from_json(sm_gen *g, json_t *body, sm_resource_in *base, sm_
                                             "evidence", "declared", "extracted", 1));
         }
         json_decref(found);
+        sm_proposal props[SM_MAX_PROFILE_SKILLS];
+        size_t np = sm_experience_proposals(g, exp, nexp, props, SM_MAX_PROFILE_SKILLS);
+        for (size_t k = 0; k < np && k < SM_MAX_PROFILE_SKILLS; k++) {
+            uint32_t id = props[k].s.concept, cid = g->map.cid_of[id];
+            int dup = !cid;
+            for (int h = 0; h < in->nskills && !dup; h++)
+                dup = sm_claim_cid(in->skills[h]) == cid;
+            if (dup || in->nskills >= SM_MAX_PROFILE_SKILLS)
+                continue;
+            in->skills[in->nskills++] = sm_pack_claim(cid, SM_EVIDENCE_FROM_EXPERIENCE, 0);
+            char jid[1100];
+            sm_job_id(g, exp[props[k].experience].job, jid, sizeof jid);
+            json_array_append_new(norm,
+                                  json_pack("{s:s, s:s, s:s}", "uri", sm_taxonomy_uri(g->tx, id),
+                                            "evidence", "from_experience", "from", jid));
+        }
         json_object_set_new(in->r.doc, "skills", norm);
     } else if (!fe->count)
         json_object_set_new(in->r.doc, "skills", json_array());

@@ -3,6 +3,7 @@
  * (GET /v1/skills?q=), one concept with its labels and neighbours
  * (GET /v1/skills/{id}) and skill extraction from text (POST /v1/extract).
  */
+#include "api/jobs.h"
 #include "api/messages.h"
 #include "api/records.h"
 #include "api/routes.h"
@@ -80,15 +81,81 @@ int sm_route_skills(sm_service *s, sm_gen *g, const sm_request *rq, sm_response 
         g, g->search, sm_msg("required: the beginning of a skill's name", SM_LANG_EN), rq, resp);
 }
 
+/* The ROME codes whose titles the crosswalk maps to occupation id: [{"code","label"}]. */
+static json_t *rome_codes_of(sm_gen *g, uint32_t id)
+{
+    json_t *list = json_array();
+    if (!g->rome)
+        return list;
+    uint32_t titles[256];
+    size_t n = sm_rome_titles_of_occupation(g->rome, sm_taxonomy_uri(g->tx, id), titles, 256);
+    uint32_t seen[256];
+    size_t k = 0;
+    for (size_t i = 0; i < n && i < 256; i++) {
+        uint32_t job = sm_rome_title_at(g->rome, titles[i])->job;
+        size_t j = 0;
+        while (j < k && seen[j] != job)
+            j++;
+        if (j < k)
+            continue;
+        seen[k++] = job;
+        const sm_rome_job *r = sm_rome_job_at(g->rome, job);
+        json_array_append_new(list, json_pack("{s:s, s:s}", "code", r->code, "label", r->label));
+    }
+    return list;
+}
+
 /* GET /v1/occupations?q=caissière: ESCO occupations by the first letters of any of their
- * labels (preferred, alternative, both genders; FR and EN), ranked as skills are. Open to
- * all; an occupation's details are at GET /v1/skills/{uri} (any concept). */
+ * labels (preferred, alternative, both genders; FR and EN) and ROME job titles, ranked as
+ * skills are. A title carries the ESCO occupations the crosswalk maps it to, with the
+ * relation; an occupation the ROME codes of the titles mapped to it. Open to all; details at
+ * GET /v1/occupations/{id}. */
 int sm_route_occupations(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp)
 {
     (void)s;
-    return concept_search(g, g->occupation_search,
-                          sm_msg("required: the beginning of an occupation's name", SM_LANG_EN), rq,
-                          resp);
+    long long limit;
+    const char *q = search_query(
+        rq, resp, sm_msg("required: the beginning of an occupation's name", SM_LANG_EN), &limit);
+    if (!q)
+        return 0;
+    sm_lang lang = sm_req_lang(rq, NULL);
+    sm_search_hit hits[50];
+    size_t total = 0, base = sm_taxonomy_count(g->tx);
+    size_t n =
+        sm_skill_search_find(g->occupation_search, q, strlen(q), lang, hits, (size_t)limit, &total);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o;
+        if (hits[i].concept >= base) {
+            sm_job job = {SM_JOB_TITLE, hits[i].concept - (uint32_t)base};
+            o = sm_job_ref_json(g, job, lang);
+            json_object_set_new(o, "matched_label", json_string(sm_job_label(g, job, lang)));
+            json_object_set_new(o, "matched_lang", json_string("fr"));
+            uint32_t occ[16];
+            uint8_t rel[16];
+            size_t k = sm_job_occupations(g, job, occ, rel, 16);
+            json_t *list = json_array();
+            for (size_t j = 0; j < k; j++) {
+                json_t *r = sm_concept_ref(g, occ[j], lang);
+                json_object_set_new(r, "relation", json_string(sm_rome_relation_names[rel[j]]));
+                json_array_append_new(list, r);
+            }
+            json_object_set_new(o, "occupations", list);
+        } else {
+            o = ref(g, hits[i].concept, lang);
+            sm_label l = sm_taxonomy_label_at(g->tx, hits[i].label);
+            const char *uuid = uuid_of(sm_taxonomy_uri(g->tx, hits[i].concept));
+            if (uuid)
+                json_object_set_new(o, "id", json_string(uuid));
+            json_object_set_new(o, "matched_label", json_string(l.text));
+            json_object_set_new(o, "matched_lang", json_string(sm_lang_code((sm_lang)l.lang)));
+            json_object_set_new(o, "rome", rome_codes_of(g, hits[i].concept));
+        }
+        json_array_append_new(items, o);
+    }
+    return sm_resp_json(
+        resp, 200,
+        json_pack("{s:o, s:I, s:n}", "items", items, "total", (json_int_t)total, "next_cursor"));
 }
 
 /* One list of the vocabulary: code, label in lang, both labels. */

@@ -7,7 +7,7 @@
 # Then: migrate; import the taxonomy: the ESCO export and the DigComp JSON-LD
 # of $SKILLMATCH_DATA (default ../shared/data) when they are there, and the
 # built-in set always; the French communes (fr-communes/communes.csv, else the test
-# fixture's); create the demo keys once (kept in STATE/demo-keys,
+# fixture's); ROME 4.0 (rome-4.0/, else the test fixture's); create the demo keys once (kept in STATE/demo-keys,
 # mode 600, since only their hashes are stored); serve on $LISTEN (its pid in
 # STATE/server.pid); load the demo offers, trainings and profiles once, and
 # print the keys. Ctrl-C stops the server; `make stop` (run.sh stop) stops
@@ -79,6 +79,16 @@ else
   echo "skillmatch: no fr-communes/communes.csv in $data: the 29 places of tests/fixtures only"
   build/skillmatch import places tests/fixtures/communes.csv --db "$db"
   loaded="$loaded; 29 communes of the test fixture (the shared data has all of them)"
+fi
+# France Travail's job repertoire (ROME 4.0 and its crosswalk to ESCO) when the data is there,
+# else the few job titles of the test fixture.
+if [ -f "$data/rome-4.0/rome_codes.csv" ]; then
+  build/skillmatch import rome "$data/rome-4.0" --db "$db"
+  loaded="$loaded; ROME 4.0 (13,120 job titles)"
+else
+  echo "skillmatch: no rome-4.0 in $data: the 8 job titles of tests/fixtures/rome only"
+  build/skillmatch import rome tests/fixtures/rome --db "$db"
+  loaded="$loaded; 8 ROME job titles of the test fixture (the shared data has all of them)"
 fi
 keys=$state/demo-keys
 if [ ! -s "$keys" ]; then

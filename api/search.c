@@ -14,10 +14,14 @@ typedef struct entry {
     uint32_t label; /* taxonomy label index */
     uint32_t start; /* offset of the folded label's start */
     uint16_t length;
+    uint8_t extra;      /* label is an index into the extras, not the taxonomy's labels */
+    uint8_t extra_kind; /* an extra's sm_label_kind */
 } entry;
 
 struct sm_skill_search {
     const sm_taxonomy *tx;
+    uint8_t *extra_lang; /* each extra's language */
+    size_t extra_count;
     char *pool;
     size_t pool_len;
     entry *entries;
@@ -66,6 +70,58 @@ int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out)
     return sm_concept_search_new(tx, 0, out);
 }
 
+/* Indexes the folded text at every word start: item label (of the extras when extra). */
+static int add_label(sm_skill_search *s, const char *text, uint32_t label, int extra, int kind,
+                     size_t *pool_cap, size_t *entry_cap)
+{
+    char buf[1024];
+    size_t n = fold(text, strlen(text), buf, sizeof buf);
+    if (!n)
+        return SM_OK;
+    if (sm_grow((void **)&s->pool, pool_cap, s->pool_len + n + 1, 1) != SM_OK)
+        return SM_ENOMEM;
+    uint32_t start = (uint32_t)s->pool_len;
+    memcpy(s->pool + start, buf, n + 1);
+    s->pool_len += n + 1;
+    for (size_t k = 0; k < n; k++) {
+        if (k && buf[k - 1] != ' ')
+            continue;
+        if (sm_grow((void **)&s->entries, entry_cap, s->count + 1, sizeof(entry)) != SM_OK)
+            return SM_ENOMEM;
+        s->entries[s->count++] =
+            (entry){start + (uint32_t)k, label,        start, (uint16_t)(n > 65535 ? 65535 : n),
+                    (uint8_t)extra,      (uint8_t)kind};
+    }
+    return SM_OK;
+}
+
+int sm_occupation_search_new(const sm_taxonomy *tx, const sm_search_extra *extra,
+                             size_t extra_count, sm_skill_search **out)
+{
+    int rc = sm_concept_search_new(tx, 1, out);
+    if (rc != SM_OK || !extra_count)
+        return rc;
+    sm_skill_search *s = *out;
+    size_t pool_cap = s->pool_len, entry_cap = s->count;
+    s->extra_lang = sm_malloc(extra_count);
+    if (!s->extra_lang)
+        rc = SM_ENOMEM;
+    for (size_t i = 0; i < extra_count && rc == SM_OK; i++) {
+        s->extra_lang[i] = extra[i].lang;
+        rc = add_label(s, extra[i].text, (uint32_t)i, 1,
+                       extra[i].synonym ? SM_LABEL_ALT : SM_LABEL_PREFERRED, &pool_cap, &entry_cap);
+    }
+    s->extra_count = extra_count;
+    if (rc != SM_OK) {
+        sm_skill_search_free(s);
+        *out = NULL;
+        return rc;
+    }
+    cmp_pool = s->pool;
+    qsort(s->entries, s->count, sizeof(entry), cmp_entry);
+    return SM_OK;
+}
+
 int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_search **out)
 {
     *out = NULL;
@@ -74,7 +130,6 @@ int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_searc
         return SM_ENOMEM;
     s->tx = tx;
     size_t total = sm_taxonomy_label_total(tx), pool_cap = 0, entry_cap = 0;
-    char buf[1024];
     int rc = SM_OK;
     for (size_t i = 0; i < total && rc == SM_OK; i++) {
         sm_label l = sm_taxonomy_label_at(tx, i);
@@ -82,25 +137,7 @@ int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_searc
         if ((occupations ? t != SM_CT_OCCUPATION : !sm_concept_is_skill(t)) ||
             l.kind == SM_LABEL_HIDDEN)
             continue;
-        size_t n = fold(l.text, strlen(l.text), buf, sizeof buf);
-        if (!n)
-            continue;
-        if (sm_grow((void **)&s->pool, &pool_cap, s->pool_len + n + 1, 1) != SM_OK) {
-            rc = SM_ENOMEM;
-            break;
-        }
-        uint32_t start = (uint32_t)s->pool_len;
-        memcpy(s->pool + start, buf, n + 1);
-        s->pool_len += n + 1;
-        for (size_t k = 0; k < n && rc == SM_OK; k++) {
-            if (k && buf[k - 1] != ' ')
-                continue;
-            if (sm_grow((void **)&s->entries, &entry_cap, s->count + 1, sizeof(entry)) != SM_OK)
-                rc = SM_ENOMEM;
-            else
-                s->entries[s->count++] = (entry){start + (uint32_t)k, (uint32_t)i, start,
-                                                 (uint16_t)(n > 65535 ? 65535 : n)};
-        }
+        rc = add_label(s, l.text, (uint32_t)i, 0, l.kind, &pool_cap, &entry_cap);
     }
     if (rc != SM_OK) {
         sm_skill_search_free(s);
@@ -119,6 +156,7 @@ void sm_skill_search_free(sm_skill_search *s)
         return;
     sm_free(s->pool);
     sm_free(s->entries);
+    sm_free(s->extra_lang);
     sm_free(s);
 }
 
@@ -167,7 +205,7 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
             hi = mid;
     }
     size_t take = lo - first;
-    size_t concepts = sm_taxonomy_count(s->tx);
+    size_t base = sm_taxonomy_count(s->tx), concepts = base + s->extra_count;
     cand *c = sm_malloc((take ? take : 1) * sizeof *c);
     uint8_t *seen_concept = sm_calloc(concepts / 8 + 1, 1);
     if (!c || !seen_concept) {
@@ -178,7 +216,12 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
     size_t distinct = 0;
     for (size_t i = 0; i < take; i++) {
         const entry *e = &s->entries[first + i];
-        sm_label l = sm_taxonomy_label_at(s->tx, e->label);
+        sm_label l;
+        if (e->extra)
+            l = (sm_label){(uint32_t)(base + e->label), s->extra_lang[e->label], e->extra_kind,
+                           NULL};
+        else
+            l = sm_taxonomy_label_at(s->tx, e->label);
         /* Tiers: the whole label; whole words of a preferred label, then of a synonym; then a
          * word's beginning, preferred before synonym ("caisse" finds "tenir une caisse"
          * before "… aux caisses automatiques"). Within one: at the label's start, in the

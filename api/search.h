@@ -22,14 +22,25 @@
 typedef struct sm_skill_search sm_skill_search;
 
 typedef struct sm_search_hit {
-    uint32_t concept;
-    uint32_t label; /* index in the taxonomy's label list */
+    uint32_t concept; /* a concept id; or, from sm_taxonomy_count on, an extra label's item */
+    uint32_t label;   /* index in the taxonomy's label list, or of the extra label */
 } sm_search_hit;
+
+/* A label indexed beside the taxonomy's (a ROME job title): found as item
+ * sm_taxonomy_count(tx) + index in the extras given. */
+typedef struct sm_search_extra {
+    const char *text;
+    uint8_t lang;    /* sm_lang */
+    uint8_t synonym; /* ranked as an alternative label (a title "peu usité") */
+} sm_search_extra;
 
 int sm_skill_search_new(const sm_taxonomy *tx, sm_skill_search **out);
 /* The same index over the labels of occupations (occupations set) or of skill-like concepts:
  * GET /v1/occupations, GET /v1/skills. */
 int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_search **out);
+/* The occupations' index with extra labels beside (copied: extra need not outlive it). */
+int sm_occupation_search_new(const sm_taxonomy *tx, const sm_search_extra *extra,
+                             size_t extra_count, sm_skill_search **out);
 void sm_skill_search_free(sm_skill_search *s);
 /*
  * The best limit distinct concepts whose label matches q (UTF-8, at most 200

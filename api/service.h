@@ -23,6 +23,7 @@
 #include "sql/taxonomy_store.h"
 #include "taxonomy/extract.h"
 #include "taxonomy/places.h"
+#include "taxonomy/rome.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -51,13 +52,17 @@ typedef struct sm_concept_json {
 
 typedef struct sm_gen {
     sm_taxonomy *tx;
-    sm_places *places; /* the places people name (NULL: none imported) */
+    sm_places *places;            /* the places people name (NULL: none imported) */
+    sm_rome *rome;                /* France Travail's ROME (NULL: none imported); api/jobs.h */
+    uint32_t *rome_label_concept; /* each ROME skill label's ESCO skill, or SM_NO_CONCEPT */
+    float *rome_label_confidence;
+    size_t rome_mapped; /* labels with a skill */
     sm_concept_map map;
     sm_concept_json cj;
     sm_matcher *m;
     sm_extractor *ex;
     sm_skill_search *search;
-    sm_skill_search *occupation_search; /* the same over occupations' labels */
+    sm_skill_search *occupation_search; /* the same over occupations' labels and ROME titles */
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_freed;
     /* Two pools of readers: the HTTP workers' (quick queries answered inline) and the
@@ -119,6 +124,9 @@ int sm_gen_load(PGconn *c, sm_gen **out, sm_error *err);
  * id + 1 for each concept: for tests and fuzzing without a database. */
 int sm_gen_from_taxonomy(sm_taxonomy *tx, sm_gen **out, sm_error *err);
 void sm_gen_free(sm_gen *g);
+/* Gives g the ROME repertoire rome (which it then owns) with what is built on it: the titles in
+ * the occupation search, the skill labels mapped (tests and fuzzing without a database). */
+int sm_gen_attach_rome(sm_gen *g, sm_rome *rome, sm_error *err);
 /* Per-request scratch from a generation's pools (waits when all are taken); NULL if none can
  * be made. A thread takes and gives back readers of its own pool (see sm_gen_thread_slow). */
 sm_match_reader *sm_gen_reader(sm_gen *g);

@@ -481,6 +481,31 @@ int sm_writer_submit(sm_writer *w, sm_write_op *op)
     return op->rc;
 }
 
+void sm_writer_submit_many(sm_writer *w, sm_write_op **ops, size_t n)
+{
+    pthread_mutex_lock(&w->lock);
+    for (size_t i = 0; i < n; i++) {
+        sm_write_op *op = ops[i];
+        op->rc = SM_OK;
+        op->committed = 0;
+        op->done = 0;
+        op->next = NULL;
+        op->err.code = 0;
+        op->err.message[0] = '\0';
+        if (w->tail)
+            w->tail->next = op;
+        else
+            w->head = op;
+        w->tail = op;
+        w->queued++;
+    }
+    pthread_cond_signal(&w->work);
+    for (size_t i = 0; i < n; i++)
+        while (!ops[i]->done)
+            pthread_cond_wait(&w->finished, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+}
+
 void sm_writer_stats(sm_writer *w, unsigned long long *batches, unsigned long long *ops,
                      unsigned *queued)
 {

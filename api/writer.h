@@ -55,6 +55,9 @@ int sm_demand_store_week(sm_gen *g, PGconn *c, const char *week, sm_error *err);
 void sm_writer_stop(sm_writer *w);
 /* Queues op and waits until it has been committed and applied, or failed. */
 int sm_writer_submit(sm_writer *w, sm_write_op *op);
+/* Queues the n ops at once (the writer commits them in as few batches as it can, each in its
+ * savepoint) and waits until every one is done; each op's rc says how it went. */
+void sm_writer_submit_many(sm_writer *w, sm_write_op **ops, size_t n);
 /* Batches and operations committed so far (metrics). */
 void sm_writer_stats(sm_writer *w, unsigned long long *batches, unsigned long long *ops,
                      unsigned *queued);

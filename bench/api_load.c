@@ -25,7 +25,7 @@ static int32_t pack_req(const sm_requirement *q)
 
 static int32_t pack_claim(const sm_skill_claim *c)
 {
-    return (int32_t)(cid_of[c->skill] << 6 | (uint32_t)(c->evidence & 3) << 4 | c->level);
+    return (int32_t)(cid_of[c->skill] << 7 | (uint32_t)(c->evidence & 7) << 4 | c->level);
 }
 
 static void array_text(char *out, size_t cap, const int32_t *v, size_t n)

@@ -470,8 +470,8 @@ int sm__accumulate_profiles(sm_match_reader *r, const offer_view *ov, uint32_t c
             float sim = nk == last ? 1.0f : m->nbs[nk].sim;
             /* What a posting adds, by the claim's evidence and level, with the depth increment
              * (a profile's claims drawn on are at most the postings that reach it). */
-            uint32_t add[4 * 16] = {0};
-            for (uint8_t ev = 0; ev < 4; ev++)
+            uint32_t add[SM_EVIDENCE_COUNT * 16] = {0};
+            for (uint8_t ev = 0; ev < SM_EVIDENCE_COUNT; ev++)
                 for (uint8_t level = 0; level <= SM_MAX_LEVEL; level++)
                     add[ev * 16 + level] =
                         (uint32_t)(((uint64_t)share_q *
@@ -480,7 +480,7 @@ int sm__accumulate_profiles(sm_match_reader *r, const offer_view *ov, uint32_t c
                                    ACC_SHIFT) +
                         1 + (depth_inc(ov->req_count) << DEPTH_SHIFT);
             uint32_t at;
-            if ((rc = keep_table(r, add, 4 * 16, &at)) != SM_OK ||
+            if ((rc = keep_table(r, add, SM_EVIDENCE_COUNT * 16, &at)) != SM_OK ||
                 (rc = note_skill(r, &m->profile_cells[skill], &box, at)) != SM_OK)
                 break;
         }

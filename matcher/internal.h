@@ -54,10 +54,11 @@
 
 static inline float evidence_factor(uint8_t evidence, unsigned disable)
 {
-    static const float factor[4] = {0.80f, 0.90f, 0.95f, 1.00f};
+    /* declared, validated, assessed, certified, from_experience (matcher.h) */
+    static const float factor[SM_EVIDENCE_COUNT] = {0.80f, 0.90f, 0.95f, 1.00f, 0.85f};
     if (disable & SM_SCORE_NO_EVIDENCE)
         return 1.0f;
-    return factor[evidence > 3 ? 3 : evidence];
+    return factor[evidence >= SM_EVIDENCE_COUNT ? SM_EVIDENCE_CERTIFIED : evidence];
 }
 
 static inline float level_factor(uint8_t have, uint8_t need, unsigned disable)
@@ -159,7 +160,7 @@ typedef struct slots {
  * A posting is eight bytes, the posting walk being most of a query: the slot,
  * then for offers the requirement's weight share rounded up to a multiple of
  * 1/SHARE_SCALE (22 bits), its level (4 bits) and the offer's depth increment
- * (6 bits, see DEPTH_FULL); for profiles the claim's level and evidence (2 bits).
+ * (6 bits, see DEPTH_FULL); for profiles the claim's level and evidence (3 bits).
  */
 typedef struct posting {
     uint32_t slot;
@@ -169,7 +170,7 @@ typedef struct posting {
 #define P_SHARE(p) ((p).packed & 0x3FFFFFu)
 #define P_LEVEL(p) (((p).packed >> 22) & 15u)
 #define P_INC(p) ((p).packed >> 26)
-#define P_EVIDENCE(p) (((p).packed >> 26) & 3u)
+#define P_EVIDENCE(p) (((p).packed >> 26) & 7u)
 /* extra: the depth increment (offers) or the evidence (profiles) */
 #define PACK(share, level, extra)                                                                  \
     ((uint32_t)(share) | (uint32_t)(level) << 22 | (uint32_t)(extra) << 26)

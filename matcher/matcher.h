@@ -35,7 +35,11 @@ typedef enum sm_evidence {
     SM_EVIDENCE_DECLARED = 0, /* said by the person */
     SM_EVIDENCE_VALIDATED,    /* confirmed by a counsellor */
     SM_EVIDENCE_ASSESSED,     /* measured by a test or a work trial */
-    SM_EVIDENCE_CERTIFIED     /* a diploma or certificate */
+    SM_EVIDENCE_CERTIFIED,    /* a diploma or certificate */
+    /* proposed from a job the person did (experience: an occupation or ROME job title) and
+     * confirmed by them: weighted between declared and validated (0.85) */
+    SM_EVIDENCE_FROM_EXPERIENCE,
+    SM_EVIDENCE_COUNT
 } sm_evidence;
 
 enum {

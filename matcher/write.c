@@ -268,7 +268,7 @@ int sm_matcher_check_profile(const sm_matcher *m, const sm_profile *p, sm_error 
         if (p->skills[i].level > SM_MAX_LEVEL)
             return sm_error_field(err, SM_EINVAL, item_field(f, sizeof f, "skills", i, "level"),
                                   "must be 0..8");
-        if (p->skills[i].evidence > SM_EVIDENCE_CERTIFIED)
+        if (p->skills[i].evidence >= SM_EVIDENCE_COUNT)
             return sm_error_field(err, SM_EINVAL, item_field(f, sizeof f, "skills", i, "evidence"),
                                   "must be declared, validated, assessed or certified");
     }

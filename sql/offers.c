@@ -191,31 +191,32 @@ int sm_store_offer_get(PGconn *c, const char *id, sm_rows **out, sm_error *err)
                           err);
 }
 
-int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
-                        sm_rows **out, sm_error *err)
+int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner,
+                        const char *rome, size_t limit, sm_rows **out, sm_error *err)
 {
     char k[8], lim[24];
     snprintf(k, sizeof k, "%d", kind);
     snprintf(lim, sizeof lim, "%zu", limit);
-    const char *p[] = {kind >= 0 ? k : NULL, cursor, owner, lim};
+    const char *p[] = {kind >= 0 ? k : NULL, cursor, owner, lim, rome};
     return sm__rows_query(
         c,
         "SELECT " SHOWN_COLUMNS " FROM offers WHERE ($1::smallint IS NULL OR kind = "
         "$1) AND ($2::uuid IS NULL OR id > $2) AND ($3::text IS NULL OR owner = $3) "
-        "ORDER BY id LIMIT $4",
-        4, p, 0, out, err);
+        "AND ($5::text IS NULL OR doc->>'rome' = $5) ORDER BY id LIMIT $4",
+        5, p, 0, out, err);
 }
 
-int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err)
+int sm_store_offer_count(PGconn *c, int kind, const char *owner, const char *rome, size_t *count,
+                         sm_error *err)
 {
     char k[8];
     snprintf(k, sizeof k, "%d", kind);
-    const char *p[] = {kind >= 0 ? k : NULL, owner};
+    const char *p[] = {kind >= 0 ? k : NULL, owner, rome};
     PGresult *r;
     if (sm_db_exec(c,
                    "SELECT count(*) FROM offers WHERE ($1::smallint IS NULL OR kind = $1) AND "
-                   "owner = $2",
-                   2, p, &r, err))
+                   "($2::text IS NULL OR owner = $2) AND ($3::text IS NULL OR doc->>'rome' = $3)",
+                   3, p, &r, err))
         return SM_EIO;
     *count = (size_t)atoll(PQgetvalue(r, 0, 0));
     PQclear(r);

@@ -43,13 +43,16 @@ int sm_store_offer_get(PGconn *c, const char *id, sm_rows **out, sm_error *err);
 
 /*
  * A page of offers in id order: of kind (-1: any), after cursor (NULL: from the start), of
- * owner (NULL: any), at most limit rows. SM_OK with *out, SM_ENOMEM, or SM_EIO with err set.
+ * owner (NULL: any), of ROME code rome (NULL: any), at most limit rows. SM_OK with *out,
+ * SM_ENOMEM, or SM_EIO with err set.
  */
-int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner, size_t limit,
-                        sm_rows **out, sm_error *err);
+int sm_store_offer_page(PGconn *c, int kind, const char *cursor, const char *owner,
+                        const char *rome, size_t limit, sm_rows **out, sm_error *err);
 
-/* How many offers of kind (-1: any) owner has: SM_OK with *count, or SM_EIO with err set. */
-int sm_store_offer_count(PGconn *c, int kind, const char *owner, size_t *count, sm_error *err);
+/* How many offers of kind (-1: any) owner (NULL: any) has of ROME code rome (NULL: any):
+ * SM_OK with *count, or SM_EIO with err set. */
+int sm_store_offer_count(PGconn *c, int kind, const char *owner, const char *rome, size_t *count,
+                         sm_error *err);
 
 /* Inserts row: SM_OK with *version, or SM_EIO with err set. */
 int sm_store_offer_insert(PGconn *c, const sm_offer_row *row, long long *version, sm_error *err);

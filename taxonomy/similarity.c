@@ -10,6 +10,8 @@
 #include "taxonomy/similarity.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/heap.h"
+#include "taxonomy/base/str.h"
+#include "taxonomy/base/strmap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +24,11 @@ struct sm_similarity {
     uint32_t *offsets; /* count + 1 */
     sm_neighbour *neighbours;
     size_t neighbour_count;
+    /* while building: folded labels (full, and but for the last word) to the skills bearing
+     * them, as chains in label_next */
+    sm_strmap *label_full, *label_trunc;
+    uint32_t *label_skill, *label_next;
+    size_t label_count, label_cap;
 };
 
 typedef struct evidence {
@@ -33,6 +40,7 @@ typedef struct evidence {
     unsigned common;
     float digcomp;
     uint32_t digcomp_through;
+    float label;
 } evidence;
 
 void sm_sim_params_default(sm_sim_params *p)
@@ -47,6 +55,9 @@ void sm_sim_params_default(sm_sim_params *p)
     p->cooccur = 0.90f;
     p->cooccur_min = 2;
     p->digcomp = 0.45f;
+    /* above CLOSE_SIM (matcher): a skill named nearly as the one asked is a close match
+     * (issue 23: "utiliser une caisse enregistreuse" for "utiliser une caisse") */
+    p->label = 0.60f;
     p->cap = 0.95f;
     p->top_n = 20;
 }
@@ -75,11 +86,12 @@ static float combine(const sm_similarity *sim, const evidence *ev, uint32_t a, u
     float cooc = 0;
     if (ev->common >= p->cooccur_min && sim->occ_norm[a] > 0 && sim->occ_norm[b] > 0)
         cooc = p->cooccur * (float)(ev->dot / ((double)sim->occ_norm[a] * sim->occ_norm[b]));
-    float parts[4] = {ev->hier, ev->related, cooc, ev->digcomp};
-    static const uint8_t vias[4] = {SM_VIA_NONE, SM_VIA_RELATED, SM_VIA_COOCCUR, SM_VIA_DIGCOMP};
+    float parts[5] = {ev->hier, ev->related, cooc, ev->digcomp, ev->label};
+    static const uint8_t vias[5] = {SM_VIA_NONE, SM_VIA_RELATED, SM_VIA_COOCCUR, SM_VIA_DIGCOMP,
+                                    SM_VIA_LABEL};
     float keep = 1.0f, best = 0;
     int best_i = -1;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (parts[i] <= 0)
             continue;
         keep *= 1.0f - parts[i];
@@ -106,6 +118,40 @@ static float combine(const sm_similarity *sim, const evidence *ev, uint32_t a, u
             out->via = vias[best_i];
     }
     return s;
+}
+
+/* A label folded into out (cap bytes): lower case, no accents, words of letters and digits
+ * separated by one space. *trunc: the length without the last word when at least two words
+ * of 8 letters or more in all remain, else 0. Returns the length. */
+static size_t fold_label(const char *s, char *out, size_t cap, size_t *trunc)
+{
+    size_t n = 0, i = 0, len = strlen(s), last_space = 0, words = 0;
+    int space = 1;
+    while (i < len && n + 5 < cap) {
+        size_t step;
+        uint32_t cp = sm_utf8_decode(s + i, len - i, &step);
+        i += step;
+        char buf[4];
+        size_t k = sm_fold_codepoint(cp, buf);
+        for (size_t j = 0; j < k; j++) {
+            unsigned char c = (unsigned char)buf[j];
+            if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                (c >= 'A' && c <= 'Z')) {
+                if (space && n) {
+                    last_space = n;
+                    out[n++] = ' ';
+                }
+                if (space)
+                    words++;
+                out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                space = 0;
+            } else
+                space = 1;
+        }
+    }
+    out[n] = '\0';
+    *trunc = words >= 3 && last_space >= 8 ? last_space : 0;
+    return n;
 }
 
 static void note_hier(evidence *ev, float s, sm_sim_via via, uint32_t through)
@@ -185,6 +231,22 @@ float sm_similarity_pair(const sm_similarity *sim, uint32_t a, uint32_t b, sm_ne
             }
             i++;
             j++;
+        }
+    }
+
+    if (sim->params.label > 0) {
+        size_t fa, fb, la = sm_taxonomy_labels_of(tx, a, &fa),
+                       lb = sm_taxonomy_labels_of(tx, b, &fb);
+        char x[512], y[512];
+        for (size_t i = 0; i < la && !ev.label; i++) {
+            size_t tx_, nx = fold_label(sm_taxonomy_label_at(tx, fa + i).text, x, sizeof x, &tx_);
+            for (size_t j = 0; j < lb && !ev.label; j++) {
+                size_t ty, ny = fold_label(sm_taxonomy_label_at(tx, fb + j).text, y, sizeof y, &ty);
+                if (nx &&
+                    ((nx == ny && !memcmp(x, y, nx)) || (tx_ && tx_ == ny && !memcmp(x, y, ny)) ||
+                     (ty && ty == nx && !memcmp(x, y, nx))))
+                    ev.label = sim->params.label;
+            }
         }
     }
 
@@ -302,6 +364,27 @@ static void gather(builder *bld, uint32_t a)
         }
     }
 
+    if (p->label > 0 && sim->label_full) {
+        size_t first, nl = sm_taxonomy_labels_of(tx, a, &first);
+        char buf[512];
+        for (size_t i = 0; i < nl; i++) {
+            size_t trunc,
+                len = fold_label(sm_taxonomy_label_at(tx, first + i).text, buf, sizeof buf, &trunc);
+            uint32_t head;
+            /* the same name; a name that is this one and one more word */
+            for (int which = 0; which < 2 && len; which++)
+                if (sm_strmap_get(which ? sim->label_trunc : sim->label_full, buf, len, &head))
+                    for (uint32_t k = head; k != UINT32_MAX; k = sim->label_next[k])
+                        if (sim->label_skill[k] != a)
+                            touch(bld, sim->label_skill[k])->label = p->label;
+            /* this name but for its last word */
+            if (trunc && sm_strmap_get(sim->label_full, buf, trunc, &head))
+                for (uint32_t k = head; k != UINT32_MAX; k = sim->label_next[k])
+                    if (sim->label_skill[k] != a)
+                        touch(bld, sim->label_skill[k])->label = p->label;
+        }
+    }
+
     n = sm_taxonomy_adjacent(tx, a, SM_ADJ_DIGCOMP, &e);
     for (size_t i = 0; i < n; i++) {
         uint32_t c = e[i].concept;
@@ -318,6 +401,72 @@ static void gather(builder *bld, uint32_t a)
             }
         }
     }
+}
+
+static void unindex_labels(sm_similarity *sim)
+{
+    if (!sim)
+        return;
+    sm_strmap_free(sim->label_full);
+    sm_strmap_free(sim->label_trunc);
+    sm_free(sim->label_skill);
+    sm_free(sim->label_next);
+    sim->label_full = sim->label_trunc = NULL;
+    sim->label_skill = sim->label_next = NULL;
+    sim->label_count = sim->label_cap = 0;
+}
+
+/* One skill under key in map: a new link at the head of key's chain. */
+static int index_label(sm_similarity *sim, sm_strmap *map, const char *key, size_t len,
+                       uint32_t skill)
+{
+    if (sim->label_count + 1 > sim->label_cap) {
+        size_t cap = sim->label_cap ? sim->label_cap * 2 : 4096;
+        uint32_t *a = sm_realloc(sim->label_skill, cap * sizeof *a);
+        if (!a)
+            return SM_ENOMEM;
+        sim->label_skill = a;
+        uint32_t *b = sm_realloc(sim->label_next, cap * sizeof *b);
+        if (!b)
+            return SM_ENOMEM;
+        sim->label_next = b;
+        sim->label_cap = cap;
+    }
+    uint32_t at = (uint32_t)sim->label_count, head = UINT32_MAX;
+    int present = sm_strmap_get(map, key, len, &head);
+    if (present && sim->label_skill[head] == skill)
+        return SM_OK; /* this skill's other label with the same key */
+    sim->label_skill[at] = skill;
+    sim->label_next[at] = present ? head : UINT32_MAX;
+    sim->label_count++;
+    if (present)
+        sm_strmap_set(map, key, len, at);
+    else if (sm_strmap_put(map, key, len, at, NULL) < 0)
+        return SM_ENOMEM;
+    return SM_OK;
+}
+
+/* Every skill's labels, folded, whole and but for their last word. */
+static int index_labels(sm_similarity *sim)
+{
+    const sm_taxonomy *tx = sim->tx;
+    sim->label_full = sm_strmap_new();
+    sim->label_trunc = sm_strmap_new();
+    if (!sim->label_full || !sim->label_trunc)
+        return SM_ENOMEM;
+    size_t total = sm_taxonomy_label_total(tx);
+    char buf[512];
+    for (size_t i = 0; i < total; i++) {
+        sm_label l = sm_taxonomy_label_at(tx, i);
+        if (!is_skill(tx, l.concept))
+            continue;
+        size_t trunc, len = fold_label(l.text, buf, sizeof buf, &trunc);
+        if (len && index_label(sim, sim->label_full, buf, len, l.concept) != SM_OK)
+            return SM_ENOMEM;
+        if (trunc && index_label(sim, sim->label_trunc, buf, trunc, l.concept) != SM_OK)
+            return SM_ENOMEM;
+    }
+    return SM_OK;
 }
 
 int sm_similarity_build(const sm_taxonomy *tx, const sm_sim_params *params, sm_similarity **out)
@@ -356,6 +505,8 @@ int sm_similarity_build(const sm_taxonomy *tx, const sm_sim_params *params, sm_s
                 sum += (double)occ_weight(e[i].relation) * occ_weight(e[i].relation);
         sim->occ_norm[a] = (float)sqrt(sum);
     }
+    if (sim->params.label > 0 && index_labels(sim) != SM_OK)
+        goto done;
     size_t total = 0;
     for (uint32_t a = 0; a < count; a++) {
         sim->offsets[a] = (uint32_t)total;
@@ -381,6 +532,7 @@ int sm_similarity_build(const sm_taxonomy *tx, const sm_sim_params *params, sm_s
     sim->neighbour_count = total;
     rc = SM_OK;
 done:
+    unindex_labels(sim);
     sm_free(bld.stamp);
     sm_free(bld.ev);
     sm_free(bld.touched);
@@ -431,6 +583,7 @@ const char *sm_sim_via_name(sm_sim_via via)
     case SM_VIA_RELATED: return "related";
     case SM_VIA_COOCCUR: return "cooccurrence";
     case SM_VIA_DIGCOMP: return "digcomp";
+    case SM_VIA_LABEL: return "label";
     case SM_VIA_NONE: break;
     }
     return "none";

@@ -3,6 +3,10 @@
  *
  * The model (documented and measured in taxonomy/README.md) combines five
  * kinds of evidence, each giving a score s_k in [0, 1):
+ *   label       near-identical names: a label of one (folded: case, accents and
+ *               punctuation aside) equals a label of the other, or equals it but
+ *               for one last word ("utiliser une caisse" and "utiliser une caisse
+ *               enregistreuse"), the shorter keeping at least two words;
  *   hierarchy   one skill is directly broader/narrower than the other, or
  *               both sit under the same broader concept (a small, specific
  *               group counts more than a large one);
@@ -32,6 +36,7 @@ typedef enum sm_sim_via {
     SM_VIA_RELATED,  /* an ESCO skill-skill relation */
     SM_VIA_COOCCUR,  /* asked together by occupations */
     SM_VIA_DIGCOMP,  /* same DigComp competence `through` */
+    SM_VIA_LABEL,    /* near-identical names */
     SM_VIA_NONE
 } sm_sim_via;
 
@@ -50,6 +55,7 @@ typedef struct sm_sim_params {
     float cooccur;        /* weight of the cosine */
     unsigned cooccur_min; /* occupations in common needed to count */
     float digcomp;
+    float label;    /* near-identical names (0: not counted) */
     float cap;      /* the highest similarity of two distinct skills */
     unsigned top_n; /* neighbours kept per skill */
     /* When not NULL, only occupations with occupation_mask[id] != 0 count

@@ -152,6 +152,7 @@ static inline int setup(void)
         sh("build/skillmatch import builtin --db '%s' >/dev/null", conninfo) ||
         sh("build/skillmatch import places tests/fixtures/communes.csv --db '%s' >/dev/null",
            conninfo) ||
+        sh("build/skillmatch import rome tests/fixtures/rome --db '%s' >/dev/null", conninfo) ||
         create_key("Admin", "admin", admin_key, NULL) ||
         create_key("Régie Nord", "inclusion_org", org_a, NULL) ||
         create_key("Atelier Sud", "inclusion_org", org_b, NULL) ||

@@ -115,7 +115,7 @@ static int index_holds_what_is_committed(void)
         sm_error err = {0};
         size_t stored = 0;
         PGconn *c = sm_db_get(svc.db, 2000, &err);
-        int rc = c ? sm_store_offer_count(c, -1, org.org, &stored, &err) : SM_EIO;
+        int rc = c ? sm_store_offer_count(c, -1, org.org, NULL, &stored, &err) : SM_EIO;
         sm_db_put(svc.db, c);
         sm_gen *g = sm_service_acquire(&svc);
         size_t indexed = sm_matcher_offer_count(g->m, SM_OFFER_JOB) +
@@ -241,6 +241,14 @@ static void every_route_survives_allocation_failures(void)
         {"skills.get", NULL, "00000000-0000-4000-8000-000000000002", NULL, NULL},
         {"places.search", NULL, NULL, NULL, places_args},
         {"occupations.search", NULL, NULL, NULL, places_args},
+        {"occupations.get", NULL, "ogr:90001", NULL, NULL},
+        {"profiles.suggest", NULL, NULL,
+         "{\"experience\":[{\"appellation\":\"90001\",\"years\":5}]}", NULL},
+        {"offers.batch", &org, NULL,
+         "[" JOB_OFFER ",{\"romeCode\":\"D1505\",\"intitule\":"
+         "\"Caissier\",\"lieuTravail\":{\"commune\":\"59512\"},"
+         "\"competences\":[{\"libelle\":\"Tenir la caisse\"}]}]",
+         NULL},
         {"vocabulary", NULL, NULL, NULL, NULL},
         {"extract", NULL, NULL, "{\"text\":\"Tenir une caisse et accueillir les clients\"}", NULL},
         {"changes", &admin, NULL, NULL, changes_args},

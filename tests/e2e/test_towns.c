@@ -2,7 +2,9 @@
  * test_towns.c: places as people name them (issue 22), end to end on the shipped fixture of
  * communes (tests/fixtures/communes.csv, imported by the harness): towns, postcodes, INSEE
  * codes in every location; the answer's echo; ambiguous names with their choices; the
- * autocomplete route.
+ * autocomplete route. And jobs as people name them (issue 23), on the shipped ROME fixture
+ * (tests/fixtures/rome): a person's journey from "caissière" and "Roubaix" to jobs, gaps and
+ * a training path; an organisation's France Travail offer finding that person.
  */
 #include "tests/e2e/harness.h"
 
@@ -358,7 +360,8 @@ static void occupations_are_found_as_people_type_them(void)
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r.json, "items"), i, it)
-        CHECK_STR(str_at(it, "type"), "occupation");
+        CHECK(!strcmp(str_at(it, "type"), "occupation") ||
+              !strcmp(str_at(it, "type"), "rome_title"));
     reply_free(&r);
     http(port, "GET", "/v1/occupations", NULL, NULL, &r);
     CHECK_INT(r.status, 400);
@@ -386,6 +389,272 @@ static void places_complete_what_people_type(void)
     CHECK_INT(status_of("GET", "/v1/places?q=a&limit=500", NULL, NULL), 400);
 }
 
+#define ESCO_SKILL(n) "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-0000000000" #n
+#define CASHIER "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000201"
+
+/* Whether claims (a suggestion's) hold skill uri; its claim in *out. */
+static int has_claim(json_t *claims, const char *uri, json_t **out)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(claims, i, c) {
+        if (!strcmp(str_at(c, "uri"), uri)) {
+            if (out)
+                *out = c;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The requirement of uri among a match result's list (matched or missing), or NULL. */
+static json_t *requirement(json_t *result, const char *list, const char *uri)
+{
+    size_t i;
+    json_t *q;
+    json_array_foreach(json_object_get(result, list), i, q) {
+        if (!strcmp(str_at(q, "uri"), uri))
+            return q;
+    }
+    return NULL;
+}
+
+/* Issue 23's acceptance, played as the person and the organisation would. */
+static void a_cashier_from_roubaix_finds_work(void)
+{
+    reply r;
+    /* Offers first: a cash desk job in Tourcoing that also asks for word processing, one in
+     * Marseille, and a training in Lille that teaches word processing. */
+    char near[40], far[40], training[40];
+    CHECK_INT(
+        create_offer(
+            org_a,
+            "{\"kind\":\"job\",\"title\":\"Hôte de caisse, supérette solidaire\","
+            "\"skills\":[{\"uri\":\"" ESCO_SKILL(02) "\"},{\"uri\":\"" ESCO_SKILL(
+                07) "\"},{\"uri\":\"" ESCO_SKILL(05) "\"}],"
+                                                     "\"location\":{\"place\":\"Tourcoing\"}}",
+            near),
+        201);
+    CHECK_INT(create_offer(org_a,
+                           "{\"kind\":\"job\",\"title\":\"Hôte de caisse à Marseille\","
+                           "\"skills\":[{\"uri\":\"" ESCO_SKILL(
+                               02) "\"}],"
+                                   "\"location\":{\"place\":\"Marseille\"}}",
+                           far),
+              201);
+    CHECK_INT(
+        create_offer(tp_key,
+                     "{\"kind\":\"training\",\"title\":\"Bureautique pour tous\","
+                     "\"teaches\":[{\"uri\":\"" ESCO_SKILL(
+                         05) "\"}],\"duration_hours\":35,"
+                             "\"cost\":0,\"funding\":[\"region\"],\"start_dates\":[\"2027-03-01\"],"
+                             "\"location\":{\"place\":\"Lille\"}}",
+                     training),
+        201);
+
+    /* 1. She types "caissière": the ROME title Caissier / Caissière, carried to the ESCO
+     * occupation with the crosswalk's relation. */
+    http(port, "GET", "/v1/occupations?q=caissi%C3%A8re&lang=fr", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    json_t *title = NULL, *it;
+    size_t i;
+    json_array_foreach(json_object_get(r.json, "items"), i, it) {
+        if (!strcmp(str_at(it, "type"), "rome_title") && !strcmp(str_at(it, "id"), "ogr:90001"))
+            title = it;
+    }
+    CHECK(title != NULL);
+    json_t *occ = json_array_get(json_object_get(title, "occupations"), 0);
+    CHECK_STR(str_at(occ, "uri"), CASHIER);
+    CHECK_STR(str_at(occ, "relation"), "close");
+    CHECK_STR(str_at(json_object_get(title, "rome"), "code"), "D1505");
+    reply_free(&r);
+    /* The job's page: its code, ESCO occupation, skills and mobility. */
+    http(port, "GET", "/v1/occupations/ogr:90001?lang=fr", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(json_object_get(json_object_get(r.json, "skills"), "essential")), 3);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "mobility"), 0), "id"), "rome:D1507");
+    reply_free(&r);
+    http(port, "GET", "/v1/occupations/rome:D1505", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(str_at(r.json, "definition"), "encaisse");
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/occupations/rome:Z9999", NULL, NULL), 404);
+
+    /* 2. She types "Roubaix". */
+    http(port, "GET", "/v1/places?q=Roubaix", NULL, NULL, &r);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "items"), 0), "insee"), "59512");
+    reply_free(&r);
+
+    /* 3. Five years as a cashier: the occupation's essential skills and, from two years on,
+     * its optional ones, each naming the job it came from. One year: essential ones only. */
+    http(port, "POST", "/v1/profiles/suggest", NULL,
+         "{\"experience\":[{\"appellation\":\"90001\",\"years\":5}],\"lang\":\"fr\"}", &r);
+    CHECK_INT(r.status, 200);
+    json_t *claims = json_object_get(r.json, "claims"), *c = NULL;
+    CHECK_INT(json_array_size(claims), 6);
+    CHECK(has_claim(claims, ESCO_SKILL(02), &c));
+    CHECK(c && json_is_true(json_object_get(c, "essential")));
+    CHECK_STR(str_at(c, "evidence"), "from_experience");
+    json_t *src = json_object_get(c, "source");
+    CHECK_STR(str_at(json_object_get(src, "job"), "id"), "ogr:90001");
+    CHECK_STR(str_at(src, "via"), "occupation");
+    CHECK_STR(str_at(json_object_get(src, "through"), "uri"), CASHIER);
+    CHECK(has_claim(claims, ESCO_SKILL(08), NULL)); /* optional: five years */
+    /* She confirms all but "faire preuve d'initiative". */
+    json_t *confirmed = json_array();
+    json_array_foreach(claims, i, c) {
+        if (strcmp(str_at(c, "uri"), ESCO_SKILL(11)))
+            json_array_append(confirmed, c);
+    }
+    reply_free(&r);
+    http(port, "POST", "/v1/profiles/suggest", NULL,
+         "{\"experience\":[{\"appellation\":\"90001\",\"years\":1}]}", &r);
+    CHECK_INT(json_array_size(json_object_get(r.json, "claims")), 3);
+    reply_free(&r);
+    /* A title the crosswalk does not map: its code's ROME skills, read by the extractor. */
+    http(port, "POST", "/v1/profiles/suggest", NULL,
+         "{\"experience\":[{\"appellation\":\"90011\",\"years\":3}]}", &r);
+    CHECK_INT(r.status, 200);
+    c = NULL;
+    CHECK(has_claim(json_object_get(r.json, "claims"), ESCO_SKILL(08), &c));
+    CHECK_STR(str_at(json_object_get(c, "source"), "via"), "rome_skill");
+    CHECK_STR(str_at(json_object_get(json_object_get(c, "source"), "through"), "rome_skill"),
+              "Réapprovisionner les rayons");
+    reply_free(&r);
+    CHECK_INT(
+        status_of("POST", "/v1/profiles/suggest", NULL, "{\"experience\":[{\"rome\":\"Z9999\"}]}"),
+        400);
+
+    /* 4. Her profile: the confirmed skills, the job, Roubaix, 15 km. */
+    json_t *body = json_pack("{s:o, s:[{s:s, s:i}], s:{s:s}, s:i, s:{s:b, s:b}, s:s}", "skills",
+                             confirmed, "experience", "appellation", "90001", "years", 5,
+                             "location", "insee", "59512", "radius_km", 15, "consent",
+                             "visible_to_organisations", 1, "share_contact", 1, "lang", "fr");
+    char *text = json_dumps(body, 0);
+    json_decref(body);
+    char pid[40] = "", seeker[64] = "";
+    CHECK_INT(create_profile(NULL, text, pid, seeker), 201);
+    free(text);
+    char path[160];
+    snprintf(path, sizeof path, "/v1/profiles/%s", pid);
+    http(port, "GET", path, seeker, NULL, &r);
+    json_t *stored = json_array_get(json_object_get(r.json, "skills"), 0);
+    CHECK_STR(str_at(stored, "evidence"), "from_experience");
+    CHECK_STR(str_at(stored, "from"), "ogr:90001");
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "experience"), 0), "id"), "ogr:90001");
+    reply_free(&r);
+
+    /* 5. Her jobs within 15 km: Tourcoing, not Marseille, with a true explanation. */
+    char q[256];
+    snprintf(q, sizeof q, "{\"profile_id\":\"%s\",\"lang\":\"fr\"}", pid);
+    http(port, "POST", "/v1/match", seeker, q, &r);
+    CHECK_INT(r.status, 200);
+    json_t *mine = NULL, *res;
+    json_array_foreach(json_object_get(r.json, "results"), i, res) {
+        CHECK(strcmp(str_at(res, "offer_id"), far) != 0);
+        if (!strcmp(str_at(res, "offer_id"), near))
+            mine = res;
+    }
+    CHECK(mine != NULL);
+    CHECK(requirement(mine, "matched", ESCO_SKILL(02)) != NULL);
+    CHECK(requirement(mine, "matched", ESCO_SKILL(07)) != NULL);
+    json_t *gap = requirement(mine, "missing", ESCO_SKILL(05));
+    CHECK(gap != NULL);
+    CHECK_STR(str_at(gap, "status"), "missing");
+    CHECK_HAS(str_at(mine, "justification"), "traitement de texte");
+    reply_free(&r);
+    /* Gaps and the training path to it. */
+    snprintf(q, sizeof q,
+             "{\"profile_id\":\"%s\",\"target\":{\"offer_id\":\"%s\"},\"lang\":\"fr\"}", pid, near);
+    http(port, "POST", "/v1/gaps", seeker, q, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, ESCO_SKILL(05));
+    reply_free(&r);
+    http(port, "POST", "/v1/paths", seeker, q, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, training);
+    reply_free(&r);
+
+    /* 6. An organisation posts a France Travail offer in Tourcoing and finds her. */
+    char ft[40] = "";
+    CHECK_INT(
+        create_offer(
+            org_b,
+            "{\"id\":\"179ABCD\",\"intitule\":\"Caissier / Caissière (H/F)\","
+            "\"description\":\"Accueil des clients et tenue de caisse.\",\"romeCode\":\"D1505\","
+            "\"appellationlibelle\":\"Caissier / Caissière\",\"lieuTravail\":{\"libelle\":\"59 - "
+            "TOURCOING\",\"commune\":\"59599\",\"codePostal\":\"59200\"},\"typeContrat\":\"CDD\","
+            "\"dureeTravailLibelle\":\"24H Travail en journée\",\"competences\":[{\"code\":"
+            "\"80002\",\"libelle\":\"Tenir la caisse\",\"exigence\":\"E\"},{\"code\":\"80001\","
+            "\"libelle\":\"Encaisser le montant d'une vente\",\"exigence\":\"E\"},{\"libelle\":"
+            "\"Piloter un drone\",\"exigence\":\"S\"}],\"formations\":[{\"niveauLibelle\":\"CAP\","
+            "\"exigence\":\"S\"}]}",
+            ft),
+        201);
+    snprintf(path, sizeof path, "/v1/offers/%s", ft);
+    http(port, "GET", path, NULL, NULL, &r);
+    CHECK_STR(str_at(r.json, "rome"), "D1505");
+    CHECK_STR(str_at(r.json, "appellation"), "90001");
+    CHECK_STR(str_at(r.json, "occupation"), CASHIER);
+    CHECK_STR(str_at(json_object_get(r.json, "location"), "name"), "Tourcoing");
+    CHECK_STR(str_at(json_object_get(r.json, "contract"), "type"), "CDD");
+    CHECK_INT(json_array_size(json_object_get(r.json, "skills")), 2);
+    CHECK_HAS(r.body, "Piloter un drone"); /* kept, not dropped */
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/offers/%s/candidates", ft);
+    http(port, "GET", path, org_b, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(r.body, pid);
+    reply_free(&r);
+    /* Offers of a ROME code. */
+    http(port, "GET", "/v1/offers?rome=d1505", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "total")), 1);
+    CHECK_STR(str_at(json_array_get(json_object_get(r.json, "items"), 0), "id"), ft);
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/v1/offers?rome=Z9999", NULL, NULL), 400);
+}
+
+/* An offer named by its job alone: the job's essential skills, marked with where they came
+ * from; a batch of offers, one status each. */
+static void offers_named_by_job_and_batches(void)
+{
+    reply r;
+    http(port, "POST", "/v1/offers", org_a,
+         "{\"kind\":\"job\",\"title\":\"Employé de libre-service\",\"rome\":\"D1507\","
+         "\"location\":{\"place\":\"Lille\"}}",
+         &r);
+    CHECK_INT(r.status, 201);
+    json_t *s0 = json_array_get(json_object_get(r.json, "skills"), 0);
+    CHECK_STR(str_at(s0, "from"), "rome:D1507");
+    CHECK_STR(str_at(r.json, "occupation"),
+              "http://data.europa.eu/esco/occupation/00000000-0000-4000-8000-000000000203");
+    reply_free(&r);
+    CHECK_INT(status_of("POST", "/v1/offers", org_a,
+                        "{\"kind\":\"job\",\"title\":\"x\",\"rome\":\"D1505\",\"appellation\":"
+                        "\"90020\"}"),
+              400); /* a title of another code */
+    http(port, "POST", "/v1/offers/batch", org_a,
+         "[{\"kind\":\"job\",\"title\":\"Lot 1\",\"appellation\":\"90020\",\"location\":{"
+         "\"place\":\"Lille\"}},{\"kind\":\"job\",\"title\":\"Lot 2\"},"
+         "{\"intitule\":\"Lot 3\",\"romeCode\":\"D1505\",\"lieuTravail\":{\"commune\":\"59512\"},"
+         "\"competences\":[{\"code\":\"80002\",\"libelle\":\"Tenir la caisse\",\"exigence\":"
+         "\"E\"}]}]",
+         &r);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "created")), 2);
+    CHECK_INT(json_integer_value(json_object_get(r.json, "failed")), 1);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_integer_value(json_object_get(json_array_get(items, 0), "status")), 201);
+    CHECK_INT(json_integer_value(json_object_get(json_array_get(items, 1), "status")), 400);
+    char *problem = json_dumps(json_object_get(json_array_get(items, 1), "problem"), 0);
+    CHECK_HAS(problem ? problem : "", "skills");
+    free(problem);
+    reply_free(&r);
+    CHECK_INT(status_of("POST", "/v1/offers/batch", NULL, "[]"), 401);
+    CHECK_INT(status_of("POST", "/v1/offers/batch", org_a, "{}"), 400);
+}
+
 int main(int argc, char **argv)
 {
     static const sm_test tests[] = {
@@ -397,6 +666,8 @@ int main(int argc, char **argv)
         T(iae_reserved_offers),
         T(places_complete_what_people_type),
         T(occupations_are_found_as_people_type_them),
+        T(a_cashier_from_roubaix_finds_work),
+        T(offers_named_by_job_and_batches),
     };
     return e2e_main("test_towns", NULL, tests, sizeof tests / sizeof *tests, argc, argv);
 }

@@ -1,10 +1,12 @@
 /*
  * fuzz_api.c: libFuzzer target for the API's request bodies over the
- * built-in taxonomy, without a database: the first byte picks the route
- * (offer, profile, match, extract, gaps, paths), the rest is the body. Whatever the
- * bytes, the answer is a success or a problem+json 4xx whose `status`
- * matches, never a crash, never a 5xx.
+ * built-in taxonomy and the shipped ROME fixture, without a database: the first byte picks
+ * the route (offer in any shape, ours, JobPosting or France Travail's; profile, match, extract,
+ * gaps, paths, profile suggestions, an occupation's page), the rest is the body (or the id).
+ * Whatever the bytes, the answer is a success or a problem+json 4xx whose `status` matches, never a
+ * crash, never a 5xx.
  */
+#include "api/jobs.h"
 #include "api/routes.h"
 #include "taxonomy/base/alloc.h"
 #include "taxonomy/base/arena.h"
@@ -31,6 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* The fixture's communes, so that locations by name, postcode and code are parsed
          * (run from the repository's root, as make fuzz and make test do). */
         sm_places_load_csv("tests/fixtures/communes.csv", &g->places, &err);
+        /* and the ROME fixture, its skill labels read by the extractor (issue 23) */
+        sm_rome *rome = NULL;
+        if (sm_rome_load_dir("tests/fixtures/rome", &rome, &err) == SM_OK &&
+            sm_gen_attach_rome(g, rome, &err) != SM_OK)
+            abort();
     }
     if (!size)
         return 0;
@@ -50,13 +57,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_arena arena; /* the request's memory, as in the server */
     sm_arena_init(&arena);
     sm_arena *outer = sm_arena_enter(&arena);
-    switch (data[0] % 6) {
+    const char *params[1] = {body};
+    switch (data[0] % 8) {
     case 0: sm_offer_check(g, &rq, &resp); break;
     case 1: sm_profile_check(g, &rq, &resp); break;
     case 2: rc = sm_route_match(NULL, g, &rq, &resp); break;
     case 3: rc = sm_route_extract(NULL, g, &rq, &resp); break;
     case 4: rc = sm_route_gaps(NULL, g, &rq, &resp); break;
-    default: rc = sm_route_paths(NULL, g, &rq, &resp); break;
+    case 5: rc = sm_route_paths(NULL, g, &rq, &resp); break;
+    case 6: rc = sm_route_profiles_suggest(NULL, g, &rq, &resp); break;
+    default:
+        rq.method = "GET";
+        memcpy(rq.params, params, sizeof params);
+        rc = sm_route_occupation(NULL, g, &rq, &resp);
+        break;
     }
     sm_arena_enter(outer);
     sm_arena_free(&arena);
