@@ -131,6 +131,11 @@ $(B)/bench/search_speed: bench/search_speed.c bench/util.h $(B)/api/search.o $(L
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(B)/api/search.o $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# The ROME bench builds a generation as the server does (api/gen.c, api/jobs.c).
+$(B)/bench/rome_speed: bench/rome_speed.c bench/util.h $(API_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(API_LIB_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
 # Fuzz targets also build as corpus replayers (no libFuzzer needed).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/fuzz/replay_%)

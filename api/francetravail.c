@@ -46,21 +46,7 @@ static long rome_label(const sm_gen *g, const char *code)
     for (const char *c = code; *c; c++)
         if (*c < '0' || *c > '9')
             return -1;
-    uint32_t want = (uint32_t)strtoul(code, NULL, 10);
-    size_t lo = 0, hi = sm_rome_label_count(g->rome);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        uint32_t at;
-        const char *text;
-        sm_rome_label_at(g->rome, mid, &at, &text);
-        if (at == want)
-            return (long)mid;
-        if (at < want)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return sm_rome_label_find(g->rome, (uint32_t)strtoul(code, NULL, 10));
 }
 
 /* One competence or quality into skills (deduplicated); 0 when no skill was found. */
@@ -82,12 +68,14 @@ static int add_skill(sm_gen *g, json_t *skills, const char *code, const char *te
         return 0;
     json_t *u;
     size_t k;
-    json_array_foreach(skills, k, u)
-        if (!strcmp(json_string_value(json_object_get(u, "uri")), sm_taxonomy_uri(g->tx, id))) {
+    json_array_foreach(skills, k, u) {
+        const char *have = json_string_value(json_object_get(u, "uri"));
+        if (have && !strcmp(have, sm_taxonomy_uri(g->tx, id))) {
             if (essential)
                 json_object_set_new(u, "essential", json_true());
             return 1;
         }
+    }
     json_array_append_new(
         skills, json_pack("{s:s, s:b}", "uri", sm_taxonomy_uri(g->tx, id), "essential", essential));
     return 1;

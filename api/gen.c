@@ -945,6 +945,8 @@ void sm_gen_extraction_put(sm_gen *g, sm_extraction *x)
 
 uint32_t sm_gen_concept(const sm_gen *g, const char *s)
 {
+    if (!s)
+        return SM_NO_CONCEPT;
     size_t n = strlen(s);
     uint32_t id = sm_taxonomy_find(g->tx, sm_str_make(s, n));
     if (id != SM_NO_CONCEPT || n != 36)

@@ -13,25 +13,6 @@ size_t sm_jobs_mapped_labels(const sm_gen *g)
     return g->rome_mapped;
 }
 
-/* The index of the label numbered ogr, or -1 (labels are sorted by number). */
-static long label_index(const sm_gen *g, uint32_t ogr)
-{
-    size_t lo = 0, hi = sm_rome_label_count(g->rome);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        uint32_t at;
-        const char *text;
-        sm_rome_label_at(g->rome, mid, &at, &text);
-        if (at == ogr)
-            return (long)mid;
-        if (at < ogr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
 static int all_digits(const char *s)
 {
     if (!*s || strlen(s) > 9)
@@ -133,7 +114,7 @@ static size_t rome_skills(const sm_gen *g, uint32_t job, sm_job_skill *out, size
     const sm_rome_job *j = sm_rome_job_at(g->rome, job);
     for (uint32_t i = 0; i < j->skill_count; i++) {
         const sm_rome_skill *rs = sm_rome_skill_at(g->rome, j->first_skill + i);
-        long li = label_index(g, rs->ogr);
+        long li = sm_rome_label_find(g->rome, rs->ogr);
         if (li < 0 || !g->rome_label_concept || g->rome_label_concept[li] == SM_NO_CONCEPT)
             continue;
         sm_job_skill s = {g->rome_label_concept[li],
@@ -399,12 +380,15 @@ size_t sm_read_experience(const sm_gen *g, json_t *arr, sm_experience *out, json
         out[n] = (sm_experience){job, years};
         json_t *o = sm_job_ref_json(g, job, lang);
         json_object_del(o, "rome"); /* a title's code: "rome" names the job field here */
-        json_object_set_new(
-            o, which,
-            json_string(job.kind == SM_JOB_OCCUPATION ? sm_taxonomy_uri(g->tx, job.index)
-                        : job.kind == SM_JOB_ROME
-                            ? sm_rome_job_at(g->rome, job.index)->code
-                            : strchr(json_string_value(json_object_get(o, "id")), ':') + 1));
+        char num[16];
+        const char *named = num;
+        if (job.kind == SM_JOB_OCCUPATION)
+            named = sm_taxonomy_uri(g->tx, job.index);
+        else if (job.kind == SM_JOB_ROME)
+            named = sm_rome_job_at(g->rome, job.index)->code;
+        else
+            snprintf(num, sizeof num, "%u", sm_rome_title_at(g->rome, job.index)->ogr);
+        json_object_set_new(o, which, json_string(named));
         if (years > 0)
             json_object_set_new(o, "years", json_real(years));
         json_object_del(o, "type");

@@ -209,6 +209,22 @@ static json_t *parse_json_object(const sm_request *rq, sm_response *resp)
     return j;
 }
 
+const char *sm_next_line(const char **at, const char *end, size_t *len, int *line)
+{
+    while (*at < end) {
+        const char *p = *at, *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        *at = p + n + (nl != NULL);
+        (*line)++;
+        for (size_t k = 0; k < n; k++)
+            if (p[k] != ' ' && p[k] != '\t' && p[k] != '\r') {
+                *len = n;
+                return p;
+            }
+    }
+    return NULL;
+}
+
 json_t *sm_parse_body_list(const sm_request *rq, sm_response *resp, size_t max)
 {
     const char *type = sm_req_header(rq, "Content-Type");
@@ -235,24 +251,18 @@ json_t *sm_parse_body_list(const sm_request *rq, sm_response *resp, size_t max)
         }
     } else {
         list = json_array();
-        const char *p = rq->body, *end = rq->body + rq->body_len;
-        for (int line = 1; p < end; line++) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            size_t k = 0;
-            while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
-                k++;
-            if (k < n) {
-                json_t *j = parse_json_text(p, n, line, resp);
-                if (!j) {
-                    json_decref(list);
-                    return NULL;
-                }
-                json_array_append_new(list, j);
-                if (json_array_size(list) > max)
-                    break;
+        const char *at = rq->body, *text;
+        size_t n;
+        int line = 0;
+        while ((text = sm_next_line(&at, rq->body + rq->body_len, &n, &line))) {
+            json_t *j = parse_json_text(text, n, line, resp);
+            if (!j) {
+                json_decref(list);
+                return NULL;
             }
-            p += n + (nl != NULL);
+            json_array_append_new(list, j);
+            if (json_array_size(list) > max)
+                break;
         }
         if (!json_array_size(list)) {
             json_decref(list);

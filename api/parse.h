@@ -23,6 +23,9 @@ json_t *sm_parse_body(const sm_request *rq, sm_response *resp);
 /* A batch's body: a JSON array (application/json), or one JSON value per line
  * (application/x-ndjson), of at most max items (413 past it); NULL with the problem in resp. */
 json_t *sm_parse_body_list(const sm_request *rq, sm_response *resp, size_t max);
+/* The next line of [*at, end) that is not blank (NDJSON): its start and *len (without the
+ * newline), *line its number (counted from *line's value); NULL at the end. *at moves past it. */
+const char *sm_next_line(const char **at, const char *end, size_t *len, int *line);
 
 /* Whether v has at most two decimals (hours, euros). */
 static inline int sm_hundredths(double v)

@@ -92,11 +92,14 @@ static int stage(const sm_resource *res, sm_service *s, sm_gen *g, const sm_requ
     int rc = res->prepare(rq, resp, mode, in);
     if (rc)
         return rc;
+    if (resp->status >= 400) /* a hook that answered with sm_problem's 0 */
+        return SM_EANSWERED;
     sm_error refused = {0};
     if ((rc = res->check(g, in, &refused)) == SM_EINVAL) {
         sm_field_errors fe = {0};
         sm_field_error(&fe, refused.field[0] ? refused.field : "", "%s", sm_error_reason(&refused));
-        return sm_problem_fields(resp, 400, &fe);
+        sm_problem_fields(resp, 400, &fe);
+        return SM_EANSWERED; /* answered: nothing staged */
     }
     if (rc)
         return rc;

@@ -184,3 +184,26 @@ int sm_require_role(const sm_request *rq, sm_response *resp, unsigned roles_mask
     sm_problem(resp, 403, "a %s key cannot do this", sm_role_name(rq->who.role));
     return SM_EANSWERED;
 }
+
+void sm_concept_describe(sm_gen *g, uint32_t id, json_t *o)
+{
+    json_t *labels = json_object();
+    for (int l = 0; l < SM_LANG_COUNT; l++) {
+        json_t *alt = json_array();
+        size_t first, n = sm_taxonomy_labels_of(g->tx, id, &first);
+        for (size_t i = 0; i < n; i++) {
+            sm_label lab = sm_taxonomy_label_at(g->tx, first + i);
+            if (lab.lang == l && lab.kind == SM_LABEL_ALT)
+                json_array_append_new(alt, json_string(lab.text));
+        }
+        json_object_set_new(labels, sm_lang_code((sm_lang)l),
+                            json_pack("{s:s, s:o}", "preferred",
+                                      sm_taxonomy_label(g->tx, id, (sm_lang)l), "alternative",
+                                      alt));
+    }
+    json_object_set_new(o, "labels", labels);
+    json_object_set_new(o, "description",
+                        json_pack("{s:s, s:s}", "en",
+                                  sm_taxonomy_description(g->tx, id, SM_LANG_EN), "fr",
+                                  sm_taxonomy_description(g->tx, id, SM_LANG_FR)));
+}

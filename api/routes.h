@@ -110,6 +110,9 @@ int sm_read_evidence(json_t *item, const char *path, sm_field_errors *fe);
 void sm_label_skills(sm_gen *g, json_t *doc, sm_lang lang);
 /* A compact {uri, label} for a concept. */
 json_t *sm_concept_ref(sm_gen *g, uint32_t id, sm_lang lang);
+/* Sets on o a concept's "labels" ({"en"|"fr": {"preferred", "alternative"}}) and
+ * "description" ({"en", "fr"}). */
+void sm_concept_describe(sm_gen *g, uint32_t id, json_t *o);
 
 /* Extraction of skills from free text into a JSON array of {uri, essential, extracted}. */
 json_t *sm_extract_skills(sm_gen *g, const char *text, sm_lang lang, int with_level_field,

@@ -68,19 +68,8 @@ static json_t *rome_labels(sm_gen *g, uint32_t job, sm_lang lang)
         snprintf(num, sizeof num, "%u", s->ogr);
         json_t *o = json_pack("{s:s, s:s, s:s, s:b}", "code_ogr", num, "label", s->label, "kind",
                               sm_rome_kind_names[s->kind], "core", s->core);
-        /* the label's mapping, found by number among the sorted labels */
-        size_t lo = 0, hi = sm_rome_label_count(g->rome);
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            uint32_t at;
-            const char *text;
-            sm_rome_label_at(g->rome, mid, &at, &text);
-            if (at < s->ogr)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        uint32_t c = g->rome_label_concept ? g->rome_label_concept[lo] : SM_NO_CONCEPT;
+        long li = sm_rome_label_find(g->rome, s->ogr);
+        uint32_t c = g->rome_label_concept && li >= 0 ? g->rome_label_concept[li] : SM_NO_CONCEPT;
         json_object_set_new(o, "esco",
                             c == SM_NO_CONCEPT ? json_null() : sm_concept_ref(g, c, lang));
         json_array_append_new(list, o);
@@ -100,25 +89,7 @@ int sm_route_occupation(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
     json_t *o = sm_job_ref_json(g, job, lang);
     if (job.kind == SM_JOB_OCCUPATION) {
         uint32_t id = job.index;
-        json_t *labels = json_object();
-        for (int l = 0; l < SM_LANG_COUNT; l++) {
-            json_t *alt = json_array();
-            size_t first, n = sm_taxonomy_labels_of(g->tx, id, &first);
-            for (size_t i = 0; i < n; i++) {
-                sm_label lab = sm_taxonomy_label_at(g->tx, first + i);
-                if (lab.lang == l && lab.kind == SM_LABEL_ALT)
-                    json_array_append_new(alt, json_string(lab.text));
-            }
-            json_object_set_new(labels, sm_lang_code((sm_lang)l),
-                                json_pack("{s:s, s:o}", "preferred",
-                                          sm_taxonomy_label(g->tx, id, (sm_lang)l), "alternative",
-                                          alt));
-        }
-        json_object_set_new(o, "labels", labels);
-        json_object_set_new(o, "description",
-                            json_pack("{s:s, s:s}", "en",
-                                      sm_taxonomy_description(g->tx, id, SM_LANG_EN), "fr",
-                                      sm_taxonomy_description(g->tx, id, SM_LANG_FR)));
+        sm_concept_describe(g, id, o);
         /* The ISCO group: the broader concept of that kind, else the code's first digits. */
         const sm_edge *e;
         size_t nb = sm_taxonomy_adjacent(g->tx, id, SM_ADJ_BROADER, &e);
@@ -159,8 +130,11 @@ int sm_route_occupation(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
                 if (j == nc)
                     codes[nc++] = rt->job;
             }
-            for (size_t j = 0; j < nc; j++)
-                json_array_extend(moves, mobility(g, codes[j]));
+            for (size_t j = 0; j < nc; j++) {
+                json_t *m = mobility(g, codes[j]);
+                json_array_extend(moves, m);
+                json_decref(m);
+            }
         }
         json_object_set_new(o, "rome_titles", titles);
         json_object_set_new(o, "mobility", moves);

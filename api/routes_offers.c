@@ -366,26 +366,20 @@ int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const c
         for (size_t k = 0; k < json_array_size(items); k++)
             json_array_append_new(lines, json_integer(0));
     } else {
-        int line = 1;
-        for (const char *p = text, *end = text + len; p < end; line++) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-            size_t k = 0;
-            while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
-                k++;
-            if (k < n) {
-                json_error_t e;
-                json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &e);
-                if (!j) {
-                    json_decref(items);
-                    json_decref(lines);
-                    return sm_error_set(err, SM_EPARSE, "%s: line %d, column %d: %s", file, line,
-                                        e.column, e.text);
-                }
-                json_array_append_new(items, j);
-                json_array_append_new(lines, json_integer(line));
+        int line = 0;
+        const char *at = text, *p;
+        size_t n;
+        while ((p = sm_next_line(&at, text + len, &n, &line))) {
+            json_error_t e;
+            json_t *j = json_loadb(p, n, JSON_REJECT_DUPLICATES, &e);
+            if (!j) {
+                json_decref(items);
+                json_decref(lines);
+                return sm_error_set(err, SM_EPARSE, "%s: line %d, column %d: %s", file, line,
+                                    e.column, e.text);
             }
-            p += n + (nl != NULL);
+            json_array_append_new(items, j);
+            json_array_append_new(lines, json_integer(line));
         }
     }
     int rc = sm_db_begin(c, err);

@@ -262,25 +262,7 @@ int sm_route_skill(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *
     const char *uuid = uuid_of(sm_taxonomy_uri(g->tx, id));
     if (uuid)
         json_object_set_new(o, "id", json_string(uuid));
-    json_t *labels = json_object();
-    for (int l = 0; l < SM_LANG_COUNT; l++) {
-        json_t *alt = json_array();
-        size_t first, n = sm_taxonomy_labels_of(g->tx, id, &first);
-        for (size_t i = 0; i < n; i++) {
-            sm_label lab = sm_taxonomy_label_at(g->tx, first + i);
-            if (lab.lang == l && lab.kind == SM_LABEL_ALT)
-                json_array_append_new(alt, json_string(lab.text));
-        }
-        json_object_set_new(labels, sm_lang_code((sm_lang)l),
-                            json_pack("{s:s, s:o}", "preferred",
-                                      sm_taxonomy_label(g->tx, id, (sm_lang)l), "alternative",
-                                      alt));
-    }
-    json_object_set_new(o, "labels", labels);
-    json_object_set_new(o, "description",
-                        json_pack("{s:s, s:s}", "en",
-                                  sm_taxonomy_description(g->tx, id, SM_LANG_EN), "fr",
-                                  sm_taxonomy_description(g->tx, id, SM_LANG_FR)));
+    sm_concept_describe(g, id, o);
     if (*sm_taxonomy_code(g->tx, id))
         json_object_set_new(o, "code", json_string(sm_taxonomy_code(g->tx, id)));
     json_object_set_new(o, "broader", neighbours(g, id, SM_ADJ_BROADER, lang));

@@ -461,23 +461,7 @@ void sm_writer_stop(sm_writer *w)
 
 int sm_writer_submit(sm_writer *w, sm_write_op *op)
 {
-    op->rc = SM_OK;
-    op->committed = 0;
-    op->done = 0;
-    op->next = NULL;
-    op->err.code = 0;
-    op->err.message[0] = '\0';
-    pthread_mutex_lock(&w->lock);
-    if (w->tail)
-        w->tail->next = op;
-    else
-        w->head = op;
-    w->tail = op;
-    w->queued++;
-    pthread_cond_signal(&w->work);
-    while (!op->done)
-        pthread_cond_wait(&w->finished, &w->lock);
-    pthread_mutex_unlock(&w->lock);
+    sm_writer_submit_many(w, &op, 1);
     return op->rc;
 }
 

@@ -19,6 +19,8 @@
  * tuning), 20% test (held out). Profiles come from dev or test occupations.
  * Reported: nDCG@10 and MRR (rank of the first offer of the right occupation)
  * for Jaccard, our scorer, and our scorer with each part switched off.
+ * SIM_LABEL=0 leaves near-identical names out of the similarity; EVAL_EXPERIENCE=1 marks the
+ * skills drawn from the occupation from_experience (the others stay declared).
  */
 #include "bench/util.h"
 #include "matcher/matcher.h"
@@ -163,6 +165,14 @@ int main(int argc, char **argv)
         sp.cooccur = strtof(getenv("SIM_COOCCUR"), NULL);
     if (getenv("SIM_PARENT"))
         sp.parent = strtof(getenv("SIM_PARENT"), NULL);
+    if (getenv("SIM_LABEL")) /* near-identical names (issue 23); 0: not counted */
+        sp.label = strtof(getenv("SIM_LABEL"), NULL);
+    /* EVAL_EXPERIENCE=1: the skills a profile draws from its occupation are marked
+     * from_experience (as a suggestion from a past job gives them), the unrelated ones stay
+     * declared (issue 23: the weight of from_experience). */
+    uint8_t job_evidence = getenv("EVAL_EXPERIENCE") && *getenv("EVAL_EXPERIENCE") == '1'
+                               ? SM_EVIDENCE_FROM_EXPERIENCE
+                               : SM_EVIDENCE_DECLARED;
     sp.occupation_mask = train;
     sm_similarity *sim;
     sm_matcher *m;
@@ -218,12 +228,12 @@ int main(int argc, char **argv)
                 if (rnd(10) >= 6)
                     continue;
                 uint32_t s = rnd(10) < 4 ? hierarchy_neighbour(ess[i]) : ess[i];
-                p->claims[p->n++] = (sm_skill_claim){s, 0, SM_EVIDENCE_DECLARED};
+                p->claims[p->n++] = (sm_skill_claim){s, 0, job_evidence};
             }
             if (no && rnd(2))
-                p->claims[p->n++] = (sm_skill_claim){opt[rnd((uint32_t)no)], 0, 0};
+                p->claims[p->n++] = (sm_skill_claim){opt[rnd((uint32_t)no)], 0, job_evidence};
             if (p->n == 0)
-                p->claims[p->n++] = (sm_skill_claim){ess[0], 0, 0};
+                p->claims[p->n++] = (sm_skill_claim){ess[0], 0, job_evidence};
             for (int k = 0; k < 2; k++) {
                 uint32_t s;
                 do

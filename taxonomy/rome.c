@@ -385,19 +385,32 @@ long sm_rome_job_find(const sm_rome *r, const char *code)
     return -1;
 }
 
-static const char *label_find(const sm_rome *r, uint32_t ogr)
+long sm_rome_label_find(const sm_rome *r, uint32_t ogr)
 {
-    size_t lo = 0, hi = r->label_count;
+    size_t lo = 0, hi = r ? r->label_count : 0;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (r->labels[mid].ogr == ogr)
-            return r->labels[mid].label;
+            return (long)mid;
         if (r->labels[mid].ogr < ogr)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return NULL;
+    return -1;
+}
+
+static const char *label_find(const sm_rome *r, uint32_t ogr)
+{
+    long i = sm_rome_label_find(r, ogr);
+    return i < 0 ? NULL : r->labels[i].label;
+}
+
+/* qsort, which an empty table (a NULL array) must not reach. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
 }
 
 int sm_rome_finish(sm_rome_builder *b, sm_rome **out, sm_error *err)
@@ -405,12 +418,12 @@ int sm_rome_finish(sm_rome_builder *b, sm_rome **out, sm_error *err)
     *out = NULL;
     sm_rome *r = &b->r;
     int rc = SM_OK;
-    qsort(r->jobs, r->job_count, sizeof *r->jobs, cmp_job);
-    qsort(r->titles, r->title_count, sizeof *r->titles, cmp_title);
-    qsort(r->links, r->link_count, sizeof *r->links, cmp_link);
-    qsort(r->labels, r->label_count, sizeof *r->labels, cmp_label);
-    qsort(r->skills, r->skill_count, sizeof *r->skills, cmp_skill);
-    qsort(r->moves, r->move_count, sizeof *r->moves, cmp_move);
+    sort(r->jobs, r->job_count, sizeof *r->jobs, cmp_job);
+    sort(r->titles, r->title_count, sizeof *r->titles, cmp_title);
+    sort(r->links, r->link_count, sizeof *r->links, cmp_link);
+    sort(r->labels, r->label_count, sizeof *r->labels, cmp_label);
+    sort(r->skills, r->skill_count, sizeof *r->skills, cmp_skill);
+    sort(r->moves, r->move_count, sizeof *r->moves, cmp_move);
     for (size_t i = 1; i < r->job_count && rc == SM_OK; i++)
         if (!strcmp(r->jobs[i].code, r->jobs[i - 1].code))
             rc = sm_error_set(err, SM_EINVAL, "ROME code %s listed twice", r->jobs[i].code);
@@ -456,8 +469,8 @@ int sm_rome_finish(sm_rome_builder *b, sm_rome **out, sm_error *err)
     for (size_t i = 0; i < r->title_count && rc == SM_OK; i++)
         r->by_ogr[i] = (uint32_t)i;
     cmp_rome = r;
-    if (rc == SM_OK && r->title_count)
-        qsort(r->by_ogr, r->title_count, sizeof *r->by_ogr, cmp_by_ogr);
+    if (rc == SM_OK)
+        sort(r->by_ogr, r->title_count, sizeof *r->by_ogr, cmp_by_ogr);
     for (size_t i = 1; i < r->title_count && rc == SM_OK; i++)
         if (r->title_out[r->by_ogr[i]].ogr == r->title_out[r->by_ogr[i - 1]].ogr)
             rc = sm_error_set(err, SM_EINVAL, "job title %u listed twice",
@@ -486,8 +499,8 @@ int sm_rome_finish(sm_rome_builder *b, sm_rome **out, sm_error *err)
     for (size_t i = 0; i < r->link_count; i++)
         r->by_uri[i] = (uint32_t)i;
     cmp_rome = r;
-    if (rc == SM_OK && r->link_count)
-        qsort(r->by_uri, r->link_count, sizeof *r->by_uri, cmp_by_uri);
+    if (rc == SM_OK)
+        sort(r->by_uri, r->link_count, sizeof *r->by_uri, cmp_by_uri);
     /* Skills: by code, each label checked. */
     size_t si = 0;
     for (size_t i = 0; i < r->skill_count && rc == SM_OK; i++) {

@@ -108,6 +108,8 @@ const sm_rome_skill *sm_rome_skill_at(const sm_rome *r, size_t i); /* a code's s
 uint32_t sm_rome_move_at(const sm_rome *r, size_t i);              /* a job index */
 /* Every skill label (OGR number, text), by number. */
 void sm_rome_label_at(const sm_rome *r, size_t i, uint32_t *ogr, const char **label);
+/* Index of a skill label (OGR number) among sm_rome_label_at's, or -1. */
+long sm_rome_label_find(const sm_rome *r, uint32_t ogr);
 /* Index of a code ("D1505", any case) or title (OGR number), or -1. */
 long sm_rome_job_find(const sm_rome *r, const char *code);
 long sm_rome_title_find(const sm_rome *r, uint32_t ogr);
