@@ -79,9 +79,9 @@ int sm_route_occupation(sm_service *s, sm_gen *g, const sm_request *rq, sm_respo
 int sm_route_offers_batch(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* skillmatch import offers FILE: the offers of text (a JSON array, or one per line), of any
  * shape POST /v1/offers takes, validated as it does against g, stored for owner in one
- * transaction (with their change-feed entries); each refused offer said on stderr with file,
- * line (or rank) and field. SM_OK with the counts, or an error with err set (nothing
- * stored). */
+ * transaction (with their change-feed entries), all or none: each refused offer is said on
+ * stderr with file, line (or rank) and field, and then nothing is stored. SM_OK with the
+ * counts, or an error with err set (nothing stored). */
 int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const char *file,
                      const char *owner, size_t *created, size_t *failed, sm_error *err);
 int sm_route_profiles_suggest(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);

@@ -406,7 +406,10 @@ int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const c
         else
             sm__read_offer_body(g, item, &in->r, &fe);
         sm_error refused = {0};
-        if (!fe.count && check_offer(g, &in->r, &refused) == SM_EINVAL)
+        snprintf(in->owner, sizeof in->owner, "%s", owner);
+        if (sm_uuid_generate(in->r.id) != SM_OK)
+            rc = sm_error_set(err, SM_EIO, "no random bytes available");
+        else if (!fe.count && check_offer(g, &in->r, &refused) == SM_EINVAL)
             sm_field_error(&fe, refused.field, "%s", sm_error_reason(&refused));
         if (fe.count) {
             json_t *f;
@@ -418,10 +421,7 @@ int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const c
             json_decref(fe.list);
             json_decref(fe.french);
             (*failed)++;
-        } else if (sm_uuid_generate(in->r.id) != SM_OK)
-            rc = sm_error_set(err, SM_EIO, "no random bytes available");
-        else {
-            snprintf(in->owner, sizeof in->owner, "%s", owner);
+        } else if (rc == SM_OK) {
             char *doc = sm_json_text(in->r.doc, JSON_COMPACT | JSON_REAL_PRECISION(12));
             sm_offer_row row = offer_row(in, doc ? doc : "{}");
             long long version = 0;
@@ -436,6 +436,11 @@ int sm_offers_import(PGconn *c, sm_gen *g, const char *text, size_t len, const c
     }
     json_decref(items);
     json_decref(lines);
+    if (rc == SM_OK && *failed)
+        rc = sm_error_set(err, SM_EINVAL,
+                          "%s: %zu offers refused (said above): nothing stored; fix them and "
+                          "import the file again",
+                          file, *failed);
     if (rc == SM_OK)
         rc = sm_db_commit(c, err);
     if (rc != SM_OK) {

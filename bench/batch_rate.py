@@ -17,7 +17,7 @@ import time
 import urllib.parse
 
 SKILLS = ["urn:skillmatch:skill:" + k for k in
-          ("smartphone-use", "tablet-use", "computer-basics", "keyboard-typing", "data-entry")]
+          ("smartphone-use", "tablet-use", "printing", "wifi-connection", "data-entry")]
 TOWNS = ["Lille", "Roubaix", "Tourcoing", "Marseille", "Lyon", "Nantes"]
 
 

@@ -15,6 +15,7 @@
 #include "api/jobs.h"
 #include "api/search.h"
 #include "bench/util.h"
+#include "taxonomy/base/arena.h"
 #include "taxonomy/loader.h"
 
 #include <stdio.h>
