@@ -43,7 +43,8 @@ DATA     := $(sort $(wildcard taxonomy/data/*.tsv))
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 LIB_OBJ  := $(TAX_SRC:%.c=$(B)/%.o) $(MATCH_SRC:%.c=$(B)/%.o) $(SQL_SRC:%.c=$(B)/%.o) \
             $(B)/gen/builtin_data.o $(B)/gen/migrations.o
-API_OBJ  := $(API_SRC:%.c=$(B)/%.o) $(B)/gen/openapi.o $(B)/gen/consent.o
+API_OBJ  := $(API_SRC:%.c=$(B)/%.o) $(B)/gen/openapi.o $(B)/gen/consent.o $(B)/gen/web.o
+WEB      := $(sort $(wildcard api/web/*.html api/web/*.css api/web/*.js api/web/*.svg))
 LIB      := $(B)/libskillmatch.a
 BIN      := $(B)/skillmatch
 
@@ -88,6 +89,16 @@ $(B)/gen/consent.c: $(B)/tools/embed api/consent.json
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed -p sm__consent $@ api/consent.json
 $(B)/gen/consent.o: $(B)/gen/consent.c
+	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
+
+# And the web pages (api/web/), each beside its gzip made at build time (api/web.c).
+$(B)/gen/web/%.gz: api/web/%
+	@mkdir -p $(dir $@)
+	gzip -9 -n -c $< > $@
+$(B)/gen/web.c: $(B)/tools/embed $(WEB) $(WEB:api/web/%=$(B)/gen/web/%.gz)
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed -p sm__web $@ $(WEB) $(WEB:api/web/%=$(B)/gen/web/%.gz)
+$(B)/gen/web.o: $(B)/gen/web.c
 	$(CC) $(CPPFLAGS) -std=c11 -O1 -c $< -o $@
 
 $(LIB): $(LIB_OBJ)

@@ -9,7 +9,7 @@ pkgs="gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpcre2-de
 case "$what" in
   build) ;;
   run) pkgs="$pkgs postgresql curl ca-certificates" ;;
-  test) pkgs="$pkgs postgresql curl ca-certificates clang libclang-rt-14-dev" ;;
+  test) pkgs="$pkgs postgresql curl ca-certificates clang libclang-rt-14-dev chromium" ;;
   lint) pkgs="$pkgs clang-format cppcheck" ;;
   bench) pkgs="$pkgs postgresql curl ca-certificates bc python3 python3-xapian wrk" ;;
   *) echo "deps.sh: unknown target '$what' (build|test|run|bench)" >&2; exit 2 ;;
@@ -31,6 +31,13 @@ contract() {
     if [ ! -f "$dir/node_modules/.installed" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.installed" ]; then
       echo "skillmatch: installing the contract check's npm packages (tests/contract)"
       (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
+    fi
+    # and the browser tests' (tests/browser: playwright-core drives Debian's chromium, which it
+    # never downloads; axe-core)
+    dir=$(dirname "$0")/../tests/browser
+    if [ ! -f "$dir/node_modules/.installed" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.installed" ]; then
+      echo "skillmatch: installing the browser tests' npm packages (tests/browser)"
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed)
     fi
   fi
 }

@@ -13,7 +13,12 @@
 
 const char *sm_req_header(const sm_request *rq, const char *name)
 {
-    return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name) : NULL;
+    if (rq->conn)
+        return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+    for (size_t i = 0; rq->headers && rq->headers[i] && rq->headers[i + 1]; i += 2)
+        if (!strcasecmp(rq->headers[i], name))
+            return rq->headers[i + 1];
+    return NULL;
 }
 
 const char *sm_req_query(const sm_request *rq, const char *name)

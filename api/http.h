@@ -37,6 +37,8 @@ typedef struct sm_request {
     /* A request made in process (tests), without conn: its query parameters as name, value,
      * name, value, …, NULL (may be NULL). */
     const char *const *args;
+    /* And its headers, the same way (may be NULL). */
+    const char *const *headers;
     /* Idempotency-Key of a POST: the key, who it belongs to, the request's SHA-256; a write
      * route that stores its answer with its change sets *idem_stored. */
     const char *idem_key;
@@ -60,6 +62,11 @@ typedef struct sm_response {
     char etag[24];        /* an ETag header ("\"v3\""), or empty */
     unsigned retry_after; /* seconds, for 429 and 503 */
     sm_lang lang;         /* of problem titles and details: the request's (sm_req_lang) */
+    /* The web pages' (api/web.c): Cache-Control (NULL: no-store), Content-Encoding (NULL:
+     * none), and page: the pages' security headers (Content-Security-Policy…). */
+    const char *cache, *encoding;
+    int page;
+    char cookie[320]; /* a Set-Cookie header, or empty (api/session.c) */
 } sm_response;
 
 /* The body is json's compact text (json is released). Returns 0 or SM_ENOMEM. */

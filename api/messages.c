@@ -273,6 +273,7 @@ static const pair catalog[] = {
      "ajoutez des compétences, ou une description où les trouver"},
     {"no such ROME code", "aucun code ROME de ce nom"},
     {"no such ROME job title number", "aucune appellation ROME de ce numéro"},
+    {"no such file", "aucun fichier de ce nom"},
     {"none known for this job and none found in the description: list the skills",
      "aucune connue pour ce métier ni trouvée dans la description : listez les compétences"},
     {"not a French postcode", "n'est pas un code postal français"},
@@ -310,6 +311,7 @@ static const pair catalog[] = {
     {"not the INSEE code of a commune", "n'est pas le code INSEE d'une commune"},
     {"not the département of this commune", "n'est pas le département de cette commune"},
     {"not the name of the commune of this code", "n'est pas le nom de la commune de ce code"},
+    {"only the service's own pages may do this", "seules les pages du service peuvent faire ceci"},
     {"out of memory", "mémoire insuffisante"},
     {"out of memory: retry later", "mémoire insuffisante : réessayez plus tard"},
     {"outside the area skillmatch serves (Europe and the French overseas territories)",
@@ -410,6 +412,8 @@ static const pair catalog[] = {
     {"unknown ESCO concept", "concept ESCO inconnu"},
     {"unknown field", "champ inconnu"},
     {"unknown name", "nom inconnu"},
+    {"unknown or revoked: check the key or the code",
+     "inconnue ou révoquée : vérifiez la clé ou le code"},
 };
 
 #define CATALOG_SIZE (sizeof catalog / sizeof *catalog)

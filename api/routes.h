@@ -72,6 +72,19 @@ int sm_route_feedback_list(sm_service *s, sm_gen *g, const sm_request *rq, sm_re
 int sm_route_occupations(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_vocabulary(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 int sm_route_places(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+/* The pages' kept key (api/session.c): GET, POST and DELETE /v1/session; the cookie's key of
+ * rq into buf (NULL: none), whether rq comes from the service's own pages, and the cookie set
+ * (key NULL: cleared) on resp. */
+int sm_route_session(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+const char *sm_session_key(const sm_request *rq, char *buf, size_t cap);
+int sm_session_origin_ok(const sm_request *rq);
+void sm_session_set_cookie(sm_response *resp, const sm_request *rq, const char *key);
+/* The web pages (api/web.c): GET /, /organisation, /formation, /sources and /static/{file}. */
+int sm_route_web_seeker(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_web_organisation(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_web_provider(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_web_sources(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
+int sm_route_web_static(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* GET /v1/occupations/{id} and POST /v1/profiles/suggest (api/routes_jobs.c). */
 int sm_route_occupation(sm_service *s, sm_gen *g, const sm_request *rq, sm_response *resp);
 /* POST /v1/offers/batch (api/routes_offers.c): at most this many offers. */

@@ -37,6 +37,12 @@ typedef struct profile_in {
     char owner[208]; /* "" when the person created it */
     char key[SM_KEY_LEN + 1];
     long long key_id;
+    /* Created from the service's own page asking to remember the person: the key goes into
+     * the pages' cookie only, and a second seeker key, the recovery code, is shown to print
+     * (api/session.c). */
+    int remember;
+    char recovery[SM_KEY_LEN + 1];
+    long long recovery_id;
     /* who may write it (PUT, PATCH, DELETE): checked again in SQL */
     const char *org;
     int admin, seeker;
@@ -310,6 +316,9 @@ static int exec_profile(PGconn *c, sm_write_op *op, sm_error *err)
         snprintf(org, sizeof org, "%s", *in->owner ? in->owner : "self");
         if ((rc = sm_key_store(c, in->key, org, SM_ROLE_SEEKER, in->r.id, 0, &in->key_id, err)))
             return rc;
+        if (in->remember && (rc = sm_key_store(c, in->recovery, org, SM_ROLE_SEEKER, in->r.id, 0,
+                                               &in->recovery_id, err)))
+            return rc;
     }
     char name[37];
     sm_feed_id(op->feed_key, in->r.id, name);
@@ -555,6 +564,15 @@ static int prepare_profile(const sm_request *rq, sm_response *resp, sm_write_mod
      * purged after a day: api/README.md). */
     if (mode == SM_WRITE_CREATE && sm_key_generate(in->key) != SM_OK)
         return sm_problem(resp, 503, "no random bytes available");
+    const char *remember = sm_req_header(rq, "Skillmatch-Remember");
+    if (mode == SM_WRITE_CREATE && remember && !strcmp(remember, "cookie")) {
+        if (!sm_session_origin_ok(rq))
+            return sm_problem(resp, 403, "only the service's own pages may do this");
+        if (sm_key_generate(in->recovery) != SM_OK)
+            return sm_problem(resp, 503, "no random bytes available");
+        in->remember = 1;
+        sm_session_set_cookie(resp, rq, in->key);
+    }
     return 0;
 }
 
@@ -565,7 +583,9 @@ static json_t *show_profile(sm_service *s, sm_gen *g, sm_resource_in *base, sm_w
     json_t *shown = render_profile(g, in->r.doc, in->r.id, in->owner, NULL, NULL, lang);
     advise(g, shown, in->r.doc, lang);
     json_object_set_new(shown, "retention", retention_json(s, NULL, lang)); /* a write: used now */
-    if (mode == SM_WRITE_CREATE)
+    if (mode == SM_WRITE_CREATE && in->remember) /* the key is in the cookie only */
+        json_object_set_new(shown, "recovery_code", json_string(in->recovery));
+    else if (mode == SM_WRITE_CREATE)
         json_object_set_new(shown, "seeker_key", json_string(in->key));
     return shown;
 }
@@ -580,6 +600,9 @@ static void profile_committed(sm_service *s, sm_resource_in *base, sm_write_mode
     if (mode != SM_WRITE_CREATE)
         return;
     sm_keys_add_seeker(s->keys, in->key, in->key_id, *in->owner ? in->owner : "self", in->r.id);
+    if (in->remember)
+        sm_keys_add_seeker(s->keys, in->recovery, in->recovery_id, *in->owner ? in->owner : "self",
+                           in->r.id);
 }
 
 static int exec_profile_delete(PGconn *c, sm_write_op *op, sm_error *err)

@@ -51,6 +51,14 @@
 #define ANON_PROFILES_PER_HOUR 20
 
 static const sm_route routes[] = {
+    {"GET", "/", sm_route_web_seeker, SM_ACCESS_PUBLIC, "web.seeker", ""},
+    {"GET", "/organisation", sm_route_web_organisation, SM_ACCESS_PUBLIC, "web.organisation", ""},
+    {"GET", "/formation", sm_route_web_provider, SM_ACCESS_PUBLIC, "web.provider", ""},
+    {"GET", "/sources", sm_route_web_sources, SM_ACCESS_PUBLIC, "web.sources", ""},
+    {"GET", "/static/{uri}", sm_route_web_static, SM_ACCESS_PUBLIC, "web.static", ""},
+    {"GET", "/v1/session", sm_route_session, SM_ACCESS_PUBLIC, "session.get", ""},
+    {"POST", "/v1/session", sm_route_session, SM_ACCESS_PUBLIC, "session.create", ""},
+    {"DELETE", "/v1/session", sm_route_session, SM_ACCESS_PUBLIC, "session.delete", ""},
     {"GET", "/health", sm_route_health, SM_ACCESS_PUBLIC, "health", ""},
     {"GET", "/ready", sm_route_ready, SM_ACCESS_PUBLIC, "ready", ""},
     {"GET", "/metrics", sm_route_metrics, SM_ACCESS_PUBLIC, "metrics", ""},
@@ -175,10 +183,24 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sm_response *r
     if (!r)
         return MHD_NO;
     resp->body = NULL; /* MHD frees it */
-    if (resp->status != 204)
+    if (resp->status != 204 && resp->status != 304)
         MHD_add_response_header(r, "Content-Type", resp->type ? resp->type : "application/json");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control", resp->cache ? resp->cache : "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (resp->encoding)
+        MHD_add_response_header(r, "Content-Encoding", resp->encoding);
+    if (resp->cache)
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
+    if (resp->page) {
+        /* Our own files only: no inline script or style, no other origin (api/web/). */
+        MHD_add_response_header(r, "Content-Security-Policy",
+                                "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                                "base-uri 'none'; frame-ancestors 'none'");
+        MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    }
+    if (resp->cookie[0])
+        MHD_add_response_header(r, "Set-Cookie", resp->cookie);
     if (resp->location[0])
         MHD_add_response_header(r, "Location", resp->location);
     if (resp->etag[0])
@@ -429,10 +451,15 @@ static void process_in(sm_service *s, struct MHD_Connection *conn, const char *u
         sm_problem_fields(&resp, 400, &qfe);
         goto send;
     }
-    /* The key: required by some routes, checked whenever given. */
+    /* The key: required by some routes, checked whenever given; the pages' cookie stands for
+     * one from the service's own pages only (api/session.c). */
     const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
-    if (auth) {
-        const char *token = bearer_token(auth);
+    char cookie_key[256];
+    const char *from_cookie = auth ? NULL : sm_session_key(&rq, cookie_key, sizeof cookie_key);
+    if (from_cookie && !sm_session_origin_ok(&rq))
+        from_cookie = NULL;
+    if (auth || from_cookie) {
+        const char *token = auth ? bearer_token(auth) : from_cookie;
         if (!token || strlen(token) > 200) {
             challenge = 1;
             sm_problem(&resp, 401, "Authorization must be \"Bearer KEY\"");
@@ -600,10 +627,18 @@ static int runs_inline(sm_service *s, struct MHD_Connection *conn, const char *u
     const char *token = auth ? bearer_token(auth) : NULL;
     if (token && !sm_keys_cached(s->keys, token, strlen(token)))
         return 0;
+    /* the pages' cookie: its key looked up as a header's would be */
+    const char *cookies =
+        auth ? NULL : MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+    const char *kept = cookies ? strstr(cookies, "sm_key=") : NULL;
+    if (kept && !sm_keys_cached(s->keys, kept + 7, strcspn(kept + 7, "; ")))
+        return 0;
     int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (get &&
         (!strcmp(url, "/health") || !strcmp(url, "/metrics") || !strcmp(url, "/v1/openapi.json") ||
-         !strcmp(url, "/v1/skills") || !strncmp(url, "/v1/skills/", 11)))
+         !strcmp(url, "/v1/skills") || !strncmp(url, "/v1/skills/", 11) || !strcmp(url, "/") ||
+         !strcmp(url, "/organisation") || !strcmp(url, "/formation") || !strcmp(url, "/sources") ||
+         !strncmp(url, "/static/", 8)))
         return 1;
     if (!strcmp(method, "POST") && !strcmp(url, "/v1/extract"))
         return 1;

@@ -45,6 +45,10 @@ typedef struct call {
     const char *const *args;
 } call;
 
+/* The headers of the service's own pages (api/session.c), sent with the session routes. */
+static const char *const page_headers[] = {"Host", "127.0.0.1:8080", "Origin",
+                                           "http://127.0.0.1:8080", NULL};
+
 /* One request as the server makes it (api/server.c process): the handler's code, the
  * answer's status and body (the caller frees it). */
 static int request(const call *c, unsigned *status, char **body)
@@ -61,6 +65,8 @@ static int request(const call *c, unsigned *status, char **body)
         rq.who = *c->who;
     rq.params[0] = c->param;
     rq.args = c->args;
+    if (!strncmp(c->route, "session.", 8))
+        rq.headers = page_headers;
     sm_response resp;
     memset(&resp, 0, sizeof resp);
     resp.lang = SM_LANG_EN;
@@ -209,7 +215,8 @@ static void every_route_survives_allocation_failures(void)
     static const char *const search_args[] = {"q", "caisse", "limit", "5", NULL};
     static const char *const places_args[] = {"q", "roub", "limit", "5", NULL};
     static const char *const changes_args[] = {"since", "0", "limit", "50", NULL};
-    char match[128], gaps[160];
+    char match[128], gaps[160], session[128];
+    snprintf(session, sizeof session, "{\"key\":\"%s\"}", org_a);
     snprintf(match, sizeof match, "{\"profile_id\":\"%s\",\"limit\":5}", profile_id);
     snprintf(gaps, sizeof gaps, "{\"profile_id\":\"%s\",\"target\":{\"top_offers\":3}}",
              profile_id);
@@ -250,6 +257,14 @@ static void every_route_survives_allocation_failures(void)
          "\"competences\":[{\"libelle\":\"Tenir la caisse\"}]}]",
          NULL},
         {"vocabulary", NULL, NULL, NULL, NULL},
+        {"web.seeker", NULL, NULL, NULL, NULL},
+        {"web.organisation", NULL, NULL, NULL, NULL},
+        {"web.provider", NULL, NULL, NULL, NULL},
+        {"web.sources", NULL, NULL, NULL, NULL},
+        {"web.static", NULL, "app.js", NULL, NULL},
+        {"session.get", &org, NULL, NULL, NULL},
+        {"session.create", NULL, NULL, session, NULL},
+        {"session.delete", NULL, NULL, NULL, NULL},
         {"extract", NULL, NULL, "{\"text\":\"Tenir une caisse et accueillir les clients\"}", NULL},
         {"changes", &admin, NULL, NULL, changes_args},
         {"consent", NULL, NULL, NULL, NULL},
