@@ -137,6 +137,7 @@ fi
 cat <<EOT
 
 skillmatch is serving $url  (README.md has a curl tour; Ctrl-C stops it)
+  pages: $url/ (job seekers), $url/organisation, $url/formation (with the keys below)
   data: $loaded
   demo key (inclusion organisation):  $org_key
   training provider key:              $tp_key

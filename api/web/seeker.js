@@ -275,8 +275,7 @@ document.addEventListener('DOMContentLoaded', () => {
 
   (async () => {
     renderMine();
-    await loadConsents();
-    const s = await api('GET', '/v1/session');
+    const [, s] = await Promise.all([loadConsents(), api('GET', '/v1/session')]);
     if (s.status === 200 && s.data.remembered && s.data.role === 'seeker') await loadSaved(s.data.profile_id);
   })();
 });

@@ -237,6 +237,42 @@ async function call(method, p, key, body) {
   await axe(page, 'provider, a skill\'s weeks');
   await shot(page, 'provider');
 
+  /* Readable on a 360 px phone and at 200% zoom (a 1280 px screen shows 640 CSS px): no page
+   * scrolls sideways. */
+  for (const p of ['/', '/organisation', '/formation', '/sources']) {
+    await check(`page ${p} fits 360 px and 200% zoom without sideways scrolling`, async () => {
+      for (const width of [360, 640]) {
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(base + p);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(wide <= width, `${wide} px wide at ${width} px`);
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+  }
+  /* The keyboard alone: the first Tab reaches the skip link, every control is reached in
+   * order and shows where the focus is. */
+  await check('keyboard: skip link first, every control reachable, focus visible', async () => {
+    await page.goto(base + '/');
+    await page.keyboard.press('Tab');
+    expect((await page.evaluate(() => document.activeElement.className)) === 'skip', 'the skip link is not first');
+    const seen = new Set();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (e.className === 'skip' || e === document.body) return { wrapped: true };
+        const st = getComputedStyle(e);
+        return { id: e.id || e.textContent.trim().slice(0, 20), outline: st.outlineStyle !== 'none' && st.outlineWidth !== '0px' };
+      });
+      if (f.wrapped) break; /* back at the top: every control was passed */
+      expect(f.outline, 'no visible focus on ' + f.id);
+      seen.add(f.id);
+    }
+    for (const id of ['job', 'years', 'story', 'story-go', 'skill', 'town', 'radius', 'search'])
+      expect(seen.has(id), id + ' not reached by Tab');
+  });
+
   await page.goto(base + '/sources');
   await axe(page, 'sources');
   await check('the sources name ESCO, DigComp, ROME and the communes', async () => {
