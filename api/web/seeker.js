@@ -160,6 +160,7 @@ document.addEventListener('DOMContentLoaded', () => {
           el('ul', { class: 'plain' },
             el('li', {}, t('Durée : ', 'Length: ') + s.hours + ' h'),
             el('li', {}, t('Reste à payer : ', 'You pay: ') + euros(s.cost) + (s.funded_by && s.funded_by.length ? t(' (financée par ', ' (funded by ') + s.funded_by.join(', ') + ')' : '')),
+            s.fundable_by && s.fundable_by.length && s.cost > 0 ? el('li', {}, t('Peut être financée par : ', 'Can be funded by: ') + s.fundable_by.join(', ')) : null,
             s.start ? el('li', {}, t('Dates : du ', 'Dates: from ') + date(s.start) + t(' au ', ' to ') + date(s.finish)) : null)))),
         p.remaining_gap && p.remaining_gap.length ? el('p', {}, t('Il restera à apprendre : ', 'Still to learn after: ') + p.remaining_gap.map((g) => plain(g.label)).join(', ')) : null,
         p.unlocks ? el('p', {}, t('Après ce parcours, vous correspondrez à ', 'After this path you will match ') + p.unlocks.offers_after + t(' offre(s) proche(s) (contre ', ' nearby offer(s) (against ') + p.unlocks.offers_before + t(' aujourd\'hui).', ' today).')) : null);
