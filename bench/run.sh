@@ -163,6 +163,10 @@ echo "## Extraction quality on the gold set (tests/fixtures/gold/extraction.tsv)
 echo
 $B/bench/extract_eval "$ESCO"
 echo
+echo "## Extraction as the benchmark measures it: RP@k on the validation split and our gold set (bench/extract_bench)"
+echo
+$B/bench/extract_bench "$ESCO" "${SKILLMATCH_DATA:-../shared/data}/skill-extraction-validation"
+echo
 echo "## Similarity model on held-out occupations"
 echo
 $B/bench/sim_eval "$ESCO"
