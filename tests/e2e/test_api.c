@@ -1787,11 +1787,109 @@ static void every_message_had_french(void)
     CHECK(!text[0]);
 }
 
+/* The pages (issue 24): served from the binary with their type, ETag, gzip and a CSP without
+ * inline code; a 304 for a copy the client holds. */
+static void pages_are_served_with_their_headers(void)
+{
+    reply r;
+    char v[512];
+    http_request(port, "GET", "/", NULL, "Accept-Encoding: gzip\r\n", NULL, 0, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(header_value(&r, "Content-Type", v, sizeof v), "text/html");
+    CHECK_STR(header_value(&r, "Content-Encoding", v, sizeof v), "gzip");
+    CHECK_HAS(header_value(&r, "Content-Security-Policy", v, sizeof v), "script-src 'self'");
+    CHECK(!strstr(v, "unsafe-inline"));
+    char etag[64];
+    header_value(&r, "ETag", etag, sizeof etag);
+    CHECK(etag[0] == '"');
+    reply_free(&r);
+    char inm[128];
+    snprintf(inm, sizeof inm, "If-None-Match: %s\r\n", etag);
+    http_request(port, "GET", "/", NULL, inm, NULL, 0, &r);
+    CHECK_INT(r.status, 304);
+    reply_free(&r);
+    http(port, "GET", "/static/app.js", NULL, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK_HAS(header_value(&r, "Content-Type", v, sizeof v), "text/javascript");
+    CHECK_HAS(r.body, "use strict");
+    reply_free(&r);
+    CHECK_INT(status_of("GET", "/static/index.html", NULL, NULL), 404);
+    CHECK_INT(status_of("GET", "/static/nothing.js", NULL, NULL), 404);
+    CHECK_INT(status_of("GET", "/organisation", NULL, NULL), 200);
+    CHECK_INT(status_of("GET", "/formation", NULL, NULL), 200);
+    CHECK_INT(status_of("GET", "/sources", NULL, NULL), 200);
+}
+
+/* A key kept for the pages: an HttpOnly, SameSite=Strict cookie the API takes only from the
+ * service's own pages (matching Origin, or a same-origin GET); never shown back. */
+static void pages_keep_keys_in_a_cookie_from_their_own_origin(void)
+{
+    reply r;
+    char v[512], body[160], cookie[200], hdr[400];
+    snprintf(body, sizeof body, "{\"key\":\"%s\"}", org_a);
+    http_request(port, "POST", "/v1/session", NULL, "Origin: http://evil.example\r\n", body,
+                 strlen(body), &r);
+    CHECK_INT(r.status, 403);
+    reply_free(&r);
+    http_request(port, "POST", "/v1/session", NULL, "Origin: http://localhost\r\n", body,
+                 strlen(body), &r);
+    CHECK_INT(r.status, 200);
+    header_value(&r, "Set-Cookie", v, sizeof v);
+    CHECK_HAS(v, "sm_key=");
+    CHECK_HAS(v, "HttpOnly");
+    CHECK_HAS(v, "SameSite=Strict");
+    CHECK_STR(str_at(r.json, "role"), "inclusion_org");
+    CHECK(!strstr(r.body, org_a)); /* the key never comes back */
+    reply_free(&r);
+    snprintf(cookie, sizeof cookie, "Cookie: sm_key=%s\r\n", org_a);
+    /* the service's own page: taken; another origin, or a cross-site GET: no key at all */
+    snprintf(hdr, sizeof hdr, "%sOrigin: http://localhost\r\n", cookie);
+    http_request(port, "GET", "/v1/offers?mine=true", NULL, hdr, NULL, 0, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    snprintf(hdr, sizeof hdr, "%sSec-Fetch-Site: same-origin\r\n", cookie);
+    http_request(port, "GET", "/v1/offers?mine=true", NULL, hdr, NULL, 0, &r);
+    CHECK_INT(r.status, 200);
+    reply_free(&r);
+    snprintf(hdr, sizeof hdr, "%sOrigin: http://evil.example\r\n", cookie);
+    http_request(port, "GET", "/v1/offers?mine=true", NULL, hdr, NULL, 0, &r);
+    CHECK_INT(r.status, 401);
+    reply_free(&r);
+    snprintf(hdr, sizeof hdr, "%sSec-Fetch-Site: cross-site\r\n", cookie);
+    http_request(port, "GET", "/v1/offers?mine=true", NULL, hdr, NULL, 0, &r);
+    CHECK_INT(r.status, 401);
+    reply_free(&r);
+    /* a person remembered at creation: the key in the cookie only, a recovery code to print */
+    const char *profile = "{\"skills\":[{\"uri\":\"" S(02) "\"}],\"consent\":{}}";
+    http_request(port, "POST", "/v1/profiles", NULL,
+                 "Origin: http://localhost\r\nSkillmatch-Remember: cookie\r\n", profile,
+                 strlen(profile), &r);
+    CHECK_INT(r.status, 201);
+    CHECK(str_at(r.json, "seeker_key") == NULL);
+    char code[128], pid[64], path[128];
+    snprintf(code, sizeof code, "%s",
+             str_at(r.json, "recovery_code") ? str_at(r.json, "recovery_code") : "");
+    snprintf(pid, sizeof pid, "%s", str_at(r.json, "id") ? str_at(r.json, "id") : "");
+    header_value(&r, "Set-Cookie", v, sizeof v);
+    CHECK_HAS(v, "sm_key=");
+    CHECK(!strstr(v, code));
+    reply_free(&r);
+    snprintf(path, sizeof path, "/v1/profiles/%s", pid);
+    CHECK_INT(status_of("GET", path, code, NULL), 200); /* the code works on another device */
+    CHECK_INT(status_of("DELETE", path, code, NULL), 204);
+    http_request(port, "DELETE", "/v1/session", NULL, "Origin: http://localhost\r\n", NULL, 0, &r);
+    CHECK_INT(r.status, 204);
+    CHECK_HAS(header_value(&r, "Set-Cookie", v, sizeof v), "Max-Age=0");
+    reply_free(&r);
+}
+
 int main(int argc, char **argv)
 {
     setenv("SKILLMATCH_DEMAND_SNAPSHOT_S", "1", 1); /* the demand history test's week */
     static const sm_test tests[] = {
         T(service_routes),
+        T(pages_are_served_with_their_headers),
+        T(pages_keep_keys_in_a_cookie_from_their_own_origin),
         T(openapi_matches_routes),
         T(stored_taxonomy_equals_files),
         T(offers_crud_and_roles),
