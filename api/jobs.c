@@ -152,40 +152,48 @@ static size_t title_occupations(const sm_gen *g, uint32_t title, unsigned mask, 
     return n < cap ? n : cap;
 }
 
+typedef struct met_occ {
+    uint32_t occ, count;
+    uint8_t closest;
+} met_occ;
+
 /* A code's occupation: the one its titles are mapped to most often (exact, close or broad),
  * ties to the closer relation then the lower id; SM_NO_CONCEPT when none. */
 static uint32_t code_occupation(const sm_gen *g, uint32_t job, uint8_t *relation)
 {
+    /* One pass over the code's titles: each occupation met, how often, its closest relation. */
+    enum { MAX_MET = 256 };
+    met_occ met[MAX_MET];
+    size_t nmet = 0;
     const sm_rome_job *j = sm_rome_job_at(g->rome, job);
-    uint32_t best = SM_NO_CONCEPT, best_count = 0;
-    uint8_t best_rel = SM_ROME_RELATION_COUNT;
     for (uint32_t a = 0; a < j->title_count; a++) {
         uint32_t occ[16];
         uint8_t rel[16];
         size_t n = title_occupations(g, j->first_title + a, 7u, occ, rel, 16);
         for (size_t i = 0; i < n; i++) {
-            uint32_t count = 0;
-            uint8_t closest = rel[i];
-            for (uint32_t b = 0; b < j->title_count; b++) {
-                uint32_t o2[16];
-                uint8_t r2[16];
-                size_t m = title_occupations(g, j->first_title + b, 7u, o2, r2, 16);
-                for (size_t k = 0; k < m; k++)
-                    if (o2[k] == occ[i]) {
-                        count++;
-                        if (r2[k] < closest)
-                            closest = r2[k];
-                    }
+            size_t k = 0;
+            while (k < nmet && met[k].occ != occ[i])
+                k++;
+            if (k == nmet) {
+                if (nmet == MAX_MET)
+                    continue;
+                met[nmet++] = (met_occ){occ[i], 0, rel[i]};
             }
-            if (count > best_count ||
-                (count == best_count &&
-                 (closest < best_rel || (closest == best_rel && occ[i] < best)))) {
-                best = occ[i];
-                best_count = count;
-                best_rel = closest;
-            }
+            met[k].count++;
+            if (rel[i] < met[k].closest)
+                met[k].closest = rel[i];
         }
     }
+    uint32_t best = SM_NO_CONCEPT, best_count = 0;
+    uint8_t best_rel = SM_ROME_RELATION_COUNT;
+    for (size_t k = 0; k < nmet; k++)
+        if (met[k].count > best_count ||
+            (met[k].count == best_count &&
+             (met[k].closest < best_rel || (met[k].closest == best_rel && met[k].occ < best)))) {
+            best = met[k].occ;
+            best_count = met[k].count;
+            best_rel = met[k].closest;
+        }
     *relation = best_rel;
     return best;
 }

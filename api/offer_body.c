@@ -117,6 +117,27 @@ static void read_skill_list(sm_gen *g, json_t *arr, const char *name, int with_e
     json_object_set_new(doc, name, norm);
 }
 
+/* The skills description names (read in lang) appended to norm as stored, and packed into
+ * packed[*count..] as essential requirements, at most SM_MAX_REQUIREMENTS in all; a training's
+ * without "essential". */
+static void described_skills(sm_gen *g, const char *description, sm_lang lang, int training,
+                             int32_t *packed, int *count, json_t *norm)
+{
+    json_t *found = sm_extract_skills(g, description, lang, 0, 30), *item;
+    size_t i;
+    json_array_foreach(found, i, item) {
+        uint32_t id = sm_gen_concept(g, json_string_value(json_object_get(item, "uri")));
+        if (id == SM_NO_CONCEPT || !g->map.cid_of[id] || *count >= SM_MAX_REQUIREMENTS)
+            continue;
+        packed[(*count)++] = sm_pack_requirement(g->map.cid_of[id], 1, 0);
+        json_object_del(item, "confidence");
+        if (training)
+            json_object_del(item, "essential");
+        json_array_append(norm, item);
+    }
+    json_decref(found);
+}
+
 /* The job a job offer names: "rome" (a ROME code), "appellation" (a ROME job title number) and
  * "occupation" (ESCO). A code and a title must agree; the occupation, when not given, is the
  * one the crosswalk maps the title (else the code) to. Returns the most precise job named. */
@@ -366,6 +387,8 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
         sm_field_error(fe, "lang", "must be \"fr\" or \"en\"");
     else if (lang)
         json_object_set_new(in->r.doc, "lang", json_string(lang));
+    /* the language a description is read in */
+    sm_lang text_lang = lang && !strcmp(lang, "en") ? SM_LANG_EN : in->r.request_lang;
     const char *list = in->kind == SM_OFFER_JOB ? "skills" : "teaches";
     json_t *skills = json_object_get(body, list);
     if (in->kind == SM_OFFER_JOB)
@@ -384,22 +407,8 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
         /* No skill listed for a job named: its essential skills, marked with the job they came
          * from, and those the description names. */
         json_t *norm = json_array();
-        if (description) {
-            json_t *found = sm_extract_skills(
-                       g, description,
-                       lang && !strcmp(lang, "en") ? SM_LANG_EN : in->r.request_lang, 0, 30),
-                   *item;
-            size_t i;
-            json_array_foreach(found, i, item) {
-                uint32_t id = sm_gen_concept(g, json_string_value(json_object_get(item, "uri")));
-                if (id == SM_NO_CONCEPT || !g->map.cid_of[id] || in->nskills >= SM_MAX_REQUIREMENTS)
-                    continue;
-                in->skills[in->nskills++] = sm_pack_requirement(g->map.cid_of[id], 1, 0);
-                json_object_del(item, "confidence");
-                json_array_append(norm, item);
-            }
-            json_decref(found);
-        }
+        if (description)
+            described_skills(g, description, text_lang, 0, in->skills, &in->nskills, norm);
         sm_job_skill js[256];
         size_t k = sm_job_skills(g, job, js, 256);
         char jid[1100];
@@ -427,28 +436,11 @@ void sm__read_offer(sm_gen *g, json_t *body, offer_in *in, sm_field_errors *fe)
                            "required when there is no description to extract from nor a job "
                            "(rome, appellation or occupation) to take them from");
         else if (!fe->count) {
-            json_t *found = sm_extract_skills(
-                g, description, lang && !strcmp(lang, "en") ? SM_LANG_EN : in->r.request_lang, 0,
-                30);
-            json_t *norm = json_array(), *item;
-            size_t i;
-            json_array_foreach(found, i, item) {
-                if (i >= SM_MAX_REQUIREMENTS)
-                    break;
-                uint32_t id = sm_gen_concept(g, json_string_value(json_object_get(item, "uri")));
-                if (id == SM_NO_CONCEPT || !g->map.cid_of[id])
-                    continue;
-                int32_t v = sm_pack_requirement(g->map.cid_of[id], 1, 0);
-                if (in->kind == SM_OFFER_JOB)
-                    in->skills[in->nskills++] = v;
-                else
-                    in->teaches[in->nteaches++] = v;
-                json_object_del(item, "confidence");
-                if (in->kind == SM_OFFER_TRAINING)
-                    json_object_del(item, "essential");
-                json_array_append(norm, item);
-            }
-            json_decref(found);
+            json_t *norm = json_array();
+            if (in->kind == SM_OFFER_JOB)
+                described_skills(g, description, text_lang, 0, in->skills, &in->nskills, norm);
+            else
+                described_skills(g, description, text_lang, 1, in->teaches, &in->nteaches, norm);
             json_object_set_new(in->r.doc, list, norm);
             if (!json_array_size(norm))
                 sm_field_error(fe, "description",

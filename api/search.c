@@ -5,6 +5,7 @@
  */
 #include "api/search.h"
 #include "taxonomy/base/alloc.h"
+#include "taxonomy/base/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,36 +29,6 @@ struct sm_skill_search {
     size_t count;
 };
 
-/* Folds s into out (cap bytes, NUL-terminated); letters and digits kept, the rest one space. */
-static size_t fold(const char *s, size_t len, char *out, size_t cap)
-{
-    size_t n = 0, i = 0;
-    int space = 1;
-    while (i < len && n + 5 < cap) {
-        size_t step;
-        uint32_t cp = sm_utf8_decode(s + i, len - i, &step);
-        i += step;
-        char buf[4];
-        size_t k = sm_fold_codepoint(cp, buf);
-        for (size_t j = 0; j < k; j++) {
-            unsigned char c = (unsigned char)buf[j];
-            int word = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       (c >= 'A' && c <= 'Z');
-            if (word) {
-                out[n++] = (char)c;
-                space = 0;
-            } else if (!space) {
-                out[n++] = ' ';
-                space = 1;
-            }
-        }
-    }
-    while (n && out[n - 1] == ' ')
-        n--;
-    out[n] = '\0';
-    return n;
-}
-
 static const char *cmp_pool;
 static int cmp_entry(const void *a, const void *b)
 {
@@ -75,7 +46,7 @@ static int add_label(sm_skill_search *s, const char *text, uint32_t label, int e
                      size_t *pool_cap, size_t *entry_cap)
 {
     char buf[1024];
-    size_t n = fold(text, strlen(text), buf, sizeof buf);
+    size_t n = sm_fold_words(text, strlen(text), buf, sizeof buf);
     if (!n)
         return SM_OK;
     if (sm_grow((void **)&s->pool, pool_cap, s->pool_len + n + 1, 1) != SM_OK)
@@ -95,34 +66,10 @@ static int add_label(sm_skill_search *s, const char *text, uint32_t label, int e
     return SM_OK;
 }
 
-int sm_occupation_search_new(const sm_taxonomy *tx, const sm_search_extra *extra,
-                             size_t extra_count, sm_skill_search **out)
-{
-    int rc = sm_concept_search_new(tx, 1, out);
-    if (rc != SM_OK || !extra_count)
-        return rc;
-    sm_skill_search *s = *out;
-    size_t pool_cap = s->pool_len, entry_cap = s->count;
-    s->extra_lang = sm_malloc(extra_count);
-    if (!s->extra_lang)
-        rc = SM_ENOMEM;
-    for (size_t i = 0; i < extra_count && rc == SM_OK; i++) {
-        s->extra_lang[i] = extra[i].lang;
-        rc = add_label(s, extra[i].text, (uint32_t)i, 1,
-                       extra[i].synonym ? SM_LABEL_ALT : SM_LABEL_PREFERRED, &pool_cap, &entry_cap);
-    }
-    s->extra_count = extra_count;
-    if (rc != SM_OK) {
-        sm_skill_search_free(s);
-        *out = NULL;
-        return rc;
-    }
-    cmp_pool = s->pool;
-    qsort(s->entries, s->count, sizeof(entry), cmp_entry);
-    return SM_OK;
-}
-
-int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_search **out)
+/* The index over the labels of occupations (else skill-like concepts) and extra labels beside,
+ * sorted once. */
+static int build(const sm_taxonomy *tx, int occupations, const sm_search_extra *extra,
+                 size_t extra_count, sm_skill_search **out)
 {
     *out = NULL;
     sm_skill_search *s = sm_calloc(1, sizeof *s);
@@ -139,6 +86,14 @@ int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_searc
             continue;
         rc = add_label(s, l.text, (uint32_t)i, 0, l.kind, &pool_cap, &entry_cap);
     }
+    if (rc == SM_OK && extra_count && !(s->extra_lang = sm_malloc(extra_count)))
+        rc = SM_ENOMEM;
+    for (size_t i = 0; i < extra_count && rc == SM_OK; i++) {
+        s->extra_lang[i] = extra[i].lang;
+        rc = add_label(s, extra[i].text, (uint32_t)i, 1,
+                       extra[i].synonym ? SM_LABEL_ALT : SM_LABEL_PREFERRED, &pool_cap, &entry_cap);
+    }
+    s->extra_count = extra_count;
     if (rc != SM_OK) {
         sm_skill_search_free(s);
         return rc;
@@ -148,6 +103,17 @@ int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_searc
         qsort(s->entries, s->count, sizeof(entry), cmp_entry);
     *out = s;
     return SM_OK;
+}
+
+int sm_occupation_search_new(const sm_taxonomy *tx, const sm_search_extra *extra,
+                             size_t extra_count, sm_skill_search **out)
+{
+    return build(tx, 1, extra, extra_count, out);
+}
+
+int sm_concept_search_new(const sm_taxonomy *tx, int occupations, sm_skill_search **out)
+{
+    return build(tx, occupations, NULL, 0, out);
 }
 
 void sm_skill_search_free(sm_skill_search *s)
@@ -183,7 +149,7 @@ size_t sm_skill_search_find(const sm_skill_search *s, const char *q, size_t len,
         len = 200;
     if (!sm_utf8_valid(q, len, NULL) || !limit)
         return 0;
-    size_t n = fold(q, len, folded, sizeof folded);
+    size_t n = sm_fold_words(q, len, folded, sizeof folded);
     if (!n)
         return 0;
     /* The range of entries starting with the query. */

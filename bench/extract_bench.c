@@ -24,6 +24,7 @@
  * Then our throughput on the same sentences (MB/s on one core, p50 and p99 per sentence).
  */
 #include "bench/util.h"
+#include "taxonomy/base/str.h"
 #include "taxonomy/base/strmap.h"
 #include "taxonomy/csv.h"
 #include "taxonomy/extract.h"
@@ -134,29 +135,15 @@ static void read_ours(const char *path)
 
 /* ---- folding and the baselines ---- */
 
-/* Folded words of s, separated by one space, with a space before and after. */
+/* Folded words of s, separated by one space, with a space before and after (so that a
+ * label matches at word boundaries). */
 static char *fold(const char *s)
 {
-    size_t len = strlen(s), n = 0;
-    char *out = malloc(len * 4 + 3);
-    out[n++] = ' ';
-    for (size_t i = 0; i < len;) {
-        size_t step;
-        uint32_t cp = sm_utf8_decode(s + i, len - i, &step);
-        char buf[8];
-        size_t k = sm_fold_codepoint(cp, buf);
-        i += step;
-        int word = k > 1 || (unsigned char)buf[0] >= 0x80 || (buf[0] >= 'a' && buf[0] <= 'z') ||
-                   (buf[0] >= '0' && buf[0] <= '9');
-        if (!word) {
-            if (out[n - 1] != ' ')
-                out[n++] = ' ';
-            continue;
-        }
-        memcpy(out + n, buf, k);
-        n += k;
-    }
-    if (out[n - 1] != ' ')
+    size_t len = strlen(s);
+    char *out = malloc(len * 4 + 8);
+    out[0] = ' ';
+    size_t n = 1 + sm_fold_words(s, len, out + 1, len * 4 + 6);
+    if (n > 1)
         out[n++] = ' ';
     out[n] = '\0';
     return out;

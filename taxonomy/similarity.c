@@ -125,31 +125,12 @@ static float combine(const sm_similarity *sim, const evidence *ev, uint32_t a, u
  * of 8 letters or more in all remain, else 0. Returns the length. */
 static size_t fold_label(const char *s, char *out, size_t cap, size_t *trunc)
 {
-    size_t n = 0, i = 0, len = strlen(s), last_space = 0, words = 0;
-    int space = 1;
-    while (i < len && n + 5 < cap) {
-        size_t step;
-        uint32_t cp = sm_utf8_decode(s + i, len - i, &step);
-        i += step;
-        char buf[4];
-        size_t k = sm_fold_codepoint(cp, buf);
-        for (size_t j = 0; j < k; j++) {
-            unsigned char c = (unsigned char)buf[j];
-            if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                (c >= 'A' && c <= 'Z')) {
-                if (space && n) {
-                    last_space = n;
-                    out[n++] = ' ';
-                }
-                if (space)
-                    words++;
-                out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-                space = 0;
-            } else
-                space = 1;
+    size_t n = sm_fold_words(s, strlen(s), out, cap), words = n > 0, last_space = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == ' ') {
+            words++;
+            last_space = i;
         }
-    }
-    out[n] = '\0';
     *trunc = words >= 3 && last_space >= 8 ? last_space : 0;
     return n;
 }
@@ -461,6 +442,7 @@ static int index_labels(sm_similarity *sim)
         if (!is_skill(tx, l.concept))
             continue;
         size_t trunc, len = fold_label(l.text, buf, sizeof buf, &trunc);
+
         if (len && index_label(sim, sim->label_full, buf, len, l.concept) != SM_OK)
             return SM_ENOMEM;
         if (trunc && index_label(sim, sim->label_trunc, buf, trunc, l.concept) != SM_OK)

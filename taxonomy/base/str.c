@@ -185,3 +185,31 @@ size_t sm_fold_codepoint(uint32_t cp, char *out)
         cp += 0x50;
     return sm_utf8_encode(cp, out);
 }
+
+size_t sm_fold_words(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t n = 0, i = 0;
+    int space = 1;
+    while (i < len && n + 5 < cap) {
+        size_t step;
+        uint32_t cp = sm_utf8_decode(s + i, len - i, &step);
+        i += step;
+        char buf[4];
+        size_t k = sm_fold_codepoint(cp, buf);
+        for (size_t j = 0; j < k; j++) {
+            unsigned char c = (unsigned char)buf[j];
+            if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out[n++] = (char)c;
+                space = 0;
+            } else if (!space) {
+                out[n++] = ' ';
+                space = 1;
+            }
+        }
+    }
+    while (n && out[n - 1] == ' ')
+        n--;
+    if (cap)
+        out[n] = '\0';
+    return n;
+}

@@ -56,4 +56,12 @@ size_t sm_utf8_encode(uint32_t cp, char *out);
  */
 size_t sm_fold_codepoint(uint32_t cp, char *out);
 
+/*
+ * The words of the len bytes at s (valid UTF-8), folded (sm_fold_codepoint), into out (cap
+ * bytes, NUL-terminated, cut before it overflows): letters and digits kept, every other run
+ * one space, none at either end ("Hôte / Hôtesse" -> "hote hotesse"). Returns the length.
+ * The one folding of labels for comparing them whole (autocomplete, near-identical names).
+ */
+size_t sm_fold_words(const char *s, size_t len, char *out, size_t cap);
+
 #endif
